@@ -1,0 +1,50 @@
+# The front door. `make run` and `make test` do all the set-up themselves.
+#
+#   make run      build and start Aurite
+#   make test     unit + integration tests, then the same tests under ASan/UBSan
+#   make asan     only the sanitizer pass
+#   make bench    benchmarks (Release build)
+#   make format   clang-format every source file in place
+
+BUILD_DIR ?= build
+ASAN_DIR  ?= build-asan
+BENCH_DIR ?= build-bench
+JOBS      ?= $(shell nproc)
+SOURCES    = $(shell git ls-files --cached --others --exclude-standard -- '*.h' '*.cc' 2>/dev/null)
+
+.PHONY: deps build run test unit asan bench format format-check clean
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+run: build
+	./$(BUILD_DIR)/aurite --help
+
+test: format-check unit asan
+
+unit: build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+asan: deps
+	@cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DAURITE_SANITIZE=address,undefined >/dev/null
+	@cmake --build $(ASAN_DIR) -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --test-dir $(ASAN_DIR) --output-on-failure -j $(JOBS)
+
+bench: deps
+	@cmake -S . -B $(BENCH_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DAURITE_BUILD_BENCH=ON -DAURITE_BUILD_TESTS=OFF >/dev/null
+	@cmake --build $(BENCH_DIR) -j $(JOBS)
+	@bench/run $(BENCH_DIR)
+
+format:
+	clang-format -i $(SOURCES)
+
+format-check: deps
+	@clang-format --dry-run --Werror $(SOURCES) || { echo "run 'make format' to fix the formatting above" >&2; exit 1; }
+
+clean:
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(BENCH_DIR)

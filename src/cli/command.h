@@ -1,0 +1,23 @@
+// How subcommands plug into the `aurite` binary.
+//
+// Each subcommand file exposes one Register…Command(app, result) function.
+// CLI11 callbacks cannot return a value, so a command stores its exit status
+// in the shared CommandResult.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace aurite::cli {
+
+// Exit statuses shared by every subcommand.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFindings = 1;  // e.g. `scan` found secrets
+inline constexpr int kExitUsage = 2;     // bad arguments, configuration or key
+
+struct CommandResult {
+  int exit_status = kExitOk;
+};
+
+void RegisterKeyCommand(CLI::App& app, CommandResult& result);
+
+}  // namespace aurite::cli

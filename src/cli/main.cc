@@ -1,0 +1,33 @@
+// The `aurite` binary: one entry point, one subcommand per job.
+#include <iostream>
+
+#include "base/version.h"
+#include "cli/command.h"
+
+int main(int argc, char** argv) {
+  using namespace aurite::cli;
+  CLI::App app(
+      "Aurite MCP: a Model Context Protocol host, SQL server and storage router that lets LLM "
+      "applications use databases while the credentials stay secret.",
+      "aurite");
+  app.set_version_flag("-V,--version", std::string("aurite ") + aurite::kVersion);
+  app.require_subcommand(1);
+  app.footer("Run `aurite COMMAND --help` for a command's options and examples.");
+
+  CommandResult result;
+  RegisterKeyCommand(app, result);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+  return result.exit_status;
+}

@@ -1,0 +1,154 @@
+// Reading and classifying the store key setting.
+#include "crypto/key_loader.h"
+
+#include <openssl/crypto.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <memory>
+#include <mutex>
+
+#include "crypto/base64url.h"
+
+namespace aurite::crypto {
+namespace {
+
+constexpr std::size_t kMaxKeyFileSize = 64 * 1024;
+
+std::string AcceptedForms() {
+  return "accepted forms: a Fernet key of 44 URL-safe base64 characters (make one with "
+         "`aurite key generate`), or a passphrase of any other text";
+}
+
+struct FileCloser {
+  void operator()(std::FILE* file) const { std::fclose(file); }
+};
+
+StatusOr<SecretBuffer> ReadKeyFile(const std::string& path) {
+  std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
+  std::string variable(kKeyFileVariable);
+  if (!file) {
+    return InvalidArgumentError(variable + " names '" + path +
+                                "', which cannot be read: " + std::strerror(errno) +
+                                ". Point it at a readable file holding the key");
+  }
+  SecretBuffer contents;
+  unsigned char chunk[4096];
+  std::size_t n = 0;
+  while ((n = std::fread(chunk, 1, sizeof chunk, file.get())) > 0) {
+    contents.Append(std::span<const unsigned char>(chunk, n));
+    if (contents.size() > kMaxKeyFileSize) break;
+  }
+  OPENSSL_cleanse(chunk, sizeof chunk);
+  if (std::ferror(file.get())) {
+    return InvalidArgumentError(variable + " names '" + path +
+                                "', which could not be read to the end");
+  }
+  if (contents.size() > kMaxKeyFileSize) {
+    return InvalidArgumentError(variable + " names '" + path + "', which is larger than 64 KiB; " +
+                                "it must hold only the key");
+  }
+  // Editors and `echo` end files with a newline that is not part of the key.
+  std::size_t size = contents.size();
+  while (size > 0 && (contents.data()[size - 1] == '\n' || contents.data()[size - 1] == '\r'))
+    --size;
+  contents.Truncate(size);
+  return contents;
+}
+
+bool IsBase64Char(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_' || c == '+' || c == '/';
+}
+
+// True for text that can only have been meant as a Fernet key: 43 or 44
+// base64 characters, possibly with one '=' at the end. Such text that is not
+// a valid key is an error, not a passphrase, so a mangled key is caught.
+bool LooksLikeFernetKey(std::string_view text) {
+  if (text.size() == FernetKey::kTextSize && text.back() == '=') text.remove_suffix(1);
+  if (text.size() != FernetKey::kTextSize - 1 && text.size() != FernetKey::kTextSize) return false;
+  for (char c : text) {
+    if (!IsBase64Char(c)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::string_view> ProcessEnvironment(std::string_view name) {
+  const char* value = std::getenv(std::string(name).c_str());
+  if (value == nullptr) return std::nullopt;
+  return std::string_view(value);
+}
+
+StatusOr<KeySetting> ClassifyKeyText(SecretBuffer text, std::string origin) {
+  if (text.empty()) {
+    return InvalidArgumentError(origin + " is set but empty; unset it to use a temporary key, " +
+                                "or set it (" + AcceptedForms() + ")");
+  }
+  if (FernetKey::FromText(text.Reveal()).ok()) {
+    return KeySetting{KeyForm::kFernetKey, std::move(text), std::move(origin)};
+  }
+  if (LooksLikeFernetKey(text.Reveal())) {
+    return InvalidArgumentError(origin + " looks like a Fernet key but is not one: it must be 44 " +
+                                "URL-safe base64 characters ('-' and '_', not '+' and '/') that " +
+                                "decode to exactly 32 bytes; " + AcceptedForms());
+  }
+  return KeySetting{KeyForm::kPassphrase, std::move(text), std::move(origin)};
+}
+
+StatusOr<KeySetting> ReadKeySetting(const EnvironmentLookup& lookup) {
+  std::optional<std::string_view> direct = lookup(kKeyVariable);
+  std::optional<std::string_view> file = lookup(kKeyFileVariable);
+  if (direct && file) {
+    return InvalidArgumentError("both " + std::string(kKeyVariable) + " and " +
+                                std::string(kKeyFileVariable) + " are set; set only one of them");
+  }
+  if (direct) return ClassifyKeyText(SecretBuffer::CopyFrom(*direct), std::string(kKeyVariable));
+  if (file) {
+    if (file->empty()) {
+      return InvalidArgumentError(
+          std::string(kKeyFileVariable) +
+          " is set but empty; set it to the path of a file holding the key");
+    }
+    AURITE_ASSIGN_OR_RETURN(SecretBuffer contents, ReadKeyFile(std::string(*file)));
+    return ClassifyKeyText(std::move(contents),
+                           std::string(kKeyFileVariable) + " ('" + std::string(*file) + "')");
+  }
+  return KeySetting{KeyForm::kUnset, SecretBuffer(), std::string(kKeyVariable)};
+}
+
+StatusOr<FernetKey> KeyFromSetting(const KeySetting& setting, const std::optional<KdfSalt>& salt) {
+  switch (setting.form) {
+    case KeyForm::kFernetKey:
+      return FernetKey::FromText(setting.value.Reveal());
+    case KeyForm::kPassphrase:
+      if (!salt) {
+        return FailedPreconditionError("a passphrase key needs the store's salt to derive the key");
+      }
+      return DeriveKeyFromPassphrase(setting.value, *salt);
+    case KeyForm::kUnset: {
+      static std::once_flag warned;
+      std::call_once(warned, [] {
+        std::cerr << "aurite: warning: " << kKeyVariable
+                  << " is not set; using a random key for this process only, so secured "
+                     "credentials will not persist across restarts\n";
+      });
+      return FernetKey::Generate();
+    }
+  }
+  return InternalError("unknown key form");
+}
+
+void ForgetKeyEnvironment() {
+  for (std::string_view name : {kKeyVariable, kKeyFileVariable}) {
+    std::string name_text(name);
+    if (char* value = std::getenv(name_text.c_str())) OPENSSL_cleanse(value, std::strlen(value));
+    unsetenv(name_text.c_str());
+  }
+}
+
+}  // namespace aurite::crypto

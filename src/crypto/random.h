@@ -1,0 +1,16 @@
+// Random bytes from OpenSSL's CSPRNG (RAND_bytes, seeded by the OS).
+#pragma once
+
+#include <span>
+
+#include "crypto/secret_buffer.h"
+
+namespace aurite::crypto {
+
+// Fills `out` with random bytes. Aborts the process if the CSPRNG fails:
+// continuing with predictable keys or IVs would be worse than stopping.
+void FillRandom(std::span<unsigned char> out);
+
+SecretBuffer RandomSecret(std::size_t size);
+
+}  // namespace aurite::crypto
