@@ -1,0 +1,446 @@
+// Parsing and validating aurite.json. Each section has its own function; all
+// share the small Field helper that knows the JSON path for error messages.
+#include "host/config.h"
+
+#include <openssl/crypto.h>
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+
+namespace aurite::host {
+namespace {
+
+using nlohmann::json;
+
+// A JSON value with the path that leads to it, for error messages.
+struct Field {
+  json& value;
+  std::string path;
+
+  Field operator[](const std::string& key) const { return {value[key], path + "." + key}; }
+  Status Error(const std::string& expected) const {
+    return InvalidArgumentError(path + ": expected " + expected);
+  }
+};
+
+Status ExpectObjectWithKeys(const Field& field, const std::set<std::string>& allowed) {
+  if (!field.value.is_object()) return field.Error("an object");
+  for (const auto& [key, _] : field.value.items()) {
+    if (allowed.count(key) == 0) {
+      std::string list;
+      for (const std::string& name : allowed) list += (list.empty() ? "" : ", ") + name;
+      return InvalidArgumentError(field.path + "." + key +
+                                  ": unknown key; known keys here: " + list);
+    }
+  }
+  return OkStatus();
+}
+
+bool Has(const Field& field, const std::string& key) {
+  return field.value.is_object() && field.value.contains(key);
+}
+
+StatusOr<std::string> GetString(const Field& field) {
+  if (!field.value.is_string()) return field.Error("a string");
+  return field.value.get<std::string>();
+}
+
+StatusOr<bool> GetBool(const Field& field) {
+  if (!field.value.is_boolean()) return field.Error("true or false");
+  return field.value.get<bool>();
+}
+
+StatusOr<std::vector<std::string>> GetStrings(const Field& field) {
+  if (!field.value.is_array()) return field.Error("an array of strings");
+  std::vector<std::string> strings;
+  for (std::size_t i = 0; i < field.value.size(); ++i) {
+    AURITE_ASSIGN_OR_RETURN(
+        std::string text, GetString({field.value[i], field.path + "[" + std::to_string(i) + "]"}));
+    strings.push_back(std::move(text));
+  }
+  return strings;
+}
+
+// Takes a value that may be secret out of the JSON tree (wiping the copy
+// there) and expands its secret references.
+StatusOr<crypto::SecretBuffer> TakeSecret(const Field& field, const ReferenceSources& sources) {
+  if (!field.value.is_string()) return field.Error("a string");
+  crypto::SecretBuffer raw = crypto::SecretBuffer::TakeFrom(field.value.get_ref<std::string&>());
+  StatusOr<crypto::SecretBuffer> expanded = ExpandSecretReferences(raw.Reveal(), sources);
+  if (!expanded.ok()) {
+    return Status(expanded.status().code(), field.path + ": " + expanded.status().message());
+  }
+  return expanded;
+}
+
+StatusOr<std::vector<SecretPair>> GetSecretMap(const Field& field,
+                                               const ReferenceSources& sources) {
+  if (!field.value.is_object()) return field.Error("an object of string values");
+  std::vector<SecretPair> pairs;
+  for (auto& [key, value] : field.value.items()) {
+    AURITE_ASSIGN_OR_RETURN(crypto::SecretBuffer secret,
+                            TakeSecret({value, field.path + "." + key}, sources));
+    pairs.emplace_back(key, std::move(secret));
+  }
+  return pairs;
+}
+
+StatusOr<std::chrono::milliseconds> GetDuration(const Field& field) {
+  std::string text;
+  if (field.value.is_number()) {
+    text = field.value.dump();
+  } else if (field.value.is_string()) {
+    text = field.value.get<std::string>();
+  } else {
+    return field.Error("a duration such as \"30s\", \"5m\", \"1h\" or a number of seconds");
+  }
+  StatusOr<std::chrono::milliseconds> duration = ParseDuration(text);
+  if (!duration.ok())
+    return field.Error("a duration such as \"30s\", \"5m\", \"1h\" or a number of seconds");
+  return duration;
+}
+
+std::filesystem::path Resolve(const std::filesystem::path& base_dir, const std::string& path) {
+  std::filesystem::path p(path);
+  return p.is_absolute() ? p : base_dir / p;
+}
+
+Status ParseRestart(const Field& field, RestartPolicy& restart) {
+  if (field.value.is_string()) {
+    // Shorthand: "restart": "on-failure".
+    json object = {{"policy", field.value}};
+    return ParseRestart({object, field.path}, restart);
+  }
+  AURITE_RETURN_IF_ERROR(
+      ExpectObjectWithKeys(field, {"policy", "max_restarts", "initial_backoff", "max_backoff"}));
+  if (Has(field, "policy")) {
+    AURITE_ASSIGN_OR_RETURN(std::string policy, GetString(field["policy"]));
+    if (policy == "never") {
+      restart.mode = RestartPolicy::Mode::kNever;
+    } else if (policy == "on-failure") {
+      restart.mode = RestartPolicy::Mode::kOnFailure;
+    } else if (policy == "always") {
+      restart.mode = RestartPolicy::Mode::kAlways;
+    } else {
+      return field["policy"].Error("\"never\", \"on-failure\" or \"always\"");
+    }
+  }
+  if (Has(field, "max_restarts")) {
+    Field max = field["max_restarts"];
+    if (!max.value.is_number_integer() || max.value.get<int>() < 0) {
+      return max.Error("a whole number >= 0");
+    }
+    restart.max_restarts = max.value.get<int>();
+  }
+  if (Has(field, "initial_backoff")) {
+    AURITE_ASSIGN_OR_RETURN(restart.initial_backoff, GetDuration(field["initial_backoff"]));
+  }
+  if (Has(field, "max_backoff")) {
+    AURITE_ASSIGN_OR_RETURN(restart.max_backoff, GetDuration(field["max_backoff"]));
+  }
+  return OkStatus();
+}
+
+Status ParseServerTransport(const Field& field, ServerConfig& server,
+                            const ReferenceSources& sources) {
+  bool stdio = Has(field, "command");
+  bool http = Has(field, "url");
+  if (stdio == http) {
+    return field.Error("either \"command\" (a stdio server) or \"url\" (an HTTP server)");
+  }
+  if (stdio) {
+    AURITE_ASSIGN_OR_RETURN(server.command, GetString(field["command"]));
+    if (server.command.empty()) return field["command"].Error("a non-empty command");
+    if (Has(field, "args")) {
+      AURITE_ASSIGN_OR_RETURN(server.args, GetStrings(field["args"]));
+    }
+    if (Has(field, "env")) {
+      AURITE_ASSIGN_OR_RETURN(server.env, GetSecretMap(field["env"], sources));
+    }
+    return OkStatus();
+  }
+  AURITE_ASSIGN_OR_RETURN(server.url, GetString(field["url"]));
+  if (server.url.rfind("http://", 0) != 0 && server.url.rfind("https://", 0) != 0) {
+    return field["url"].Error("an http:// or https:// URL");
+  }
+  if (Has(field, "headers")) {
+    AURITE_ASSIGN_OR_RETURN(server.headers, GetSecretMap(field["headers"], sources));
+  }
+  return OkStatus();
+}
+
+StatusOr<ServerConfig> ParseServer(const Field& field, const std::string& name,
+                                   const ReferenceSources& sources) {
+  AURITE_RETURN_IF_ERROR(ExpectObjectWithKeys(
+      field, {"command", "args", "env", "url", "headers", "type", "capabilities", "timeout",
+              "restart", "allow_writes", "disabled", "description"}));
+  ServerConfig server;
+  server.name = name;
+  AURITE_RETURN_IF_ERROR(ParseServerTransport(field, server, sources));
+  if (Has(field, "capabilities")) {
+    AURITE_ASSIGN_OR_RETURN(server.capabilities, GetStrings(field["capabilities"]));
+  }
+  if (Has(field, "timeout")) {
+    AURITE_ASSIGN_OR_RETURN(server.timeout, GetDuration(field["timeout"]));
+  }
+  if (Has(field, "restart")) AURITE_RETURN_IF_ERROR(ParseRestart(field["restart"], server.restart));
+  if (Has(field, "allow_writes")) {
+    AURITE_ASSIGN_OR_RETURN(server.allow_writes, GetBool(field["allow_writes"]));
+  }
+  return server;
+}
+
+bool IsValidServerName(const std::string& name) {
+  // Names become tool prefixes "<server>_<tool>", which clients limit to [a-zA-Z0-9_-].
+  return !name.empty() && name.size() <= 32 && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-';
+  });
+}
+
+Status ParseServers(const Field& field, Config& config, const ReferenceSources& sources) {
+  if (!field.value.is_object()) return field.Error("an object mapping server names to servers");
+  for (auto& [name, value] : field.value.items()) {
+    Field server_field{value, field.path + "." + name};
+    if (!IsValidServerName(name)) {
+      return server_field.Error(
+          "a server name of 1 to 32 letters, digits or '-' (it prefixes the server's tool names)");
+    }
+    if (config.FindServer(name) != nullptr)
+      return server_field.Error("a server name used only once");
+    if (Has(server_field, "disabled") && value["disabled"] == true) continue;
+    AURITE_ASSIGN_OR_RETURN(ServerConfig server, ParseServer(server_field, name, sources));
+    config.servers.push_back(std::move(server));
+  }
+  return OkStatus();
+}
+
+Status ParseSecurity(const Field& field, const std::filesystem::path& base_dir,
+                     SecurityConfig& security) {
+  AURITE_RETURN_IF_ERROR(
+      ExpectObjectWithKeys(field, {"store_path", "key_env", "audit_log", "default_token_ttl"}));
+  if (Has(field, "store_path")) {
+    AURITE_ASSIGN_OR_RETURN(std::string path, GetString(field["store_path"]));
+    security.store_path = Resolve(base_dir, path);
+  }
+  if (Has(field, "key_env")) {
+    AURITE_ASSIGN_OR_RETURN(security.key_env, GetString(field["key_env"]));
+  }
+  if (Has(field, "audit_log")) {
+    AURITE_ASSIGN_OR_RETURN(std::string path, GetString(field["audit_log"]));
+    security.audit_log = Resolve(base_dir, path);
+  }
+  if (Has(field, "default_token_ttl")) {
+    AURITE_ASSIGN_OR_RETURN(std::chrono::milliseconds ttl, GetDuration(field["default_token_ttl"]));
+    security.default_token_ttl = std::chrono::duration_cast<std::chrono::seconds>(ttl);
+  }
+  return OkStatus();
+}
+
+bool IsKnownStorageType(const std::string& type) {
+  static const std::set<std::string> kTypes = {"sql",      "sqlite", "postgresql",
+                                               "postgres", "mysql",  "mariadb"};
+  return kTypes.count(type) > 0;
+}
+
+Status ParseConnections(const Field& field, Config& config, const ReferenceSources& sources) {
+  if (!field.value.is_object())
+    return field.Error("an object mapping connection names to connections");
+  for (auto& [name, value] : field.value.items()) {
+    Field entry{value, field.path + "." + name};
+    AURITE_RETURN_IF_ERROR(ExpectObjectWithKeys(
+        entry, {"storage_type", "connection_string", "server", "allow_writes", "description"}));
+    ConnectionConfig connection;
+    connection.name = name;
+    if (!Has(entry, "connection_string"))
+      return entry["connection_string"].Error("a connection string");
+    AURITE_ASSIGN_OR_RETURN(connection.connection_string,
+                            TakeSecret(entry["connection_string"], sources));
+    connection.storage_type = "sql";
+    if (Has(entry, "storage_type")) {
+      AURITE_ASSIGN_OR_RETURN(connection.storage_type, GetString(entry["storage_type"]));
+      if (!IsKnownStorageType(connection.storage_type)) {
+        return entry["storage_type"].Error("one of sql, sqlite, postgresql, mysql, mariadb");
+      }
+    }
+    if (Has(entry, "server")) {
+      AURITE_ASSIGN_OR_RETURN(connection.server, GetString(entry["server"]));
+    }
+    if (Has(entry, "allow_writes")) {
+      AURITE_ASSIGN_OR_RETURN(connection.allow_writes, GetBool(entry["allow_writes"]));
+    }
+    config.connections.push_back(std::move(connection));
+  }
+  return OkStatus();
+}
+
+Status ParseGatewayTls(const Field& field, const std::filesystem::path& base_dir,
+                       GatewayConfig& gateway) {
+  AURITE_RETURN_IF_ERROR(ExpectObjectWithKeys(field, {"cert_file", "key_file"}));
+  if (!Has(field, "cert_file") || !Has(field, "key_file")) {
+    return field.Error("both \"cert_file\" and \"key_file\"");
+  }
+  AURITE_ASSIGN_OR_RETURN(std::string cert, GetString(field["cert_file"]));
+  AURITE_ASSIGN_OR_RETURN(std::string key, GetString(field["key_file"]));
+  gateway.tls_cert_file = Resolve(base_dir, cert);
+  gateway.tls_key_file = Resolve(base_dir, key);
+  return OkStatus();
+}
+
+Status ParseGateway(const Field& field, const std::filesystem::path& base_dir,
+                    GatewayConfig& gateway, const ReferenceSources& sources) {
+  AURITE_RETURN_IF_ERROR(ExpectObjectWithKeys(
+      field, {"transport", "host", "port", "tls", "bearer_tokens", "allowed_origins"}));
+  if (Has(field, "transport")) {
+    AURITE_ASSIGN_OR_RETURN(std::string transport, GetString(field["transport"]));
+    if (transport != "stdio" && transport != "http")
+      return field["transport"].Error("\"stdio\" or \"http\"");
+    gateway.transport =
+        transport == "http" ? GatewayConfig::Transport::kHttp : GatewayConfig::Transport::kStdio;
+  }
+  if (Has(field, "host")) {
+    AURITE_ASSIGN_OR_RETURN(gateway.host, GetString(field["host"]));
+  }
+  if (Has(field, "port")) {
+    Field port = field["port"];
+    if (!port.value.is_number_integer() || port.value.get<long>() < 1 ||
+        port.value.get<long>() > 65535) {
+      return port.Error("a port number from 1 to 65535");
+    }
+    gateway.port = static_cast<std::uint16_t>(port.value.get<long>());
+  }
+  if (Has(field, "tls")) AURITE_RETURN_IF_ERROR(ParseGatewayTls(field["tls"], base_dir, gateway));
+  if (Has(field, "bearer_tokens")) {
+    Field tokens = field["bearer_tokens"];
+    if (!tokens.value.is_array()) return tokens.Error("an array of strings");
+    for (std::size_t i = 0; i < tokens.value.size(); ++i) {
+      AURITE_ASSIGN_OR_RETURN(
+          crypto::SecretBuffer token,
+          TakeSecret({tokens.value[i], tokens.path + "[" + std::to_string(i) + "]"}, sources));
+      gateway.bearer_tokens.push_back(std::move(token));
+    }
+  }
+  if (Has(field, "allowed_origins")) {
+    AURITE_ASSIGN_OR_RETURN(gateway.allowed_origins, GetStrings(field["allowed_origins"]));
+  }
+  return OkStatus();
+}
+
+Status CheckConnectionServers(const Config& config) {
+  for (const ConnectionConfig& connection : config.connections) {
+    if (connection.server.empty()) continue;
+    const ServerConfig* server = config.FindServer(connection.server);
+    if (server == nullptr || !server->HasCapability("storage")) {
+      return InvalidArgumentError("connections." + connection.name + ".server: expected the name " +
+                                  "of a server with the \"storage\" capability");
+    }
+  }
+  return OkStatus();
+}
+
+// nlohmann's messages can quote the text around the error ("last read: …"),
+// which may be a secret: keep only the description and the position.
+Status JsonSyntaxError(const json::parse_error& error, const std::string& source) {
+  std::string what = error.what();
+  std::size_t description = what.find(": ", what.find("parse error"));
+  what = description == std::string::npos ? "syntax error" : what.substr(description + 2);
+  std::size_t quoted = what.find("; last read");
+  if (quoted != std::string::npos) what.resize(quoted);
+  return InvalidArgumentError(source + ": invalid JSON at byte " + std::to_string(error.byte) +
+                              ": " + what);
+}
+
+}  // namespace
+
+bool ServerConfig::HasCapability(std::string_view capability) const {
+  return std::find(capabilities.begin(), capabilities.end(), capability) != capabilities.end();
+}
+
+const ServerConfig* Config::FindServer(std::string_view name) const {
+  for (const ServerConfig& server : servers) {
+    if (server.name == name) return &server;
+  }
+  return nullptr;
+}
+
+const ConnectionConfig* Config::FindConnection(std::string_view name) const {
+  for (const ConnectionConfig& connection : connections) {
+    if (connection.name == name) return &connection;
+  }
+  return nullptr;
+}
+
+StatusOr<std::chrono::milliseconds> ParseDuration(std::string_view text) {
+  double amount = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), amount);
+  if (error != std::errc() || amount < 0) return InvalidArgumentError("not a duration");
+  std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
+  double per_unit_ms = 0;
+  if (unit.empty() || unit == "s") {
+    per_unit_ms = 1000;
+  } else if (unit == "ms") {
+    per_unit_ms = 1;
+  } else if (unit == "m") {
+    per_unit_ms = 60'000;
+  } else if (unit == "h") {
+    per_unit_ms = 3'600'000;
+  } else if (unit == "d") {
+    per_unit_ms = 86'400'000;
+  } else {
+    return InvalidArgumentError("not a duration");
+  }
+  return std::chrono::milliseconds(static_cast<std::int64_t>(amount * per_unit_ms));
+}
+
+StatusOr<Config> ParseConfig(std::string_view text, const std::string& source,
+                             const std::filesystem::path& base_dir,
+                             const ReferenceSources& sources) {
+  json root;
+  try {
+    root = json::parse(text);
+  } catch (const json::parse_error& error) {
+    return JsonSyntaxError(error, source);
+  }
+  Field top{root, source};
+  AURITE_RETURN_IF_ERROR(ExpectObjectWithKeys(
+      top, {"$schema", "mcpServers", "servers", "security", "connections", "gateway", "inputs"}));
+  Config config;
+  for (const char* key : {"mcpServers", "servers"}) {
+    if (Has(top, key)) AURITE_RETURN_IF_ERROR(ParseServers({root[key], key}, config, sources));
+  }
+  if (Has(top, "security")) {
+    AURITE_RETURN_IF_ERROR(
+        ParseSecurity({root["security"], "security"}, base_dir, config.security));
+  }
+  if (Has(top, "connections")) {
+    AURITE_RETURN_IF_ERROR(ParseConnections({root["connections"], "connections"}, config, sources));
+  }
+  if (Has(top, "gateway")) {
+    AURITE_RETURN_IF_ERROR(
+        ParseGateway({root["gateway"], "gateway"}, base_dir, config.gateway, sources));
+  }
+  AURITE_RETURN_IF_ERROR(CheckConnectionServers(config));
+  return config;
+}
+
+StatusOr<Config> LoadConfigFile(const std::filesystem::path& file,
+                                const ReferenceSources& sources) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    return NotFoundError("configuration file '" + file.string() +
+                         "' cannot be read; pass an existing file with --config");
+  }
+  // The file may hold literal secrets, so its text goes straight into a
+  // SecretBuffer and lives only while it is parsed.
+  crypto::SecretBuffer text;
+  char chunk[4096];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+    text.Append(std::string_view(chunk, static_cast<std::size_t>(in.gcount())));
+  }
+  OPENSSL_cleanse(chunk, sizeof chunk);
+  return ParseConfig(text.Reveal(), file.string(), file.parent_path(), sources);
+}
+
+}  // namespace aurite::host

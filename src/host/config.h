@@ -1,0 +1,116 @@
+// aurite.json: the host's configuration.
+//
+//   {
+//     "mcpServers": {                        // Claude Desktop format ("servers", VS Code's key,
+//     too)
+//       "sql": {"command": "aurite", "args": ["sql-server"], "env": {"K": "v"},
+//               "capabilities": ["tools", "storage"], "timeout": "30s",
+//               "restart": {"policy": "on-failure", "max_restarts": 5}, "allow_writes": false},
+//       "docs": {"url": "https://mcp.example/mcp", "headers": {"Authorization": "Bearer ${env:T}"}}
+//     },
+//     "security": {"store_path": "...", "key_env": "AURITE_MCP_ENCRYPTION_KEY",
+//                  "audit_log": "...", "default_token_ttl": "1h"},
+//     "connections": {"orders": {"storage_type": "postgresql",
+//                                "connection_string": "postgresql://app:${env:PW}@db/orders"}},
+//     "gateway": {"transport": "http", "host": "127.0.0.1", "port": 8765,
+//                 "tls": {"cert_file": "...", "key_file": "..."},
+//                 "bearer_tokens": ["${env:AURITE_GATEWAY_TOKEN}"], "allowed_origins": ["..."]}
+//   }
+//
+// Every error names the path of the bad key (e.g. `mcpServers.sql.timeout`)
+// and what was expected; no error quotes a value that may be secret. Values
+// that may hold secrets (server env and headers, connection strings, bearer
+// tokens) accept ${env:…}/${file:…}/${exec:…} references, which are resolved
+// while loading and kept only in SecretBuffers.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "base/status.h"
+#include "crypto/secret_buffer.h"
+#include "host/secret_reference.h"
+
+namespace aurite::host {
+
+using SecretPair = std::pair<std::string, crypto::SecretBuffer>;
+
+struct RestartPolicy {
+  enum class Mode { kNever, kOnFailure, kAlways };
+  Mode mode = Mode::kOnFailure;
+  int max_restarts = 5;  // within one supervision period; then the server stays down
+  std::chrono::milliseconds initial_backoff{200};
+  std::chrono::milliseconds max_backoff{10'000};
+};
+
+struct ServerConfig {
+  std::string name;
+  // A stdio server has a command; an HTTP server has a url.
+  std::string command;
+  std::vector<std::string> args;
+  std::vector<SecretPair> env;  // the server's whole environment (nothing is inherited)
+  std::string url;
+  std::vector<SecretPair> headers;
+  std::vector<std::string> capabilities;  // e.g. "tools", "storage"
+  std::chrono::milliseconds timeout{30'000};
+  RestartPolicy restart;
+  bool allow_writes = false;
+
+  bool is_http() const { return !url.empty(); }
+  bool HasCapability(std::string_view capability) const;
+};
+
+struct ConnectionConfig {
+  std::string name;
+  std::string storage_type;  // sql, sqlite, postgresql, mysql, mariadb
+  crypto::SecretBuffer connection_string;
+  std::string server;  // the backend to use; empty: any server with "storage"
+  bool allow_writes = false;
+};
+
+struct SecurityConfig {
+  std::optional<std::filesystem::path> store_path;  // default: under $XDG_STATE_HOME/aurite
+  std::string key_env = "AURITE_MCP_ENCRYPTION_KEY";
+  std::optional<std::filesystem::path> audit_log;
+  std::chrono::seconds default_token_ttl{3600};  // 0: tokens do not expire
+};
+
+struct GatewayConfig {
+  enum class Transport { kStdio, kHttp };
+  Transport transport = Transport::kStdio;
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8765;
+  std::optional<std::filesystem::path> tls_cert_file;
+  std::optional<std::filesystem::path> tls_key_file;
+  std::vector<crypto::SecretBuffer> bearer_tokens;
+  std::vector<std::string> allowed_origins;
+};
+
+struct Config {
+  std::vector<ServerConfig> servers;
+  std::vector<ConnectionConfig> connections;
+  SecurityConfig security;
+  GatewayConfig gateway;
+
+  const ServerConfig* FindServer(std::string_view name) const;
+  const ConnectionConfig* FindConnection(std::string_view name) const;
+};
+
+// Parses `text` (the contents of `source`, used in messages; relative paths
+// in the config are resolved against `base_dir`).
+StatusOr<Config> ParseConfig(std::string_view text, const std::string& source,
+                             const std::filesystem::path& base_dir,
+                             const ReferenceSources& sources = SystemReferenceSources());
+
+StatusOr<Config> LoadConfigFile(const std::filesystem::path& file,
+                                const ReferenceSources& sources = SystemReferenceSources());
+
+// "30s", "5m", "1h", "2d", "250ms", or a bare number of seconds.
+StatusOr<std::chrono::milliseconds> ParseDuration(std::string_view text);
+
+}  // namespace aurite::host

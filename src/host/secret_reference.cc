@@ -1,0 +1,141 @@
+// Expansion of ${env:…}, ${file:…} and ${exec:…} references.
+#include "host/secret_reference.h"
+
+#include <openssl/crypto.h>
+#include <sys/wait.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+
+namespace aurite::host {
+namespace {
+
+// Secrets are short; a larger output means the reference points at the
+// wrong thing, and reading on would only hold more of it in memory.
+constexpr std::size_t kMaxSecretSize = 64 * 1024;
+
+void DropTrailingNewline(crypto::SecretBuffer& secret) {
+  std::size_t size = secret.size();
+  if (size > 0 && secret.data()[size - 1] == '\n') --size;
+  if (size > 0 && secret.data()[size - 1] == '\r') --size;
+  secret.Truncate(size);
+}
+
+// Reads `stream` to the end into a SecretBuffer, wiping the bounce buffer.
+StatusOr<crypto::SecretBuffer> ReadStream(std::FILE* stream, const std::string& what) {
+  crypto::SecretBuffer contents;
+  unsigned char chunk[4096];
+  std::size_t n = 0;
+  while ((n = std::fread(chunk, 1, sizeof chunk, stream)) > 0 &&
+         contents.size() <= kMaxSecretSize) {
+    contents.Append(std::span<const unsigned char>(chunk, n));
+  }
+  OPENSSL_cleanse(chunk, sizeof chunk);
+  if (contents.size() > kMaxSecretSize)
+    return InvalidArgumentError(what + " is larger than 64 KiB");
+  if (std::ferror(stream)) return UnavailableError(what + " could not be read to the end");
+  DropTrailingNewline(contents);
+  return contents;
+}
+
+struct FileCloser {
+  void operator()(std::FILE* file) const { std::fclose(file); }
+};
+
+StatusOr<crypto::SecretBuffer> ReadSecretFile(const std::string& path) {
+  std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
+  if (!file) {
+    return NotFoundError("file '" + path + "' cannot be read: " + std::strerror(errno));
+  }
+  return ReadStream(file.get(), "file '" + path + "'");
+}
+
+StatusOr<crypto::SecretBuffer> RunSecretCommand(const std::string& command) {
+  std::FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return UnavailableError("command '" + command + "' could not be started");
+  StatusOr<crypto::SecretBuffer> output =
+      ReadStream(pipe, "the output of command '" + command + "'");
+  int status = pclose(pipe);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    return UnavailableError("command '" + command + "' failed (exit status " +
+                            std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")");
+  }
+  return output;
+}
+
+std::optional<std::string_view> ProcessEnvironment(const std::string& name) {
+  const char* value = std::getenv(name.c_str());
+  if (value == nullptr) return std::nullopt;
+  return std::string_view(value);
+}
+
+StatusOr<crypto::SecretBuffer> ResolveReference(std::string_view reference,
+                                                const ReferenceSources& sources) {
+  std::size_t colon = reference.find(':');
+  std::string scheme(reference.substr(0, colon == std::string_view::npos ? 0 : colon));
+  std::string target(colon == std::string_view::npos ? "" : reference.substr(colon + 1));
+  if (target.empty() || (scheme != "env" && scheme != "file" && scheme != "exec")) {
+    // Not echoed: an unknown "${…}" may be part of a literal password.
+    return InvalidArgumentError(
+        "contains a '${' that is not a secret reference; use ${env:VAR}, ${file:PATH} or "
+        "${exec:COMMAND}, and write $${ for a literal ${");
+  }
+  std::string shown = "${" + std::string(reference) + "}";
+  if (scheme == "env") {
+    std::optional<std::string_view> value = sources.environment(target);
+    if (!value) {
+      return NotFoundError(shown + ": environment variable " + target +
+                           " is not set; set it in the environment that starts aurite");
+    }
+    return crypto::SecretBuffer::CopyFrom(*value);
+  }
+  StatusOr<crypto::SecretBuffer> value =
+      scheme == "file" ? sources.read_file(target) : sources.run_command(target);
+  if (!value.ok()) return Status(value.status().code(), shown + ": " + value.status().message());
+  return value;
+}
+
+}  // namespace
+
+const ReferenceSources& SystemReferenceSources() {
+  static const ReferenceSources sources{ProcessEnvironment, ReadSecretFile, RunSecretCommand};
+  return sources;
+}
+
+bool HasSecretReference(std::string_view value) {
+  return value.find("${") != std::string_view::npos;
+}
+
+StatusOr<crypto::SecretBuffer> ExpandSecretReferences(std::string_view value,
+                                                      const ReferenceSources& sources) {
+  crypto::SecretBuffer expanded;
+  std::size_t at = 0;
+  while (at < value.size()) {
+    std::size_t start = value.find("${", at);
+    if (start == std::string_view::npos) {
+      expanded.Append(value.substr(at));
+      break;
+    }
+    if (start > at && value[start - 1] == '$') {  // "$${" is a literal "${"
+      expanded.Append(value.substr(at, start - 1 - at));
+      expanded.Append("${");
+      at = start + 2;
+      continue;
+    }
+    expanded.Append(value.substr(at, start - at));
+    std::size_t end = value.find('}', start);
+    if (end == std::string_view::npos) {
+      return InvalidArgumentError("unterminated secret reference: a '${' has no closing '}'");
+    }
+    AURITE_ASSIGN_OR_RETURN(crypto::SecretBuffer secret,
+                            ResolveReference(value.substr(start + 2, end - start - 2), sources));
+    expanded.Append(secret.bytes());
+    at = end + 1;
+  }
+  return expanded;
+}
+
+}  // namespace aurite::host

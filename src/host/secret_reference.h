@@ -1,0 +1,43 @@
+// Secret references in configuration values: ${env:VAR}, ${file:PATH} and
+// ${exec:COMMAND}, expanded once at start-up so a secret reaches the host
+// without passing through the model or sitting in the config file.
+//
+// A value may mix literal text and references:
+//   "postgresql://app:${env:ORDERS_DB_PASSWORD}@db.internal/orders"
+// `$${` stands for a literal `${`. Anything else that starts with `${` and is
+// not a complete, known reference is an error: expansion fails closed and
+// never leaves a literal `${…}` in place. Errors name the reference (the
+// variable, path or command), never what it expanded to.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+#include "crypto/secret_buffer.h"
+
+namespace aurite::host {
+
+// Where references are looked up; tests substitute their own.
+struct ReferenceSources {
+  // The value of an environment variable, or nullopt when it is not set.
+  std::function<std::optional<std::string_view>(const std::string&)> environment;
+  // The contents of a file (one trailing newline removed).
+  std::function<StatusOr<crypto::SecretBuffer>(const std::string&)> read_file;
+  // The standard output of `/bin/sh -c COMMAND` (one trailing newline
+  // removed); an error if it cannot run or exits non-zero.
+  std::function<StatusOr<crypto::SecretBuffer>(const std::string&)> run_command;
+};
+
+// The process environment, the file system and /bin/sh.
+const ReferenceSources& SystemReferenceSources();
+
+// True if `value` contains `${`, i.e. would be expanded.
+bool HasSecretReference(std::string_view value);
+
+StatusOr<crypto::SecretBuffer> ExpandSecretReferences(std::string_view value,
+                                                      const ReferenceSources& sources);
+
+}  // namespace aurite::host

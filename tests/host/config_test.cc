@@ -1,0 +1,206 @@
+// aurite.json parsing: every section, Claude Desktop and VS Code server
+// formats, and errors that name the bad key's path without quoting secrets.
+#include "host/config.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+namespace aurite::host {
+namespace {
+
+constexpr std::string_view kCanary = "canary-p@ss:w/rd;'\"}%=&#+ \xc3\xbc";
+
+class ConfigTest : public ::testing::Test {
+ protected:
+  ConfigTest() {
+    sources_ = SystemReferenceSources();
+    sources_.environment = [this](const std::string& name) -> std::optional<std::string_view> {
+      auto it = env_.find(name);
+      if (it == env_.end()) return std::nullopt;
+      return std::string_view(it->second);
+    };
+  }
+  StatusOr<Config> Parse(const std::string& text) {
+    return ParseConfig(text, "aurite.json", "/etc/aurite", sources_);
+  }
+  void ExpectError(const std::string& text, std::string_view mentions) {
+    StatusOr<Config> config = Parse(text);
+    ASSERT_FALSE(config.ok()) << text;
+    EXPECT_NE(config.status().message().find(mentions), std::string::npos)
+        << config.status().message();
+  }
+
+  std::map<std::string, std::string> env_;
+  ReferenceSources sources_;
+};
+
+const char* kFullConfig = R"({
+  "mcpServers": {
+    "sql": {"command": "aurite", "args": ["sql-server"], "env": {"LOG": "debug"},
+            "capabilities": ["tools", "storage"], "timeout": "45s",
+            "restart": {"policy": "always", "max_restarts": 3, "initial_backoff": "100ms"},
+            "allow_writes": true},
+    "docs": {"url": "https://mcp.example/mcp",
+             "headers": {"Authorization": "Bearer ${env:DOCS_TOKEN}"}},
+    "off": {"command": "nothing", "disabled": true}
+  },
+  "security": {"store_path": "state/store.db", "audit_log": "/var/log/aurite/audit.jsonl",
+               "default_token_ttl": "2h"},
+  "connections": {
+    "orders": {"storage_type": "postgresql", "server": "sql",
+               "connection_string": "postgresql://app:${env:ORDERS_PW}@db/orders"}
+  },
+  "gateway": {"transport": "http", "port": 9000, "bearer_tokens": ["${env:GW_TOKEN}"],
+              "allowed_origins": ["http://localhost:6274"],
+              "tls": {"cert_file": "tls/cert.pem", "key_file": "tls/key.pem"}}
+})";
+
+TEST_F(ConfigTest, ParsesEverySection) {
+  env_["DOCS_TOKEN"] = "docs-token";
+  env_["ORDERS_PW"] = std::string(kCanary);
+  env_["GW_TOKEN"] = "gateway-token";
+  StatusOr<Config> config = Parse(kFullConfig);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+
+  ASSERT_EQ(config->servers.size(), 2u);  // "off" is disabled
+  const ServerConfig* sql = config->FindServer("sql");
+  ASSERT_NE(sql, nullptr);
+  EXPECT_EQ(sql->command, "aurite");
+  EXPECT_EQ(sql->args, std::vector<std::string>{"sql-server"});
+  ASSERT_EQ(sql->env.size(), 1u);
+  EXPECT_EQ(sql->env[0].second.Reveal(), "debug");
+  EXPECT_TRUE(sql->HasCapability("storage"));
+  EXPECT_EQ(sql->timeout, std::chrono::seconds(45));
+  EXPECT_EQ(sql->restart.mode, RestartPolicy::Mode::kAlways);
+  EXPECT_EQ(sql->restart.max_restarts, 3);
+  EXPECT_EQ(sql->restart.initial_backoff, std::chrono::milliseconds(100));
+  EXPECT_TRUE(sql->allow_writes);
+
+  const ServerConfig* docs = config->FindServer("docs");
+  ASSERT_NE(docs, nullptr);
+  EXPECT_TRUE(docs->is_http());
+  EXPECT_EQ(docs->headers[0].second.Reveal(), "Bearer docs-token");
+  EXPECT_FALSE(docs->HasCapability("storage"));
+
+  EXPECT_EQ(config->security.store_path, std::filesystem::path("/etc/aurite/state/store.db"));
+  EXPECT_EQ(config->security.audit_log, std::filesystem::path("/var/log/aurite/audit.jsonl"));
+  EXPECT_EQ(config->security.default_token_ttl, std::chrono::hours(2));
+
+  const ConnectionConfig* orders = config->FindConnection("orders");
+  ASSERT_NE(orders, nullptr);
+  EXPECT_EQ(orders->storage_type, "postgresql");
+  EXPECT_EQ(orders->connection_string.Reveal(),
+            "postgresql://app:" + std::string(kCanary) + "@db/orders");
+
+  EXPECT_EQ(config->gateway.transport, GatewayConfig::Transport::kHttp);
+  EXPECT_EQ(config->gateway.host, "127.0.0.1");
+  EXPECT_EQ(config->gateway.port, 9000);
+  EXPECT_EQ(config->gateway.bearer_tokens[0].Reveal(), "gateway-token");
+  EXPECT_EQ(config->gateway.tls_key_file, std::filesystem::path("/etc/aurite/tls/key.pem"));
+}
+
+TEST_F(ConfigTest, DefaultsAreSafe) {
+  StatusOr<Config> config = Parse("{}");
+  ASSERT_TRUE(config.ok());
+  EXPECT_EQ(config->gateway.transport, GatewayConfig::Transport::kStdio);
+  EXPECT_EQ(config->gateway.host, "127.0.0.1");
+  EXPECT_EQ(config->security.default_token_ttl, std::chrono::hours(1));
+  EXPECT_TRUE(config->servers.empty());
+}
+
+TEST_F(ConfigTest, AcceptsVsCodeServersKey) {
+  StatusOr<Config> config = Parse(
+      R"({"servers": {"sql": {"type": "stdio", "command": "aurite", "args": ["sql-server"]}}})");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_NE(config->FindServer("sql"), nullptr);
+}
+
+TEST_F(ConfigTest, UnresolvableReferenceStopsLoadingNamingPathAndVariable) {
+  ExpectError(
+      R"({"connections": {"orders": {"connection_string": "postgresql://a:${env:NOPE}@h/d"}}})",
+      "connections.orders.connection_string: ${env:NOPE}: environment variable NOPE is not set");
+}
+
+TEST_F(ConfigTest, ErrorsNameTheBadKeysPath) {
+  ExpectError(R"({"mcpServers": {"sql": {"command": "x", "timeout": "soon"}}})",
+              "mcpServers.sql.timeout: expected a duration");
+  ExpectError(R"({"mcpServers": {"sql": {"command": "x", "tiemout": 3}}})",
+              "mcpServers.sql.tiemout: unknown key");
+  ExpectError(R"({"mcpServers": {"sql": {"command": "x", "url": "http://h"}}})",
+              "mcpServers.sql: expected either \"command\"");
+  ExpectError(R"({"mcpServers": {"sql": {"args": []}}})", "mcpServers.sql: expected either");
+  ExpectError(R"({"mcpServers": {"my.sql": {"command": "x"}}})",
+              "mcpServers.my.sql: expected a server name");
+  ExpectError(R"({"gateway": {"port": 70000}})", "gateway.port: expected a port number");
+  ExpectError(R"({"gateway": {"transport": "carrier-pigeon"}})", "gateway.transport: expected");
+  ExpectError(R"({"security": {"default_token_ttl": true}})", "security.default_token_ttl");
+  ExpectError(R"({"connections": {"c": {"storage_type": "oracle", "connection_string": "x"}}})",
+              "connections.c.storage_type: expected one of");
+  ExpectError(R"({"mcpServers": {"sql": {"command": "x", "restart": "sometimes"}}})",
+              "mcpServers.sql.restart.policy");
+  ExpectError(R"({"mcpServers": 3})", "mcpServers: expected an object");
+  ExpectError(R"({"unexpected": 1})", "aurite.json.unexpected: unknown key");
+}
+
+TEST_F(ConfigTest, ConnectionServerMustHaveStorage) {
+  ExpectError(
+      R"({"mcpServers": {"docs": {"command": "x"}},
+                  "connections": {"c": {"server": "docs", "connection_string": "sqlite::memory:"}}})",
+      "connections.c.server: expected the name of a server with the \"storage\" capability");
+}
+
+TEST_F(ConfigTest, SyntaxErrorsDoNotQuoteTheFile) {
+  std::string text = R"({"connections": {"c": {"connection_string": "postgresql://u:)" +
+                     std::string(kCanary) + R"(@h/d" ,, }}})";
+  StatusOr<Config> config = Parse(text);
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.status().message().find("aurite.json: invalid JSON at byte"), std::string::npos)
+      << config.status().message();
+  EXPECT_EQ(config.status().message().find("canary"), std::string::npos)
+      << config.status().message();
+}
+
+TEST_F(ConfigTest, TruncatedStringDoesNotQuoteTheFile) {
+  StatusOr<Config> config =
+      Parse(R"({"connections": {"c": {"connection_string": "postgresql://u:canary-pw)");
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.status().message().find("canary"), std::string::npos)
+      << config.status().message();
+}
+
+TEST_F(ConfigTest, LoadsAFileAndResolvesPathsNextToIt) {
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("aurite-config-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "aurite.json") << R"({"security": {"store_path": "store.db"}})";
+  StatusOr<Config> config = LoadConfigFile(dir / "aurite.json", sources_);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->security.store_path, dir / "store.db");
+  std::filesystem::remove_all(dir);
+}
+
+TEST_F(ConfigTest, MissingFileSaysHowToFixIt) {
+  StatusOr<Config> config = LoadConfigFile("/nonexistent/aurite.json", sources_);
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.status().message().find("--config"), std::string::npos);
+}
+
+TEST(ParseDurationTest, AcceptsUnitsAndBareSeconds) {
+  EXPECT_EQ(*ParseDuration("30"), std::chrono::seconds(30));
+  EXPECT_EQ(*ParseDuration("1.5s"), std::chrono::milliseconds(1500));
+  EXPECT_EQ(*ParseDuration("250ms"), std::chrono::milliseconds(250));
+  EXPECT_EQ(*ParseDuration("5m"), std::chrono::minutes(5));
+  EXPECT_EQ(*ParseDuration("1h"), std::chrono::hours(1));
+  EXPECT_EQ(*ParseDuration("2d"), std::chrono::hours(48));
+  EXPECT_EQ(*ParseDuration("0"), std::chrono::milliseconds(0));
+  for (const char* bad : {"", "s", "-1s", "5 minutes", "1w", "abc"}) {
+    EXPECT_FALSE(ParseDuration(bad).ok()) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace aurite::host

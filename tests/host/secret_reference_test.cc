@@ -1,0 +1,103 @@
+// ${env:…}, ${file:…}, ${exec:…} expansion: values resolved, failures closed,
+// errors that name the reference and never the secret.
+#include "host/secret_reference.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+namespace aurite::host {
+namespace {
+
+constexpr std::string_view kCanary = "canary-p@ss:w/rd;'\"}%=&#+ \xc3\xbc";
+
+class SecretReferenceTest : public ::testing::Test {
+ protected:
+  SecretReferenceTest() {
+    sources_ = SystemReferenceSources();
+    sources_.environment = [this](const std::string& name) -> std::optional<std::string_view> {
+      auto it = env_.find(name);
+      if (it == env_.end()) return std::nullopt;
+      return std::string_view(it->second);
+    };
+  }
+  ~SecretReferenceTest() override { std::filesystem::remove(file_); }
+
+  StatusOr<std::string> Expand(std::string_view value) {
+    StatusOr<crypto::SecretBuffer> expanded = ExpandSecretReferences(value, sources_);
+    if (!expanded.ok()) return expanded.status();
+    return std::string(expanded->Reveal());
+  }
+
+  std::map<std::string, std::string> env_;
+  ReferenceSources sources_;
+  std::filesystem::path file_ =
+      std::filesystem::temp_directory_path() / ("aurite-ref-" + std::to_string(getpid()));
+};
+
+TEST_F(SecretReferenceTest, LiteralTextIsUnchanged) {
+  EXPECT_EQ(*Expand("postgresql://app@db/orders"), "postgresql://app@db/orders");
+  EXPECT_EQ(*Expand(""), "");
+  EXPECT_EQ(*Expand("cost: $5 {braces}"), "cost: $5 {braces}");
+}
+
+TEST_F(SecretReferenceTest, EnvironmentReferencesMixWithText) {
+  env_["PW"] = std::string(kCanary);
+  env_["HOST"] = "db.internal";
+  EXPECT_EQ(*Expand("postgresql://app:${env:PW}@${env:HOST}/orders"),
+            "postgresql://app:" + std::string(kCanary) + "@db.internal/orders");
+}
+
+TEST_F(SecretReferenceTest, UnsetVariableFailsNamingIt) {
+  StatusOr<std::string> result = Expand("postgresql://app:${env:MISSING_PW}@db/orders");
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.status().message().find("MISSING_PW is not set"), std::string::npos)
+      << result.status().message();
+}
+
+TEST_F(SecretReferenceTest, FileReferenceReadsTheFileWithoutTrailingNewline) {
+  std::ofstream(file_) << kCanary << "\n";
+  EXPECT_EQ(*Expand("${file:" + file_.string() + "}"), kCanary);
+}
+
+TEST_F(SecretReferenceTest, MissingFileFailsNamingThePath) {
+  StatusOr<std::string> result = Expand("${file:/nonexistent/aurite/secret}");
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.status().message().find("/nonexistent/aurite/secret"), std::string::npos);
+}
+
+TEST_F(SecretReferenceTest, ExecReferenceUsesTheCommandsOutput) {
+  EXPECT_EQ(*Expand("${exec:printf 'top-secret\\n'}"), "top-secret");
+}
+
+TEST_F(SecretReferenceTest, FailingCommandFailsWithoutItsOutput) {
+  StatusOr<std::string> result = Expand("${exec:echo leaked-output; exit 3}");
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.status().message().find("exit status 3"), std::string::npos)
+      << result.status().message();
+  EXPECT_EQ(result.status().message().find("leaked-output\n"), std::string::npos);
+}
+
+TEST_F(SecretReferenceTest, DoubleDollarIsALiteral) {
+  EXPECT_EQ(*Expand("a$${env:X}b"), "a${env:X}b");
+}
+
+TEST_F(SecretReferenceTest, UnknownOrBrokenReferencesFailClosedWithoutEcho) {
+  for (std::string value : {"pw${notascheme}x", "${env:}", "${VAR}", "${sh:id}", "abc${env:X"}) {
+    StatusOr<std::string> result = Expand(value);
+    ASSERT_FALSE(result.ok()) << value;
+    EXPECT_EQ(result.status().message().find(value), std::string::npos) << value;
+  }
+  EXPECT_EQ(Expand("p${secretpart}w").status().message().find("secretpart"), std::string::npos);
+}
+
+TEST(HasSecretReferenceTest, DetectsTheOpener) {
+  EXPECT_TRUE(HasSecretReference("x${env:A}"));
+  EXPECT_FALSE(HasSecretReference("x$env:A}"));
+}
+
+}  // namespace
+}  // namespace aurite::host
