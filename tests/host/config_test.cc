@@ -9,6 +9,8 @@
 #include <fstream>
 #include <map>
 
+#include "host/fake_environment.h"
+
 namespace aurite::host {
 namespace {
 
@@ -16,14 +18,6 @@ constexpr std::string_view kCanary = "canary-p@ss:w/rd;'\"}%=&#+ \xc3\xbc";
 
 class ConfigTest : public ::testing::Test {
  protected:
-  ConfigTest() {
-    sources_ = SystemReferenceSources();
-    sources_.environment = [this](const std::string& name) -> std::optional<std::string_view> {
-      auto it = env_.find(name);
-      if (it == env_.end()) return std::nullopt;
-      return std::string_view(it->second);
-    };
-  }
   StatusOr<Config> Parse(const std::string& text) {
     return ParseConfig(text, "aurite.json", "/etc/aurite", sources_);
   }
@@ -34,8 +28,9 @@ class ConfigTest : public ::testing::Test {
         << config.status().message();
   }
 
-  std::map<std::string, std::string> env_;
-  ReferenceSources sources_;
+  FakeEnvironment fake_;
+  std::map<std::string, std::string>& env_ = fake_.variables;
+  const ReferenceSources& sources_ = fake_.sources();
 };
 
 const char* kFullConfig = R"({

@@ -9,6 +9,8 @@
 #include <fstream>
 #include <map>
 
+#include "host/fake_environment.h"
+
 namespace aurite::host {
 namespace {
 
@@ -16,14 +18,6 @@ constexpr std::string_view kCanary = "canary-p@ss:w/rd;'\"}%=&#+ \xc3\xbc";
 
 class SecretReferenceTest : public ::testing::Test {
  protected:
-  SecretReferenceTest() {
-    sources_ = SystemReferenceSources();
-    sources_.environment = [this](const std::string& name) -> std::optional<std::string_view> {
-      auto it = env_.find(name);
-      if (it == env_.end()) return std::nullopt;
-      return std::string_view(it->second);
-    };
-  }
   ~SecretReferenceTest() override { std::filesystem::remove(file_); }
 
   StatusOr<std::string> Expand(std::string_view value) {
@@ -32,8 +26,9 @@ class SecretReferenceTest : public ::testing::Test {
     return std::string(expanded->Reveal());
   }
 
-  std::map<std::string, std::string> env_;
-  ReferenceSources sources_;
+  FakeEnvironment fake_;
+  std::map<std::string, std::string>& env_ = fake_.variables;
+  const ReferenceSources& sources_ = fake_.sources();
   std::filesystem::path file_ =
       std::filesystem::temp_directory_path() / ("aurite-ref-" + std::to_string(getpid()));
 };
