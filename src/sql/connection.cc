@@ -1,0 +1,23 @@
+// OpenConnection: picks the driver for the configured engine.
+#include "sql/connection.h"
+
+#include "sql/mariadb_connection.h"
+#include "sql/postgres_connection.h"
+#include "sql/sqlite_connection.h"
+
+namespace aurite::sql {
+
+StatusOr<std::unique_ptr<Connection>> OpenConnection(const ConnectionConfig& config,
+                                                     const OpenOptions& options) {
+  switch (config.engine) {
+    case Engine::kSqlite:
+      return OpenSqlite(config, options);
+    case Engine::kPostgres:
+      return OpenPostgres(config, options);
+    case Engine::kMariaDb:
+      return OpenMariaDb(config, options);
+  }
+  return InvalidArgumentError("unknown database engine");
+}
+
+}  // namespace aurite::sql

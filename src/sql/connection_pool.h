@@ -1,0 +1,87 @@
+// ConnectionPool: the connections of one connection id, shared by concurrent callers.
+//
+// Contract:
+//  - Acquire() hands out an idle connection, or opens a new one while fewer
+//    than max_open are open, or waits up to acquire_timeout for one to be
+//    returned (then kResourceExhausted). Connections open outside the lock,
+//    so callers never serialize on one socket or on each other's connects.
+//  - A Lease returns its connection when destroyed. A connection that lost
+//    its server is closed instead, together with the idle ones (they are
+//    likely gone too), so the next Acquire() reconnects.
+//  - Idle connections are closed after idle_timeout by a background thread.
+//  - Thread-safe. Every Lease must be destroyed before the pool.
+//  - The pool keeps its own copy of the config (password in a SecretBuffer)
+//    to reconnect; it is wiped when the pool is destroyed.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "base/status.h"
+#include "sql/connection.h"
+
+namespace aurite::sql {
+
+struct PoolOptions {
+  OpenOptions open;
+  std::size_t max_open = 4;
+  std::chrono::milliseconds idle_timeout{60000};
+  std::chrono::milliseconds acquire_timeout{30000};
+};
+
+class ConnectionPool {
+ public:
+  class Lease {
+   public:
+    Lease(Lease&& other) noexcept;
+    Lease& operator=(Lease&&) = delete;
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    ~Lease();
+    Connection* operator->() const { return connection_.get(); }
+    Connection& operator*() const { return *connection_; }
+
+   private:
+    friend class ConnectionPool;
+    Lease(ConnectionPool* pool, std::unique_ptr<Connection> connection)
+        : pool_(pool), connection_(std::move(connection)) {}
+    ConnectionPool* pool_;
+    std::unique_ptr<Connection> connection_;
+  };
+
+  ConnectionPool(ConnectionConfig config, PoolOptions options);
+  ~ConnectionPool();
+  ConnectionPool(const ConnectionPool&) = delete;
+  ConnectionPool& operator=(const ConnectionPool&) = delete;
+
+  StatusOr<Lease> Acquire();
+  std::size_t open_count() const;
+  std::size_t idle_count() const;
+  Engine engine() const { return config_.engine; }
+
+ private:
+  struct Idle {
+    std::unique_ptr<Connection> connection;
+    std::chrono::steady_clock::time_point since;
+  };
+
+  void Release(std::unique_ptr<Connection> connection);
+  void ReapIdle();
+
+  const ConnectionConfig config_;
+  const PoolOptions options_;
+  mutable std::mutex mutex_;
+  std::condition_variable returned_;
+  std::condition_variable reaper_wake_;
+  std::vector<Idle> idle_;
+  std::size_t open_ = 0;
+  bool stopping_ = false;
+  std::thread reaper_;
+};
+
+}  // namespace aurite::sql

@@ -1,0 +1,457 @@
+// PostgreSQL driver: transactions per call, extended protocol, single-row fetching.
+#include "sql/postgres_connection.h"
+
+#include <fmt/format.h>
+#include <libpq-fe.h>
+
+#include <cstdlib>
+#include <map>
+#include <optional>
+
+#include "sql/error_text.h"
+#include "sql/result_builder.h"
+#include "sql/value_encoding.h"
+
+namespace aurite::sql {
+namespace {
+
+struct ConnFinisher {
+  void operator()(PGconn* conn) const { PQfinish(conn); }
+};
+struct ResultClearer {
+  void operator()(PGresult* result) const { PQclear(result); }
+};
+struct CancelFreer {
+  void operator()(PGcancel* cancel) const { PQfreeCancel(cancel); }
+};
+using ConnHandle = std::unique_ptr<PGconn, ConnFinisher>;
+using ResultHandle = std::unique_ptr<PGresult, ResultClearer>;
+using CancelHandle = std::unique_ptr<PGcancel, CancelFreer>;
+
+constexpr QueryLimits kCatalogueLimits{100000, 64 * 1024 * 1024};
+
+// Built-in type OIDs (pg_type.dat); they never change.
+enum : Oid {
+  kBool = 16,
+  kBytea = 17,
+  kInt8 = 20,
+  kInt2 = 21,
+  kInt4 = 23,
+  kOid = 26,
+  kJson = 114,
+  kFloat4 = 700,
+  kFloat8 = 701,
+  kNumeric = 1700,
+  kJsonb = 3802,
+};
+
+const std::map<Oid, std::string>& BuiltinTypeNames() {
+  static const std::map<Oid, std::string> names = {
+      {16, "bool"},        {17, "bytea"},         {18, "char"},       {19, "name"},
+      {20, "int8"},        {21, "int2"},          {23, "int4"},       {25, "text"},
+      {26, "oid"},         {114, "json"},         {700, "float4"},    {701, "float8"},
+      {1042, "bpchar"},    {1043, "varchar"},     {1082, "date"},     {1083, "time"},
+      {1114, "timestamp"}, {1184, "timestamptz"}, {1186, "interval"}, {1266, "timetz"},
+      {1700, "numeric"},   {2950, "uuid"},        {3802, "jsonb"}};
+  return names;
+}
+
+nlohmann::json DecodeBytea(std::string_view text) {
+  // Text output of bytea is "\x" followed by hex digits (bytea_output = hex).
+  if (text.substr(0, 2) != "\\x") return EncodeText(text);
+  std::string bytes;
+  bytes.reserve((text.size() - 2) / 2);
+  auto hex = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
+  for (std::size_t i = 2; i + 1 < text.size(); i += 2) {
+    bytes.push_back(static_cast<char>(hex(text[i]) * 16 + hex(text[i + 1])));
+  }
+  return EncodeBinary(bytes);
+}
+
+nlohmann::json DecodeCell(const PGresult* result, int column, Oid type) {
+  if (PQgetisnull(result, 0, column)) return nullptr;
+  std::string_view text(PQgetvalue(result, 0, column),
+                        static_cast<std::size_t>(PQgetlength(result, 0, column)));
+  switch (type) {
+    case kBool:
+      return text == "t";
+    case kInt2:
+    case kInt4:
+    case kInt8:
+    case kOid:
+      return EncodeIntegerText(text);
+    case kFloat4:
+    case kFloat8:
+      return EncodeDouble(std::strtod(std::string(text).c_str(), nullptr));
+    case kNumeric:
+      return std::string(text);
+    case kJson:
+    case kJsonb:
+      return EncodeJsonText(text);
+    case kBytea:
+      return DecodeBytea(text);
+    default:
+      return EncodeText(text);
+  }
+}
+
+// Parameters travel as text (the server infers their types), except
+// {"base64": ...} values, which travel as binary so bytea gets the raw bytes.
+struct PgParams {
+  std::vector<std::optional<std::string>> values;
+  std::vector<int> formats;
+};
+
+StatusOr<PgParams> EncodeParams(const std::vector<Param>& params) {
+  PgParams out;
+  for (const Param& param : params) {
+    out.formats.push_back(0);
+    if (param.is_null()) {
+      out.values.emplace_back();
+    } else if (param.is_boolean()) {
+      out.values.emplace_back(param.get<bool>() ? "true" : "false");
+    } else if (param.is_string()) {
+      out.values.emplace_back(param.get<std::string>());
+    } else if (IsBinaryParam(param)) {
+      AURITE_ASSIGN_OR_RETURN(std::string bytes, DecodeBinaryParam(param));
+      out.values.emplace_back(std::move(bytes));
+      out.formats.back() = 1;
+    } else {
+      out.values.emplace_back(param.dump());
+    }
+  }
+  return out;
+}
+
+class PostgresConnection final : public Connection {
+ public:
+  PostgresConnection(ConnHandle conn, const OpenOptions& options, crypto::SecretBuffer password)
+      : conn_(std::move(conn)), options_(options), password_(std::move(password)) {
+    const char* version = PQparameterStatus(conn_.get(), "server_version");
+    version_ = version ? version : "";
+  }
+
+  Engine engine() const override { return Engine::kPostgres; }
+  const std::string& ServerVersion() const override { return version_; }
+  StatusOr<std::vector<TableInfo>> ListTables(const std::optional<std::string>& schema) override;
+  StatusOr<TableDescription> DescribeTable(const std::string& table,
+                                           const std::optional<std::string>& schema) override;
+  StatusOr<QueryResult> Execute(std::string_view sql, const std::vector<Param>& params,
+                                const QueryLimits& limits) override {
+    return Run(sql, params, limits, !options_.allow_writes);
+  }
+  StatusOr<nlohmann::json> Explain(std::string_view sql, const std::vector<Param>& params) override;
+  bool IsUsable() const override { return PQstatus(conn_.get()) == CONNECTION_OK; }
+
+ private:
+  StatusOr<QueryResult> Run(std::string_view sql, const std::vector<Param>& params,
+                            const QueryLimits& limits, bool read_only);
+  Status Send(std::string_view sql, const std::vector<Param>& params);
+  Status Fetch(ResultBuilder& builder, bool read_only, std::vector<Oid>& types);
+  void NameColumnTypes(const std::vector<Oid>& types, std::vector<Column>& columns);
+  Status Exec(const std::string& sql);
+  Status ResultError(const PGresult* result);
+  Status LostOr(Status status);
+  std::string Scrub(std::string message) const {
+    return ScrubSecret(std::move(message), password_.Reveal());
+  }
+
+  ConnHandle conn_;
+  OpenOptions options_;
+  crypto::SecretBuffer password_;
+  std::string version_;
+  std::map<Oid, std::string> type_names_ = BuiltinTypeNames();
+};
+
+Status PostgresConnection::LostOr(Status status) {
+  if (PQstatus(conn_.get()) != CONNECTION_BAD) return status;
+  return UnavailableError("PostgreSQL: the connection to the server was lost (" + status.message() +
+                          "); the next call opens a new connection");
+}
+
+Status PostgresConnection::ResultError(const PGresult* result) {
+  const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+  const char* primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
+  std::string message = Scrub(primary ? primary : PQerrorMessage(conn_.get()));
+  std::string_view sqlstate = state ? state : "";
+  if (sqlstate == "57014") {
+    return DeadlineExceededError(fmt::format("PostgreSQL: statement timeout of {} ms exceeded",
+                                             options_.statement_timeout.count()));
+  }
+  std::string text = fmt::format("PostgreSQL: {}{}", message,
+                                 sqlstate.empty() ? "" : fmt::format(" (SQLSTATE {})", sqlstate));
+  if (sqlstate == "25006" || sqlstate == "42501") return LostOr(PermissionDeniedError(text));
+  return LostOr(InvalidArgumentError(text));
+}
+
+Status PostgresConnection::Exec(const std::string& sql) {
+  ResultHandle result(PQexec(conn_.get(), sql.c_str()));
+  ExecStatusType status = PQresultStatus(result.get());
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return OkStatus();
+  return ResultError(result.get());
+}
+
+Status PostgresConnection::Send(std::string_view sql, const std::vector<Param>& params) {
+  AURITE_ASSIGN_OR_RETURN(PgParams encoded, EncodeParams(params));
+  std::vector<const char*> values;
+  std::vector<int> lengths;
+  for (const auto& value : encoded.values) {
+    values.push_back(value ? value->data() : nullptr);
+    lengths.push_back(value ? static_cast<int>(value->size()) : 0);
+  }
+  std::string statement(sql);
+  if (!PQsendQueryParams(conn_.get(), statement.c_str(), static_cast<int>(values.size()), nullptr,
+                         values.data(), lengths.data(), encoded.formats.data(), 0)) {
+    return LostOr(UnavailableError("PostgreSQL: " + Scrub(PQerrorMessage(conn_.get()))));
+  }
+  PQsetSingleRowMode(conn_.get());
+  return OkStatus();
+}
+
+// Reads every result of the statement. After a limit is reached, a read-only
+// statement is cancelled (nothing is lost) while a writing one is drained,
+// so that its effect is not rolled back behind the caller's back. PQcancel
+// returns once the server has signalled the backend, and a backend that is
+// already waiting for the next command ignores the signal, so the cancel
+// cannot hit our ROLLBACK.
+Status PostgresConnection::Fetch(ResultBuilder& builder, bool read_only, std::vector<Oid>& types) {
+  Status error;
+  bool columns_known = false;
+  bool stopped = false;
+  for (ResultHandle result(PQgetResult(conn_.get())); result;
+       result.reset(PQgetResult(conn_.get()))) {
+    ExecStatusType status = PQresultStatus(result.get());
+    if ((status == PGRES_SINGLE_TUPLE || status == PGRES_TUPLES_OK) && !columns_known) {
+      columns_known = true;
+      for (int i = 0; i < PQnfields(result.get()); ++i) {
+        types.push_back(PQftype(result.get(), i));
+        // Names of types not seen before are filled in by NameColumnTypes.
+        auto name = type_names_.find(types.back());
+        builder.AddColumn(PQfname(result.get(), i),
+                          name != type_names_.end() ? name->second : std::string());
+      }
+    }
+    if (status == PGRES_SINGLE_TUPLE && !stopped) {
+      nlohmann::json row = nlohmann::json::array();
+      for (int i = 0; i < PQnfields(result.get()); ++i) {
+        row.push_back(DecodeCell(result.get(), i, types[static_cast<std::size_t>(i)]));
+      }
+      if (!builder.AddRow(std::move(row))) {
+        stopped = true;
+        if (read_only) {
+          CancelHandle cancel(PQgetCancel(conn_.get()));
+          char buffer[256];
+          if (cancel) PQcancel(cancel.get(), buffer, sizeof buffer);
+        }
+      }
+    } else if (status == PGRES_COMMAND_OK) {
+      const char* count = PQcmdTuples(result.get());
+      if (count && *count) builder.SetAffectedRows(std::atoll(count));
+    } else if (status == PGRES_FATAL_ERROR && error.ok() && !(stopped && read_only)) {
+      error = ResultError(result.get());
+    }
+  }
+  return error;
+}
+
+StatusOr<QueryResult> PostgresConnection::Run(std::string_view sql,
+                                              const std::vector<Param>& params,
+                                              const QueryLimits& limits, bool read_only) {
+  // A transaction left over from an earlier call would swallow the BEGIN
+  // below (and with it READ ONLY): end it first.
+  if (PQtransactionStatus(conn_.get()) != PQTRANS_IDLE) AURITE_RETURN_IF_ERROR(Exec("ROLLBACK"));
+  AURITE_RETURN_IF_ERROR(
+      Exec(fmt::format("BEGIN{}; SET LOCAL statement_timeout = {}", read_only ? " READ ONLY" : "",
+                       options_.statement_timeout.count())));
+  ResultBuilder builder(limits);
+  std::vector<Oid> types;
+  Status status = Send(sql, params);
+  if (status.ok()) status = Fetch(builder, read_only, types);
+  if (PQstatus(conn_.get()) == CONNECTION_BAD) return LostOr(status);
+  Status end = Exec(read_only || !status.ok() ? "ROLLBACK" : "COMMIT");
+  AURITE_RETURN_IF_ERROR(status);
+  AURITE_RETURN_IF_ERROR(end);
+  QueryResult result = std::move(builder).Finish();
+  NameColumnTypes(types, result.columns);
+  return result;
+}
+
+// Looks up type names once per connection, after the call's transaction
+// ended (a cancelled read leaves it aborted). Unresolved types keep their OID.
+void PostgresConnection::NameColumnTypes(const std::vector<Oid>& types,
+                                         std::vector<Column>& columns) {
+  std::string unknown;
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (!columns[i].type.empty()) continue;
+    unknown += (unknown.empty() ? "{" : ",") + std::to_string(types[i]);
+  }
+  if (unknown.empty()) return;
+  unknown += "}";
+  const char* values[] = {unknown.c_str()};
+  ResultHandle result(
+      PQexecParams(conn_.get(), "SELECT oid::int8, typname FROM pg_type WHERE oid = ANY($1::oid[])",
+                   1, nullptr, values, nullptr, nullptr, 0));
+  if (PQresultStatus(result.get()) == PGRES_TUPLES_OK) {
+    for (int row = 0; row < PQntuples(result.get()); ++row) {
+      type_names_[static_cast<Oid>(std::atoll(PQgetvalue(result.get(), row, 0)))] =
+          PQgetvalue(result.get(), row, 1);
+    }
+  }
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (!columns[i].type.empty()) continue;
+    auto name = type_names_.find(types[i]);
+    columns[i].type = name != type_names_.end() ? name->second : std::to_string(types[i]);
+  }
+}
+
+StatusOr<nlohmann::json> PostgresConnection::Explain(std::string_view sql,
+                                                     const std::vector<Param>& params) {
+  std::string text = "EXPLAIN (FORMAT JSON) ";
+  text += sql;
+  AURITE_ASSIGN_OR_RETURN(QueryResult result, Run(text, params, kCatalogueLimits, true));
+  if (result.row_count != 1) return InternalError("PostgreSQL: EXPLAIN returned no plan");
+  return result.rows[0][0];
+}
+
+StatusOr<std::vector<TableInfo>> PostgresConnection::ListTables(
+    const std::optional<std::string>& schema) {
+  std::vector<Param> params{schema ? Param(*schema) : Param(nullptr)};
+  AURITE_ASSIGN_OR_RETURN(
+      QueryResult result,
+      Run("SELECT n.nspname, c.relname, CASE WHEN c.relkind IN ('v', 'm') THEN 'view' ELSE "
+          "'table' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE "
+          "c.relkind IN ('r', 'p', 'v', 'm', 'f') AND (($1::text IS NULL AND n.nspname NOT IN "
+          "('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%') OR n.nspname = "
+          "$1::text) AND has_schema_privilege(n.oid, 'USAGE') ORDER BY 1, 2",
+          params, kCatalogueLimits, true));
+  std::vector<TableInfo> tables;
+  for (const auto& row : result.rows) tables.push_back({row[0], row[1], row[2]});
+  return tables;
+}
+
+std::vector<std::string> StringList(const nlohmann::json& value) {
+  std::vector<std::string> out;
+  if (value.is_array()) {
+    for (const auto& item : value)
+      out.push_back(item.is_string() ? item.get<std::string>() : item.dump());
+  }
+  return out;
+}
+
+StatusOr<TableDescription> PostgresConnection::DescribeTable(
+    const std::string& table, const std::optional<std::string>& schema) {
+  // The name is quoted by the server's quote_ident on a bound parameter.
+  std::vector<Param> names{table, schema ? Param(*schema) : Param(nullptr)};
+  AURITE_ASSIGN_OR_RETURN(
+      QueryResult found,
+      Run("SELECT c.oid::text, n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid "
+          "= c.relnamespace WHERE c.oid = to_regclass(CASE WHEN $2::text IS NULL THEN "
+          "quote_ident($1) ELSE quote_ident($2) || '.' || quote_ident($1) END) AND c.relkind IN "
+          "('r', 'p', 'v', 'm', 'f')",
+          names, kCatalogueLimits, true));
+  if (found.row_count == 0) return NotFoundError("no such table");
+  TableDescription out{found.rows[0][1], found.rows[0][2], {}, {}, {}, {}};
+  std::vector<Param> oid{found.rows[0][0]};
+  AURITE_ASSIGN_OR_RETURN(
+      QueryResult columns,
+      Run("SELECT a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull, "
+          "pg_get_expr(d.adbin, d.adrelid) FROM pg_attribute a LEFT JOIN pg_attrdef d ON "
+          "d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = $1::oid AND "
+          "a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+          oid, kCatalogueLimits, true));
+  for (const auto& row : columns.rows) {
+    out.columns.push_back({row[0], row[1], row[2].get<bool>(),
+                           row[3].is_null() ? std::nullopt : std::optional<std::string>(row[3])});
+  }
+  AURITE_ASSIGN_OR_RETURN(
+      QueryResult indexes,
+      Run("SELECT ic.relname, i.indisunique, i.indisprimary, (SELECT json_agg(coalesce(a.attname, "
+          "pg_get_indexdef(i.indexrelid, k.ord::int, true)) ORDER BY k.ord) FROM "
+          "unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord) LEFT JOIN pg_attribute a "
+          "ON a.attrelid = i.indrelid AND a.attnum = k.attnum) FROM pg_index i JOIN pg_class ic "
+          "ON ic.oid = i.indexrelid WHERE i.indrelid = $1::oid ORDER BY ic.relname",
+          oid, kCatalogueLimits, true));
+  for (const auto& row : indexes.rows) {
+    out.indexes.push_back({row[0], StringList(row[3]), row[1].get<bool>(), row[2].get<bool>()});
+    if (row[2].get<bool>()) out.primary_key = out.indexes.back().columns;
+  }
+  AURITE_ASSIGN_OR_RETURN(
+      QueryResult keys,
+      Run("SELECT con.conname, fn.nspname, fc.relname, (SELECT json_agg(a.attname ORDER BY "
+          "k.ord) FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord) JOIN pg_attribute a "
+          "ON a.attrelid = con.conrelid AND a.attnum = k.attnum), (SELECT json_agg(a.attname "
+          "ORDER BY k.ord) FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord) JOIN "
+          "pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum) FROM "
+          "pg_constraint con JOIN pg_class fc ON fc.oid = con.confrelid JOIN pg_namespace fn ON "
+          "fn.oid = fc.relnamespace WHERE con.conrelid = $1::oid AND con.contype = 'f' ORDER BY "
+          "con.conname",
+          oid, kCatalogueLimits, true));
+  for (const auto& row : keys.rows) {
+    out.foreign_keys.push_back({row[0], StringList(row[3]), row[1], row[2], StringList(row[4])});
+  }
+  return out;
+}
+
+// libpq keyword/value arrays; the password entry points into a SecretBuffer
+// that ends in a NUL byte so libpq can read it in place.
+struct ConnectParams {
+  std::vector<std::string> keys;
+  std::vector<std::string> values;
+  crypto::SecretBuffer password;
+};
+
+ConnectParams BuildParams(const ConnectionConfig& config, const OpenOptions& options) {
+  ConnectParams params;
+  auto add = [&](std::string key, std::string value) {
+    params.keys.push_back(std::move(key));
+    params.values.push_back(std::move(value));
+  };
+  for (const auto& [key, value] : config.options) add(key, value);
+  if (!config.host.empty()) add("host", config.host);
+  if (config.port) add("port", std::to_string(*config.port));
+  if (!config.user.empty()) add("user", config.user);
+  if (!config.database.empty()) add("dbname", config.database);
+  if (!config.options.contains("connect_timeout")) {
+    add("connect_timeout", std::to_string(options.connect_timeout.count()));
+  }
+  // Results are JSON, so UTF-8 unless the operator asks for raw bytes (e.g.
+  // SQL_ASCII for a legacy database); text that is not UTF-8 becomes base64.
+  if (!config.options.contains("client_encoding")) add("client_encoding", "UTF8");
+  if (!config.options.contains("application_name")) add("application_name", "aurite");
+  params.password = config.password.Clone();
+  params.password.Append(std::string_view("\0", 1));
+  return params;
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Connection>> OpenPostgres(const ConnectionConfig& config,
+                                                   const OpenOptions& options) {
+  ConnectParams params = BuildParams(config, options);
+  std::vector<const char*> keys;
+  std::vector<const char*> values;
+  for (std::size_t i = 0; i < params.keys.size(); ++i) {
+    keys.push_back(params.keys[i].c_str());
+    values.push_back(params.values[i].c_str());
+  }
+  if (!config.password.empty()) {
+    keys.push_back("password");
+    values.push_back(reinterpret_cast<const char*>(params.password.data()));
+  }
+  keys.push_back(nullptr);
+  values.push_back(nullptr);
+  ConnHandle conn(PQconnectdbParams(keys.data(), values.data(), 0));
+  if (!conn) return ResourceExhaustedError("PostgreSQL: out of memory");
+  if (PQstatus(conn.get()) != CONNECTION_OK) {
+    return UnavailableError("PostgreSQL: could not connect: " +
+                            ScrubSecret(PQerrorMessage(conn.get()), config.password.Reveal()));
+  }
+  // Notices (e.g. "table does not exist, skipping") would go to stderr.
+  PQsetNoticeProcessor(
+      conn.get(), [](void*, const char*) {}, nullptr);
+  auto connection =
+      std::make_unique<PostgresConnection>(std::move(conn), options, config.password.Clone());
+  return std::unique_ptr<Connection>(std::move(connection));
+}
+
+}  // namespace aurite::sql

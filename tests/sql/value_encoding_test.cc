@@ -1,0 +1,95 @@
+// Value encoding rules, independent of any engine.
+#include "sql/value_encoding.h"
+
+#include <gtest/gtest.h>
+
+#include <limits>
+
+#include "sql/result_builder.h"
+
+namespace aurite::sql {
+namespace {
+
+TEST(ValueEncodingTest, IntegersStayNumbersUpToTwoToThe53) {
+  EXPECT_EQ(EncodeInteger(9007199254740992), 9007199254740992);
+  EXPECT_EQ(EncodeInteger(-9007199254740992), -9007199254740992);
+  EXPECT_EQ(EncodeInteger(9007199254740993), "9007199254740993");
+  EXPECT_EQ(EncodeInteger(std::numeric_limits<std::int64_t>::min()), "-9223372036854775808");
+  EXPECT_EQ(EncodeUnsigned(18446744073709551615u), "18446744073709551615");
+  EXPECT_EQ(EncodeIntegerText("18446744073709551615"), "18446744073709551615");
+  EXPECT_EQ(EncodeIntegerText("-12"), -12);
+}
+
+TEST(ValueEncodingTest, NonFiniteDoublesAreStrings) {
+  EXPECT_EQ(EncodeDouble(std::numeric_limits<double>::quiet_NaN()), "NaN");
+  EXPECT_EQ(EncodeDouble(std::numeric_limits<double>::infinity()), "Infinity");
+  EXPECT_EQ(EncodeDouble(-std::numeric_limits<double>::infinity()), "-Infinity");
+  EXPECT_EQ(EncodeDouble(0.25), 0.25);
+}
+
+TEST(ValueEncodingTest, Utf8Validation) {
+  EXPECT_TRUE(IsValidUtf8("plain ascii"));
+  EXPECT_TRUE(IsValidUtf8("grüße 😀"));
+  EXPECT_FALSE(IsValidUtf8("\xff"));
+  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));          // overlong '/'
+  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));      // surrogate
+  EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));  // beyond U+10FFFF
+  EXPECT_FALSE(IsValidUtf8("\xe2\x82"));          // truncated
+}
+
+TEST(ValueEncodingTest, TextThatIsNotUtf8BecomesBase64) {
+  EXPECT_EQ(EncodeText("ok"), "ok");
+  EXPECT_EQ(EncodeText("a\xff"
+                       "b"),
+            nlohmann::json::parse(R"({"base64": "Yf9i"})"));
+}
+
+TEST(ValueEncodingTest, Base64MatchesRfc4648) {
+  auto encode = [](std::string_view s) {
+    return Base64Encode(std::span(reinterpret_cast<const unsigned char*>(s.data()), s.size()));
+  };
+  EXPECT_EQ(encode(""), "");
+  EXPECT_EQ(encode("f"), "Zg==");
+  EXPECT_EQ(encode("fo"), "Zm8=");
+  EXPECT_EQ(encode("foobar"), "Zm9vYmFy");
+}
+
+TEST(ValueEncodingTest, JsonTextBecomesAValueUnlessItIsNotJson) {
+  EXPECT_EQ(EncodeJsonText(R"({"a": 1})"), nlohmann::json::parse(R"({"a": 1})"));
+  EXPECT_EQ(EncodeJsonText("not json"), "not json");
+}
+
+TEST(ValueEncodingTest, Base64ParametersDecodeToBytes) {
+  EXPECT_TRUE(IsBinaryParam(nlohmann::json::parse(R"({"base64": "AP9B"})")));
+  EXPECT_FALSE(IsBinaryParam("AP9B"));
+  EXPECT_FALSE(IsBinaryParam(nlohmann::json::parse(R"({"base64": "AP9B", "x": 1})")));
+  EXPECT_EQ(*DecodeBinaryParam(nlohmann::json::parse(R"({"base64": "AP9B"})")),
+            std::string("\x00\xff\x41", 3));
+  EXPECT_EQ(*DecodeBinaryParam(nlohmann::json::parse(R"({"base64": "Zm8="})")), "fo");
+  EXPECT_EQ(*DecodeBinaryParam(nlohmann::json::parse(R"({"base64": "Zg=="})")), "f");
+  EXPECT_EQ(*DecodeBinaryParam(nlohmann::json::parse(R"({"base64": ""})")), "");
+  EXPECT_FALSE(DecodeBinaryParam(nlohmann::json::parse(R"({"base64": "Zm8"})")).ok());
+  EXPECT_FALSE(DecodeBinaryParam(nlohmann::json::parse(R"({"base64": "Zm*="})")).ok());
+}
+
+TEST(ResultBuilderTest, StopsAtMaxRowsAndMarksTruncation) {
+  ResultBuilder builder({2, 1 << 20});
+  EXPECT_TRUE(builder.AddRow({1}));
+  EXPECT_TRUE(builder.AddRow({2}));
+  EXPECT_FALSE(builder.AddRow({3}));
+  QueryResult result = std::move(builder).Finish();
+  EXPECT_EQ(result.row_count, 2u);
+  EXPECT_TRUE(result.truncated);
+}
+
+TEST(ResultBuilderTest, StopsBeforeExceedingMaxBytes) {
+  ResultBuilder builder({100, 50});
+  EXPECT_TRUE(builder.AddRow({std::string(20, 'x')}));
+  EXPECT_FALSE(builder.AddRow({std::string(40, 'x')}));
+  QueryResult result = std::move(builder).Finish();
+  EXPECT_EQ(result.row_count, 1u);
+  EXPECT_TRUE(result.truncated);
+}
+
+}  // namespace
+}  // namespace aurite::sql
