@@ -19,5 +19,12 @@ struct CommandResult {
 };
 
 void RegisterKeyCommand(CLI::App& app, CommandResult& result);
+// Adds `rotate` to the `key` subcommand that RegisterKeyCommand made.
+void RegisterKeyRotateCommand(CLI::App& key, CommandResult& result);
+void RegisterSecureCommand(CLI::App& app, CommandResult& result);
+void RegisterTokensCommand(CLI::App& app, CommandResult& result);
+void RegisterMaskCommand(CLI::App& app, CommandResult& result);
+void RegisterScanCommand(CLI::App& app, CommandResult& result);
+void RegisterAuditCommand(CLI::App& app, CommandResult& result);
 
 }  // namespace aurite::cli

@@ -16,6 +16,12 @@ int main(int argc, char** argv) {
 
   CommandResult result;
   RegisterKeyCommand(app, result);
+  RegisterKeyRotateCommand(*app.get_subcommand("key"), result);
+  RegisterSecureCommand(app, result);
+  RegisterTokensCommand(app, result);
+  RegisterMaskCommand(app, result);
+  RegisterScanCommand(app, result);
+  RegisterAuditCommand(app, result);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,227 @@
+// Writing and verifying the hash-chained JSON Lines audit log.
+#include "security/audit_log.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "crypto/base64url.h"
+#include "crypto/random.h"
+#include "security/digests.h"
+
+namespace aurite::security {
+namespace {
+
+constexpr std::size_t kSaltSize = 32;
+constexpr std::size_t kTailWindow = 64 * 1024;
+const std::string kZeroHash(64, '0');
+
+std::string Sha256Hex(std::string_view text) { return HexEncode(Sha256(text)); }
+
+std::string UtcNow() {
+  auto now = std::chrono::system_clock::now();
+  std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+  auto millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[64];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                static_cast<int>(millis.count()));
+  return text;
+}
+
+nlohmann::json NullIfEmpty(std::string_view text) {
+  return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(std::string(text));
+}
+
+Status IoError(const std::filesystem::path& path, std::string_view what) {
+  return UnavailableError("audit log '" + path.string() + "': " + std::string(what) + ": " +
+                          std::strerror(errno));
+}
+
+StatusOr<std::string> ReadRange(int fd, std::uint64_t offset, std::size_t size) {
+  std::string data(size, '\0');
+  std::size_t done = 0;
+  while (done < size) {
+    ssize_t n = ::pread(fd, data.data() + done, size - done, static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return UnavailableError("short read");
+    done += static_cast<std::size_t>(n);
+  }
+  return data;
+}
+
+// The last complete line of `tail` (without its newline).
+std::string_view LastLine(std::string_view tail) {
+  if (!tail.empty() && tail.back() == '\n') tail.remove_suffix(1);
+  std::size_t newline = tail.rfind('\n');
+  return newline == std::string_view::npos ? tail : tail.substr(newline + 1);
+}
+
+}  // namespace
+
+FileLock::FileLock(int fd) : fd_(fd) {
+  while (::flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
+  }
+}
+
+FileLock::~FileLock() { ::flock(fd_, LOCK_UN); }
+
+AuditLog::AuditLog(PrivateTag, std::filesystem::path path, UniqueFd fd)
+    : path_(std::move(path)), fd_(std::move(fd)) {}
+
+AuditLog::~AuditLog() = default;
+
+StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (path.has_parent_path()) {
+    std::filesystem::create_directories(path.parent_path(), ec);
+    if (ec) {
+      return UnavailableError("cannot create the directory of audit log '" + path.string() +
+                              "': " + ec.message());
+    }
+  }
+  UniqueFd fd(::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600));
+  if (!fd.valid()) return IoError(path, "cannot open");
+  auto log = std::make_unique<AuditLog>(PrivateTag(), path, std::move(fd));
+  AURITE_RETURN_IF_ERROR(log->LoadOrCreateHeader());
+  return log;
+}
+
+Status AuditLog::LoadOrCreateHeader() {
+  std::lock_guard<std::mutex> guard(mutex_);
+  FileLock lock(fd_.get());
+  struct stat info {};
+  if (::fstat(fd_.get(), &info) != 0) return IoError(path_, "cannot stat");
+  if (info.st_size == 0) {
+    salt_ = crypto::RandomSecret(kSaltSize);
+    fingerprint_mac_ = HmacSha256(salt_.bytes());
+    nlohmann::ordered_json header = {
+        {"seq", 1},
+        {"time", UtcNow()},
+        {"event", "audit_log_created"},
+        {"fingerprint_salt", crypto::Base64UrlEncode(salt_.bytes(), crypto::Padding::kUnpadded)},
+        {"prev", kZeroHash}};
+    std::string line = header.dump();
+    last_seq_ = 0;
+    return AppendLine(line);
+  }
+  AURITE_ASSIGN_OR_RETURN(
+      std::string head,
+      ReadRange(fd_.get(), 0, std::min<std::uint64_t>(info.st_size, kTailWindow)));
+  std::string_view first(head);
+  first = first.substr(0, first.find('\n'));
+  nlohmann::json header = nlohmann::json::parse(first, nullptr, false);
+  if (!header.is_object() || !header.contains("fingerprint_salt") ||
+      !header["fingerprint_salt"].is_string()) {
+    return DataLossError("audit log '" + path_.string() +
+                         "' does not start with an audit_log_created line; check it with "
+                         "`aurite audit verify` or move it aside");
+  }
+  AURITE_ASSIGN_OR_RETURN(
+      salt_, crypto::Base64UrlDecodeSecret(header["fingerprint_salt"].get<std::string>(),
+                                           crypto::Padding::kUnpadded));
+  fingerprint_mac_ = HmacSha256(salt_.bytes());
+  return ReloadTail(static_cast<std::uint64_t>(info.st_size));
+}
+
+Status AuditLog::ReloadTail(std::uint64_t size) {
+  std::uint64_t window = std::min<std::uint64_t>(size, kTailWindow);
+  StatusOr<std::string> tail = ReadRange(fd_.get(), size - window, window);
+  if (!tail.ok()) return IoError(path_, "cannot read the last record");
+  std::string_view last = LastLine(*tail);
+  last_hash_ = Sha256Hex(last);
+  nlohmann::json record = nlohmann::json::parse(last, nullptr, false);
+  last_seq_ = record.is_object() && record.contains("seq") && record["seq"].is_number_unsigned()
+                  ? record["seq"].get<std::uint64_t>()
+                  : 0;
+  known_size_ = size;
+  return OkStatus();
+}
+
+Status AuditLog::AppendLine(const std::string& line) {
+  std::string with_newline = line + "\n";
+  std::size_t done = 0;
+  while (done < with_newline.size()) {
+    ssize_t n = ::write(fd_.get(), with_newline.data() + done, with_newline.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return IoError(path_, "cannot append");
+    done += static_cast<std::size_t>(n);
+  }
+  last_hash_ = Sha256Hex(line);
+  ++last_seq_;
+  // Under the flock nobody else appends, so the file ends where we stopped.
+  known_size_ += with_newline.size();
+  return OkStatus();
+}
+
+std::string AuditLog::Fingerprint(const TokenDigest& digest) const {
+  return "hmac-sha256:" + HexEncode(fingerprint_mac_.Compute(digest));
+}
+
+Status AuditLog::Record(const AuditEvent& event) {
+  std::lock_guard<std::mutex> guard(mutex_);
+  FileLock lock(fd_.get());
+  struct stat info {};
+  if (::fstat(fd_.get(), &info) != 0) return IoError(path_, "cannot stat");
+  if (static_cast<std::uint64_t>(info.st_size) != known_size_) {
+    AURITE_RETURN_IF_ERROR(ReloadTail(static_cast<std::uint64_t>(info.st_size)));
+  }
+  nlohmann::ordered_json record = {
+      {"seq", last_seq_ + 1},
+      {"time", UtcNow()},
+      {"event", std::string(event.event)},
+      {"server", NullIfEmpty(event.server_id)},
+      {"credential_id", NullIfEmpty(event.credential_id)},
+      {"credential_type", NullIfEmpty(event.credential_type)},
+      {"token_fp", event.token_digest ? nlohmann::json(Fingerprint(*event.token_digest))
+                                      : nlohmann::json(nullptr)},
+      {"outcome", std::string(event.outcome)},
+      {"reason", NullIfEmpty(event.reason)},
+      {"prev", last_hash_}};
+  return AppendLine(record.dump());
+}
+
+StatusOr<AuditVerification> VerifyAuditLog(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFoundError("cannot open audit log '" + path.string() + "'");
+  AuditVerification result;
+  std::string line;
+  std::string previous_hash = kZeroHash;
+  auto fail = [&](std::string problem) {
+    result.intact = false;
+    result.first_bad_line = std::max<std::uint64_t>(result.lines, 1);
+    result.problem = std::move(problem);
+    return result;
+  };
+  while (std::getline(in, line)) {
+    ++result.lines;
+    nlohmann::json record = nlohmann::json::parse(line, nullptr, false);
+    if (!record.is_object()) return fail("not a JSON object");
+    if (!record.contains("seq") || !record["seq"].is_number_unsigned() ||
+        record["seq"].get<std::uint64_t>() != result.lines) {
+      return fail("sequence number is not " + std::to_string(result.lines));
+    }
+    if (!record.contains("prev") || record["prev"] != previous_hash) {
+      return fail("prev does not match the hash of the line before it");
+    }
+    if (result.lines == 1 && record.value("event", "") != "audit_log_created") {
+      return fail("the first line is not the audit_log_created record");
+    }
+    previous_hash = Sha256Hex(line);
+  }
+  if (result.lines == 0) return fail("the log is empty");
+  return result;
+}
+
+}  // namespace aurite::security

@@ -1,0 +1,91 @@
+// AuditLog: an append-only JSON Lines record of every security decision.
+//
+// Each line is one JSON object with the fields seq, time, event, server,
+// credential_id, credential_type, token_fp, outcome, reason and prev. `prev`
+// is the hex SHA-256 of the previous line's bytes (64 zeros on the first
+// line), so changing, removing or reordering a line breaks the chain and
+// VerifyAuditLog() reports the first line where it breaks. Removing lines
+// from the end cannot be detected from the file alone.
+//
+// The first line of a new log (event "audit_log_created") holds a random
+// salt; token fingerprints are HMAC-SHA256(salt, SHA-256(token)), as Vault's
+// audit devices do, so the same token can be followed through a log without
+// the log holding the token. No record ever contains a secret or a token.
+//
+// Several processes may append to one log: each append takes an exclusive
+// flock and re-reads the tail when another writer got there first. The file
+// is created with mode 0600. Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+#include "crypto/secret_buffer.h"
+#include "security/access_token.h"
+#include "security/digests.h"
+#include "security/unique_fd.h"
+
+namespace aurite::security {
+
+struct AuditEvent {
+  std::string_view event = {};  // secure, resolve, resolve_denied, revoke, purge, expire, ...
+  std::string_view server_id = {};
+  std::string_view credential_id = {};
+  std::string_view credential_type = {};
+  std::optional<TokenDigest> token_digest = {};  // recorded only as a fingerprint
+  std::string_view outcome = "ok";
+  std::string_view reason = {};  // why a request was denied; fixed text, never a secret
+};
+
+class AuditLog {
+  struct PrivateTag {
+    explicit PrivateTag() = default;
+  };
+
+ public:
+  // Opens `path` for appending, creating it (and its directory) if needed.
+  static StatusOr<std::unique_ptr<AuditLog>> Open(const std::filesystem::path& path);
+  ~AuditLog();
+  AuditLog(const AuditLog&) = delete;
+  AuditLog& operator=(const AuditLog&) = delete;
+
+  Status Record(const AuditEvent& event);
+
+  // "hmac-sha256:<hex>" for the token with digest `digest`.
+  std::string Fingerprint(const TokenDigest& digest) const;
+
+  // Use Open().
+  AuditLog(PrivateTag, std::filesystem::path path, UniqueFd fd);
+
+ private:
+  Status LoadOrCreateHeader();
+  Status ReloadTail(std::uint64_t size);
+  Status AppendLine(const std::string& line);
+
+  std::filesystem::path path_;
+  UniqueFd fd_;
+  std::mutex mutex_;
+  crypto::SecretBuffer salt_;
+  HmacSha256 fingerprint_mac_;  // keyed with salt_
+  std::string last_hash_;       // hex SHA-256 of the last line
+  std::uint64_t last_seq_ = 0;
+  std::uint64_t known_size_ = 0;  // file size after our last append
+};
+
+struct AuditVerification {
+  bool intact = true;
+  std::uint64_t lines = 0;           // lines checked
+  std::uint64_t first_bad_line = 0;  // 1-based; 0 when intact
+  std::string problem;               // why that line is bad
+};
+
+// Checks the hash chain and sequence numbers of the log at `path`.
+StatusOr<AuditVerification> VerifyAuditLog(const std::filesystem::path& path);
+
+}  // namespace aurite::security

@@ -1,0 +1,129 @@
+// Building the set of secret forms and redacting text with it.
+#include "security/redactor.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include <cctype>
+#include <nlohmann/json.hpp>
+
+#include "crypto/base64url.h"
+
+namespace aurite::security {
+namespace {
+
+using crypto::SecretBuffer;
+
+bool IsUnreserved(unsigned char c) {
+  return std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+SecretBuffer PercentEncode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  SecretBuffer out;
+  for (unsigned char c : text) {
+    if (IsUnreserved(c)) {
+      out.Append(std::string_view(reinterpret_cast<const char*>(&c), 1));
+    } else {
+      const char escaped[3] = {'%', kHex[c >> 4], kHex[c & 0xf]};
+      out.Append(std::string_view(escaped, 3));
+    }
+  }
+  return out;
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+SecretBuffer PercentDecode(std::string_view text) {
+  SecretBuffer out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() && HexValue(text[i + 1]) >= 0 &&
+        HexValue(text[i + 2]) >= 0) {
+      const char byte = static_cast<char>(HexValue(text[i + 1]) * 16 + HexValue(text[i + 2]));
+      out.Append(std::string_view(&byte, 1));
+      i += 2;
+    } else {
+      out.Append(text.substr(i, 1));
+    }
+  }
+  return out;
+}
+
+SecretBuffer JsonEscape(std::string_view text, bool ensure_ascii) {
+  nlohmann::json value(nlohmann::json::value_t::string);
+  std::string& held = value.get_ref<std::string&>();
+  held.assign(text);
+  std::string dumped = value.dump(-1, ' ', ensure_ascii, nlohmann::json::error_handler_t::replace);
+  OPENSSL_cleanse(held.data(), held.size());
+  SecretBuffer escaped = SecretBuffer::TakeFrom(dumped);
+  // Drop the surrounding quotes.
+  return SecretBuffer::CopyFrom(escaped.Reveal().substr(1, escaped.size() - 2));
+}
+
+SecretBuffer StandardBase64(std::string_view text) {
+  SecretBuffer out(4 * ((text.size() + 2) / 3) + 1);
+  int written = EVP_EncodeBlock(out.data(), reinterpret_cast<const unsigned char*>(text.data()),
+                                static_cast<int>(text.size()));
+  std::size_t size = static_cast<std::size_t>(written);
+  while (size > 0 && out.data()[size - 1] == '=') --size;
+  out.Truncate(size);
+  return out;
+}
+
+// The values worth finding on their own: the whole secret and each secret
+// part, unquoted and percent-decoded.
+std::vector<SecretBuffer> SecretValues(std::string_view secret) {
+  std::vector<SecretBuffer> values;
+  values.push_back(SecretBuffer::CopyFrom(secret));
+  for (const ByteSpan& span : FindSecretParts(secret)) {
+    std::string_view part = secret.substr(span.begin, span.end - span.begin);
+    values.push_back(SecretBuffer::CopyFrom(part));
+    if (part.size() >= 2 && (part.front() == '\'' || part.front() == '"' || part.front() == '{')) {
+      part = part.substr(1, part.size() - 2);
+      values.push_back(SecretBuffer::CopyFrom(part));
+    }
+    if (part.find('%') != std::string_view::npos) values.push_back(PercentDecode(part));
+  }
+  return values;
+}
+
+}  // namespace
+
+std::vector<SecretBuffer> SecretForms(const SecretBuffer& secret) {
+  std::vector<SecretBuffer> forms;
+  for (SecretBuffer& value : SecretValues(secret.Reveal())) {
+    std::string_view text = value.Reveal();
+    forms.push_back(PercentEncode(text));
+    forms.push_back(JsonEscape(text, false));
+    forms.push_back(JsonEscape(text, true));
+    forms.push_back(StandardBase64(text));
+    forms.push_back(crypto::Base64UrlEncodeSecret(value.bytes(), crypto::Padding::kUnpadded));
+    forms.push_back(std::move(value));
+  }
+  return forms;
+}
+
+Redactor::Redactor(const std::vector<const SecretBuffer*>& secrets, const Detector& detector)
+    : detector_(detector) {
+  for (const SecretBuffer* secret : secrets) {
+    for (SecretBuffer& form : SecretForms(*secret)) literals_.Add(std::move(form));
+  }
+  literals_.Build();
+}
+
+std::vector<ByteSpan> Redactor::FindSpans(std::string_view text) const {
+  std::vector<ByteSpan> spans = literals_.Find(text);
+  for (const Finding& finding : detector_.Detect(text)) spans.push_back(finding.span);
+  return MergeSpans(std::move(spans));
+}
+
+std::string Redactor::Redact(std::string_view text) const {
+  return ReplaceSpans(text, FindSpans(text), kRedacted);
+}
+
+}  // namespace aurite::security

@@ -1,0 +1,353 @@
+// The SecurityManager: securing, resolving, revoking and purging credentials.
+#include "security/security_manager.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <cstring>
+#include <tuple>
+
+#include "crypto/base64url.h"
+#include "crypto/fernet.h"
+#include "crypto/random.h"
+#include "security/masking.h"
+
+namespace aurite::security {
+namespace {
+
+constexpr std::size_t kCredentialIdBytes = 16;
+
+std::string NewCredentialId() {
+  unsigned char bytes[kCredentialIdBytes];
+  crypto::FillRandom(bytes);
+  return "cred_" + crypto::Base64UrlEncode(bytes, crypto::Padding::kUnpadded);
+}
+
+bool LooksLikeCredentialId(std::string_view text) {
+  return text.size() == 27 && text.starts_with("cred_") &&
+         std::all_of(text.begin() + 5, text.end(), [](char c) {
+           return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_';
+         });
+}
+
+// The masked form shown for a secret. A secret with no recognisable secret
+// part (an API key, say) is masked whole, since all of it is secret.
+std::string MaskedForm(const crypto::SecretBuffer& secret) {
+  std::vector<ByteSpan> parts = FindSecretParts(secret.Reveal());
+  if (parts.empty()) return std::string(kMask);
+  return ReplaceSpans(secret.Reveal(), parts, kMask);
+}
+
+bool IsValidName(std::string_view name) {
+  return !name.empty() && name.size() <= 128 && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-' || c == '.';
+  });
+}
+
+bool IsExpired(const CredentialInfo& info, std::int64_t now) {
+  return info.expires_at && *info.expires_at <= now;
+}
+
+CredentialSummary Summarise(const CredentialInfo& info) {
+  return {info.id,   info.type,     info.masked,        info.created_at, info.expires_at,
+          info.uses, info.max_uses, info.bound_servers, info.metadata};
+}
+
+}  // namespace
+
+Status InvalidTokenError() { return UnauthenticatedError("unknown, expired or revoked token"); }
+
+std::size_t SecurityManager::DigestHash::operator()(const TokenDigest& digest) const {
+  std::size_t hash;
+  std::memcpy(&hash, digest.data(), sizeof hash);
+  return hash;
+}
+
+SecurityManager::SecurityManager(PrivateTag, SecurityManagerOptions options)
+    : default_ttl_(options.default_ttl),
+      clock_(options.clock ? std::move(options.clock)
+                           : Clock([] { return static_cast<std::int64_t>(crypto::UnixNow()); })),
+      store_(std::move(options.store)),
+      audit_log_(std::move(options.audit_log)) {}
+
+SecurityManager::~SecurityManager() {
+  if (sweeper_.joinable()) {
+    sweeper_.request_stop();
+    sweeper_.join();
+  }
+}
+
+StatusOr<std::unique_ptr<SecurityManager>> SecurityManager::Create(SecurityManagerOptions options) {
+  if (options.default_ttl.count() < 0) {
+    return InvalidArgumentError("the default token TTL must not be negative");
+  }
+  auto manager = std::make_unique<SecurityManager>(PrivateTag(), std::move(options));
+  AURITE_RETURN_IF_ERROR(manager->Load());
+  return manager;
+}
+
+Status SecurityManager::Load() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (store_ != nullptr) {
+    AURITE_ASSIGN_OR_RETURN(std::vector<StoredCredential> rows, store_->LoadAll());
+    for (StoredCredential& row : rows) {
+      TokenDigest digest = row.info.token_digest;
+      entries_.emplace(digest, Entry{std::move(row.info), std::move(row.secret)});
+    }
+  }
+  Audit({.event = "store_opened", .reason = store_ ? "persistent" : "memory"});
+  SweepExpiredLocked(clock_());
+  return OkStatus();
+}
+
+void SecurityManager::Audit(const AuditEvent& event) {
+  if (audit_log_ == nullptr) return;
+  // An audit write that fails must not turn into a different security
+  // decision; it is reported on stderr instead (the message holds no secret).
+  Status status = audit_log_->Record(event);
+  if (!status.ok()) std::fprintf(stderr, "aurite: audit: %s\n", status.ToString().c_str());
+}
+
+StatusOr<SecuredCredential> SecurityManager::Secure(std::string_view credential_type,
+                                                    crypto::SecretBuffer value,
+                                                    const SecureOptions& options) {
+  if (!IsValidName(credential_type)) {
+    return InvalidArgumentError("credential type must be 1-128 letters, digits, '_', '-' or '.'");
+  }
+  if (value.empty()) return InvalidArgumentError("the secret to secure is empty");
+  if (options.ttl && options.ttl->count() < 0) {
+    return InvalidArgumentError("the TTL must not be negative");
+  }
+  if (options.max_uses && *options.max_uses == 0) {
+    return InvalidArgumentError("max uses must be at least 1 when set");
+  }
+  for (const std::string& server : options.bound_servers) {
+    if (!IsValidName(server)) {
+      return InvalidArgumentError(
+          "bound server names must be 1-128 letters, digits, '_', '-' or '.'");
+    }
+  }
+  crypto::SecretBuffer token = MintAccessToken();
+  Entry entry;
+  CredentialInfo& info = entry.info;
+  info.id = NewCredentialId();
+  info.type = std::string(credential_type);
+  info.token_digest = DigestAccessToken(token.Reveal());
+  info.masked = MaskedForm(value);
+  info.max_uses = options.max_uses;
+  info.bound_servers = options.bound_servers;
+  info.metadata = options.metadata;
+  std::chrono::seconds ttl = options.ttl.value_or(default_ttl_);
+
+  std::lock_guard<std::mutex> lock(mutex_);
+  info.created_at = clock_();
+  if (ttl.count() > 0) info.expires_at = info.created_at + ttl.count();
+  if (store_ != nullptr) AURITE_RETURN_IF_ERROR(store_->Insert(info, value));
+  entry.secret = std::move(value);
+  SecuredCredential secured{std::move(token), info.masked, info.id, info.expires_at};
+  Audit({.event = "secure",
+         .credential_id = info.id,
+         .credential_type = info.type,
+         .token_digest = info.token_digest});
+  TokenDigest digest = info.token_digest;
+  entries_.emplace(digest, std::move(entry));
+  redactor_.reset();
+  return secured;
+}
+
+bool SecurityManager::PermittedType(std::string_view server_id, std::string_view type) const {
+  auto it = permissions_.find(server_id);
+  return it != permissions_.end() && it->second.contains(type);
+}
+
+Status SecurityManager::Deny(const TokenDigest& digest, const Entry* entry,
+                             std::string_view server_id, std::string_view expected_type,
+                             std::string_view reason, Status error) {
+  Audit({.event = "resolve_denied",
+         .server_id = server_id,
+         .credential_id = entry ? std::string_view(entry->info.id) : std::string_view(),
+         .credential_type = entry ? std::string_view(entry->info.type) : expected_type,
+         .token_digest = digest,
+         .outcome = "denied",
+         .reason = reason});
+  return error;
+}
+
+StatusOr<ResolvedSecret> SecurityManager::Resolve(std::string_view token,
+                                                  std::string_view requesting_server_id,
+                                                  std::string_view expected_type) {
+  TokenDigest digest = DigestAccessToken(token);
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = entries_.find(digest);
+  if (it == entries_.end()) {
+    return Deny(digest, nullptr, requesting_server_id, expected_type, "unknown token",
+                InvalidTokenError());
+  }
+  if (IsExpired(it->second.info, clock_())) {
+    (void)Remove(it, "expire", "time to live elapsed");
+    return Deny(digest, nullptr, requesting_server_id, expected_type, "expired token",
+                InvalidTokenError());
+  }
+  Entry& entry = it->second;
+  if (!PermittedType(requesting_server_id, expected_type)) {
+    return Deny(digest, &entry, requesting_server_id, expected_type,
+                "server not permitted for this credential type",
+                PermissionDeniedError("server '" + std::string(requesting_server_id) +
+                                      "' is not permitted to resolve credentials of type '" +
+                                      std::string(expected_type) + "'"));
+  }
+  if (entry.info.type != expected_type) {
+    return Deny(digest, &entry, requesting_server_id, expected_type, "credential type mismatch",
+                PermissionDeniedError("the token is not for a credential of type '" +
+                                      std::string(expected_type) + "'"));
+  }
+  const std::vector<std::string>& bound = entry.info.bound_servers;
+  if (!bound.empty() &&
+      std::find(bound.begin(), bound.end(), requesting_server_id) == bound.end()) {
+    return Deny(digest, &entry, requesting_server_id, expected_type, "token bound to other servers",
+                PermissionDeniedError("the token is bound to other servers than '" +
+                                      std::string(requesting_server_id) + "'"));
+  }
+  if (store_ != nullptr && entry.info.max_uses) {
+    // Count the use durably before handing out the secret.
+    AURITE_RETURN_IF_ERROR(store_->UpdateUses(entry.info.id, entry.info.uses + 1));
+  }
+  ++entry.info.uses;
+  ResolvedSecret resolved{entry.secret.Clone(), entry.info.id, entry.info.expires_at};
+  Audit({.event = "resolve",
+         .server_id = requesting_server_id,
+         .credential_id = entry.info.id,
+         .credential_type = entry.info.type,
+         .token_digest = digest});
+  if (entry.info.max_uses && entry.info.uses >= *entry.info.max_uses) {
+    (void)Remove(it, "expire", "use limit reached");
+  }
+  return resolved;
+}
+
+void SecurityManager::RegisterServerPermissions(std::string server_id,
+                                                std::vector<std::string> allowed_types) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  permissions_[std::move(server_id)] =
+      std::set<std::string, std::less<>>(allowed_types.begin(), allowed_types.end());
+}
+
+Status SecurityManager::Remove(EntryMap::iterator it, std::string_view event,
+                               std::string_view reason) {
+  Status status = store_ ? store_->Delete(it->second.info.id) : OkStatus();
+  Audit({.event = event,
+         .credential_id = it->second.info.id,
+         .credential_type = it->second.info.type,
+         .token_digest = it->first,
+         .outcome = status.ok() ? "ok" : "error",
+         .reason = reason});
+  entries_.erase(it);  // the SecretBuffer wipes itself
+  redactor_.reset();
+  return status;
+}
+
+Status SecurityManager::Revoke(std::string_view token) {
+  TokenDigest digest = DigestAccessToken(token);
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = entries_.find(digest);
+  if (it == entries_.end()) return InvalidTokenError();
+  return Remove(it, "revoke", "");
+}
+
+Status SecurityManager::Purge(std::string_view credential_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = std::find_if(entries_.begin(), entries_.end(),
+                         [&](const auto& pair) { return pair.second.info.id == credential_id; });
+  if (it == entries_.end()) {
+    // Echo the id only when it has the shape of one: a pasted secret must not
+    // come back in the message.
+    return NotFoundError(LooksLikeCredentialId(credential_id)
+                             ? "no live credential with id '" + std::string(credential_id) + "'"
+                             : std::string("no live credential with that id"));
+  }
+  return Remove(it, "purge", "");
+}
+
+Status SecurityManager::PurgeAll() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Status status = store_ ? store_->DeleteAll() : OkStatus();
+  Audit(
+      {.event = "purge_all", .outcome = status.ok() ? "ok" : "error", .reason = "all credentials"});
+  entries_.clear();
+  redactor_.reset();
+  return status;
+}
+
+std::vector<CredentialSummary> SecurityManager::List() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  SweepExpiredLocked(clock_());
+  std::vector<CredentialSummary> list;
+  for (const auto& [digest, entry] : entries_) list.push_back(Summarise(entry.info));
+  std::sort(list.begin(), list.end(), [](const CredentialSummary& a, const CredentialSummary& b) {
+    return std::tie(a.created_at, a.id) < std::tie(b.created_at, b.id);
+  });
+  return list;
+}
+
+std::size_t SecurityManager::SweepExpiredLocked(std::int64_t now) {
+  std::size_t swept = 0;
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    auto next = std::next(it);
+    if (IsExpired(it->second.info, now)) {
+      (void)Remove(it, "expire", "time to live elapsed");
+      ++swept;
+    }
+    it = next;
+  }
+  return swept;
+}
+
+std::size_t SecurityManager::SweepExpired() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return SweepExpiredLocked(clock_());
+}
+
+void SecurityManager::StartSweeper(std::chrono::milliseconds interval) {
+  std::lock_guard<std::mutex> lock(sweeper_mutex_);
+  if (sweeper_.joinable()) return;
+  sweeper_ = std::jthread([this, interval](std::stop_token stop) {
+    std::unique_lock<std::mutex> wait_lock(sweeper_mutex_);
+    while (!sweeper_wake_.wait_for(wait_lock, stop, interval, [] { return false; })) {
+      if (stop.stop_requested()) return;
+      SweepExpired();
+    }
+  });
+}
+
+Status SecurityManager::RotateKey(crypto::FernetKey new_key) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (store_ == nullptr) {
+    return FailedPreconditionError("there is no persistent store to rotate (no key is set)");
+  }
+  Status status = store_->RotateKey(std::move(new_key));
+  Audit({.event = "key_rotation", .outcome = status.ok() ? "ok" : "error"});
+  return status;
+}
+
+std::string SecurityManager::Mask(std::string_view text) const { return MaskSecrets(text); }
+
+std::vector<Finding> SecurityManager::Detect(std::string_view text) const {
+  return SharedDetector().Detect(text);
+}
+
+std::shared_ptr<const Redactor> SecurityManager::CurrentRedactor() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (redactor_ == nullptr) {
+    std::vector<const crypto::SecretBuffer*> secrets;
+    secrets.reserve(entries_.size());
+    for (const auto& [digest, entry] : entries_) secrets.push_back(&entry.secret);
+    redactor_ = std::make_shared<const Redactor>(secrets, SharedDetector());
+  }
+  return redactor_;
+}
+
+std::string SecurityManager::Redact(std::string_view text) {
+  return CurrentRedactor()->Redact(text);
+}
+
+}  // namespace aurite::security
