@@ -1,0 +1,48 @@
+// EventStream: the ordered messages of one Streamable HTTP stream (a POST's
+// reply stream or the standalone GET stream), kept so that a client that
+// lost the connection can resume from the last event id it saw.
+//
+// Contract: events are numbered from 1 in push order. Thread-safe. Once
+// finished, no more events are accepted and waiters return at once.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace aurite::mcp {
+
+class EventStream {
+ public:
+  struct Event {
+    std::uint64_t seq;
+    std::string data;
+  };
+
+  explicit EventStream(std::string id) : id_(std::move(id)) {}
+
+  const std::string& id() const { return id_; }
+  // The SSE id of event `seq`: "<stream id>/<seq>".
+  std::string EventId(std::uint64_t seq) const;
+
+  void Push(std::string data);
+  void Finish();
+  bool finished() const;
+
+  // Events after `after_seq`, waiting up to `timeout` for at least one unless
+  // the stream is finished. `done` is set when the stream is finished and no
+  // event after the returned ones remains.
+  std::vector<Event> Next(std::uint64_t after_seq, std::chrono::milliseconds timeout, bool* done);
+
+ private:
+  const std::string id_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<Event> events_;
+  bool finished_ = false;
+};
+
+}  // namespace aurite::mcp

@@ -1,0 +1,74 @@
+// HttpServer: serves an McpServer over MCP Streamable HTTP (one endpoint;
+// POST for client messages, answered with SSE or JSON; GET for the
+// server's standalone SSE stream and for resuming a stream; DELETE to end
+// a session).
+//
+// Contract:
+//  - Binds 127.0.0.1 by default. Every request's Host must be in
+//    allowed_hosts and its Origin, when present, in allowed_origins (or a
+//    loopback origin when that list is empty); otherwise 403. This is the
+//    DNS-rebinding defence the MCP spec asks for.
+//  - With bearer_token_digests set, requests need "Authorization: Bearer t"
+//    where SHA-256(t) is one of them; otherwise 401 with WWW-Authenticate.
+//  - Sessions: initialize creates one and returns Mcp-Session-Id; later
+//    requests must carry it (400 without, 404 when unknown or deleted). An
+//    MCP-Protocol-Version header naming an unsupported version gets 400.
+//  - Bodies over max_body_bytes get 413; malformed JSON-RPC gets 400 with a
+//    JSON-RPC error body. Clients that stall mid-request are disconnected
+//    after io_timeout.
+//  - SSE events carry ids "<stream>/<n>"; a GET with Last-Event-ID replays
+//    the events after it and continues the stream.
+//  - A session no request has used for session_idle_timeout is closed, so
+//    clients that vanish without DELETE do not pile up.
+//  - With TLS files set, only HTTPS is served.
+//  - Stop() (and the destructor) closes the listener and every connection
+//    and session, and joins all threads.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "mcp/server.h"
+
+namespace aurite::mcp {
+
+struct HttpServerOptions {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 0;  // 0: any free port (see HttpServer::port)
+  std::string path = "/mcp";
+  std::vector<std::string> allowed_hosts = {"127.0.0.1", "localhost", "[::1]"};
+  std::vector<std::string> allowed_origins;  // e.g. "http://localhost:6274"
+  std::size_t max_body_bytes = 4 * 1024 * 1024;
+  std::string tls_certificate_file;  // PEM; with tls_private_key_file enables HTTPS
+  std::string tls_private_key_file;
+  std::vector<std::string> bearer_token_digests;  // hex SHA-256 (bearer_auth.h)
+  bool json_response = false;                     // answer POSTs with JSON instead of SSE
+  std::size_t max_connections = 64;
+  std::size_t max_sessions = 256;
+  std::chrono::milliseconds io_timeout = std::chrono::seconds(30);
+  std::chrono::milliseconds sse_keepalive = std::chrono::seconds(15);
+  std::chrono::milliseconds session_idle_timeout = std::chrono::minutes(30);
+};
+
+class HttpServer {
+ public:
+  HttpServer(McpServer& server, HttpServerOptions options);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds, listens and starts accepting on background threads.
+  Status Start();
+  std::uint16_t port() const;
+  void Stop();
+
+ private:
+  struct Impl;  // keeps Boost.Beast out of this header
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace aurite::mcp

@@ -1,0 +1,79 @@
+// HttpSession: one Streamable HTTP session (one Mcp-Session-Id) and the
+// routing of its outgoing messages onto HTTP streams. No sockets here; the
+// HTTP server (http_server.cc) does the I/O.
+//
+// Routing rules (MCP Streamable HTTP):
+//  - a response goes to the stream of the POST that carried its request;
+//  - a notification or request sent while a request's handler runs goes to
+//    that request's stream while it is still open;
+//  - anything else goes to the standalone GET stream, or is dropped (and
+//    logged) when the client has none open.
+// A POST stream finishes when every request it carried has been answered.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "mcp/event_stream.h"
+#include "mcp/server.h"
+#include "mcp/server_session.h"
+
+namespace aurite::mcp {
+
+class HttpSession {
+ public:
+  HttpSession(McpServer& server, std::string id);
+  ~HttpSession();
+  HttpSession(const HttpSession&) = delete;
+  HttpSession& operator=(const HttpSession&) = delete;
+
+  const std::string& id() const { return id_; }
+  ServerSession& mcp() { return *mcp_; }
+
+  struct NoRequests {};  // only notifications and responses: answer 202
+  struct Rejected {
+    Json error_body;  // a JSON-RPC error response to send with HTTP 400
+  };
+  using PostOutcome = std::variant<std::shared_ptr<EventStream>, NoRequests, Rejected>;
+
+  // Feeds a POST body (one message or a batch) already parsed as `body`.
+  PostOutcome Post(const Json& body, std::string_view text);
+
+  // The standalone stream for GET; null when one is already open.
+  std::shared_ptr<EventStream> OpenStandalone();
+  void ReleaseStandalone(const std::shared_ptr<EventStream>& stream);
+  // A stream by id, for resumption with Last-Event-ID; null if unknown.
+  std::shared_ptr<EventStream> FindStream(const std::string& stream_id);
+
+  void Close();
+
+  // Idle tracking for expiry: a session in use by a connection never expires.
+  void BeginUse();
+  void EndUse();
+  bool IdleLongerThan(std::chrono::steady_clock::duration limit) const;
+
+ private:
+  Status Route(std::string message);
+  void ForgetCancelled(const Notification& notification);
+  std::shared_ptr<EventStream> NewStreamLocked();
+
+  const std::string id_;
+  mutable std::mutex mu_;
+  std::uint64_t next_stream_ = 1;
+  // Request id key -> the open stream awaiting its response.
+  std::map<std::string, std::shared_ptr<EventStream>> by_request_;
+  std::map<EventStream*, int> awaiting_;  // open POST streams: responses still due
+  std::map<std::string, std::shared_ptr<EventStream>> recent_;  // for resumption
+  std::shared_ptr<EventStream> standalone_;
+  int users_ = 0;
+  std::chrono::steady_clock::time_point last_used_ = std::chrono::steady_clock::now();
+  std::shared_ptr<ServerSession> mcp_;  // last: drained first on destruction
+};
+
+}  // namespace aurite::mcp

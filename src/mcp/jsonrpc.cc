@@ -1,0 +1,75 @@
+// Wire conversions of the JSON-RPC value types.
+#include "mcp/jsonrpc.h"
+
+#include <limits>
+
+namespace aurite::mcp {
+
+std::optional<RequestId> RequestId::FromJson(const Json& j) {
+  if (j.is_string()) return RequestId(j.get<std::string>());
+  if (j.is_number_integer()) {
+    if (j.is_number_unsigned() &&
+        j.get<std::uint64_t>() >
+            static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+      return std::nullopt;
+    }
+    return RequestId(j.get<std::int64_t>());
+  }
+  return std::nullopt;
+}
+
+Json RequestId::ToJson() const {
+  if (const auto* n = std::get_if<std::int64_t>(&value_)) return *n;
+  return std::get<std::string>(value_);
+}
+
+std::string RequestId::Key() const {
+  if (const auto* n = std::get_if<std::int64_t>(&value_)) return std::to_string(*n);
+  return Dump(std::get<std::string>(value_));
+}
+
+Json RpcError::ToJson() const {
+  Json j = {{"code", code}, {"message", message}};
+  if (!data.is_null()) j["data"] = data;
+  return j;
+}
+
+RpcError RpcError::FromJson(const Json& j) {
+  if (!j.is_object() || !j.contains("code") || !j["code"].is_number_integer()) {
+    return MakeError(error_code::kInternalError, "peer sent a malformed error object");
+  }
+  RpcError e;
+  e.code = j["code"].get<int>();
+  if (auto it = j.find("message"); it != j.end() && it->is_string()) e.message = *it;
+  if (auto it = j.find("data"); it != j.end()) e.data = *it;
+  return e;
+}
+
+Json ToJson(const Message& message) {
+  struct Visitor {
+    Json operator()(const Request& r) const {
+      Json j = {{"jsonrpc", "2.0"}, {"id", r.id.ToJson()}, {"method", r.method}};
+      if (!r.params.is_null()) j["params"] = r.params;
+      return j;
+    }
+    Json operator()(const Notification& n) const {
+      Json j = {{"jsonrpc", "2.0"}, {"method", n.method}};
+      if (!n.params.is_null()) j["params"] = n.params;
+      return j;
+    }
+    Json operator()(const Response& r) const {
+      Json j = {{"jsonrpc", "2.0"}, {"id", r.id.ToJson()}};
+      if (r.result.ok()) {
+        j["result"] = r.result.value();
+      } else {
+        j["error"] = r.result.error().ToJson();
+      }
+      return j;
+    }
+  };
+  return std::visit(Visitor{}, message);
+}
+
+std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+}  // namespace aurite::mcp

@@ -1,0 +1,103 @@
+// JSON-RPC 2.0 value types shared by every part of the mcp layer: request ids,
+// errors, results and the three message kinds.
+//
+// Contract: a RequestId is a string or a 64-bit integer, never null or a
+// fraction. An RpcResult holds either a JSON result or an RpcError; callers
+// check ok() before taking value() or error().
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <variant>
+
+namespace aurite::mcp {
+
+using Json = nlohmann::json;
+
+// Standard JSON-RPC codes, plus the ones MCP and its SDKs give fixed meanings.
+namespace error_code {
+inline constexpr int kParseError = -32700;
+inline constexpr int kInvalidRequest = -32600;
+inline constexpr int kMethodNotFound = -32601;
+inline constexpr int kInvalidParams = -32602;
+inline constexpr int kInternalError = -32603;
+// Local outcomes of an outgoing request; never sent on the wire by us.
+inline constexpr int kConnectionClosed = -32000;
+inline constexpr int kRequestTimeout = -32001;
+// MCP: resources/read of an unknown URI.
+inline constexpr int kResourceNotFound = -32002;
+}  // namespace error_code
+
+class RequestId {
+ public:
+  RequestId(std::int64_t number) : value_(number) {}        // NOLINT: implicit by design
+  RequestId(std::string text) : value_(std::move(text)) {}  // NOLINT: implicit by design
+
+  // A string or an integer that fits in 64 bits; anything else is nullopt.
+  static std::optional<RequestId> FromJson(const Json& j);
+  Json ToJson() const;
+  // Stable text used as a map key and in logs: numbers bare, strings quoted.
+  std::string Key() const;
+
+  bool operator==(const RequestId&) const = default;
+
+ private:
+  std::variant<std::int64_t, std::string> value_;
+};
+
+struct RpcError {
+  int code = error_code::kInternalError;
+  std::string message;
+  Json data;  // null when absent
+
+  Json ToJson() const;
+  // Reads a wire error object; malformed ones become an internal error.
+  static RpcError FromJson(const Json& j);
+};
+
+class RpcResult {
+ public:
+  RpcResult(Json value) : state_(std::move(value)) {}      // NOLINT: implicit by design
+  RpcResult(RpcError error) : state_(std::move(error)) {}  // NOLINT: implicit by design
+
+  bool ok() const { return std::holds_alternative<Json>(state_); }
+  const Json& value() const { return std::get<Json>(state_); }
+  Json& value() { return std::get<Json>(state_); }
+  const RpcError& error() const { return std::get<RpcError>(state_); }
+
+ private:
+  std::variant<Json, RpcError> state_;
+};
+
+inline RpcError MakeError(int code, std::string message, Json data = nullptr) {
+  return RpcError{code, std::move(message), std::move(data)};
+}
+
+struct Request {
+  RequestId id;
+  std::string method;
+  Json params;  // object or array; null when absent
+};
+
+struct Notification {
+  std::string method;
+  Json params;
+};
+
+struct Response {
+  RequestId id;
+  RpcResult result;
+};
+
+using Message = std::variant<Request, Notification, Response>;
+
+// Wire form of one message, as a JSON value.
+Json ToJson(const Message& message);
+
+// Compact text of `j`. Invalid UTF-8 inside strings (e.g. from a database) is
+// replaced rather than thrown on, so sending never fails on content.
+std::string Dump(const Json& j);
+
+}  // namespace aurite::mcp

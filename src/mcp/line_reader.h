@@ -1,0 +1,44 @@
+// LineReader: newline-delimited messages from a file descriptor, bounded.
+//
+// Contract: Next() returns the next line without its "\n" (and without a
+// trailing "\r"), or nullopt at end of input or on a read error. A line longer
+// than `max_line_bytes` is skipped up to its newline and reported once as
+// kTooLong, so a huge or endless line costs bounded memory and the stream
+// resynchronizes at the next message. A final line without "\n" is returned.
+// With a `stop_fd`, input already buffered in `fd` is still read, but once
+// `fd` has nothing more and `stop_fd` is readable, Next() returns nullopt:
+// this ends a reader whose writer lives on in some other process.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+namespace aurite::mcp {
+
+class LineReader {
+ public:
+  enum class Kind { kLine, kTooLong };
+  struct Item {
+    Kind kind;
+    std::string line;  // empty for kTooLong
+  };
+
+  LineReader(int fd, std::size_t max_line_bytes, int stop_fd = -1)
+      : fd_(fd), max_(max_line_bytes), stop_fd_(stop_fd) {}
+
+  std::optional<Item> Next();
+
+ private:
+  bool Fill();
+
+  const int fd_;
+  const std::size_t max_;
+  const int stop_fd_;
+  std::string buffer_;
+  std::size_t scanned_ = 0;  // bytes of buffer_ known to hold no newline
+  bool skipping_ = false;
+  bool eof_ = false;
+};
+
+}  // namespace aurite::mcp

@@ -1,0 +1,86 @@
+// ServerSession: one client connection to an McpServer. It answers the MCP
+// methods (initialize, tools/*, resources/*, prompts/*, logging/setLevel,
+// completion/complete) and sends requests and notifications to the client.
+//
+// Contract:
+//  - Before a successful initialize, only initialize and ping are served;
+//    other requests get -32600. A second initialize gets -32600.
+//  - Version negotiation follows protocol_version.h; batches are accepted
+//    only when the negotiated version allows them.
+//  - Requests to the client check the client's declared capability first
+//    and fail with -32601 when it is missing.
+//  - Thread-safe. Destruction closes the connection and waits for handlers.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "mcp/server.h"
+#include "mcp/session.h"
+
+namespace aurite::mcp {
+
+enum class LogLevel { kDebug, kInfo, kNotice, kWarning, kError, kCritical, kAlert, kEmergency };
+
+std::optional<LogLevel> ParseLogLevel(std::string_view name);
+std::string_view LogLevelName(LogLevel level);
+
+class ServerSession {
+ public:
+  ServerSession(McpServer& server, SendFn send);
+  ~ServerSession();
+  ServerSession(const ServerSession&) = delete;
+  ServerSession& operator=(const ServerSession&) = delete;
+
+  // Transport side.
+  void Receive(std::string_view text) { rpc_.Receive(text); }
+  void Close() { rpc_.Close(); }
+  Session& rpc() { return rpc_; }
+
+  // True once initialize has succeeded.
+  bool initialized() const;
+  std::string protocol_version() const;
+  Json client_capabilities() const;
+  Json client_info() const;
+  bool subscribed(const std::string& uri) const;
+
+  // notifications/message, if `level` passes the client's logging/setLevel.
+  void Log(LogLevel level, const std::string& logger, const Json& data);
+  Status Notify(const std::string& method, Json params = nullptr);
+
+  // Requests to the client.
+  RpcResult Elicit(Json params, const CallOptions& options = {});
+  RpcResult CreateMessage(Json params, const CallOptions& options = {});
+  RpcResult ListRoots(const CallOptions& options = {});
+  // Any other method, e.g. io.aurite/credentials/resolve; no capability check.
+  RpcResult Call(const std::string& method, Json params, const CallOptions& options = {});
+
+ private:
+  RpcResult Handle(const Request& request, RequestContext& context);
+  void HandleNotification(const Notification& notification);
+  RpcResult Initialize(const Json& params);
+  RpcResult CallTool(const Json& params, CallContext& context);
+  RpcResult ReadResource(const Json& params, CallContext& context);
+  RpcResult Subscribe(const Json& params, bool subscribe);
+  RpcResult GetPrompt(const Json& params, CallContext& context);
+  RpcResult SetLevel(const Json& params);
+  RpcResult Complete(const Json& params);
+  Json Capabilities() const;
+  RpcResult CallIfCapable(const char* capability, const std::string& method, Json params,
+                          const CallOptions& options);
+
+  McpServer& server_;
+  mutable std::mutex mu_;
+  bool initialize_seen_ = false;
+  std::string protocol_version_;
+  Json client_capabilities_ = Json::object();
+  Json client_info_ = Json::object();
+  std::optional<LogLevel> log_level_;
+  std::set<std::string> subscriptions_;
+  Session rpc_;  // last: destroyed (and drained) before the state above
+};
+
+}  // namespace aurite::mcp

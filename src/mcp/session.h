@@ -1,0 +1,162 @@
+// Session: one JSON-RPC 2.0 peer over any transport, symmetric for clients
+// and servers. It correlates our requests with their responses, applies
+// per-request timeouts (sending notifications/cancelled), honours incoming
+// cancellation, carries progress both ways and answers ping itself.
+//
+// Contract:
+//  - The transport calls Receive() with each wire text and Close() when the
+//    peer is gone. Receive() may run on several threads at once (HTTP);
+//    messages from one thread are handled in order. `send` must be thread-safe; it is called
+//    from handler threads and from Call().
+//  - Incoming requests run on a thread pool, so a handler may itself Call()
+//    the peer. Incoming notifications run in arrival order on one strand.
+//    notifications/cancelled and notifications/progress are handled inline.
+//  - A cancelled request's handler still runs to its end (it should poll
+//    RequestContext::cancelled()), but its response is not sent.
+//  - Bad input is answered with a JSON-RPC error and never stops the session;
+//    responses to unknown ids are logged and dropped.
+//  - The destructor closes the session and waits for running handlers. It
+//    must not run on one of this session's handler threads.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+#include "mcp/jsonrpc.h"
+#include "mcp/message_parser.h"
+#include "mcp/thread_pool.h"
+
+namespace aurite::mcp {
+
+class Session;
+
+using SendFn = std::function<Status(std::string)>;
+
+struct SessionOptions {
+  ParseLimits limits;
+  std::chrono::milliseconds default_timeout = std::chrono::seconds(60);
+  // Shared by many sessions (e.g. HTTP); null makes a private pool.
+  std::shared_ptr<ThreadPool> pool;
+};
+
+struct CallOptions {
+  std::optional<std::chrono::milliseconds> timeout;  // default_timeout when unset
+  // When set, the request carries a progressToken and each
+  // notifications/progress params object is passed here (on the reader thread).
+  std::function<void(const Json&)> on_progress;
+  bool reset_timeout_on_progress = false;
+};
+
+// What a request handler knows about the request it is serving.
+class RequestContext {
+ public:
+  RequestContext(Session& session, RequestId id, std::string method, Json progress_token);
+
+  const RequestId& id() const { return id_; }
+  const std::string& method() const { return method_; }
+  bool cancelled() const { return cancelled_.load(); }
+  Session& session() { return session_; }
+  const Session& session() const { return session_; }
+
+  // Sends notifications/progress when the caller asked for progress; no-op otherwise.
+  void SendProgress(double progress, std::optional<double> total = std::nullopt,
+                    const std::string& message = {});
+
+ private:
+  friend class Session;
+  Session& session_;
+  RequestId id_;
+  std::string method_;
+  Json progress_token_;
+  std::atomic<bool> cancelled_{false};
+};
+
+class Session {
+ public:
+  using RequestHandler = std::function<RpcResult(const Request&, RequestContext&)>;
+  using NotificationHandler = std::function<void(const Notification&)>;
+
+  explicit Session(SendFn send, SessionOptions options = {});
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Set both before the first Receive(). Without a request handler every
+  // method but ping is answered with -32601.
+  void SetRequestHandler(RequestHandler handler) { request_handler_ = std::move(handler); }
+  void SetNotificationHandler(NotificationHandler handler) {
+    notification_handler_ = std::move(handler);
+  }
+  // JSON-RPC batches are refused unless allowed (MCP 2025-03-26 and older).
+  void SetBatchesAllowed(bool allowed) { batches_allowed_ = allowed; }
+
+  void Receive(std::string_view text);
+  // The peer will send nothing more (e.g. stdin reached EOF): pending and new
+  // calls fail with kConnectionClosed, but running handlers finish and their
+  // replies and notifications are still sent.
+  void EndOfInput();
+  // The peer is gone: as EndOfInput, and running handlers see cancelled().
+  void Close();
+  bool closed() const;
+  // Blocks until no handler is running or queued.
+  void WaitIdle();
+
+  // The request whose handler is running on this thread, if any: lets a
+  // transport send a handler's notifications on that request's stream.
+  static const RequestContext* CurrentRequest();
+
+  // Sends a request and waits for its outcome: the peer's result or error,
+  // kRequestTimeout (after sending notifications/cancelled) or kConnectionClosed.
+  RpcResult Call(const std::string& method, Json params, const CallOptions& options = {});
+  Status Notify(const std::string& method, Json params = nullptr);
+
+ private:
+  struct PendingCall;
+  using ReplyFn = std::function<void(Json)>;
+  class BatchReply;
+
+  void ReceiveBatch(Json batch);
+  void ReceiveOne(std::variant<Message, Rejection> classified, const ReplyFn& reply);
+  void DispatchRequest(Request request, ReplyFn reply);
+  void DispatchNotification(Notification notification);
+  void DrainNotifications();
+  void HandleResponse(Response response);
+  void HandleCancelled(const Json& params);
+  void HandleProgress(const Json& params);
+  void ReplyNow(Json response);
+  void HandlerDone();
+  void FailPendingLocked();
+
+  SendFn send_;
+  SessionOptions options_;
+  RequestHandler request_handler_;
+  NotificationHandler notification_handler_;
+  std::atomic<bool> batches_allowed_{false};
+
+  mutable std::mutex mu_;
+  std::condition_variable idle_cv_;
+  bool closed_ = false;
+  bool input_ended_ = false;
+  std::int64_t next_id_ = 1;
+  std::map<std::string, std::shared_ptr<PendingCall>> pending_;      // by id key
+  std::map<std::string, std::shared_ptr<PendingCall>> progress_;     // by token key
+  std::map<std::string, std::shared_ptr<RequestContext>> incoming_;  // by id key
+  std::deque<Notification> notifications_;
+  bool draining_notifications_ = false;
+  int running_ = 0;
+
+  std::shared_ptr<ThreadPool> pool_;  // last: joined first on destruction
+};
+
+}  // namespace aurite::mcp

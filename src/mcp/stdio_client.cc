@@ -1,0 +1,80 @@
+// Two reader threads per child: stdout feeds the session, stderr feeds the log.
+#include "mcp/stdio_client.h"
+
+#include "mcp/line_reader.h"
+#include "mcp/log.h"
+
+namespace aurite::mcp {
+namespace {
+constexpr std::size_t kMaxStderrLine = 16 * 1024;
+}  // namespace
+
+StatusOr<std::unique_ptr<StdioClient>> StdioClient::Start(StdioClientOptions options) {
+  IgnoreSigpipe();
+  AURITE_ASSIGN_OR_RETURN(Pipe stop, MakePipe());
+  AURITE_ASSIGN_OR_RETURN(auto child, ChildProcess::Spawn(options.spawn));
+  return std::make_unique<StdioClient>(Key{}, std::move(options), std::move(child),
+                                       std::move(stop));
+}
+
+StdioClient::StdioClient(Key, StdioClientOptions options, std::unique_ptr<ChildProcess> child,
+                         Pipe stop)
+    : options_(std::move(options)), child_(std::move(child)), stop_(std::move(stop)) {
+  client_ = std::make_unique<McpClient>(
+      [this](std::string message) { return Send(std::move(message)); }, options_.client);
+  stdout_reader_ = std::thread([this] { ReadStdout(); });
+  stderr_reader_ = std::thread([this] { ReadStderr(); });
+}
+
+StdioClient::~StdioClient() { Shutdown(); }
+
+Status StdioClient::Send(std::string message) {
+  message.push_back('\n');
+  std::lock_guard lock(write_mu_);
+  if (child_->stdin_fd() < 0) return UnavailableError("the child's stdin is closed");
+  return WriteAll(child_->stdin_fd(), message);
+}
+
+void StdioClient::ReadStdout() {
+  LineReader reader(child_->stdout_fd(), options_.client.session.limits.max_bytes,
+                    stop_.read.get());
+  while (auto item = reader.Next()) {
+    if (item->kind == LineReader::Kind::kTooLong) {
+      Logger().warn("[{}] skipped an oversized message", options_.log_name);
+      continue;
+    }
+    if (item->line.find_first_not_of(" \t") == std::string::npos) continue;
+    client_->Receive(item->line);
+  }
+  client_->Close();
+  exited_ = true;
+  if (options_.on_exit) options_.on_exit();
+}
+
+void StdioClient::ReadStderr() {
+  LineReader reader(child_->stderr_fd(), kMaxStderrLine, stop_.read.get());
+  while (auto item = reader.Next()) {
+    if (item->kind == LineReader::Kind::kLine) {
+      Logger().info("[{}] {}", options_.log_name, item->line);
+    }
+  }
+}
+
+int StdioClient::Shutdown() {
+  if (exit_status_) return *exit_status_;
+  {
+    std::lock_guard lock(write_mu_);
+    child_->CloseStdin();
+  }
+  exit_status_ = child_->Shutdown(options_.shutdown_grace);
+  // The child is reaped, but a grandchild may still hold its pipes open:
+  // the stop pipe ends the readers once they have drained what is there.
+  (void)WriteAll(stop_.write.get(), "x");
+  client_->Close();
+  if (stdout_reader_.joinable()) stdout_reader_.join();
+  if (stderr_reader_.joinable()) stderr_reader_.join();
+  client_.reset();
+  return *exit_status_;
+}
+
+}  // namespace aurite::mcp

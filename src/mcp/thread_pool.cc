@@ -1,0 +1,44 @@
+// Workers are started lazily: a stdio server with one caller rarely needs more than one.
+#include "mcp/thread_pool.h"
+
+namespace aurite::mcp {
+
+ThreadPool::ThreadPool(std::size_t max_threads)
+    : max_threads_(max_threads == 0 ? 1 : max_threads) {}
+
+ThreadPool::~ThreadPool() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  for (auto& worker : workers_) worker.join();
+}
+
+void ThreadPool::Submit(std::function<void()> task) {
+  {
+    std::lock_guard lock(mu_);
+    tasks_.push_back(std::move(task));
+    if (idle_ < tasks_.size() && workers_.size() < max_threads_) {
+      workers_.emplace_back([this] { WorkerLoop(); });
+    }
+  }
+  cv_.notify_one();
+}
+
+void ThreadPool::WorkerLoop() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    ++idle_;
+    cv_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
+    --idle_;
+    if (tasks_.empty()) return;
+    auto task = std::move(tasks_.front());
+    tasks_.pop_front();
+    lock.unlock();
+    task();
+    lock.lock();
+  }
+}
+
+}  // namespace aurite::mcp

@@ -1,0 +1,39 @@
+// A small growable thread pool that runs incoming request handlers off the
+// transport's reader thread, so a handler may block on a request of its own.
+//
+// Contract: Submit never blocks. Up to `max_threads` workers run tasks;
+// beyond that tasks queue. The destructor runs every queued task, then joins.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace aurite::mcp {
+
+class ThreadPool {
+ public:
+  explicit ThreadPool(std::size_t max_threads = 16);
+  ~ThreadPool();
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  void Submit(std::function<void()> task);
+
+ private:
+  void WorkerLoop();
+
+  const std::size_t max_threads_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> tasks_;
+  std::size_t idle_ = 0;
+  bool stopping_ = false;
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace aurite::mcp

@@ -1,0 +1,15 @@
+// The conformance fixture: an McpServer offering what the official MCP
+// conformance suite's "everything server" contract expects (tools
+// test_simple_text, test_image_content, ..., resources test://..., prompts
+// test_...). Shared by the fixture's stdio and HTTP entry points and the bench.
+#pragma once
+
+#include <memory>
+
+#include "mcp/server.h"
+
+namespace aurite::mcp::conformance {
+
+std::unique_ptr<McpServer> MakeFixtureServer();
+
+}  // namespace aurite::mcp::conformance
