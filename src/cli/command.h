@@ -26,5 +26,6 @@ void RegisterTokensCommand(CLI::App& app, CommandResult& result);
 void RegisterMaskCommand(CLI::App& app, CommandResult& result);
 void RegisterScanCommand(CLI::App& app, CommandResult& result);
 void RegisterAuditCommand(CLI::App& app, CommandResult& result);
+void RegisterSqlServerCommand(CLI::App& app, CommandResult& result);
 
 }  // namespace aurite::cli

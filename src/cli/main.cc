@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   RegisterMaskCommand(app, result);
   RegisterScanCommand(app, result);
   RegisterAuditCommand(app, result);
+  RegisterSqlServerCommand(app, result);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,27 @@
+// io.aurite/credentials: the private protocol by which a backend server asks
+// its host to turn an access token into the secret it stands for.
+//
+// The host advertises capabilities.experimental["io.aurite/credentials"] =
+// {"version": 1} in initialize. A server sends, on that same session:
+//   request  io.aurite/credentials/resolve {token, credential_type}
+//            -> {secret, expires_at (Unix seconds or null)}
+//   notification io.aurite/credentials/release {token}
+// Failures are JSON-RPC errors with one of the two codes below; their
+// messages never echo the token. Shared by the host (answering) and the
+// servers (asking), so both sides spell the protocol the same way.
+#pragma once
+
+namespace aurite::servers {
+
+inline constexpr const char* kCredentialsCapability = "io.aurite/credentials";
+inline constexpr int kCredentialsProtocolVersion = 1;
+inline constexpr const char* kResolveMethod = "io.aurite/credentials/resolve";
+inline constexpr const char* kReleaseMethod = "io.aurite/credentials/release";
+inline constexpr const char* kDatabaseConnectionType = "database_connection";
+
+// Unknown, expired, revoked or used-up token: one code, so tokens cannot be probed.
+inline constexpr int kUnknownTokenError = -32010;
+// The token is valid but this server may not resolve it.
+inline constexpr int kPermissionDeniedError = -32011;
+
+}  // namespace aurite::servers

@@ -1,0 +1,255 @@
+// Tool handlers of the SQL server: argument checks, then one call into the
+// sql layer, then the result as structuredContent plus its JSON text.
+#include "servers/sql/sql_server.h"
+
+#include <algorithm>
+
+#include "base/version.h"
+#include "servers/credentials_protocol.h"
+#include "servers/sql/token_resolver.h"
+#include "servers/sql/tool_definitions.h"
+#include "sql/connection_string.h"
+
+namespace aurite::servers::sql {
+namespace {
+
+using mcp::Json;
+namespace db = aurite::sql;
+
+// Tool results must be valid JSON text even when a value is not UTF-8.
+std::string JsonText(const Json& value) {
+  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+Json StructuredResult(Json value) {
+  return {{"content", Json::array({mcp::TextContent(JsonText(value))})},
+          {"structuredContent", std::move(value)},
+          {"isError", false}};
+}
+
+Json ErrorResult(const Status& status) { return mcp::ToolErrorResult(status.message()); }
+
+StatusOr<std::string> StringArgument(const Json& args, const char* name) {
+  if (!args.is_object() || !args.contains(name) || !args[name].is_string()) {
+    return InvalidArgumentError(std::string("the argument '") + name + "' must be a string");
+  }
+  return args[name].get<std::string>();
+}
+
+std::optional<std::string> OptionalString(const Json& args, const char* name) {
+  if (!args.is_object() || !args.contains(name) || !args[name].is_string()) return std::nullopt;
+  return args[name].get<std::string>();
+}
+
+StatusOr<std::vector<db::Param>> ParamsArgument(const Json& args) {
+  if (!args.contains("params") || args["params"].is_null()) return std::vector<db::Param>{};
+  if (!args["params"].is_array()) {
+    return InvalidArgumentError("the argument 'params' must be an array of values");
+  }
+  return args["params"].get<std::vector<db::Param>>();
+}
+
+Json TablesJson(const std::vector<db::TableInfo>& tables) {
+  Json list = Json::array();
+  for (const db::TableInfo& table : tables) list.push_back(db::ToJson(table));
+  return list;
+}
+
+Json QueryResultJson(db::QueryResult result, double elapsed_ms) {
+  Json columns = Json::array();
+  for (const db::Column& column : result.columns) {
+    columns.push_back({{"name", column.name}, {"type", column.type}});
+  }
+  Json value = {{"columns", std::move(columns)},
+                {"rows", std::move(result.rows)},
+                {"row_count", result.row_count},
+                {"truncated", result.truncated},
+                {"elapsed_ms", elapsed_ms}};
+  if (result.affected_rows) value["affected_rows"] = *result.affected_rows;
+  return value;
+}
+
+}  // namespace
+
+mcp::ServerOptions SqlServer::ServerOptions() {
+  mcp::ServerOptions options;
+  options.info = {"aurite-sql-server", kVersion, "Aurite SQL server"};
+  options.instructions =
+      "Call connect_database first; pass its connection_id to the other tools. Queries are "
+      "read-only unless the operator enabled writes.";
+  options.prompts = false;
+  options.completions = false;
+  return options;
+}
+
+void SqlServer::RegisterWith(mcp::McpServer& server) {
+  server.AddTool(ConnectDatabaseTool(), [this](const Json& args, mcp::CallContext& context) {
+    return ConnectDatabase(args, context);
+  });
+  server.AddTool(ListTablesTool(),
+                 [this](const Json& args, mcp::CallContext&) { return ListTables(args); });
+  server.AddTool(DescribeTableTool(),
+                 [this](const Json& args, mcp::CallContext&) { return DescribeTable(args); });
+  server.AddTool(ExecuteQueryTool(options_.allow_writes),
+                 [this](const Json& args, mcp::CallContext&) { return ExecuteQuery(args); });
+  server.AddTool(ExplainQueryTool(),
+                 [this](const Json& args, mcp::CallContext&) { return ExplainQuery(args); });
+  server.AddTool(DisconnectTool(), [this](const Json& args, mcp::CallContext& context) {
+    return Disconnect(args, context);
+  });
+  mcp::ResourceTemplate schema;
+  schema.uri_template = "sql://schema/{connection_id}";
+  schema.name = "schema";
+  schema.title = "Database schema";
+  schema.description = "Every table of a connection with its columns, keys and indexes.";
+  schema.mime_type = "application/json";
+  server.AddResourceTemplate(
+      schema, [this](const std::string& uri, const std::map<std::string, std::string>& variables,
+                     mcp::CallContext&) { return ReadSchema(uri, variables.at("connection_id")); });
+}
+
+StatusOr<OpenConnection> SqlServer::Open(crypto::SecretBuffer connection_string) {
+  AURITE_ASSIGN_OR_RETURN(db::ConnectionConfig config,
+                          db::ParseConnectionString(connection_string.Reveal()));
+  connection_string.Clear();
+  OpenConnection connection;
+  connection.engine = config.engine;
+  connection.masked_connection_string = config.Masked();
+  db::PoolOptions pool_options;
+  pool_options.open.allow_writes = options_.allow_writes;
+  pool_options.open.statement_timeout = options_.statement_timeout;
+  pool_options.max_open = options_.pool_size;
+  pool_options.idle_timeout = options_.idle_timeout;
+  connection.pool = std::make_unique<db::ConnectionPool>(std::move(config), pool_options);
+  AURITE_ASSIGN_OR_RETURN(db::ConnectionPool::Lease lease, connection.pool->Acquire());
+  connection.server_version = lease->ServerVersion();
+  return connection;
+}
+
+mcp::RpcResult SqlServer::ConnectDatabase(const Json& args, mcp::CallContext& context) {
+  StatusOr<std::string> text = StringArgument(args, "connection_string");
+  if (!text.ok()) return ErrorResult(text.status());
+  bool use_token = args.contains("use_token") && args["use_token"] == true;
+  crypto::SecretBuffer value = crypto::SecretBuffer::TakeFrom(*text);
+  std::optional<crypto::SecretBuffer> token;
+  if (use_token) {
+    StatusOr<crypto::SecretBuffer> resolved = ResolveConnectionToken(context.session, value);
+    if (!resolved.ok()) return ErrorResult(resolved.status());
+    token = std::move(value);
+    value = std::move(resolved).value();
+  }
+  StatusOr<OpenConnection> opened = Open(std::move(value));
+  if (!opened.ok()) {
+    if (token) ReleaseConnectionToken(context.session, *token);
+    return ErrorResult(opened.status());
+  }
+  StatusOr<std::size_t> table_count = [&]() -> StatusOr<std::size_t> {
+    AURITE_ASSIGN_OR_RETURN(db::ConnectionPool::Lease lease, opened->pool->Acquire());
+    AURITE_ASSIGN_OR_RETURN(std::vector<db::TableInfo> tables, lease->ListTables(std::nullopt));
+    return tables.size();
+  }();
+  if (!table_count.ok()) return ErrorResult(table_count.status());
+  Json result = {{"database_type", db::EngineName(opened->engine)},
+                 {"masked_connection_string", opened->masked_connection_string},
+                 {"server_version", opened->server_version},
+                 {"table_count", *table_count}};
+  opened->token = std::move(token);
+  StatusOr<std::string> id = connections_.Add(std::move(opened).value());
+  if (!id.ok()) return ErrorResult(id.status());
+  result["connection_id"] = *id;
+  return StructuredResult(std::move(result));
+}
+
+mcp::RpcResult SqlServer::ListTables(const Json& args) {
+  StatusOr<std::string> id = StringArgument(args, "connection_id");
+  if (!id.ok()) return ErrorResult(id.status());
+  StatusOr<std::shared_ptr<OpenConnection>> connection = connections_.Find(*id);
+  if (!connection.ok()) return ErrorResult(connection.status());
+  StatusOr<db::ConnectionPool::Lease> lease = (*connection)->pool->Acquire();
+  if (!lease.ok()) return ErrorResult(lease.status());
+  StatusOr<std::vector<db::TableInfo>> tables =
+      (*lease)->ListTables(OptionalString(args, "schema"));
+  if (!tables.ok()) return ErrorResult(tables.status());
+  return StructuredResult({{"tables", TablesJson(*tables)}});
+}
+
+mcp::RpcResult SqlServer::DescribeTable(const Json& args) {
+  StatusOr<std::string> id = StringArgument(args, "connection_id");
+  StatusOr<std::string> table = StringArgument(args, "table");
+  if (!id.ok() || !table.ok()) return ErrorResult(id.ok() ? table.status() : id.status());
+  StatusOr<std::shared_ptr<OpenConnection>> connection = connections_.Find(*id);
+  if (!connection.ok()) return ErrorResult(connection.status());
+  StatusOr<db::ConnectionPool::Lease> lease = (*connection)->pool->Acquire();
+  if (!lease.ok()) return ErrorResult(lease.status());
+  StatusOr<db::TableDescription> description =
+      (*lease)->DescribeTable(*table, OptionalString(args, "schema"));
+  if (!description.ok()) return ErrorResult(description.status());
+  return StructuredResult(db::ToJson(*description));
+}
+
+mcp::RpcResult SqlServer::ExecuteQuery(const Json& args) {
+  StatusOr<std::string> id = StringArgument(args, "connection_id");
+  StatusOr<std::string> query = StringArgument(args, "query");
+  if (!id.ok() || !query.ok()) return ErrorResult(id.ok() ? query.status() : id.status());
+  StatusOr<std::vector<db::Param>> params = ParamsArgument(args);
+  if (!params.ok()) return ErrorResult(params.status());
+  db::QueryLimits limits{options_.max_rows, options_.max_result_bytes};
+  if (args.contains("max_rows") && args["max_rows"].is_number_unsigned()) {
+    limits.max_rows = std::min(limits.max_rows, args["max_rows"].get<std::size_t>());
+  }
+  StatusOr<std::shared_ptr<OpenConnection>> connection = connections_.Find(*id);
+  if (!connection.ok()) return ErrorResult(connection.status());
+  StatusOr<db::ConnectionPool::Lease> lease = (*connection)->pool->Acquire();
+  if (!lease.ok()) return ErrorResult(lease.status());
+  auto start = std::chrono::steady_clock::now();
+  StatusOr<db::QueryResult> result = (*lease)->Execute(*query, *params, limits);
+  std::chrono::duration<double, std::milli> elapsed = std::chrono::steady_clock::now() - start;
+  if (!result.ok()) return ErrorResult(result.status());
+  return StructuredResult(QueryResultJson(std::move(result).value(), elapsed.count()));
+}
+
+mcp::RpcResult SqlServer::ExplainQuery(const Json& args) {
+  StatusOr<std::string> id = StringArgument(args, "connection_id");
+  StatusOr<std::string> query = StringArgument(args, "query");
+  if (!id.ok() || !query.ok()) return ErrorResult(id.ok() ? query.status() : id.status());
+  StatusOr<std::vector<db::Param>> params = ParamsArgument(args);
+  if (!params.ok()) return ErrorResult(params.status());
+  StatusOr<std::shared_ptr<OpenConnection>> connection = connections_.Find(*id);
+  if (!connection.ok()) return ErrorResult(connection.status());
+  StatusOr<db::ConnectionPool::Lease> lease = (*connection)->pool->Acquire();
+  if (!lease.ok()) return ErrorResult(lease.status());
+  StatusOr<Json> plan = (*lease)->Explain(*query, *params);
+  if (!plan.ok()) return ErrorResult(plan.status());
+  return StructuredResult({{"plan", std::move(plan).value()}});
+}
+
+mcp::RpcResult SqlServer::Disconnect(const Json& args, mcp::CallContext& context) {
+  StatusOr<std::string> id = StringArgument(args, "connection_id");
+  if (!id.ok()) return ErrorResult(id.status());
+  StatusOr<std::shared_ptr<OpenConnection>> connection = connections_.Remove(*id);
+  if (!connection.ok()) return ErrorResult(connection.status());
+  if ((*connection)->token) ReleaseConnectionToken(context.session, *(*connection)->token);
+  return StructuredResult({{"disconnected", true}});
+}
+
+mcp::RpcResult SqlServer::ReadSchema(const std::string& uri, const std::string& connection_id) {
+  StatusOr<std::shared_ptr<OpenConnection>> connection = connections_.Find(connection_id);
+  if (!connection.ok())
+    return mcp::RpcError{mcp::error_code::kInvalidParams, connection.status().message(), nullptr};
+  StatusOr<db::ConnectionPool::Lease> lease = (*connection)->pool->Acquire();
+  if (!lease.ok())
+    return mcp::RpcError{mcp::error_code::kInternalError, lease.status().message(), nullptr};
+  StatusOr<std::vector<db::TableInfo>> tables = (*lease)->ListTables(std::nullopt);
+  if (!tables.ok())
+    return mcp::RpcError{mcp::error_code::kInternalError, tables.status().message(), nullptr};
+  Json described = Json::array();
+  for (const db::TableInfo& table : *tables) {
+    StatusOr<db::TableDescription> description = (*lease)->DescribeTable(table.name, table.schema);
+    if (description.ok()) described.push_back(db::ToJson(*description));
+  }
+  Json text = {{"tables", std::move(described)}};
+  return Json{{"contents",
+               Json::array({mcp::TextResourceContents(uri, "application/json", JsonText(text))})}};
+}
+
+}  // namespace aurite::servers::sql

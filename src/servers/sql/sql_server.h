@@ -1,0 +1,57 @@
+// SqlServer: the seed's "SQL MCP Server". Maps the sql layer to MCP tools
+// (connect_database, list_tables, describe_table, execute_query,
+// explain_query, disconnect) and the resource sql://schema/{connection_id}.
+//
+// Contract:
+//  - Read-only unless the operator set allow_writes; no tool argument can
+//    change that.
+//  - Database and usage errors are tool results with isError, whose text
+//    never contains a password or token.
+//  - With use_token=true the connection string is resolved through the host
+//    (io.aurite/credentials) and the token is released on disconnect.
+//  - The SqlServer must outlive the McpServer it is registered with.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+
+#include "mcp/server.h"
+#include "servers/sql/connection_registry.h"
+
+namespace aurite::servers::sql {
+
+struct SqlServerOptions {
+  bool allow_writes = false;
+  std::size_t max_rows = 1000;  // default and cap of execute_query's max_rows
+  std::size_t max_result_bytes = 4 * 1024 * 1024;
+  std::chrono::milliseconds statement_timeout{30'000};
+  std::size_t max_connections = 16;  // open connection ids
+  std::size_t pool_size = 4;         // database sessions per connection id
+  std::chrono::milliseconds idle_timeout{300'000};
+};
+
+class SqlServer {
+ public:
+  explicit SqlServer(SqlServerOptions options)
+      : options_(options), connections_(options.max_connections) {}
+
+  // The McpServer options this server wants (name, capabilities).
+  static mcp::ServerOptions ServerOptions();
+  void RegisterWith(mcp::McpServer& server);
+
+ private:
+  mcp::RpcResult ConnectDatabase(const mcp::Json& args, mcp::CallContext& context);
+  mcp::RpcResult ListTables(const mcp::Json& args);
+  mcp::RpcResult DescribeTable(const mcp::Json& args);
+  mcp::RpcResult ExecuteQuery(const mcp::Json& args);
+  mcp::RpcResult ExplainQuery(const mcp::Json& args);
+  mcp::RpcResult Disconnect(const mcp::Json& args, mcp::CallContext& context);
+  mcp::RpcResult ReadSchema(const std::string& uri, const std::string& connection_id);
+
+  StatusOr<OpenConnection> Open(crypto::SecretBuffer connection_string);
+
+  const SqlServerOptions options_;
+  ConnectionRegistry connections_;
+};
+
+}  // namespace aurite::servers::sql

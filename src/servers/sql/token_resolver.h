@@ -1,0 +1,23 @@
+// Resolving access tokens through the host (io.aurite/credentials).
+#pragma once
+
+#include "base/status.h"
+#include "crypto/secret_buffer.h"
+#include "mcp/server_session.h"
+
+namespace aurite::servers::sql {
+
+// True when the client of `session` (our host) offers io.aurite/credentials.
+bool HostOffersCredentials(const mcp::ServerSession& session);
+
+// Asks the host for the database connection string behind `token`.
+// Fails with kFailedPrecondition when the client offers no such capability,
+// kNotFound for an unknown/expired/revoked token, kPermissionDenied when the
+// host refuses this server; messages never contain the token.
+StatusOr<crypto::SecretBuffer> ResolveConnectionToken(mcp::ServerSession& session,
+                                                      const crypto::SecretBuffer& token);
+
+// Tells the host this server no longer uses `token`.
+void ReleaseConnectionToken(mcp::ServerSession& session, const crypto::SecretBuffer& token);
+
+}  // namespace aurite::servers::sql

@@ -1,0 +1,32 @@
+// Test support: `aurite sql-server` as a child process, driven by our MCP
+// client over stdio, the way a host (or Claude Desktop) runs it.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mcp/stdio_client.h"
+
+namespace aurite::servers::sql::testing {
+
+struct SqlServerClient {
+  // Starts the server with `flags`; `prepare` may register handlers and set
+  // capabilities on the client before initialize.
+  static std::unique_ptr<SqlServerClient> Start(
+      std::vector<std::string> flags = {}, mcp::Json capabilities = mcp::Json::object(),
+      const std::function<void(mcp::McpClient&)>& prepare = {});
+
+  // tools/call; fails the test on a protocol error and returns the result.
+  mcp::Json Call(const std::string& tool, mcp::Json arguments);
+
+  std::unique_ptr<mcp::StdioClient> process;
+};
+
+// The structuredContent of a successful tool result (fails the test otherwise).
+mcp::Json Structured(const mcp::Json& result);
+// The error text of an isError result (fails the test otherwise).
+std::string ErrorText(const mcp::Json& result);
+
+}  // namespace aurite::servers::sql::testing
