@@ -9,10 +9,10 @@
 #include <memory>
 
 #include "base/status.h"
+#include "base/unique_fd.h"
 #include "cli/command.h"
 #include "crypto/secret_buffer.h"
 #include "security/detection.h"
-#include "security/unique_fd.h"
 
 namespace aurite::cli {
 namespace {
@@ -23,10 +23,10 @@ struct ScanFlags {
 
 // File contents may hold secrets, so they live in a SecretBuffer.
 StatusOr<crypto::SecretBuffer> ReadWhole(const std::string& path) {
-  security::UniqueFd owned;
+  UniqueFd owned;
   int fd = STDIN_FILENO;
   if (path != "-") {
-    owned = security::UniqueFd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    owned = UniqueFd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!owned.valid()) {
       return NotFoundError("cannot open '" + path + "': " + std::strerror(errno));
     }

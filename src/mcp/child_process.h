@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "base/status.h"
-#include "mcp/unique_fd.h"
+#include "mcp/pipe_io.h"
 
 namespace aurite::mcp {
 

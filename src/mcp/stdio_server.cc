@@ -13,8 +13,8 @@
 
 #include "mcp/line_reader.h"
 #include "mcp/log.h"
+#include "mcp/pipe_io.h"
 #include "mcp/server_session.h"
-#include "mcp/unique_fd.h"
 
 namespace aurite::mcp {
 namespace {

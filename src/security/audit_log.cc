@@ -68,14 +68,23 @@ std::string_view LastLine(std::string_view tail) {
   return newline == std::string_view::npos ? tail : tail.substr(newline + 1);
 }
 
-}  // namespace
-
-FileLock::FileLock(int fd) : fd_(fd) {
-  while (::flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
+// Holds an exclusive flock on a descriptor for its lifetime: other processes
+// appending to the same log wait, so the hash chain stays one chain.
+class FileLock {
+ public:
+  explicit FileLock(int fd) : fd_(fd) {
+    while (::flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
+    }
   }
-}
+  ~FileLock() { ::flock(fd_, LOCK_UN); }
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
 
-FileLock::~FileLock() { ::flock(fd_, LOCK_UN); }
+ private:
+  int fd_;
+};
+
+}  // namespace
 
 AuditLog::AuditLog(PrivateTag, std::filesystem::path path, UniqueFd fd)
     : path_(std::move(path)), fd_(std::move(fd)) {}

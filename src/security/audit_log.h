@@ -26,10 +26,10 @@
 #include <string_view>
 
 #include "base/status.h"
+#include "base/unique_fd.h"
 #include "crypto/secret_buffer.h"
 #include "security/access_token.h"
 #include "security/digests.h"
-#include "security/unique_fd.h"
 
 namespace aurite::security {
 

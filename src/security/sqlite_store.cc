@@ -8,8 +8,8 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "base/unique_fd.h"
 #include "crypto/random.h"
-#include "security/unique_fd.h"
 
 namespace aurite::security {
 namespace {

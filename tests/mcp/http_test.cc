@@ -15,9 +15,9 @@
 #include "mcp/bearer_auth.h"
 #include "mcp/http_client.h"
 #include "mcp/http_server.h"
+#include "mcp/pipe_io.h"
 #include "mcp/server.h"
 #include "mcp/server_session.h"
-#include "mcp/unique_fd.h"
 
 namespace aurite::mcp {
 namespace {

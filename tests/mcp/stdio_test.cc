@@ -14,10 +14,10 @@
 #include "mcp/child_process.h"
 #include "mcp/line_reader.h"
 #include "mcp/log.h"
+#include "mcp/pipe_io.h"
 #include "mcp/server.h"
 #include "mcp/stdio_client.h"
 #include "mcp/stdio_server.h"
-#include "mcp/unique_fd.h"
 
 namespace aurite::mcp {
 namespace {

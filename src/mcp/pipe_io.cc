@@ -1,5 +1,5 @@
-// Descriptor ownership and EINTR-safe I/O.
-#include "mcp/unique_fd.h"
+// Pipes and EINTR-safe I/O.
+#include "mcp/pipe_io.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -11,11 +11,6 @@
 #include <mutex>
 
 namespace aurite::mcp {
-
-void UniqueFd::Reset() {
-  if (fd_ >= 0) ::close(fd_);
-  fd_ = -1;
-}
 
 StatusOr<Pipe> MakePipe() {
   int fds[2];

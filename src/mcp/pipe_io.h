@@ -1,0 +1,26 @@
+// Pipes and the two I/O loops every transport needs, retrying on EINTR.
+#pragma once
+
+#include <string_view>
+
+#include "base/status.h"
+#include "base/unique_fd.h"
+
+namespace aurite::mcp {
+
+// A pipe whose both ends are close-on-exec.
+struct Pipe {
+  UniqueFd read;
+  UniqueFd write;
+};
+StatusOr<Pipe> MakePipe();
+
+// Writes all of `data`; a closed peer (EPIPE) is kUnavailable. Needs SIGPIPE
+// ignored (see IgnoreSigpipe) so that a dead peer is an error, not a signal.
+Status WriteAll(int fd, std::string_view data);
+
+// Makes writes to a closed pipe fail with EPIPE instead of killing the
+// process. Process-wide and idempotent; children get SIGPIPE back by default.
+void IgnoreSigpipe();
+
+}  // namespace aurite::mcp
