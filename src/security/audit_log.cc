@@ -40,8 +40,27 @@ std::string UtcNow() {
   return text;
 }
 
-nlohmann::json NullIfEmpty(std::string_view text) {
-  return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(std::string(text));
+// Appends `,"key":"value"` (or `,"key":null` for an empty value). Records
+// are written on every resolve, so the usual case -- identifiers of
+// printable ASCII -- is copied as is; anything else is escaped by nlohmann.
+void AppendField(std::string& line, std::string_view key, std::string_view value) {
+  line += ",\"";
+  line += key;
+  line += "\":";
+  if (value.empty()) {
+    line += "null";
+    return;
+  }
+  bool plain = std::all_of(value.begin(), value.end(),
+                           [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
+  if (plain) {
+    line += '"';
+    line += value;
+    line += '"';
+  } else {
+    line += nlohmann::json(std::string(value))
+                .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
 }
 
 Status IoError(const std::filesystem::path& path, std::string_view what) {
@@ -186,19 +205,27 @@ Status AuditLog::Record(const AuditEvent& event) {
   if (static_cast<std::uint64_t>(info.st_size) != known_size_) {
     AURITE_RETURN_IF_ERROR(ReloadTail(static_cast<std::uint64_t>(info.st_size)));
   }
-  nlohmann::ordered_json record = {
-      {"seq", last_seq_ + 1},
-      {"time", UtcNow()},
-      {"event", std::string(event.event)},
-      {"server", NullIfEmpty(event.server_id)},
-      {"credential_id", NullIfEmpty(event.credential_id)},
-      {"credential_type", NullIfEmpty(event.credential_type)},
-      {"token_fp", event.token_digest ? nlohmann::json(Fingerprint(*event.token_digest))
-                                      : nlohmann::json(nullptr)},
-      {"outcome", std::string(event.outcome)},
-      {"reason", NullIfEmpty(event.reason)},
-      {"prev", last_hash_}};
-  return AppendLine(record.dump());
+  std::string line = "{\"seq\":" + std::to_string(last_seq_ + 1);
+  AppendField(line, "time", UtcNow());
+  AppendField(line, "event", event.event);
+  AppendField(line, "server", event.server_id);
+  AppendField(line, "credential_id", event.credential_id);
+  AppendField(line, "credential_type", event.credential_type);
+  AppendField(line, "token_fp",
+              event.token_digest ? std::string_view(CachedFingerprint(*event.token_digest)) : "");
+  AppendField(line, "outcome", event.outcome);
+  AppendField(line, "reason", event.reason);
+  AppendField(line, "prev", last_hash_);
+  line += '}';
+  return AppendLine(line);
+}
+
+const std::string& AuditLog::CachedFingerprint(const TokenDigest& digest) {
+  constexpr std::size_t kMaxCachedFingerprints = 4096;
+  auto it = fingerprints_.find(digest);
+  if (it != fingerprints_.end()) return it->second;
+  if (fingerprints_.size() >= kMaxCachedFingerprints) fingerprints_.clear();
+  return fingerprints_.emplace(digest, Fingerprint(digest)).first->second;
 }
 
 StatusOr<AuditVerification> VerifyAuditLog(const std::filesystem::path& path) {

@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -67,6 +68,8 @@ class AuditLog {
   Status LoadOrCreateHeader();
   Status ReloadTail(std::uint64_t size);
   Status AppendLine(const std::string& line);
+  // Fingerprint() memoized: a token is usually recorded many times.
+  const std::string& CachedFingerprint(const TokenDigest& digest);
 
   std::filesystem::path path_;
   UniqueFd fd_;
@@ -75,7 +78,8 @@ class AuditLog {
   HmacSha256 fingerprint_mac_;  // keyed with salt_
   std::string last_hash_;       // hex SHA-256 of the last line
   std::uint64_t last_seq_ = 0;
-  std::uint64_t known_size_ = 0;  // file size after our last append
+  std::uint64_t known_size_ = 0;                     // file size after our last append
+  std::map<TokenDigest, std::string> fingerprints_;  // bounded; cleared when full
 };
 
 struct AuditVerification {

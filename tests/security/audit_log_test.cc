@@ -64,6 +64,23 @@ TEST(AuditLogTest, WritesOneJsonRecordPerEventWithTheIssueFields) {
   EXPECT_TRUE(denied["token_fp"].get<std::string>().starts_with("hmac-sha256:"));
 }
 
+TEST(AuditLogTest, FieldsWithQuotesAndControlCharactersStayValidJson) {
+  ScratchDir dir;
+  std::filesystem::path path = dir / "audit.jsonl";
+  auto log = AuditLog::Open(path);
+  ASSERT_TRUE(log.ok());
+  std::string server = "we\"ird\\server\n\x01\xc3\xbc";
+  ASSERT_TRUE((*log)->Record({.event = "resolve", .server_id = server}).ok());
+  std::vector<std::string> lines = ReadLines(path);
+  ASSERT_EQ(lines.size(), 2u);
+  nlohmann::json record = nlohmann::json::parse(lines[1]);
+  EXPECT_EQ(record["server"], server);
+  EXPECT_TRUE(record["credential_id"].is_null());
+  StatusOr<AuditVerification> verified = VerifyAuditLog(path);
+  ASSERT_TRUE(verified.ok());
+  EXPECT_TRUE(verified->intact) << verified->problem;
+}
+
 TEST(AuditLogTest, FileIsCreatedOwnerOnly) {
   ScratchDir dir;
   std::filesystem::path path = WriteSampleLog(dir);
