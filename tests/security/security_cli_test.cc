@@ -2,15 +2,14 @@
 // secure, tokens, mask, scan, audit verify and key rotate, each run as its
 // own process, as a user would.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdlib>
 #include <map>
 #include <string>
 
 #include "crypto/fernet_key.h"
 #include "security/detection.h"
 #include "security/security_manager.h"
+#include "support/command_runner.h"
 #include "test_support.h"
 
 namespace aurite::security {
@@ -21,38 +20,20 @@ using testing::ReadFile;
 using testing::ScratchDir;
 using testing::WriteFile;
 
-struct RunResult {
-  int exit_status = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string ShellQuote(const std::string& text) {
-  std::string quoted = "'";
-  for (char c : text) {
-    if (c == '\'') {
-      quoted += "'\\''";
-    } else {
-      quoted += c;
-    }
-  }
-  return quoted + "'";
-}
+using ::aurite::testing::CommandOutput;
+using ::aurite::testing::RunCommand;
+using ::aurite::testing::ShellQuote;
 
 class SecurityCliTest : public ::testing::Test {
  protected:
   // Runs `aurite args` with `input` on stdin and only the given environment
   // (plus HOME pointing into the scratch directory).
-  RunResult Run(const std::string& args, const std::string& input = "",
-                const std::map<std::string, std::string>& env = {}) {
-    WriteFile(dir_ / "stdin", input);
+  CommandOutput Run(const std::string& args, const std::string& input = "",
+                    const std::map<std::string, std::string>& env = {}) {
     std::string command = "cd " + ShellQuote(dir_.path().string()) +
                           " && env -i HOME=" + ShellQuote(dir_.path().string());
     for (const auto& [name, value] : env) command += " " + name + "=" + ShellQuote(value);
-    command += " " + ShellQuote(AURITE_BINARY) + " " + args + " <stdin >stdout 2>stderr";
-    int status = std::system(command.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, ReadFile(dir_ / "stdout"),
-            ReadFile(dir_ / "stderr")};
+    return RunCommand(command + " " + ShellQuote(AURITE_BINARY) + " " + args, input);
   }
 
   std::map<std::string, std::string> KeyEnv() const {
@@ -61,7 +42,7 @@ class SecurityCliTest : public ::testing::Test {
 
   // Secures `secret` through the CLI and returns the token it printed.
   std::string SecureThroughCli(const std::string& secret, const std::string& flags = "") {
-    RunResult run = Run("secure --store store.db " + flags, secret + "\n", KeyEnv());
+    CommandOutput run = Run("secure --store store.db " + flags, secret + "\n", KeyEnv());
     EXPECT_EQ(run.exit_status, 0) << run.err;
     std::size_t at = run.out.find("token: ");
     EXPECT_NE(at, std::string::npos) << run.out;
@@ -90,7 +71,7 @@ class SecurityCliTest : public ::testing::Test {
 };
 
 TEST_F(SecurityCliTest, SecurePrintsTokenAndMaskedFormButNotTheSecret) {
-  RunResult run = Run("secure --store store.db --ttl 2h", connection_ + "\n", KeyEnv());
+  CommandOutput run = Run("secure --store store.db --ttl 2h", connection_ + "\n", KeyEnv());
   ASSERT_EQ(run.exit_status, 0) << run.err;
   EXPECT_NE(run.out.find("token: aurite_tk_"), std::string::npos);
   EXPECT_NE(run.out.find("masked: postgresql://app:****@db:5432/prod"), std::string::npos);
@@ -107,21 +88,21 @@ TEST_F(SecurityCliTest, ATokenFromOneProcessResolvesInAnother) {
 }
 
 TEST_F(SecurityCliTest, SecureWithoutAKeyExplainsAndExits2) {
-  RunResult run = Run("secure --store store.db", connection_ + "\n");
+  CommandOutput run = Run("secure --store store.db", connection_ + "\n");
   EXPECT_EQ(run.exit_status, 2);
   EXPECT_NE(run.err.find("AURITE_MCP_ENCRYPTION_KEY is not set"), std::string::npos);
   EXPECT_EQ(run.err.find("w/rd"), std::string::npos);
 }
 
 TEST_F(SecurityCliTest, SecureRejectsABadTtl) {
-  RunResult run = Run("secure --store store.db --ttl soon", connection_ + "\n", KeyEnv());
+  CommandOutput run = Run("secure --store store.db --ttl soon", connection_ + "\n", KeyEnv());
   EXPECT_EQ(run.exit_status, 2);
   EXPECT_NE(run.err.find("not a duration"), std::string::npos);
 }
 
 TEST_F(SecurityCliTest, TokensListShowsMaskedEntriesOnly) {
   std::string token = SecureThroughCli(connection_, "--bind-server sql --max-uses 2");
-  RunResult run = Run("tokens list --store store.db --json", "", KeyEnv());
+  CommandOutput run = Run("tokens list --store store.db --json", "", KeyEnv());
   ASSERT_EQ(run.exit_status, 0) << run.err;
   EXPECT_NE(run.out.find("postgresql://app:****@db:5432/prod"), std::string::npos);
   EXPECT_NE(run.out.find("\"max_uses\": 2"), std::string::npos);
@@ -132,16 +113,16 @@ TEST_F(SecurityCliTest, TokensListShowsMaskedEntriesOnly) {
 TEST_F(SecurityCliTest, TokensRevokeByTokenFromStdinAndById) {
   std::string first = SecureThroughCli(connection_);
   std::string second = SecureThroughCli(connection_);
-  RunResult by_token = Run("tokens revoke --store store.db --token", second + "\n", KeyEnv());
+  CommandOutput by_token = Run("tokens revoke --store store.db --token", second + "\n", KeyEnv());
   EXPECT_EQ(by_token.exit_status, 0) << by_token.err;
   auto manager = OpenInProcess(key_);
   std::vector<CredentialSummary> list = manager->List();
   ASSERT_EQ(list.size(), 1u);
   EXPECT_TRUE(manager->Resolve(first, "sql", kDatabaseConnection).ok());
   manager.reset();
-  RunResult by_id = Run("tokens revoke --store store.db " + list[0].id, "", KeyEnv());
+  CommandOutput by_id = Run("tokens revoke --store store.db " + list[0].id, "", KeyEnv());
   EXPECT_EQ(by_id.exit_status, 0) << by_id.err;
-  RunResult listed = Run("tokens list --store store.db", "", KeyEnv());
+  CommandOutput listed = Run("tokens list --store store.db", "", KeyEnv());
   EXPECT_NE(listed.out.find("no live credentials"), std::string::npos) << listed.out;
 }
 
@@ -149,7 +130,8 @@ TEST_F(SecurityCliTest, WrongKeyExits2AndLeavesTheStoreUntouched) {
   SecureThroughCli(connection_);
   std::string before = ReadFile(dir_ / "store.db");
   std::string other = std::string(crypto::FernetKey::Generate().ToText().Reveal());
-  RunResult run = Run("tokens list --store store.db", "", {{"AURITE_MCP_ENCRYPTION_KEY", other}});
+  CommandOutput run =
+      Run("tokens list --store store.db", "", {{"AURITE_MCP_ENCRYPTION_KEY", other}});
   EXPECT_EQ(run.exit_status, 2);
   EXPECT_NE(run.err.find("does not open credential store"), std::string::npos);
   EXPECT_EQ(ReadFile(dir_ / "store.db"), before);
@@ -158,19 +140,19 @@ TEST_F(SecurityCliTest, WrongKeyExits2AndLeavesTheStoreUntouched) {
 TEST_F(SecurityCliTest, KeyRotateMovesTheStoreToTheNewKey) {
   std::string token = SecureThroughCli(connection_);
   std::string new_key = std::string(crypto::FernetKey::Generate().ToText().Reveal());
-  RunResult rotate =
+  CommandOutput rotate =
       Run("key rotate --store store.db", "",
           {{"AURITE_MCP_ENCRYPTION_KEY", new_key}, {"AURITE_MCP_PREVIOUS_KEYS", key_}});
   ASSERT_EQ(rotate.exit_status, 0) << rotate.err;
   EXPECT_NE(rotate.out.find("re-encrypted 1 credential"), std::string::npos);
-  RunResult old_key = Run("tokens list --store store.db", "", KeyEnv());
+  CommandOutput old_key = Run("tokens list --store store.db", "", KeyEnv());
   EXPECT_EQ(old_key.exit_status, 2);
   auto manager = OpenInProcess(new_key);
   EXPECT_TRUE(manager->Resolve(token, "sql", kDatabaseConnection).ok());
 }
 
 TEST_F(SecurityCliTest, MaskCopiesStdinWithPasswordsMasked) {
-  RunResult run = Run("mask", "a " + connection_ + "\nhost=h password=" + "'x y'" + "\n");
+  CommandOutput run = Run("mask", "a " + connection_ + "\nhost=h password=" + "'x y'" + "\n");
   ASSERT_EQ(run.exit_status, 0) << run.err;
   EXPECT_EQ(run.out, "a postgresql://app:****@db:5432/prod\nhost=h password=****\n");
 }
@@ -178,7 +160,7 @@ TEST_F(SecurityCliTest, MaskCopiesStdinWithPasswordsMasked) {
 TEST_F(SecurityCliTest, ScanReportsFindingsWithoutTheSecretAndExits1) {
   WriteFile(dir_ / "config.yaml", "name: app\npassword: " + kCanaryPassword + "\n");
   WriteFile(dir_ / "clean.txt", "nothing to see\n");
-  RunResult run = Run("scan config.yaml clean.txt");
+  CommandOutput run = Run("scan config.yaml clean.txt");
   EXPECT_EQ(run.exit_status, 1);
   EXPECT_NE(run.out.find("config.yaml:2:11: password-assignment"), std::string::npos) << run.out;
   EXPECT_EQ(run.out.find("w/rd"), std::string::npos);
@@ -187,7 +169,7 @@ TEST_F(SecurityCliTest, ScanReportsFindingsWithoutTheSecretAndExits1) {
 }
 
 TEST_F(SecurityCliTest, ScanReadsStdin) {
-  RunResult run = Run("scan", "key AKIAIOSFODNN7EXAMPLE\n");
+  CommandOutput run = Run("scan", "key AKIAIOSFODNN7EXAMPLE\n");
   EXPECT_EQ(run.exit_status, 1);
   EXPECT_NE(run.out.find("<stdin>:1:5: aws-access-key-id"), std::string::npos) << run.out;
 }
@@ -195,20 +177,20 @@ TEST_F(SecurityCliTest, ScanReadsStdin) {
 TEST_F(SecurityCliTest, AuditVerifyFindsTheFirstBadLine) {
   SecureThroughCli(connection_);
   SecureThroughCli(connection_);
-  RunResult intact = Run("audit verify audit.jsonl");
+  CommandOutput intact = Run("audit verify audit.jsonl");
   EXPECT_EQ(intact.exit_status, 0) << intact.out << intact.err;
   EXPECT_NE(intact.out.find("intact"), std::string::npos);
   std::vector<std::string> lines = testing::ReadLines(dir_ / "audit.jsonl");
   ASSERT_GE(lines.size(), 4u);
   lines.erase(lines.begin() + 2);
   testing::WriteLines(dir_ / "audit.jsonl", lines);
-  RunResult broken = Run("audit verify audit.jsonl");
+  CommandOutput broken = Run("audit verify audit.jsonl");
   EXPECT_EQ(broken.exit_status, 1);
   EXPECT_NE(broken.out.find("audit.jsonl:3:"), std::string::npos) << broken.out;
 }
 
 TEST_F(SecurityCliTest, ScanHelpListsEveryRule) {
-  RunResult run = Run("scan --help");
+  CommandOutput run = Run("scan --help");
   ASSERT_EQ(run.exit_status, 0);
   for (const DetectionRule& rule : DetectionRules()) {
     EXPECT_NE(run.out.find(std::string(rule.id) + ": "), std::string::npos) << rule.id;
@@ -218,7 +200,7 @@ TEST_F(SecurityCliTest, ScanHelpListsEveryRule) {
 TEST_F(SecurityCliTest, EveryCommandHasHelpWithAnExample) {
   for (const char* command :
        {"secure", "tokens list", "tokens revoke", "mask", "scan", "audit verify", "key rotate"}) {
-    RunResult run = Run(std::string(command) + " --help");
+    CommandOutput run = Run(std::string(command) + " --help");
     EXPECT_EQ(run.exit_status, 0) << command;
     EXPECT_NE(run.out.find("Example"), std::string::npos) << command;
   }
