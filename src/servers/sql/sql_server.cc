@@ -160,31 +160,36 @@ mcp::RpcResult SqlServer::ConnectDatabase(const Json& args, mcp::CallContext& co
   return StructuredResult(std::move(result));
 }
 
-mcp::RpcResult SqlServer::ListTables(const Json& args) {
-  StatusOr<std::string> id = StringArgument(args, "connection_id");
-  if (!id.ok()) return ErrorResult(id.status());
-  StatusOr<std::shared_ptr<OpenConnection>> connection = connections_.Find(*id);
+mcp::RpcResult SqlServer::WithConnection(
+    const std::string& id, const std::function<mcp::RpcResult(db::Connection&)>& use) {
+  StatusOr<std::shared_ptr<OpenConnection>> connection = connections_.Find(id);
   if (!connection.ok()) return ErrorResult(connection.status());
   StatusOr<db::ConnectionPool::Lease> lease = (*connection)->pool->Acquire();
   if (!lease.ok()) return ErrorResult(lease.status());
-  StatusOr<std::vector<db::TableInfo>> tables =
-      (*lease)->ListTables(OptionalString(args, "schema"));
-  if (!tables.ok()) return ErrorResult(tables.status());
-  return StructuredResult({{"tables", TablesJson(*tables)}});
+  return use(**lease);
+}
+
+mcp::RpcResult SqlServer::ListTables(const Json& args) {
+  StatusOr<std::string> id = StringArgument(args, "connection_id");
+  if (!id.ok()) return ErrorResult(id.status());
+  return WithConnection(*id, [&](db::Connection& connection) -> mcp::RpcResult {
+    StatusOr<std::vector<db::TableInfo>> tables =
+        connection.ListTables(OptionalString(args, "schema"));
+    if (!tables.ok()) return ErrorResult(tables.status());
+    return StructuredResult({{"tables", TablesJson(*tables)}});
+  });
 }
 
 mcp::RpcResult SqlServer::DescribeTable(const Json& args) {
   StatusOr<std::string> id = StringArgument(args, "connection_id");
   StatusOr<std::string> table = StringArgument(args, "table");
   if (!id.ok() || !table.ok()) return ErrorResult(id.ok() ? table.status() : id.status());
-  StatusOr<std::shared_ptr<OpenConnection>> connection = connections_.Find(*id);
-  if (!connection.ok()) return ErrorResult(connection.status());
-  StatusOr<db::ConnectionPool::Lease> lease = (*connection)->pool->Acquire();
-  if (!lease.ok()) return ErrorResult(lease.status());
-  StatusOr<db::TableDescription> description =
-      (*lease)->DescribeTable(*table, OptionalString(args, "schema"));
-  if (!description.ok()) return ErrorResult(description.status());
-  return StructuredResult(db::ToJson(*description));
+  return WithConnection(*id, [&](db::Connection& connection) -> mcp::RpcResult {
+    StatusOr<db::TableDescription> description =
+        connection.DescribeTable(*table, OptionalString(args, "schema"));
+    if (!description.ok()) return ErrorResult(description.status());
+    return StructuredResult(db::ToJson(*description));
+  });
 }
 
 mcp::RpcResult SqlServer::ExecuteQuery(const Json& args) {
@@ -197,15 +202,13 @@ mcp::RpcResult SqlServer::ExecuteQuery(const Json& args) {
   if (args.contains("max_rows") && args["max_rows"].is_number_unsigned()) {
     limits.max_rows = std::min(limits.max_rows, args["max_rows"].get<std::size_t>());
   }
-  StatusOr<std::shared_ptr<OpenConnection>> connection = connections_.Find(*id);
-  if (!connection.ok()) return ErrorResult(connection.status());
-  StatusOr<db::ConnectionPool::Lease> lease = (*connection)->pool->Acquire();
-  if (!lease.ok()) return ErrorResult(lease.status());
-  auto start = std::chrono::steady_clock::now();
-  StatusOr<db::QueryResult> result = (*lease)->Execute(*query, *params, limits);
-  std::chrono::duration<double, std::milli> elapsed = std::chrono::steady_clock::now() - start;
-  if (!result.ok()) return ErrorResult(result.status());
-  return StructuredResult(QueryResultJson(std::move(result).value(), elapsed.count()));
+  return WithConnection(*id, [&](db::Connection& connection) -> mcp::RpcResult {
+    auto start = std::chrono::steady_clock::now();
+    StatusOr<db::QueryResult> result = connection.Execute(*query, *params, limits);
+    std::chrono::duration<double, std::milli> elapsed = std::chrono::steady_clock::now() - start;
+    if (!result.ok()) return ErrorResult(result.status());
+    return StructuredResult(QueryResultJson(std::move(result).value(), elapsed.count()));
+  });
 }
 
 mcp::RpcResult SqlServer::ExplainQuery(const Json& args) {
@@ -214,13 +217,11 @@ mcp::RpcResult SqlServer::ExplainQuery(const Json& args) {
   if (!id.ok() || !query.ok()) return ErrorResult(id.ok() ? query.status() : id.status());
   StatusOr<std::vector<db::Param>> params = ParamsArgument(args);
   if (!params.ok()) return ErrorResult(params.status());
-  StatusOr<std::shared_ptr<OpenConnection>> connection = connections_.Find(*id);
-  if (!connection.ok()) return ErrorResult(connection.status());
-  StatusOr<db::ConnectionPool::Lease> lease = (*connection)->pool->Acquire();
-  if (!lease.ok()) return ErrorResult(lease.status());
-  StatusOr<Json> plan = (*lease)->Explain(*query, *params);
-  if (!plan.ok()) return ErrorResult(plan.status());
-  return StructuredResult({{"plan", std::move(plan).value()}});
+  return WithConnection(*id, [&](db::Connection& connection) -> mcp::RpcResult {
+    StatusOr<Json> plan = connection.Explain(*query, *params);
+    if (!plan.ok()) return ErrorResult(plan.status());
+    return StructuredResult({{"plan", std::move(plan).value()}});
+  });
 }
 
 mcp::RpcResult SqlServer::Disconnect(const Json& args, mcp::CallContext& context) {

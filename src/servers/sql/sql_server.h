@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 
 #include "mcp/server.h"
 #include "servers/sql/connection_registry.h"
@@ -49,6 +50,10 @@ class SqlServer {
   mcp::RpcResult ReadSchema(const std::string& uri, const std::string& connection_id);
 
   StatusOr<OpenConnection> Open(crypto::SecretBuffer connection_string);
+  // Leases a database session of connection `id` for `use`; an unknown id or
+  // a failed connect is an error result without calling `use`.
+  mcp::RpcResult WithConnection(const std::string& id,
+                                const std::function<mcp::RpcResult(aurite::sql::Connection&)>& use);
 
   const SqlServerOptions options_;
   ConnectionRegistry connections_;
