@@ -1,30 +1,22 @@
 // `aurite mask`: copy stdin to stdout with the secret parts of connection strings masked.
-#include <openssl/crypto.h>
 #include <unistd.h>
 
 #include <iostream>
 
 #include "cli/command.h"
-#include "crypto/secret_buffer.h"
+#include "crypto/secret_reader.h"
 #include "security/masking.h"
 
 namespace aurite::cli {
 namespace {
 
-crypto::SecretBuffer ReadAllStdin() {
-  crypto::SecretBuffer input;
-  char chunk[65536];
-  ssize_t n;
-  while ((n = ::read(STDIN_FILENO, chunk, sizeof chunk)) > 0) {
-    input.Append(std::string_view(chunk, static_cast<std::size_t>(n)));
-  }
-  OPENSSL_cleanse(chunk, sizeof chunk);
-  return input;
-}
-
 int Mask() {
-  crypto::SecretBuffer input = ReadAllStdin();
-  std::cout << security::MaskSecrets(input.Reveal()) << std::flush;
+  StatusOr<crypto::SecretBuffer> input = crypto::ReadSecret(STDIN_FILENO);
+  if (!input.ok()) {
+    std::cerr << "aurite mask: cannot read stdin: " << input.status().message() << "\n";
+    return kExitUsage;
+  }
+  std::cout << security::MaskSecrets(input->Reveal()) << std::flush;
   return kExitOk;
 }
 

@@ -1,6 +1,5 @@
 // `aurite scan`: report secrets found in files or stdin, by rule id and position.
 #include <fcntl.h>
-#include <openssl/crypto.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,7 +10,7 @@
 #include "base/status.h"
 #include "base/unique_fd.h"
 #include "cli/command.h"
-#include "crypto/secret_buffer.h"
+#include "crypto/secret_reader.h"
 #include "security/detection.h"
 
 namespace aurite::cli {
@@ -32,14 +31,10 @@ StatusOr<crypto::SecretBuffer> ReadWhole(const std::string& path) {
     }
     fd = owned.get();
   }
-  crypto::SecretBuffer contents;
-  char chunk[65536];
-  ssize_t n;
-  while ((n = ::read(fd, chunk, sizeof chunk)) > 0) {
-    contents.Append(std::string_view(chunk, static_cast<std::size_t>(n)));
+  StatusOr<crypto::SecretBuffer> contents = crypto::ReadSecret(fd);
+  if (!contents.ok()) {
+    return UnavailableError("cannot read '" + path + "': " + contents.status().message());
   }
-  OPENSSL_cleanse(chunk, sizeof chunk);
-  if (n < 0) return UnavailableError("cannot read '" + path + "': " + std::strerror(errno));
   return contents;
 }
 

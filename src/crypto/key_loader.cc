@@ -1,17 +1,18 @@
 // Reading and classifying the store key setting.
 #include "crypto/key_loader.h"
 
+#include <fcntl.h>
 #include <openssl/crypto.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
-#include <memory>
 #include <mutex>
 
+#include "base/unique_fd.h"
 #include "crypto/base64url.h"
+#include "crypto/secret_reader.h"
 
 namespace aurite::crypto {
 namespace {
@@ -23,34 +24,24 @@ std::string AcceptedForms() {
          "`aurite key generate`), or a passphrase of any other text";
 }
 
-struct FileCloser {
-  void operator()(std::FILE* file) const { std::fclose(file); }
-};
-
 StatusOr<SecretBuffer> ReadKeyFile(const std::string& path) {
-  std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
+  UniqueFd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   std::string variable(kKeyFileVariable);
-  if (!file) {
+  if (!file.valid()) {
     return InvalidArgumentError(variable + " names '" + path +
                                 "', which cannot be read: " + std::strerror(errno) +
                                 ". Point it at a readable file holding the key");
   }
-  SecretBuffer contents;
-  unsigned char chunk[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(chunk, 1, sizeof chunk, file.get())) > 0) {
-    contents.Append(std::span<const unsigned char>(chunk, n));
-    if (contents.size() > kMaxKeyFileSize) break;
-  }
-  OPENSSL_cleanse(chunk, sizeof chunk);
-  if (std::ferror(file.get())) {
-    return InvalidArgumentError(variable + " names '" + path +
-                                "', which could not be read to the end");
-  }
-  if (contents.size() > kMaxKeyFileSize) {
+  StatusOr<SecretBuffer> read = ReadSecret(file.get(), kMaxKeyFileSize);
+  if (read.status().code() == StatusCode::kResourceExhausted) {
     return InvalidArgumentError(variable + " names '" + path + "', which is larger than 64 KiB; " +
                                 "it must hold only the key");
   }
+  if (!read.ok()) {
+    return InvalidArgumentError(variable + " names '" + path +
+                                "', which could not be read to the end");
+  }
+  SecretBuffer contents = std::move(read).value();
   // Editors and `echo` end files with a newline that is not part of the key.
   std::size_t size = contents.size();
   while (size > 0 && (contents.data()[size - 1] == '\n' || contents.data()[size - 1] == '\r'))

@@ -2,13 +2,15 @@
 // share the small Field helper that knows the JSON path for error messages.
 #include "host/config.h"
 
-#include <openssl/crypto.h>
+#include <fcntl.h>
 
 #include <algorithm>
 #include <charconv>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
+
+#include "base/unique_fd.h"
+#include "crypto/secret_reader.h"
 
 namespace aurite::host {
 namespace {
@@ -427,20 +429,17 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source,
 
 StatusOr<Config> LoadConfigFile(const std::filesystem::path& file,
                                 const ReferenceSources& sources) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
+  auto unreadable = [&file] {
     return NotFoundError("configuration file '" + file.string() +
                          "' cannot be read; pass an existing file with --config");
-  }
+  };
+  UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) return unreadable();
   // The file may hold literal secrets, so its text goes straight into a
   // SecretBuffer and lives only while it is parsed.
-  crypto::SecretBuffer text;
-  char chunk[4096];
-  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
-    text.Append(std::string_view(chunk, static_cast<std::size_t>(in.gcount())));
-  }
-  OPENSSL_cleanse(chunk, sizeof chunk);
-  return ParseConfig(text.Reveal(), file.string(), file.parent_path(), sources);
+  StatusOr<crypto::SecretBuffer> text = crypto::ReadSecret(fd.get());
+  if (!text.ok()) return unreadable();
+  return ParseConfig(text->Reveal(), file.string(), file.parent_path(), sources);
 }
 
 }  // namespace aurite::host

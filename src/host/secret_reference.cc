@@ -1,14 +1,16 @@
 // Expansion of ${env:…}, ${file:…} and ${exec:…} references.
 #include "host/secret_reference.h"
 
-#include <openssl/crypto.h>
+#include <fcntl.h>
 #include <sys/wait.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <memory>
+
+#include "base/unique_fd.h"
+#include "crypto/secret_reader.h"
 
 namespace aurite::host {
 namespace {
@@ -24,40 +26,30 @@ void DropTrailingNewline(crypto::SecretBuffer& secret) {
   secret.Truncate(size);
 }
 
-// Reads `stream` to the end into a SecretBuffer, wiping the bounce buffer.
-StatusOr<crypto::SecretBuffer> ReadStream(std::FILE* stream, const std::string& what) {
-  crypto::SecretBuffer contents;
-  unsigned char chunk[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(chunk, 1, sizeof chunk, stream)) > 0 &&
-         contents.size() <= kMaxSecretSize) {
-    contents.Append(std::span<const unsigned char>(chunk, n));
-  }
-  OPENSSL_cleanse(chunk, sizeof chunk);
-  if (contents.size() > kMaxSecretSize)
+// Reads `fd` to its end; `what` names the source in messages.
+StatusOr<crypto::SecretBuffer> ReadSource(int fd, const std::string& what) {
+  StatusOr<crypto::SecretBuffer> contents = crypto::ReadSecret(fd, kMaxSecretSize);
+  if (contents.status().code() == StatusCode::kResourceExhausted) {
     return InvalidArgumentError(what + " is larger than 64 KiB");
-  if (std::ferror(stream)) return UnavailableError(what + " could not be read to the end");
-  DropTrailingNewline(contents);
+  }
+  if (!contents.ok()) return UnavailableError(what + " could not be read to the end");
+  DropTrailingNewline(*contents);
   return contents;
 }
 
-struct FileCloser {
-  void operator()(std::FILE* file) const { std::fclose(file); }
-};
-
 StatusOr<crypto::SecretBuffer> ReadSecretFile(const std::string& path) {
-  std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
-  if (!file) {
+  UniqueFd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!file.valid()) {
     return NotFoundError("file '" + path + "' cannot be read: " + std::strerror(errno));
   }
-  return ReadStream(file.get(), "file '" + path + "'");
+  return ReadSource(file.get(), "file '" + path + "'");
 }
 
 StatusOr<crypto::SecretBuffer> RunSecretCommand(const std::string& command) {
   std::FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return UnavailableError("command '" + command + "' could not be started");
   StatusOr<crypto::SecretBuffer> output =
-      ReadStream(pipe, "the output of command '" + command + "'");
+      ReadSource(fileno(pipe), "the output of command '" + command + "'");
   int status = pclose(pipe);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     return UnavailableError("command '" + command + "' failed (exit status " +
