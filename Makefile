@@ -4,6 +4,7 @@
 #   make test     unit + integration tests, then the same tests under ASan/UBSan
 #   make asan     only the sanitizer pass
 #   make bench    benchmarks (Release build)
+#   make bench-peers  the SQL server against the pinned peer servers (npm), side by side
 #   make format   clang-format every source file in place
 
 BUILD_DIR ?= build
@@ -12,7 +13,7 @@ BENCH_DIR ?= build-bench
 JOBS      ?= $(shell nproc)
 SOURCES    = $(shell git ls-files --cached --others --exclude-standard -- '*.h' '*.cc' 2>/dev/null)
 
-.PHONY: deps build run test unit asan bench format format-check clean
+.PHONY: deps build run test unit asan bench bench-build bench-peers format format-check clean
 
 deps:
 	@scripts/install-deps
@@ -35,10 +36,16 @@ asan: deps
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir $(ASAN_DIR) --output-on-failure -j $(JOBS)
 
-bench: deps
+bench: bench-build
+	@bench/run $(BENCH_DIR)
+
+bench-build: deps
 	@cmake -S . -B $(BENCH_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DAURITE_BUILD_BENCH=ON -DAURITE_BUILD_TESTS=OFF >/dev/null
 	@cmake --build $(BENCH_DIR) -j $(JOBS)
-	@bench/run $(BENCH_DIR)
+
+bench-peers: bench-build
+	@bench/peers/install
+	@bench/sql-bench $(BENCH_DIR) --peers
 
 format:
 	clang-format -i $(SOURCES)

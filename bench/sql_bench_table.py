@@ -1,0 +1,56 @@
+"""Prints the SQL server benchmark figures (mcp_db_bench JSON files) as one
+table: our figures against the issue's goals, and the peers side by side with
+the ratios the goals are stated in."""
+import json
+import sys
+
+runs = {}
+for path in sys.argv[1:]:
+    with open(path) as f:
+        figures = json.load(f)
+    runs[figures["name"]] = figures
+ours = runs["aurite"]
+order = ["aurite"] + [name for name in ("toolbox", "dbhub") if name in runs]
+labels = {"aurite": "aurite", "toolbox": "MCP Toolbox 1.12.0", "dbhub": "DBHub 1.4.0"}
+
+
+def verdict(ok):
+    return "met" if ok else "MISSED"
+
+
+rows = [
+    ("point query p50", "point_p50_ms", "{:.3f} ms"),
+    ("point query p99", "point_p99_ms", "{:.3f} ms"),
+    ("point query calls/s", "point_calls_per_s", "{:,.0f}"),
+    ("10k rows x 4 cols p50", "rows_p50_ms", "{:.2f} ms"),
+    ("10k rows x 4 cols p99", "rows_p99_ms", "{:.2f} ms"),
+    ("peak RSS (point-query run)", "peak_rss_kib", "{:.1f} MiB"),
+    ("ready: spawn to tools/list p50", "ready_p50_ms", "{:.2f} ms"),
+]
+print("== SQL server over stdio: PostgreSQL 15 on loopback, one client (bench/mcp_db_bench)")
+width = 20
+print(f"  {'':32}" + "".join(f"{labels[n]:>{width}}" for n in order))
+for label, key, fmt in rows:
+    cells = []
+    for name in order:
+        value = runs[name][key] / 1024 if key == "peak_rss_kib" else runs[name][key]
+        cells.append(f"{fmt.format(value):>{width}}")
+    print(f"  {label:32}" + "".join(cells))
+
+print()
+print("  goals")
+rss_mib = ours["peak_rss_kib"] / 1024
+print(f"    10k rows p50 under 5 ms:          {ours['rows_p50_ms']:8.2f} ms   {verdict(ours['rows_p50_ms'] < 5)}")
+print(f"    peak RSS under 10 MiB:            {rss_mib:8.1f} MiB  {verdict(rss_mib < 10)}")
+print(f"    ready under 5 ms:                 {ours['ready_p50_ms']:8.2f} ms   {verdict(ours['ready_p50_ms'] < 5)}")
+if "toolbox" in runs:
+    ratio = runs["toolbox"]["point_p50_ms"] / ours["point_p50_ms"]
+    print(f"    point p50 no worse than Toolbox:  {ratio:8.2f}x faster  {verdict(ratio >= 1)}")
+if "dbhub" in runs:
+    ratio = ours["point_calls_per_s"] / runs["dbhub"]["point_calls_per_s"]
+    print(f"    calls/s at least 2x DBHub:        {ratio:8.2f}x        {verdict(ratio >= 2)}")
+for name in order[1:]:
+    peer = runs[name]
+    print(f"    vs {labels[name]}: 10k rows {peer['rows_p50_ms'] / ours['rows_p50_ms']:.1f}x faster, "
+          f"RSS {peer['peak_rss_kib'] / ours['peak_rss_kib']:.1f}x smaller, "
+          f"ready {peer['ready_p50_ms'] / ours['ready_p50_ms']:.1f}x sooner")
