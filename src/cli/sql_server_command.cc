@@ -1,12 +1,35 @@
-// `aurite sql-server`: the SQL MCP server over stdio.
+// `aurite sql-server`: the SQL MCP server over stdio, or over Streamable HTTP
+// through the shared transport (mcp/http_server.h) with --http.
+#include <fcntl.h>
+#include <malloc.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
+#include "base/unique_fd.h"
 #include "cli/command.h"
+#include "crypto/secret_reader.h"
+#include "mcp/bearer_auth.h"
+#include "mcp/http_server.h"
 #include "mcp/stdio_server.h"
 #include "servers/sql/sql_server.h"
 
 namespace aurite::cli {
 namespace {
+
+struct HttpFlags {
+  int port = -1;  // -1: serve stdio
+  std::string host = "127.0.0.1";
+  std::vector<std::string> allowed_hosts;
+  std::vector<std::string> allowed_origins;
+  std::string bearer_token_env;
+  std::string bearer_token_file;
+  std::string tls_certificate_file;
+  std::string tls_private_key_file;
+};
 
 struct SqlServerFlags {
   bool allow_writes = false;
@@ -15,9 +38,86 @@ struct SqlServerFlags {
   double statement_timeout_s = 30;
   std::size_t max_connections = 16;
   double idle_timeout_s = 300;
+  HttpFlags http;
 };
 
+bool IsLoopback(const std::string& host) {
+  return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+// The bearer token from --bearer-token-env (then removed from our
+// environment) or --bearer-token-file, as the digest the transport keeps.
+StatusOr<std::string> BearerTokenDigest(const HttpFlags& flags) {
+  crypto::SecretBuffer token;
+  if (!flags.bearer_token_env.empty()) {
+    const char* value = std::getenv(flags.bearer_token_env.c_str());
+    if (value == nullptr || *value == '\0') {
+      return InvalidArgumentError("the environment variable " + flags.bearer_token_env +
+                                  " named by --bearer-token-env is not set");
+    }
+    token = crypto::SecretBuffer::CopyFrom(std::string_view(value));
+    ::unsetenv(flags.bearer_token_env.c_str());
+  } else {
+    UniqueFd file(::open(flags.bearer_token_file.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!file.valid()) {
+      return InvalidArgumentError("cannot open the --bearer-token-file " + flags.bearer_token_file);
+    }
+    AURITE_ASSIGN_OR_RETURN(token, crypto::ReadSecret(file.get(), 4096));
+  }
+  std::string_view text = token.Reveal();
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+  if (text.size() < 16) {
+    return InvalidArgumentError("the bearer token must have at least 16 characters");
+  }
+  return mcp::TokenDigestHex(text);
+}
+
+StatusOr<mcp::HttpServerOptions> HttpOptions(const HttpFlags& flags) {
+  mcp::HttpServerOptions options;
+  options.address = flags.host;
+  options.port = static_cast<std::uint16_t>(flags.port);
+  for (const std::string& host : flags.allowed_hosts) options.allowed_hosts.push_back(host);
+  options.allowed_origins = flags.allowed_origins;
+  options.tls_certificate_file = flags.tls_certificate_file;
+  options.tls_private_key_file = flags.tls_private_key_file;
+  const bool with_token = !flags.bearer_token_env.empty() || !flags.bearer_token_file.empty();
+  if (with_token) {
+    AURITE_ASSIGN_OR_RETURN(std::string digest, BearerTokenDigest(flags));
+    options.bearer_token_digests.push_back(std::move(digest));
+  } else if (!IsLoopback(flags.host)) {
+    return InvalidArgumentError("serving on " + flags.host +
+                                " (not loopback) needs a bearer token: add --bearer-token-env "
+                                "or --bearer-token-file");
+  }
+  return options;
+}
+
+// Serves until SIGINT or SIGTERM.
+Status ServeHttp(mcp::McpServer& server, const HttpFlags& flags) {
+  AURITE_ASSIGN_OR_RETURN(mcp::HttpServerOptions options, HttpOptions(flags));
+  // Blocked before any thread starts, so only sigwait sees them.
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+  mcp::HttpServer http(server, options);
+  AURITE_RETURN_IF_ERROR(http.Start());
+  const bool tls = !options.tls_certificate_file.empty();
+  const std::string host =
+      flags.host.find(':') == std::string::npos ? flags.host : "[" + flags.host + "]";
+  std::fprintf(stderr, "aurite sql-server: listening on %s://%s:%u/mcp\n", tls ? "https" : "http",
+               host.c_str(), http.port());
+  int signal_number = 0;
+  sigwait(&stop, &signal_number);
+  http.Stop();
+  return OkStatus();
+}
+
 int RunSqlServer(const SqlServerFlags& flags) {
+  // Handlers run on a pool of threads; glibc would give each its own malloc
+  // arena (heaps that are mostly empty but resident). Two are enough here.
+  ::mallopt(M_ARENA_MAX, 2);
   servers::sql::SqlServerOptions options;
   options.allow_writes = flags.allow_writes;
   options.max_rows = flags.max_rows;
@@ -30,12 +130,93 @@ int RunSqlServer(const SqlServerFlags& flags) {
   servers::sql::SqlServer sql(options);
   mcp::McpServer server(servers::sql::SqlServer::ServerOptions());
   sql.RegisterWith(server);
-  Status served = mcp::ServeStdio(server);
+  Status served = flags.http.port >= 0 ? ServeHttp(server, flags.http) : mcp::ServeStdio(server);
   if (!served.ok()) {
     std::cerr << "aurite sql-server: " << served.message() << "\n";
-    return 1;
+    return flags.http.port >= 0 && served.code() == StatusCode::kInvalidArgument ? kExitUsage : 1;
   }
   return kExitOk;
+}
+
+void AddLimitOptions(CLI::App& command, SqlServerFlags& flags) {
+  command.add_flag(
+      "--allow-writes", flags.allow_writes,
+      "Let queries write (INSERT, UPDATE, DDL); without it the database refuses writes");
+  command.add_option("--max-rows", flags.max_rows, "Most rows one query returns")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  command
+      .add_option("--max-result-bytes", flags.max_result_bytes,
+                  "Most bytes of rows one query returns")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  command
+      .add_option("--statement-timeout", flags.statement_timeout_s,
+                  "Seconds before the database cancels a statement")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  command.add_option("--max-connections", flags.max_connections, "Most open connection ids")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  command
+      .add_option("--idle-timeout", flags.idle_timeout_s,
+                  "Seconds before an idle database session is closed")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+}
+
+void AddHttpOptions(CLI::App& command, HttpFlags& flags) {
+  const char* group = "Streamable HTTP (instead of stdio)";
+  CLI::Option* http =
+      command
+          .add_option("--http", flags.port,
+                      "Serve MCP Streamable HTTP at http://HOST:PORT/mcp instead of stdio "
+                      "(0: any free port, printed on stderr); stops on SIGINT/SIGTERM")
+          ->check(CLI::Range(0, 65535))
+          ->group(group);
+  command
+      .add_option("--host", flags.host,
+                  "Address to listen on; other than loopback needs a "
+                  "bearer token")
+      ->capture_default_str()
+      ->needs(http)
+      ->group(group);
+  command
+      .add_option("--allowed-host", flags.allowed_hosts,
+                  "Host header value to accept besides 127.0.0.1, localhost and [::1] "
+                  "(repeatable; e.g. the name clients use when --host is not loopback)")
+      ->needs(http)
+      ->group(group);
+  command
+      .add_option("--allowed-origin", flags.allowed_origins,
+                  "Browser Origin to accept, e.g. http://localhost:6274 (repeatable); without "
+                  "any, only loopback origins are; requests from other origins get 403")
+      ->needs(http)
+      ->group(group);
+  CLI::Option* token_env =
+      command
+          .add_option("--bearer-token-env", flags.bearer_token_env,
+                      "Require \"Authorization: Bearer TOKEN\", TOKEN read from this "
+                      "environment variable (then removed from the environment)")
+          ->needs(http)
+          ->group(group);
+  command
+      .add_option("--bearer-token-file", flags.bearer_token_file,
+                  "Like --bearer-token-env, TOKEN read from this file (one line)")
+      ->excludes(token_env)
+      ->needs(http)
+      ->group(group);
+  CLI::Option* cert =
+      command.add_option("--tls-cert", flags.tls_certificate_file, "PEM certificate: serve HTTPS")
+          ->check(CLI::ExistingFile)
+          ->needs(http)
+          ->group(group);
+  CLI::Option* key =
+      command.add_option("--tls-key", flags.tls_private_key_file, "PEM private key of --tls-cert")
+          ->check(CLI::ExistingFile)
+          ->needs(cert)
+          ->group(group);
+  cert->needs(key);
 }
 
 }  // namespace
@@ -44,37 +225,18 @@ void RegisterSqlServerCommand(CLI::App& app, CommandResult& result) {
   auto flags = std::make_shared<SqlServerFlags>();
   CLI::App* command = app.add_subcommand(
       "sql-server",
-      "Serve SQLite, PostgreSQL and MariaDB/MySQL databases as an MCP server on stdio");
-  command->add_flag(
-      "--allow-writes", flags->allow_writes,
-      "Let queries write (INSERT, UPDATE, DDL); without it the database refuses writes");
-  command->add_option("--max-rows", flags->max_rows, "Most rows one query returns")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  command
-      ->add_option("--max-result-bytes", flags->max_result_bytes,
-                   "Most bytes of rows one query returns")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  command
-      ->add_option("--statement-timeout", flags->statement_timeout_s,
-                   "Seconds before the database cancels a statement")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  command->add_option("--max-connections", flags->max_connections, "Most open connection ids")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  command
-      ->add_option("--idle-timeout", flags->idle_timeout_s,
-                   "Seconds before an idle database session is closed")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      "Serve SQLite, PostgreSQL and MariaDB/MySQL databases as an MCP server (stdio or HTTP)");
+  AddLimitOptions(*command, *flags);
+  AddHttpOptions(*command, flags->http);
   command->footer(
       "Tools: connect_database, list_tables, describe_table, execute_query, explain_query, "
       "disconnect.\n\nClaude Desktop configuration:\n"
       "  {\"mcpServers\": {\"sql\": {\"command\": \"aurite\", \"args\": [\"sql-server\"]}}}\n"
       "Then ask the model to connect to e.g. sqlite:////home/me/data.db. Under `aurite serve`, "
-      "connection strings are replaced by access tokens before they reach this server.");
+      "connection strings are replaced by access tokens before they reach this server.\n\n"
+      "Over HTTP, with a token (clients send it as \"Authorization: Bearer ...\"):\n"
+      "  export AURITE_SQL_TOKEN=$(openssl rand -hex 32)\n"
+      "  aurite sql-server --http 8808 --bearer-token-env AURITE_SQL_TOKEN");
   command->callback([flags, &result] { result.exit_status = RunSqlServer(*flags); });
 }
 

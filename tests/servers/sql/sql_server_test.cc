@@ -2,11 +2,14 @@
 // PostgreSQL and MariaDB, read-only by default, token mode against test
 // hosts that grant and deny, and no password in any result.
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
+#include <sstream>
 
+#include "mcp/log.h"
 #include "servers/credentials_protocol.h"
 #include "servers/sql/sql_server_client.h"
 #include "sql/connection.h"
@@ -252,7 +255,11 @@ TEST_P(NetworkServerTest, EveryToolWorksAndNoResultCarriesThePassword) {
   std::string url = db::testing::Databases()[key]["uri"];
   std::string password = db::testing::Password();
 
-  auto server = SqlServerClient::Start();
+  // The server's stderr reaches us through the mcp logger: capture it too.
+  std::ostringstream log;
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(log);
+  mcp::Logger().sinks().push_back(sink);
+  auto server = SqlServerClient::Start({"--statement-timeout", "5"});
   std::string everything;
   auto call = [&](const std::string& tool, Json args) {
     Json result = server->Call(tool, std::move(args));
@@ -277,7 +284,10 @@ TEST_P(NetworkServerTest, EveryToolWorksAndNoResultCarriesThePassword) {
   EXPECT_TRUE(refused.value("isError", false));
   everything += refused.dump(-1, ' ', false, Json::error_handler_t::replace);
   call("disconnect", {{"connection_id", id}});
+  server.reset();  // waits for the server's last log lines
+  std::erase(mcp::Logger().sinks(), sink);
   EXPECT_EQ(everything.find(password), std::string::npos);
+  EXPECT_EQ(log.str().find(password), std::string::npos) << log.str();
 }
 
 TEST_P(NetworkServerTest, AWrongPasswordErrorDoesNotCarryIt) {
