@@ -15,6 +15,10 @@
 // not be an error and must contain the --expect-* text, so a server that
 // returns nothing (or an error) cannot look fast.
 //
+// The client is lean (see LeanClient): a call's time runs from writing the
+// request to reading the whole response line, and the answer is parsed and
+// checked after the clock stopped, so our JSON parser is not in the figures.
+//
 // Prints one JSON object with the figures on stdout.
 //
 //   mcp_db_bench --name NAME --tool T --sql-arg A [--connect STR] [--extra-args JSON]
@@ -34,10 +38,14 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
-#include "mcp/log.h"
-#include "mcp/stdio_client.h"
+#include "mcp/child_process.h"
+#include "mcp/jsonrpc.h"
+#include "mcp/line_reader.h"
+#include "mcp/pipe_io.h"
 
 namespace aurite::mcp {
 namespace {
@@ -112,23 +120,101 @@ Flags ParseFlags(int argc, char** argv) {
   return flags;
 }
 
-std::unique_ptr<StdioClient> Spawn(const Flags& flags) {
-  StdioClientOptions options;
-  options.spawn.program = flags.program;
-  options.spawn.arguments = flags.arguments;
-  options.spawn.environment = flags.environment;
-  options.log_name = flags.name;
-  options.client.session.default_timeout = std::chrono::seconds(120);
-  StatusOr<std::unique_ptr<StdioClient>> started = StdioClient::Start(std::move(options));
-  if (!started.ok()) Die("cannot start " + flags.name + ": " + started.status().ToString());
-  return std::move(started).value();
+double Millis(Clock::duration elapsed) {
+  return std::chrono::duration<double, std::milli>(elapsed).count();
 }
 
-void Ready(StdioClient& server, const Flags& flags) {
-  RpcResult initialized = server.client().Initialize();
-  if (!initialized.ok()) Die(flags.name + ": initialize failed: " + initialized.error().message);
-  RpcResult tools = server.client().ListTools();
-  if (!tools.ok()) Die(flags.name + ": tools/list failed: " + tools.error().message);
+// A lean MCP client over the child's stdin/stdout: a call's latency runs from
+// writing the request to reading the whole response line, so it measures the
+// server and the pipe, not our JSON parser. Each response is parsed and
+// checked after its clock stopped. Requests from the server are refused
+// (-32601); its stderr is drained and dropped.
+class LeanClient {
+ public:
+  explicit LeanClient(const Flags& flags) : flags_(flags) {
+    SpawnOptions spawn;
+    spawn.program = flags.program;
+    spawn.arguments = flags.arguments;
+    spawn.environment = flags.environment;
+    StatusOr<std::unique_ptr<ChildProcess>> child = ChildProcess::Spawn(spawn);
+    if (!child.ok()) Die("cannot start " + flags.name + ": " + child.status().ToString());
+    child_ = std::move(child).value();
+    reader_.emplace(child_->stdout_fd(), std::size_t{1} << 30);
+    stderr_ = std::thread([fd = child_->stderr_fd()] {
+      char buffer[4096];
+      while (::read(fd, buffer, sizeof buffer) > 0) {
+      }
+    });
+  }
+  ~LeanClient() {
+    child_->Shutdown(std::chrono::seconds(2));
+    stderr_.join();
+  }
+
+  pid_t pid() const { return child_->pid(); }
+
+  // Sends a request and returns the response line and how long it took.
+  std::pair<std::string, double> Timed(const std::string& method, const Json& params) {
+    const std::int64_t id = ++last_id_;
+    const std::string request =
+        Json{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}}.dump() + "\n";
+    const auto start = Clock::now();
+    if (!WriteAll(child_->stdin_fd(), request).ok()) Die(flags_.name + ": the server hung up");
+    for (;;) {
+      std::optional<LineReader::Item> item = reader_->Next();
+      if (!item) Die(flags_.name + ": the server closed stdout during " + method);
+      if (item->line.find("\"method\"") != std::string::npos && HandleServerMessage(item->line)) {
+        continue;
+      }
+      return {std::move(item->line), Millis(Clock::now() - start)};
+    }
+  }
+
+  // The result of a request (untimed); fails on a JSON-RPC error.
+  Json Call(const std::string& method, const Json& params) {
+    return ResultOf(Timed(method, params).first, method);
+  }
+
+  Json ResultOf(const std::string& line, const std::string& method) const {
+    Json response = Json::parse(line, nullptr, false);
+    if (response.is_discarded() || !response.contains("result")) {
+      Die(flags_.name + ": " + method + " failed: " + line.substr(0, 400));
+    }
+    return std::move(response["result"]);
+  }
+
+  void Notify(const std::string& method) {
+    const std::string line = Json{{"jsonrpc", "2.0"}, {"method", method}}.dump() + "\n";
+    if (!WriteAll(child_->stdin_fd(), line).ok()) Die(flags_.name + ": the server hung up");
+  }
+
+ private:
+  // True when `line` was a notification or request of the server's.
+  bool HandleServerMessage(const std::string& line) {
+    Json message = Json::parse(line, nullptr, false);
+    if (message.is_discarded() || !message.contains("method")) return false;
+    if (message.contains("id")) {
+      Json refusal = {{"jsonrpc", "2.0"},
+                      {"id", message["id"]},
+                      {"error", {{"code", -32601}, {"message", "not supported by the bench"}}}};
+      (void)WriteAll(child_->stdin_fd(), refusal.dump() + "\n");
+    }
+    return true;
+  }
+
+  const Flags& flags_;
+  std::unique_ptr<ChildProcess> child_;
+  std::optional<LineReader> reader_;
+  std::thread stderr_;
+  std::int64_t last_id_ = 0;
+};
+
+void Ready(LeanClient& server) {
+  server.Call("initialize", {{"protocolVersion", "2025-06-18"},
+                             {"capabilities", Json::object()},
+                             {"clientInfo", {{"name", "mcp_db_bench"}, {"version", "1"}}}});
+  server.Notify("notifications/initialized");
+  server.Call("tools/list", Json::object());
 }
 
 // The text of every content item plus structuredContent: what a model reads.
@@ -143,40 +229,38 @@ std::string AnswerText(const Json& result) {
 
 class Caller {
  public:
-  Caller(StdioClient& server, const Flags& flags) : server_(server), flags_(flags) {
+  Caller(LeanClient& server, const Flags& flags) : server_(server), flags_(flags) {
     if (!flags.connect) return;
-    Json result = Check(
-        server_.client().CallTool("connect_database", {{"connection_string", *flags.connect}}), "");
+    Json result = server_.Call(
+        "tools/call",
+        {{"name", "connect_database"}, {"arguments", {{"connection_string", *flags.connect}}}});
+    Check(result, "");
     connection_id_ = result["structuredContent"]["connection_id"].get<std::string>();
   }
 
-  void Query(const std::string& sql, const std::string& expect) {
+  // One timed call; the answer is checked after the clock stopped.
+  double Query(const std::string& sql, const std::string& expect) {
     Json args = flags_.extra_args;
     args[flags_.sql_arg] = sql;
     if (connection_id_) args["connection_id"] = *connection_id_;
-    Check(server_.client().CallTool(flags_.tool, std::move(args)), expect);
+    auto [line, millis] = server_.Timed("tools/call", {{"name", flags_.tool}, {"arguments", args}});
+    Check(server_.ResultOf(line, flags_.tool), expect);
+    return millis;
   }
 
  private:
-  Json Check(RpcResult result, const std::string& expect) {
-    if (!result.ok()) Die(flags_.name + ": call failed: " + result.error().message);
-    const Json& value = result.value();
-    const std::string text = AnswerText(value);
-    if (value.value("isError", false)) Die(flags_.name + ": tool error: " + text.substr(0, 400));
+  void Check(const Json& result, const std::string& expect) const {
+    const std::string text = AnswerText(result);
+    if (result.value("isError", false)) Die(flags_.name + ": tool error: " + text.substr(0, 400));
     if (text.find(expect) == std::string::npos) {
       Die(flags_.name + ": the answer lacks '" + expect + "': " + text.substr(0, 400));
     }
-    return value;
   }
 
-  StdioClient& server_;
+  LeanClient& server_;
   const Flags& flags_;
   std::optional<std::string> connection_id_;
 };
-
-double Millis(Clock::duration elapsed) {
-  return std::chrono::duration<double, std::milli>(elapsed).count();
-}
 
 double Quantile(std::vector<double> values, double q) {
   std::sort(values.begin(), values.end());
@@ -210,41 +294,40 @@ Json MeasureReady(const Flags& flags) {
   std::vector<double> millis;
   for (int i = 0; i < flags.ready_runs; ++i) {
     const auto start = Clock::now();
-    std::unique_ptr<StdioClient> server = Spawn(flags);
-    Ready(*server, flags);
+    LeanClient server(flags);
+    Ready(server);
     millis.push_back(Millis(Clock::now() - start));
   }
   return {{"ready_p50_ms", Quantile(millis, 0.5)}, {"ready_runs", flags.ready_runs}};
 }
 
+// calls/s is the sequential rate: calls over the sum of their latencies.
 Json MeasureCalls(Caller& caller, const std::string& sql, const std::string& expect, int calls,
                   const char* prefix) {
   for (int i = 0; i < std::max(3, calls / 20); ++i) caller.Query(sql, expect);  // warm-up
   std::vector<double> millis;
-  const auto start = Clock::now();
+  double total = 0;
   for (int i = 0; i < calls; ++i) {
-    const auto t0 = Clock::now();
-    caller.Query(sql, expect);
-    millis.push_back(Millis(Clock::now() - t0));
+    millis.push_back(caller.Query(sql, expect));
+    total += millis.back();
   }
-  const double seconds = Millis(Clock::now() - start) / 1000;
   const std::string p = prefix;
   return {{p + "_p50_ms", Quantile(millis, 0.5)},
           {p + "_p99_ms", Quantile(millis, 0.99)},
-          {p + "_calls_per_s", calls / seconds},
+          {p + "_calls_per_s", calls / (total / 1000)},
           {p + "_calls", calls}};
 }
 
 int Run(const Flags& flags) {
-  Logger().set_level(spdlog::level::warn);
+  IgnoreSigpipe();
   Json figures = {{"name", flags.name}};
   figures.update(MeasureReady(flags));
-  std::unique_ptr<StdioClient> server = Spawn(flags);
-  Ready(*server, flags);
-  Caller caller(*server, flags);
+  LeanClient server(flags);
+  Ready(server);
+  Caller caller(server, flags);
   figures.update(
       MeasureCalls(caller, flags.point_sql, flags.point_expect, flags.point_calls, "point"));
-  figures["peak_rss_kib"] = PeakRssKib(server->pid());
+  figures["peak_rss_kib"] = PeakRssKib(server.pid());
   figures.update(MeasureCalls(caller, flags.rows_sql, flags.rows_expect, flags.rows_calls, "rows"));
   std::printf("%s\n", figures.dump().c_str());
   return 0;

@@ -150,6 +150,7 @@ class PostgresConnection final : public Connection {
   Status Fetch(ResultBuilder& builder, bool read_only, std::vector<Oid>& types);
   void NameColumnTypes(const std::vector<Oid>& types, std::vector<Column>& columns);
   Status Exec(const std::string& sql);
+  Status FinishPendingRollback();
   Status ResultError(const PGresult* result);
   Status LostOr(Status status);
   std::string Scrub(std::string message) const {
@@ -161,6 +162,9 @@ class PostgresConnection final : public Connection {
   crypto::SecretBuffer password_;
   std::string version_;
   std::map<Oid, std::string> type_names_ = BuiltinTypeNames();
+  // A read-only call's ROLLBACK is sent at its end, but its answer is read
+  // at the start of the next use: one round trip less per call.
+  bool rollback_pending_ = false;
 };
 
 Status PostgresConnection::LostOr(Status status) {
@@ -189,6 +193,19 @@ Status PostgresConnection::Exec(const std::string& sql) {
   ExecStatusType status = PQresultStatus(result.get());
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return OkStatus();
   return ResultError(result.get());
+}
+
+Status PostgresConnection::FinishPendingRollback() {
+  if (!rollback_pending_) return OkStatus();
+  rollback_pending_ = false;
+  Status status;
+  for (ResultHandle result(PQgetResult(conn_.get())); result;
+       result.reset(PQgetResult(conn_.get()))) {
+    if (PQresultStatus(result.get()) == PGRES_FATAL_ERROR && status.ok()) {
+      status = ResultError(result.get());
+    }
+  }
+  return status;
 }
 
 Status PostgresConnection::Send(std::string_view sql, const std::vector<Param>& params) {
@@ -257,6 +274,7 @@ Status PostgresConnection::Fetch(ResultBuilder& builder, bool read_only, std::ve
 StatusOr<QueryResult> PostgresConnection::Run(std::string_view sql,
                                               const std::vector<Param>& params,
                                               const QueryLimits& limits, bool read_only) {
+  AURITE_RETURN_IF_ERROR(FinishPendingRollback());
   // A transaction left over from an earlier call would swallow the BEGIN
   // below (and with it READ ONLY): end it first.
   if (PQtransactionStatus(conn_.get()) != PQTRANS_IDLE) AURITE_RETURN_IF_ERROR(Exec("ROLLBACK"));
@@ -268,9 +286,17 @@ StatusOr<QueryResult> PostgresConnection::Run(std::string_view sql,
   Status status = Send(sql, params);
   if (status.ok()) status = Fetch(builder, read_only, types);
   if (PQstatus(conn_.get()) == CONNECTION_BAD) return LostOr(status);
-  Status end = Exec(read_only || !status.ok() ? "ROLLBACK" : "COMMIT");
-  AURITE_RETURN_IF_ERROR(status);
-  AURITE_RETURN_IF_ERROR(end);
+  if (read_only && status.ok()) {
+    // Nothing was written, so the caller need not wait for the ROLLBACK.
+    if (!PQsendQuery(conn_.get(), "ROLLBACK")) {
+      return LostOr(UnavailableError("PostgreSQL: " + Scrub(PQerrorMessage(conn_.get()))));
+    }
+    rollback_pending_ = true;
+  } else {
+    Status end = Exec(read_only || !status.ok() ? "ROLLBACK" : "COMMIT");
+    AURITE_RETURN_IF_ERROR(status);
+    AURITE_RETURN_IF_ERROR(end);
+  }
   QueryResult result = std::move(builder).Finish();
   NameColumnTypes(types, result.columns);
   return result;
@@ -286,6 +312,7 @@ void PostgresConnection::NameColumnTypes(const std::vector<Oid>& types,
     unknown += (unknown.empty() ? "{" : ",") + std::to_string(types[i]);
   }
   if (unknown.empty()) return;
+  if (!FinishPendingRollback().ok()) return;
   unknown += "}";
   const char* values[] = {unknown.c_str()};
   ResultHandle result(
