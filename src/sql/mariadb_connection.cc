@@ -469,6 +469,7 @@ Status MariaDbConnection::FetchRows(MYSQL_STMT* stmt, MYSQL_RES* meta, ResultBui
     if (rc == MYSQL_NO_DATA) return OkStatus();
     if (rc == 1) return StmtError(stmt);
     nlohmann::json cells = nlohmann::json::array();
+    cells.get_ref<nlohmann::json::array_t&>().reserve(count);
     for (unsigned i = 0; i < count; ++i) cells.push_back(ReadCell(stmt, row, i));
     if (row.rebind && mysql_stmt_bind_result(stmt, row.binds.data()) != 0) return StmtError(stmt);
     row.rebind = false;

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <libpq-fe.h>
 
+#include <charconv>
 #include <cstdlib>
 #include <map>
 #include <optional>
@@ -68,6 +69,14 @@ nlohmann::json DecodeBytea(std::string_view text) {
   return EncodeBinary(bytes);
 }
 
+// PostgreSQL's float text ("1.5", "-Infinity", "NaN"), without strtod's
+// locale lookups and copy.
+double ParseDouble(std::string_view text) {
+  double value = 0;
+  std::from_chars(text.data(), text.data() + text.size(), value);
+  return value;
+}
+
 nlohmann::json DecodeCell(const PGresult* result, int column, Oid type) {
   if (PQgetisnull(result, 0, column)) return nullptr;
   std::string_view text(PQgetvalue(result, 0, column),
@@ -82,7 +91,7 @@ nlohmann::json DecodeCell(const PGresult* result, int column, Oid type) {
       return EncodeIntegerText(text);
     case kFloat4:
     case kFloat8:
-      return EncodeDouble(std::strtod(std::string(text).c_str(), nullptr));
+      return EncodeDouble(ParseDouble(text));
     case kNumeric:
       return std::string(text);
     case kJson:
@@ -250,6 +259,7 @@ Status PostgresConnection::Fetch(ResultBuilder& builder, bool read_only, std::ve
     }
     if (status == PGRES_SINGLE_TUPLE && !stopped) {
       nlohmann::json row = nlohmann::json::array();
+      row.get_ref<nlohmann::json::array_t&>().reserve(types.size());
       for (int i = 0; i < PQnfields(result.get()); ++i) {
         row.push_back(DecodeCell(result.get(), i, types[static_cast<std::size_t>(i)]));
       }

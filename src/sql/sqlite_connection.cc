@@ -216,6 +216,7 @@ StatusOr<QueryResult> SqliteConnection::Run(sqlite3_stmt* stmt, const QueryLimit
   int rc = SQLITE_ROW;
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
     nlohmann::json row = nlohmann::json::array();
+    row.get_ref<nlohmann::json::array_t&>().reserve(static_cast<std::size_t>(columns));
     for (int i = 0; i < columns; ++i) row.push_back(ReadCell(stmt, i, json_columns[i]));
     if (!builder.AddRow(std::move(row))) break;
   }
