@@ -108,7 +108,8 @@ void SqlServer::RegisterWith(mcp::McpServer& server) {
                      mcp::CallContext&) { return ReadSchema(uri, variables.at("connection_id")); });
 }
 
-StatusOr<OpenConnection> SqlServer::Open(crypto::SecretBuffer connection_string) {
+StatusOr<OpenConnection> SqlServer::Open(crypto::SecretBuffer connection_string,
+                                         bool allow_writes) {
   AURITE_ASSIGN_OR_RETURN(db::ConnectionConfig config,
                           db::ParseConnectionString(connection_string.Reveal()));
   connection_string.Clear();
@@ -116,7 +117,7 @@ StatusOr<OpenConnection> SqlServer::Open(crypto::SecretBuffer connection_string)
   connection.engine = config.engine;
   connection.masked_connection_string = config.Masked();
   db::PoolOptions pool_options;
-  pool_options.open.allow_writes = options_.allow_writes;
+  pool_options.open.allow_writes = allow_writes;
   pool_options.open.statement_timeout = options_.statement_timeout;
   pool_options.max_open = options_.pool_size;
   pool_options.idle_timeout = options_.idle_timeout;
@@ -132,13 +133,15 @@ mcp::RpcResult SqlServer::ConnectDatabase(const Json& args, mcp::CallContext& co
   bool use_token = args.contains("use_token") && args["use_token"] == true;
   crypto::SecretBuffer value = crypto::SecretBuffer::TakeFrom(*text);
   std::optional<crypto::SecretBuffer> token;
+  bool allow_writes = options_.allow_writes;
   if (use_token) {
-    StatusOr<crypto::SecretBuffer> resolved = ResolveConnectionToken(context.session, value);
+    StatusOr<ResolvedToken> resolved = ResolveConnectionToken(context.session, value);
     if (!resolved.ok()) return ErrorResult(resolved.status());
     token = std::move(value);
-    value = std::move(resolved).value();
+    value = std::move(resolved->connection_string);
+    allow_writes = allow_writes || resolved->allow_writes;
   }
-  StatusOr<OpenConnection> opened = Open(std::move(value));
+  StatusOr<OpenConnection> opened = Open(std::move(value), allow_writes);
   if (!opened.ok()) {
     if (token) ReleaseConnectionToken(context.session, *token);
     return ErrorResult(opened.status());
@@ -152,7 +155,8 @@ mcp::RpcResult SqlServer::ConnectDatabase(const Json& args, mcp::CallContext& co
   Json result = {{"database_type", db::EngineName(opened->engine)},
                  {"masked_connection_string", opened->masked_connection_string},
                  {"server_version", opened->server_version},
-                 {"table_count", *table_count}};
+                 {"table_count", *table_count},
+                 {"writes_allowed", allow_writes}};
   opened->token = std::move(token);
   StatusOr<std::string> id = connections_.Add(std::move(opened).value());
   if (!id.ok()) return ErrorResult(id.status());

@@ -3,7 +3,8 @@
 // explain_query, disconnect) and the resource sql://schema/{connection_id}.
 //
 // Contract:
-//  - Read-only unless the operator set allow_writes; no tool argument can
+//  - Read-only unless the operator set allow_writes, or the host's answer
+//    to a token says its named connection may write; no tool argument can
 //    change that.
 //  - Database and usage errors are tool results with isError, whose text
 //    never contains a password or token.
@@ -49,7 +50,7 @@ class SqlServer {
   mcp::RpcResult Disconnect(const mcp::Json& args, mcp::CallContext& context);
   mcp::RpcResult ReadSchema(const std::string& uri, const std::string& connection_id);
 
-  StatusOr<OpenConnection> Open(crypto::SecretBuffer connection_string);
+  StatusOr<OpenConnection> Open(crypto::SecretBuffer connection_string, bool allow_writes);
   // Leases a database session of connection `id` for `use`; an unknown id or
   // a failed connect is an error result without calling `use`.
   mcp::RpcResult WithConnection(const std::string& id,

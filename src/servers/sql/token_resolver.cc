@@ -7,14 +7,16 @@
 
 namespace aurite::servers::sql {
 
+using mcp::Json;
+
 bool HostOffersCredentials(const mcp::ServerSession& session) {
   mcp::Json capabilities = session.client_capabilities();
   return capabilities.contains("experimental") && capabilities["experimental"].is_object() &&
          capabilities["experimental"].contains(kCredentialsCapability);
 }
 
-StatusOr<crypto::SecretBuffer> ResolveConnectionToken(mcp::ServerSession& session,
-                                                      const crypto::SecretBuffer& token) {
+StatusOr<ResolvedToken> ResolveConnectionToken(mcp::ServerSession& session,
+                                               const crypto::SecretBuffer& token) {
   if (!HostOffersCredentials(session)) {
     return FailedPreconditionError(
         "use_token=true needs a host that resolves access tokens (the io.aurite/credentials "
@@ -37,7 +39,10 @@ StatusOr<crypto::SecretBuffer> ResolveConnectionToken(mcp::ServerSession& sessio
     return InternalError("the host's answer to " + std::string(kResolveMethod) + " has no secret");
   }
   std::string secret = result["secret"].get<std::string>();
-  return crypto::SecretBuffer::TakeFrom(secret);
+  ResolvedToken resolved;
+  resolved.connection_string = crypto::SecretBuffer::TakeFrom(secret);
+  resolved.allow_writes = result.value("allow_writes", Json(false)) == Json(true);
+  return resolved;
 }
 
 void ReleaseConnectionToken(mcp::ServerSession& session, const crypto::SecretBuffer& token) {

@@ -10,12 +10,19 @@ namespace aurite::servers::sql {
 // True when the client of `session` (our host) offers io.aurite/credentials.
 bool HostOffersCredentials(const mcp::ServerSession& session);
 
+struct ResolvedToken {
+  crypto::SecretBuffer connection_string;
+  // The host's operator enabled writes for this named connection (its
+  // answer carried "allow_writes": true). Never set by a tool argument.
+  bool allow_writes = false;
+};
+
 // Asks the host for the database connection string behind `token`.
 // Fails with kFailedPrecondition when the client offers no such capability,
 // kNotFound for an unknown/expired/revoked token, kPermissionDenied when the
 // host refuses this server; messages never contain the token.
-StatusOr<crypto::SecretBuffer> ResolveConnectionToken(mcp::ServerSession& session,
-                                                      const crypto::SecretBuffer& token);
+StatusOr<ResolvedToken> ResolveConnectionToken(mcp::ServerSession& session,
+                                               const crypto::SecretBuffer& token);
 
 // Tells the host this server no longer uses `token`.
 void ReleaseConnectionToken(mcp::ServerSession& session, const crypto::SecretBuffer& token);

@@ -67,9 +67,12 @@ mcp::Tool ConnectDatabaseTool() {
        {"database_type", {{"type", "string"}, {"enum", {"sqlite", "postgresql", "mariadb"}}}},
        {"masked_connection_string", StringProperty("The connection string, password as ****.")},
        {"server_version", StringProperty("The database server's version.")},
-       {"table_count", {{"type", "integer"}}}},
+       {"table_count", {{"type", "integer"}}},
+       {"writes_allowed",
+        {{"type", "boolean"},
+         {"description", "Whether the operator let queries on this connection write."}}}},
       {"connection_id", "database_type", "masked_connection_string", "server_version",
-       "table_count"});
+       "table_count", "writes_allowed"});
   return MakeTool("connect_database", "Connect to a database",
                   "Opens a connection to a SQLite, PostgreSQL or MariaDB/MySQL database and "
                   "returns a connection_id for the other tools.",

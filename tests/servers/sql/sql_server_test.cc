@@ -222,6 +222,30 @@ TEST_F(SqliteServerTest, GrantingHostResolvesTheTokenAndDisconnectReleasesIt) {
   EXPECT_EQ(host.released, std::vector<std::string>{"aurite_tk_granted"});
 }
 
+TEST_F(SqliteServerTest, HostCanEnableWritesForOneNamedConnectionOnly) {
+  TestHost host;
+  std::string url = Url();
+  host.answer = [&url](const Json& params) -> mcp::RpcResult {
+    Json answer = {{"secret", url}, {"expires_at", nullptr}};
+    if (params["token"] == "aurite_tk_writer") answer["allow_writes"] = true;
+    return answer;
+  };
+  auto server = host.StartServer();
+  Json writer = Structured(server->Call(
+      "connect_database", {{"connection_string", "aurite_tk_writer"}, {"use_token", true}}));
+  Json reader = Structured(server->Call(
+      "connect_database", {{"connection_string", "aurite_tk_reader"}, {"use_token", true}}));
+  EXPECT_EQ(writer["writes_allowed"], true);
+  EXPECT_EQ(reader["writes_allowed"], false);
+  const Json insert = "INSERT INTO items VALUES (4, 'plum', 1)";
+  EXPECT_TRUE(
+      server->Call("execute_query", {{"connection_id", reader["connection_id"]}, {"query", insert}})
+          .value("isError", false));
+  Structured(server->Call("execute_query",
+                          {{"connection_id", writer["connection_id"]}, {"query", insert}}));
+  EXPECT_EQ(CountItems(*server, reader["connection_id"]), 4u);
+}
+
 TEST_F(SqliteServerTest, DenyingHostGivesPermissionDenied) {
   TestHost host;
   host.answer = [](const Json&) -> mcp::RpcResult {
