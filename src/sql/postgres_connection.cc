@@ -150,12 +150,15 @@ class PostgresConnection final : public Connection {
     return Run(sql, params, limits, !options_.allow_writes);
   }
   StatusOr<nlohmann::json> Explain(std::string_view sql, const std::vector<Param>& params) override;
-  bool IsUsable() const override { return PQstatus(conn_.get()) == CONNECTION_OK; }
+  bool IsUsable() const override { return !broken_ && PQstatus(conn_.get()) == CONNECTION_OK; }
 
  private:
   StatusOr<QueryResult> Run(std::string_view sql, const std::vector<Param>& params,
                             const QueryLimits& limits, bool read_only);
   Status Send(std::string_view sql, const std::vector<Param>& params);
+  Status SendStatement(std::string_view sql, const PgParams& encoded);
+  Status SendReadOnlyPipeline(std::string_view sql, const std::vector<Param>& params);
+  Status FetchReadOnlyPipeline(ResultBuilder& builder, std::vector<Oid>& types);
   Status Fetch(ResultBuilder& builder, bool read_only, std::vector<Oid>& types);
   void NameColumnTypes(const std::vector<Oid>& types, std::vector<Column>& columns);
   Status Exec(const std::string& sql);
@@ -174,6 +177,8 @@ class PostgresConnection final : public Connection {
   // A read-only call's ROLLBACK is sent at its end, but its answer is read
   // at the start of the next use: one round trip less per call.
   bool rollback_pending_ = false;
+  // Set when the pipeline protocol went wrong: the pool then drops us.
+  bool broken_ = false;
 };
 
 Status PostgresConnection::LostOr(Status status) {
@@ -219,6 +224,12 @@ Status PostgresConnection::FinishPendingRollback() {
 
 Status PostgresConnection::Send(std::string_view sql, const std::vector<Param>& params) {
   AURITE_ASSIGN_OR_RETURN(PgParams encoded, EncodeParams(params));
+  AURITE_RETURN_IF_ERROR(SendStatement(sql, encoded));
+  PQsetSingleRowMode(conn_.get());
+  return OkStatus();
+}
+
+Status PostgresConnection::SendStatement(std::string_view sql, const PgParams& encoded) {
   std::vector<const char*> values;
   std::vector<int> lengths;
   for (const auto& value : encoded.values) {
@@ -230,8 +241,57 @@ Status PostgresConnection::Send(std::string_view sql, const std::vector<Param>& 
                          values.data(), lengths.data(), encoded.formats.data(), 0)) {
     return LostOr(UnavailableError("PostgreSQL: " + Scrub(PQerrorMessage(conn_.get()))));
   }
-  PQsetSingleRowMode(conn_.get());
   return OkStatus();
+}
+
+// A read-only call sends BEGIN READ ONLY, SET LOCAL statement_timeout, the
+// statement and a Sync at once (libpq pipeline mode): one round trip. If
+// BEGIN or SET fails, the server skips the statement (the pipeline aborts
+// up to the Sync), so it never runs outside the read-only transaction.
+Status PostgresConnection::SendReadOnlyPipeline(std::string_view sql,
+                                                const std::vector<Param>& params) {
+  AURITE_ASSIGN_OR_RETURN(PgParams encoded, EncodeParams(params));
+  const std::string timeout =
+      fmt::format("SET LOCAL statement_timeout = {}", options_.statement_timeout.count());
+  PGconn* conn = conn_.get();
+  const auto sent = [conn](const char* text) {
+    return PQsendQueryParams(conn, text, 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+  };
+  if (!PQenterPipelineMode(conn) || !sent("BEGIN READ ONLY") || !sent(timeout.c_str())) {
+    broken_ = true;
+    return LostOr(UnavailableError("PostgreSQL: " + Scrub(PQerrorMessage(conn))));
+  }
+  Status status = SendStatement(sql, encoded);
+  if (!status.ok() || !PQpipelineSync(conn)) {
+    broken_ = true;
+    return status.ok() ? LostOr(UnavailableError("PostgreSQL: " + Scrub(PQerrorMessage(conn))))
+                       : status;
+  }
+  return OkStatus();
+}
+
+Status PostgresConnection::FetchReadOnlyPipeline(ResultBuilder& builder, std::vector<Oid>& types) {
+  Status error;
+  for (int command = 0; command < 2; ++command) {  // BEGIN, SET
+    for (ResultHandle result(PQgetResult(conn_.get())); result;
+         result.reset(PQgetResult(conn_.get()))) {
+      if (PQresultStatus(result.get()) == PGRES_FATAL_ERROR && error.ok()) {
+        error = ResultError(result.get());
+      }
+    }
+  }
+  PQsetSingleRowMode(conn_.get());
+  Status fetched = Fetch(builder, true, types);
+  ResultHandle sync(PQgetResult(conn_.get()));
+  if (PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC || !PQexitPipelineMode(conn_.get())) {
+    broken_ = true;
+    if (error.ok() && fetched.ok()) {
+      error =
+          LostOr(UnavailableError("PostgreSQL: the pipeline ended unexpectedly; the next "
+                                  "call opens a new connection"));
+    }
+  }
+  return error.ok() ? fetched : error;
 }
 
 // Reads every result of the statement. After a limit is reached, a read-only
@@ -288,13 +348,19 @@ StatusOr<QueryResult> PostgresConnection::Run(std::string_view sql,
   // A transaction left over from an earlier call would swallow the BEGIN
   // below (and with it READ ONLY): end it first.
   if (PQtransactionStatus(conn_.get()) != PQTRANS_IDLE) AURITE_RETURN_IF_ERROR(Exec("ROLLBACK"));
-  AURITE_RETURN_IF_ERROR(
-      Exec(fmt::format("BEGIN{}; SET LOCAL statement_timeout = {}", read_only ? " READ ONLY" : "",
-                       options_.statement_timeout.count())));
   ResultBuilder builder(limits);
   std::vector<Oid> types;
-  Status status = Send(sql, params);
-  if (status.ok()) status = Fetch(builder, read_only, types);
+  Status status;
+  if (read_only) {
+    status = SendReadOnlyPipeline(sql, params);
+    if (status.ok()) status = FetchReadOnlyPipeline(builder, types);
+    if (broken_) return status;
+  } else {
+    AURITE_RETURN_IF_ERROR(Exec(fmt::format("BEGIN; SET LOCAL statement_timeout = {}",
+                                            options_.statement_timeout.count())));
+    status = Send(sql, params);
+    if (status.ok()) status = Fetch(builder, read_only, types);
+  }
   if (PQstatus(conn_.get()) == CONNECTION_BAD) return LostOr(status);
   if (read_only && status.ok()) {
     // Nothing was written, so the caller need not wait for the ROLLBACK.
