@@ -150,6 +150,12 @@ class PostgresConnection final : public Connection {
     return Run(sql, params, limits, !options_.allow_writes);
   }
   StatusOr<nlohmann::json> Explain(std::string_view sql, const std::vector<Param>& params) override;
+  // The session's statement_timeout, which read-only calls rely on: a
+  // statement that changes it does so inside its call's transaction, and
+  // that transaction is always rolled back.
+  Status SetSessionTimeout() {
+    return Exec(fmt::format("SET statement_timeout = {}", options_.statement_timeout.count()));
+  }
   bool IsUsable() const override { return !broken_ && PQstatus(conn_.get()) == CONNECTION_OK; }
 
  private:
@@ -198,6 +204,13 @@ Status PostgresConnection::ResultError(const PGresult* result) {
   }
   std::string text = fmt::format("PostgreSQL: {}{}", message,
                                  sqlstate.empty() ? "" : fmt::format(" (SQLSTATE {})", sqlstate));
+  // The server ends the session (57P01 terminated, 57P02 crash, class 08):
+  // libpq may not have seen the socket close yet, so say so ourselves.
+  if (sqlstate.starts_with("57P") || sqlstate.starts_with("08")) {
+    broken_ = true;
+    return UnavailableError("PostgreSQL: the connection to the server was lost (" + text +
+                            "); the next call opens a new connection");
+  }
   if (sqlstate == "25006" || sqlstate == "42501") return LostOr(PermissionDeniedError(text));
   return LostOr(InvalidArgumentError(text));
 }
@@ -244,20 +257,17 @@ Status PostgresConnection::SendStatement(std::string_view sql, const PgParams& e
   return OkStatus();
 }
 
-// A read-only call sends BEGIN READ ONLY, SET LOCAL statement_timeout, the
-// statement and a Sync at once (libpq pipeline mode): one round trip. If
-// BEGIN or SET fails, the server skips the statement (the pipeline aborts
-// up to the Sync), so it never runs outside the read-only transaction.
+// A read-only call sends BEGIN READ ONLY, the statement and a Sync at once
+// (libpq pipeline mode): one round trip. If BEGIN fails, the server skips
+// the statement (the pipeline aborts up to the Sync), so it never runs
+// outside the read-only transaction. The timeout is the session's (see
+// SetSessionTimeout).
 Status PostgresConnection::SendReadOnlyPipeline(std::string_view sql,
                                                 const std::vector<Param>& params) {
   AURITE_ASSIGN_OR_RETURN(PgParams encoded, EncodeParams(params));
-  const std::string timeout =
-      fmt::format("SET LOCAL statement_timeout = {}", options_.statement_timeout.count());
   PGconn* conn = conn_.get();
-  const auto sent = [conn](const char* text) {
-    return PQsendQueryParams(conn, text, 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
-  };
-  if (!PQenterPipelineMode(conn) || !sent("BEGIN READ ONLY") || !sent(timeout.c_str())) {
+  if (!PQenterPipelineMode(conn) ||
+      !PQsendQueryParams(conn, "BEGIN READ ONLY", 0, nullptr, nullptr, nullptr, nullptr, 0)) {
     broken_ = true;
     return LostOr(UnavailableError("PostgreSQL: " + Scrub(PQerrorMessage(conn))));
   }
@@ -272,12 +282,10 @@ Status PostgresConnection::SendReadOnlyPipeline(std::string_view sql,
 
 Status PostgresConnection::FetchReadOnlyPipeline(ResultBuilder& builder, std::vector<Oid>& types) {
   Status error;
-  for (int command = 0; command < 2; ++command) {  // BEGIN, SET
-    for (ResultHandle result(PQgetResult(conn_.get())); result;
-         result.reset(PQgetResult(conn_.get()))) {
-      if (PQresultStatus(result.get()) == PGRES_FATAL_ERROR && error.ok()) {
-        error = ResultError(result.get());
-      }
+  for (ResultHandle result(PQgetResult(conn_.get())); result;  // BEGIN's
+       result.reset(PQgetResult(conn_.get()))) {
+    if (PQresultStatus(result.get()) == PGRES_FATAL_ERROR && error.ok()) {
+      error = ResultError(result.get());
     }
   }
   PQsetSingleRowMode(conn_.get());
@@ -554,6 +562,7 @@ StatusOr<std::unique_ptr<Connection>> OpenPostgres(const ConnectionConfig& confi
       conn.get(), [](void*, const char*) {}, nullptr);
   auto connection =
       std::make_unique<PostgresConnection>(std::move(conn), options, config.password.Clone());
+  AURITE_RETURN_IF_ERROR(connection->SetSessionTimeout());
   return std::unique_ptr<Connection>(std::move(connection));
 }
 

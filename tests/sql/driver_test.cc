@@ -315,6 +315,23 @@ TEST(TlsOptionTest, MariaDbRejectsAnUnknownSslMode) {
   EXPECT_EQ(OpenConnection(config, {}).status().code(), StatusCode::kInvalidArgument);
 }
 
+// Read-only calls rely on the session's statement_timeout: a statement that
+// lifts it does so inside its call's transaction, which is rolled back.
+TEST(PostgresDriverTest, StatementThatLiftsTheTimeoutDoesNotLiftItForLaterCalls) {
+  OpenOptions options;
+  options.statement_timeout = std::chrono::milliseconds(300);
+  StatusOr<std::unique_ptr<Connection>> connection =
+      OpenConnection(ConfigFor(Engine::kPostgres), options);
+  ASSERT_TRUE(connection.ok()) << connection.status().ToString();
+  for (const char* lift :
+       {"SET statement_timeout = 0", "SELECT set_config('statement_timeout', '0', false)"}) {
+    StatusOr<QueryResult> lifted = (*connection)->Execute(lift, {}, {});
+    ASSERT_TRUE(lifted.ok()) << lifted.status().ToString();
+    StatusOr<QueryResult> slow = (*connection)->Execute("SELECT pg_sleep(30)", {}, {});
+    EXPECT_EQ(slow.status().code(), StatusCode::kDeadlineExceeded) << lift;
+  }
+}
+
 TEST(PostgresDriverTest, ColumnTypesOutsideTheBuiltinListAreNamed) {
   StatusOr<std::unique_ptr<Connection>> connection =
       OpenConnection(ConfigFor(Engine::kPostgres), {});
