@@ -2,6 +2,7 @@
 table: our figures against the issue's goals, and the peers side by side with
 the ratios the goals are stated in."""
 import json
+import os
 import sys
 
 runs = {}
@@ -26,8 +27,12 @@ rows = [
     ("10k rows x 4 cols p99", "rows_p99_ms", "{:.2f} ms"),
     ("peak RSS (point-query run)", "peak_rss_kib", "{:.1f} MiB"),
     ("ready: spawn to tools/list p50", "ready_p50_ms", "{:.2f} ms"),
+    ("ready: spawn to tools/list min", "ready_min_ms", "{:.2f} ms"),
 ]
+with open("/proc/loadavg") as f:
+    load = f.read().split()[0]
 print("== SQL server over stdio: PostgreSQL 15 on loopback, one client (bench/mcp_db_bench)")
+print(f"   (load average {load} on {os.cpu_count()} CPUs: figures are noisy when it is high)")
 width = 20
 print(f"  {'':32}" + "".join(f"{labels[n]:>{width}}" for n in order))
 for label, key, fmt in rows:
