@@ -1,15 +1,23 @@
 """Prints the SQL server benchmark figures (mcp_db_bench JSON files) as one
 table: our figures against the issue's goals, and the peers side by side with
-the ratios the goals are stated in."""
+the ratios the goals are stated in. Several files of one server (rounds) are
+summarised by their medians."""
 import json
 import os
+import statistics
 import sys
 
-runs = {}
+rounds = {}
 for path in sys.argv[1:]:
     with open(path) as f:
         figures = json.load(f)
-    runs[figures["name"]] = figures
+    rounds.setdefault(figures["name"], []).append(figures)
+# Each figure is the median over the rounds a server ran.
+runs = {
+    name: {key: statistics.median(r[key] for r in results) for key in results[0] if key != "name"}
+    for name, results in rounds.items()
+}
+round_count = max(len(results) for results in rounds.values())
 ours = runs["aurite"]
 order = ["aurite"] + [name for name in ("toolbox", "dbhub") if name in runs]
 labels = {"aurite": "aurite", "toolbox": "MCP Toolbox 1.12.0", "dbhub": "DBHub 1.4.0"}
@@ -32,7 +40,8 @@ rows = [
 with open("/proc/loadavg") as f:
     load = f.read().split()[0]
 print("== SQL server over stdio: PostgreSQL 15 on loopback, one client (bench/mcp_db_bench)")
-print(f"   (load average {load} on {os.cpu_count()} CPUs: figures are noisy when it is high)")
+print(f"   (load average {load} on {os.cpu_count()} CPUs: figures are noisy when it is high;"
+      f" medians of {round_count} alternating round(s))")
 width = 20
 print(f"  {'':32}" + "".join(f"{labels[n]:>{width}}" for n in order))
 for label, key, fmt in rows:
