@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -48,7 +49,7 @@ struct HttpSqlServer {
     if (!child.ok()) return server;
     server->child = std::move(child).value();
     mcp::LineReader reader(server->child->stderr_fd(), 1 << 16);
-    const std::string listening = "listening on http://127.0.0.1:";
+    const std::string listening = "://127.0.0.1:";
     while (auto item = reader.Next()) {
       server->log += item->line + "\n";
       if (std::size_t at = item->line.find(listening); at != std::string::npos) {
@@ -60,10 +61,16 @@ struct HttpSqlServer {
     return server;
   }
 
-  std::unique_ptr<mcp::HttpClient> Client(std::string bearer_token = {}) {
+  std::unique_ptr<mcp::HttpClient> Client(std::string bearer_token = {},
+                                          std::string tls_ca_file = {}) {
     mcp::HttpClientOptions options;
     options.port = port;
     options.bearer_token = std::move(bearer_token);
+    if (!tls_ca_file.empty()) {
+      options.host = "localhost";  // the name the test certificate is for
+      options.tls = true;
+      options.tls_ca_file = std::move(tls_ca_file);
+    }
     auto client = std::make_unique<mcp::HttpClient>(options);
     mcp::RpcResult initialized = client->client().Initialize();
     EXPECT_TRUE(initialized.ok()) << (initialized.ok() ? "" : initialized.error().message);
@@ -215,6 +222,28 @@ TEST_F(SqlServerHttpTest, BearerTokenFromAFileIsRequired) {
   ASSERT_NE(server->port, 0) << server->log;
   EXPECT_EQ(server->PostStatus(""), 401);
   EXPECT_EQ(server->PostStatus("Authorization: Bearer " + token + "\r\n"), 200);
+}
+
+TEST_F(SqlServerHttpTest, ServesHttpsWithTheGivenCertificate) {
+  ASSERT_EQ(std::system("command -v openssl >/dev/null 2>&1"), 0)
+      << "the openssl command makes the test certificate: run scripts/install-deps";
+  const std::string cert = path_ + ".cert.pem";
+  const std::string key = path_ + ".key.pem";
+  const std::string command =
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost "
+      "-addext subjectAltName=DNS:localhost -keyout " +
+      key + " -out " + cert + " >/dev/null 2>&1";
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  auto server = HttpSqlServer::Start({"--tls-cert", cert, "--tls-key", key});
+  ASSERT_NE(server->port, 0) << server->log;
+  EXPECT_NE(server->log.find("https://"), std::string::npos) << server->log;
+  {
+    auto https = server->Client({}, cert);
+    EXPECT_EQ(NameOf(*https, Url(), 1), "apple");
+  }
+  EXPECT_EQ(server->PostStatus(""), -1);  // plain HTTP gets no HTTP answer
+  std::filesystem::remove(cert);
+  std::filesystem::remove(key);
 }
 
 TEST_F(SqlServerHttpTest, NonLoopbackAddressWithoutATokenIsRefused) {
