@@ -163,8 +163,10 @@ class PostgresConnection final : public Connection {
                             const QueryLimits& limits, bool read_only);
   Status Send(std::string_view sql, const std::vector<Param>& params);
   Status SendStatement(std::string_view sql, const PgParams& encoded);
+  Status SendPrepared(const std::string& name, const PgParams& encoded);
   Status SendReadOnlyPipeline(std::string_view sql, const std::vector<Param>& params);
   Status FetchReadOnlyPipeline(ResultBuilder& builder, std::vector<Oid>& types);
+  Status CommandResult();
   Status Fetch(ResultBuilder& builder, bool read_only, std::vector<Oid>& types);
   void NameColumnTypes(const std::vector<Oid>& types, std::vector<Column>& columns);
   Status Exec(const std::string& sql);
@@ -185,6 +187,16 @@ class PostgresConnection final : public Connection {
   bool rollback_pending_ = false;
   // Set when the pipeline protocol went wrong: the pool then drops us.
   bool broken_ = false;
+  // Read-only statements prepared on this session, by SQL text, so a
+  // repeated query skips parsing and planning. At most kMaxPrepared names
+  // are ever created per session; after that, statements run unnamed.
+  static constexpr int kMaxPrepared = 100;
+  std::map<std::string, std::string, std::less<>> prepared_;
+  int prepared_names_ = 0;
+  // The statement being prepared by the current call: (SQL, name).
+  std::optional<std::pair<std::string, std::string>> preparing_;
+  // The SQL of a cached statement the current call executes.
+  std::optional<std::string> executing_cached_;
 };
 
 Status PostgresConnection::LostOr(Status status) {
@@ -242,16 +254,34 @@ Status PostgresConnection::Send(std::string_view sql, const std::vector<Param>& 
   return OkStatus();
 }
 
-Status PostgresConnection::SendStatement(std::string_view sql, const PgParams& encoded) {
+// The parameter arrays libpq takes, pointing into `encoded`.
+struct PgParamArrays {
+  explicit PgParamArrays(const PgParams& encoded) {
+    for (const auto& value : encoded.values) {
+      values.push_back(value ? value->data() : nullptr);
+      lengths.push_back(value ? static_cast<int>(value->size()) : 0);
+    }
+  }
   std::vector<const char*> values;
   std::vector<int> lengths;
-  for (const auto& value : encoded.values) {
-    values.push_back(value ? value->data() : nullptr);
-    lengths.push_back(value ? static_cast<int>(value->size()) : 0);
+};
+
+Status PostgresConnection::SendPrepared(const std::string& name, const PgParams& encoded) {
+  PgParamArrays arrays(encoded);
+  if (!PQsendQueryPrepared(conn_.get(), name.c_str(), static_cast<int>(arrays.values.size()),
+                           arrays.values.data(), arrays.lengths.data(), encoded.formats.data(),
+                           0)) {
+    return LostOr(UnavailableError("PostgreSQL: " + Scrub(PQerrorMessage(conn_.get()))));
   }
+  return OkStatus();
+}
+
+Status PostgresConnection::SendStatement(std::string_view sql, const PgParams& encoded) {
+  PgParamArrays arrays(encoded);
   std::string statement(sql);
-  if (!PQsendQueryParams(conn_.get(), statement.c_str(), static_cast<int>(values.size()), nullptr,
-                         values.data(), lengths.data(), encoded.formats.data(), 0)) {
+  if (!PQsendQueryParams(conn_.get(), statement.c_str(), static_cast<int>(arrays.values.size()),
+                         nullptr, arrays.values.data(), arrays.lengths.data(),
+                         encoded.formats.data(), 0)) {
     return LostOr(UnavailableError("PostgreSQL: " + Scrub(PQerrorMessage(conn_.get()))));
   }
   return OkStatus();
@@ -271,7 +301,22 @@ Status PostgresConnection::SendReadOnlyPipeline(std::string_view sql,
     broken_ = true;
     return LostOr(UnavailableError("PostgreSQL: " + Scrub(PQerrorMessage(conn))));
   }
-  Status status = SendStatement(sql, encoded);
+  preparing_.reset();
+  executing_cached_.reset();
+  Status status;
+  if (auto found = prepared_.find(sql); found != prepared_.end()) {
+    executing_cached_ = found->first;
+    status = SendPrepared(found->second, encoded);
+  } else if (prepared_names_ < kMaxPrepared) {
+    preparing_.emplace(std::string(sql), fmt::format("aurite_{}", ++prepared_names_));
+    if (!PQsendPrepare(conn, preparing_->second.c_str(), preparing_->first.c_str(), 0, nullptr)) {
+      status = UnavailableError("PostgreSQL: " + Scrub(PQerrorMessage(conn)));
+    } else {
+      status = SendPrepared(preparing_->second, encoded);
+    }
+  } else {
+    status = SendStatement(sql, encoded);
+  }
   if (!status.ok() || !PQpipelineSync(conn)) {
     broken_ = true;
     return status.ok() ? LostOr(UnavailableError("PostgreSQL: " + Scrub(PQerrorMessage(conn))))
@@ -280,16 +325,35 @@ Status PostgresConnection::SendReadOnlyPipeline(std::string_view sql,
   return OkStatus();
 }
 
-Status PostgresConnection::FetchReadOnlyPipeline(ResultBuilder& builder, std::vector<Oid>& types) {
+// Reads the results of one command of the pipeline; the first error.
+Status PostgresConnection::CommandResult() {
   Status error;
-  for (ResultHandle result(PQgetResult(conn_.get())); result;  // BEGIN's
+  bool ran = false;
+  for (ResultHandle result(PQgetResult(conn_.get())); result;
        result.reset(PQgetResult(conn_.get()))) {
-    if (PQresultStatus(result.get()) == PGRES_FATAL_ERROR && error.ok()) {
-      error = ResultError(result.get());
+    ExecStatusType status = PQresultStatus(result.get());
+    ran = ran || status == PGRES_COMMAND_OK;
+    if (status == PGRES_FATAL_ERROR && error.ok()) error = ResultError(result.get());
+  }
+  if (error.ok() && !ran) return InternalError("PostgreSQL: skipped after an earlier error");
+  return error;
+}
+
+Status PostgresConnection::FetchReadOnlyPipeline(ResultBuilder& builder, std::vector<Oid>& types) {
+  Status error = CommandResult();  // BEGIN's
+  if (preparing_) {
+    Status prepared = CommandResult();
+    if (prepared.ok()) {
+      prepared_.emplace(preparing_->first, preparing_->second);
+    } else if (error.ok()) {
+      error = prepared;
     }
   }
   PQsetSingleRowMode(conn_.get());
   Status fetched = Fetch(builder, true, types);
+  // A cached statement that failed (dropped by the client, or its plan no
+  // longer fits the table) is prepared afresh next time.
+  if (!fetched.ok() && executing_cached_) prepared_.erase(*executing_cached_);
   ResultHandle sync(PQgetResult(conn_.get()));
   if (PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC || !PQexitPipelineMode(conn_.get())) {
     broken_ = true;

@@ -332,6 +332,34 @@ TEST(PostgresDriverTest, StatementThatLiftsTheTimeoutDoesNotLiftItForLaterCalls)
   }
 }
 
+// Read-only statements are prepared once per session; a change to the table
+// or a client dropping the statement costs at most one failed call.
+TEST(PostgresDriverTest, PreparedStatementsRecoverFromTableChangesAndDeallocate) {
+  const std::string table = testing::UniqueName("prepared");
+  StatusOr<std::unique_ptr<Connection>> writer =
+      OpenConnection(ConfigFor(Engine::kPostgres), {.allow_writes = true});
+  StatusOr<std::unique_ptr<Connection>> reader = OpenConnection(ConfigFor(Engine::kPostgres), {});
+  ASSERT_TRUE(writer.ok() && reader.ok());
+  ASSERT_TRUE((*writer)->Execute("CREATE TABLE " + table + " (a int)", {}, {}).ok());
+  ASSERT_TRUE((*writer)->Execute("INSERT INTO " + table + " VALUES (1)", {}, {}).ok());
+  const std::string select = "SELECT * FROM " + table;
+  const auto columns_after_retry = [&]() -> std::size_t {
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      StatusOr<QueryResult> result = (*reader)->Execute(select, {}, {});
+      if (result.ok()) return result->columns.size();
+    }
+    return 0;
+  };
+  EXPECT_EQ(columns_after_retry(), 1u);
+  EXPECT_EQ(columns_after_retry(), 1u);
+  ASSERT_TRUE((*writer)->Execute("ALTER TABLE " + table + " ADD COLUMN b int", {}, {}).ok());
+  EXPECT_EQ(columns_after_retry(), 2u);
+  ASSERT_TRUE((*reader)->Execute("DEALLOCATE ALL", {}, {}).ok());
+  EXPECT_EQ(columns_after_retry(), 2u);
+  EXPECT_TRUE((*reader)->IsUsable());
+  ASSERT_TRUE((*writer)->Execute("DROP TABLE " + table, {}, {}).ok());
+}
+
 TEST(PostgresDriverTest, ColumnTypesOutsideTheBuiltinListAreNamed) {
   StatusOr<std::unique_ptr<Connection>> connection =
       OpenConnection(ConfigFor(Engine::kPostgres), {});
