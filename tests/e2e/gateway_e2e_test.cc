@@ -15,7 +15,6 @@
 #include "security/store_keys.h"
 #include "servers/credentials_protocol.h"
 #include "sql/test_databases.h"
-#include "support/command_runner.h"
 
 namespace aurite::e2e {
 namespace {
@@ -38,11 +37,8 @@ class GatewayTest : public ::testing::Test {
   // A SQLite database with table `items`, as a connection string.
   std::string SampleDatabase() {
     std::filesystem::path file = dir_ / "sample.db";
-    testing::CommandOutput made = testing::RunCommand(
-        "sqlite3 " + testing::ShellQuote(file.string()) +
-        " \"CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT); INSERT INTO items(name) "
-        "VALUES ('apple'), ('pear');\"");
-    EXPECT_EQ(made.exit_status, 0) << made.err;
+    CreateDatabase(file, {"CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT)",
+                          "INSERT INTO items(name) VALUES ('apple'), ('pear')"});
     return "sqlite:///" + file.string();
   }
 

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "crypto/fernet_key.h"
+#include "sql/connection.h"
 
 namespace aurite::e2e {
 
@@ -101,6 +102,18 @@ std::string ReadFile(const std::filesystem::path& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+void CreateDatabase(const std::filesystem::path& path, const std::vector<std::string>& statements) {
+  sql::ConnectionConfig config;
+  config.engine = sql::Engine::kSqlite;
+  config.path = path.string();
+  auto connection = sql::OpenConnection(config, {.allow_writes = true});
+  ASSERT_TRUE(connection.ok()) << connection.status().ToString();
+  for (const std::string& statement : statements) {
+    auto done = (*connection)->Execute(statement, {}, {});
+    ASSERT_TRUE(done.ok()) << statement << ": " << done.status().ToString();
+  }
 }
 
 mcp::Json Structured(const mcp::Json& result) {

@@ -52,6 +52,9 @@ std::vector<pid_t> ChildrenOf(pid_t pid);
 std::string ProcFile(pid_t pid, const char* name);
 std::string ReadFile(const std::filesystem::path& path);
 
+// Creates the SQLite file `path` and runs `statements` on it.
+void CreateDatabase(const std::filesystem::path& path, const std::vector<std::string>& statements);
+
 // structuredContent of a successful result / error text of an isError one.
 mcp::Json Structured(const mcp::Json& result);
 std::string ErrorText(const mcp::Json& result);

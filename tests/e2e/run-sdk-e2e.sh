@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs sdk_gateway.mjs (the official TypeScript SDK client) against
-# `aurite serve --transport http` over a fresh SQLite file and store, then
+# `aurite serve --transport http` over a fresh copy of the example SQLite
+# database (examples/sample.sql) and a fresh store, then
 # stops the gateway with SIGTERM and checks that it exited cleanly.
 #
 #   run-sdk-e2e.sh <aurite binary> <work dir>
@@ -14,8 +15,7 @@ node="$("$root/scripts/node-tools")"
 rm -rf "$work" && mkdir -p "$work"
 ln -sfn "$root/tests/node/node_modules" "$work/node_modules"
 cp "$here/sdk_gateway.mjs" "$work/"
-sqlite3 "$work/sample.db" "CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT);
-  INSERT INTO items(name) VALUES ('apple'), ('pear');"
+"$root/examples/seed-sqlite" "$aurite" "$work/sample.db" "$root/examples/sample.sql"
 cat >"$work/aurite.json" <<JSON
 {"mcpServers": {"sql": {"command": "$aurite", "args": ["sql-server"], "capabilities": ["tools", "storage"]}},
  "security": {"store_path": "$work/store.db", "audit_log": "$work/audit.jsonl"},

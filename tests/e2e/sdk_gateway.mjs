@@ -38,8 +38,8 @@ const connected = await call('connect_storage', { storage_type: 'sqlite', connec
 expect(!connected.isError, 'connect_storage with the token', connected);
 const id = connected.structuredContent.connection_id;
 
-const rows = await call('query_storage', { connection_id: id, query: 'SELECT name FROM items ORDER BY id' });
-expect(!rows.isError && JSON.stringify(rows.structuredContent).includes('apple'), 'query_storage returns rows', rows);
+const rows = await call('query_storage', { connection_id: id, query: 'SELECT name FROM customers ORDER BY id' });
+expect(!rows.isError && JSON.stringify(rows.structuredContent).includes('Ada Lovelace'), 'query_storage returns rows', rows);
 
 const gone = await call('disconnect_storage', { connection_id: id });
 expect(!gone.isError, 'disconnect_storage', gone);

@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "host/gateway.h"
-#include "support/command_runner.h"
+#include "sql/connection.h"
 
 namespace aurite::host {
 namespace {
@@ -25,9 +25,12 @@ class McpHostTest : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::create_directories(dir_);
     database_ = dir_ / "t.db";
-    testing::CommandOutput made = testing::RunCommand(
-        "sqlite3 " + testing::ShellQuote(database_.string()) + " 'CREATE TABLE t(x INTEGER);'");
-    ASSERT_EQ(made.exit_status, 0) << made.err;
+    sql::ConnectionConfig database;
+    database.engine = sql::Engine::kSqlite;
+    database.path = database_.string();
+    auto connection = sql::OpenConnection(database, {.allow_writes = true});
+    ASSERT_TRUE(connection.ok()) << connection.status().ToString();
+    ASSERT_TRUE((*connection)->Execute("CREATE TABLE t(x INTEGER)", {}, {}).ok());
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
