@@ -3,11 +3,23 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
+
 #include "host/credentials_responder.h"
 #include "host/server_environment.h"
 #include "mcp/log.h"
 
 namespace aurite::host {
+namespace {
+
+// `aurite sql-server` takes the server's allow_writes as a flag.
+bool IsSqlServer(const std::vector<std::string>& args) {
+  return !args.empty() && args.front() == "sql-server" &&
+         std::find(args.begin(), args.end(), "--allow-writes") == args.end();
+}
+
+}  // namespace
+
 ManagedServer::ManagedServer(const ServerConfig& config, ClientPreparer prepare)
     : config_(config), prepare_(std::move(prepare)) {}
 
@@ -17,6 +29,9 @@ StatusOr<std::shared_ptr<mcp::StdioClient>> ManagedServer::Launch() {
   mcp::StdioClientOptions options;
   options.spawn.program = config_.command;
   options.spawn.arguments = config_.args;
+  if (config_.allow_writes && IsSqlServer(config_.args)) {
+    options.spawn.arguments.push_back("--allow-writes");
+  }
   options.spawn.environment = BuildServerEnvironment(config_);
   options.client.capabilities = HostClientCapabilities();
   options.client.session.default_timeout = config_.timeout;

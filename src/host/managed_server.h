@@ -2,7 +2,8 @@
 // alive by a supervisor thread.
 //
 // Contract:
-//  - Start() spawns the server with BuildServerEnvironment(), lets `prepare`
+//  - Start() spawns the server with BuildServerEnvironment() (and, for
+//    `aurite sql-server` with allow_writes, --allow-writes), lets `prepare`
 //    install handlers on its client, initializes it (offering
 //    HostClientCapabilities()) and records its tools. A failure is returned.
 //  - When the server exits, calls in flight fail at once (the client closes
