@@ -73,10 +73,41 @@ void Gateway::RedactStrings(Json& value) {
   }
 }
 
+Gateway::Gateway(MCPHost& host, StorageRouter& router) : host_(host), router_(router) {
+  host_.SetBackendLogSink(
+      [this](const std::string& server, const Json& params) { ForwardLog(server, params); });
+}
+
+Gateway::~Gateway() { host_.SetBackendLogSink(nullptr); }
+
+void Gateway::ForwardLog(const std::string& server, const Json& params) {
+  Json data = params.value("data", Json());
+  RedactStrings(data);
+  std::string logger = host_.security().Redact(params.value("logger", server));
+  mcp::LogLevel level =
+      mcp::ParseLogLevel(params.value("level", "info")).value_or(mcp::LogLevel::kInfo);
+  std::lock_guard lock(sessions_mu_);
+  if (active_sessions_.empty()) {
+    mcp::Logger().info("[{}] {}", server, mcp::Dump(data));
+    return;
+  }
+  for (const auto& [session, calls] : active_sessions_) session->Log(level, logger, data);
+}
+
 void Gateway::AddRedacted(mcp::McpServer& server, mcp::Tool tool, mcp::ToolHandler handler) {
   server.AddTool(std::move(tool),
                  [this, handler = std::move(handler)](const Json& args, mcp::CallContext& context) {
-                   return Redact(handler(args, context));
+                   mcp::ServerSession* session = &context.session;
+                   {
+                     std::lock_guard lock(sessions_mu_);
+                     ++active_sessions_[session];
+                   }
+                   mcp::RpcResult result = handler(args, context);
+                   {
+                     std::lock_guard lock(sessions_mu_);
+                     if (--active_sessions_[session] == 0) active_sessions_.erase(session);
+                   }
+                   return Redact(std::move(result));
                  });
 }
 

@@ -10,21 +10,29 @@
 //    backend instead, with use_token=true: backends never receive raw
 //    credentials from the gateway.
 //  - Every result and error passes through the SecurityManager's redactor.
-//  - Backend progress notifications reach the client; a backend that dies
-//    mid-call yields an isError result at once.
+//  - Backend progress notifications reach the client; a backend's log
+//    messages (redacted) reach every client session with a call in flight,
+//    or the host's log when there is none. A backend that dies mid-call
+//    yields an isError result at once.
 #pragma once
 
+#include <map>
+#include <mutex>
 #include <string>
 
 #include "host/mcp_host.h"
 #include "host/storage_router.h"
 #include "mcp/server.h"
+#include "mcp/server_session.h"
 
 namespace aurite::host {
 
 class Gateway {
  public:
-  Gateway(MCPHost& host, StorageRouter& router) : host_(host), router_(router) {}
+  Gateway(MCPHost& host, StorageRouter& router);
+  ~Gateway();
+  Gateway(const Gateway&) = delete;
+  Gateway& operator=(const Gateway&) = delete;
 
   // The McpServer options the gateway wants (name, capabilities).
   static mcp::ServerOptions ServerOptions();
@@ -41,8 +49,13 @@ class Gateway {
   mcp::RpcResult CallBackend(ManagedServer& backend, const std::string& tool, bool takes_secret,
                              mcp::Json args, mcp::CallContext& context);
 
+  void ForwardLog(const std::string& server, const mcp::Json& params);
+
   MCPHost& host_;
   StorageRouter& router_;
+  // Sessions with a call in flight (and how many): they are alive while listed.
+  std::mutex sessions_mu_;
+  std::map<mcp::ServerSession*, int> active_sessions_;
 };
 
 // True when `name` is a tool name every MCP client accepts.

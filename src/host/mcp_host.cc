@@ -59,12 +59,15 @@ Status MCPHost::Start() {
     manager_->RegisterServerPermissions(server.name, std::move(allowed));
   }
   for (const ServerConfig& server : config_.servers) {
-    auto managed = std::make_unique<ManagedServer>(
-        server, [this](const std::string& name, mcp::McpClient& client) {
-          InstallCredentialsHandlers(
-              client, *manager_, name,
-              [this](std::string_view who, std::string_view token) { OnRelease(who, token); });
-        });
+    auto managed = std::make_unique<ManagedServer>(server, [this](const std::string& name,
+                                                                  mcp::McpClient& client) {
+      InstallCredentialsHandlers(
+          client, *manager_, name,
+          [this](std::string_view who, std::string_view token) { OnRelease(who, token); });
+      client.SetNotificationHandler("notifications/message", [this, name](const mcp::Json& params) {
+        OnBackendLog(name, params);
+      });
+    });
     AURITE_RETURN_IF_ERROR(managed->Start());
     servers_.push_back(std::move(managed));
   }
@@ -151,6 +154,24 @@ void MCPHost::OnRelease(std::string_view server, std::string_view token) {
   }
   mcp::Logger().info("[{}] released a connection-scoped token; purging it", server);
   (void)manager_->Purge(credential_id);
+}
+
+void MCPHost::SetBackendLogSink(BackendLogSink sink) {
+  std::lock_guard lock(mu_);
+  log_sink_ = std::move(sink);
+}
+
+void MCPHost::OnBackendLog(const std::string& server, const mcp::Json& params) {
+  BackendLogSink sink;
+  {
+    std::lock_guard lock(mu_);
+    sink = log_sink_;
+  }
+  if (sink) {
+    sink(server, params);
+  } else {
+    mcp::Logger().info("[{}] {}", server, mcp::Dump(params));
+  }
 }
 
 ManagedServer* MCPHost::FindServer(std::string_view name) const {

@@ -15,10 +15,13 @@
 //  - Tokens the host mints on a user's behalf for one connection
 //    ("connection-scoped", see AdoptConnectionToken) are purged when the
 //    backend releases them and at Shutdown(); so are named connections'.
+//  - Backends' notifications/message go to the BackendLogSink, else to the
+//    host's log.
 //  - Shutdown() purges those, stops every server, and is idempotent.
 //  - Thread-safe.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -34,6 +37,9 @@
 #include "security/store_keys.h"
 
 namespace aurite::host {
+
+// Receives a backend's notifications/message params; `server` is its name.
+using BackendLogSink = std::function<void(const std::string& server, const mcp::Json& params)>;
 
 class MCPHost {
   struct PrivateTag {
@@ -63,6 +69,9 @@ class MCPHost {
   // The token of named connection `name` (a copy), or NotFound.
   StatusOr<crypto::SecretBuffer> NamedConnectionToken(std::string_view name) const;
 
+  // Where backends' log notifications go; without a sink, to the host's log.
+  void SetBackendLogSink(BackendLogSink sink);
+
   // Revokes `token` (wiping its secret); ok when it was already dead.
   void RevokeToken(std::string_view token);
 
@@ -76,6 +85,7 @@ class MCPHost {
 
  private:
   void OnRelease(std::string_view server, std::string_view token);
+  void OnBackendLog(const std::string& server, const mcp::Json& params);
   void RememberScoped(const crypto::SecretBuffer& token, const std::string& credential_id);
   Status SecureNamedConnections();
 
@@ -88,6 +98,7 @@ class MCPHost {
   std::map<std::string, std::string> scoped_;  // token digest (hex) -> credential id
   std::map<std::string, crypto::SecretBuffer, std::less<>> named_tokens_;
   bool shut_down_ = false;
+  BackendLogSink log_sink_;
 };
 
 }  // namespace aurite::host

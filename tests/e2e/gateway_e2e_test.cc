@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <future>
+#include <mutex>
 #include <thread>
 
 #include "crypto/key_loader.h"
@@ -204,6 +205,46 @@ TEST_F(GatewayTest, NamedConnectionNeedsNoSecretFromTheClientAndSigtermPurgesIt)
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
   for (pid_t child : children) EXPECT_NE(::kill(child, 0), 0) << "child " << child << " survived";
   EXPECT_TRUE(StoreContents().empty());
+}
+
+TEST_F(GatewayTest, BackendProgressAndLogsReachTheClientRedacted) {
+  std::mutex mutex;
+  std::vector<Json> logs;
+  auto gateway = GatewayProcess::Start(dir_, BaseConfig(dir_), key_, [&](mcp::McpClient& client) {
+    client.SetNotificationHandler("notifications/message", [&](const Json& params) {
+      std::lock_guard lock(mutex);
+      logs.push_back(params);
+    });
+  });
+  ASSERT_NE(gateway, nullptr);
+  const std::string password = "Chatty-S3cret!pw";
+  Secure(*gateway, "postgresql://app:" + password + "@127.0.0.1:1/db");
+
+  std::vector<Json> progress;
+  mcp::CallOptions options;
+  options.on_progress = [&](const Json& params) {
+    std::lock_guard lock(mutex);
+    progress.push_back(params);
+  };
+  mcp::RpcResult result =
+      gateway->client().CallTool("probe_chatter", {{"text", "pw is " + password}}, options);
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result.value().dump().find(password), std::string::npos) << result.value().dump();
+  for (int i = 0; i < 100; ++i) {
+    {
+      std::lock_guard lock(mutex);
+      if (!logs.empty() && progress.size() == 2) break;
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  std::lock_guard lock(mutex);
+  ASSERT_EQ(progress.size(), 2u);
+  EXPECT_EQ(progress[0]["progress"], 1);
+  EXPECT_EQ(progress[1]["message"], "done");
+  ASSERT_EQ(logs.size(), 1u);
+  EXPECT_EQ(logs[0]["level"], "warning");
+  EXPECT_NE(logs[0]["data"]["said"].get<std::string>().find("pw is "), std::string::npos);
+  EXPECT_EQ(logs[0].dump().find(password), std::string::npos) << logs[0].dump();
 }
 
 class PostgresGatewayTest : public GatewayTest {

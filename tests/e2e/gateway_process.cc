@@ -32,9 +32,9 @@ mcp::Json BaseConfig(const std::filesystem::path& dir) {
           {"gateway", {{"transport", "stdio"}}}};
 }
 
-std::unique_ptr<GatewayProcess> GatewayProcess::Start(const std::filesystem::path& dir,
-                                                      const mcp::Json& config,
-                                                      const std::string& key) {
+std::unique_ptr<GatewayProcess> GatewayProcess::Start(
+    const std::filesystem::path& dir, const mcp::Json& config, const std::string& key,
+    const std::function<void(mcp::McpClient&)>& prepare) {
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "aurite.json") << config.dump(2);
   mcp::StdioClientOptions options;
@@ -49,6 +49,7 @@ std::unique_ptr<GatewayProcess> GatewayProcess::Start(const std::filesystem::pat
   EXPECT_TRUE(process.ok()) << process.status().ToString();
   if (!process.ok()) return nullptr;
   gateway->process_ = std::move(process).value();
+  if (prepare) prepare(gateway->client());
   mcp::RpcResult initialized = gateway->client().Initialize();
   EXPECT_TRUE(initialized.ok()) << (initialized.ok() ? "" : initialized.error().message) << "\n"
                                 << ReadFile(dir / "host.log");

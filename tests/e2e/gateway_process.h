@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,8 +26,10 @@ class GatewayProcess {
  public:
   // Writes `config` to dir/aurite.json and starts the gateway with `key` as
   // AURITE_MCP_ENCRYPTION_KEY; fails the test when it does not initialize.
-  static std::unique_ptr<GatewayProcess> Start(const std::filesystem::path& dir,
-                                               const mcp::Json& config, const std::string& key);
+  // `prepare` may register handlers on the client before initialize.
+  static std::unique_ptr<GatewayProcess> Start(
+      const std::filesystem::path& dir, const mcp::Json& config, const std::string& key,
+      const std::function<void(mcp::McpClient&)>& prepare = {});
 
   mcp::McpClient& client() { return process_->client(); }
   pid_t pid() const { return process_->pid(); }
