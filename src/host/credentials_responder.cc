@@ -1,8 +1,6 @@
 // Answering io.aurite/credentials from the SecurityManager.
 #include "host/credentials_responder.h"
 
-#include <openssl/crypto.h>
-
 #include "servers/credentials_protocol.h"
 
 namespace aurite::host {

@@ -116,7 +116,7 @@ void ManagedServer::Supervise(std::stop_token stop) {
       gone = std::move(current_);
       started_at = started_at_;
     }
-    int status = gone ? gone->Shutdown() : 0;
+    int status = gone ? gone->Shutdown() : -1;  // none: the last launch failed
     gone.reset();
     if (std::chrono::steady_clock::now() - started_at > config_.restart.max_backoff) {
       restarts = 0;

@@ -221,11 +221,14 @@ mcp::RpcResult StorageRouter::Forward(const Json& args, const std::string& tool,
   StatusOr<std::shared_ptr<Route>> route = Find(args);
   if (!route.ok()) return Error(route.status().message());
   Route& r = **route;
-  if (r.backend_generation != r.backend->generation()) {
-    mcp::RpcResult reopened = OpenOnBackend(r, context);
-    if (IsError(reopened)) return reopened;
+  {
+    std::lock_guard lock(r.mu);
+    if (r.backend_generation != r.backend->generation()) {
+      mcp::RpcResult reopened = OpenOnBackend(r, context);
+      if (IsError(reopened)) return reopened;
+    }
+    backend_args["connection_id"] = r.backend_connection_id;
   }
-  backend_args["connection_id"] = r.backend_connection_id;
   mcp::RpcResult result =
       r.backend->CallTool(tool, std::move(backend_args), PassProgressTo(context));
   if (!result.ok()) return BackendFailure(*r.backend, result.error());
@@ -264,6 +267,7 @@ mcp::RpcResult StorageRouter::DisconnectStorage(const Json& args, mcp::CallConte
     routes_.erase(args["connection_id"].get<std::string>());
   }
   Route& r = **route;
+  std::lock_guard lock(r.mu);
   if (r.backend_generation == r.backend->generation()) {
     (void)r.backend->CallTool("disconnect", {{"connection_id", r.backend_connection_id}},
                               PassProgressTo(context));

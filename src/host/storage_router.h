@@ -50,6 +50,7 @@ class StorageRouter {
 
  private:
   struct Route {
+    std::mutex mu;  // guards the backend fields while a connection is re-opened
     std::string storage_type;
     ManagedServer* backend = nullptr;
     std::string backend_connection_id;
