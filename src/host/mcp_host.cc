@@ -53,6 +53,7 @@ MCPHost::MCPHost(PrivateTag, Config config, std::unique_ptr<security::StoreKeySe
 MCPHost::~MCPHost() { Shutdown(); }
 
 Status MCPHost::Start() {
+  manager_->StartSweeper(std::chrono::minutes(1));
   for (const ServerConfig& server : config_.servers) {
     std::vector<std::string> allowed;
     if (server.HasCapability("storage")) allowed.push_back(servers::kDatabaseConnectionType);

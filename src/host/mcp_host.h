@@ -7,7 +7,8 @@
 //    security.store_path, default DefaultStorePath(), and the audit log at
 //    security.audit_log, default next to the store). With an unset key the
 //    host keeps credentials in memory only and says so.
-//  - Start() registers each server's permissions from its capabilities
+//  - Start() starts sweeping expired credentials every minute, registers each server's permissions
+//  from its capabilities
 //    ("storage" grants database_connection; others nothing), starts every
 //    server and secures every named connection. Any failure stops start-up.
 //  - SecureDatabaseConnection() returns a token and the masked string; the

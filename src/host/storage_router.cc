@@ -51,6 +51,14 @@ Json BackendFailure(const ManagedServer& backend, const mcp::RpcError& error) {
   return Error("the storage server '" + backend.name() + "' failed: " + error.message);
 }
 
+// Whether a backend's database_type is what the caller asked for ("sql": any).
+bool TypeMatches(const std::string& storage_type, const std::string& database_type) {
+  if (storage_type == "sql" || database_type.empty()) return true;
+  if (storage_type == "postgres") return database_type == "postgresql";
+  if (storage_type == "mysql") return database_type == "mariadb";
+  return storage_type == database_type;
+}
+
 std::string NewConnectionId() {
   std::array<unsigned char, 8> bytes{};
   crypto::FillRandom(bytes);
@@ -187,12 +195,19 @@ mcp::RpcResult StorageRouter::ConnectStorage(const Json& args, mcp::CallContext&
     }
   }
   mcp::RpcResult opened = OpenOnBackend(*route, context);
+  Json result =
+      IsError(opened) ? Json::object() : opened.value().value("structuredContent", Json::object());
+  std::string database_type = result.value("database_type", "");
+  if (!IsError(opened) && !TypeMatches(storage_type, database_type)) {
+    (void)route->backend->CallTool("disconnect", {{"connection_id", route->backend_connection_id}});
+    opened = Error("storage_type '" + storage_type + "' does not match the connection, which is " +
+                   database_type + "; pass storage_type '" + database_type + "' or 'sql'");
+  }
   if (IsError(opened)) {
     if (route->owns_token && has_string) host_.RevokeToken(route->token.Reveal());
     return opened;
   }
   std::string id = NewConnectionId();
-  Json result = opened.value().value("structuredContent", Json::object());
   result["connection_id"] = id;
   result["storage_type"] = storage_type;
   result["masked_connection_string"] = route->masked;
