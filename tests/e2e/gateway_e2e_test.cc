@@ -283,6 +283,10 @@ TEST_F(PostgresGatewayTest, CanaryPasswordNeverLeavesTheHost) {
   wrong.replace(wrong.rfind('@'), 1, "x@");
   gateway->Call("connect_storage", {{"storage_type", "postgresql"}, {"connection_string", wrong}});
   gateway->Call("list_connections", Json::object());
+  // The token minted for sql_connect_database died with sql_disconnect, the
+  // one for the wrong password with its failure: only the client's own is left.
+  for (int i = 0; i < 100 && StoreContents().size() != 1; ++i) std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(StoreContents().size(), 1u);
 
   pid_t probe = Structured(gateway->Call("probe_pid", Json::object()))["pid"];
   std::string probe_environment = ProcFile(probe, "environ");
