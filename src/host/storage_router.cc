@@ -149,15 +149,16 @@ mcp::RpcResult StorageRouter::OpenOnBackend(Route& route, mcp::CallContext& cont
   return opened;
 }
 
-mcp::RpcResult StorageRouter::ConnectStorage(const Json& args, mcp::CallContext& context) {
+StatusOr<std::shared_ptr<StorageRouter::Route>> StorageRouter::PrepareRoute(const Json& args) {
   std::string storage_type = args.value("storage_type", "");
   if (std::find(kStorageTypes.begin(), kStorageTypes.end(), storage_type) == kStorageTypes.end()) {
-    return Error("storage_type must be one of sql, sqlite, postgresql, mysql, mariadb");
+    return InvalidArgumentError(
+        "storage_type must be one of sql, sqlite, postgresql, mysql, mariadb");
   }
   bool has_string = args.contains("connection_string") && args["connection_string"].is_string();
   bool has_name = args.contains("connection_name") && args["connection_name"].is_string();
   if (has_string == has_name) {
-    return Error(
+    return InvalidArgumentError(
         "give exactly one of connection_string (a token or connection string) and "
         "connection_name (a configured connection)");
   }
@@ -167,19 +168,15 @@ mcp::RpcResult StorageRouter::ConnectStorage(const Json& args, mcp::CallContext&
   if (has_name) {
     route->connection_name = args["connection_name"].get<std::string>();
     const ConnectionConfig* named = host_.config().FindConnection(route->connection_name);
-    StatusOr<crypto::SecretBuffer> token = host_.NamedConnectionToken(route->connection_name);
-    if (named == nullptr || !token.ok()) {
-      return Error("no connection named '" + route->connection_name +
-                   "' is configured; add it under `connections` in aurite.json");
-    }
-    preferred = named->server;
-    route->token = std::move(token).value();
+    AURITE_ASSIGN_OR_RETURN(route->token, host_.NamedConnectionToken(route->connection_name));
+    preferred = named != nullptr ? named->server : "";
     route->owns_token = false;
   }
   route->backend = host_.StorageServer(preferred);
   if (route->backend == nullptr) {
-    return Error("no server with the \"storage\" capability is configured for storage_type '" +
-                 storage_type + "'");
+    return FailedPreconditionError(
+        "no server with the \"storage\" capability is configured for storage_type '" +
+        storage_type + "'");
   }
   if (has_string) {
     std::string text = args["connection_string"].get<std::string>();
@@ -187,29 +184,38 @@ mcp::RpcResult StorageRouter::ConnectStorage(const Json& args, mcp::CallContext&
     if (security::LooksLikeAccessToken(value.Reveal())) {
       route->token = std::move(value);
     } else {
-      StatusOr<security::SecuredCredential> secured =
-          host_.SecureForServer(std::move(value), route->backend->name());
-      if (!secured.ok()) return Error(secured.status().message());
-      route->token = std::move(secured->token);
-      route->masked = secured->masked;
+      AURITE_ASSIGN_OR_RETURN(security::SecuredCredential secured,
+                              host_.SecureForServer(std::move(value), route->backend->name()));
+      route->token = std::move(secured.token);
+      route->masked = secured.masked;
+      route->minted = true;
     }
   }
+  return route;
+}
+
+mcp::RpcResult StorageRouter::ConnectStorage(const Json& args, mcp::CallContext& context) {
+  StatusOr<std::shared_ptr<Route>> prepared = PrepareRoute(args);
+  if (!prepared.ok()) return Error(prepared.status().message());
+  std::shared_ptr<Route> route = std::move(prepared).value();
   mcp::RpcResult opened = OpenOnBackend(*route, context);
   Json result =
       IsError(opened) ? Json::object() : opened.value().value("structuredContent", Json::object());
   std::string database_type = result.value("database_type", "");
-  if (!IsError(opened) && !TypeMatches(storage_type, database_type)) {
+  if (!IsError(opened) && !TypeMatches(route->storage_type, database_type)) {
     (void)route->backend->CallTool("disconnect", {{"connection_id", route->backend_connection_id}});
-    opened = Error("storage_type '" + storage_type + "' does not match the connection, which is " +
-                   database_type + "; pass storage_type '" + database_type + "' or 'sql'");
+    opened = Error("storage_type '" + route->storage_type +
+                   "' does not match the connection, which is " + database_type +
+                   "; pass storage_type '" + database_type + "' or 'sql'");
   }
   if (IsError(opened)) {
-    if (route->owns_token && has_string) host_.RevokeToken(route->token.Reveal());
+    // A token we minted dies with the attempt; the caller's own stays usable.
+    if (route->minted) host_.RevokeToken(route->token.Reveal());
     return opened;
   }
   std::string id = NewConnectionId();
   result["connection_id"] = id;
-  result["storage_type"] = storage_type;
+  result["storage_type"] = route->storage_type;
   result["masked_connection_string"] = route->masked;
   result["server"] = route->backend->name();
   std::lock_guard lock(mu_);

@@ -10,6 +10,7 @@
 //    connection). The backend only ever sees the token (use_token=true).
 //  - When the backend was restarted since a connection was opened, the next
 //    call re-opens it with the same token, so connection ids survive crashes.
+//  - A failed connect_storage revokes a token it minted, never the caller's.
 //  - disconnect_storage disconnects on the backend, revokes the token (not a
 //    named connection's, which lives as long as the host) and wipes it.
 //  - list_connections shows masked strings only.
@@ -57,6 +58,7 @@ class StorageRouter {
     std::uint64_t backend_generation = 0;
     crypto::SecretBuffer token;
     bool owns_token = true;  // false for named connections
+    bool minted = false;     // we secured a raw string for this connection
     std::string masked;
     std::string connection_name;
   };
@@ -66,6 +68,9 @@ class StorageRouter {
   mcp::RpcResult Forward(const mcp::Json& args, const std::string& tool, mcp::Json backend_args,
                          mcp::CallContext& context);
   StatusOr<std::shared_ptr<Route>> Find(const mcp::Json& args);
+  // Validates connect_storage's arguments and picks the backend and token
+  // (securing a raw string).
+  StatusOr<std::shared_ptr<Route>> PrepareRoute(const mcp::Json& args);
   // Opens the route's connection on its backend; returns the backend's result.
   mcp::RpcResult OpenOnBackend(Route& route, mcp::CallContext& context);
 

@@ -110,6 +110,23 @@ TEST_F(GatewayTest, SeedFlowOnSqliteEndsWithTheTokenDeadAndTheStoreEmpty) {
   EXPECT_TRUE(StoreContents().empty());
 }
 
+TEST_F(GatewayTest, MismatchedStorageTypeIsRefusedAndOnlyAMintedTokenDies) {
+  std::string database = SampleDatabase();
+  auto gateway = StartGateway(BaseConfig(dir_));
+  ASSERT_NE(gateway, nullptr);
+  std::string mismatch = ErrorText(gateway->Call(
+      "connect_storage", {{"storage_type", "postgresql"}, {"connection_string", database}}));
+  EXPECT_NE(mismatch.find("does not match"), std::string::npos) << mismatch;
+  EXPECT_TRUE(StoreContents().empty());  // the token minted for the raw string is gone
+
+  std::string kept = Secure(*gateway, database)["token"];
+  ErrorText(gateway->Call("connect_storage",
+                          {{"storage_type", "postgresql"}, {"connection_string", kept}}));
+  Json retried = Structured(
+      gateway->Call("connect_storage", {{"storage_type", "sqlite"}, {"connection_string", kept}}));
+  EXPECT_TRUE(retried.contains("connection_id"));
+}
+
 TEST_F(GatewayTest, ServerWithoutStorageIsDeniedAndDeadTokensLookUnknown) {
   std::string database = SampleDatabase();
   Json config = BaseConfig(dir_);

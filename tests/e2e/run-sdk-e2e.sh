@@ -29,7 +29,7 @@ gateway=$!
 trap 'kill "$gateway" 2>/dev/null || true' EXIT
 url=""
 for _ in $(seq 100); do
-  url=$(sed -n 's/.*ready at \(http[^ ]*\).*/\1/p' "$work/host.log")
+  url=$(sed -n 's/.*ready at \(http[^ ]*\).*/\1/p' "$work/host.log" 2>/dev/null || true)
   [[ -n "$url" ]] && break
   sleep 0.1
 done
