@@ -1,6 +1,6 @@
 # The front door. `make run` and `make test` do all the set-up themselves.
 #
-#   make run      build and start Aurite
+#   make run      build and start the gateway on http://127.0.0.1:8765/mcp (PORT=... to change)
 #   make test     unit + integration tests, then the same tests under ASan/UBSan
 #   make asan     only the sanitizer pass
 #   make bench    benchmarks (Release build)
@@ -22,8 +22,10 @@ build: deps
 	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
+PORT      ?= 8765
+
 run: build
-	./$(BUILD_DIR)/aurite --help
+	@examples/run $(BUILD_DIR) $(PORT)
 
 test: format-check unit asan
 

@@ -27,5 +27,6 @@ void RegisterMaskCommand(CLI::App& app, CommandResult& result);
 void RegisterScanCommand(CLI::App& app, CommandResult& result);
 void RegisterAuditCommand(CLI::App& app, CommandResult& result);
 void RegisterSqlServerCommand(CLI::App& app, CommandResult& result);
+void RegisterServeCommand(CLI::App& app, CommandResult& result);
 
 }  // namespace aurite::cli

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   RegisterScanCommand(app, result);
   RegisterAuditCommand(app, result);
   RegisterSqlServerCommand(app, result);
+  RegisterServeCommand(app, result);
 
   try {
     app.parse(argc, argv);

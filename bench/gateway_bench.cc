@@ -1,0 +1,209 @@
+// gateway_bench: the gateway's cost over stdio (issue 6).
+//
+//  - A point query (SELECT ... WHERE id = ?) on a token-opened connection,
+//    through `aurite serve` (query_storage), against the same query sent
+//    straight to `aurite sql-server` (execute_query): p50 of each and their
+//    ratio (goal: <= 1.25x), measured in one run.
+//  - The gateway's resident set size when idle with one SQL server attached
+//    (goal: < 15 MiB; the SQL server's own RSS is printed beside it).
+//
+//   gateway_bench <aurite binary> [calls]        default 5000
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "crypto/fernet_key.h"
+#include "mcp/stdio_client.h"
+#include "sql/connection.h"
+
+namespace aurite {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using mcp::Json;
+
+constexpr int kRows = 10'000;
+
+bool CreateDatabase(const std::filesystem::path& file) {
+  sql::ConnectionConfig config;
+  config.engine = sql::Engine::kSqlite;
+  config.path = file.string();
+  auto connection = sql::OpenConnection(config, {.allow_writes = true});
+  if (!connection.ok()) return false;
+  auto run = [&](const std::string& statement) {
+    return (*connection)->Execute(statement, {}, {}).ok();
+  };
+  return run("CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT, price INTEGER)") &&
+         run("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " +
+             std::to_string(kRows) +
+             ") INSERT INTO items SELECT i, 'item ' || i, i * 7 % 1000 FROM n");
+}
+
+std::unique_ptr<mcp::StdioClient> Start(const std::string& program,
+                                        std::vector<std::string> arguments,
+                                        std::vector<std::string> environment) {
+  mcp::StdioClientOptions options;
+  options.spawn.program = program;
+  options.spawn.arguments = std::move(arguments);
+  options.spawn.environment = std::move(environment);
+  auto started = mcp::StdioClient::Start(std::move(options));
+  if (!started.ok() || !(*started)->client().Initialize().ok()) {
+    std::fprintf(stderr, "cannot start %s\n", program.c_str());
+    return nullptr;
+  }
+  return std::move(started).value();
+}
+
+// Calls `tool` with `arguments(i)` `calls` times after a warm-up; returns
+// the sorted latencies in microseconds, or nothing on a failed call.
+template <typename Arguments>
+std::vector<double> Measure(mcp::McpClient& client, const std::string& tool, int calls,
+                            Arguments arguments) {
+  std::vector<double> micros;
+  for (int i = -calls / 10; i < calls; ++i) {
+    const auto t0 = Clock::now();
+    mcp::RpcResult result = client.CallTool(tool, arguments(i));
+    const double elapsed = std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
+    if (!result.ok() || result.value().value("isError", false)) {
+      std::fprintf(stderr, "%s failed: %s\n", tool.c_str(),
+                   result.ok() ? result.value().dump().c_str() : result.error().message.c_str());
+      return {};
+    }
+    if (i >= 0) micros.push_back(elapsed);
+  }
+  std::sort(micros.begin(), micros.end());
+  return micros;
+}
+
+double Percentile(const std::vector<double>& sorted, double q) {
+  return sorted[static_cast<std::size_t>(q * static_cast<double>(sorted.size() - 1))];
+}
+
+// A "Name:   123 kB" field of a /proc/<pid> file, in MiB.
+double ProcMiB(pid_t pid, const char* file, const std::string& field) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/" + file);
+  for (std::string line; std::getline(status, line);) {
+    if (line.starts_with(field + ":")) return std::atof(line.c_str() + field.size() + 1) / 1024.0;
+  }
+  return 0;
+}
+
+double RssMiB(pid_t pid) { return ProcMiB(pid, "status", "VmRSS"); }
+
+std::string StructuredString(const mcp::RpcResult& result, const char* key) {
+  if (!result.ok()) return "";
+  return result.value().value("structuredContent", Json::object()).value(key, "");
+}
+
+Json PointQuery(int i, const std::string& id_key, const std::string& id) {
+  return {{id_key, id},
+          {"query", "SELECT id, name, price FROM items WHERE id = ?"},
+          {"params", {1 + (i * 7919 + kRows) % kRows}}};
+}
+
+int Run(const std::string& aurite, int calls) {
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("aurite-gateway-bench-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  if (!CreateDatabase(dir / "items.db")) return 1;
+  const std::string database = "sqlite:///" + (dir / "items.db").string();
+
+  auto direct = Start(aurite, {"sql-server"}, {"PATH=/usr/bin:/bin"});
+  if (!direct) return 1;
+  std::string direct_id = StructuredString(
+      direct->client().CallTool("connect_database", {{"connection_string", database}}),
+      "connection_id");
+
+  Json config = {
+      {"mcpServers",
+       {{"sql",
+         {{"command", aurite}, {"args", {"sql-server"}}, {"capabilities", {"tools", "storage"}}}}}},
+      {"security",
+       {{"store_path", (dir / "store.db").string()},
+        {"audit_log", (dir / "audit.jsonl").string()}}}};
+  std::ofstream(dir / "aurite.json") << config.dump();
+  std::string key(crypto::FernetKey::Generate().ToText().Reveal());
+  auto gateway = Start(aurite, {"serve", "--config", (dir / "aurite.json").string()},
+                       {"PATH=/usr/bin:/bin", "AURITE_MCP_ENCRYPTION_KEY=" + key});
+  if (!gateway) return 1;
+  std::string token = StructuredString(
+      gateway->client().CallTool("secure_database_connection", {{"connection_string", database}}),
+      "token");
+  std::string gateway_id = StructuredString(
+      gateway->client().CallTool("connect_storage",
+                                 {{"storage_type", "sqlite"}, {"connection_string", token}}),
+      "connection_id");
+  if (direct_id.empty() || gateway_id.empty()) {
+    std::fprintf(stderr, "could not open the connections\n");
+    return 1;
+  }
+
+  // Interleaved rounds, so both sides see the same machine load.
+  std::vector<double> straight, through;
+  for (int round = 0; round < 5; ++round) {
+    auto a = Measure(direct->client(), "execute_query", calls / 5,
+                     [&](int i) { return PointQuery(i, "connection_id", direct_id); });
+    auto b = Measure(gateway->client(), "query_storage", calls / 5,
+                     [&](int i) { return PointQuery(i, "connection_id", gateway_id); });
+    if (a.empty() || b.empty()) return 1;
+    straight.insert(straight.end(), a.begin(), a.end());
+    through.insert(through.end(), b.begin(), b.end());
+  }
+  std::sort(straight.begin(), straight.end());
+  std::sort(through.begin(), through.end());
+  const double p50_straight = Percentile(straight, 0.5), p50_through = Percentile(through, 0.5);
+  std::printf("point query, straight to aurite sql-server  p50 %8.1f us   p99 %8.1f us\n",
+              p50_straight, Percentile(straight, 0.99));
+  std::printf("point query, through aurite serve (token)   p50 %8.1f us   p99 %8.1f us\n",
+              p50_through, Percentile(through, 0.99));
+  std::printf("ratio (p50)                                 %8.2fx   (goal: <= 1.25x)\n",
+              p50_through / p50_straight);
+
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  pid_t sql_server = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    if (std::atoi(entry.path().filename().c_str()) <= 0) continue;
+    std::ifstream stat(entry.path() / "stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    std::size_t close = text.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream fields(text.substr(close + 2));
+    std::string state;
+    pid_t parent = 0;
+    fields >> state >> parent;
+    if (parent == gateway->pid()) sql_server = std::atoi(entry.path().filename().c_str());
+  }
+  std::printf(
+      "gateway idle RSS, one SQL server attached   %8.1f MiB   (goal: < 15 MiB; the SQL "
+      "server itself: %.1f MiB)\n",
+      RssMiB(gateway->pid()), sql_server ? RssMiB(sql_server) : 0.0);
+  std::printf(
+      "  of which anonymous %.1f MiB, file-backed (shared libraries) %.1f MiB; PSS %.1f MiB\n",
+      ProcMiB(gateway->pid(), "status", "RssAnon"), ProcMiB(gateway->pid(), "status", "RssFile"),
+      ProcMiB(gateway->pid(), "smaps_rollup", "Pss"));
+  gateway->Shutdown();
+  direct->Shutdown();
+  std::filesystem::remove_all(dir);
+  return 0;
+}
+
+}  // namespace
+}  // namespace aurite
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: gateway_bench <aurite binary> [calls]\n");
+    return 2;
+  }
+  const int calls = argc > 2 ? std::max(100, std::atoi(argv[2])) : 5000;
+  return aurite::Run(std::filesystem::absolute(argv[1]).string(), calls);
+}

@@ -1,0 +1,200 @@
+// `aurite serve`: the MCP host and gateway, over stdio or Streamable HTTP.
+#include <signal.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <thread>
+
+#include "cli/command.h"
+#include "cli/security_context.h"
+#include "crypto/key_loader.h"
+#include "host/config.h"
+#include "host/gateway.h"
+#include "host/mcp_host.h"
+#include "host/storage_router.h"
+#include "mcp/bearer_auth.h"
+#include "mcp/http_server.h"
+#include "mcp/stdio_server.h"
+#include "security/masking.h"
+#include "security/redacting_sink.h"
+
+namespace aurite::cli {
+namespace {
+
+struct ServeFlags {
+  std::string config_file = "aurite.json";
+  std::string transport;
+  std::string host;
+  int port = -1;
+};
+
+// The manager the log redactor uses once the host exists; before that only
+// the detection rules apply.
+std::atomic<security::SecurityManager*> g_redacting_manager{nullptr};
+
+void InstallRedactingLoggers() {
+  auto sink = std::make_shared<security::RedactingSink>(
+      std::make_shared<spdlog::sinks::stderr_sink_mt>(), [](std::string_view text) {
+        security::SecurityManager* manager = g_redacting_manager.load();
+        return manager != nullptr ? manager->Redact(text) : security::MaskSecrets(text);
+      });
+  auto logger = std::make_shared<spdlog::logger>("mcp", sink);
+  logger->set_level(spdlog::level::info);
+  logger->flush_on(spdlog::level::info);
+  spdlog::register_logger(logger);
+}
+
+// The store key from the variable the config names (AURITE_MCP_ENCRYPTION_KEY
+// by default, or NAME_FILE for a file), then wiped from our environment.
+StatusOr<crypto::KeySetting> ReadStoreKey(const std::string& key_env) {
+  std::string file_env = key_env + "_FILE";
+  StatusOr<crypto::KeySetting> key =
+      crypto::ReadKeySetting([&](std::string_view name) -> std::optional<std::string_view> {
+        const char* variable = name == crypto::kKeyVariable       ? key_env.c_str()
+                               : name == crypto::kKeyFileVariable ? file_env.c_str()
+                                                                  : nullptr;
+        const char* value = variable != nullptr ? std::getenv(variable) : nullptr;
+        if (value == nullptr) return std::nullopt;
+        return std::string_view(value);
+      });
+  crypto::ForgetKeyEnvironment();
+  for (const std::string& name : {key_env, file_env}) {
+    if (char* value = std::getenv(name.c_str())) {
+      std::fill(value, value + std::strlen(value), '\0');
+      ::unsetenv(name.c_str());
+    }
+  }
+  return key;
+}
+
+Status ApplyFlags(const ServeFlags& flags, host::GatewayConfig& gateway) {
+  if (flags.transport == "stdio") gateway.transport = host::GatewayConfig::Transport::kStdio;
+  if (flags.transport == "http") gateway.transport = host::GatewayConfig::Transport::kHttp;
+  if (!flags.host.empty()) gateway.host = flags.host;
+  if (flags.port >= 0) {
+    if (flags.port > 65535) return InvalidArgumentError("--port must be between 0 and 65535");
+    gateway.port = static_cast<std::uint16_t>(flags.port);
+  }
+  return OkStatus();
+}
+
+sigset_t ShutdownSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  return signals;
+}
+
+mcp::HttpServerOptions HttpOptions(const host::GatewayConfig& gateway) {
+  mcp::HttpServerOptions options;
+  options.address = gateway.host;
+  options.port = gateway.port;
+  options.allowed_origins = gateway.allowed_origins;
+  if (gateway.host != "127.0.0.1" && gateway.host != "localhost") {
+    options.allowed_hosts.push_back(gateway.host);
+  }
+  if (gateway.tls_cert_file) options.tls_certificate_file = gateway.tls_cert_file->string();
+  if (gateway.tls_key_file) options.tls_private_key_file = gateway.tls_key_file->string();
+  for (const crypto::SecretBuffer& token : gateway.bearer_tokens) {
+    options.bearer_token_digests.push_back(mcp::TokenDigestHex(token.Reveal()));
+  }
+  return options;
+}
+
+int ServeHttp(mcp::McpServer& server, const host::GatewayConfig& gateway) {
+  mcp::HttpServer http(server, HttpOptions(gateway));
+  Status started = http.Start();
+  if (!started.ok()) return ReportError(started);
+  std::string scheme = gateway.tls_cert_file ? "https" : "http";
+  std::cerr << "aurite serve: ready at " << scheme << "://" << gateway.host << ":" << http.port()
+            << "/mcp" << std::endl;
+  sigset_t signals = ShutdownSignals();
+  int received = 0;
+  sigwait(&signals, &received);
+  http.Stop();
+  return kExitOk;
+}
+
+int ServeStdio(mcp::McpServer& server, host::MCPHost& host, host::StorageRouter& router) {
+  // A signal ends the process from this thread, after purging: the stdio
+  // reader cannot be woken from a blocking read.
+  std::jthread watcher([&host, &router](std::stop_token stop) {
+    sigset_t signals = ShutdownSignals();
+    timespec tick{0, 200'000'000};
+    while (!stop.stop_requested()) {
+      if (sigtimedwait(&signals, nullptr, &tick) > 0) {
+        router.DisconnectAll();
+        host.Shutdown();
+        spdlog::default_logger()->flush();
+        ::_exit(kExitOk);
+      }
+    }
+  });
+  std::cerr << "aurite serve: ready on stdio" << std::endl;
+  Status served = mcp::ServeStdio(server);
+  if (!served.ok()) return ReportError(served);
+  return kExitOk;
+}
+
+int Serve(const ServeFlags& flags) {
+  sigset_t signals = ShutdownSignals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // before any thread starts
+  InstallRedactingLoggers();
+  StatusOr<host::Config> config = host::LoadConfigFile(flags.config_file);
+  if (!config.ok()) return ReportError(config.status());
+  if (Status applied = ApplyFlags(flags, config->gateway); !applied.ok()) {
+    return ReportError(applied);
+  }
+  StatusOr<crypto::KeySetting> key = ReadStoreKey(config->security.key_env);
+  if (!key.ok()) return ReportError(key.status());
+  StatusOr<std::unique_ptr<host::MCPHost>> host =
+      host::MCPHost::Create(std::move(config).value(), std::move(key).value());
+  if (!host.ok()) return ReportError(host.status());
+  g_redacting_manager = &(*host)->security();
+  if (Status started = (*host)->Start(); !started.ok()) {
+    (*host)->Shutdown();
+    return ReportError(started);
+  }
+  host::StorageRouter router(**host);
+  host::Gateway gateway(**host, router);
+  mcp::McpServer server(host::Gateway::ServerOptions());
+  gateway.RegisterWith(server);
+  const host::GatewayConfig& options = (*host)->config().gateway;
+  int status = options.transport == host::GatewayConfig::Transport::kHttp
+                   ? ServeHttp(server, options)
+                   : ServeStdio(server, **host, router);
+  router.DisconnectAll();
+  (*host)->Shutdown();
+  g_redacting_manager = nullptr;
+  return status;
+}
+
+}  // namespace
+
+void RegisterServeCommand(CLI::App& app, CommandResult& result) {
+  auto flags = std::make_shared<ServeFlags>();
+  CLI::App* command = app.add_subcommand(
+      "serve",
+      "Run the MCP host and gateway: your MCP client talks to this, and it runs the "
+      "servers of aurite.json with the credentials kept secret");
+  command->add_option("-c,--config", flags->config_file, "Configuration file (aurite.json)")
+      ->capture_default_str();
+  command->add_option("--transport", flags->transport, "stdio or http (default: the config's)")
+      ->check(CLI::IsMember({"stdio", "http"}));
+  command->add_option("--host", flags->host, "HTTP bind address (default: the config's)");
+  command->add_option("--port", flags->port, "HTTP port (default: the config's; 0: any free)");
+  command->footer(
+      "The store key comes from AURITE_MCP_ENCRYPTION_KEY (or the variable named by "
+      "security.key_env, or NAME_FILE). SIGINT/SIGTERM purge connection-scoped tokens and stop "
+      "every server. See docs/host.md.");
+  command->callback([flags, &result] { result.exit_status = Serve(*flags); });
+}
+
+}  // namespace aurite::cli

@@ -1,0 +1,56 @@
+// Answering io.aurite/credentials from the SecurityManager.
+#include "host/credentials_responder.h"
+
+#include "servers/credentials_protocol.h"
+
+namespace aurite::host {
+namespace {
+
+using servers::kPermissionDeniedError;
+using servers::kUnknownTokenError;
+
+mcp::RpcResult Resolve(security::SecurityManager& manager, const std::string& server_id,
+                       const mcp::Json& params) {
+  if (!params.is_object() || !params.contains("token") || !params["token"].is_string()) {
+    return mcp::MakeError(mcp::error_code::kInvalidParams,
+                          "io.aurite/credentials/resolve needs params.token (a string)");
+  }
+  std::string type = params.value("credential_type", servers::kDatabaseConnectionType);
+  StatusOr<security::ResolvedSecret> resolved =
+      manager.Resolve(params["token"].get_ref<const std::string&>(), server_id, type);
+  if (!resolved.ok()) {
+    if (resolved.status().code() == StatusCode::kPermissionDenied) {
+      return mcp::MakeError(kPermissionDeniedError,
+                            "permission denied: this server may not resolve this token");
+    }
+    return mcp::MakeError(kUnknownTokenError, "unknown, expired or revoked token");
+  }
+  mcp::Json answer = {{"secret", std::string(resolved->secret.Reveal())}, {"expires_at", nullptr}};
+  if (resolved->expires_at) answer["expires_at"] = *resolved->expires_at;
+  return answer;
+}
+
+}  // namespace
+
+mcp::Json HostClientCapabilities() {
+  return {
+      {"experimental",
+       {{servers::kCredentialsCapability, {{"version", servers::kCredentialsProtocolVersion}}}}}};
+}
+
+void InstallCredentialsHandlers(mcp::McpClient& client, security::SecurityManager& manager,
+                                std::string server_id, ReleaseHandler on_release) {
+  client.SetRequestHandler(servers::kResolveMethod,
+                           [&manager, server_id](const mcp::Json& params, mcp::RequestContext&) {
+                             return Resolve(manager, server_id, params);
+                           });
+  client.SetNotificationHandler(
+      servers::kReleaseMethod,
+      [server_id, on_release = std::move(on_release)](const mcp::Json& params) {
+        if (params.is_object() && params.contains("token") && params["token"].is_string()) {
+          on_release(server_id, params["token"].get_ref<const std::string&>());
+        }
+      });
+}
+
+}  // namespace aurite::host

@@ -1,0 +1,198 @@
+// The gateway's tools: securing, routing and re-exposing backend tools.
+#include "host/gateway.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "base/version.h"
+#include "mcp/log.h"
+#include "security/access_token.h"
+
+namespace aurite::host {
+namespace {
+
+using mcp::Json;
+
+bool TakesConnectionSecret(const Json& tool) {
+  const Json& properties = tool.value("inputSchema", Json::object()).value("properties", Json());
+  return properties.is_object() && properties.contains("connection_string") &&
+         properties.contains("use_token");
+}
+
+Json ToolResult(Json content) {
+  return {{"content", Json::array({mcp::TextContent(mcp::Dump(content))})},
+          {"structuredContent", std::move(content)}};
+}
+
+}  // namespace
+
+bool IsValidToolName(std::string_view name) {
+  return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+  });
+}
+
+mcp::ServerOptions Gateway::ServerOptions() {
+  mcp::ServerOptions options;
+  options.info = {"aurite", kVersion, "Aurite MCP gateway"};
+  options.instructions =
+      "Database access with secret credentials. Prefer connect_storage with connection_name (a "
+      "connection configured on the host) or with a token from secure_database_connection; "
+      "then query_storage, list_storage_tables, describe_storage_table, disconnect_storage.";
+  options.resources = false;
+  options.prompts = false;
+  options.completions = false;
+  return options;
+}
+
+mcp::RpcResult Gateway::Redact(mcp::RpcResult result) {
+  if (result.ok()) {
+    RedactStrings(result.value());
+    return result;
+  }
+  mcp::RpcError error = result.error();
+  error.message = host_.security().Redact(error.message);
+  RedactStrings(error.data);
+  return error;
+}
+
+// Each string on its own, so a secret nested in JSON text inside a string
+// (a tool's text content) is still seen in a form the redactor knows.
+void Gateway::RedactStrings(Json& value) {
+  if (value.is_string()) {
+    value = host_.security().Redact(value.get_ref<const std::string&>());
+  } else if (value.is_array()) {
+    for (Json& item : value) RedactStrings(item);
+  } else if (value.is_object()) {
+    Json redacted = Json::object();
+    for (auto& [key, item] : value.items()) {
+      RedactStrings(item);
+      redacted[host_.security().Redact(key)] = std::move(item);
+    }
+    value = std::move(redacted);
+  }
+}
+
+Gateway::Gateway(MCPHost& host, StorageRouter& router) : host_(host), router_(router) {
+  host_.SetBackendLogSink(
+      [this](const std::string& server, const Json& params) { ForwardLog(server, params); });
+}
+
+Gateway::~Gateway() { host_.SetBackendLogSink(nullptr); }
+
+void Gateway::ForwardLog(const std::string& server, const Json& params) {
+  Json data = params.value("data", Json());
+  RedactStrings(data);
+  std::string logger = host_.security().Redact(params.value("logger", server));
+  mcp::LogLevel level =
+      mcp::ParseLogLevel(params.value("level", "info")).value_or(mcp::LogLevel::kInfo);
+  std::lock_guard lock(sessions_mu_);
+  if (active_sessions_.empty()) {
+    mcp::Logger().info("[{}] {}", server, mcp::Dump(data));
+    return;
+  }
+  for (const auto& [session, calls] : active_sessions_) session->Log(level, logger, data);
+}
+
+void Gateway::AddRedacted(mcp::McpServer& server, mcp::Tool tool, mcp::ToolHandler handler) {
+  server.AddTool(std::move(tool),
+                 [this, handler = std::move(handler)](const Json& args, mcp::CallContext& context) {
+                   mcp::ServerSession* session = &context.session;
+                   {
+                     std::lock_guard lock(sessions_mu_);
+                     ++active_sessions_[session];
+                   }
+                   mcp::RpcResult result = handler(args, context);
+                   {
+                     std::lock_guard lock(sessions_mu_);
+                     if (--active_sessions_[session] == 0) active_sessions_.erase(session);
+                   }
+                   return Redact(std::move(result));
+                 });
+}
+
+void Gateway::RegisterWith(mcp::McpServer& server) {
+  mcp::Tool secure;
+  secure.name = "secure_database_connection";
+  secure.description =
+      "Store a database connection string encrypted on the host and get back an access token "
+      "(aurite_tk_…) and the masked string. Pass the token to connect_storage; the secret "
+      "itself never comes back.";
+  secure.input_schema = {
+      {"type", "object"},
+      {"properties",
+       {{"connection_string",
+         {{"type", "string"},
+          {"description", "e.g. postgresql://user:password@host:5432/db or sqlite:///file.db"}}}}},
+      {"required", {"connection_string"}}};
+  // Not AddRedacted: the token it returns looks like a secret to the
+  // detection rules, and SecureDatabaseConnection redacts the rest itself.
+  server.AddTool(std::move(secure), [this](const Json& args, mcp::CallContext&) {
+    return SecureDatabaseConnection(args);
+  });
+  for (auto& [tool, handler] : router_.Tools()) AddRedacted(server, tool, handler);
+  for (const auto& backend : host_.servers()) AddBackendTools(server, *backend);
+}
+
+mcp::RpcResult Gateway::SecureDatabaseConnection(const Json& args) {
+  if (!args.contains("connection_string") || !args["connection_string"].is_string()) {
+    return mcp::ToolErrorResult("connection_string is required (a string)");
+  }
+  std::string text = args["connection_string"].get<std::string>();
+  StatusOr<security::SecuredCredential> secured =
+      host_.SecureDatabaseConnection(crypto::SecretBuffer::TakeFrom(text));
+  if (!secured.ok()) return Redact(mcp::ToolErrorResult(secured.status().message()));
+  Json content = {{"masked_connection_string", secured->masked}, {"expires_at", nullptr}};
+  if (secured->expires_at) content["expires_at"] = *secured->expires_at;
+  content["token"] = secured->token.Reveal();
+  return ToolResult(std::move(content));
+}
+
+void Gateway::AddBackendTools(mcp::McpServer& server, ManagedServer& backend) {
+  for (const Json& tool : backend.tools()) {
+    std::string original = tool.value("name", "");
+    std::string name = backend.name() + "_" + original;
+    if (!IsValidToolName(name)) {
+      mcp::Logger().warn("[{}] tool '{}' is not offered: '{}' is not a valid tool name",
+                         backend.name(), original, name);
+      continue;
+    }
+    mcp::Tool exposed;
+    exposed.name = name;
+    exposed.title = tool.value("title", "");
+    exposed.description = "[" + backend.name() + "] " + tool.value("description", "");
+    exposed.input_schema = tool.value("inputSchema", Json{{"type", "object"}});
+    if (tool.contains("outputSchema")) exposed.output_schema = tool["outputSchema"];
+    if (tool.contains("annotations")) exposed.annotations = tool["annotations"];
+    bool takes_secret = TakesConnectionSecret(tool);
+    AddRedacted(
+        server, std::move(exposed),
+        [this, &backend, original, takes_secret](const Json& args, mcp::CallContext& context) {
+          return CallBackend(backend, original, takes_secret, args, context);
+        });
+  }
+}
+
+mcp::RpcResult Gateway::CallBackend(ManagedServer& backend, const std::string& tool,
+                                    bool takes_secret, Json args, mcp::CallContext& context) {
+  if (takes_secret && args.is_object() && args.contains("connection_string") &&
+      args["connection_string"].is_string() && args.value("use_token", false) != true) {
+    std::string text = args["connection_string"].get<std::string>();
+    args.erase("connection_string");
+    StatusOr<security::SecuredCredential> secured =
+        host_.SecureForServer(crypto::SecretBuffer::TakeFrom(text), backend.name());
+    if (!secured.ok()) return mcp::ToolErrorResult(secured.status().message());
+    args["connection_string"] = secured->token.Reveal();
+    args["use_token"] = true;
+  }
+  mcp::RpcResult result = backend.CallTool(tool, std::move(args), PassProgressTo(context));
+  if (result.ok()) return result;
+  if (result.error().code == mcp::error_code::kConnectionClosed) {
+    return mcp::ToolErrorResult("the server '" + backend.name() +
+                                "' stopped while handling this call; it is being restarted, so "
+                                "try again in a moment");
+  }
+  return result;
+}
+
+}  // namespace aurite::host

@@ -1,0 +1,84 @@
+// ManagedServer: one backend MCP server run by the host over stdio, kept
+// alive by a supervisor thread.
+//
+// Contract:
+//  - Start() spawns the server with BuildServerEnvironment() (and, for
+//    `aurite sql-server` with allow_writes, --allow-writes), lets `prepare`
+//    install handlers on its client, initializes it (offering
+//    HostClientCapabilities()) and records its tools. A failure is returned.
+//  - When the server exits, calls in flight fail at once (the client closes
+//    with the pipe). The supervisor then restarts it per its restart policy,
+//    with exponential backoff from initial_backoff to max_backoff, at most
+//    max_restarts times in a row (a run longer than max_backoff resets the
+//    count). generation() grows with every successful start, so users can
+//    tell that server-side state (e.g. connection ids) was lost.
+//  - Call() on a server that is down returns kConnectionClosed at once.
+//  - Stop() (and the destructor) ends supervision and stops the child.
+//  - Thread-safe.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "base/status.h"
+#include "host/config.h"
+#include "mcp/stdio_client.h"
+
+namespace aurite::host {
+
+// Installs handlers (e.g. io.aurite/credentials) on a fresh client before it
+// is initialized; runs on every (re)start.
+using ClientPreparer = std::function<void(const std::string& server, mcp::McpClient& client)>;
+
+class ManagedServer {
+ public:
+  ManagedServer(const ServerConfig& config, ClientPreparer prepare);
+  ~ManagedServer();
+  ManagedServer(const ManagedServer&) = delete;
+  ManagedServer& operator=(const ManagedServer&) = delete;
+
+  Status Start();
+  void Stop();
+
+  const ServerConfig& config() const { return config_; }
+  const std::string& name() const { return config_.name; }
+  // The tools listed at the last start.
+  mcp::Json tools() const;
+  std::uint64_t generation() const;
+  std::optional<pid_t> pid() const;
+  bool running() const;
+
+  mcp::RpcResult CallTool(const std::string& tool, mcp::Json arguments,
+                          mcp::CallOptions options = {});
+
+ private:
+  StatusOr<std::shared_ptr<mcp::StdioClient>> Launch();
+  void Supervise(std::stop_token stop);
+  // Waits for the current child to exit; false when asked to stop.
+  bool WaitForExit(std::stop_token& stop);
+  bool ShouldRestart(int wait_status, int restarts) const;
+  std::shared_ptr<mcp::StdioClient> Current() const;
+
+  const ServerConfig& config_;
+  const ClientPreparer prepare_;
+
+  mutable std::mutex mu_;
+  std::condition_variable_any changed_;
+  std::shared_ptr<mcp::StdioClient> current_;
+  mcp::Json tools_ = mcp::Json::array();
+  std::uint64_t generation_ = 0;
+  bool child_exited_ = false;
+  std::chrono::steady_clock::time_point started_at_;
+  std::jthread supervisor_;  // last: stopped first
+};
+
+}  // namespace aurite::host

@@ -1,0 +1,207 @@
+// The host: store, permissions, servers and the credentials they resolve.
+#include "host/mcp_host.h"
+
+#include "host/credentials_responder.h"
+#include "mcp/log.h"
+#include "security/access_token.h"
+#include "servers/credentials_protocol.h"
+
+namespace aurite::host {
+namespace {
+
+std::string DigestHex(std::string_view token) {
+  security::TokenDigest digest = security::DigestAccessToken(token);
+  return security::HexEncode(digest);
+}
+
+StatusOr<security::SecurityManagerOptions> ManagerOptions(const Config& config,
+                                                          const security::StoreKeySettings& keys) {
+  security::SecurityManagerOptions options;
+  options.default_ttl = config.security.default_token_ttl;
+  std::filesystem::path store = config.security.store_path.value_or(security::DefaultStorePath());
+  std::filesystem::path audit =
+      config.security.audit_log.value_or(store.parent_path() / "audit.jsonl");
+  if (keys.current.form == crypto::KeyForm::kUnset) {
+    mcp::Logger().warn(
+        "no store key ({} is unset): credentials are kept in memory only and die with this "
+        "process",
+        config.security.key_env);
+  } else {
+    AURITE_ASSIGN_OR_RETURN(options.store,
+                            security::SqliteStore::Open(store, security::MakeKeyProvider(keys)));
+  }
+  AURITE_ASSIGN_OR_RETURN(options.audit_log, security::AuditLog::Open(audit));
+  return options;
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<MCPHost>> MCPHost::Create(Config config, crypto::KeySetting key) {
+  auto keys = std::make_unique<security::StoreKeySettings>();
+  keys->current = std::move(key);
+  AURITE_ASSIGN_OR_RETURN(security::SecurityManagerOptions options, ManagerOptions(config, *keys));
+  AURITE_ASSIGN_OR_RETURN(std::unique_ptr<security::SecurityManager> manager,
+                          security::SecurityManager::Create(std::move(options)));
+  return std::make_unique<MCPHost>(PrivateTag(), std::move(config), std::move(keys),
+                                   std::move(manager));
+}
+
+MCPHost::MCPHost(PrivateTag, Config config, std::unique_ptr<security::StoreKeySettings> keys,
+                 std::unique_ptr<security::SecurityManager> manager)
+    : config_(std::move(config)), keys_(std::move(keys)), manager_(std::move(manager)) {}
+
+MCPHost::~MCPHost() { Shutdown(); }
+
+Status MCPHost::Start() {
+  manager_->StartSweeper(std::chrono::minutes(1));
+  for (const ServerConfig& server : config_.servers) {
+    std::vector<std::string> allowed;
+    if (server.HasCapability("storage")) allowed.push_back(servers::kDatabaseConnectionType);
+    manager_->RegisterServerPermissions(server.name, std::move(allowed));
+  }
+  for (const ServerConfig& server : config_.servers) {
+    auto managed = std::make_unique<ManagedServer>(server, [this](const std::string& name,
+                                                                  mcp::McpClient& client) {
+      InstallCredentialsHandlers(
+          client, *manager_, name,
+          [this](std::string_view who, std::string_view token) { OnRelease(who, token); });
+      client.SetNotificationHandler("notifications/message", [this, name](const mcp::Json& params) {
+        OnBackendLog(name, params);
+      });
+    });
+    AURITE_RETURN_IF_ERROR(managed->Start());
+    servers_.push_back(std::move(managed));
+  }
+  return SecureNamedConnections();
+}
+
+Status MCPHost::SecureNamedConnections() {
+  for (const ConnectionConfig& connection : config_.connections) {
+    if (!connection.server.empty() && FindServer(connection.server) == nullptr) {
+      return InvalidArgumentError("connections." + connection.name + ".server names '" +
+                                  connection.server + "', which is not a configured server");
+    }
+    security::SecureOptions options;
+    options.ttl = std::chrono::seconds(0);
+    if (!connection.server.empty()) options.bound_servers = {connection.server};
+    options.metadata = {{"connection", connection.name}};
+    StatusOr<security::SecuredCredential> secured = manager_->Secure(
+        servers::kDatabaseConnectionType, connection.connection_string.Clone(), options);
+    if (!secured.ok()) {
+      return Status(secured.status().code(),
+                    "connections." + connection.name + ": " + secured.status().message());
+    }
+    RememberScoped(secured->token, secured->credential_id);
+    std::lock_guard lock(mu_);
+    named_tokens_.insert_or_assign(connection.name, std::move(secured->token));
+  }
+  return OkStatus();
+}
+
+StatusOr<security::SecuredCredential> MCPHost::SecureDatabaseConnection(
+    crypto::SecretBuffer connection_string, const security::SecureOptions& options) {
+  if (connection_string.empty()) {
+    return InvalidArgumentError(
+        "the connection string is empty; pass e.g. "
+        "postgresql://user:password@host/db or sqlite:///path/to/file.db");
+  }
+  return manager_->Secure(servers::kDatabaseConnectionType, std::move(connection_string), options);
+}
+
+StatusOr<security::SecuredCredential> MCPHost::SecureForServer(
+    crypto::SecretBuffer connection_string, const std::string& server) {
+  security::SecureOptions options;
+  options.bound_servers = {server};
+  AURITE_ASSIGN_OR_RETURN(security::SecuredCredential secured,
+                          SecureDatabaseConnection(std::move(connection_string), options));
+  RememberScoped(secured.token, secured.credential_id);
+  return secured;
+}
+
+void MCPHost::RememberScoped(const crypto::SecretBuffer& token, const std::string& credential_id) {
+  std::lock_guard lock(mu_);
+  scoped_[DigestHex(token.Reveal())] = credential_id;
+}
+
+StatusOr<crypto::SecretBuffer> MCPHost::NamedConnectionToken(std::string_view name) const {
+  std::lock_guard lock(mu_);
+  auto it = named_tokens_.find(name);
+  if (it == named_tokens_.end()) {
+    return NotFoundError("no connection named '" + std::string(name) +
+                         "' is configured; add it under `connections` in aurite.json");
+  }
+  return it->second.Clone();
+}
+
+void MCPHost::RevokeToken(std::string_view token) {
+  {
+    std::lock_guard lock(mu_);
+    scoped_.erase(DigestHex(token));
+  }
+  (void)manager_->Revoke(token);
+}
+
+void MCPHost::OnRelease(std::string_view server, std::string_view token) {
+  std::string credential_id;
+  {
+    std::lock_guard lock(mu_);
+    auto it = scoped_.find(DigestHex(token));
+    if (it == scoped_.end()) return;  // the user's own token: it lives on
+    for (const auto& [name, named] : named_tokens_) {
+      if (named.Reveal() == token) return;  // named connections live as long as the host
+    }
+    credential_id = it->second;
+    scoped_.erase(it);
+  }
+  mcp::Logger().info("[{}] released a connection-scoped token; purging it", server);
+  (void)manager_->Purge(credential_id);
+}
+
+void MCPHost::SetBackendLogSink(BackendLogSink sink) {
+  std::lock_guard lock(mu_);
+  log_sink_ = std::move(sink);
+}
+
+void MCPHost::OnBackendLog(const std::string& server, const mcp::Json& params) {
+  BackendLogSink sink;
+  {
+    std::lock_guard lock(mu_);
+    sink = log_sink_;
+  }
+  if (sink) {
+    sink(server, params);
+  } else {
+    mcp::Logger().info("[{}] {}", server, mcp::Dump(params));
+  }
+}
+
+ManagedServer* MCPHost::FindServer(std::string_view name) const {
+  for (const auto& server : servers_) {
+    if (server->name() == name) return server.get();
+  }
+  return nullptr;
+}
+
+ManagedServer* MCPHost::StorageServer(std::string_view preferred) const {
+  if (!preferred.empty()) return FindServer(preferred);
+  for (const auto& server : servers_) {
+    if (server->config().HasCapability("storage")) return server.get();
+  }
+  return nullptr;
+}
+
+void MCPHost::Shutdown() {
+  std::map<std::string, std::string> scoped;
+  {
+    std::lock_guard lock(mu_);
+    if (shut_down_) return;
+    shut_down_ = true;
+    scoped.swap(scoped_);
+    for (auto& [name, token] : named_tokens_) token.Clear();
+    named_tokens_.clear();
+  }
+  for (const auto& [digest, credential_id] : scoped) (void)manager_->Purge(credential_id);
+  for (const auto& server : servers_) server->Stop();
+}
+
+}  // namespace aurite::host

@@ -1,0 +1,105 @@
+// MCPHost: the seed's host. It owns the SecurityManager, runs the backend
+// servers (ManagedServer), answers their io.aurite/credentials requests and
+// secures connection strings for its users.
+//
+// Contract:
+//  - Create() opens the persistent store with `key` (a store at
+//    security.store_path, default DefaultStorePath(), and the audit log at
+//    security.audit_log, default next to the store). With an unset key the
+//    host keeps credentials in memory only and says so.
+//  - Start() starts sweeping expired credentials every minute, registers each server's permissions
+//  from its capabilities
+//    ("storage" grants database_connection; others nothing), starts every
+//    server and secures every named connection. Any failure stops start-up.
+//  - SecureDatabaseConnection() returns a token and the masked string; the
+//    token outlives the host when the store is persistent.
+//  - Tokens the host mints on a user's behalf for one connection
+//    ("connection-scoped", see AdoptConnectionToken) are purged when the
+//    backend releases them and at Shutdown(); so are named connections'.
+//  - Backends' notifications/message go to the BackendLogSink, else to the
+//    host's log.
+//  - Shutdown() purges those, stops every server, and is idempotent.
+//  - Thread-safe.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "crypto/key_loader.h"
+#include "host/config.h"
+#include "host/managed_server.h"
+#include "security/security_manager.h"
+#include "security/store_keys.h"
+
+namespace aurite::host {
+
+// Receives a backend's notifications/message params; `server` is its name.
+using BackendLogSink = std::function<void(const std::string& server, const mcp::Json& params)>;
+
+class MCPHost {
+  struct PrivateTag {
+    explicit PrivateTag() = default;
+  };
+
+ public:
+  static StatusOr<std::unique_ptr<MCPHost>> Create(Config config, crypto::KeySetting key);
+
+  MCPHost(PrivateTag, Config config, std::unique_ptr<security::StoreKeySettings> keys,
+          std::unique_ptr<security::SecurityManager> manager);
+  ~MCPHost();
+  MCPHost(const MCPHost&) = delete;
+  MCPHost& operator=(const MCPHost&) = delete;
+
+  Status Start();
+  void Shutdown();
+
+  StatusOr<security::SecuredCredential> SecureDatabaseConnection(
+      crypto::SecretBuffer connection_string, const security::SecureOptions& options = {});
+
+  // Secures `connection_string` for use by `server` only, as a
+  // connection-scoped token.
+  StatusOr<security::SecuredCredential> SecureForServer(crypto::SecretBuffer connection_string,
+                                                        const std::string& server);
+
+  // The token of named connection `name` (a copy), or NotFound.
+  StatusOr<crypto::SecretBuffer> NamedConnectionToken(std::string_view name) const;
+
+  // Where backends' log notifications go; without a sink, to the host's log.
+  void SetBackendLogSink(BackendLogSink sink);
+
+  // Revokes `token` (wiping its secret); ok when it was already dead.
+  void RevokeToken(std::string_view token);
+
+  security::SecurityManager& security() { return *manager_; }
+  const Config& config() const { return config_; }
+  const std::vector<std::unique_ptr<ManagedServer>>& servers() const { return servers_; }
+  ManagedServer* FindServer(std::string_view name) const;
+  // The server that serves `storage_type`: the named connection's or the
+  // first with the "storage" capability.
+  ManagedServer* StorageServer(std::string_view preferred) const;
+
+ private:
+  void OnRelease(std::string_view server, std::string_view token);
+  void OnBackendLog(const std::string& server, const mcp::Json& params);
+  void RememberScoped(const crypto::SecretBuffer& token, const std::string& credential_id);
+  Status SecureNamedConnections();
+
+  Config config_;
+  std::unique_ptr<security::StoreKeySettings> keys_;  // the store's key provider refers to it
+  std::unique_ptr<security::SecurityManager> manager_;
+  std::vector<std::unique_ptr<ManagedServer>> servers_;
+
+  mutable std::mutex mu_;
+  std::map<std::string, std::string> scoped_;  // token digest (hex) -> credential id
+  std::map<std::string, crypto::SecretBuffer, std::less<>> named_tokens_;
+  bool shut_down_ = false;
+  BackendLogSink log_sink_;
+};
+
+}  // namespace aurite::host

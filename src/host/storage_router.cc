@@ -1,0 +1,327 @@
+// Routing storage tools to backends by token.
+#include "host/storage_router.h"
+
+#include <algorithm>
+#include <array>
+
+#include "crypto/random.h"
+#include "security/access_token.h"
+
+namespace aurite::host {
+namespace {
+
+using mcp::Json;
+
+constexpr std::array<const char*, 6> kStorageTypes = {"sql",      "sqlite", "postgresql",
+                                                      "postgres", "mysql",  "mariadb"};
+
+Json ConnectionIdSchema() {
+  return {{"type", "string"}, {"description", "The connection_id from connect_storage"}};
+}
+
+mcp::Tool MakeTool(std::string name, std::string description, Json properties,
+                   std::vector<std::string> required, bool read_only) {
+  mcp::Tool tool;
+  tool.name = std::move(name);
+  tool.description = std::move(description);
+  tool.input_schema = {{"type", "object"}, {"properties", std::move(properties)}};
+  if (!required.empty()) tool.input_schema["required"] = required;
+  tool.annotations = {{"readOnlyHint", read_only}};
+  return tool;
+}
+
+Json Error(const std::string& message) { return mcp::ToolErrorResult(message); }
+
+Json Structured(Json content) {
+  return {{"content", Json::array({mcp::TextContent(mcp::Dump(content))})},
+          {"structuredContent", std::move(content)}};
+}
+
+bool IsError(const mcp::RpcResult& result) {
+  return !result.ok() || result.value().value("isError", false);
+}
+
+// A protocol failure of a backend call as a tool error the model can act on.
+Json BackendFailure(const ManagedServer& backend, const mcp::RpcError& error) {
+  if (error.code == mcp::error_code::kConnectionClosed) {
+    return Error("the storage server '" + backend.name() +
+                 "' stopped while handling this call; it is being restarted, so try again in a "
+                 "moment");
+  }
+  return Error("the storage server '" + backend.name() + "' failed: " + error.message);
+}
+
+// Whether a backend's database_type is what the caller asked for ("sql": any).
+bool TypeMatches(const std::string& storage_type, const std::string& database_type) {
+  if (storage_type == "sql" || database_type.empty()) return true;
+  if (storage_type == "postgres") return database_type == "postgresql";
+  if (storage_type == "mysql") return database_type == "mariadb";
+  return storage_type == database_type;
+}
+
+std::string NewConnectionId() {
+  std::array<unsigned char, 8> bytes{};
+  crypto::FillRandom(bytes);
+  return "storage_" + security::HexEncode(bytes);
+}
+
+}  // namespace
+
+mcp::CallOptions PassProgressTo(mcp::CallContext& context) {
+  mcp::CallOptions options;
+  mcp::RequestContext* request = &context.rpc;
+  options.on_progress = [request](const Json& params) {
+    request->SendProgress(params.value("progress", 0.0),
+                          params.contains("total") && params["total"].is_number()
+                              ? std::optional<double>(params["total"].get<double>())
+                              : std::nullopt,
+                          params.value("message", ""));
+  };
+  options.reset_timeout_on_progress = true;
+  return options;
+}
+
+StorageRouter::~StorageRouter() = default;
+
+std::vector<std::pair<mcp::Tool, mcp::ToolHandler>> StorageRouter::Tools() {
+  Json connection_id = ConnectionIdSchema();
+  auto bind = [this](auto method) {
+    return [this, method](const Json& args, mcp::CallContext& context) {
+      return (this->*method)(args, context);
+    };
+  };
+  return {
+      {MakeTool("connect_storage",
+                "Open a database connection through a storage server. Give storage_type and one "
+                "of: connection_string (an access token from secure_database_connection, or a "
+                "raw connection string, which is secured at once), or connection_name (a "
+                "connection configured on the host, so no secret passes through you). Returns "
+                "connection_id and the masked connection string.",
+                {{"storage_type",
+                  {{"type", "string"},
+                   {"enum", kStorageTypes},
+                   {"description", "sql, sqlite, postgresql, mysql or mariadb"}}},
+                 {"connection_string", {{"type", "string"}}},
+                 {"connection_name", {{"type", "string"}}}},
+                {"storage_type"}, false),
+       bind(&StorageRouter::ConnectStorage)},
+      {MakeTool("query_storage", "Run a SQL query on a connection from connect_storage.",
+                {{"connection_id", connection_id},
+                 {"query", {{"type", "string"}}},
+                 {"params", {{"type", "array"}, {"description", "Positional parameters"}}},
+                 {"max_rows", {{"type", "integer"}, {"minimum", 1}}}},
+                {"connection_id", "query"}, false),
+       bind(&StorageRouter::QueryStorage)},
+      {MakeTool("list_storage_tables", "List the tables of a connection.",
+                {{"connection_id", connection_id}, {"schema", {{"type", "string"}}}},
+                {"connection_id"}, true),
+       bind(&StorageRouter::ListStorageTables)},
+      {MakeTool("describe_storage_table", "Describe one table's columns, keys and indexes.",
+                {{"connection_id", connection_id},
+                 {"table", {{"type", "string"}}},
+                 {"schema", {{"type", "string"}}}},
+                {"connection_id", "table"}, true),
+       bind(&StorageRouter::DescribeStorageTable)},
+      {MakeTool("disconnect_storage",
+                "Close a connection; its token is revoked and its secret wiped.",
+                {{"connection_id", connection_id}}, {"connection_id"}, false),
+       bind(&StorageRouter::DisconnectStorage)},
+      {MakeTool("list_connections", "List open storage connections (masked).", Json::object(), {},
+                true),
+       [this](const Json&, mcp::CallContext&) { return ListConnections(); }},
+  };
+}
+
+mcp::RpcResult StorageRouter::OpenOnBackend(Route& route, mcp::CallContext& context) {
+  mcp::RpcResult opened = route.backend->CallTool(
+      "connect_database", {{"connection_string", route.token.Reveal()}, {"use_token", true}},
+      PassProgressTo(context));
+  if (!opened.ok()) return BackendFailure(*route.backend, opened.error());
+  if (IsError(opened)) return opened;
+  const Json& content = opened.value().value("structuredContent", Json::object());
+  if (!content.contains("connection_id") || !content["connection_id"].is_string()) {
+    return Error("the storage server '" + route.backend->name() +
+                 "' answered connect_database without a connection_id");
+  }
+  route.backend_connection_id = content["connection_id"].get<std::string>();
+  route.backend_generation = route.backend->generation();
+  route.masked = content.value("masked_connection_string", route.masked);
+  return opened;
+}
+
+StatusOr<std::shared_ptr<StorageRouter::Route>> StorageRouter::PrepareRoute(const Json& args) {
+  std::string storage_type = args.value("storage_type", "");
+  if (std::find(kStorageTypes.begin(), kStorageTypes.end(), storage_type) == kStorageTypes.end()) {
+    return InvalidArgumentError(
+        "storage_type must be one of sql, sqlite, postgresql, mysql, mariadb");
+  }
+  bool has_string = args.contains("connection_string") && args["connection_string"].is_string();
+  bool has_name = args.contains("connection_name") && args["connection_name"].is_string();
+  if (has_string == has_name) {
+    return InvalidArgumentError(
+        "give exactly one of connection_string (a token or connection string) and "
+        "connection_name (a configured connection)");
+  }
+  auto route = std::make_shared<Route>();
+  route->storage_type = storage_type;
+  std::string preferred;
+  if (has_name) {
+    route->connection_name = args["connection_name"].get<std::string>();
+    const ConnectionConfig* named = host_.config().FindConnection(route->connection_name);
+    AURITE_ASSIGN_OR_RETURN(route->token, host_.NamedConnectionToken(route->connection_name));
+    preferred = named != nullptr ? named->server : "";
+    route->owns_token = false;
+  }
+  route->backend = host_.StorageServer(preferred);
+  if (route->backend == nullptr) {
+    return FailedPreconditionError(
+        "no server with the \"storage\" capability is configured for storage_type '" +
+        storage_type + "'");
+  }
+  if (has_string) {
+    std::string text = args["connection_string"].get<std::string>();
+    crypto::SecretBuffer value = crypto::SecretBuffer::TakeFrom(text);
+    if (security::LooksLikeAccessToken(value.Reveal())) {
+      route->token = std::move(value);
+    } else {
+      AURITE_ASSIGN_OR_RETURN(security::SecuredCredential secured,
+                              host_.SecureForServer(std::move(value), route->backend->name()));
+      route->token = std::move(secured.token);
+      route->masked = secured.masked;
+      route->minted = true;
+    }
+  }
+  return route;
+}
+
+mcp::RpcResult StorageRouter::ConnectStorage(const Json& args, mcp::CallContext& context) {
+  StatusOr<std::shared_ptr<Route>> prepared = PrepareRoute(args);
+  if (!prepared.ok()) return Error(prepared.status().message());
+  std::shared_ptr<Route> route = std::move(prepared).value();
+  mcp::RpcResult opened = OpenOnBackend(*route, context);
+  Json result =
+      IsError(opened) ? Json::object() : opened.value().value("structuredContent", Json::object());
+  std::string database_type = result.value("database_type", "");
+  if (!IsError(opened) && !TypeMatches(route->storage_type, database_type)) {
+    (void)route->backend->CallTool("disconnect", {{"connection_id", route->backend_connection_id}});
+    opened = Error("storage_type '" + route->storage_type +
+                   "' does not match the connection, which is " + database_type +
+                   "; pass storage_type '" + database_type + "' or 'sql'");
+  }
+  if (IsError(opened)) {
+    // A token we minted dies with the attempt; the caller's own stays usable.
+    if (route->minted) host_.RevokeToken(route->token.Reveal());
+    return opened;
+  }
+  std::string id = NewConnectionId();
+  result["connection_id"] = id;
+  result["storage_type"] = route->storage_type;
+  result["masked_connection_string"] = route->masked;
+  result["server"] = route->backend->name();
+  std::lock_guard lock(mu_);
+  routes_[id] = std::move(route);
+  return Structured(std::move(result));
+}
+
+StatusOr<std::shared_ptr<StorageRouter::Route>> StorageRouter::Find(const Json& args) {
+  if (!args.contains("connection_id") || !args["connection_id"].is_string()) {
+    return InvalidArgumentError("connection_id is required: the id connect_storage returned");
+  }
+  std::lock_guard lock(mu_);
+  auto it = routes_.find(args["connection_id"].get<std::string>());
+  if (it == routes_.end()) {
+    return NotFoundError(
+        "no open connection has this connection_id; call connect_storage "
+        "first (list_connections shows the open ones)");
+  }
+  return it->second;
+}
+
+mcp::RpcResult StorageRouter::Forward(const Json& args, const std::string& tool, Json backend_args,
+                                      mcp::CallContext& context) {
+  StatusOr<std::shared_ptr<Route>> route = Find(args);
+  if (!route.ok()) return Error(route.status().message());
+  Route& r = **route;
+  {
+    std::lock_guard lock(r.mu);
+    if (r.backend_generation != r.backend->generation()) {
+      mcp::RpcResult reopened = OpenOnBackend(r, context);
+      if (IsError(reopened)) return reopened;
+    }
+    backend_args["connection_id"] = r.backend_connection_id;
+  }
+  mcp::RpcResult result =
+      r.backend->CallTool(tool, std::move(backend_args), PassProgressTo(context));
+  if (!result.ok()) return BackendFailure(*r.backend, result.error());
+  return result;
+}
+
+namespace {
+
+Json Pick(const Json& args, std::initializer_list<const char*> keys) {
+  Json picked = Json::object();
+  for (const char* key : keys) {
+    if (args.contains(key)) picked[key] = args[key];
+  }
+  return picked;
+}
+
+}  // namespace
+
+mcp::RpcResult StorageRouter::QueryStorage(const Json& args, mcp::CallContext& context) {
+  return Forward(args, "execute_query", Pick(args, {"query", "params", "max_rows"}), context);
+}
+
+mcp::RpcResult StorageRouter::ListStorageTables(const Json& args, mcp::CallContext& context) {
+  return Forward(args, "list_tables", Pick(args, {"schema"}), context);
+}
+
+mcp::RpcResult StorageRouter::DescribeStorageTable(const Json& args, mcp::CallContext& context) {
+  return Forward(args, "describe_table", Pick(args, {"table", "schema"}), context);
+}
+
+mcp::RpcResult StorageRouter::DisconnectStorage(const Json& args, mcp::CallContext& context) {
+  StatusOr<std::shared_ptr<Route>> route = Find(args);
+  if (!route.ok()) return Error(route.status().message());
+  {
+    std::lock_guard lock(mu_);
+    routes_.erase(args["connection_id"].get<std::string>());
+  }
+  Route& r = **route;
+  std::lock_guard lock(r.mu);
+  if (r.backend_generation == r.backend->generation()) {
+    (void)r.backend->CallTool("disconnect", {{"connection_id", r.backend_connection_id}},
+                              PassProgressTo(context));
+  }
+  if (r.owns_token) host_.RevokeToken(r.token.Reveal());
+  r.token.Clear();
+  return Structured({{"disconnected", true}, {"token_revoked", r.owns_token}});
+}
+
+mcp::RpcResult StorageRouter::ListConnections() {
+  Json connections = Json::array();
+  std::lock_guard lock(mu_);
+  for (const auto& [id, route] : routes_) {
+    Json entry = {{"connection_id", id},
+                  {"storage_type", route->storage_type},
+                  {"server", route->backend->name()},
+                  {"masked_connection_string", route->masked}};
+    if (!route->connection_name.empty()) entry["connection_name"] = route->connection_name;
+    connections.push_back(std::move(entry));
+  }
+  return Structured({{"connections", std::move(connections)}});
+}
+
+void StorageRouter::DisconnectAll() {
+  std::map<std::string, std::shared_ptr<Route>> routes;
+  {
+    std::lock_guard lock(mu_);
+    routes.swap(routes_);
+  }
+  for (auto& [id, route] : routes) {
+    if (route->owns_token) host_.RevokeToken(route->token.Reveal());
+    route->token.Clear();
+  }
+}
+
+}  // namespace aurite::host

@@ -1,0 +1,132 @@
+// Test support: running `aurite serve` over stdio.
+#include "gateway_process.h"
+
+#include <dirent.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "crypto/fernet_key.h"
+#include "sql/connection.h"
+
+namespace aurite::e2e {
+
+std::string NewKey() { return std::string(crypto::FernetKey::Generate().ToText().Reveal()); }
+
+mcp::Json BaseConfig(const std::filesystem::path& dir) {
+  return {{"mcpServers",
+           {{"sql",
+             {{"command", AURITE_BINARY},
+              {"args", {"sql-server", "--allow-writes"}},
+              {"capabilities", {"tools", "storage"}},
+              {"restart", {{"policy", "on-failure"}, {"initial_backoff", "50ms"}}}}},
+            {"probe",
+             {{"command", AURITE_E2E_PROBE},
+              {"env", {{"PROBE_MODE", "e2e"}}},
+              {"capabilities", {"tools"}}}}}},
+          {"security",
+           {{"store_path", (dir / "store.db").string()},
+            {"audit_log", (dir / "audit.jsonl").string()},
+            {"default_token_ttl", "1h"}}},
+          {"gateway", {{"transport", "stdio"}}}};
+}
+
+std::unique_ptr<GatewayProcess> GatewayProcess::Start(
+    const std::filesystem::path& dir, const mcp::Json& config, const std::string& key,
+    const std::function<void(mcp::McpClient&)>& prepare) {
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "aurite.json") << config.dump(2);
+  mcp::StdioClientOptions options;
+  options.spawn.program = "/bin/sh";
+  options.spawn.arguments = {"-c", "exec \"$0\" serve --config \"$1\" 2>>\"$2\"", AURITE_BINARY,
+                             (dir / "aurite.json").string(), (dir / "host.log").string()};
+  options.spawn.environment = {"PATH=/usr/bin:/bin", "AURITE_MCP_ENCRYPTION_KEY=" + key};
+  options.log_name = "gateway";
+  options.client.session.default_timeout = std::chrono::seconds(60);
+  auto gateway = std::make_unique<GatewayProcess>();
+  StatusOr<std::unique_ptr<mcp::StdioClient>> process = mcp::StdioClient::Start(std::move(options));
+  EXPECT_TRUE(process.ok()) << process.status().ToString();
+  if (!process.ok()) return nullptr;
+  gateway->process_ = std::move(process).value();
+  if (prepare) prepare(gateway->client());
+  mcp::RpcResult initialized = gateway->client().Initialize();
+  EXPECT_TRUE(initialized.ok()) << (initialized.ok() ? "" : initialized.error().message) << "\n"
+                                << ReadFile(dir / "host.log");
+  if (!initialized.ok()) return nullptr;
+  return gateway;
+}
+
+mcp::Json GatewayProcess::Call(const std::string& tool, mcp::Json arguments) {
+  mcp::RpcResult result = client().CallTool(tool, std::move(arguments));
+  EXPECT_TRUE(result.ok()) << tool << ": " << (result.ok() ? "" : result.error().message);
+  if (!result.ok()) {
+    received_ += result.error().message + "\n";
+    return mcp::Json::object();
+  }
+  Remember(result.value());
+  return result.value();
+}
+
+void GatewayProcess::Remember(const mcp::Json& value) {
+  received_ += value.dump() + "\n";
+  if (value.is_string()) received_ += value.get<std::string>() + "\n";
+  if (value.is_structured()) {
+    for (const mcp::Json& item : value) Remember(item);
+  }
+}
+
+std::vector<pid_t> ChildrenOf(pid_t pid) {
+  std::vector<pid_t> children;
+  std::unique_ptr<DIR, int (*)(DIR*)> proc(opendir("/proc"), closedir);
+  while (dirent* entry = readdir(proc.get())) {
+    pid_t candidate = std::atoi(entry->d_name);
+    if (candidate <= 0) continue;
+    std::string stat = ReadFile("/proc/" + std::to_string(candidate) + "/stat");
+    std::size_t close = stat.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream fields(stat.substr(close + 2));
+    std::string state;
+    pid_t parent = 0;
+    fields >> state >> parent;
+    if (parent == pid) children.push_back(candidate);
+  }
+  return children;
+}
+
+std::string ProcFile(pid_t pid, const char* name) {
+  return ReadFile("/proc/" + std::to_string(pid) + "/" + name);
+}
+
+std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void CreateDatabase(const std::filesystem::path& path, const std::vector<std::string>& statements) {
+  sql::ConnectionConfig config;
+  config.engine = sql::Engine::kSqlite;
+  config.path = path.string();
+  auto connection = sql::OpenConnection(config, {.allow_writes = true});
+  ASSERT_TRUE(connection.ok()) << connection.status().ToString();
+  for (const std::string& statement : statements) {
+    auto done = (*connection)->Execute(statement, {}, {});
+    ASSERT_TRUE(done.ok()) << statement << ": " << done.status().ToString();
+  }
+}
+
+mcp::Json Structured(const mcp::Json& result) {
+  EXPECT_FALSE(result.value("isError", false)) << result.dump();
+  EXPECT_TRUE(result.contains("structuredContent")) << result.dump();
+  return result.value("structuredContent", mcp::Json::object());
+}
+
+std::string ErrorText(const mcp::Json& result) {
+  EXPECT_TRUE(result.value("isError", false)) << result.dump();
+  if (!result.contains("content") || result["content"].empty()) return "";
+  return result["content"][0].value("text", "");
+}
+
+}  // namespace aurite::e2e

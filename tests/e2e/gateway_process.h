@@ -1,0 +1,65 @@
+// Test support: `aurite serve` as a child process over stdio, driven by our
+// MCP client the way Claude Desktop would, with its stderr kept in a file.
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mcp/stdio_client.h"
+
+namespace aurite::e2e {
+
+// A fresh Fernet key in text form (made at run time, never a fixture).
+std::string NewKey();
+
+// The aurite.json the tests start from: the SQL server ("sql", with
+// "storage", writes allowed) and the probe server ("probe", without), with
+// the store, audit log and host log under `dir`.
+mcp::Json BaseConfig(const std::filesystem::path& dir);
+
+class GatewayProcess {
+ public:
+  // Writes `config` to dir/aurite.json and starts the gateway with `key` as
+  // AURITE_MCP_ENCRYPTION_KEY; fails the test when it does not initialize.
+  // `prepare` may register handlers on the client before initialize.
+  static std::unique_ptr<GatewayProcess> Start(
+      const std::filesystem::path& dir, const mcp::Json& config, const std::string& key,
+      const std::function<void(mcp::McpClient&)>& prepare = {});
+
+  mcp::McpClient& client() { return process_->client(); }
+  pid_t pid() const { return process_->pid(); }
+  // tools/call; fails the test on a protocol error.
+  mcp::Json Call(const std::string& tool, mcp::Json arguments);
+  // Closes stdin (the client disconnects) and waits for the exit status.
+  int Stop() { return process_->Shutdown(); }
+
+  // Every text this test received from the gateway, for canary checks: each
+  // result's JSON text and every string in it, decoded.
+  const std::string& received() const { return received_; }
+
+ private:
+  void Remember(const mcp::Json& value);
+
+  std::unique_ptr<mcp::StdioClient> process_;
+  std::string received_;
+};
+
+// Child processes of `pid`.
+std::vector<pid_t> ChildrenOf(pid_t pid);
+// /proc/<pid>/cmdline or /proc/<pid>/environ, NULs kept.
+std::string ProcFile(pid_t pid, const char* name);
+std::string ReadFile(const std::filesystem::path& path);
+
+// Creates the SQLite file `path` and runs `statements` on it.
+void CreateDatabase(const std::filesystem::path& path, const std::vector<std::string>& statements);
+
+// structuredContent of a successful result / error text of an isError one.
+mcp::Json Structured(const mcp::Json& result);
+std::string ErrorText(const mcp::Json& result);
+
+}  // namespace aurite::e2e

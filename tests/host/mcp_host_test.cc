@@ -1,0 +1,146 @@
+// Tests of MCPHost with the real `aurite sql-server` as its backend:
+// permissions from capabilities, token resolution, and supervision.
+#include "host/mcp_host.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "host/gateway.h"
+#include "sql/connection.h"
+
+namespace aurite::host {
+namespace {
+
+using namespace std::chrono_literals;
+
+class McpHostTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::path(::testing::TempDir()) /
+           ("aurite-host-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+    database_ = dir_ / "t.db";
+    sql::ConnectionConfig database;
+    database.engine = sql::Engine::kSqlite;
+    database.path = database_.string();
+    auto connection = sql::OpenConnection(database, {.allow_writes = true});
+    ASSERT_TRUE(connection.ok()) << connection.status().ToString();
+    ASSERT_TRUE((*connection)->Execute("CREATE TABLE t(x INTEGER)", {}, {}).ok());
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  Config MakeConfig(RestartPolicy::Mode mode, std::vector<std::string> capabilities) {
+    Config config;
+    ServerConfig sql;
+    sql.name = "sql";
+    sql.command = AURITE_BINARY;
+    sql.args = {"sql-server"};
+    sql.capabilities = std::move(capabilities);
+    sql.restart.mode = mode;
+    sql.restart.initial_backoff = 10ms;
+    config.servers.push_back(std::move(sql));
+    config.security.store_path = dir_ / "store.db";
+    config.security.audit_log = dir_ / "audit.jsonl";
+    return config;
+  }
+
+  std::unique_ptr<MCPHost> StartHost(Config config) {
+    StatusOr<std::unique_ptr<MCPHost>> host = MCPHost::Create(std::move(config), {});
+    EXPECT_TRUE(host.ok()) << host.status().ToString();
+    if (!host.ok()) return nullptr;
+    Status started = (*host)->Start();
+    EXPECT_TRUE(started.ok()) << started.ToString();
+    return std::move(host).value();
+  }
+
+  std::string SecureDatabase(MCPHost& host) {
+    auto secured = host.SecureDatabaseConnection(
+        crypto::SecretBuffer::CopyFrom("sqlite:///" + database_.string()));
+    EXPECT_TRUE(secured.ok());
+    return secured.ok() ? std::string(secured->token.Reveal()) : "";
+  }
+
+  static mcp::Json Connect(ManagedServer& server, const std::string& token) {
+    mcp::RpcResult result =
+        server.CallTool("connect_database", {{"connection_string", token}, {"use_token", true}});
+    EXPECT_TRUE(result.ok());
+    return result.ok() ? result.value() : mcp::Json::object();
+  }
+
+  static void WaitFor(const std::function<bool()>& condition) {
+    for (int i = 0; i < 200 && !condition(); ++i) std::this_thread::sleep_for(25ms);
+  }
+
+  std::filesystem::path dir_;
+  std::filesystem::path database_;
+};
+
+TEST_F(McpHostTest, StorageServerResolvesTokensThroughTheHost) {
+  auto host = StartHost(MakeConfig(RestartPolicy::Mode::kOnFailure, {"tools", "storage"}));
+  ASSERT_NE(host, nullptr);
+  mcp::Json connected = Connect(*host->FindServer("sql"), SecureDatabase(*host));
+  EXPECT_FALSE(connected.value("isError", true)) << connected.dump();
+}
+
+TEST_F(McpHostTest, ServerWithoutStorageCannotResolve) {
+  auto host = StartHost(MakeConfig(RestartPolicy::Mode::kOnFailure, {"tools"}));
+  ASSERT_NE(host, nullptr);
+  mcp::Json refused = Connect(*host->FindServer("sql"), SecureDatabase(*host));
+  EXPECT_TRUE(refused.value("isError", false));
+  EXPECT_NE(refused.dump().find("does not permit"), std::string::npos) << refused.dump();
+}
+
+TEST_F(McpHostTest, CrashedServerIsRestartedAndItsTokensStayValid) {
+  auto host = StartHost(MakeConfig(RestartPolicy::Mode::kOnFailure, {"tools", "storage"}));
+  ASSERT_NE(host, nullptr);
+  ManagedServer& sql = *host->FindServer("sql");
+  std::string token = SecureDatabase(*host);
+  pid_t first = *sql.pid();
+  std::uint64_t generation = sql.generation();
+  ASSERT_EQ(::kill(first, SIGKILL), 0);
+  WaitFor([&] { return sql.generation() > generation && sql.running(); });
+  ASSERT_TRUE(sql.running());
+  EXPECT_NE(*sql.pid(), first);
+  mcp::Json connected = Connect(sql, token);
+  EXPECT_FALSE(connected.value("isError", true)) << connected.dump();
+}
+
+TEST_F(McpHostTest, NeverPolicyLeavesACrashedServerDownAndCallsFailAtOnce) {
+  auto host = StartHost(MakeConfig(RestartPolicy::Mode::kNever, {"tools", "storage"}));
+  ASSERT_NE(host, nullptr);
+  ManagedServer& sql = *host->FindServer("sql");
+  ASSERT_EQ(::kill(*sql.pid(), SIGKILL), 0);
+  WaitFor([&] { return !sql.running(); });
+  mcp::RpcResult result = sql.CallTool("list_tables", {{"connection_id", "x"}});
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, mcp::error_code::kConnectionClosed);
+}
+
+TEST_F(McpHostTest, ShutdownStopsServersAndPurgesConnectionScopedTokens) {
+  auto host = StartHost(MakeConfig(RestartPolicy::Mode::kOnFailure, {"tools", "storage"}));
+  ASSERT_NE(host, nullptr);
+  auto scoped = host->SecureForServer(
+      crypto::SecretBuffer::CopyFrom("sqlite:///" + database_.string()), "sql");
+  ASSERT_TRUE(scoped.ok());
+  std::string user_token = SecureDatabase(*host);
+  pid_t child = *host->FindServer("sql")->pid();
+  host->Shutdown();
+  EXPECT_NE(::kill(child, 0), 0);
+  EXPECT_EQ(host->security().List().size(), 1u);  // only the user's own token remains
+}
+
+TEST(ToolNameTest, AcceptsWhatClaudeDesktopAccepts) {
+  EXPECT_TRUE(IsValidToolName("sql_execute_query"));
+  EXPECT_TRUE(IsValidToolName("a-b_C9"));
+  EXPECT_FALSE(IsValidToolName(""));
+  EXPECT_FALSE(IsValidToolName("sql.execute"));
+  EXPECT_FALSE(IsValidToolName(std::string(65, 'a')));
+}
+
+}  // namespace
+}  // namespace aurite::host
