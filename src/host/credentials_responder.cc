@@ -10,14 +10,14 @@ using servers::kPermissionDeniedError;
 using servers::kUnknownTokenError;
 
 mcp::RpcResult Resolve(security::SecurityManager& manager, const std::string& server_id,
-                       const mcp::Json& params) {
+                       const WritePolicy& writes_allowed, const mcp::Json& params) {
   if (!params.is_object() || !params.contains("token") || !params["token"].is_string()) {
     return mcp::MakeError(mcp::error_code::kInvalidParams,
                           "io.aurite/credentials/resolve needs params.token (a string)");
   }
   std::string type = params.value("credential_type", servers::kDatabaseConnectionType);
-  StatusOr<security::ResolvedSecret> resolved =
-      manager.Resolve(params["token"].get_ref<const std::string&>(), server_id, type);
+  const std::string& token = params["token"].get_ref<const std::string&>();
+  StatusOr<security::ResolvedSecret> resolved = manager.Resolve(token, server_id, type);
   if (!resolved.ok()) {
     if (resolved.status().code() == StatusCode::kPermissionDenied) {
       return mcp::MakeError(kPermissionDeniedError,
@@ -27,6 +27,7 @@ mcp::RpcResult Resolve(security::SecurityManager& manager, const std::string& se
   }
   mcp::Json answer = {{"secret", std::string(resolved->secret.Reveal())}, {"expires_at", nullptr}};
   if (resolved->expires_at) answer["expires_at"] = *resolved->expires_at;
+  if (writes_allowed && writes_allowed(token)) answer["allow_writes"] = true;
   return answer;
 }
 
@@ -40,9 +41,16 @@ mcp::Json HostClientCapabilities() {
 
 void InstallCredentialsHandlers(mcp::McpClient& client, security::SecurityManager& manager,
                                 std::string server_id, ReleaseHandler on_release) {
+  InstallCredentialsHandlers(client, manager, std::move(server_id), std::move(on_release), {});
+}
+
+void InstallCredentialsHandlers(mcp::McpClient& client, security::SecurityManager& manager,
+                                std::string server_id, ReleaseHandler on_release,
+                                WritePolicy writes_allowed) {
   client.SetRequestHandler(servers::kResolveMethod,
-                           [&manager, server_id](const mcp::Json& params, mcp::RequestContext&) {
-                             return Resolve(manager, server_id, params);
+                           [&manager, server_id, writes_allowed = std::move(writes_allowed)](
+                               const mcp::Json& params, mcp::RequestContext&) {
+                             return Resolve(manager, server_id, writes_allowed, params);
                            });
   client.SetNotificationHandler(
       servers::kReleaseMethod,

@@ -8,6 +8,9 @@
 //  - resolve answers {secret, expires_at} only when the SecurityManager
 //    grants it (which audits every decision); a dead or unknown token gets
 //    -32010 and a refused one -32011. No error message contains the token.
+//  - The answer carries "allow_writes": true exactly when `writes_allowed`
+//    says so for the token (the host's named connections configured with
+//    allow_writes); it is absent otherwise, and never comes from the request.
 //  - release hands the token to `on_release`, which decides what to do.
 #pragma once
 
@@ -21,11 +24,16 @@
 namespace aurite::host {
 
 using ReleaseHandler = std::function<void(std::string_view server_id, std::string_view token)>;
+// Whether the operator enabled writes for the connection behind `token`.
+using WritePolicy = std::function<bool(std::string_view token)>;
 
 // The capabilities the host offers its servers in initialize.
 mcp::Json HostClientCapabilities();
 
 void InstallCredentialsHandlers(mcp::McpClient& client, security::SecurityManager& manager,
                                 std::string server_id, ReleaseHandler on_release);
+void InstallCredentialsHandlers(mcp::McpClient& client, security::SecurityManager& manager,
+                                std::string server_id, ReleaseHandler on_release,
+                                WritePolicy writes_allowed);
 
 }  // namespace aurite::host

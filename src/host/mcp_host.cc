@@ -64,7 +64,8 @@ Status MCPHost::Start() {
                                                                   mcp::McpClient& client) {
       InstallCredentialsHandlers(
           client, *manager_, name,
-          [this](std::string_view who, std::string_view token) { OnRelease(who, token); });
+          [this](std::string_view who, std::string_view token) { OnRelease(who, token); },
+          [this](std::string_view token) { return WritesAllowed(token); });
       client.SetNotificationHandler("notifications/message", [this, name](const mcp::Json& params) {
         OnBackendLog(name, params);
       });
@@ -93,6 +94,7 @@ Status MCPHost::SecureNamedConnections() {
     }
     RememberScoped(secured->token, secured->credential_id);
     std::lock_guard lock(mu_);
+    if (connection.allow_writes) writable_.insert(DigestHex(secured->token.Reveal()));
     named_tokens_.insert_or_assign(connection.name, std::move(secured->token));
   }
   return OkStatus();
@@ -131,6 +133,12 @@ StatusOr<crypto::SecretBuffer> MCPHost::NamedConnectionToken(std::string_view na
                          "' is configured; add it under `connections` in aurite.json");
   }
   return it->second.Clone();
+}
+
+bool MCPHost::WritesAllowed(std::string_view token) const {
+  std::string digest = DigestHex(token);
+  std::lock_guard lock(mu_);
+  return writable_.contains(digest);
 }
 
 void MCPHost::RevokeToken(std::string_view token) {
@@ -199,6 +207,7 @@ void MCPHost::Shutdown() {
     scoped.swap(scoped_);
     for (auto& [name, token] : named_tokens_) token.Clear();
     named_tokens_.clear();
+    writable_.clear();
   }
   for (const auto& [digest, credential_id] : scoped) (void)manager_->Purge(credential_id);
   for (const auto& server : servers_) server->Stop();

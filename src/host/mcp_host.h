@@ -26,6 +26,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -73,6 +74,10 @@ class MCPHost {
   // Where backends' log notifications go; without a sink, to the host's log.
   void SetBackendLogSink(BackendLogSink sink);
 
+  // True when `token` is a named connection's configured with allow_writes:
+  // only then does the host tell a backend that resolves it to allow writes.
+  bool WritesAllowed(std::string_view token) const;
+
   // Revokes `token` (wiping its secret); ok when it was already dead.
   void RevokeToken(std::string_view token);
 
@@ -98,6 +103,7 @@ class MCPHost {
   mutable std::mutex mu_;
   std::map<std::string, std::string> scoped_;  // token digest (hex) -> credential id
   std::map<std::string, crypto::SecretBuffer, std::less<>> named_tokens_;
+  std::set<std::string, std::less<>> writable_;  // token digests (hex) of allow_writes connections
   bool shut_down_ = false;
   BackendLogSink log_sink_;
 };
