@@ -5,60 +5,41 @@
 
 #include <algorithm>
 
-#include "host/credentials_responder.h"
-#include "host/server_environment.h"
 #include "mcp/log.h"
 
 namespace aurite::host {
-namespace {
-
-// `aurite sql-server` takes the server's allow_writes as a flag.
-bool IsSqlServer(const std::vector<std::string>& args) {
-  return !args.empty() && args.front() == "sql-server" &&
-         std::find(args.begin(), args.end(), "--allow-writes") == args.end();
-}
-
-}  // namespace
 
 ManagedServer::ManagedServer(const ServerConfig& config, ClientPreparer prepare)
     : config_(config), prepare_(std::move(prepare)) {}
 
 ManagedServer::~ManagedServer() { Stop(); }
 
-StatusOr<std::shared_ptr<mcp::StdioClient>> ManagedServer::Launch() {
-  mcp::StdioClientOptions options;
-  options.spawn.program = config_.command;
-  options.spawn.arguments = config_.args;
-  if (config_.allow_writes && IsSqlServer(config_.args)) {
-    options.spawn.arguments.push_back("--allow-writes");
-  }
-  options.spawn.environment = BuildServerEnvironment(config_);
-  options.client.capabilities = HostClientCapabilities();
-  options.client.session.default_timeout = config_.timeout;
-  options.log_name = config_.name;
-  options.shutdown_grace = std::chrono::milliseconds(500);
-  options.on_exit = [this] {
-    std::lock_guard lock(mu_);
-    child_exited_ = true;
-    changed_.notify_all();
-  };
-  {
-    std::lock_guard lock(mu_);
-    child_exited_ = false;
-  }
-  StatusOr<std::unique_ptr<mcp::StdioClient>> started = mcp::StdioClient::Start(std::move(options));
-  if (!started.ok()) {
-    return UnavailableError("could not start server '" + config_.name +
-                            "': " + started.status().message());
-  }
-  std::shared_ptr<mcp::StdioClient> client = std::move(started).value();
-  if (prepare_) prepare_(config_.name, client->client());
-  mcp::RpcResult initialized = client->client().Initialize();
+StatusOr<std::shared_ptr<BackendLink>> ManagedServer::Open() {
+  StatusOr<std::unique_ptr<BackendLink>> link = [this] {
+    if (config_.is_http()) return OpenHttpLink(config_);
+    {
+      std::lock_guard lock(mu_);
+      child_exited_ = false;
+    }
+    return OpenStdioLink(config_, [this] {
+      std::lock_guard lock(mu_);
+      child_exited_ = true;
+      changed_.notify_all();
+    });
+  }();
+  if (!link.ok()) return link.status();
+  return std::shared_ptr<BackendLink>(std::move(link).value());
+}
+
+StatusOr<std::shared_ptr<BackendLink>> ManagedServer::Launch() {
+  AURITE_ASSIGN_OR_RETURN(std::shared_ptr<BackendLink> link, Open());
+  if (prepare_) prepare_(config_.name, link->client());
+  mcp::RpcResult initialized = link->client().Initialize();
   if (!initialized.ok()) {
     return UnavailableError("server '" + config_.name +
                             "' did not initialize: " + initialized.error().message);
   }
-  mcp::RpcResult tools = client->client().ListTools();
+  mcp::RpcResult tools = link->client().ListTools();
   if (!tools.ok()) {
     return UnavailableError("server '" + config_.name +
                             "' did not list its tools: " + tools.error().message);
@@ -67,20 +48,16 @@ StatusOr<std::shared_ptr<mcp::StdioClient>> ManagedServer::Launch() {
   tools_ = tools.value().value("tools", mcp::Json::array());
   ++generation_;
   started_at_ = std::chrono::steady_clock::now();
-  return client;
+  return link;
 }
 
 Status ManagedServer::Start() {
-  if (config_.is_http()) {
-    return UnimplementedError("server '" + config_.name +
-                              "': HTTP backends (url) are not supported yet; run it over stdio "
-                              "with `command`");
-  }
-  AURITE_ASSIGN_OR_RETURN(std::shared_ptr<mcp::StdioClient> client, Launch());
+  AURITE_ASSIGN_OR_RETURN(std::shared_ptr<BackendLink> link, Launch());
   {
     std::lock_guard lock(mu_);
-    current_ = std::move(client);
+    current_ = std::move(link);
   }
+  if (config_.is_http()) return OkStatus();  // nothing to supervise: calls reconnect
   supervisor_ = std::jthread([this](std::stop_token stop) { Supervise(stop); });
   return OkStatus();
 }
@@ -109,7 +86,7 @@ void ManagedServer::Supervise(std::stop_token stop) {
   int restarts = 0;
   std::chrono::milliseconds backoff = config_.restart.initial_backoff;
   while (WaitForExit(stop)) {
-    std::shared_ptr<mcp::StdioClient> gone;
+    std::shared_ptr<BackendLink> gone;
     std::chrono::steady_clock::time_point started_at;
     {
       std::lock_guard lock(mu_);
@@ -136,7 +113,7 @@ void ManagedServer::Supervise(std::stop_token stop) {
       }
     }
     backoff = std::min(backoff * 2, config_.restart.max_backoff);
-    StatusOr<std::shared_ptr<mcp::StdioClient>> client = Launch();
+    StatusOr<std::shared_ptr<BackendLink>> client = Launch();
     std::lock_guard lock(mu_);
     if (client.ok()) {
       current_ = std::move(client).value();
@@ -152,7 +129,7 @@ void ManagedServer::Stop() {
     supervisor_.request_stop();
     supervisor_.join();
   }
-  std::shared_ptr<mcp::StdioClient> client;
+  std::shared_ptr<BackendLink> client;
   {
     std::lock_guard lock(mu_);
     client = std::move(current_);
@@ -160,7 +137,7 @@ void ManagedServer::Stop() {
   if (client) client->Shutdown();
 }
 
-std::shared_ptr<mcp::StdioClient> ManagedServer::Current() const {
+std::shared_ptr<BackendLink> ManagedServer::Current() const {
   std::lock_guard lock(mu_);
   return current_;
 }
@@ -176,22 +153,57 @@ std::uint64_t ManagedServer::generation() const {
 }
 
 std::optional<pid_t> ManagedServer::pid() const {
-  std::shared_ptr<mcp::StdioClient> client = Current();
-  if (!client || client->exited()) return std::nullopt;
-  return client->pid();
+  std::shared_ptr<BackendLink> link = Current();
+  return link ? link->pid() : std::nullopt;
 }
 
-bool ManagedServer::running() const { return pid().has_value(); }
+bool ManagedServer::running() const {
+  std::shared_ptr<BackendLink> link = Current();
+  return link && !link->exited();
+}
+
+std::shared_ptr<BackendLink> ManagedServer::Connected() {
+  if (std::shared_ptr<BackendLink> link = Current(); link || !config_.is_http()) return link;
+  std::lock_guard reconnecting(reconnect_mu_);
+  if (std::shared_ptr<BackendLink> link = Current()) return link;
+  StatusOr<std::shared_ptr<BackendLink>> link = Launch();
+  if (!link.ok()) {
+    mcp::Logger().warn("[{}] {}", config_.name, link.status().message());
+    return nullptr;
+  }
+  mcp::Logger().info("[{}] reconnected", config_.name);
+  std::lock_guard lock(mu_);
+  current_ = *link;
+  return *link;
+}
+
+void ManagedServer::Forget(const std::shared_ptr<BackendLink>& link) {
+  std::shared_ptr<BackendLink> gone;
+  {
+    std::lock_guard lock(mu_);
+    if (current_ != link) return;
+    gone = std::move(current_);
+  }
+  mcp::Logger().warn("[{}] lost the connection; the next call reconnects", config_.name);
+  gone->Shutdown();
+}
 
 mcp::RpcResult ManagedServer::CallTool(const std::string& tool, mcp::Json arguments,
                                        mcp::CallOptions options) {
-  std::shared_ptr<mcp::StdioClient> client = Current();
-  if (!client || client->exited()) {
-    return mcp::MakeError(mcp::error_code::kConnectionClosed,
-                          "server '" + config_.name + "' is not running; it is being restarted");
+  std::shared_ptr<BackendLink> link = Connected();
+  if (!link || link->exited()) {
+    return mcp::MakeError(
+        mcp::error_code::kConnectionClosed,
+        config_.is_http() ? "server '" + config_.name + "' cannot be reached at its url"
+                          : "server '" + config_.name + "' is not running; it is being restarted");
   }
   if (!options.timeout) options.timeout = config_.timeout;
-  return client->client().CallTool(tool, std::move(arguments), options);
+  mcp::RpcResult result = link->client().CallTool(tool, std::move(arguments), options);
+  if (config_.is_http() && !result.ok() &&
+      result.error().code == mcp::error_code::kConnectionClosed) {
+    Forget(link);
+  }
+  return result;
 }
 
 }  // namespace aurite::host

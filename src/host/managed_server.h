@@ -1,11 +1,13 @@
-// ManagedServer: one backend MCP server run by the host over stdio, kept
-// alive by a supervisor thread.
+// ManagedServer: one backend MCP server of the host: a child on stdio kept
+// alive by a supervisor thread, or a remote server over Streamable HTTP.
 //
 // Contract:
-//  - Start() spawns the server with BuildServerEnvironment() (and, for
-//    `aurite sql-server` with allow_writes, --allow-writes), lets `prepare`
+//  - Start() opens the link (OpenStdioLink / OpenHttpLink), lets `prepare`
 //    install handlers on its client, initializes it (offering
 //    HostClientCapabilities()) and records its tools. A failure is returned.
+//  - An HTTP server is not supervised: when a call fails because the
+//    connection or session was lost, the link is dropped and the next call
+//    connects and initializes afresh (generation() grows, as on a restart).
 //  - When the server exits, calls in flight fail at once (the client closes
 //    with the pipe). The supervisor then restarts it per its restart policy,
 //    with exponential backoff from initial_backoff to max_backoff, at most
@@ -30,8 +32,8 @@
 #include <thread>
 
 #include "base/status.h"
+#include "host/backend_link.h"
 #include "host/config.h"
-#include "mcp/stdio_client.h"
 
 namespace aurite::host {
 
@@ -61,19 +63,25 @@ class ManagedServer {
                           mcp::CallOptions options = {});
 
  private:
-  StatusOr<std::shared_ptr<mcp::StdioClient>> Launch();
+  StatusOr<std::shared_ptr<BackendLink>> Open();
+  StatusOr<std::shared_ptr<BackendLink>> Launch();
+  // The current link; for HTTP, connects first when there is none.
+  std::shared_ptr<BackendLink> Connected();
+  // Drops `link` if it is still the current one.
+  void Forget(const std::shared_ptr<BackendLink>& link);
   void Supervise(std::stop_token stop);
   // Waits for the current child to exit; false when asked to stop.
   bool WaitForExit(std::stop_token& stop);
   bool ShouldRestart(int wait_status, int restarts) const;
-  std::shared_ptr<mcp::StdioClient> Current() const;
+  std::shared_ptr<BackendLink> Current() const;
 
   const ServerConfig& config_;
   const ClientPreparer prepare_;
 
   mutable std::mutex mu_;
   std::condition_variable_any changed_;
-  std::shared_ptr<mcp::StdioClient> current_;
+  std::shared_ptr<BackendLink> current_;
+  std::mutex reconnect_mu_;  // one HTTP reconnection at a time
   mcp::Json tools_ = mcp::Json::array();
   std::uint64_t generation_ = 0;
   bool child_exited_ = false;

@@ -213,6 +213,7 @@ mcp::RpcResult StorageRouter::ConnectStorage(const Json& args, mcp::CallContext&
     if (route->minted) host_.RevokeToken(route->token.Reveal());
     return opened;
   }
+  route->owner = &context.session;
   std::string id = NewConnectionId();
   result["connection_id"] = id;
   result["storage_type"] = route->storage_type;
@@ -287,15 +288,35 @@ mcp::RpcResult StorageRouter::DisconnectStorage(const Json& args, mcp::CallConte
     std::lock_guard lock(mu_);
     routes_.erase(args["connection_id"].get<std::string>());
   }
-  Route& r = **route;
-  std::lock_guard lock(r.mu);
-  if (r.backend_generation == r.backend->generation()) {
-    (void)r.backend->CallTool("disconnect", {{"connection_id", r.backend_connection_id}},
-                              PassProgressTo(context));
+  bool revoked = Close(**route, PassProgressTo(context));
+  return Structured({{"disconnected", true}, {"token_revoked", revoked}});
+}
+
+bool StorageRouter::Close(Route& route, const mcp::CallOptions& options) {
+  std::lock_guard lock(route.mu);
+  if (route.backend_generation == route.backend->generation()) {
+    (void)route.backend->CallTool("disconnect", {{"connection_id", route.backend_connection_id}},
+                                  options);
   }
-  if (r.owns_token) host_.RevokeToken(r.token.Reveal());
-  r.token.Clear();
-  return Structured({{"disconnected", true}, {"token_revoked", r.owns_token}});
+  if (route.owns_token) host_.RevokeToken(route.token.Reveal());
+  route.token.Clear();
+  return route.owns_token;
+}
+
+void StorageRouter::DisconnectSession(const mcp::ServerSession* session) {
+  std::vector<std::shared_ptr<Route>> owned;
+  {
+    std::lock_guard lock(mu_);
+    for (auto it = routes_.begin(); it != routes_.end();) {
+      if (it->second->owner == session) {
+        owned.push_back(std::move(it->second));
+        it = routes_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (const std::shared_ptr<Route>& route : owned) Close(*route, {});
 }
 
 mcp::RpcResult StorageRouter::ListConnections() {

@@ -14,6 +14,9 @@
 //  - disconnect_storage disconnects on the backend, revokes the token (not a
 //    named connection's, which lives as long as the host) and wipes it.
 //  - list_connections shows masked strings only.
+//  - Each connection remembers the client session that opened it;
+//    DisconnectSession() closes that session's connections as
+//    disconnect_storage would (the transport calls it when a session ends).
 //  - Tool results are MCP CallToolResults; failures are isError results
 //    whose text names what was wrong. Thread-safe.
 #pragma once
@@ -48,6 +51,9 @@ class StorageRouter {
 
   // Disconnects every connection (at shutdown).
   void DisconnectAll();
+  // Disconnects, revokes and wipes every connection `session` opened.
+  // `session` is only compared, never dereferenced, so it may be gone.
+  void DisconnectSession(const mcp::ServerSession* session);
 
  private:
   struct Route {
@@ -61,6 +67,7 @@ class StorageRouter {
     bool minted = false;     // we secured a raw string for this connection
     std::string masked;
     std::string connection_name;
+    const mcp::ServerSession* owner = nullptr;  // compared only
   };
 
   // Calls `tool` on the connection's backend with its backend connection id
@@ -73,6 +80,9 @@ class StorageRouter {
   StatusOr<std::shared_ptr<Route>> PrepareRoute(const mcp::Json& args);
   // Opens the route's connection on its backend; returns the backend's result.
   mcp::RpcResult OpenOnBackend(Route& route, mcp::CallContext& context);
+  // Disconnects `route` on its backend (when still open there), revokes its
+  // token unless a named connection's, and wipes it; true if revoked.
+  bool Close(Route& route, const mcp::CallOptions& options);
 
   MCPHost& host_;
   std::mutex mu_;

@@ -3,11 +3,13 @@
 
 #include <dirent.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <fstream>
 #include <sstream>
 
 #include "crypto/fernet_key.h"
+#include "mcp/line_reader.h"
 #include "sql/connection.h"
 
 namespace aurite::e2e {
@@ -74,6 +76,62 @@ void GatewayProcess::Remember(const mcp::Json& value) {
   if (value.is_structured()) {
     for (const mcp::Json& item : value) Remember(item);
   }
+}
+
+FailedStart RunServeExpectingFailure(const std::filesystem::path& dir, const std::string& config,
+                                     const std::string& key) {
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "aurite.json") << config;
+  mcp::SpawnOptions spawn;
+  spawn.program = AURITE_BINARY;
+  spawn.arguments = {"serve", "--config", (dir / "aurite.json").string()};
+  spawn.environment = {"PATH=/usr/bin:/bin", "AURITE_MCP_ENCRYPTION_KEY=" + key};
+  FailedStart outcome;
+  StatusOr<std::unique_ptr<mcp::ChildProcess>> child = mcp::ChildProcess::Spawn(spawn);
+  EXPECT_TRUE(child.ok()) << child.status().ToString();
+  if (!child.ok()) return outcome;
+  mcp::LineReader reader((*child)->stderr_fd(), 1 << 16);
+  while (auto item = reader.Next()) {
+    outcome.stderr_text += item->line + "\n";
+    if (item->line.find("aurite serve: ready") != std::string::npos) {
+      outcome.became_ready = true;
+      break;
+    }
+  }
+  outcome.status = (*child)->Shutdown(std::chrono::seconds(5));
+  return outcome;
+}
+
+std::unique_ptr<HttpSqlServer> HttpSqlServer::Start(std::vector<std::string> flags,
+                                                    std::vector<std::string> environment) {
+  mcp::SpawnOptions spawn;
+  spawn.program = AURITE_BINARY;
+  spawn.arguments = {"sql-server", "--http", "0"};
+  for (std::string& flag : flags) spawn.arguments.push_back(std::move(flag));
+  spawn.environment = std::move(environment);
+  spawn.environment.push_back("PATH=/usr/bin:/bin");
+  auto server = std::make_unique<HttpSqlServer>();
+  StatusOr<std::unique_ptr<mcp::ChildProcess>> child = mcp::ChildProcess::Spawn(spawn);
+  EXPECT_TRUE(child.ok()) << child.status().ToString();
+  if (!child.ok()) return server;
+  server->child_ = std::move(child).value();
+  mcp::LineReader reader(server->child_->stderr_fd(), 1 << 16);
+  const std::string listening = "://127.0.0.1:";
+  while (auto item = reader.Next()) {
+    server->log_ += item->line + "\n";
+    if (std::size_t at = item->line.find(listening); at != std::string::npos) {
+      server->port_ =
+          static_cast<std::uint16_t>(std::stoi(item->line.substr(at + listening.size())));
+      break;
+    }
+  }
+  return server;
+}
+
+HttpSqlServer::~HttpSqlServer() {
+  if (!child_) return;
+  ::kill(child_->pid(), SIGTERM);  // stdin means nothing to an HTTP server
+  child_->Shutdown(std::chrono::seconds(5));
 }
 
 std::vector<pid_t> ChildrenOf(pid_t pid) {

@@ -4,12 +4,14 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "mcp/child_process.h"
 #include "mcp/stdio_client.h"
 
 namespace aurite::e2e {
@@ -47,6 +49,33 @@ class GatewayProcess {
 
   std::unique_ptr<mcp::StdioClient> process_;
   std::string received_;
+};
+
+// How a run of `aurite serve` that should not get ready ended.
+struct FailedStart {
+  int status = -1;  // wait status
+  std::string stderr_text;
+  bool became_ready = false;  // it printed its ready line (then it was stopped)
+};
+// Writes `config` (raw text) to dir/aurite.json and runs `aurite serve` on it
+// until it exits or says it is ready.
+FailedStart RunServeExpectingFailure(const std::filesystem::path& dir, const std::string& config,
+                                     const std::string& key);
+
+// `aurite sql-server --http 0 <flags>` with `environment`; port() is the one it printed.
+class HttpSqlServer {
+ public:
+  static std::unique_ptr<HttpSqlServer> Start(std::vector<std::string> flags,
+                                              std::vector<std::string> environment = {});
+  ~HttpSqlServer();
+  std::uint16_t port() const { return port_; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/mcp"; }
+  const std::string& log() const { return log_; }
+
+ private:
+  std::unique_ptr<mcp::ChildProcess> child_;
+  std::uint16_t port_ = 0;
+  std::string log_;
 };
 
 // Child processes of `pid`.

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "host/gateway.h"
+#include "host/storage_router.h"
 #include "sql/connection.h"
 
 namespace aurite::host {
@@ -93,6 +94,75 @@ TEST_F(McpHostTest, ServerWithoutStorageCannotResolve) {
   mcp::Json refused = Connect(*host->FindServer("sql"), SecureDatabase(*host));
   EXPECT_TRUE(refused.value("isError", false));
   EXPECT_NE(refused.dump().find("does not permit"), std::string::npos) << refused.dump();
+}
+
+TEST_F(McpHostTest, WritesAreAllowedOnlyForNamedConnectionsConfiguredSo) {
+  Config config = MakeConfig(RestartPolicy::Mode::kOnFailure, {"tools", "storage"});
+  for (bool allow_writes : {true, false}) {
+    ConnectionConfig connection;
+    connection.name = allow_writes ? "writer" : "reader";
+    connection.storage_type = "sqlite";
+    connection.connection_string =
+        crypto::SecretBuffer::CopyFrom("sqlite:///" + database_.string());
+    connection.allow_writes = allow_writes;
+    config.connections.push_back(std::move(connection));
+  }
+  auto host = StartHost(std::move(config));
+  ASSERT_NE(host, nullptr);
+  StatusOr<crypto::SecretBuffer> writer = host->NamedConnectionToken("writer");
+  StatusOr<crypto::SecretBuffer> reader = host->NamedConnectionToken("reader");
+  ASSERT_TRUE(writer.ok() && reader.ok());
+  EXPECT_TRUE(host->WritesAllowed(writer->Reveal()));
+  EXPECT_FALSE(host->WritesAllowed(reader->Reveal()));
+  EXPECT_FALSE(host->WritesAllowed(SecureDatabase(*host)));
+
+  mcp::Json opened = Connect(*host->FindServer("sql"), std::string(writer->Reveal()));
+  EXPECT_EQ(opened["structuredContent"].value("writes_allowed", false), true) << opened.dump();
+  opened = Connect(*host->FindServer("sql"), std::string(reader->Reveal()));
+  EXPECT_EQ(opened["structuredContent"].value("writes_allowed", true), false) << opened.dump();
+}
+
+// A client session of an McpServer, and a call context on it.
+struct ClientSession {
+  explicit ClientSession(mcp::McpServer& server)
+      : session(server.Connect([](std::string) { return OkStatus(); })),
+        request(session->rpc(), mcp::RequestId(1), "tools/call", nullptr),
+        context{request, *session} {}
+  std::shared_ptr<mcp::ServerSession> session;
+  mcp::RequestContext request;
+  mcp::CallContext context;
+};
+
+TEST_F(McpHostTest, EndingASessionClosesOnlyItsConnectionsAndRevokesTheirTokens) {
+  auto host = StartHost(MakeConfig(RestartPolicy::Mode::kOnFailure, {"tools", "storage"}));
+  ASSERT_NE(host, nullptr);
+  StorageRouter router(*host);
+  mcp::McpServer server;
+  ClientSession leaving(server);
+  ClientSession staying(server);
+  std::string token = SecureDatabase(*host);
+  auto connect = [&](ClientSession& client, const std::string& connection_string) {
+    mcp::RpcResult opened = router.ConnectStorage(
+        {{"storage_type", "sqlite"}, {"connection_string", connection_string}}, client.context);
+    EXPECT_TRUE(opened.ok() && !opened.value().value("isError", false))
+        << (opened.ok() ? opened.value().dump() : opened.error().message);
+    return opened.ok() ? opened.value()["structuredContent"].value("connection_id", "") : "";
+  };
+  std::string gone = connect(leaving, token);
+  std::string kept = connect(staying, "sqlite:///" + database_.string());
+
+  router.DisconnectSession(leaving.session.get());
+  mcp::Json listed = router.ListConnections().value()["structuredContent"]["connections"];
+  ASSERT_EQ(listed.size(), 1u) << listed.dump();
+  EXPECT_EQ(listed[0]["connection_id"], kept);
+  EXPECT_FALSE(host->security().Resolve(token, "sql", "database_connection").ok());
+  mcp::RpcResult query = router.QueryStorage(
+      {{"connection_id", kept}, {"query", "SELECT count(*) FROM t"}}, staying.context);
+  ASSERT_TRUE(query.ok());
+  EXPECT_FALSE(query.value().value("isError", false)) << query.value().dump();
+  query = router.QueryStorage({{"connection_id", gone}, {"query", "SELECT 1"}}, staying.context);
+  ASSERT_TRUE(query.ok());
+  EXPECT_TRUE(query.value().value("isError", false));
 }
 
 TEST_F(McpHostTest, CrashedServerIsRestartedAndItsTokensStayValid) {
