@@ -183,6 +183,7 @@ void ManagedServer::Forget(const std::shared_ptr<BackendLink>& link) {
     std::lock_guard lock(mu_);
     if (current_ != link) return;
     gone = std::move(current_);
+    ++generation_;  // the server's state (its connection ids) went with the session
   }
   mcp::Logger().warn("[{}] lost the connection; the next call reconnects", config_.name);
   gone->Shutdown();

@@ -7,7 +7,9 @@
 //    HostClientCapabilities()) and records its tools. A failure is returned.
 //  - An HTTP server is not supervised: when a call fails because the
 //    connection or session was lost, the link is dropped and the next call
-//    connects and initializes afresh (generation() grows, as on a restart).
+//    connects and initializes afresh. generation() grows when the link is
+//    dropped (and again when it is re-opened), so a router holding
+//    connection ids re-opens them on its next call, as after a restart.
 //  - When the server exits, calls in flight fail at once (the client closes
 //    with the pipe). The supervisor then restarts it per its restart policy,
 //    with exponential backoff from initial_backoff to max_backoff, at most

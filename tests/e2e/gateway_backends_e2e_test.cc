@@ -141,6 +141,29 @@ TEST_F(GatewayBackendsTest, HttpBackendIsExposedAndResolvesTokensThroughTheHost)
   EXPECT_EQ(ReadFile(dir_ / "host.log").find(bearer), std::string::npos);
 }
 
+TEST_F(GatewayBackendsTest, RestartedHttpBackendIsReconnectedAndConnectionsReopened) {
+  auto remote = HttpSqlServer::Start({});
+  ASSERT_NE(remote->port(), 0) << remote->log();
+  const std::uint16_t port = remote->port();
+  Json config = BaseConfig(dir_);
+  config["mcpServers"] = {{"remote", {{"url", remote->url()}, {"capabilities", {"storage"}}}}};
+  config["connections"] = {
+      {"sample", {{"storage_type", "sqlite"}, {"connection_string", SampleDatabase()}}}};
+  auto gateway = StartGateway(config);
+  ASSERT_NE(gateway, nullptr);
+  Json connection_id = Connect(*gateway, "sample")["connection_id"];
+  const std::string query = "SELECT name FROM items WHERE id = 2";
+  EXPECT_FALSE(Query(*gateway, connection_id, query).value("isError", false));
+
+  remote.reset();  // the server goes away with its session and connection ids
+  remote = HttpSqlServer::Start({}, {}, port);
+  ASSERT_EQ(remote->port(), port) << remote->log();
+  Json lost = Query(*gateway, connection_id, query);
+  EXPECT_TRUE(lost.value("isError", false)) << lost.dump();
+  Json rows = Structured(Query(*gateway, connection_id, query));
+  EXPECT_NE(rows.dump().find("pear"), std::string::npos) << rows.dump();
+}
+
 TEST_F(GatewayBackendsTest, HttpBackendWithAWrongBearerTokenStopsStartUpNamingIt) {
   auto remote = HttpSqlServer::Start({"--bearer-token-env", "REMOTE_TOKEN"},
                                      {"REMOTE_TOKEN=the-right-token-0123456789"});

@@ -103,10 +103,11 @@ FailedStart RunServeExpectingFailure(const std::filesystem::path& dir, const std
 }
 
 std::unique_ptr<HttpSqlServer> HttpSqlServer::Start(std::vector<std::string> flags,
-                                                    std::vector<std::string> environment) {
+                                                    std::vector<std::string> environment,
+                                                    std::uint16_t port) {
   mcp::SpawnOptions spawn;
   spawn.program = AURITE_BINARY;
-  spawn.arguments = {"sql-server", "--http", "0"};
+  spawn.arguments = {"sql-server", "--http", std::to_string(port)};
   for (std::string& flag : flags) spawn.arguments.push_back(std::move(flag));
   spawn.environment = std::move(environment);
   spawn.environment.push_back("PATH=/usr/bin:/bin");

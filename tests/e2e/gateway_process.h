@@ -66,7 +66,8 @@ FailedStart RunServeExpectingFailure(const std::filesystem::path& dir, const std
 class HttpSqlServer {
  public:
   static std::unique_ptr<HttpSqlServer> Start(std::vector<std::string> flags,
-                                              std::vector<std::string> environment = {});
+                                              std::vector<std::string> environment = {},
+                                              std::uint16_t port = 0);
   ~HttpSqlServer();
   std::uint16_t port() const { return port_; }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/mcp"; }
