@@ -125,7 +125,12 @@ std::size_t EncodedSize(const nlohmann::json& value) {
   switch (value.type()) {
     case nlohmann::json::value_t::string:
       return value.get_ref<const std::string&>().size() + 2;
-    case nlohmann::json::value_t::array:
+    case nlohmann::json::value_t::array: {
+      // Iterated directly: items() would format every index as a key.
+      std::size_t size = 2;
+      for (const auto& item : value) size += EncodedSize(item) + 1;
+      return size;
+    }
     case nlohmann::json::value_t::object: {
       std::size_t size = 2;
       for (const auto& [key, item] : value.items()) size += key.size() + EncodedSize(item) + 4;
