@@ -86,9 +86,10 @@ double ParseDouble(std::string_view text) {
 }
 
 nlohmann::json DecodeCell(const PGresult* result, int column, Oid type) {
-  if (Pq().PQgetisnull(result, 0, column)) return nullptr;
-  std::string_view text(Pq().PQgetvalue(result, 0, column),
-                        static_cast<std::size_t>(Pq().PQgetlength(result, 0, column)));
+  const LibPq& pq = Pq();
+  if (pq.PQgetisnull(result, 0, column)) return nullptr;
+  std::string_view text(pq.PQgetvalue(result, 0, column),
+                        static_cast<std::size_t>(pq.PQgetlength(result, 0, column)));
   switch (type) {
     case kBool:
       return text == "t";
