@@ -13,9 +13,11 @@
 namespace aurite::crypto {
 namespace {
 
-// 1 MiB holds thousands of connection strings; beyond it allocations fall
-// back to the ordinary heap (still wiped, just not locked).
-constexpr std::size_t kSecureHeapSize = 1 << 20;
+// The arena is locked, so it is resident in every process whether used or
+// not: 64 KiB holds about a thousand passwords, keys or connection strings
+// (blocks are powers of two of at least 32 bytes); beyond it allocations
+// fall back to the ordinary heap (still wiped, just not locked).
+constexpr std::size_t kSecureHeapSize = 64 * 1024;
 constexpr std::size_t kSecureHeapMinBlock = 32;
 
 std::atomic<WipeObserver> wipe_observer{nullptr};

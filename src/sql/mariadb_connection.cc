@@ -11,20 +11,28 @@
 #include <optional>
 
 #include "sql/error_text.h"
+#include "sql/libmariadb_library.h"
 #include "sql/result_builder.h"
 #include "sql/value_encoding.h"
 
 namespace aurite::sql {
 namespace {
 
+// libmariadb's functions. Only called after OpenMariaDb loaded the library:
+// everything else here runs on an open connection.
+const LibMariaDb& My() {
+  static const LibMariaDb* const functions = *ProcessLibMariaDb();
+  return *functions;
+}
+
 struct MysqlCloser {
-  void operator()(MYSQL* mysql) const { mysql_close(mysql); }
+  void operator()(MYSQL* mysql) const { My().mysql_close(mysql); }
 };
 struct StmtCloser {
-  void operator()(MYSQL_STMT* stmt) const { mysql_stmt_close(stmt); }
+  void operator()(MYSQL_STMT* stmt) const { My().mysql_stmt_close(stmt); }
 };
 struct ResFreer {
-  void operator()(MYSQL_RES* res) const { mysql_free_result(res); }
+  void operator()(MYSQL_RES* res) const { My().mysql_free_result(res); }
 };
 using MysqlHandle = std::unique_ptr<MYSQL, MysqlCloser>;
 using StmtHandle = std::unique_ptr<MYSQL_STMT, StmtCloser>;
@@ -106,7 +114,7 @@ bool IsInteger(enum_field_types type) {
 bool IsJson(MYSQL_FIELD& field) {
   if (field.type == MYSQL_TYPE_JSON) return true;
   MARIADB_CONST_STRING format{nullptr, 0};
-  if (mariadb_field_attr(&format, &field, MARIADB_FIELD_ATTR_FORMAT_NAME) != 0) return false;
+  if (My().mariadb_field_attr(&format, &field, MARIADB_FIELD_ATTR_FORMAT_NAME) != 0) return false;
   return std::string_view(format.str ? format.str : "", format.length) == "json";
 }
 
@@ -224,21 +232,21 @@ Status ApplySslMode(MYSQL* mysql, const std::string& mode, bool& tls_required) {
   my_bool off = 0;
   if (upper == "DISABLED" || upper == "DISABLE") return OkStatus();
   if (upper == "PREFERRED" || upper == "PREFER") {
-    mysql_ssl_set(mysql, nullptr, nullptr, nullptr, nullptr, nullptr);
+    My().mysql_ssl_set(mysql, nullptr, nullptr, nullptr, nullptr, nullptr);
     return OkStatus();
   }
   if (upper == "REQUIRED" || upper == "REQUIRE") {
     tls_required = true;
-    mysql_optionsv(mysql, MYSQL_OPT_SSL_ENFORCE, &on);
-    mysql_optionsv(mysql, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &off);
+    My().mysql_optionsv(mysql, MYSQL_OPT_SSL_ENFORCE, &on);
+    My().mysql_optionsv(mysql, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &off);
     return OkStatus();
   }
   // libmariadb verifies the host name along with the chain, so VERIFY_CA is
   // as strict as VERIFY_IDENTITY.
   if (upper == "VERIFY_CA" || upper == "VERIFY_IDENTITY" || upper == "VERIFY_FULL") {
     tls_required = true;
-    mysql_optionsv(mysql, MYSQL_OPT_SSL_ENFORCE, &on);
-    mysql_optionsv(mysql, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &on);
+    My().mysql_optionsv(mysql, MYSQL_OPT_SSL_ENFORCE, &on);
+    My().mysql_optionsv(mysql, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &on);
     return OkStatus();
   }
   return InvalidArgumentError(
@@ -258,48 +266,49 @@ Status ApplyOptions(MYSQL* mysql, const ConnectionConfig& config, const OpenOpti
     if (key == "ssl-mode") {
       AURITE_RETURN_IF_ERROR(ApplySslMode(mysql, value, tls_required));
     } else if (key == "ssl-ca") {
-      mysql_optionsv(mysql, MYSQL_OPT_SSL_CA, value.c_str());
+      My().mysql_optionsv(mysql, MYSQL_OPT_SSL_CA, value.c_str());
     } else if (key == "ssl-capath") {
-      mysql_optionsv(mysql, MYSQL_OPT_SSL_CAPATH, value.c_str());
+      My().mysql_optionsv(mysql, MYSQL_OPT_SSL_CAPATH, value.c_str());
     } else if (key == "ssl-cert") {
-      mysql_optionsv(mysql, MYSQL_OPT_SSL_CERT, value.c_str());
+      My().mysql_optionsv(mysql, MYSQL_OPT_SSL_CERT, value.c_str());
     } else if (key == "ssl-key") {
-      mysql_optionsv(mysql, MYSQL_OPT_SSL_KEY, value.c_str());
+      My().mysql_optionsv(mysql, MYSQL_OPT_SSL_KEY, value.c_str());
     } else if (key == "ssl-cipher") {
-      mysql_optionsv(mysql, MYSQL_OPT_SSL_CIPHER, value.c_str());
+      My().mysql_optionsv(mysql, MYSQL_OPT_SSL_CIPHER, value.c_str());
     } else if (key == "ssl-crl") {
-      mysql_optionsv(mysql, MYSQL_OPT_SSL_CRL, value.c_str());
+      My().mysql_optionsv(mysql, MYSQL_OPT_SSL_CRL, value.c_str());
     } else if (key == "charset") {
       charset = value;
     } else if (key == "connect-timeout") {
       connect_timeout = static_cast<unsigned>(std::atoi(value.c_str()));
     }
   }
-  mysql_optionsv(mysql, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
-  mysql_optionsv(mysql, MYSQL_OPT_READ_TIMEOUT, &read_timeout);
-  mysql_optionsv(mysql, MYSQL_SET_CHARSET_NAME, charset.c_str());
+  My().mysql_optionsv(mysql, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
+  My().mysql_optionsv(mysql, MYSQL_OPT_READ_TIMEOUT, &read_timeout);
+  My().mysql_optionsv(mysql, MYSQL_SET_CHARSET_NAME, charset.c_str());
   return OkStatus();
 }
 
 StatusOr<MysqlHandle> Connect(const ConnectionConfig& config, const OpenOptions& options) {
   static std::once_flag library_initialised;
-  std::call_once(library_initialised, [] { mysql_library_init(0, nullptr, nullptr); });
-  MysqlHandle mysql(mysql_init(nullptr));
+  std::call_once(library_initialised, [] { My().mysql_server_init(0, nullptr, nullptr); });
+  MysqlHandle mysql(My().mysql_init(nullptr));
   if (!mysql) return ResourceExhaustedError("MariaDB: out of memory");
   bool tls_required = false;
   AURITE_RETURN_IF_ERROR(ApplyOptions(mysql.get(), config, options, tls_required));
   crypto::SecretBuffer password = config.password.Clone();
   password.Append(std::string_view("\0", 1));
-  if (!mysql_real_connect(mysql.get(), config.host.empty() ? nullptr : config.host.c_str(),
-                          config.user.empty() ? nullptr : config.user.c_str(),
-                          reinterpret_cast<const char*>(password.data()),
-                          config.database.empty() ? nullptr : config.database.c_str(),
-                          config.port.value_or(0), nullptr, 0)) {
-    return UnavailableError(fmt::format(
-        "MariaDB: could not connect: {} (error {})",
-        ScrubSecret(mysql_error(mysql.get()), config.password.Reveal()), mysql_errno(mysql.get())));
+  if (!My().mysql_real_connect(mysql.get(), config.host.empty() ? nullptr : config.host.c_str(),
+                               config.user.empty() ? nullptr : config.user.c_str(),
+                               reinterpret_cast<const char*>(password.data()),
+                               config.database.empty() ? nullptr : config.database.c_str(),
+                               config.port.value_or(0), nullptr, 0)) {
+    return UnavailableError(
+        fmt::format("MariaDB: could not connect: {} (error {})",
+                    ScrubSecret(My().mysql_error(mysql.get()), config.password.Reveal()),
+                    My().mysql_errno(mysql.get())));
   }
-  if (tls_required && mysql_get_ssl_cipher(mysql.get()) == nullptr) {
+  if (tls_required && My().mysql_get_ssl_cipher(mysql.get()) == nullptr) {
     return UnavailableError(
         "MariaDB: ssl-mode requires TLS (SSL), but the server did not offer it; the connection "
         "was closed unencrypted");
@@ -313,8 +322,8 @@ class MariaDbConnection final : public Connection {
       : mysql_(std::move(mysql)),
         options_(options),
         config_(std::move(config)),
-        thread_id_(mysql_thread_id(mysql_.get())),
-        version_(mysql_get_server_info(mysql_.get())),
+        thread_id_(My().mysql_thread_id(mysql_.get())),
+        version_(My().mysql_get_server_info(mysql_.get())),
         is_mariadb_(version_.find("MariaDB") != std::string::npos) {}
 
   Engine engine() const override { return Engine::kMariaDb; }
@@ -342,8 +351,9 @@ class MariaDbConnection final : public Connection {
   Status Error(unsigned code, const char* message);
   // Errors that arrive while fetching rows are recorded on the connection.
   Status StmtError(MYSQL_STMT* stmt) {
-    if (mysql_stmt_errno(stmt) != 0) return Error(mysql_stmt_errno(stmt), mysql_stmt_error(stmt));
-    return Error(mysql_errno(mysql_.get()), mysql_error(mysql_.get()));
+    if (My().mysql_stmt_errno(stmt) != 0)
+      return Error(My().mysql_stmt_errno(stmt), My().mysql_stmt_error(stmt));
+    return Error(My().mysql_errno(mysql_.get()), My().mysql_error(mysql_.get()));
   }
 
   MysqlHandle mysql_;
@@ -392,14 +402,14 @@ void MariaDbConnection::StopOnServer() const {
   StatusOr<MysqlHandle> killer = Connect(config_, options_);
   if (!killer.ok()) return;
   std::string kill = fmt::format("KILL {}", thread_id_);
-  mysql_real_query(killer->get(), kill.data(), kill.size());
+  My().mysql_real_query(killer->get(), kill.data(), kill.size());
 }
 
 Status MariaDbConnection::Query(const std::string& sql) {
-  if (mysql_real_query(mysql_.get(), sql.data(), sql.size()) != 0) {
-    return Error(mysql_errno(mysql_.get()), mysql_error(mysql_.get()));
+  if (My().mysql_real_query(mysql_.get(), sql.data(), sql.size()) != 0) {
+    return Error(My().mysql_errno(mysql_.get()), My().mysql_error(mysql_.get()));
   }
-  ResHandle discard(mysql_store_result(mysql_.get()));
+  ResHandle discard(My().mysql_store_result(mysql_.get()));
   return OkStatus();
 }
 
@@ -434,7 +444,7 @@ nlohmann::json MariaDbConnection::ReadCell(MYSQL_STMT* stmt, RowBuffers& row, un
     bind.buffer = full.data();
     bind.buffer_length = length;
     bind.length = &row.lengths[column];
-    mysql_stmt_fetch_column(stmt, &bind, column, 0);
+    My().mysql_stmt_fetch_column(stmt, &bind, column, 0);
     data.swap(full);
     row.binds[column].buffer = data.data();
     row.binds[column].buffer_length = data.size();
@@ -455,23 +465,24 @@ nlohmann::json MariaDbConnection::ReadCell(MYSQL_STMT* stmt, RowBuffers& row, un
 }
 
 Status MariaDbConnection::FetchRows(MYSQL_STMT* stmt, MYSQL_RES* meta, ResultBuilder& builder) {
-  unsigned count = mysql_num_fields(meta);
-  MYSQL_FIELD* fields = mysql_fetch_fields(meta);
+  unsigned count = My().mysql_num_fields(meta);
+  MYSQL_FIELD* fields = My().mysql_fetch_fields(meta);
   for (unsigned i = 0; i < count; ++i) {
     builder.AddColumn(fields[i].name,
                       std::string(IsJson(fields[i]) ? "json" : TypeName(fields[i])));
   }
   RowBuffers row;
   PrepareRowBuffers(fields, count, row);
-  if (mysql_stmt_bind_result(stmt, row.binds.data()) != 0) return StmtError(stmt);
+  if (My().mysql_stmt_bind_result(stmt, row.binds.data()) != 0) return StmtError(stmt);
   for (;;) {
-    int rc = mysql_stmt_fetch(stmt);
+    int rc = My().mysql_stmt_fetch(stmt);
     if (rc == MYSQL_NO_DATA) return OkStatus();
     if (rc == 1) return StmtError(stmt);
     nlohmann::json cells = nlohmann::json::array();
     cells.get_ref<nlohmann::json::array_t&>().reserve(count);
     for (unsigned i = 0; i < count; ++i) cells.push_back(ReadCell(stmt, row, i));
-    if (row.rebind && mysql_stmt_bind_result(stmt, row.binds.data()) != 0) return StmtError(stmt);
+    if (row.rebind && My().mysql_stmt_bind_result(stmt, row.binds.data()) != 0)
+      return StmtError(stmt);
     row.rebind = false;
     if (!builder.AddRow(std::move(cells))) return OkStatus();
   }
@@ -479,24 +490,24 @@ Status MariaDbConnection::FetchRows(MYSQL_STMT* stmt, MYSQL_RES* meta, ResultBui
 
 Status MariaDbConnection::RunStatement(MYSQL_STMT* stmt, const std::vector<Param>& params,
                                        ResultBuilder& builder) {
-  if (mysql_stmt_param_count(stmt) != params.size()) {
+  if (My().mysql_stmt_param_count(stmt) != params.size()) {
     return InvalidArgumentError(fmt::format("the statement takes {} parameters, {} were given",
-                                            mysql_stmt_param_count(stmt), params.size()));
+                                            My().mysql_stmt_param_count(stmt), params.size()));
   }
   ParamBuffers buffers;
   AURITE_RETURN_IF_ERROR(BindParams(params, buffers));
-  if (!params.empty() && mysql_stmt_bind_param(stmt, buffers.binds.data()) != 0) {
+  if (!params.empty() && My().mysql_stmt_bind_param(stmt, buffers.binds.data()) != 0) {
     return StmtError(stmt);
   }
-  if (mysql_stmt_execute(stmt) != 0) return StmtError(stmt);
-  ResHandle meta(mysql_stmt_result_metadata(stmt));
+  if (My().mysql_stmt_execute(stmt) != 0) return StmtError(stmt);
+  ResHandle meta(My().mysql_stmt_result_metadata(stmt));
   if (!meta) {
-    builder.SetAffectedRows(static_cast<std::int64_t>(mysql_stmt_affected_rows(stmt)));
+    builder.SetAffectedRows(static_cast<std::int64_t>(My().mysql_stmt_affected_rows(stmt)));
     return OkStatus();
   }
   Status status = FetchRows(stmt, meta.get(), builder);
   // Reads and discards rows a limit left behind, so the connection is reusable.
-  mysql_stmt_free_result(stmt);
+  My().mysql_stmt_free_result(stmt);
   return status;
 }
 
@@ -514,7 +525,7 @@ std::string MariaDbConnection::SessionSettings(bool read_only) const {
 
 bool MariaDbConnection::InTransaction() const {
   unsigned int status = 0;
-  mariadb_get_infov(mysql_.get(), MARIADB_CONNECTION_SERVER_STATUS, &status);
+  My().mariadb_get_infov(mysql_.get(), MARIADB_CONNECTION_SERVER_STATUS, &status);
   return (status & SERVER_STATUS_IN_TRANS) != 0;
 }
 
@@ -527,10 +538,10 @@ StatusOr<QueryResult> MariaDbConnection::Run(std::string_view sql, const std::ve
   if (read_only) AURITE_RETURN_IF_ERROR(Query("START TRANSACTION READ ONLY"));
   ResultBuilder builder(limits);
   Status status;
-  StmtHandle stmt(mysql_stmt_init(mysql_.get()));
+  StmtHandle stmt(My().mysql_stmt_init(mysql_.get()));
   if (!stmt) {
     status = ResourceExhaustedError("MariaDB: out of memory");
-  } else if (mysql_stmt_prepare(stmt.get(), sql.data(), sql.size()) != 0) {
+  } else if (My().mysql_stmt_prepare(stmt.get(), sql.data(), sql.size()) != 0) {
     status = StmtError(stmt.get());
   } else {
     status = RunStatement(stmt.get(), params, builder);
@@ -624,6 +635,9 @@ StatusOr<TableDescription> MariaDbConnection::DescribeTable(
 
 StatusOr<std::unique_ptr<Connection>> OpenMariaDb(const ConnectionConfig& config,
                                                   const OpenOptions& options) {
+  if (auto loaded = ProcessLibMariaDb(); !loaded.ok()) {
+    return FailedPreconditionError("MariaDB: " + loaded.status().message());
+  }
   AURITE_ASSIGN_OR_RETURN(MysqlHandle mysql, Connect(config, options));
   return std::unique_ptr<Connection>(
       std::make_unique<MariaDbConnection>(std::move(mysql), options, config.Clone()));

@@ -10,20 +10,28 @@
 #include <optional>
 
 #include "sql/error_text.h"
+#include "sql/libpq_library.h"
 #include "sql/result_builder.h"
 #include "sql/value_encoding.h"
 
 namespace aurite::sql {
 namespace {
 
+// libpq's functions. Only called after OpenPostgres loaded the library:
+// everything else here runs on an open connection.
+const LibPq& Pq() {
+  static const LibPq* const functions = *ProcessLibPq();
+  return *functions;
+}
+
 struct ConnFinisher {
-  void operator()(PGconn* conn) const { PQfinish(conn); }
+  void operator()(PGconn* conn) const { Pq().PQfinish(conn); }
 };
 struct ResultClearer {
-  void operator()(PGresult* result) const { PQclear(result); }
+  void operator()(PGresult* result) const { Pq().PQclear(result); }
 };
 struct CancelFreer {
-  void operator()(PGcancel* cancel) const { PQfreeCancel(cancel); }
+  void operator()(PGcancel* cancel) const { Pq().PQfreeCancel(cancel); }
 };
 using ConnHandle = std::unique_ptr<PGconn, ConnFinisher>;
 using ResultHandle = std::unique_ptr<PGresult, ResultClearer>;
@@ -78,9 +86,10 @@ double ParseDouble(std::string_view text) {
 }
 
 nlohmann::json DecodeCell(const PGresult* result, int column, Oid type) {
-  if (PQgetisnull(result, 0, column)) return nullptr;
-  std::string_view text(PQgetvalue(result, 0, column),
-                        static_cast<std::size_t>(PQgetlength(result, 0, column)));
+  const LibPq& pq = Pq();
+  if (pq.PQgetisnull(result, 0, column)) return nullptr;
+  std::string_view text(pq.PQgetvalue(result, 0, column),
+                        static_cast<std::size_t>(pq.PQgetlength(result, 0, column)));
   switch (type) {
     case kBool:
       return text == "t";
@@ -136,7 +145,7 @@ class PostgresConnection final : public Connection {
  public:
   PostgresConnection(ConnHandle conn, const OpenOptions& options, crypto::SecretBuffer password)
       : conn_(std::move(conn)), options_(options), password_(std::move(password)) {
-    const char* version = PQparameterStatus(conn_.get(), "server_version");
+    const char* version = Pq().PQparameterStatus(conn_.get(), "server_version");
     version_ = version ? version : "";
   }
 
@@ -156,7 +165,7 @@ class PostgresConnection final : public Connection {
   Status SetSessionTimeout() {
     return Exec(fmt::format("SET statement_timeout = {}", options_.statement_timeout.count()));
   }
-  bool IsUsable() const override { return !broken_ && PQstatus(conn_.get()) == CONNECTION_OK; }
+  bool IsUsable() const override { return !broken_ && Pq().PQstatus(conn_.get()) == CONNECTION_OK; }
 
  private:
   StatusOr<QueryResult> Run(std::string_view sql, const std::vector<Param>& params,
@@ -200,15 +209,15 @@ class PostgresConnection final : public Connection {
 };
 
 Status PostgresConnection::LostOr(Status status) {
-  if (PQstatus(conn_.get()) != CONNECTION_BAD) return status;
+  if (Pq().PQstatus(conn_.get()) != CONNECTION_BAD) return status;
   return UnavailableError("PostgreSQL: the connection to the server was lost (" + status.message() +
                           "); the next call opens a new connection");
 }
 
 Status PostgresConnection::ResultError(const PGresult* result) {
-  const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
-  const char* primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
-  std::string message = Scrub(primary ? primary : PQerrorMessage(conn_.get()));
+  const char* state = Pq().PQresultErrorField(result, PG_DIAG_SQLSTATE);
+  const char* primary = Pq().PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
+  std::string message = Scrub(primary ? primary : Pq().PQerrorMessage(conn_.get()));
   std::string_view sqlstate = state ? state : "";
   if (sqlstate == "57014") {
     return DeadlineExceededError(fmt::format("PostgreSQL: statement timeout of {} ms exceeded",
@@ -228,8 +237,8 @@ Status PostgresConnection::ResultError(const PGresult* result) {
 }
 
 Status PostgresConnection::Exec(const std::string& sql) {
-  ResultHandle result(PQexec(conn_.get(), sql.c_str()));
-  ExecStatusType status = PQresultStatus(result.get());
+  ResultHandle result(Pq().PQexec(conn_.get(), sql.c_str()));
+  ExecStatusType status = Pq().PQresultStatus(result.get());
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return OkStatus();
   return ResultError(result.get());
 }
@@ -238,9 +247,9 @@ Status PostgresConnection::FinishPendingRollback() {
   if (!rollback_pending_) return OkStatus();
   rollback_pending_ = false;
   Status status;
-  for (ResultHandle result(PQgetResult(conn_.get())); result;
-       result.reset(PQgetResult(conn_.get()))) {
-    if (PQresultStatus(result.get()) == PGRES_FATAL_ERROR && status.ok()) {
+  for (ResultHandle result(Pq().PQgetResult(conn_.get())); result;
+       result.reset(Pq().PQgetResult(conn_.get()))) {
+    if (Pq().PQresultStatus(result.get()) == PGRES_FATAL_ERROR && status.ok()) {
       status = ResultError(result.get());
     }
   }
@@ -250,7 +259,7 @@ Status PostgresConnection::FinishPendingRollback() {
 Status PostgresConnection::Send(std::string_view sql, const std::vector<Param>& params) {
   AURITE_ASSIGN_OR_RETURN(PgParams encoded, EncodeParams(params));
   AURITE_RETURN_IF_ERROR(SendStatement(sql, encoded));
-  PQsetSingleRowMode(conn_.get());
+  Pq().PQsetSingleRowMode(conn_.get());
   return OkStatus();
 }
 
@@ -268,10 +277,10 @@ struct PgParamArrays {
 
 Status PostgresConnection::SendPrepared(const std::string& name, const PgParams& encoded) {
   PgParamArrays arrays(encoded);
-  if (!PQsendQueryPrepared(conn_.get(), name.c_str(), static_cast<int>(arrays.values.size()),
-                           arrays.values.data(), arrays.lengths.data(), encoded.formats.data(),
-                           0)) {
-    return LostOr(UnavailableError("PostgreSQL: " + Scrub(PQerrorMessage(conn_.get()))));
+  if (!Pq().PQsendQueryPrepared(conn_.get(), name.c_str(), static_cast<int>(arrays.values.size()),
+                                arrays.values.data(), arrays.lengths.data(), encoded.formats.data(),
+                                0)) {
+    return LostOr(UnavailableError("PostgreSQL: " + Scrub(Pq().PQerrorMessage(conn_.get()))));
   }
   return OkStatus();
 }
@@ -279,10 +288,10 @@ Status PostgresConnection::SendPrepared(const std::string& name, const PgParams&
 Status PostgresConnection::SendStatement(std::string_view sql, const PgParams& encoded) {
   PgParamArrays arrays(encoded);
   std::string statement(sql);
-  if (!PQsendQueryParams(conn_.get(), statement.c_str(), static_cast<int>(arrays.values.size()),
-                         nullptr, arrays.values.data(), arrays.lengths.data(),
-                         encoded.formats.data(), 0)) {
-    return LostOr(UnavailableError("PostgreSQL: " + Scrub(PQerrorMessage(conn_.get()))));
+  if (!Pq().PQsendQueryParams(conn_.get(), statement.c_str(),
+                              static_cast<int>(arrays.values.size()), nullptr, arrays.values.data(),
+                              arrays.lengths.data(), encoded.formats.data(), 0)) {
+    return LostOr(UnavailableError("PostgreSQL: " + Scrub(Pq().PQerrorMessage(conn_.get()))));
   }
   return OkStatus();
 }
@@ -296,10 +305,10 @@ Status PostgresConnection::SendReadOnlyPipeline(std::string_view sql,
                                                 const std::vector<Param>& params) {
   AURITE_ASSIGN_OR_RETURN(PgParams encoded, EncodeParams(params));
   PGconn* conn = conn_.get();
-  if (!PQenterPipelineMode(conn) ||
-      !PQsendQueryParams(conn, "BEGIN READ ONLY", 0, nullptr, nullptr, nullptr, nullptr, 0)) {
+  if (!Pq().PQenterPipelineMode(conn) ||
+      !Pq().PQsendQueryParams(conn, "BEGIN READ ONLY", 0, nullptr, nullptr, nullptr, nullptr, 0)) {
     broken_ = true;
-    return LostOr(UnavailableError("PostgreSQL: " + Scrub(PQerrorMessage(conn))));
+    return LostOr(UnavailableError("PostgreSQL: " + Scrub(Pq().PQerrorMessage(conn))));
   }
   preparing_.reset();
   executing_cached_.reset();
@@ -309,17 +318,18 @@ Status PostgresConnection::SendReadOnlyPipeline(std::string_view sql,
     status = SendPrepared(found->second, encoded);
   } else if (prepared_names_ < kMaxPrepared) {
     preparing_.emplace(std::string(sql), fmt::format("aurite_{}", ++prepared_names_));
-    if (!PQsendPrepare(conn, preparing_->second.c_str(), preparing_->first.c_str(), 0, nullptr)) {
-      status = UnavailableError("PostgreSQL: " + Scrub(PQerrorMessage(conn)));
+    if (!Pq().PQsendPrepare(conn, preparing_->second.c_str(), preparing_->first.c_str(), 0,
+                            nullptr)) {
+      status = UnavailableError("PostgreSQL: " + Scrub(Pq().PQerrorMessage(conn)));
     } else {
       status = SendPrepared(preparing_->second, encoded);
     }
   } else {
     status = SendStatement(sql, encoded);
   }
-  if (!status.ok() || !PQpipelineSync(conn)) {
+  if (!status.ok() || !Pq().PQpipelineSync(conn)) {
     broken_ = true;
-    return status.ok() ? LostOr(UnavailableError("PostgreSQL: " + Scrub(PQerrorMessage(conn))))
+    return status.ok() ? LostOr(UnavailableError("PostgreSQL: " + Scrub(Pq().PQerrorMessage(conn))))
                        : status;
   }
   return OkStatus();
@@ -329,9 +339,9 @@ Status PostgresConnection::SendReadOnlyPipeline(std::string_view sql,
 Status PostgresConnection::CommandResult() {
   Status error;
   bool ran = false;
-  for (ResultHandle result(PQgetResult(conn_.get())); result;
-       result.reset(PQgetResult(conn_.get()))) {
-    ExecStatusType status = PQresultStatus(result.get());
+  for (ResultHandle result(Pq().PQgetResult(conn_.get())); result;
+       result.reset(Pq().PQgetResult(conn_.get()))) {
+    ExecStatusType status = Pq().PQresultStatus(result.get());
     ran = ran || status == PGRES_COMMAND_OK;
     if (status == PGRES_FATAL_ERROR && error.ok()) error = ResultError(result.get());
   }
@@ -349,13 +359,14 @@ Status PostgresConnection::FetchReadOnlyPipeline(ResultBuilder& builder, std::ve
       error = prepared;
     }
   }
-  PQsetSingleRowMode(conn_.get());
+  Pq().PQsetSingleRowMode(conn_.get());
   Status fetched = Fetch(builder, true, types);
   // A cached statement that failed (dropped by the client, or its plan no
   // longer fits the table) is prepared afresh next time.
   if (!fetched.ok() && executing_cached_) prepared_.erase(*executing_cached_);
-  ResultHandle sync(PQgetResult(conn_.get()));
-  if (PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC || !PQexitPipelineMode(conn_.get())) {
+  ResultHandle sync(Pq().PQgetResult(conn_.get()));
+  if (Pq().PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC ||
+      !Pq().PQexitPipelineMode(conn_.get())) {
     broken_ = true;
     if (error.ok() && fetched.ok()) {
       error =
@@ -376,35 +387,35 @@ Status PostgresConnection::Fetch(ResultBuilder& builder, bool read_only, std::ve
   Status error;
   bool columns_known = false;
   bool stopped = false;
-  for (ResultHandle result(PQgetResult(conn_.get())); result;
-       result.reset(PQgetResult(conn_.get()))) {
-    ExecStatusType status = PQresultStatus(result.get());
+  for (ResultHandle result(Pq().PQgetResult(conn_.get())); result;
+       result.reset(Pq().PQgetResult(conn_.get()))) {
+    ExecStatusType status = Pq().PQresultStatus(result.get());
     if ((status == PGRES_SINGLE_TUPLE || status == PGRES_TUPLES_OK) && !columns_known) {
       columns_known = true;
-      for (int i = 0; i < PQnfields(result.get()); ++i) {
-        types.push_back(PQftype(result.get(), i));
+      for (int i = 0; i < Pq().PQnfields(result.get()); ++i) {
+        types.push_back(Pq().PQftype(result.get(), i));
         // Names of types not seen before are filled in by NameColumnTypes.
         auto name = type_names_.find(types.back());
-        builder.AddColumn(PQfname(result.get(), i),
+        builder.AddColumn(Pq().PQfname(result.get(), i),
                           name != type_names_.end() ? name->second : std::string());
       }
     }
     if (status == PGRES_SINGLE_TUPLE && !stopped) {
       nlohmann::json row = nlohmann::json::array();
       row.get_ref<nlohmann::json::array_t&>().reserve(types.size());
-      for (int i = 0; i < PQnfields(result.get()); ++i) {
+      for (int i = 0; i < Pq().PQnfields(result.get()); ++i) {
         row.push_back(DecodeCell(result.get(), i, types[static_cast<std::size_t>(i)]));
       }
       if (!builder.AddRow(std::move(row))) {
         stopped = true;
         if (read_only) {
-          CancelHandle cancel(PQgetCancel(conn_.get()));
+          CancelHandle cancel(Pq().PQgetCancel(conn_.get()));
           char buffer[256];
-          if (cancel) PQcancel(cancel.get(), buffer, sizeof buffer);
+          if (cancel) Pq().PQcancel(cancel.get(), buffer, sizeof buffer);
         }
       }
     } else if (status == PGRES_COMMAND_OK) {
-      const char* count = PQcmdTuples(result.get());
+      const char* count = Pq().PQcmdTuples(result.get());
       if (count && *count) builder.SetAffectedRows(std::atoll(count));
     } else if (status == PGRES_FATAL_ERROR && error.ok() && !(stopped && read_only)) {
       error = ResultError(result.get());
@@ -419,7 +430,8 @@ StatusOr<QueryResult> PostgresConnection::Run(std::string_view sql,
   AURITE_RETURN_IF_ERROR(FinishPendingRollback());
   // A transaction left over from an earlier call would swallow the BEGIN
   // below (and with it READ ONLY): end it first.
-  if (PQtransactionStatus(conn_.get()) != PQTRANS_IDLE) AURITE_RETURN_IF_ERROR(Exec("ROLLBACK"));
+  if (Pq().PQtransactionStatus(conn_.get()) != PQTRANS_IDLE)
+    AURITE_RETURN_IF_ERROR(Exec("ROLLBACK"));
   ResultBuilder builder(limits);
   std::vector<Oid> types;
   Status status;
@@ -433,11 +445,11 @@ StatusOr<QueryResult> PostgresConnection::Run(std::string_view sql,
     status = Send(sql, params);
     if (status.ok()) status = Fetch(builder, read_only, types);
   }
-  if (PQstatus(conn_.get()) == CONNECTION_BAD) return LostOr(status);
+  if (Pq().PQstatus(conn_.get()) == CONNECTION_BAD) return LostOr(status);
   if (read_only && status.ok()) {
     // Nothing was written, so the caller need not wait for the ROLLBACK.
-    if (!PQsendQuery(conn_.get(), "ROLLBACK")) {
-      return LostOr(UnavailableError("PostgreSQL: " + Scrub(PQerrorMessage(conn_.get()))));
+    if (!Pq().PQsendQuery(conn_.get(), "ROLLBACK")) {
+      return LostOr(UnavailableError("PostgreSQL: " + Scrub(Pq().PQerrorMessage(conn_.get()))));
     }
     rollback_pending_ = true;
   } else {
@@ -463,13 +475,13 @@ void PostgresConnection::NameColumnTypes(const std::vector<Oid>& types,
   if (!FinishPendingRollback().ok()) return;
   unknown += "}";
   const char* values[] = {unknown.c_str()};
-  ResultHandle result(
-      PQexecParams(conn_.get(), "SELECT oid::int8, typname FROM pg_type WHERE oid = ANY($1::oid[])",
-                   1, nullptr, values, nullptr, nullptr, 0));
-  if (PQresultStatus(result.get()) == PGRES_TUPLES_OK) {
-    for (int row = 0; row < PQntuples(result.get()); ++row) {
-      type_names_[static_cast<Oid>(std::atoll(PQgetvalue(result.get(), row, 0)))] =
-          PQgetvalue(result.get(), row, 1);
+  ResultHandle result(Pq().PQexecParams(
+      conn_.get(), "SELECT oid::int8, typname FROM pg_type WHERE oid = ANY($1::oid[])", 1, nullptr,
+      values, nullptr, nullptr, 0));
+  if (Pq().PQresultStatus(result.get()) == PGRES_TUPLES_OK) {
+    for (int row = 0; row < Pq().PQntuples(result.get()); ++row) {
+      type_names_[static_cast<Oid>(std::atoll(Pq().PQgetvalue(result.get(), row, 0)))] =
+          Pq().PQgetvalue(result.get(), row, 1);
     }
   }
   for (std::size_t i = 0; i < columns.size(); ++i) {
@@ -602,6 +614,9 @@ ConnectParams BuildParams(const ConnectionConfig& config, const OpenOptions& opt
 
 StatusOr<std::unique_ptr<Connection>> OpenPostgres(const ConnectionConfig& config,
                                                    const OpenOptions& options) {
+  if (auto loaded = ProcessLibPq(); !loaded.ok()) {
+    return FailedPreconditionError("PostgreSQL: " + loaded.status().message());
+  }
   ConnectParams params = BuildParams(config, options);
   std::vector<const char*> keys;
   std::vector<const char*> values;
@@ -615,14 +630,14 @@ StatusOr<std::unique_ptr<Connection>> OpenPostgres(const ConnectionConfig& confi
   }
   keys.push_back(nullptr);
   values.push_back(nullptr);
-  ConnHandle conn(PQconnectdbParams(keys.data(), values.data(), 0));
+  ConnHandle conn(Pq().PQconnectdbParams(keys.data(), values.data(), 0));
   if (!conn) return ResourceExhaustedError("PostgreSQL: out of memory");
-  if (PQstatus(conn.get()) != CONNECTION_OK) {
+  if (Pq().PQstatus(conn.get()) != CONNECTION_OK) {
     return UnavailableError("PostgreSQL: could not connect: " +
-                            ScrubSecret(PQerrorMessage(conn.get()), config.password.Reveal()));
+                            ScrubSecret(Pq().PQerrorMessage(conn.get()), config.password.Reveal()));
   }
   // Notices (e.g. "table does not exist, skipping") would go to stderr.
-  PQsetNoticeProcessor(
+  Pq().PQsetNoticeProcessor(
       conn.get(), [](void*, const char*) {}, nullptr);
   auto connection =
       std::make_unique<PostgresConnection>(std::move(conn), options, config.password.Clone());

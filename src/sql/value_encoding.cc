@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 namespace aurite::sql {
@@ -78,10 +79,27 @@ StatusOr<std::string> DecodeBinaryParam(const nlohmann::json& param) {
   return bytes;
 }
 
+namespace {
+
+// Length of the leading ASCII run of `text`, eight bytes at a time: most
+// cells are ASCII and need no decoding.
+std::size_t AsciiPrefix(std::string_view text) {
+  constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, text.data() + i, sizeof word);
+    if (word & kHighBits) break;
+  }
+  return i;
+}
+
+}  // namespace
+
 bool IsValidUtf8(std::string_view text) {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   std::size_t n = text.size();
-  for (std::size_t i = 0; i < n;) {
+  for (std::size_t i = AsciiPrefix(text); i < n;) {
     unsigned char c = s[i];
     std::size_t len = 0;
     std::uint32_t cp = 0;
@@ -125,7 +143,12 @@ std::size_t EncodedSize(const nlohmann::json& value) {
   switch (value.type()) {
     case nlohmann::json::value_t::string:
       return value.get_ref<const std::string&>().size() + 2;
-    case nlohmann::json::value_t::array:
+    case nlohmann::json::value_t::array: {
+      // Iterated directly: items() would format every index as a key.
+      std::size_t size = 2;
+      for (const auto& item : value) size += EncodedSize(item) + 1;
+      return size;
+    }
     case nlohmann::json::value_t::object: {
       std::size_t size = 2;
       for (const auto& [key, item] : value.items()) size += key.size() + EncodedSize(item) + 4;

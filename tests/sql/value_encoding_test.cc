@@ -35,6 +35,13 @@ TEST(ValueEncodingTest, Utf8Validation) {
   EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));      // surrogate
   EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));  // beyond U+10FFFF
   EXPECT_FALSE(IsValidUtf8("\xe2\x82"));          // truncated
+  // ASCII runs are skipped eight bytes at a time: bad bytes after them count.
+  EXPECT_TRUE(IsValidUtf8("0123456789abcdef grüße"));
+  EXPECT_FALSE(IsValidUtf8("0123456789abcdef\xff"));
+  EXPECT_FALSE(IsValidUtf8("01234567\xe2\x82"));
+  EXPECT_FALSE(
+      IsValidUtf8("0123456\xff"
+                  "89abcdef"));
 }
 
 TEST(ValueEncodingTest, TextThatIsNotUtf8BecomesBase64) {

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "mcp/log.h"
@@ -312,6 +313,34 @@ TEST_P(NetworkServerTest, EveryToolWorksAndNoResultCarriesThePassword) {
   std::erase(mcp::Logger().sinks(), sink);
   EXPECT_EQ(everything.find(password), std::string::npos);
   EXPECT_EQ(log.str().find(password), std::string::npos) << log.str();
+}
+
+// The names of the files mapped into process `pid`.
+std::string MappedFiles(pid_t pid) {
+  std::ifstream maps("/proc/" + std::to_string(pid) + "/maps");
+  std::stringstream text;
+  text << maps.rdbuf();
+  return text.str();
+}
+
+// libpq and libmariadb (and their dependency trees) are loaded by the first
+// connection to their engine, not at start-up.
+TEST_P(NetworkServerTest, OnlyTheEngineInUseHasItsClientLibraryMapped) {
+  bool postgres = GetParam() == db::Engine::kPostgres;
+  std::string used = postgres ? "libpq.so" : "libmariadb.so";
+  std::string unused = postgres ? "libmariadb.so" : "libpq.so";
+  auto server = SqlServerClient::Start();
+  ASSERT_TRUE(server->process->client().ListTools().ok());
+  std::string before = MappedFiles(server->process->pid());
+  ASSERT_NE(before.find("libc.so"), std::string::npos) << before;
+  EXPECT_EQ(before.find("libpq.so"), std::string::npos) << before;
+  EXPECT_EQ(before.find("libmariadb.so"), std::string::npos) << before;
+
+  std::string url = db::testing::Databases()[postgres ? "postgres" : "mariadb"]["uri"];
+  Structured(server->Call("connect_database", {{"connection_string", url}}));
+  std::string after = MappedFiles(server->process->pid());
+  EXPECT_NE(after.find(used), std::string::npos) << after;
+  EXPECT_EQ(after.find(unused), std::string::npos) << after;
 }
 
 TEST_P(NetworkServerTest, AWrongPasswordErrorDoesNotCarryIt) {

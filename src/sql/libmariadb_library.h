@@ -1,0 +1,71 @@
+// libmariadb, loaded on first use: the typed table of the libmariadb functions
+// the MariaDB/MySQL driver calls. AURITE_LIBMARIADB_FUNCTIONS is the one list of them;
+// a function the driver starts to use is added there.
+#pragma once
+
+#include <mysql.h>
+
+#include <memory>
+
+#include "base/status.h"
+#include "sql/dynamic_library.h"
+
+namespace aurite::sql {
+
+// clang-format off
+#define AURITE_LIBMARIADB_FUNCTIONS(X) \
+  X(mariadb_field_attr) \
+  X(mariadb_get_infov) \
+  X(mysql_close) \
+  X(mysql_errno) \
+  X(mysql_error) \
+  X(mysql_fetch_fields) \
+  X(mysql_free_result) \
+  X(mysql_get_server_info) \
+  X(mysql_get_ssl_cipher) \
+  X(mysql_init) \
+  X(mysql_num_fields) \
+  X(mysql_optionsv) \
+  X(mysql_real_connect) \
+  X(mysql_real_query) \
+  X(mysql_server_init) \
+  X(mysql_ssl_set) \
+  X(mysql_stmt_affected_rows) \
+  X(mysql_stmt_bind_param) \
+  X(mysql_stmt_bind_result) \
+  X(mysql_stmt_close) \
+  X(mysql_stmt_errno) \
+  X(mysql_stmt_error) \
+  X(mysql_stmt_execute) \
+  X(mysql_stmt_fetch) \
+  X(mysql_stmt_fetch_column) \
+  X(mysql_stmt_free_result) \
+  X(mysql_stmt_init) \
+  X(mysql_stmt_param_count) \
+  X(mysql_stmt_prepare) \
+  X(mysql_stmt_result_metadata) \
+  X(mysql_store_result) \
+  X(mysql_thread_id)
+// clang-format on
+
+struct LibMariaDb {
+#define AURITE_LIBMARIADB_MEMBER(name) decltype(&::name) name = nullptr;
+  AURITE_LIBMARIADB_FUNCTIONS(AURITE_LIBMARIADB_MEMBER)
+#undef AURITE_LIBMARIADB_MEMBER
+};
+
+// The soname and Debian package of the libmariadb the driver was built against.
+inline constexpr const char* kLibMariaDbSoname = "libmariadb.so.3";
+inline constexpr const char* kLibMariaDbPackage = "libmariadb3";
+
+// Opens `soname` and resolves every function of the list; the library stays
+// mapped for the life of the process. An error says
+// which library or function is missing and which package to install.
+StatusOr<std::unique_ptr<LibMariaDb>> LoadLibMariaDb(const char* soname = kLibMariaDbSoname);
+
+// The process's libmariadb, loaded by the first call; later calls return the
+// same outcome (after a failure: install the package, restart the process).
+// Thread-safe.
+StatusOr<const LibMariaDb*> ProcessLibMariaDb();
+
+}  // namespace aurite::sql
