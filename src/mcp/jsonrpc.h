@@ -28,6 +28,12 @@ inline constexpr int kConnectionClosed = -32000;
 inline constexpr int kRequestTimeout = -32001;
 // MCP: resources/read of an unknown URI.
 inline constexpr int kResourceNotFound = -32002;
+// MCP 2026-07-28: MCP-Protocol-Version header missing or not equal to _meta.
+inline constexpr int kHeaderMismatch = -32020;
+// MCP 2026-07-28: the request needs a capability the client did not declare.
+inline constexpr int kMissingRequiredClientCapability = -32021;
+// MCP 2026-07-28: the requested protocol version is not one the server speaks.
+inline constexpr int kUnsupportedProtocolVersion = -32022;
 }  // namespace error_code
 
 class RequestId {

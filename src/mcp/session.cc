@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "mcp/log.h"
+#include "mcp/modern_era.h"
 
 namespace aurite::mcp {
 
@@ -219,7 +220,8 @@ void Session::ReceiveOne(std::variant<Message, Rejection> classified, const Repl
 }
 
 void Session::DispatchRequest(Request request, ReplyFn reply) {
-  if (request.method == "ping") {
+  // A 2026-07-28 ping (it carries _meta) is the server's to refuse: that era has none.
+  if (request.method == "ping" && !IsModernEraRequest(request.params)) {
     reply(ToJson(Response{request.id, Json::object()}));
     return;
   }
