@@ -440,7 +440,9 @@ bool HttpServer::Impl::HandlePost(Stream& stream, Connection& connection, const 
   }
   const Json& body = std::get<Json>(parsed);
   std::shared_ptr<HttpSession> session;
-  const bool initialize = body.is_object() && body.value("method", Json()) == "initialize";
+  const bool modern = body.is_object() && IsModernEraRequest(body.value("params", Json()));
+  const bool initialize =
+      !modern && body.is_object() && body.value("method", Json()) == "initialize";
   if (!initialize && Field(req, "Mcp-Session-Id").empty() &&
       !IsSupportedProtocolVersion(Field(req, "MCP-Protocol-Version"))) {
     return HandleStateless(stream, connection, req, body);
@@ -549,12 +551,11 @@ bool HttpServer::Impl::HandleStateless(Stream& stream, Connection& connection,
   while (first.empty() && !done && !stopping) {
     first = events->Next(0, options.sse_keepalive, &done);
   }
-  if (done && first.size() == 1) {
-    const Json response = Json::parse(first.front().data, nullptr, false);
+  const Json head = first.empty() ? Json() : Json::parse(first.front().data, nullptr, false);
+  if (head.is_object() && !head.contains("method")) {
+    // The response came first, so it is the only message (the stream ends with it).
     int status = 200;
-    if (response.is_object() && response.contains("error")) {
-      status = HttpStatusForModernError(response["error"].value("code", 0));
-    }
+    if (head.contains("error")) status = HttpStatusForModernError(head["error"].value("code", 0));
     HttpResponse res = Simple(static_cast<http::status>(status), req, first.front().data,
                               "application/json");
     return Write(stream, connection, res);

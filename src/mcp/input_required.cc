@@ -57,9 +57,9 @@ Json SamplingInput(Json params) {
 
 Json RootsInput() { return {{"method", "roots/list"}, {"params", Json::object()}}; }
 
-Json InputRequiredResult(Json input_requests, const std::string& sealed_state) {
+Json InputRequiredResult(Json input_requests, const std::optional<std::string>& state) {
   Json result = {{"resultType", "input_required"}, {"inputRequests", std::move(input_requests)}};
-  if (!sealed_state.empty()) result["requestState"] = sealed_state;
+  if (state) result["requestState"] = SealRequestState(*state);
   return result;
 }
 
@@ -70,9 +70,10 @@ const Json* InputResponse(const CallContext& context, std::string_view key) {
   return it == responses->end() || !it->is_object() ? nullptr : &*it;
 }
 
-const std::string* EchoedRequestState(const CallContext& context) {
+std::optional<std::string> RequestState(const CallContext& context) {
   const Json* state = Param(context, "requestState");
-  return state != nullptr && state->is_string() ? &state->get_ref<const std::string&>() : nullptr;
+  if (state == nullptr || !state->is_string()) return std::nullopt;
+  return OpenRequestState(state->get_ref<const std::string&>());
 }
 
 std::string SealRequestState(std::string_view payload) {

@@ -5,8 +5,9 @@
 // `inputResponses` (keyed like the requests) and the echoed `requestState`.
 //
 // Contract: request states are sealed with an HMAC-SHA256 under a key made
-// at process start, so a client cannot forge or alter them; OpenRequestState
-// returns nullopt for anything not sealed by this process.
+// at process start, so a client cannot forge or alter them: the server
+// session refuses a request whose requestState fails the check (-32602)
+// before any handler runs, and handlers only ever see opened states.
 #pragma once
 
 #include <optional>
@@ -24,13 +25,16 @@ Json SamplingInput(Json params);
 // {"method": "roots/list", "params": {}}.
 Json RootsInput();
 
-// {"resultType": "input_required", "inputRequests": ..., "requestState"?}.
-Json InputRequiredResult(Json input_requests, const std::string& sealed_state = {});
+// {"resultType": "input_required", "inputRequests": ..., "requestState"?}
+// with `state` sealed.
+Json InputRequiredResult(Json input_requests, const std::optional<std::string>& state = {});
 
-// The client's answer to the input request named `key`, or null.
+// The client's answer to the input request named `key`: an object, or null
+// when missing or malformed.
 const Json* InputResponse(const CallContext& context, std::string_view key);
-// The requestState the client echoed, or null.
-const std::string* EchoedRequestState(const CallContext& context);
+// The state this server gave in its last input_required result, as the
+// client echoed it; nullopt when none (or not authentic).
+std::optional<std::string> RequestState(const CallContext& context);
 
 std::string SealRequestState(std::string_view payload);
 std::optional<std::string> OpenRequestState(std::string_view sealed);

@@ -79,6 +79,10 @@ bool IsLegacyOnlyMethod(std::string_view method) { return Contains(kLegacyOnlyMe
 
 bool IsCacheableMethod(std::string_view method) { return Contains(kCacheableMethods, method); }
 
+bool AllowsInputRequired(std::string_view method) {
+  return method == "tools/call" || method == "prompts/get" || method == "resources/read";
+}
+
 void AddModernResultFields(std::string_view method, Json& result) {
   if (!result.is_object()) return;
   if (!result.contains("resultType")) result["resultType"] = "complete";

@@ -51,6 +51,9 @@ bool IsLegacyOnlyMethod(std::string_view method);
 // Methods whose results carry the caching hints ttlMs and cacheScope.
 bool IsCacheableMethod(std::string_view method);
 
+// tools/call, prompts/get and resources/read may answer input_required.
+bool AllowsInputRequired(std::string_view method);
+
 // Adds resultType "complete" unless the handler set one, and for cacheable
 // methods ttlMs 0 / cacheScope "private" unless set.
 void AddModernResultFields(std::string_view method, Json& result);

@@ -6,6 +6,7 @@
 
 #include <array>
 
+#include "mcp/input_required.h"
 #include "mcp/log.h"
 #include "mcp/pagination.h"
 #include "mcp/protocol_version.h"
@@ -114,6 +115,13 @@ RpcResult ServerSession::HandleModern(const Request& request, RequestContext& rp
                      fmt::format("{} does not exist in protocol version {}", request.method,
                                  kModernProtocolVersion));
   }
+  if (auto state = request.params.find("requestState"); state != request.params.end()) {
+    if (!state->is_string() || !OpenRequestState(state->get_ref<const std::string&>())) {
+      return InvalidParams(
+          "requestState failed its integrity check: echo the requestState of the last "
+          "input_required result unchanged");
+    }
+  }
   const std::string key = request.id.Key();
   {
     std::lock_guard lock(mu_);
@@ -127,7 +135,13 @@ RpcResult ServerSession::HandleModern(const Request& request, RequestContext& rp
     std::lock_guard lock(mu_);
     modern_requests_.erase(key);
   }
-  if (result.ok()) AddModernResultFields(request.method, result.value());
+  if (!result.ok()) return result;
+  if (result.value().value("resultType", "") == "input_required" &&
+      !AllowsInputRequired(request.method)) {
+    return MakeError(error_code::kInternalError,
+                     fmt::format("{} cannot answer input_required", request.method));
+  }
+  AddModernResultFields(request.method, result.value());
   return result;
 }
 

@@ -298,6 +298,7 @@ std::unique_ptr<McpServer> MakeFixtureServer() {
   AddElicitationSchemaTools(*server);
   AddResources(*server);
   AddPrompts(*server);
+  AddModernEraEntries(*server);
   return server;
 }
 
