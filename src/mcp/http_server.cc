@@ -448,6 +448,13 @@ bool HttpServer::Impl::HandlePost(Stream& stream, Connection& connection, const 
     return HandleStateless(stream, connection, req, body);
   }
   if (initialize) {
+    if (const auto version = Field(req, "MCP-Protocol-Version");
+        !version.empty() && !IsSupportedProtocolVersion(version)) {
+      HttpResponse res =
+          Simple(http::status::bad_request, req,
+                 fmt::format("unsupported MCP-Protocol-Version: {}", std::string(version)));
+      return Write(stream, connection, res);
+    }
     std::lock_guard lock(mu);
     if (sessions.size() >= options.max_sessions) {
       HttpResponse res = Simple(http::status::service_unavailable, req, "too many sessions");
@@ -556,8 +563,8 @@ bool HttpServer::Impl::HandleStateless(Stream& stream, Connection& connection,
     // The response came first, so it is the only message (the stream ends with it).
     int status = 200;
     if (head.contains("error")) status = HttpStatusForModernError(head["error"].value("code", 0));
-    HttpResponse res = Simple(static_cast<http::status>(status), req, first.front().data,
-                              "application/json");
+    HttpResponse res =
+        Simple(static_cast<http::status>(status), req, first.front().data, "application/json");
     return Write(stream, connection, res);
   }
   if (WriteRaw(stream, connection,

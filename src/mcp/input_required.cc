@@ -30,8 +30,7 @@ std::string MacHex(std::string_view payload) {
   unsigned int length = 0;
   const auto& key = SealKey();
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(payload.data()), payload.size(), mac.data(),
-       &length);
+       reinterpret_cast<const unsigned char*>(payload.data()), payload.size(), mac.data(), &length);
   std::string hex;
   hex.reserve(2 * kMacBytes);
   for (unsigned char b : mac) hex += fmt::format("{:02x}", b);

@@ -12,7 +12,7 @@ namespace {
 constexpr std::array<std::string_view, 5> kLegacyOnlyMethods = {
     "initialize", "ping", "logging/setLevel", "resources/subscribe", "resources/unsubscribe"};
 constexpr std::array<std::string_view, 6> kCacheableMethods = {
-    "server/discover",          "tools/list",     "prompts/list", "resources/list",
+    "server/discover",          "tools/list",    "prompts/list", "resources/list",
     "resources/templates/list", "resources/read"};
 
 const Json* Meta(const Json& params) {
@@ -68,7 +68,8 @@ std::variant<ModernRequest, RpcError> ReadModernRequest(
   ModernRequest request;
   request.protocol_version = requested;
   request.client_capabilities = *capabilities;
-  if (auto info = meta->find(meta_key::kClientInfo); info != meta->end()) request.client_info = *info;
+  if (auto info = meta->find(meta_key::kClientInfo); info != meta->end())
+    request.client_info = *info;
   if (auto level = meta->find(meta_key::kLogLevel); level != meta->end() && level->is_string()) {
     request.log_level = level->get<std::string>();
   }

@@ -2,7 +2,6 @@
 // (input_required) flows and the stateless diagnostics the suite's
 // server-stateless and input-required-result-* scenarios call.
 #include "fixture.h"
-
 #include "mcp/input_required.h"
 #include "mcp/server_session.h"
 
@@ -17,9 +16,9 @@ Tool NoArgs(const char* name, const char* description) {
 }
 
 Json Ask(const char* message, const char* field, const char* type = "string") {
-  return ElicitationInput(message, {{"type", "object"},
-                                    {"properties", {{field, {{"type", type}}}}},
-                                    {"required", {field}}});
+  return ElicitationInput(
+      message,
+      {{"type", "object"}, {"properties", {{field, {{"type", type}}}}}, {"required", {field}}});
 }
 
 Json Sample(const char* text, int max_tokens) {
@@ -50,8 +49,7 @@ void AddSingleRoundTools(McpServer& server) {
                  [](const Json&, CallContext& ctx) -> RpcResult {
                    const Json* content = Accepted(ctx, "user_name");
                    if (content == nullptr) {
-                     return InputRequiredResult(
-                         {{"user_name", Ask("What is your name?", "name")}});
+                     return InputRequiredResult({{"user_name", Ask("What is your name?", "name")}});
                    }
                    return ToolTextResult("Hello, " + Field(*content, "name") + "!");
                  });
@@ -62,8 +60,7 @@ void AddSingleRoundTools(McpServer& server) {
                      return InputRequiredResult(
                          {{"capital_question", Sample("What is the capital of France?", 100)}});
                    }
-                   return ToolTextResult("LLM response: " +
-                                         Field((*answer)["content"], "text"));
+                   return ToolTextResult("LLM response: " + Field((*answer)["content"], "text"));
                  });
   server.AddTool(NoArgs("test_input_required_result_list_roots", "Asks for the client's roots"),
                  [](const Json&, CallContext& ctx) -> RpcResult {
@@ -73,20 +70,20 @@ void AddSingleRoundTools(McpServer& server) {
                    }
                    return ToolTextResult("Client roots: " + Dump((*answer)["roots"]));
                  });
-  server.AddTool(NoArgs("test_input_required_result_capabilities",
-                        "Asks only for what the client declared"),
-                 [](const Json&, CallContext& ctx) -> RpcResult {
-                   Json requests = Json::object();
-                   if (Declared(ctx, "elicitation")) {
-                     requests["user_name"] = Ask("What is your name?", "name");
-                   }
-                   if (Declared(ctx, "sampling")) requests["greeting"] = Sample("Say hello", 50);
-                   if (Declared(ctx, "roots")) requests["client_roots"] = RootsInput();
-                   if (requests.empty() || InputResponse(ctx, requests.begin().key()) != nullptr) {
-                     return ToolTextResult("Capabilities respected");
-                   }
-                   return InputRequiredResult(std::move(requests));
-                 });
+  server.AddTool(
+      NoArgs("test_input_required_result_capabilities", "Asks only for what the client declared"),
+      [](const Json&, CallContext& ctx) -> RpcResult {
+        Json requests = Json::object();
+        if (Declared(ctx, "elicitation")) {
+          requests["user_name"] = Ask("What is your name?", "name");
+        }
+        if (Declared(ctx, "sampling")) requests["greeting"] = Sample("Say hello", 50);
+        if (Declared(ctx, "roots")) requests["client_roots"] = RootsInput();
+        if (requests.empty() || InputResponse(ctx, requests.begin().key()) != nullptr) {
+          return ToolTextResult("Capabilities respected");
+        }
+        return InputRequiredResult(std::move(requests));
+      });
 }
 
 void AddStatefulTools(McpServer& server) {
@@ -103,19 +100,19 @@ void AddStatefulTools(McpServer& server) {
   server.AddTool(
       NoArgs("test_input_required_result_tampered_state", "Rejects an altered requestState"),
       confirm);
-  server.AddTool(
-      NoArgs("test_input_required_result_multiple_inputs", "Asks three things at once"),
-      [](const Json&, CallContext& ctx) -> RpcResult {
-        if (RequestState(ctx) == "awaiting-all" && Accepted(ctx, "user_name") != nullptr &&
-            InputResponse(ctx, "greeting") != nullptr &&
-            InputResponse(ctx, "client_roots") != nullptr) {
-          return ToolTextResult("Received all inputs");
-        }
-        return InputRequiredResult({{"user_name", Ask("What is your name?", "name")},
-                                    {"greeting", Sample("Generate a greeting", 50)},
-                                    {"client_roots", RootsInput()}},
-                                   "awaiting-all");
-      });
+  server.AddTool(NoArgs("test_input_required_result_multiple_inputs", "Asks three things at once"),
+                 [](const Json&, CallContext& ctx) -> RpcResult {
+                   if (RequestState(ctx) == "awaiting-all" &&
+                       Accepted(ctx, "user_name") != nullptr &&
+                       InputResponse(ctx, "greeting") != nullptr &&
+                       InputResponse(ctx, "client_roots") != nullptr) {
+                     return ToolTextResult("Received all inputs");
+                   }
+                   return InputRequiredResult({{"user_name", Ask("What is your name?", "name")},
+                                               {"greeting", Sample("Generate a greeting", 50)},
+                                               {"client_roots", RootsInput()}},
+                                              "awaiting-all");
+                 });
   server.AddTool(
       NoArgs("test_input_required_result_multi_round", "Asks in two rounds"),
       [](const Json&, CallContext& ctx) -> RpcResult {
@@ -154,22 +151,21 @@ void AddStatelessDiagnostics(McpServer& server) {
                    ctx.session.Log(LogLevel::kInfo, "test_logging_tool", "logging tool ran");
                    return ToolTextResult("Logged (if asked to)");
                  });
-  server.AddPrompt({"test_input_required_result_prompt",
-                    "Prompt Needing Input",
-                    "A prompt that asks the user for context first",
-                    {}},
-                   [](const auto&, CallContext& ctx) -> RpcResult {
-                     const Json* content = Accepted(ctx, "user_context");
-                     if (content == nullptr) {
-                       return InputRequiredResult(
-                           {{"user_context",
-                             Ask("What context should the prompt use?", "context")}});
-                     }
-                     return Json{{"messages",
-                                  {{{"role", "user"},
-                                    {"content", TextContent("Context: " +
-                                                            Field(*content, "context"))}}}}};
-                   });
+  server.AddPrompt(
+      {"test_input_required_result_prompt",
+       "Prompt Needing Input",
+       "A prompt that asks the user for context first",
+       {}},
+      [](const auto&, CallContext& ctx) -> RpcResult {
+        const Json* content = Accepted(ctx, "user_context");
+        if (content == nullptr) {
+          return InputRequiredResult(
+              {{"user_context", Ask("What context should the prompt use?", "context")}});
+        }
+        return Json{{"messages",
+                     {{{"role", "user"},
+                       {"content", TextContent("Context: " + Field(*content, "context"))}}}}};
+      });
 }
 
 }  // namespace
