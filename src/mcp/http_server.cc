@@ -25,6 +25,7 @@
 #include "mcp/log.h"
 #include "mcp/message_parser.h"
 #include "mcp/modern_era.h"
+#include "mcp/param_headers.h"
 #include "mcp/protocol_version.h"
 #include "mcp/server_session.h"
 
@@ -127,6 +128,8 @@ struct HttpServer::Impl {
   template <class Stream>
   bool AnswerPost(Stream& stream, Connection& connection, const HttpRequest& req, const Json& body,
                   HttpSession& session);
+  std::optional<RpcError> CheckToolParamHeaders(const HttpRequest& req,
+                                                const Request& request) const;
   template <class Stream>
   bool HandleStateless(Stream& stream, Connection& connection, const HttpRequest& req,
                        const Json& body);
@@ -513,6 +516,18 @@ bool HttpServer::Impl::AnswerPost(Stream& stream, Connection& connection, const 
   return false;
 }
 
+std::optional<RpcError> HttpServer::Impl::CheckToolParamHeaders(const HttpRequest& req,
+                                                                const Request& request) const {
+  if (request.method != "tools/call" || !request.params.is_object()) return std::nullopt;
+  auto name = request.params.find("name");
+  if (name == request.params.end() || !name->is_string()) return std::nullopt;
+  auto tool = server.FindTool(name->get<std::string>());
+  if (!tool) return std::nullopt;
+  return CheckParamHeaders(tool->tool.input_schema,
+                           request.params.value("arguments", Json::object()),
+                           [&req](const std::string& header) { return Field(req, header); });
+}
+
 // A 2026-07-28 request: checked against its headers, then served by a
 // session of its own, so nothing outlives the request. A lone response is
 // sent as JSON with the status its error calls for; if the handler sends
@@ -542,6 +557,13 @@ bool HttpServer::Impl::HandleStateless(Stream& stream, Connection& connection,
   }
   auto envelope = ReadModernRequest(request->params, Field(req, "MCP-Protocol-Version"));
   if (auto* error = std::get_if<RpcError>(&envelope)) {
+    return reject(400, request->id.ToJson(), *error);
+  }
+  if (auto error = CheckRoutingHeaders(request->method, request->params, Field(req, "Mcp-Method"),
+                                       Field(req, "Mcp-Name"))) {
+    return reject(400, request->id.ToJson(), *error);
+  }
+  if (auto error = CheckToolParamHeaders(req, *request)) {
     return reject(400, request->id.ToJson(), *error);
   }
   auto events = std::make_shared<EventStream>("0");

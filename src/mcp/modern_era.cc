@@ -76,6 +76,27 @@ std::variant<ModernRequest, RpcError> ReadModernRequest(
   return request;
 }
 
+std::optional<RpcError> CheckRoutingHeaders(const std::string& method, const Json& params,
+                                            std::string_view method_header,
+                                            std::string_view name_header) {
+  if (method_header != method) {
+    return MakeError(
+        error_code::kHeaderMismatch,
+        fmt::format("the Mcp-Method header must be the request's method '{}'", method));
+  }
+  const char* key = method == "tools/call" || method == "prompts/get" ? "name"
+                    : method == "resources/read"                      ? "uri"
+                                                                      : nullptr;
+  if (key == nullptr || !params.is_object()) return std::nullopt;
+  auto named = params.find(key);
+  if (named == params.end() || !named->is_string()) return std::nullopt;
+  if (name_header != named->get_ref<const std::string&>()) {
+    return MakeError(error_code::kHeaderMismatch,
+                     fmt::format("the Mcp-Name header must be the request's params.{}", key));
+  }
+  return std::nullopt;
+}
+
 bool IsLegacyOnlyMethod(std::string_view method) { return Contains(kLegacyOnlyMethods, method); }
 
 bool IsCacheableMethod(std::string_view method) { return Contains(kCacheableMethods, method); }

@@ -45,6 +45,14 @@ bool IsModernEraRequest(const Json& params);
 std::variant<ModernRequest, RpcError> ReadModernRequest(
     const Json& params, std::optional<std::string_view> header_version);
 
+// The Streamable HTTP routing headers of a 2026-07-28 request must repeat
+// its body: Mcp-Method the method (case-sensitive), Mcp-Name the
+// params.name of tools/call and prompts/get or the params.uri of
+// resources/read. A missing or different header is -32020.
+std::optional<RpcError> CheckRoutingHeaders(const std::string& method, const Json& params,
+                                            std::string_view method_header,
+                                            std::string_view name_header);
+
 // initialize, ping, logging/setLevel, resources/(un)subscribe: legacy only.
 bool IsLegacyOnlyMethod(std::string_view method);
 

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "mcp/input_required.h"
+#include "mcp/param_headers.h"
 #include "mcp/server.h"
 #include "mcp/server_session.h"
 #include "test_wire.h"
@@ -75,6 +76,48 @@ TEST(ModernEnvelope, ResultFieldsAndHttpStatuses) {
   EXPECT_EQ(HttpStatusForModernError(error_code::kInternalError), 200);
   EXPECT_EQ(MissingClientCapability("sampling").data["requiredCapabilities"],
             Json({{"sampling", Json::object()}}));
+}
+
+TEST(ModernEnvelope, RoutingHeadersMustRepeatTheBody) {
+  const Json call = {{"name", "echo"}};
+  EXPECT_FALSE(CheckRoutingHeaders("tools/call", call, "tools/call", "echo"));
+  EXPECT_EQ(CheckRoutingHeaders("tools/call", call, "", "echo")->code, error_code::kHeaderMismatch);
+  EXPECT_EQ(CheckRoutingHeaders("tools/list", {}, "TOOLS/LIST", "")->code,
+            error_code::kHeaderMismatch);
+  EXPECT_EQ(CheckRoutingHeaders("tools/call", call, "tools/call", "other")->code,
+            error_code::kHeaderMismatch);
+  EXPECT_EQ(CheckRoutingHeaders("resources/read", {{"uri", "a://b"}}, "resources/read", "")->code,
+            error_code::kHeaderMismatch);
+  EXPECT_FALSE(CheckRoutingHeaders("tools/list", {}, "tools/list", ""));
+}
+
+TEST(ParamHeaders, DecodesBase64StrictlyAndTreatsTheRestAsLiteral) {
+  EXPECT_EQ(DecodeParamHeader("=?base64?SGVsbG8=?="), "Hello");
+  EXPECT_FALSE(DecodeParamHeader("=?base64?SGVsbG8?="));      // padding missing
+  EXPECT_FALSE(DecodeParamHeader("=?base64?SGVs!!!bG8=?="));  // not the alphabet
+  EXPECT_EQ(DecodeParamHeader("SGVsbG8="), "SGVsbG8=");
+  EXPECT_EQ(DecodeParamHeader("=?base64?SGVsbG8="), "=?base64?SGVsbG8=");
+}
+
+TEST(ParamHeaders, AnnotatedArgumentsNeedAMatchingHeader) {
+  const Json schema = {{"type", "object"},
+                       {"properties",
+                        {{"region", {{"type", "string"}, {"x-mcp-header", "Region"}}},
+                         {"other", {{"type", "string"}}}}}};
+  std::map<std::string, std::string> headers;
+  auto header = [&](const std::string& name) -> std::string_view {
+    auto it = headers.find(name);
+    return it == headers.end() ? std::string_view() : std::string_view(it->second);
+  };
+  EXPECT_FALSE(CheckParamHeaders(schema, {{"other", "x"}}, header));
+  EXPECT_EQ(CheckParamHeaders(schema, {{"region", "eu"}}, header)->code,
+            error_code::kHeaderMismatch);
+  headers["Mcp-Param-Region"] = "eu";
+  EXPECT_FALSE(CheckParamHeaders(schema, {{"region", "eu"}}, header));
+  EXPECT_EQ(CheckParamHeaders(schema, {{"region", "us"}}, header)->code,
+            error_code::kHeaderMismatch);
+  headers["Mcp-Param-Region"] = "=?base64?ZXU=?=";
+  EXPECT_FALSE(CheckParamHeaders(schema, {{"region", "eu"}}, header));
 }
 
 TEST(RequestState, SealedStatesOpenAndAlteredOnesDoNot) {

@@ -195,16 +195,28 @@ void AddElicitationSchemaTools(McpServer& server) {
             {{"type", "object"}, {"properties", properties}, {"required", Json::array()}});
       });
   Json address = {
+      {"$anchor", "addressDef"},
       {"type", "object"},
       {"properties", {{"street", {{"type", "string"}}}, {"city", {{"type", "string"}}}}}};
+  auto required = [](const char* name) { return Json{{"required", {name}}}; };
   server.AddTool(
       Named("json_schema_2020_12_tool",
-            "Tool with JSON Schema 2020-12 features for conformance testing (SEP-1613)",
+            "Tool with JSON Schema 2020-12 features for conformance testing (SEP-1613, SEP-2106)",
             {{"$schema", "https://json-schema.org/draft/2020-12/schema"},
              {"type", "object"},
              {"$defs", {{"address", address}}},
              {"properties",
-              {{"name", {{"type", "string"}}}, {"address", {{"$ref", "#/$defs/address"}}}}},
+              {{"name", {{"type", "string"}}},
+               {"address", {{"$ref", "#/$defs/address"}}},
+               {"contactMethod", {{"type", "string"}, {"enum", {"phone", "email"}}}},
+               {"phone", {{"type", "string"}}},
+               {"email", {{"type", "string"}}}}},
+             {"allOf", {{{"anyOf", {required("phone"), required("email")}}}}},
+             {"if",
+              {{"properties", {{"contactMethod", {{"const", "phone"}}}}},
+               {"required", {"contactMethod"}}}},
+             {"then", required("phone")},
+             {"else", required("email")},
              {"additionalProperties", false}}),
       [](const Json& args, CallContext&) -> RpcResult {
         return ToolTextResult("JSON Schema 2020-12 tool called with: " + Dump(args));

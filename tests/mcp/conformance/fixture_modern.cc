@@ -146,6 +146,16 @@ void AddStatelessDiagnostics(McpServer& server) {
                    }
                    return InputRequiredResult({{"answer", Ask("Your answer?", "answer")}});
                  });
+  Tool routed = NoArgs("test_header_param", "Echoes a region also sent as Mcp-Param-Region");
+  routed.input_schema = {
+      {"type", "object"},
+      {"properties",
+       {{"region",
+         {{"type", "string"}, {"description", "Where to run"}, {"x-mcp-header", "Region"}}}}},
+      {"required", {"region"}}};
+  server.AddTool(routed, [](const Json& args, CallContext&) -> RpcResult {
+    return ToolTextResult("Region: " + args["region"].get<std::string>());
+  });
   server.AddTool(NoArgs("test_logging_tool", "Logs at info level, if the request asks for logs"),
                  [](const Json&, CallContext& ctx) -> RpcResult {
                    ctx.session.Log(LogLevel::kInfo, "test_logging_tool", "logging tool ran");
