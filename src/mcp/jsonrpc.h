@@ -99,8 +99,10 @@ struct Response {
 
 using Message = std::variant<Request, Notification, Response>;
 
-// Wire form of one message, as a JSON value.
+// Wire form of one message, as a JSON value; the rvalue form moves the
+// params or result instead of copying them.
 Json ToJson(const Message& message);
+Json ToJson(Message&& message);
 
 // Compact text of `j`. Invalid UTF-8 inside strings (e.g. from a database) is
 // replaced rather than thrown on, so sending never fails on content.

@@ -51,6 +51,7 @@ ServerSession::ServerSession(McpServer& server, SendFn send)
       [this](const Request& request, RequestContext& context) { return Handle(request, context); });
   rpc_.SetNotificationHandler(
       [this](const Notification& notification) { HandleNotification(notification); });
+  rpc_.SetInlinePredicate([this](const Request& request) { return RunsInline(request); });
 }
 
 ServerSession::~ServerSession() {
@@ -82,6 +83,14 @@ Json ServerSession::client_info() const {
 bool ServerSession::subscribed(const std::string& uri) const {
   std::lock_guard lock(mu_);
   return subscriptions_.contains(uri);
+}
+
+bool ServerSession::RunsInline(const Request& request) const {
+  if (request.method != "tools/call") return false;
+  const std::string* name = StringParam(request.params, "name");
+  if (name == nullptr) return false;
+  auto entry = server_.FindTool(*name);
+  return entry && entry->tool.runs_inline;
 }
 
 const ModernRequest* ServerSession::CurrentModernLocked() const {

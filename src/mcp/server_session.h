@@ -69,6 +69,7 @@ class ServerSession {
 
  private:
   RpcResult Handle(const Request& request, RequestContext& context);
+  bool RunsInline(const Request& request) const;
   RpcResult HandleModern(const Request& request, RequestContext& context);
   RpcResult Dispatch(const std::string& method, const Json& params, CallContext& context);
   RpcResult Discover() const;

@@ -34,10 +34,11 @@ Json StringArgSchema(const char* name, const char* description) {
 }
 
 void AddContentTools(McpServer& server) {
-  server.AddTool(Named("test_simple_text", "Tests simple text content response"),
-                 [](const Json&, CallContext&) -> RpcResult {
-                   return ToolTextResult("This is a simple text response for testing.");
-                 });
+  Tool simple = Named("test_simple_text", "Tests simple text content response");
+  simple.runs_inline = true;  // quick and self-contained
+  server.AddTool(simple, [](const Json&, CallContext&) -> RpcResult {
+    return ToolTextResult("This is a simple text response for testing.");
+  });
   server.AddTool(Named("test_image_content", "Tests image content response"),
                  [](const Json&, CallContext&) -> RpcResult { return Content({Image()}); });
   server.AddTool(
