@@ -1,11 +1,15 @@
 // mcp_stdio_bench: stdio round-trip benchmark of the mcp layer.
 //
 // Spawns itself as an MCP stdio server offering the conformance fixture's
-// simplest tool (test_simple_text), calls it repeatedly over the pipe and
-// prints p50/p99 latency and calls per second. For comparison it measures
-// the bare pipe round trip through /bin/cat, and the CPU time per call (from
-// /proc) of cat and of the server: the server's CPU beyond cat's is the
-// figure the < 5 us budget applies to.
+// simplest tool (test_simple_text, run inline, and the same tool on the
+// worker pool), calls it repeatedly through our StdioClient and prints p50/p99
+// latency, calls per second and the child's exact CPU per call (scheduler
+// run time of all its threads). The floor is the same client against a
+// canned responder (the bench itself in --respond mode: read a line, write a
+// fixed reply with its id): pipes, scheduling and client are identical, so
+// the server's CPU beyond the floor is what our server adds per call, the
+// figure the < 5 us budget applies to. A bare /bin/cat round trip is shown
+// for reference.
 //
 //   mcp_stdio_bench [calls]        default 20000
 #include <unistd.h>
@@ -46,6 +50,30 @@ int Serve() {
   tool.runs_inline = false;
   server.AddTool(tool, handler);
   return ServeStdio(server).ok() ? 0 : 1;
+}
+
+// The floor: a responder with no framework at all. It answers each request
+// line with a canned reply carrying the request's id (found by a string
+// search), so the same client and pipes are measured without our server.
+int Respond() {
+  LineReader reader(0, 1 << 20);
+  while (auto item = reader.Next()) {
+    const std::string& line = item->line;
+    const auto key = line.find("\"id\":");
+    if (key == std::string::npos) continue;  // a notification
+    const auto start = key + 5;
+    const std::string id = line.substr(start, line.find_first_of(",}", start) - start);
+    const bool init = line.find("\"initialize\"") != std::string::npos;
+    const std::string result =
+        init
+            ? R"({"protocolVersion":"2025-11-25","capabilities":{"tools":{}},)"
+              R"("serverInfo":{"name":"canned","version":"1"}})"
+            : R"({"content":[{"type":"text","text":"This is a simple text response for testing."}]})";
+    if (!WriteAll(1, R"({"jsonrpc":"2.0","id":)" + id + R"(,"result":)" + result + "}\n").ok()) {
+      return 1;
+    }
+  }
+  return 0;
 }
 
 // CPU seconds used so far by every thread of `pid`: the scheduler's exact
@@ -94,12 +122,14 @@ double BenchPipe(int calls) {
   Report("bare pipe round trip (cat)", micros,
          std::chrono::duration<double>(Clock::now() - start).count());
   const double cpu = (CpuSeconds((*child)->pid()) - cpu_before) * 1e6 / calls;
-  std::printf("cat CPU per round trip       %8.1f us (its pipe I/O: the floor)\n", cpu);
+  std::printf("cat CPU per round trip       %8.1f us (raw pipe I/O, for reference)\n", cpu);
   return cpu;
 }
 
 // Calls `tool` `calls` times and prints latency, rate and server CPU.
-bool BenchTool(StdioClient& stdio, const std::string& tool, int calls, double pipe_cpu) {
+// Calls `tool` `calls` times, prints latency and rate, and returns the
+// child's CPU per call in microseconds (negative if a call failed).
+double BenchTool(StdioClient& stdio, const char* label, const std::string& tool, int calls) {
   for (int i = 0; i < 1000; ++i) (void)stdio.client().CallTool(tool, Json::object());
   std::vector<double> micros;
   const double cpu_before = CpuSeconds(stdio.pid());
@@ -110,33 +140,47 @@ bool BenchTool(StdioClient& stdio, const std::string& tool, int calls, double pi
     micros.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
     if (!r.ok()) {
       std::fprintf(stderr, "call failed: %s\n", r.error().message.c_str());
-      return false;
+      return -1;
     }
   }
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   const double cpu = (CpuSeconds(stdio.pid()) - cpu_before) * 1e6 / calls;
-  Report(("tools/call " + tool).c_str(), micros, seconds);
-  std::printf("  server CPU per call        %8.1f us (all threads, includes its pipe I/O)\n", cpu);
-  std::printf("  server CPU beyond the pipe %8.1f us\n", cpu - pipe_cpu);
-  return true;
+  Report(label, micros, seconds);
+  std::printf("  child CPU per call         %8.1f us (all threads, includes its pipe I/O)\n", cpu);
+  return cpu;
 }
 
-int BenchMcp(int calls, double pipe_cpu) {
+std::unique_ptr<StdioClient> Start(const char* mode) {
   StdioClientOptions options;
   options.spawn.program = "/proc/self/exe";
-  options.spawn.arguments = {"--serve"};
-  options.log_name = "bench-server";
+  options.spawn.arguments = {mode};
+  options.log_name = "bench-child";
   auto started = StdioClient::Start(options);
   if (!started.ok()) {
-    std::fprintf(stderr, "cannot start the server: %s\n", started.status().ToString().c_str());
-    return 1;
+    std::fprintf(stderr, "cannot start the child: %s\n", started.status().ToString().c_str());
+    return nullptr;
   }
-  auto& stdio = **started;
-  if (!stdio.client().Initialize().ok()) return 1;
-  std::printf("(goal: the inline tool's server CPU beyond the pipe < 5 us)\n");
-  const bool ok = BenchTool(stdio, "test_simple_text", calls, pipe_cpu) &&
-                  BenchTool(stdio, "test_simple_text_pooled", calls, pipe_cpu);
-  return ok ? 0 : 1;
+  if (!(*started)->client().Initialize().ok()) return nullptr;
+  return std::move(*started);
+}
+
+// The same client against the canned responder (the floor: client, pipes,
+// scheduling) and against our server, inline and pooled.
+int BenchMcp(int calls) {
+  auto canned = Start("--respond");
+  if (!canned) return 1;
+  const double floor = BenchTool(*canned, "canned responder (floor)", "test_simple_text", calls);
+  canned.reset();
+  auto server = Start("--serve");
+  if (!server) return 1;
+  const double inline_cpu =
+      BenchTool(*server, "tools/call test_simple_text", "test_simple_text", calls);
+  const double pooled_cpu =
+      BenchTool(*server, "tools/call ..._pooled (worker)", "test_simple_text_pooled", calls);
+  if (floor < 0 || inline_cpu < 0 || pooled_cpu < 0) return 1;
+  std::printf("server CPU beyond the floor  %8.1f us inline (goal: < 5), %.1f us pooled\n",
+              inline_cpu - floor, pooled_cpu - floor);
+  return 0;
 }
 
 }  // namespace
@@ -144,7 +188,8 @@ int BenchMcp(int calls, double pipe_cpu) {
 
 int main(int argc, char** argv) {
   if (argc > 1 && std::strcmp(argv[1], "--serve") == 0) return aurite::mcp::Serve();
+  if (argc > 1 && std::strcmp(argv[1], "--respond") == 0) return aurite::mcp::Respond();
   const int calls = argc > 1 ? std::max(100, std::atoi(argv[1])) : 20000;
-  const double pipe_cpu = aurite::mcp::BenchPipe(calls);
-  return aurite::mcp::BenchMcp(calls, pipe_cpu);
+  aurite::mcp::BenchPipe(calls);
+  return aurite::mcp::BenchMcp(calls);
 }
