@@ -1,10 +1,15 @@
 // mcp_stdio_bench: stdio round-trip benchmark of the mcp layer.
 //
 // Spawns itself as an MCP stdio server offering the conformance fixture's
-// simplest tool (test_simple_text), calls it repeatedly over the pipe and
-// prints p50/p99 latency and calls per second. For comparison it measures
-// the bare pipe round trip through /bin/cat, and the server's CPU time per
-// call (from /proc), which is the figure the < 5 us budget applies to.
+// simplest tool (test_simple_text, run inline, and the same tool on the
+// worker pool), calls it repeatedly through our StdioClient and prints p50/p99
+// latency, calls per second and the child's exact CPU per call (scheduler
+// run time of all its threads). The floor is the same client against a
+// canned responder (the bench itself in --respond mode: read a line, write a
+// fixed reply with its id): pipes, scheduling and client are identical, so
+// the server's CPU beyond the floor is what our server adds per call, the
+// figure the < 5 us budget applies to. A bare /bin/cat round trip is shown
+// for reference.
 //
 //   mcp_stdio_bench [calls]        default 20000
 #include <unistd.h>
@@ -14,8 +19,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -32,25 +37,58 @@ using Clock = std::chrono::steady_clock;
 
 int Serve() {
   McpServer server;
+  const auto handler = [](const Json&, CallContext&) -> RpcResult {
+    return ToolTextResult("This is a simple text response for testing.");
+  };
   Tool tool;
   tool.name = "test_simple_text";
   tool.description = "Tests simple text content response";
-  server.AddTool(tool, [](const Json&, CallContext&) -> RpcResult {
-    return ToolTextResult("This is a simple text response for testing.");
-  });
+  tool.runs_inline = true;  // as the fixture's: quick and self-contained
+  server.AddTool(tool, handler);
+  // The same tool on the worker pool, as tools that may call the client run.
+  tool.name = "test_simple_text_pooled";
+  tool.runs_inline = false;
+  server.AddTool(tool, handler);
   return ServeStdio(server).ok() ? 0 : 1;
 }
 
-// user+system CPU seconds used so far by `pid`.
+// The floor: a responder with no framework at all. It answers each request
+// line with a canned reply carrying the request's id (found by a string
+// search), so the same client and pipes are measured without our server.
+int Respond() {
+  LineReader reader(0, 1 << 20);
+  while (auto item = reader.Next()) {
+    const std::string& line = item->line;
+    const auto key = line.find("\"id\":");
+    if (key == std::string::npos) continue;  // a notification
+    const auto start = key + 5;
+    const std::string id = line.substr(start, line.find_first_of(",}", start) - start);
+    const bool init = line.find("\"initialize\"") != std::string::npos;
+    const std::string result =
+        init
+            ? R"({"protocolVersion":"2025-11-25","capabilities":{"tools":{}},)"
+              R"("serverInfo":{"name":"canned","version":"1"}})"
+            : R"({"content":[{"type":"text","text":"This is a simple text response for testing."}]})";
+    if (!WriteAll(1, R"({"jsonrpc":"2.0","id":)" + id + R"(,"result":)" + result + "}\n").ok()) {
+      return 1;
+    }
+  }
+  return 0;
+}
+
+// CPU seconds used so far by every thread of `pid`: the scheduler's exact
+// run time (/proc/PID/task/TID/schedstat, in ns), not tick-sampled times,
+// which miss most of a process that sleeps between short bursts.
 double CpuSeconds(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-  std::istringstream fields(text.substr(text.rfind(')') + 2));
-  std::string skip;
-  for (int i = 0; i < 11; ++i) fields >> skip;  // fields 3..13
-  double utime = 0, stime = 0;
-  fields >> utime >> stime;
-  return (utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+  const std::filesystem::path tasks = "/proc/" + std::to_string(pid) + "/task";
+  std::error_code ec;
+  double total_ns = 0;
+  for (const auto& task : std::filesystem::directory_iterator(tasks, ec)) {
+    std::ifstream stat(task.path() / "schedstat");
+    double run_ns = 0;
+    if (stat >> run_ns) total_ns += run_ns;
+  }
+  return total_ns / 1e9;
 }
 
 void Report(const char* name, std::vector<double>& micros, double seconds) {
@@ -62,16 +100,18 @@ void Report(const char* name, std::vector<double>& micros, double seconds) {
               static_cast<double>(micros.size()) / seconds);
 }
 
-void BenchPipe(int calls) {
+// Returns cat's CPU per round trip in microseconds (0 if it cannot run).
+double BenchPipe(int calls) {
   SpawnOptions spawn;
   spawn.program = "/bin/cat";
   auto child = ChildProcess::Spawn(spawn);
-  if (!child.ok()) return;
+  if (!child.ok()) return 0;
   LineReader reader((*child)->stdout_fd(), 1 << 20);
   const std::string line =
       R"({"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"x"}]}})"
       "\n";
   std::vector<double> micros;
+  const double cpu_before = CpuSeconds((*child)->pid());
   const auto start = Clock::now();
   for (int i = 0; i < calls; ++i) {
     const auto t0 = Clock::now();
@@ -81,38 +121,65 @@ void BenchPipe(int calls) {
   }
   Report("bare pipe round trip (cat)", micros,
          std::chrono::duration<double>(Clock::now() - start).count());
+  const double cpu = (CpuSeconds((*child)->pid()) - cpu_before) * 1e6 / calls;
+  std::printf("cat CPU per round trip       %8.1f us (raw pipe I/O, for reference)\n", cpu);
+  return cpu;
 }
 
-int BenchMcp(int calls) {
-  StdioClientOptions options;
-  options.spawn.program = "/proc/self/exe";
-  options.spawn.arguments = {"--serve"};
-  options.log_name = "bench-server";
-  auto started = StdioClient::Start(options);
-  if (!started.ok()) {
-    std::fprintf(stderr, "cannot start the server: %s\n", started.status().ToString().c_str());
-    return 1;
-  }
-  auto& stdio = **started;
-  if (!stdio.client().Initialize().ok()) return 1;
-  for (int i = 0; i < 1000; ++i) (void)stdio.client().CallTool("test_simple_text", Json::object());
+// Calls `tool` `calls` times and prints latency, rate and server CPU.
+// Calls `tool` `calls` times, prints latency and rate, and returns the
+// child's CPU per call in microseconds (negative if a call failed).
+double BenchTool(StdioClient& stdio, const char* label, const std::string& tool, int calls) {
+  for (int i = 0; i < 1000; ++i) (void)stdio.client().CallTool(tool, Json::object());
   std::vector<double> micros;
   const double cpu_before = CpuSeconds(stdio.pid());
   const auto start = Clock::now();
   for (int i = 0; i < calls; ++i) {
     const auto t0 = Clock::now();
-    RpcResult r = stdio.client().CallTool("test_simple_text", Json::object());
+    RpcResult r = stdio.client().CallTool(tool, Json::object());
     micros.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
     if (!r.ok()) {
       std::fprintf(stderr, "call failed: %s\n", r.error().message.c_str());
-      return 1;
+      return -1;
     }
   }
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  const double cpu = CpuSeconds(stdio.pid()) - cpu_before;
-  Report("tools/call test_simple_text", micros, seconds);
-  std::printf("server CPU per call          %8.1f us (user+system, includes its pipe I/O)\n",
-              cpu * 1e6 / calls);
+  const double cpu = (CpuSeconds(stdio.pid()) - cpu_before) * 1e6 / calls;
+  Report(label, micros, seconds);
+  std::printf("  child CPU per call         %8.1f us (all threads, includes its pipe I/O)\n", cpu);
+  return cpu;
+}
+
+std::unique_ptr<StdioClient> Start(const char* mode) {
+  StdioClientOptions options;
+  options.spawn.program = "/proc/self/exe";
+  options.spawn.arguments = {mode};
+  options.log_name = "bench-child";
+  auto started = StdioClient::Start(options);
+  if (!started.ok()) {
+    std::fprintf(stderr, "cannot start the child: %s\n", started.status().ToString().c_str());
+    return nullptr;
+  }
+  if (!(*started)->client().Initialize().ok()) return nullptr;
+  return std::move(*started);
+}
+
+// The same client against the canned responder (the floor: client, pipes,
+// scheduling) and against our server, inline and pooled.
+int BenchMcp(int calls) {
+  auto canned = Start("--respond");
+  if (!canned) return 1;
+  const double floor = BenchTool(*canned, "canned responder (floor)", "test_simple_text", calls);
+  canned.reset();
+  auto server = Start("--serve");
+  if (!server) return 1;
+  const double inline_cpu =
+      BenchTool(*server, "tools/call test_simple_text", "test_simple_text", calls);
+  const double pooled_cpu =
+      BenchTool(*server, "tools/call ..._pooled (worker)", "test_simple_text_pooled", calls);
+  if (floor < 0 || inline_cpu < 0 || pooled_cpu < 0) return 1;
+  std::printf("server CPU beyond the floor  %8.1f us inline (goal: < 5), %.1f us pooled\n",
+              inline_cpu - floor, pooled_cpu - floor);
   return 0;
 }
 
@@ -121,6 +188,7 @@ int BenchMcp(int calls) {
 
 int main(int argc, char** argv) {
   if (argc > 1 && std::strcmp(argv[1], "--serve") == 0) return aurite::mcp::Serve();
+  if (argc > 1 && std::strcmp(argv[1], "--respond") == 0) return aurite::mcp::Respond();
   const int calls = argc > 1 ? std::max(100, std::atoi(argv[1])) : 20000;
   aurite::mcp::BenchPipe(calls);
   return aurite::mcp::BenchMcp(calls);

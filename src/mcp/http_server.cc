@@ -24,7 +24,10 @@
 #include "mcp/http_session.h"
 #include "mcp/log.h"
 #include "mcp/message_parser.h"
+#include "mcp/modern_era.h"
+#include "mcp/param_headers.h"
 #include "mcp/protocol_version.h"
+#include "mcp/server_session.h"
 
 namespace aurite::mcp {
 namespace {
@@ -125,6 +128,11 @@ struct HttpServer::Impl {
   template <class Stream>
   bool AnswerPost(Stream& stream, Connection& connection, const HttpRequest& req, const Json& body,
                   HttpSession& session);
+  std::optional<RpcError> CheckToolParamHeaders(const HttpRequest& req,
+                                                const Request& request) const;
+  template <class Stream>
+  bool HandleStateless(Stream& stream, Connection& connection, const HttpRequest& req,
+                       const Json& body);
   template <class Stream>
   bool HandleGet(Stream& stream, Connection& connection, const HttpRequest& req);
   template <class Stream>
@@ -351,8 +359,11 @@ std::optional<HttpResponse> HttpServer::Impl::CheckAccess(const HttpRequest& req
       return res;
     }
   }
+  // Without a session the request is stateless (2026-07-28), whose
+  // version errors are JSON-RPC errors (HandleStateless).
   const auto version = Field(req, "MCP-Protocol-Version");
-  if (!version.empty() && !IsSupportedProtocolVersion(version)) {
+  if (!version.empty() && !IsSupportedProtocolVersion(version) &&
+      !Field(req, "Mcp-Session-Id").empty()) {
     return Simple(http::status::bad_request, req,
                   fmt::format("unsupported MCP-Protocol-Version: {}", std::string(version)));
   }
@@ -432,8 +443,21 @@ bool HttpServer::Impl::HandlePost(Stream& stream, Connection& connection, const 
   }
   const Json& body = std::get<Json>(parsed);
   std::shared_ptr<HttpSession> session;
-  const bool initialize = body.is_object() && body.value("method", Json()) == "initialize";
+  const bool modern = body.is_object() && IsModernEraRequest(body.value("params", Json()));
+  const bool initialize =
+      !modern && body.is_object() && body.value("method", Json()) == "initialize";
+  if (!initialize && Field(req, "Mcp-Session-Id").empty() &&
+      !IsSupportedProtocolVersion(Field(req, "MCP-Protocol-Version"))) {
+    return HandleStateless(stream, connection, req, body);
+  }
   if (initialize) {
+    if (const auto version = Field(req, "MCP-Protocol-Version");
+        !version.empty() && !IsSupportedProtocolVersion(version)) {
+      HttpResponse res =
+          Simple(http::status::bad_request, req,
+                 fmt::format("unsupported MCP-Protocol-Version: {}", std::string(version)));
+      return Write(stream, connection, res);
+    }
     std::lock_guard lock(mu);
     if (sessions.size() >= options.max_sessions) {
       HttpResponse res = Simple(http::status::service_unavailable, req, "too many sessions");
@@ -489,6 +513,87 @@ bool HttpServer::Impl::AnswerPost(Stream& stream, Connection& connection, const 
     return false;
   }
   StreamEvents(stream, connection, *events, 0);
+  return false;
+}
+
+std::optional<RpcError> HttpServer::Impl::CheckToolParamHeaders(const HttpRequest& req,
+                                                                const Request& request) const {
+  if (request.method != "tools/call" || !request.params.is_object()) return std::nullopt;
+  auto name = request.params.find("name");
+  if (name == request.params.end() || !name->is_string()) return std::nullopt;
+  auto tool = server.FindTool(name->get<std::string>());
+  if (!tool) return std::nullopt;
+  return CheckParamHeaders(tool->tool.input_schema,
+                           request.params.value("arguments", Json::object()),
+                           [&req](const std::string& header) { return Field(req, header); });
+}
+
+// A 2026-07-28 request: checked against its headers, then served by a
+// session of its own, so nothing outlives the request. A lone response is
+// sent as JSON with the status its error calls for; if the handler sends
+// anything first (progress, logs), the reply becomes an SSE stream.
+template <class Stream>
+bool HttpServer::Impl::HandleStateless(Stream& stream, Connection& connection,
+                                       const HttpRequest& req, const Json& body) {
+  auto reject = [&](int status, const Json& id, const RpcError& error) {
+    HttpResponse res = JsonRpcError(static_cast<http::status>(status), req,
+                                    {{"jsonrpc", "2.0"}, {"id", id}, {"error", error.ToJson()}});
+    return Write(stream, connection, res);
+  };
+  if (!body.is_object()) {
+    return reject(400, nullptr,
+                  MakeError(error_code::kInvalidRequest,
+                            "JSON-RPC batches do not exist in protocol version 2026-07-28"));
+  }
+  auto classified = ClassifyMessage(body);
+  if (auto* rejection = std::get_if<Rejection>(&classified)) {
+    return reject(400, rejection->id ? rejection->id->ToJson() : Json(nullptr), rejection->error);
+  }
+  auto* request = std::get_if<Request>(&std::get<Message>(classified));
+  if (request == nullptr) {
+    // Notifications and responses have no meaning without a session.
+    HttpResponse res = Simple(http::status::accepted, req, "");
+    return Write(stream, connection, res);
+  }
+  auto envelope = ReadModernRequest(request->params, Field(req, "MCP-Protocol-Version"));
+  if (auto* error = std::get_if<RpcError>(&envelope)) {
+    return reject(400, request->id.ToJson(), *error);
+  }
+  if (auto error = CheckRoutingHeaders(request->method, request->params, Field(req, "Mcp-Method"),
+                                       Field(req, "Mcp-Name"))) {
+    return reject(400, request->id.ToJson(), *error);
+  }
+  if (auto error = CheckToolParamHeaders(req, *request)) {
+    return reject(400, request->id.ToJson(), *error);
+  }
+  auto events = std::make_shared<EventStream>("0");
+  auto session = server.Connect([events](std::string message) {
+    const Json parsed = Json::parse(message, nullptr, false);
+    const bool response = parsed.is_object() && !parsed.contains("method");
+    events->Push(std::move(message));
+    if (response) events->Finish();
+    return OkStatus();
+  });
+  session->Receive(req.body());
+  std::vector<EventStream::Event> first;
+  bool done = false;
+  while (first.empty() && !done && !stopping) {
+    first = events->Next(0, options.sse_keepalive, &done);
+  }
+  const Json head = first.empty() ? Json() : Json::parse(first.front().data, nullptr, false);
+  if (head.is_object() && !head.contains("method")) {
+    // The response came first, so it is the only message (the stream ends with it).
+    int status = 200;
+    if (head.contains("error")) status = HttpStatusForModernError(head["error"].value("code", 0));
+    HttpResponse res =
+        Simple(static_cast<http::status>(status), req, first.front().data, "application/json");
+    return Write(stream, connection, res);
+  }
+  if (WriteRaw(stream, connection,
+               "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: "
+               "no-cache\r\nConnection: close\r\n\r\n")) {
+    StreamEvents(stream, connection, *events, 0);
+  }
   return false;
 }
 

@@ -70,6 +70,33 @@ Json ToJson(const Message& message) {
   return std::visit(Visitor{}, message);
 }
 
+Json ToJson(Message&& message) {
+  // Moves params and results into the wire form: a reply is built once per
+  // call, and copying a large result (e.g. rows of a query) would double it.
+  struct Visitor {
+    Json operator()(Request& r) const {
+      Json j = {{"jsonrpc", "2.0"}, {"id", r.id.ToJson()}, {"method", std::move(r.method)}};
+      if (!r.params.is_null()) j["params"] = std::move(r.params);
+      return j;
+    }
+    Json operator()(Notification& n) const {
+      Json j = {{"jsonrpc", "2.0"}, {"method", std::move(n.method)}};
+      if (!n.params.is_null()) j["params"] = std::move(n.params);
+      return j;
+    }
+    Json operator()(Response& r) const {
+      Json j = {{"jsonrpc", "2.0"}, {"id", r.id.ToJson()}};
+      if (r.result.ok()) {
+        j["result"] = std::move(r.result.value());
+      } else {
+        j["error"] = r.result.error().ToJson();
+      }
+      return j;
+    }
+  };
+  return std::visit(Visitor{}, message);
+}
+
 std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
 }  // namespace aurite::mcp

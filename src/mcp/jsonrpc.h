@@ -28,6 +28,12 @@ inline constexpr int kConnectionClosed = -32000;
 inline constexpr int kRequestTimeout = -32001;
 // MCP: resources/read of an unknown URI.
 inline constexpr int kResourceNotFound = -32002;
+// MCP 2026-07-28: MCP-Protocol-Version header missing or not equal to _meta.
+inline constexpr int kHeaderMismatch = -32020;
+// MCP 2026-07-28: the request needs a capability the client did not declare.
+inline constexpr int kMissingRequiredClientCapability = -32021;
+// MCP 2026-07-28: the requested protocol version is not one the server speaks.
+inline constexpr int kUnsupportedProtocolVersion = -32022;
 }  // namespace error_code
 
 class RequestId {
@@ -93,8 +99,10 @@ struct Response {
 
 using Message = std::variant<Request, Notification, Response>;
 
-// Wire form of one message, as a JSON value.
+// Wire form of one message, as a JSON value; the rvalue form moves the
+// params or result instead of copying them.
 Json ToJson(const Message& message);
+Json ToJson(Message&& message);
 
 // Compact text of `j`. Invalid UTF-8 inside strings (e.g. from a database) is
 // replaced rather than thrown on, so sending never fails on content.

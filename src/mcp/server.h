@@ -46,6 +46,9 @@ struct ServerOptions {
 struct CallContext {
   RequestContext& rpc;
   ServerSession& session;
+  // The request's whole params (e.g. inputResponses, requestState of the
+  // 2026-07-28 era; see input_required.h); null when not known.
+  const Json* request_params = nullptr;
 };
 
 using ToolHandler = std::function<RpcResult(const Json& arguments, CallContext& context)>;

@@ -6,6 +6,7 @@
 
 #include <array>
 
+#include "mcp/input_required.h"
 #include "mcp/log.h"
 #include "mcp/pagination.h"
 #include "mcp/protocol_version.h"
@@ -50,6 +51,7 @@ ServerSession::ServerSession(McpServer& server, SendFn send)
       [this](const Request& request, RequestContext& context) { return Handle(request, context); });
   rpc_.SetNotificationHandler(
       [this](const Notification& notification) { HandleNotification(notification); });
+  rpc_.SetInlinePredicate([this](const Request& request) { return RunsInline(request); });
 }
 
 ServerSession::~ServerSession() {
@@ -69,6 +71,7 @@ std::string ServerSession::protocol_version() const {
 
 Json ServerSession::client_capabilities() const {
   std::lock_guard lock(mu_);
+  if (const ModernRequest* modern = CurrentModernLocked()) return modern->client_capabilities;
   return client_capabilities_;
 }
 
@@ -82,15 +85,87 @@ bool ServerSession::subscribed(const std::string& uri) const {
   return subscriptions_.contains(uri);
 }
 
+bool ServerSession::RunsInline(const Request& request) const {
+  if (request.method != "tools/call") return false;
+  const std::string* name = StringParam(request.params, "name");
+  if (name == nullptr) return false;
+  auto entry = server_.FindTool(*name);
+  return entry && entry->tool.runs_inline;
+}
+
+const ModernRequest* ServerSession::CurrentModernLocked() const {
+  if (modern_requests_.empty()) return nullptr;
+  const RequestContext* current = Session::CurrentRequest();
+  if (current == nullptr || &current->session() != &rpc_) return nullptr;
+  auto it = modern_requests_.find(current->id().Key());
+  return it == modern_requests_.end() ? nullptr : &it->second;
+}
+
 RpcResult ServerSession::Handle(const Request& request, RequestContext& rpc_context) {
   const std::string& method = request.method;
   const Json& params = request.params;
+  if (!initialized() && (method == "server/discover" || IsModernEraRequest(params))) {
+    return HandleModern(request, rpc_context);
+  }
   if (method == "initialize") return Initialize(params);
   if (!initialized()) {
     return MakeError(error_code::kInvalidRequest,
                      fmt::format("{} before initialize: send initialize first", method));
   }
-  CallContext context{rpc_context, *this};
+  CallContext context{rpc_context, *this, &params};
+  return Dispatch(method, params, context);
+}
+
+RpcResult ServerSession::HandleModern(const Request& request, RequestContext& rpc_context) {
+  auto envelope = ReadModernRequest(request.params, std::nullopt);
+  if (auto* error = std::get_if<RpcError>(&envelope)) return *error;
+  if (IsLegacyOnlyMethod(request.method)) {
+    return MakeError(error_code::kMethodNotFound,
+                     fmt::format("{} does not exist in protocol version {}", request.method,
+                                 kModernProtocolVersion));
+  }
+  if (auto state = request.params.find("requestState"); state != request.params.end()) {
+    if (!state->is_string() || !OpenRequestState(state->get_ref<const std::string&>())) {
+      return InvalidParams(
+          "requestState failed its integrity check: echo the requestState of the last "
+          "input_required result unchanged");
+    }
+  }
+  const std::string key = request.id.Key();
+  {
+    std::lock_guard lock(mu_);
+    modern_requests_[key] = std::get<ModernRequest>(std::move(envelope));
+  }
+  CallContext context{rpc_context, *this, &request.params};
+  RpcResult result = request.method == "server/discover"
+                         ? Discover()
+                         : Dispatch(request.method, request.params, context);
+  {
+    std::lock_guard lock(mu_);
+    modern_requests_.erase(key);
+  }
+  if (!result.ok()) return result;
+  if (result.value().value("resultType", "") == "input_required" &&
+      !AllowsInputRequired(request.method)) {
+    return MakeError(error_code::kInternalError,
+                     fmt::format("{} cannot answer input_required", request.method));
+  }
+  AddModernResultFields(request.method, result.value());
+  return result;
+}
+
+RpcResult ServerSession::Discover() const {
+  Json result = {{"supportedVersions", {kModernProtocolVersion}},
+                 {"capabilities", Capabilities(true)},
+                 {"_meta", {{meta_key::kServerInfo, server_.options().info.ToJson()}}}};
+  if (!server_.options().instructions.empty()) {
+    result["instructions"] = server_.options().instructions;
+  }
+  return result;
+}
+
+RpcResult ServerSession::Dispatch(const std::string& method, const Json& params,
+                                  CallContext& context) {
   const auto& options = server_.options();
   if (options.tools && method == "tools/list") {
     return Paginate(params, "tools", server_.ListTools(), options.page_size);
@@ -122,12 +197,18 @@ void ServerSession::HandleNotification(const Notification& notification) {
   Logger().debug("ignored notification {}", notification.method);
 }
 
-Json ServerSession::Capabilities() const {
+Json ServerSession::Capabilities(bool modern) const {
+  // A stateless server has no stream to announce changes on (subscriptions/
+  // listen is not implemented), so the modern era advertises no
+  // listChanged or subscribe.
   const auto& options = server_.options();
+  const Json changes = modern ? Json::object() : Json{{"listChanged", true}};
   Json caps = Json::object();
-  if (options.tools) caps["tools"] = {{"listChanged", true}};
-  if (options.resources) caps["resources"] = {{"subscribe", true}, {"listChanged", true}};
-  if (options.prompts) caps["prompts"] = {{"listChanged", true}};
+  if (options.tools) caps["tools"] = changes;
+  if (options.resources) {
+    caps["resources"] = modern ? Json::object() : Json{{"subscribe", true}, {"listChanged", true}};
+  }
+  if (options.prompts) caps["prompts"] = changes;
   if (options.logging) caps["logging"] = Json::object();
   if (options.completions) caps["completions"] = Json::object();
   if (!options.experimental.empty()) caps["experimental"] = options.experimental;
@@ -283,7 +364,13 @@ RpcResult ServerSession::Complete(const Json& params) {
 void ServerSession::Log(LogLevel level, const std::string& logger, const Json& data) {
   {
     std::lock_guard lock(mu_);
-    if (log_level_ && level < *log_level_) return;
+    if (const ModernRequest* modern = CurrentModernLocked()) {
+      // 2026-07-28: no log notifications unless the request asked for them.
+      auto wanted = modern->log_level ? ParseLogLevel(*modern->log_level) : std::nullopt;
+      if (!wanted || level < *wanted) return;
+    } else if (log_level_ && level < *log_level_) {
+      return;
+    }
   }
   Json params = {{"level", LogLevelName(level)}, {"data", data}};
   if (!logger.empty()) params["logger"] = logger;
@@ -296,6 +383,15 @@ Status ServerSession::Notify(const std::string& method, Json params) {
 
 RpcResult ServerSession::CallIfCapable(const char* capability, const std::string& method,
                                        Json params, const CallOptions& options) {
+  {
+    std::lock_guard lock(mu_);
+    if (CurrentModernLocked() != nullptr) {
+      return MakeError(error_code::kMethodNotFound,
+                       fmt::format("a {} request cannot send {} to the client; return an "
+                                   "input_required result instead",
+                                   kModernProtocolVersion, method));
+    }
+  }
   if (!client_capabilities().contains(capability)) {
     return MakeError(error_code::kMethodNotFound,
                      fmt::format("the client does not support {}", capability));

@@ -5,6 +5,12 @@
 // Contract:
 //  - Before a successful initialize, only initialize and ping are served;
 //    other requests get -32600. A second initialize gets -32600.
+//  - Dual era: a request whose params._meta names a protocol version (and
+//    server/discover) is served statelessly in the 2026-07-28 era
+//    (modern_era.h) on a session that was never initialized: its _meta gives
+//    the client's capabilities and log level for that request only, results
+//    carry resultType and caching hints, legacy-only methods get -32601 and
+//    requests to the client fail (handlers return input_required instead).
 //  - Version negotiation follows protocol_version.h; batches are accepted
 //    only when the negotiated version allows them.
 //  - Requests to the client check the client's declared capability first
@@ -12,12 +18,14 @@
 //  - Thread-safe. Destruction closes the connection and waits for handlers.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <string>
 #include <string_view>
 
+#include "mcp/modern_era.h"
 #include "mcp/server.h"
 #include "mcp/session.h"
 
@@ -43,6 +51,7 @@ class ServerSession {
   // True once initialize has succeeded.
   bool initialized() const;
   std::string protocol_version() const;
+  // For a handler serving a 2026-07-28 request, the capabilities in its _meta.
   Json client_capabilities() const;
   Json client_info() const;
   bool subscribed(const std::string& uri) const;
@@ -60,6 +69,12 @@ class ServerSession {
 
  private:
   RpcResult Handle(const Request& request, RequestContext& context);
+  bool RunsInline(const Request& request) const;
+  RpcResult HandleModern(const Request& request, RequestContext& context);
+  RpcResult Dispatch(const std::string& method, const Json& params, CallContext& context);
+  RpcResult Discover() const;
+  // The 2026-07-28 request whose handler runs on this thread, if any.
+  const ModernRequest* CurrentModernLocked() const;
   void HandleNotification(const Notification& notification);
   RpcResult Initialize(const Json& params);
   RpcResult CallTool(const Json& params, CallContext& context);
@@ -68,7 +83,7 @@ class ServerSession {
   RpcResult GetPrompt(const Json& params, CallContext& context);
   RpcResult SetLevel(const Json& params);
   RpcResult Complete(const Json& params);
-  Json Capabilities() const;
+  Json Capabilities(bool modern = false) const;
   RpcResult CallIfCapable(const char* capability, const std::string& method, Json params,
                           const CallOptions& options);
 
@@ -80,6 +95,7 @@ class ServerSession {
   Json client_info_ = Json::object();
   std::optional<LogLevel> log_level_;
   std::set<std::string> subscriptions_;
+  std::map<std::string, ModernRequest> modern_requests_;  // by request id key, while running
   Session rpc_;  // last: destroyed (and drained) before the state above
 };
 

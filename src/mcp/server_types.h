@@ -28,6 +28,11 @@ struct Tool {
   Json
       annotations;  // null or {title, readOnlyHint, destructiveHint, idempotentHint, openWorldHint}
   Json meta;        // null or the _meta object
+  // The handler is quick and never sends requests to the client: run it on
+  // the thread that read the call instead of handing it to a worker thread.
+  // Reading the next message waits for it; a request to the client from it
+  // fails. Not part of the tool's description on the wire.
+  bool runs_inline = false;
   Json ToJson() const;
 };
 

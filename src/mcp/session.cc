@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "mcp/log.h"
+#include "mcp/modern_era.h"
 
 namespace aurite::mcp {
 
@@ -59,6 +60,16 @@ void RequestContext::SendProgress(double progress, std::optional<double> total,
 namespace {
 
 thread_local const RequestContext* current_request = nullptr;
+// True while a handler runs inline on a receiving thread.
+thread_local bool running_inline = false;
+
+class InlineScope {
+ public:
+  InlineScope() { running_inline = true; }
+  ~InlineScope() { running_inline = false; }
+  InlineScope(const InlineScope&) = delete;
+  InlineScope& operator=(const InlineScope&) = delete;
+};
 
 // Marks `context` as the current request for the lifetime of the scope.
 class CurrentRequestScope {
@@ -219,7 +230,8 @@ void Session::ReceiveOne(std::variant<Message, Rejection> classified, const Repl
 }
 
 void Session::DispatchRequest(Request request, ReplyFn reply) {
-  if (request.method == "ping") {
+  // A 2026-07-28 ping (it carries _meta) is the server's to refuse: that era has none.
+  if (request.method == "ping" && !IsModernEraRequest(request.params)) {
     reply(ToJson(Response{request.id, Json::object()}));
     return;
   }
@@ -237,16 +249,26 @@ void Session::DispatchRequest(Request request, ReplyFn reply) {
     incoming_[key] = context;
     ++running_;
   }
+  if (inline_predicate_ && inline_predicate_(request)) {
+    InlineScope inline_scope;
+    RunRequest(request, *context, key, reply);
+    return;
+  }
   pool_->Submit([this, request = std::move(request), context, key, reply = std::move(reply)] {
-    CurrentRequestScope scope(context.get());
-    RpcResult result = RunHandler(request_handler_, request, *context);
-    {
-      std::lock_guard lock(mu_);
-      incoming_.erase(key);
-    }
-    if (!context->cancelled()) reply(ToJson(Response{request.id, std::move(result)}));
-    HandlerDone();
+    RunRequest(request, *context, key, reply);
   });
+}
+
+void Session::RunRequest(const Request& request, RequestContext& context, const std::string& key,
+                         const ReplyFn& reply) {
+  CurrentRequestScope scope(&context);
+  RpcResult result = RunHandler(request_handler_, request, context);
+  {
+    std::lock_guard lock(mu_);
+    incoming_.erase(key);
+  }
+  if (!context.cancelled()) reply(ToJson(Response{request.id, std::move(result)}));
+  HandlerDone();
 }
 
 void Session::DispatchNotification(Notification notification) {
@@ -323,6 +345,13 @@ void Session::HandleProgress(const Json& params) {
 }
 
 RpcResult Session::Call(const std::string& method, Json params, const CallOptions& options) {
+  if (running_inline) {
+    // Its response would have to be read by the very thread waiting for it.
+    return MakeError(error_code::kInternalError,
+                     fmt::format("a handler that runs inline cannot send {} to the peer; run it "
+                                 "on the pool instead",
+                                 method));
+  }
   auto pending = std::make_shared<PendingCall>();
   pending->timeout = options.timeout.value_or(options_.default_timeout);
   pending->on_progress = options.on_progress;

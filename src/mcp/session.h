@@ -100,6 +100,13 @@ class Session {
   }
   // JSON-RPC batches are refused unless allowed (MCP 2025-03-26 and older).
   void SetBatchesAllowed(bool allowed) { batches_allowed_ = allowed; }
+  // Requests for which it returns true run on the thread that called
+  // Receive(), saving a thread hand-off: for quick handlers only, as reading
+  // waits for them. Call() from such a handler fails at once (nobody would
+  // read its response). Set before the first Receive().
+  void SetInlinePredicate(std::function<bool(const Request&)> predicate) {
+    inline_predicate_ = std::move(predicate);
+  }
 
   void Receive(std::string_view text);
   // The peer will send nothing more (e.g. stdin reached EOF): pending and new
@@ -129,6 +136,8 @@ class Session {
   void ReceiveBatch(Json batch);
   void ReceiveOne(std::variant<Message, Rejection> classified, const ReplyFn& reply);
   void DispatchRequest(Request request, ReplyFn reply);
+  void RunRequest(const Request& request, RequestContext& context, const std::string& key,
+                  const ReplyFn& reply);
   void DispatchNotification(Notification notification);
   void DrainNotifications();
   void HandleResponse(Response response);
@@ -142,6 +151,7 @@ class Session {
   SessionOptions options_;
   RequestHandler request_handler_;
   NotificationHandler notification_handler_;
+  std::function<bool(const Request&)> inline_predicate_;
   std::atomic<bool> batches_allowed_{false};
 
   mutable std::mutex mu_;

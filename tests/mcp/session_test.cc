@@ -32,6 +32,28 @@ TEST(Session, AnswersPingWithAnEmptyResult) {
   EXPECT_EQ(reply["result"], Json::object());
 }
 
+TEST(Session, InlineRequestsRunOnTheReceivingThreadAndCannotCallThePeer) {
+  Recorder out;
+  Session session(out.Sender());
+  std::thread::id handler_thread;
+  session.SetRequestHandler([&](const Request& request, RequestContext&) -> RpcResult {
+    handler_thread = std::this_thread::get_id();
+    RpcResult call = session.Call("elicitation/create", Json::object());
+    return Json{{"method", request.method}, {"call_code", call.ok() ? 0 : call.error().code}};
+  });
+  session.SetInlinePredicate([](const Request& request) { return request.method == "quick"; });
+  session.Receive(R"({"jsonrpc":"2.0","id":1,"method":"quick"})");
+  // Inline: the reply is already sent when Receive returns, and no request went out.
+  ASSERT_EQ(out.count(), 1u);
+  EXPECT_EQ(handler_thread, std::this_thread::get_id());
+  EXPECT_EQ(out.Wait(0)["result"]["call_code"], error_code::kInternalError);
+  session.Receive(R"({"jsonrpc":"2.0","id":2,"method":"slow"})");
+  Json request = out.Wait(1);  // a pooled handler may call the peer
+  EXPECT_EQ(request["method"], "elicitation/create");
+  EXPECT_NE(handler_thread, std::this_thread::get_id());
+  session.Close();
+}
+
 TEST(Session, CallReturnsThePeersResult) {
   SessionPair pair;
   pair.b->SetRequestHandler(Echo());

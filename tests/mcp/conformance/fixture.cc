@@ -34,10 +34,11 @@ Json StringArgSchema(const char* name, const char* description) {
 }
 
 void AddContentTools(McpServer& server) {
-  server.AddTool(Named("test_simple_text", "Tests simple text content response"),
-                 [](const Json&, CallContext&) -> RpcResult {
-                   return ToolTextResult("This is a simple text response for testing.");
-                 });
+  Tool simple = Named("test_simple_text", "Tests simple text content response");
+  simple.runs_inline = true;  // quick and self-contained
+  server.AddTool(simple, [](const Json&, CallContext&) -> RpcResult {
+    return ToolTextResult("This is a simple text response for testing.");
+  });
   server.AddTool(Named("test_image_content", "Tests image content response"),
                  [](const Json&, CallContext&) -> RpcResult { return Content({Image()}); });
   server.AddTool(
@@ -195,16 +196,28 @@ void AddElicitationSchemaTools(McpServer& server) {
             {{"type", "object"}, {"properties", properties}, {"required", Json::array()}});
       });
   Json address = {
+      {"$anchor", "addressDef"},
       {"type", "object"},
       {"properties", {{"street", {{"type", "string"}}}, {"city", {{"type", "string"}}}}}};
+  auto required = [](const char* name) { return Json{{"required", {name}}}; };
   server.AddTool(
       Named("json_schema_2020_12_tool",
-            "Tool with JSON Schema 2020-12 features for conformance testing (SEP-1613)",
+            "Tool with JSON Schema 2020-12 features for conformance testing (SEP-1613, SEP-2106)",
             {{"$schema", "https://json-schema.org/draft/2020-12/schema"},
              {"type", "object"},
              {"$defs", {{"address", address}}},
              {"properties",
-              {{"name", {{"type", "string"}}}, {"address", {{"$ref", "#/$defs/address"}}}}},
+              {{"name", {{"type", "string"}}},
+               {"address", {{"$ref", "#/$defs/address"}}},
+               {"contactMethod", {{"type", "string"}, {"enum", {"phone", "email"}}}},
+               {"phone", {{"type", "string"}}},
+               {"email", {{"type", "string"}}}}},
+             {"allOf", {{{"anyOf", {required("phone"), required("email")}}}}},
+             {"if",
+              {{"properties", {{"contactMethod", {{"const", "phone"}}}}},
+               {"required", {"contactMethod"}}}},
+             {"then", required("phone")},
+             {"else", required("email")},
              {"additionalProperties", false}}),
       [](const Json& args, CallContext&) -> RpcResult {
         return ToolTextResult("JSON Schema 2020-12 tool called with: " + Dump(args));
@@ -298,6 +311,7 @@ std::unique_ptr<McpServer> MakeFixtureServer() {
   AddElicitationSchemaTools(*server);
   AddResources(*server);
   AddPrompts(*server);
+  AddModernEraEntries(*server);
   return server;
 }
 

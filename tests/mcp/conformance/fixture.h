@@ -12,4 +12,8 @@ namespace aurite::mcp::conformance {
 
 std::unique_ptr<McpServer> MakeFixtureServer();
 
+// The 2026-07-28 entries (input_required flows, stateless diagnostics); part
+// of MakeFixtureServer (fixture_modern.cc).
+void AddModernEraEntries(McpServer& server);
+
 }  // namespace aurite::mcp::conformance

@@ -4,22 +4,21 @@
 # built tree:
 #   - @modelcontextprotocol/conformance 0.1.16, server side, active suite (HTTP)
 #   - @modelcontextprotocol/conformance 0.2.0-alpha.12, --requirements 2025-11-25
+#     and --requirements 2026-07-28 (the stateless era)
 #   - client scenarios initialize, tools_call, sse-retry,
 #     elicitation-sep1034-client-defaults against aurite-conformance-client
 #   - interop: @modelcontextprotocol/sdk 1.32.2 over stdio and HTTP, and
-#     @modelcontextprotocol/client 2.4.0 in 'auto' mode over stdio and HTTP
-# With --with-2026 it also runs the 2026-07-28 requirements and the pinned
-# 2026-07-28 interop (the modern era is not implemented yet: these fail).
+#     @modelcontextprotocol/client 2.4.0 in 'auto' mode and pinned to
+#     2026-07-28, each over stdio and HTTP
 #
-#   tests/mcp/conformance/run-suites.sh BUILD_DIR [--with-2026]
+#   tests/mcp/conformance/run-suites.sh BUILD_DIR
 #
 # Node 22 comes from the `node` npm package (Debian's Node 20 only runs npm).
 # scripts/node-tools installs the pinned packages when the lock file changed.
 # Any failing scenario fails the script; there is no expected-failures list.
 set -euo pipefail
 
-build=$(cd "${1:?usage: run-suites.sh BUILD_DIR [--with-2026]}" && pwd)
-with_2026=${2:-}
+build=$(cd "${1:?usage: run-suites.sh BUILD_DIR}" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 tests=$(cd "$here/../.." && pwd)
 server="$build/tests/mcp/aurite-conformance-server"
@@ -43,7 +42,10 @@ ln -sfn "$peers" "$work/node_modules"
 cp "$tests/mcp/interop/sdk_interop.mjs" "$work/"
 
 # Start the HTTP fixture on a free port and read the port from its banner.
+# Empty the log first: the fixture's own redirection may happen after the
+# first read below, which must not find an old run's banner.
 log="$work/fixture.log"
+: >"$log"
 "$server" --http 0 2>"$log" &
 fixture_pid=$!
 trap 'kill "$fixture_pid" 2>/dev/null || true; wait "$fixture_pid" 2>/dev/null || true' EXIT
@@ -64,6 +66,9 @@ step "conformance 0.1.16 server suite against $url"
 step "conformance 0.2.0-alpha.12 server --requirements 2025-11-25"
 "$node" "$suite_new" server --url "$url" --requirements 2025-11-25
 
+step "conformance 0.2.0-alpha.12 server --requirements 2026-07-28"
+"$node" "$suite_new" server --url "$url" --requirements 2026-07-28
+
 for scenario in initialize tools_call sse-retry elicitation-sep1034-client-defaults; do
   step "conformance 0.1.16 client scenario $scenario"
   "$node" "$suite_old" client --command "$client" --scenario "$scenario"
@@ -72,10 +77,6 @@ done
 step "interop: official TypeScript SDK clients"
 (cd "$work" && "$node" sdk_interop.mjs "$server" "$url")
 
-if [[ "$with_2026" == "--with-2026" ]]; then
-  step "conformance 0.2.0-alpha.12 server --requirements 2026-07-28"
-  "$node" "$suite_new" server --url "$url" --requirements 2026-07-28
-  step "interop: @modelcontextprotocol/client pinned to 2026-07-28"
-  (cd "$work" && "$node" sdk_interop.mjs "$server" "$url" 2026)
-fi
+step "interop: @modelcontextprotocol/client pinned to 2026-07-28"
+(cd "$work" && "$node" sdk_interop.mjs "$server" "$url" 2026)
 echo "run-suites: all suites passed"

@@ -5,8 +5,8 @@
 //
 // Without "2026" it runs @modelcontextprotocol/sdk (v1) over stdio and HTTP
 // and @modelcontextprotocol/client (v2) in 'auto' mode over both. With "2026"
-// it runs v2 pinned to protocol revision 2026-07-28 over HTTP. Exits non-zero
-// on the first failure.
+// it runs v2 pinned to protocol revision 2026-07-28 (stateless) over stdio and
+// HTTP. Exits non-zero on the first failure.
 import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport as StdioV1 } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport as HttpV1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -31,6 +31,9 @@ const info = { name: 'aurite-interop', version: '1.0.0' };
 const runs =
   era === '2026'
     ? [
+        ['sdk v2 pinned 2026-07-28 over stdio', () =>
+          [new ClientV2(info, { versionNegotiation: { mode: { pin: '2026-07-28' } } }),
+            new StdioV2({ command: fixture, args: [] })]],
         ['sdk v2 pinned 2026-07-28 over http', () =>
           [new ClientV2(info, { versionNegotiation: { mode: { pin: '2026-07-28' } } }), new HttpV2(new URL(url))]],
       ]
