@@ -166,6 +166,9 @@ int Serve(const ServeFlags& flags) {
   host::Gateway gateway(**host, router);
   mcp::McpServer server(host::Gateway::ServerOptions());
   gateway.RegisterWith(server);
+  // An HTTP client that leaves (DELETE, idle expiry) takes its connections with it.
+  server.SetSessionClosedHandler(
+      [&router](const mcp::ServerSession& session) { router.DisconnectSession(&session); });
   const host::GatewayConfig& options = (*host)->config().gateway;
   int status = options.transport == host::GatewayConfig::Transport::kHttp
                    ? ServeHttp(server, options)

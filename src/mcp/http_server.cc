@@ -117,7 +117,8 @@ struct HttpServer::Impl {
   void Stop();
   void AcceptLoop();
   void Watchdog();
-  void ExpireIdleSessionsLocked();
+  // Removes the sessions idle for too long and returns them, to be ended.
+  std::vector<std::shared_ptr<HttpSession>> TakeIdleSessionsLocked();
   void ServeSocket(tcp::socket socket, Connection& connection);
   template <class Stream>
   void ServeConnection(Stream& stream, Connection& connection);
@@ -214,6 +215,7 @@ void HttpServer::Impl::Stop() {
     if (c.thread.joinable()) c.thread.join();
   }
   connections.clear();
+  for (auto& [id, session] : sessions) session->End();
   sessions.clear();
 }
 
@@ -255,21 +257,27 @@ void HttpServer::Impl::Watchdog() {
         c.Disarm();
       }
     }
-    ExpireIdleSessionsLocked();
+    auto expired = TakeIdleSessionsLocked();
+    if (expired.empty()) continue;
+    // Ending runs the session-closed handler, which may be slow: not under the lock.
+    lock.unlock();
+    for (auto& session : expired) session->End();
+    lock.lock();
   }
 }
 
-void HttpServer::Impl::ExpireIdleSessionsLocked() {
+std::vector<std::shared_ptr<HttpSession>> HttpServer::Impl::TakeIdleSessionsLocked() {
+  std::vector<std::shared_ptr<HttpSession>> expired;
   for (auto it = sessions.begin(); it != sessions.end();) {
     if (!it->second->IdleLongerThan(options.session_idle_timeout)) {
       ++it;
       continue;
     }
     Logger().info("closed HTTP session idle for over {} ms", options.session_idle_timeout.count());
-    // Closing waits for the session's handlers; none run, as nothing used it lately.
-    it->second->Close();
+    expired.push_back(std::move(it->second));
     it = sessions.erase(it);
   }
+  return expired;
 }
 
 void HttpServer::Impl::ServeSocket(tcp::socket socket, Connection& connection) {
@@ -408,7 +416,7 @@ bool HttpServer::Impl::Handle(Stream& stream, Connection& connection, const Http
         std::lock_guard lock(mu);
         sessions.erase(session->id());
       }
-      session->Close();
+      session->End();
       HttpResponse res = Simple(http::status::ok, req, "");
       return Write(stream, connection, res);
     }

@@ -45,6 +45,11 @@ void HttpSession::Close() {
   if (standalone_) standalone_->Finish();
 }
 
+void HttpSession::End() {
+  Close();
+  mcp_->End();
+}
+
 std::shared_ptr<EventStream> HttpSession::NewStreamLocked() {
   auto stream = std::make_shared<EventStream>(std::to_string(next_stream_++));
   recent_[stream->id()] = stream;

@@ -51,7 +51,11 @@ class HttpSession {
   // A stream by id, for resumption with Last-Event-ID; null if unknown.
   std::shared_ptr<EventStream> FindStream(const std::string& stream_id);
 
+  // Wakes the session's streams and cancels its running handlers.
   void Close();
+  // Close, then ServerSession::End (waits for the handlers and reports the
+  // session to McpServer's session-closed handler). For the session's end.
+  void End();
 
   // Idle tracking for expiry: a session in use by a connection never expires.
   void BeginUse();

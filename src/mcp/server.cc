@@ -109,6 +109,21 @@ std::shared_ptr<ServerSession> McpServer::Connect(SendFn send) {
   return session;
 }
 
+void McpServer::SetSessionClosedHandler(SessionClosedHandler handler) {
+  std::lock_guard lock(mu_);
+  session_closed_ = std::move(handler);
+}
+
+void McpServer::SessionClosed(const ServerSession& session) {
+  SessionClosedHandler handler;
+  {
+    std::lock_guard lock(mu_);
+    handler = session_closed_;
+  }
+  // Outside the lock: the handler may take long (e.g. backend calls).
+  if (handler) handler(session);
+}
+
 std::vector<std::shared_ptr<ServerSession>> McpServer::LiveSessions() {
   std::vector<std::shared_ptr<ServerSession>> live;
   std::lock_guard lock(mu_);

@@ -10,6 +10,11 @@
 //    report protocol errors as RpcError and tool failures as a result with
 //    isError (ToolErrorResult).
 //  - The server must outlive its sessions.
+//  - The session-closed handler runs once per session a transport ends
+//    (ServerSession::End: HTTP DELETE, idle expiry, HttpServer::Stop, stdio
+//    EOF), after the session's last handler returned and before it is
+//    destroyed. The per-request sessions of stateless (2026-07-28) HTTP
+//    requests are not reported: they never were a client connection.
 #pragma once
 
 #include <functional>
@@ -92,6 +97,12 @@ class McpServer {
   // A new connection; `send` delivers its outgoing messages.
   std::shared_ptr<ServerSession> Connect(SendFn send);
 
+  // Set before serving; e.g. to release what the session's client opened.
+  using SessionClosedHandler = std::function<void(const ServerSession&)>;
+  void SetSessionClosedHandler(SessionClosedHandler handler);
+  // Called by ServerSession::End; runs the handler, if any.
+  void SessionClosed(const ServerSession& session);
+
   // Lookups used by ServerSession. Entries are shared so a handler can run
   // after it was replaced.
   struct ToolEntry {
@@ -133,6 +144,7 @@ class McpServer {
   std::map<std::string, std::shared_ptr<const PromptEntry>> prompts_;
   std::map<std::string, Completer> completers_;
   std::vector<std::weak_ptr<ServerSession>> sessions_;
+  SessionClosedHandler session_closed_;
 };
 
 }  // namespace aurite::mcp

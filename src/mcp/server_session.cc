@@ -59,6 +59,13 @@ ServerSession::~ServerSession() {
   rpc_.WaitIdle();
 }
 
+void ServerSession::End() {
+  if (ended_.exchange(true)) return;
+  rpc_.Close();
+  rpc_.WaitIdle();
+  server_.SessionClosed(*this);
+}
+
 bool ServerSession::initialized() const {
   std::lock_guard lock(mu_);
   return initialize_seen_;

@@ -18,6 +18,7 @@
 //  - Thread-safe. Destruction closes the connection and waits for handlers.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -46,6 +47,10 @@ class ServerSession {
   // Transport side.
   void Receive(std::string_view text) { rpc_.Receive(text); }
   void Close() { rpc_.Close(); }
+  // The transport is done with this session: closes it, waits for its
+  // handlers, then reports it to McpServer::SessionClosed. Only the first
+  // call does anything. Must not run on one of its handler threads.
+  void End();
   Session& rpc() { return rpc_; }
 
   // True once initialize has succeeded.
@@ -96,6 +101,7 @@ class ServerSession {
   std::optional<LogLevel> log_level_;
   std::set<std::string> subscriptions_;
   std::map<std::string, ModernRequest> modern_requests_;  // by request id key, while running
+  std::atomic<bool> ended_{false};
   Session rpc_;  // last: destroyed (and drained) before the state above
 };
 

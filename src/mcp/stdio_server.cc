@@ -98,7 +98,7 @@ Status ServeStdio(McpServer& server, const StdioServerOptions& options) {
   }
   session->rpc().EndOfInput();
   session->rpc().WaitIdle();
-  session->Close();
+  session->End();
   return writer.broken() ? UnavailableError("stdout was closed by the client") : OkStatus();
 }
 

@@ -6,7 +6,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
+#include <thread>
 
 #include "gateway_process.h"
 
@@ -162,6 +164,49 @@ TEST_F(GatewayBackendsTest, RestartedHttpBackendIsReconnectedAndConnectionsReope
   EXPECT_TRUE(lost.value("isError", false)) << lost.dump();
   Json rows = Structured(Query(*gateway, connection_id, query));
   EXPECT_NE(rows.dump().find("pear"), std::string::npos) << rows.dump();
+}
+
+// structuredContent of a tools/call over `client`, or null with the error text in the failure.
+Json CallOver(mcp::HttpClient& client, const std::string& tool, const Json& arguments) {
+  mcp::RpcResult result = client.client().CallTool(tool, arguments);
+  EXPECT_TRUE(result.ok()) << tool << ": " << (result.ok() ? "" : result.error().message);
+  return result.ok() ? result.value() : Json::object();
+}
+
+TEST_F(GatewayBackendsTest, HttpClientEndingItsSessionClosesItsConnectionsAndKillsTheirTokens) {
+  const std::string database = SampleDatabase();
+  Json config = ReadOnlySqlConfig();
+  auto gateway = HttpGateway::Start(dir_, config, key_);
+  ASSERT_NE(gateway->port(), 0);
+  auto leaving = gateway->Connect();
+  auto staying = gateway->Connect();
+  auto token_of = [&](mcp::HttpClient& client) -> std::string {
+    return Structured(
+        CallOver(client, "secure_database_connection", {{"connection_string", database}}))["token"];
+  };
+  const std::string leaving_token = token_of(*leaving);
+  const std::string staying_token = token_of(*staying);
+  auto connect = [&](mcp::HttpClient& client, const std::string& token) {
+    return CallOver(client, "connect_storage",
+                    {{"storage_type", "sqlite"}, {"connection_string", token}});
+  };
+  const Json left = Structured(connect(*leaving, leaving_token));
+  const Json stayed = Structured(connect(*staying, staying_token));
+  ASSERT_TRUE(left.contains("connection_id")) << left.dump();
+  ASSERT_TRUE(stayed.contains("connection_id")) << stayed.dump();
+
+  ASSERT_TRUE(leaving->Terminate().ok());  // DELETE for its session
+
+  const std::string refused = ErrorText(connect(*staying, leaving_token));
+  EXPECT_NE(refused.find("expired or was revoked"), std::string::npos) << refused;
+  const std::string listed = CallOver(*staying, "list_connections", Json::object()).dump();
+  EXPECT_EQ(listed.find(left["connection_id"].get<std::string>()), std::string::npos) << listed;
+  // The other session's connection and token are untouched.
+  const Json rows = CallOver(*staying, "query_storage",
+                             {{"connection_id", stayed["connection_id"]},
+                              {"query", "SELECT name FROM items ORDER BY id"}});
+  EXPECT_NE(rows.dump().find("apple"), std::string::npos) << rows.dump();
+  EXPECT_TRUE(Structured(connect(*staying, staying_token)).contains("connection_id"));
 }
 
 TEST_F(GatewayBackendsTest, HttpBackendWithAWrongBearerTokenStopsStartUpNamingIt) {

@@ -7,6 +7,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "crypto/fernet_key.h"
 #include "mcp/line_reader.h"
@@ -100,6 +101,51 @@ FailedStart RunServeExpectingFailure(const std::filesystem::path& dir, const std
   }
   outcome.status = (*child)->Shutdown(std::chrono::seconds(5));
   return outcome;
+}
+
+std::unique_ptr<HttpGateway> HttpGateway::Start(const std::filesystem::path& dir,
+                                                const mcp::Json& config, const std::string& key) {
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "aurite.json") << config.dump(2);
+  const std::filesystem::path log = dir / "host.log";
+  mcp::SpawnOptions spawn;
+  spawn.program = "/bin/sh";
+  spawn.arguments = {"-c", "exec \"$0\" serve --config \"$1\" --transport http --port 0 2>>\"$2\"",
+                     AURITE_BINARY, (dir / "aurite.json").string(), log.string()};
+  spawn.environment = {"PATH=/usr/bin:/bin", "AURITE_MCP_ENCRYPTION_KEY=" + key};
+  auto gateway = std::make_unique<HttpGateway>();
+  StatusOr<std::unique_ptr<mcp::ChildProcess>> child = mcp::ChildProcess::Spawn(spawn);
+  EXPECT_TRUE(child.ok()) << child.status().ToString();
+  if (!child.ok()) return gateway;
+  gateway->child_ = std::move(child).value();
+  const std::string ready = "ready at http://127.0.0.1:";
+  // The ready line is the only way to learn the port; wait for it like a client would.
+  for (int i = 0; i < 600 && gateway->port_ == 0; ++i) {
+    const std::string text = ReadFile(log);
+    if (std::size_t at = text.find(ready); at != std::string::npos) {
+      gateway->port_ = static_cast<std::uint16_t>(std::stoi(text.substr(at + ready.size())));
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  EXPECT_NE(gateway->port_, 0) << ReadFile(log);
+  return gateway;
+}
+
+HttpGateway::~HttpGateway() {
+  if (!child_) return;
+  ::kill(child_->pid(), SIGTERM);
+  child_->Shutdown(std::chrono::seconds(10));
+}
+
+std::unique_ptr<mcp::HttpClient> HttpGateway::Connect() const {
+  mcp::HttpClientOptions options;
+  options.port = port_;
+  options.client.session.default_timeout = std::chrono::seconds(60);
+  auto client = std::make_unique<mcp::HttpClient>(std::move(options));
+  mcp::RpcResult initialized = client->client().Initialize();
+  EXPECT_TRUE(initialized.ok()) << (initialized.ok() ? "" : initialized.error().message);
+  return client;
 }
 
 std::unique_ptr<HttpSqlServer> HttpSqlServer::Start(std::vector<std::string> flags,

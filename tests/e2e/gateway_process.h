@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "mcp/child_process.h"
+#include "mcp/http_client.h"
 #include "mcp/stdio_client.h"
 
 namespace aurite::e2e {
@@ -61,6 +62,22 @@ struct FailedStart {
 // until it exits or says it is ready.
 FailedStart RunServeExpectingFailure(const std::filesystem::path& dir, const std::string& config,
                                      const std::string& key);
+
+// `aurite serve --transport http --port 0` on dir/aurite.json (`config`),
+// its stderr appended to dir/host.log; port() is the one it printed.
+class HttpGateway {
+ public:
+  static std::unique_ptr<HttpGateway> Start(const std::filesystem::path& dir,
+                                            const mcp::Json& config, const std::string& key);
+  ~HttpGateway();
+  std::uint16_t port() const { return port_; }
+  // A new, initialized client session.
+  std::unique_ptr<mcp::HttpClient> Connect() const;
+
+ private:
+  std::unique_ptr<mcp::ChildProcess> child_;
+  std::uint16_t port_ = 0;
+};
 
 // `aurite sql-server --http 0 <flags>` with `environment`; port() is the one it printed.
 class HttpSqlServer {

@@ -6,11 +6,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "mcp/bearer_auth.h"
 #include "mcp/http_client.h"
@@ -254,6 +257,75 @@ TEST(HttpTransport, SessionLifecycleAndBatchRules) {
                                  session + "\r\n")),
       200);
   EXPECT_EQ(StatusOf(Post(port, R"({"jsonrpc":"2.0","id":4,"method":"ping"})", session)), 404);
+}
+
+// Records each session the server reports closed, and whether the `last`
+// tool's handler had returned by then.
+struct ClosedSessions {
+  explicit ClosedSessions(McpServer& server) {
+    Tool last;
+    last.name = "last";
+    server.AddTool(last, [this](const Json&, CallContext& context) -> RpcResult {
+      caller = &context.session;
+      started = true;
+      std::this_thread::sleep_for(200ms);  // ignores cancellation on purpose
+      handler_done = true;
+      return ToolTextResult("done");
+    });
+    server.SetSessionClosedHandler([this](const ServerSession& session) {
+      std::lock_guard lock(mu);
+      closed.emplace_back(&session, handler_done.load());
+    });
+  }
+  std::vector<std::pair<const ServerSession*, bool>> Closed() {
+    std::lock_guard lock(mu);
+    return closed;
+  }
+  std::atomic<const ServerSession*> caller{nullptr};
+  std::atomic<bool> started{false};
+  std::atomic<bool> handler_done{false};
+  std::mutex mu;
+  std::vector<std::pair<const ServerSession*, bool>> closed;
+};
+
+const char* kCallLast =
+    R"({"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"last"}})";
+
+std::string Delete(std::uint16_t port, const std::string& session_header) {
+  return RawHttp(port, "DELETE /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" +
+                           session_header + "\r\n");
+}
+
+TEST(HttpTransport, DeleteReportsTheSessionClosedAfterItsLastHandler) {
+  HttpFixture f;
+  ClosedSessions sessions(*f.server);
+  const auto port = f.http->port();
+  const std::string session = "Mcp-Session-Id: " + NewSession(port) + "\r\n";
+  std::thread call([&] { (void)Post(port, kCallLast, session); });
+  while (!sessions.started) std::this_thread::yield();
+  EXPECT_TRUE(sessions.Closed().empty());
+  EXPECT_EQ(StatusOf(Delete(port, session)), 200);
+  call.join();
+  const auto closed = sessions.Closed();
+  ASSERT_EQ(closed.size(), 1u);
+  EXPECT_EQ(closed[0].first, sessions.caller.load());
+  EXPECT_TRUE(closed[0].second);
+  EXPECT_EQ(StatusOf(Delete(port, session)), 404);
+  EXPECT_EQ(sessions.Closed().size(), 1u);
+}
+
+TEST(HttpTransport, IdleExpiryAndStopReportSessionsClosed) {
+  HttpServerOptions options;
+  options.session_idle_timeout = 300ms;
+  HttpFixture f(options);
+  ClosedSessions sessions(*f.server);
+  const auto port = f.http->port();
+  ASSERT_FALSE(NewSession(port).empty());
+  while (sessions.Closed().empty()) std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(sessions.Closed().size(), 1u);
+  ASSERT_FALSE(NewSession(port).empty());
+  f.http->Stop();
+  EXPECT_EQ(sessions.Closed().size(), 2u);
 }
 
 TEST(HttpTransport, JsonResponseModeAnswersWithPlainJson) {

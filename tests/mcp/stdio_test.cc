@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include "mcp/child_process.h"
 #include "mcp/line_reader.h"
@@ -195,6 +196,7 @@ class PipeServer {
     ASSERT_TRUE(Read().contains("result"));
     Send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n");
   }
+  McpServer& server() { return *server_; }
   void CloseInput() { to_server_.Reset(); }
   void CloseOutput() { from_server_.Reset(); }
   Status Join() {
@@ -255,6 +257,31 @@ TEST(StdioServer, EndOfInputStillDeliversRunningReplies) {
   EXPECT_EQ(reply["id"], 9);
   EXPECT_EQ(reply["result"]["content"][0]["text"], "slow done");
   EXPECT_TRUE(s.Join().ok());
+}
+
+TEST(StdioServer, EndOfInputReportsTheSessionClosedAfterItsLastHandler) {
+  PipeServer s;
+  std::atomic<bool> handler_done{false};
+  std::atomic<const ServerSession*> caller{nullptr};
+  Tool last;
+  last.name = "last";
+  s.server().AddTool(last, [&](const Json&, CallContext& context) -> RpcResult {
+    caller = &context.session;
+    std::this_thread::sleep_for(100ms);
+    handler_done = true;
+    return ToolTextResult("done");
+  });
+  std::vector<std::pair<const ServerSession*, bool>> closed;  // session, handler done then
+  s.server().SetSessionClosedHandler(
+      [&](const ServerSession& session) { closed.emplace_back(&session, handler_done.load()); });
+  s.Initialize();
+  s.Send(
+      "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\",\"params\":{\"name\":\"last\"}}\n");
+  s.CloseInput();
+  EXPECT_TRUE(s.Join().ok());
+  ASSERT_EQ(closed.size(), 1u);
+  EXPECT_EQ(closed[0].first, caller.load());
+  EXPECT_TRUE(closed[0].second);
 }
 
 TEST(StdioServer, PeerDisconnectingMidRequestEndsServingCleanly) {
