@@ -78,6 +78,8 @@ mcp::CallOptions PassProgressTo(mcp::CallContext& context) {
                           params.value("message", ""));
   };
   options.reset_timeout_on_progress = true;
+  // The client cancelling its call cancels ours on the backend too.
+  options.cancel = context.rpc.stop_token();
   return options;
 }
 

@@ -89,7 +89,8 @@ class StorageRouter {
   std::map<std::string, std::shared_ptr<Route>> routes_;
 };
 
-// The CallOptions that pass a backend's progress notifications to `context`'s caller.
+// The CallOptions that pass a backend's progress notifications to `context`'s
+// caller and cancel the backend call when that caller cancels.
 mcp::CallOptions PassProgressTo(mcp::CallContext& context);
 
 }  // namespace aurite::host

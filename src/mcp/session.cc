@@ -19,6 +19,7 @@ struct Session::PendingCall {
   std::function<void(const Json&)> on_progress;
   bool reset_on_progress = false;
   std::string progress_key;
+  bool cancelled = false;  // by CallOptions::cancel
 };
 
 // Collects the replies to one batch and sends them as one array when the last arrives.
@@ -147,11 +148,15 @@ void Session::EndOfInput() {
 }
 
 void Session::Close() {
-  std::lock_guard lock(mu_);
-  if (closed_) return;
-  closed_ = true;
-  FailPendingLocked();
-  for (auto& [key, context] : incoming_) context->cancelled_ = true;
+  std::vector<std::shared_ptr<RequestContext>> running;
+  {
+    std::lock_guard lock(mu_);
+    if (closed_) return;
+    closed_ = true;
+    FailPendingLocked();
+    for (auto& [key, context] : incoming_) running.push_back(context);
+  }
+  for (auto& context : running) context->Cancel();
 }
 
 void Session::WaitIdle() {
@@ -322,8 +327,12 @@ void Session::HandleCancelled(const Json& params) {
   if (!params.is_object() || !params.contains("requestId")) return;
   auto id = RequestId::FromJson(params["requestId"]);
   if (!id) return;
-  std::lock_guard lock(mu_);
-  if (auto it = incoming_.find(id->Key()); it != incoming_.end()) it->second->cancelled_ = true;
+  std::shared_ptr<RequestContext> context;
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = incoming_.find(id->Key()); it != incoming_.end()) context = it->second;
+  }
+  if (context) context->Cancel();
 }
 
 void Session::HandleProgress(const Json& params) {
@@ -344,6 +353,19 @@ void Session::HandleProgress(const Json& params) {
   if (pending->on_progress) pending->on_progress(params);
 }
 
+void RequestContext::Cancel() {
+  cancelled_ = true;
+  stop_.request_stop();
+}
+
+namespace {
+
+RpcError Cancelled(const std::string& method) {
+  return MakeError(error_code::kRequestCancelled, fmt::format("{} was cancelled", method));
+}
+
+}  // namespace
+
 RpcResult Session::Call(const std::string& method, Json params, const CallOptions& options) {
   if (running_inline) {
     // Its response would have to be read by the very thread waiting for it.
@@ -356,8 +378,18 @@ RpcResult Session::Call(const std::string& method, Json params, const CallOption
   pending->timeout = options.timeout.value_or(options_.default_timeout);
   pending->on_progress = options.on_progress;
   pending->reset_on_progress = options.reset_timeout_on_progress;
+  auto wake = [this, pending] {
+    std::lock_guard lock(mu_);
+    pending->cancelled = true;
+    pending->cv.notify_all();
+  };
+  // Declared before `lock`, so it is destroyed after the mutex is released:
+  // its destructor waits for a callback running on another thread.
+  std::optional<std::stop_callback<decltype(wake)>> on_cancel;
+  if (options.cancel.stop_possible()) on_cancel.emplace(options.cancel, wake);
   std::unique_lock lock(mu_);
   if (input_ended_) return MakeError(error_code::kConnectionClosed, "connection closed");
+  if (pending->cancelled) return Cancelled(method);
   const RequestId id(next_id_++);
   const std::string key = id.Key();
   if (options.on_progress) {
@@ -378,6 +410,14 @@ RpcResult Session::Call(const std::string& method, Json params, const CallOption
     return MakeError(error_code::kConnectionClosed, sent.message());
   }
   while (!pending->outcome) {
+    if (pending->cancelled) {
+      pending_.erase(key);
+      progress_.erase(key);
+      lock.unlock();
+      (void)Notify("notifications/cancelled",
+                   {{"requestId", id.ToJson()}, {"reason", "the caller cancelled the request"}});
+      return Cancelled(method);
+    }
     if (pending->cv.wait_until(lock, pending->deadline) == std::cv_status::timeout &&
         !pending->outcome && std::chrono::steady_clock::now() >= pending->deadline) {
       pending_.erase(key);

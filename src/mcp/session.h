@@ -29,6 +29,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 
@@ -56,7 +57,16 @@ struct CallOptions {
   // notifications/progress params object is passed here (on the reader thread).
   std::function<void(const Json&)> on_progress;
   bool reset_timeout_on_progress = false;
+  // When stop is requested (e.g. the RequestContext::stop_token of the
+  // incoming request this call serves), the call sends notifications/cancelled
+  // for its request and returns kRequestCancelled at once.
+  std::stop_token cancel;
 };
+
+namespace error_code {
+// Our call was cancelled by CallOptions::cancel (the LSP's RequestCancelled).
+inline constexpr int kRequestCancelled = -32800;
+}  // namespace error_code
 
 // What a request handler knows about the request it is serving.
 class RequestContext {
@@ -66,6 +76,9 @@ class RequestContext {
   const RequestId& id() const { return id_; }
   const std::string& method() const { return method_; }
   bool cancelled() const { return cancelled_.load(); }
+  // Stops with cancelled(): pass it as CallOptions::cancel so the calls this
+  // handler makes to another peer are cancelled along with it.
+  std::stop_token stop_token() const { return stop_.get_token(); }
   Session& session() { return session_; }
   const Session& session() const { return session_; }
 
@@ -79,7 +92,11 @@ class RequestContext {
   RequestId id_;
   std::string method_;
   Json progress_token_;
+  // Runs stop callbacks inline: never call it holding Session's mutex.
+  void Cancel();
+
   std::atomic<bool> cancelled_{false};
+  std::stop_source stop_;
 };
 
 class Session {

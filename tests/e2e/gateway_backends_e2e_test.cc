@@ -209,6 +209,26 @@ TEST_F(GatewayBackendsTest, HttpClientEndingItsSessionClosesItsConnectionsAndKil
   EXPECT_TRUE(Structured(connect(*staying, staying_token)).contains("connection_id"));
 }
 
+TEST_F(GatewayBackendsTest, ClientCancellingAForwardedCallCancelsItOnTheBackend) {
+  auto gateway = StartGateway(BaseConfig(dir_));
+  ASSERT_NE(gateway, nullptr);
+  mcp::CallOptions options;
+  options.timeout =
+      std::chrono::milliseconds(300);  // then our client sends notifications/cancelled
+  mcp::RpcResult waited =
+      gateway->client().CallTool("probe_wait_for_cancel", Json::object(), options);
+  ASSERT_FALSE(waited.ok());
+  EXPECT_EQ(waited.error().code, mcp::error_code::kRequestTimeout);
+  // The probe would wait a minute if nobody told it; it counts the cancel it got.
+  int cancelled = 0;
+  for (int i = 0; i < 100 && cancelled == 0; ++i) {
+    cancelled = Structured(gateway->Call("probe_cancelled_calls", Json::object()))
+                    .value("cancelled_calls", 0);
+    if (cancelled == 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(cancelled, 1);
+}
+
 TEST_F(GatewayBackendsTest, HttpBackendWithAWrongBearerTokenStopsStartUpNamingIt) {
   auto remote = HttpSqlServer::Start({"--bearer-token-env", "REMOTE_TOKEN"},
                                      {"REMOTE_TOKEN=the-right-token-0123456789"});

@@ -1,8 +1,10 @@
 // A small MCP server for the end-to-end tests, configured without the
 // "storage" capability: it tries to resolve tokens through its host, and
-// reports its pid so tests can inspect its argv and environment.
+// reports its pid so tests can inspect its argv and environment, and counts
+// the calls its caller cancelled.
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -41,6 +43,25 @@ aurite::mcp::RpcResult Chatter(const Json& args, aurite::mcp::CallContext& conte
   return aurite::mcp::ToolTextResult("said: " + text);
 }
 
+std::atomic<int> g_cancelled_calls{0};
+
+// Runs until the caller cancels it (at most a minute), then counts the
+// cancellation: how a test sees that a cancel reached this backend.
+aurite::mcp::RpcResult WaitForCancel(const Json&, aurite::mcp::CallContext& context) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  while (!context.rpc.cancelled() && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  if (context.rpc.cancelled()) ++g_cancelled_calls;
+  return aurite::mcp::ToolTextResult("stopped waiting");
+}
+
+aurite::mcp::RpcResult CancelledCalls(const Json&, aurite::mcp::CallContext&) {
+  Json content = {{"cancelled_calls", g_cancelled_calls.load()}};
+  return Json{{"content", Json::array({aurite::mcp::TextContent(content.dump())})},
+              {"structuredContent", content}};
+}
+
 }  // namespace
 
 int main() {
@@ -57,6 +78,14 @@ int main() {
   chatter.description = "Report progress, log `text` and return it";
   chatter.input_schema = {{"type", "object"}, {"properties", {{"text", {{"type", "string"}}}}}};
   server.AddTool(chatter, Chatter);
+  aurite::mcp::Tool wait;
+  wait.name = "wait_for_cancel";
+  wait.description = "Run until cancelled";
+  server.AddTool(wait, WaitForCancel);
+  aurite::mcp::Tool cancelled;
+  cancelled.name = "cancelled_calls";
+  cancelled.description = "How many calls were cancelled so far";
+  server.AddTool(cancelled, CancelledCalls);
   aurite::mcp::Tool pid;
   pid.name = "pid";
   pid.description = "This process's id";

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <stop_token>
 #include <thread>
 
 #include "test_wire.h"
@@ -212,6 +213,54 @@ TEST(Session, TimeoutSendsCancelledAndThePeerSeesIt) {
   EXPECT_EQ(r.error().code, error_code::kRequestTimeout);
   pair.b->WaitIdle();
   EXPECT_TRUE(saw_cancel);
+}
+
+TEST(Session, CancelTokenSendsCancelledAndReturnsAtOnce) {
+  SessionPair pair;
+  std::atomic<bool> started{false};
+  std::atomic<bool> saw_cancel{false};
+  pair.b->SetRequestHandler([&](const Request&, RequestContext& ctx) -> RpcResult {
+    started = true;
+    while (!ctx.cancelled()) std::this_thread::sleep_for(1ms);
+    saw_cancel = true;
+    return Json::object();
+  });
+  pair.Start();
+  std::stop_source stop;
+  CallOptions options;
+  options.timeout = 1h;  // only the cancellation can end this call
+  options.cancel = stop.get_token();
+  std::thread canceller([&] {
+    while (!started) std::this_thread::yield();
+    stop.request_stop();
+  });
+  RpcResult r = pair.a->Call("slow", Json::object(), options);
+  canceller.join();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, error_code::kRequestCancelled);
+  pair.b->WaitIdle();
+  EXPECT_TRUE(saw_cancel);
+  // An already cancelled token sends nothing and fails at once.
+  RpcResult late = pair.a->Call("slow", Json::object(), options);
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.error().code, error_code::kRequestCancelled);
+}
+
+TEST(Session, IncomingCancellationStopsTheHandlersStopToken) {
+  Recorder out;
+  Session session(out.Sender());
+  std::atomic<bool> stopped{false};
+  session.SetRequestHandler([&](const Request&, RequestContext& ctx) -> RpcResult {
+    const std::stop_token token = ctx.stop_token();
+    while (!token.stop_requested()) std::this_thread::sleep_for(1ms);
+    stopped = ctx.cancelled();
+    return Json::object();
+  });
+  session.Receive(R"({"jsonrpc":"2.0","id":"c","method":"slow"})");
+  session.Receive(
+      R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"c"}})");
+  session.WaitIdle();
+  EXPECT_TRUE(stopped);
 }
 
 TEST(Session, CancelledRequestsGetNoResponse) {
