@@ -65,8 +65,8 @@ bool IsLoopbackHost(const std::string& host) {
 
 // The bearer token of an `Authorization: Bearer …` header, the only header
 // the HTTP client can send.
-StatusOr<std::string> BearerToken(const ServerConfig& server) {
-  std::string token;
+StatusOr<crypto::SecretBuffer> BearerToken(const ServerConfig& server) {
+  crypto::SecretBuffer token;
   for (const auto& [name, value] : server.headers) {
     const std::string where = "mcpServers." + server.name + ".headers." + name;
     if (::strcasecmp(name.c_str(), "Authorization") != 0) {
@@ -80,7 +80,7 @@ StatusOr<std::string> BearerToken(const ServerConfig& server) {
         ::strncasecmp(text.data(), kScheme.data(), kScheme.size()) != 0) {
       return InvalidArgumentError(where + ": expected \"Bearer <token>\"");
     }
-    token.assign(text.substr(kScheme.size()));
+    token = crypto::SecretBuffer::CopyFrom(text.substr(kScheme.size()));
   }
   return token;
 }
@@ -145,7 +145,7 @@ StatusOr<std::unique_ptr<BackendLink>> OpenHttpLink(const ServerConfig& server) 
         ": a \"storage\" backend receives database secrets, so its url must be https:// or a "
         "loopback address (127.0.0.1, ::1, localhost)");
   }
-  AURITE_ASSIGN_OR_RETURN(std::string bearer, BearerToken(server));
+  AURITE_ASSIGN_OR_RETURN(crypto::SecretBuffer bearer, BearerToken(server));
   mcp::HttpClientOptions options;
   options.host = target->host;
   options.port = target->port;

@@ -3,6 +3,7 @@
 #include "mcp/http_client.h"
 
 #include <fmt/format.h>
+#include <openssl/crypto.h>
 #include <sys/socket.h>
 
 #include <boost/asio.hpp>
@@ -22,6 +23,26 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
+
+// Cleanses every block before releasing it: request headers carry the bearer
+// token, and Beast keeps them in blocks of its fields' allocator.
+template <class T>
+struct WipingAllocator {
+  using value_type = T;
+  WipingAllocator() = default;
+  template <class U>
+  WipingAllocator(const WipingAllocator<U>&) {}  // NOLINT: rebinding is implicit
+  T* allocate(std::size_t n) { return std::allocator<T>().allocate(n); }
+  void deallocate(T* p, std::size_t n) {
+    OPENSSL_cleanse(p, n * sizeof(T));
+    std::allocator<T>().deallocate(p, n);
+  }
+  template <class U>
+  bool operator==(const WipingAllocator<U>&) const {
+    return true;
+  }
+};
+using WipedFields = http::basic_fields<WipingAllocator<char>>;
 
 // Incremental text/event-stream parser.
 class SseParser {
@@ -188,12 +209,16 @@ StatusOr<HttpClient::Answer> HttpClient::Exchange(int verb, const std::string& b
     }
   } unregister{this, socket.native_handle()};
 
-  http::request<http::string_body> req(static_cast<http::verb>(verb), options_.path, 11);
+  http::request<http::string_body, WipedFields> req(static_cast<http::verb>(verb), options_.path,
+                                                    11);
   req.set(http::field::host, fmt::format("{}:{}", options_.host, options_.port));
   req.set(http::field::accept, "application/json, text/event-stream");
   if (!body.empty()) req.set(http::field::content_type, "application/json");
   if (!options_.bearer_token.empty()) {
-    req.set(http::field::authorization, "Bearer " + options_.bearer_token);
+    crypto::SecretBuffer header = crypto::SecretBuffer::CopyFrom("Bearer ");
+    header.Append(options_.bearer_token.Reveal());
+    const std::string_view value = header.Reveal();
+    req.set(http::field::authorization, beast::string_view(value.data(), value.size()));
   }
   if (const std::string id = session_id(); !id.empty()) req.set("Mcp-Session-Id", id);
   if (const std::string v = client_->protocol_version(); !v.empty())

@@ -28,6 +28,7 @@
 #include <thread>
 
 #include "base/status.h"
+#include "crypto/secret_buffer.h"
 #include "mcp/client.h"
 #include "mcp/thread_pool.h"
 
@@ -38,8 +39,10 @@ struct HttpClientOptions {
   std::uint16_t port = 0;
   std::string path = "/mcp";
   bool tls = false;
-  std::string tls_ca_file;   // PEM file of trusted CAs for tls; empty: system defaults
-  std::string bearer_token;  // sent as "Authorization: Bearer ..." when set
+  std::string tls_ca_file;  // PEM file of trusted CAs for tls; empty: system defaults
+  // Sent as "Authorization: Bearer ..." when set. The header is built per
+  // request in memory that is wiped when the request is done.
+  crypto::SecretBuffer bearer_token;
   ClientOptions client;
   int max_resumptions = 3;
 };

@@ -62,8 +62,8 @@ struct HttpFixture {
     HttpClientOptions options;
     options.port = http->port();
     options.client = std::move(client);
-    options.bearer_token = token;
-    return std::make_unique<HttpClient>(options);
+    options.bearer_token = crypto::SecretBuffer::CopyFrom(token);
+    return std::make_unique<HttpClient>(std::move(options));
   }
   std::unique_ptr<McpServer> server;
   std::unique_ptr<HttpServer> http;
@@ -458,7 +458,7 @@ TEST(HttpTransport, ServesHttpsWithCertificateFiles) {
   client.tls = true;
   client.tls_ca_file = cert;
   {
-    HttpClient https(client);
+    HttpClient https(std::move(client));
     RpcResult init = https.client().Initialize();
     EXPECT_TRUE(init.ok()) << init.error().message;
   }  // the client is gone before its CA file is

@@ -70,7 +70,7 @@ int Run(const std::string& scenario, HttpClientOptions options) {
   if (scenario == "elicitation-sep1034-client-defaults") {
     options.client.capabilities = {{"elicitation", {{"form", {{"applyDefaults", true}}}}}};
   }
-  HttpClient http(options);
+  HttpClient http(std::move(options));
   http.client().SetRequestHandler(
       "elicitation/create", [](const Json& params, RequestContext&) -> RpcResult {
         return Json{{"action", "accept"},
@@ -106,5 +106,5 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "not an http(s) URL: %s\n", argv[1]);
     return 2;
   }
-  return aurite::mcp::conformance::Run(scenario, *options);
+  return aurite::mcp::conformance::Run(scenario, std::move(*options));
 }

@@ -65,13 +65,13 @@ struct HttpSqlServer {
                                           std::string tls_ca_file = {}) {
     mcp::HttpClientOptions options;
     options.port = port;
-    options.bearer_token = std::move(bearer_token);
+    options.bearer_token = crypto::SecretBuffer::TakeFrom(bearer_token);
     if (!tls_ca_file.empty()) {
       options.host = "localhost";  // the name the test certificate is for
       options.tls = true;
       options.tls_ca_file = std::move(tls_ca_file);
     }
-    auto client = std::make_unique<mcp::HttpClient>(options);
+    auto client = std::make_unique<mcp::HttpClient>(std::move(options));
     mcp::RpcResult initialized = client->client().Initialize();
     EXPECT_TRUE(initialized.ok()) << (initialized.ok() ? "" : initialized.error().message);
     return client;
