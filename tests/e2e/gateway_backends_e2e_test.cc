@@ -17,25 +17,8 @@ namespace {
 
 using mcp::Json;
 
-class GatewayBackendsTest : public ::testing::Test {
+class GatewayBackendsTest : public GatewayTestBase {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           ("aurite-backends-" + std::to_string(::getpid()) + "-" + info->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    key_ = NewKey();
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  std::string SampleDatabase() {
-    std::filesystem::path file = dir_ / "sample.db";
-    CreateDatabase(file, {"CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT)",
-                          "INSERT INTO items(name) VALUES ('apple'), ('pear')"});
-    return "sqlite:///" + file.string();
-  }
-
   // A config whose only server is the SQL server without --allow-writes.
   Json ReadOnlySqlConfig() {
     Json config = BaseConfig(dir_);
@@ -43,13 +26,6 @@ class GatewayBackendsTest : public ::testing::Test {
     config["mcpServers"]["sql"]["args"] = {"sql-server"};
     return config;
   }
-
-  std::unique_ptr<GatewayProcess> StartGateway(const Json& config) {
-    return GatewayProcess::Start(dir_, config, key_);
-  }
-
-  std::filesystem::path dir_;
-  std::string key_;
 };
 
 Json Connect(GatewayProcess& gateway, const std::string& name) {

@@ -23,30 +23,8 @@ namespace {
 using mcp::Json;
 using namespace std::chrono_literals;
 
-class GatewayTest : public ::testing::Test {
+class GatewayTest : public GatewayTestBase {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           ("aurite-e2e-" + std::to_string(::getpid()) + "-" + info->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    key_ = NewKey();
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  // A SQLite database with table `items`, as a connection string.
-  std::string SampleDatabase() {
-    std::filesystem::path file = dir_ / "sample.db";
-    CreateDatabase(file, {"CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT)",
-                          "INSERT INTO items(name) VALUES ('apple'), ('pear')"});
-    return "sqlite:///" + file.string();
-  }
-
-  std::unique_ptr<GatewayProcess> StartGateway(const Json& config) {
-    return GatewayProcess::Start(dir_, config, key_);
-  }
-
   // What the persistent store still holds, read with the gateway's key.
   std::vector<security::CredentialSummary> StoreContents() {
     security::StoreKeySettings settings;
@@ -64,9 +42,6 @@ class GatewayTest : public ::testing::Test {
     EXPECT_TRUE(manager.ok());
     return manager.ok() ? (*manager)->List() : std::vector<security::CredentialSummary>{};
   }
-
-  std::filesystem::path dir_;
-  std::string key_;
 };
 
 Json Secure(GatewayProcess& gateway, const std::string& connection_string) {

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <sstream>
@@ -11,6 +12,7 @@
 
 #include "crypto/fernet_key.h"
 #include "mcp/line_reader.h"
+#include "servers/sql/http_sql_server_process.h"
 #include "sql/connection.h"
 
 namespace aurite::e2e {
@@ -151,27 +153,12 @@ std::unique_ptr<mcp::HttpClient> HttpGateway::Connect() const {
 std::unique_ptr<HttpSqlServer> HttpSqlServer::Start(std::vector<std::string> flags,
                                                     std::vector<std::string> environment,
                                                     std::uint16_t port) {
-  mcp::SpawnOptions spawn;
-  spawn.program = AURITE_BINARY;
-  spawn.arguments = {"sql-server", "--http", std::to_string(port)};
-  for (std::string& flag : flags) spawn.arguments.push_back(std::move(flag));
-  spawn.environment = std::move(environment);
-  spawn.environment.push_back("PATH=/usr/bin:/bin");
+  servers::sql::HttpSqlServerProcess process =
+      servers::sql::StartHttpSqlServer(std::move(flags), std::move(environment), port);
   auto server = std::make_unique<HttpSqlServer>();
-  StatusOr<std::unique_ptr<mcp::ChildProcess>> child = mcp::ChildProcess::Spawn(spawn);
-  EXPECT_TRUE(child.ok()) << child.status().ToString();
-  if (!child.ok()) return server;
-  server->child_ = std::move(child).value();
-  mcp::LineReader reader(server->child_->stderr_fd(), 1 << 16);
-  const std::string listening = "://127.0.0.1:";
-  while (auto item = reader.Next()) {
-    server->log_ += item->line + "\n";
-    if (std::size_t at = item->line.find(listening); at != std::string::npos) {
-      server->port_ =
-          static_cast<std::uint16_t>(std::stoi(item->line.substr(at + listening.size())));
-      break;
-    }
-  }
+  server->child_ = std::move(process.child);
+  server->port_ = process.port;
+  server->log_ = std::move(process.log);
   return server;
 }
 
@@ -232,6 +219,25 @@ std::string ErrorText(const mcp::Json& result) {
   EXPECT_TRUE(result.value("isError", false)) << result.dump();
   if (!result.contains("content") || result["content"].empty()) return "";
   return result["content"][0].value("text", "");
+}
+
+void GatewayTestBase::SetUp() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  dir_ = std::filesystem::path(::testing::TempDir()) /
+         ("aurite-e2e-" + std::to_string(::getpid()) + "-" + info->test_suite_name() + "-" +
+          info->name());
+  std::filesystem::remove_all(dir_);
+  std::filesystem::create_directories(dir_);
+  key_ = NewKey();
+}
+
+void GatewayTestBase::TearDown() { std::filesystem::remove_all(dir_); }
+
+std::string GatewayTestBase::SampleDatabase() {
+  std::filesystem::path file = dir_ / "sample.db";
+  CreateDatabase(file, {"CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT)",
+                        "INSERT INTO items(name) VALUES ('apple'), ('pear')"});
+  return "sqlite:///" + file.string();
 }
 
 }  // namespace aurite::e2e

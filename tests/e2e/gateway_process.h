@@ -2,6 +2,7 @@
 // MCP client the way Claude Desktop would, with its stderr kept in a file.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <sys/types.h>
 
 #include <cstdint>
@@ -50,6 +51,21 @@ class GatewayProcess {
 
   std::unique_ptr<mcp::StdioClient> process_;
   std::string received_;
+};
+
+// The fixture every gateway test starts from: a fresh folder and key per test.
+class GatewayTestBase : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+  // A SQLite database with table `items` (apple, pear), as a connection string.
+  std::string SampleDatabase();
+  std::unique_ptr<GatewayProcess> StartGateway(const mcp::Json& config) {
+    return GatewayProcess::Start(dir_, config, key_);
+  }
+
+  std::filesystem::path dir_;
+  std::string key_;
 };
 
 // How a run of `aurite serve` that should not get ready ended.

@@ -16,8 +16,8 @@
 #include "base/unique_fd.h"
 #include "mcp/child_process.h"
 #include "mcp/http_client.h"
-#include "mcp/line_reader.h"
 #include "mcp/pipe_io.h"
+#include "servers/sql/http_sql_server_process.h"
 #include "servers/sql/sql_server_client.h"
 #include "sql/connection.h"
 #include "sql/test_databases.h"
@@ -37,27 +37,11 @@ constexpr char kInitialize[] =
 struct HttpSqlServer {
   static std::unique_ptr<HttpSqlServer> Start(std::vector<std::string> flags,
                                               std::vector<std::string> environment = {}) {
-    mcp::SpawnOptions spawn;
-    spawn.program = AURITE_BINARY;
-    spawn.arguments = {"sql-server", "--http", "0"};
-    for (std::string& flag : flags) spawn.arguments.push_back(std::move(flag));
-    spawn.environment = std::move(environment);
-    spawn.environment.push_back("PATH=/usr/bin:/bin");
+    HttpSqlServerProcess process = StartHttpSqlServer(std::move(flags), std::move(environment));
     auto server = std::make_unique<HttpSqlServer>();
-    StatusOr<std::unique_ptr<mcp::ChildProcess>> child = mcp::ChildProcess::Spawn(spawn);
-    EXPECT_TRUE(child.ok()) << child.status().ToString();
-    if (!child.ok()) return server;
-    server->child = std::move(child).value();
-    mcp::LineReader reader(server->child->stderr_fd(), 1 << 16);
-    const std::string listening = "://127.0.0.1:";
-    while (auto item = reader.Next()) {
-      server->log += item->line + "\n";
-      if (std::size_t at = item->line.find(listening); at != std::string::npos) {
-        server->port =
-            static_cast<std::uint16_t>(std::stoi(item->line.substr(at + listening.size())));
-        break;
-      }
-    }
+    server->child = std::move(process.child);
+    server->port = process.port;
+    server->log = std::move(process.log);
     return server;
   }
 
