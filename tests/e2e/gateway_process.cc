@@ -209,18 +209,6 @@ void CreateDatabase(const std::filesystem::path& path, const std::vector<std::st
   }
 }
 
-mcp::Json Structured(const mcp::Json& result) {
-  EXPECT_FALSE(result.value("isError", false)) << result.dump();
-  EXPECT_TRUE(result.contains("structuredContent")) << result.dump();
-  return result.value("structuredContent", mcp::Json::object());
-}
-
-std::string ErrorText(const mcp::Json& result) {
-  EXPECT_TRUE(result.value("isError", false)) << result.dump();
-  if (!result.contains("content") || result["content"].empty()) return "";
-  return result["content"][0].value("text", "");
-}
-
 void GatewayTestBase::SetUp() {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
   dir_ = std::filesystem::path(::testing::TempDir()) /

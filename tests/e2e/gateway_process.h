@@ -15,6 +15,7 @@
 #include "mcp/child_process.h"
 #include "mcp/http_client.h"
 #include "mcp/stdio_client.h"
+#include "mcp/tool_result.h"
 
 namespace aurite::e2e {
 
@@ -121,8 +122,7 @@ std::string ReadFile(const std::filesystem::path& path);
 // Creates the SQLite file `path` and runs `statements` on it.
 void CreateDatabase(const std::filesystem::path& path, const std::vector<std::string>& statements);
 
-// structuredContent of a successful result / error text of an isError one.
-mcp::Json Structured(const mcp::Json& result);
-std::string ErrorText(const mcp::Json& result);
+using mcp::testing::ErrorText;
+using mcp::testing::Structured;
 
 }  // namespace aurite::e2e

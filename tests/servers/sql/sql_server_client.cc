@@ -32,16 +32,4 @@ mcp::Json SqlServerClient::Call(const std::string& tool, mcp::Json arguments) {
   return result.ok() ? result.value() : mcp::Json::object();
 }
 
-mcp::Json Structured(const mcp::Json& result) {
-  EXPECT_FALSE(result.value("isError", false)) << result.dump();
-  EXPECT_TRUE(result.contains("structuredContent")) << result.dump();
-  return result.value("structuredContent", mcp::Json::object());
-}
-
-std::string ErrorText(const mcp::Json& result) {
-  EXPECT_TRUE(result.value("isError", false)) << result.dump();
-  if (!result.contains("content") || result["content"].empty()) return "";
-  return result["content"][0].value("text", "");
-}
-
 }  // namespace aurite::servers::sql::testing

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "mcp/stdio_client.h"
+#include "mcp/tool_result.h"
 
 namespace aurite::servers::sql::testing {
 
@@ -24,9 +25,7 @@ struct SqlServerClient {
   std::unique_ptr<mcp::StdioClient> process;
 };
 
-// The structuredContent of a successful tool result (fails the test otherwise).
-mcp::Json Structured(const mcp::Json& result);
-// The error text of an isError result (fails the test otherwise).
-std::string ErrorText(const mcp::Json& result);
+using mcp::testing::ErrorText;
+using mcp::testing::Structured;
 
 }  // namespace aurite::servers::sql::testing
