@@ -152,6 +152,12 @@ RpcResult McpClient::CallTool(const std::string& name, Json arguments, const Cal
   return rpc_.Call("tools/call", {{"name", name}, {"arguments", std::move(arguments)}}, options);
 }
 
+void McpClient::CallToolAsync(const std::string& name, Json arguments, const CallOptions& options,
+                              Session::CallDone done) {
+  rpc_.CallAsync("tools/call", {{"name", name}, {"arguments", std::move(arguments)}}, options,
+                 std::move(done));
+}
+
 RpcResult McpClient::ListResources(const CallOptions& options) {
   return ListAll("resources/list", "resources", options);
 }

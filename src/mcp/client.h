@@ -62,6 +62,9 @@ class McpClient {
   RpcResult Ping(const CallOptions& options = {});
   RpcResult ListTools(const CallOptions& options = {});
   RpcResult CallTool(const std::string& name, Json arguments, const CallOptions& options = {});
+  // CallTool without waiting (Session::CallAsync): `done` gets the outcome.
+  void CallToolAsync(const std::string& name, Json arguments, const CallOptions& options,
+                     Session::CallDone done);
   RpcResult ListResources(const CallOptions& options = {});
   RpcResult ListResourceTemplates(const CallOptions& options = {});
   RpcResult ReadResource(const std::string& uri, const CallOptions& options = {});

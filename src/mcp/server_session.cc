@@ -151,14 +151,16 @@ RpcResult ServerSession::HandleModern(const Request& request, RequestContext& rp
     std::lock_guard lock(mu_);
     modern_requests_.erase(key);
   }
-  if (!result.ok()) return result;
-  if (result.value().value("resultType", "") == "input_required" &&
-      !AllowsInputRequired(request.method)) {
-    return MakeError(error_code::kInternalError,
-                     fmt::format("{} cannot answer input_required", request.method));
-  }
-  AddModernResultFields(request.method, result.value());
-  return result;
+  return rpc_context.Then(std::move(result), [method = request.method](RpcResult finished) {
+    if (!finished.ok()) return finished;
+    if (finished.value().value("resultType", "") == "input_required" &&
+        !AllowsInputRequired(method)) {
+      return RpcResult(MakeError(error_code::kInternalError,
+                                 fmt::format("{} cannot answer input_required", method)));
+    }
+    AddModernResultFields(method, finished.value());
+    return finished;
+  });
 }
 
 RpcResult ServerSession::Discover() const {
@@ -248,6 +250,25 @@ RpcResult ServerSession::Initialize(const Json& params) {
   return result;
 }
 
+namespace {
+
+RpcResult CheckToolResult(const Tool& tool, RpcResult result) {
+  if (!result.ok()) return result;
+  Json& value = result.value();
+  if (!value.is_object()) return MakeError(error_code::kInternalError, "tool returned no result");
+  if (!value.contains("content")) value["content"] = Json::array();
+  const bool is_error = value.contains("isError") && value["isError"] == true;
+  if (!tool.output_schema.is_null() && !is_error && !value.contains("structuredContent")) {
+    return MakeError(error_code::kInternalError,
+                     fmt::format("tool {} declares an output schema but returned no "
+                                 "structured content",
+                                 tool.name));
+  }
+  return result;
+}
+
+}  // namespace
+
 RpcResult ServerSession::CallTool(const Json& params, CallContext& context) {
   const std::string* name = StringParam(params, "name");
   if (name == nullptr) return InvalidParams("tools/call needs a tool name");
@@ -261,19 +282,9 @@ RpcResult ServerSession::CallTool(const Json& params, CallContext& context) {
   if (auto problem = CheckAgainstSchema(entry->tool.input_schema, arguments)) {
     return ToolErrorResult(fmt::format("Invalid arguments for tool {}: {}", *name, *problem));
   }
-  RpcResult result = entry->handler(arguments, context);
-  if (!result.ok()) return result;
-  Json& value = result.value();
-  if (!value.is_object()) return MakeError(error_code::kInternalError, "tool returned no result");
-  if (!value.contains("content")) value["content"] = Json::array();
-  const bool is_error = value.contains("isError") && value["isError"] == true;
-  if (!entry->tool.output_schema.is_null() && !is_error && !value.contains("structuredContent")) {
-    return MakeError(error_code::kInternalError,
-                     fmt::format("tool {} declares an output schema but returned no "
-                                 "structured content",
-                                 *name));
-  }
-  return result;
+  return context.rpc.Then(entry->handler(arguments, context), [entry](RpcResult result) {
+    return CheckToolResult(entry->tool, std::move(result));
+  });
 }
 
 RpcResult ServerSession::ReadResource(const Json& params, CallContext& context) {

@@ -11,15 +11,37 @@
 
 namespace aurite::mcp {
 
+// One call of ours awaiting its response. It is in pending_ until it ends;
+// whoever removes it from there completes it, so `done` runs exactly once.
 struct Session::PendingCall {
-  std::optional<RpcResult> outcome;
-  std::condition_variable cv;
-  std::chrono::steady_clock::time_point deadline;
+  RequestId id{std::int64_t{0}};
+  std::string method;
+  CallDone done;
   std::chrono::milliseconds timeout{0};
+  TimerQueue::Id timer = 0;  // guarded by Session::mu_
   std::function<void(const Json&)> on_progress;
   bool reset_on_progress = false;
   std::string progress_key;
-  bool cancelled = false;  // by CallOptions::cancel
+  // Destroyed with the call, which deregisters it; so the call must never be
+  // destroyed under Session::mu_ (the callback takes that mutex).
+  std::optional<std::stop_callback<std::function<void()>>> on_cancel;
+};
+
+struct Session::Lifeline {
+  std::mutex mu;
+  Session* session = nullptr;  // null once the session is being destroyed
+};
+
+struct Responder::State {
+  explicit State(std::shared_ptr<RequestContext> c) : context(std::move(c)) {}
+  ~State() {
+    if (!sent.exchange(true)) {
+      context->Deliver(MakeError(error_code::kInternalError,
+                                 "the request's handler dropped it without an answer"));
+    }
+  }
+  std::shared_ptr<RequestContext> context;
+  std::atomic<bool> sent{false};
 };
 
 // Collects the replies to one batch and sends them as one array when the last arrives.
@@ -58,16 +80,70 @@ void RequestContext::SendProgress(double progress, std::optional<double> total,
   (void)session_.Notify("notifications/progress", std::move(params));
 }
 
+void Responder::Send(RpcResult result) const {
+  if (state_ && !state_->sent.exchange(true)) state_->context->Deliver(std::move(result));
+}
+
+Responder RequestContext::Defer() {
+  std::lock_guard lock(defer_mu_);
+  deferred_ = true;
+  return Responder(std::make_shared<Responder::State>(shared_from_this()));
+}
+
+RpcResult RequestContext::Then(RpcResult result, std::function<RpcResult(RpcResult)> finish) {
+  {
+    std::lock_guard lock(defer_mu_);
+    if (deferred_) {
+      finishers_.push_back(std::move(finish));
+      return result;
+    }
+  }
+  return finish(std::move(result));
+}
+
+RpcResult RequestContext::Offload(std::function<RpcResult()> work) {
+  session_.pool_->Submit([responder = Defer(), work = std::move(work)] { responder.Send(work()); });
+  return DeferredResult();
+}
+
+std::optional<RpcResult> RequestContext::HandlerReturned(RpcResult result) {
+  std::unique_lock lock(defer_mu_);
+  handler_returned_ = true;
+  if (!deferred_) return result;
+  if (!early_result_) return std::nullopt;
+  RpcResult early = std::move(*early_result_);
+  early_result_.reset();
+  lock.unlock();
+  return Finish(std::move(early));
+}
+
+void RequestContext::Deliver(RpcResult result) {
+  {
+    std::lock_guard lock(defer_mu_);
+    // The outer layers have not added their finishers yet.
+    if (!handler_returned_) {
+      early_result_ = std::move(result);
+      return;
+    }
+  }
+  session_.FinishRequest(*this, Finish(std::move(result)));
+}
+
+RpcResult RequestContext::Finish(RpcResult result) {
+  for (auto& finish : finishers_) result = finish(std::move(result));
+  return result;
+}
+
 namespace {
 
 thread_local const RequestContext* current_request = nullptr;
-// True while a handler runs inline on a receiving thread.
-thread_local bool running_inline = false;
+// The session whose handler runs inline on this (its receiving) thread.
+thread_local const Session* running_inline = nullptr;
 
 class InlineScope {
  public:
-  InlineScope() { running_inline = true; }
-  ~InlineScope() { running_inline = false; }
+  explicit InlineScope(const Session* session) { running_inline = session; }
+  ~InlineScope() { running_inline = nullptr; }
   InlineScope(const InlineScope&) = delete;
   InlineScope& operator=(const InlineScope&) = delete;
 };
@@ -118,13 +194,19 @@ RpcResult RunHandler(const Session::RequestHandler& handler, const Request& requ
 const RequestContext* Session::CurrentRequest() { return current_request; }
 
 Session::Session(SendFn send, SessionOptions options)
-    : send_(std::move(send)), options_(std::move(options)), pool_(options_.pool) {
+    : send_(std::move(send)),
+      options_(std::move(options)),
+      lifeline_(std::make_shared<Lifeline>()),
+      pool_(options_.pool) {
+  lifeline_->session = this;
   if (!pool_) pool_ = std::make_shared<ThreadPool>();
 }
 
 Session::~Session() {
   Close();
   WaitIdle();
+  std::lock_guard lock(lifeline_->mu);  // waits for a timer callback using us
+  lifeline_->session = nullptr;
 }
 
 bool Session::closed() const {
@@ -132,30 +214,39 @@ bool Session::closed() const {
   return closed_;
 }
 
-void Session::FailPendingLocked() {
+std::vector<std::shared_ptr<Session::PendingCall>> Session::TakePendingLocked() {
   input_ended_ = true;
-  for (auto& [key, pending] : pending_) {
-    pending->outcome = MakeError(error_code::kConnectionClosed, "connection closed");
-    pending->cv.notify_all();
-  }
+  std::vector<std::shared_ptr<PendingCall>> calls;
+  for (auto& [key, pending] : pending_) calls.push_back(std::move(pending));
   pending_.clear();
   progress_.clear();
+  return calls;
+}
+
+void Session::FailPending(const std::vector<std::shared_ptr<PendingCall>>& calls) {
+  for (const auto& pending : calls) {
+    Complete(*pending, MakeError(error_code::kConnectionClosed, "connection closed"));
+  }
 }
 
 void Session::EndOfInput() {
-  std::lock_guard lock(mu_);
-  FailPendingLocked();
+  std::unique_lock lock(mu_);
+  auto calls = TakePendingLocked();
+  lock.unlock();
+  FailPending(calls);
 }
 
 void Session::Close() {
   std::vector<std::shared_ptr<RequestContext>> running;
+  std::vector<std::shared_ptr<PendingCall>> calls;
   {
     std::lock_guard lock(mu_);
     if (closed_) return;
     closed_ = true;
-    FailPendingLocked();
+    calls = TakePendingLocked();
     for (auto& [key, context] : incoming_) running.push_back(context);
   }
+  FailPending(calls);
   for (auto& context : running) context->Cancel();
 }
 
@@ -243,36 +334,42 @@ void Session::DispatchRequest(Request request, ReplyFn reply) {
   const std::string key = request.id.Key();
   auto context = std::make_shared<RequestContext>(*this, request.id, request.method,
                                                   ProgressToken(request.params));
+  context->reply_ = std::move(reply);
   {
     std::lock_guard lock(mu_);
     if (closed_) return;
     if (incoming_.contains(key)) {
-      reply(ErrorResponse(request.id, MakeError(error_code::kInvalidRequest,
-                                                "a request with this id is still in progress")));
+      context->reply_(ErrorResponse(
+          request.id,
+          MakeError(error_code::kInvalidRequest, "a request with this id is still in progress")));
       return;
     }
     incoming_[key] = context;
     ++running_;
   }
   if (inline_predicate_ && inline_predicate_(request)) {
-    InlineScope inline_scope;
-    RunRequest(request, *context, key, reply);
+    InlineScope inline_scope(this);
+    RunRequest(request, *context);
     return;
   }
-  pool_->Submit([this, request = std::move(request), context, key, reply = std::move(reply)] {
-    RunRequest(request, *context, key, reply);
-  });
+  pool_->Submit([this, request = std::move(request), context] { RunRequest(request, *context); });
 }
 
-void Session::RunRequest(const Request& request, RequestContext& context, const std::string& key,
-                         const ReplyFn& reply) {
+void Session::RunRequest(const Request& request, RequestContext& context) {
   CurrentRequestScope scope(&context);
-  RpcResult result = RunHandler(request_handler_, request, context);
+  std::optional<RpcResult> result =
+      context.HandlerReturned(RunHandler(request_handler_, request, context));
+  if (result) FinishRequest(context, std::move(*result));
+}
+
+void Session::FinishRequest(RequestContext& context, RpcResult result) {
+  // Keeps the context alive past its removal from incoming_.
+  std::shared_ptr<RequestContext> keep = context.shared_from_this();
   {
     std::lock_guard lock(mu_);
-    incoming_.erase(key);
+    incoming_.erase(context.id().Key());
   }
-  if (!context.cancelled()) reply(ToJson(Response{request.id, std::move(result)}));
+  if (!context.cancelled()) context.reply_(ToJson(Response{context.id(), std::move(result)}));
   HandlerDone();
 }
 
@@ -311,16 +408,18 @@ void Session::DrainNotifications() {
 }
 
 void Session::HandleResponse(Response response) {
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   auto it = pending_.find(response.id.Key());
   if (it == pending_.end()) {
+    lock.unlock();
     Logger().warn("ignored a response to unknown request id {}", response.id.Key());
     return;
   }
-  it->second->outcome = std::move(response.result);
-  it->second->cv.notify_all();
-  if (!it->second->progress_key.empty()) progress_.erase(it->second->progress_key);
+  std::shared_ptr<PendingCall> pending = std::move(it->second);
   pending_.erase(it);
+  if (!pending->progress_key.empty()) progress_.erase(pending->progress_key);
+  lock.unlock();
+  Complete(*pending, std::move(response.result));
 }
 
 void Session::HandleCancelled(const Json& params) {
@@ -346,8 +445,8 @@ void Session::HandleProgress(const Json& params) {
     if (it == progress_.end()) return;
     pending = it->second;
     if (pending->reset_on_progress) {
-      pending->deadline = std::chrono::steady_clock::now() + pending->timeout;
-      pending->cv.notify_all();
+      TimerQueue::Shared().Cancel(pending->timer);
+      ArmTimerLocked(pending);
     }
   }
   if (pending->on_progress) pending->on_progress(params);
@@ -367,69 +466,116 @@ RpcError Cancelled(const std::string& method) {
 }  // namespace
 
 RpcResult Session::Call(const std::string& method, Json params, const CallOptions& options) {
-  if (running_inline) {
+  if (running_inline == this) {
     // Its response would have to be read by the very thread waiting for it.
     return MakeError(error_code::kInternalError,
                      fmt::format("a handler that runs inline cannot send {} to the peer; run it "
                                  "on the pool instead",
                                  method));
   }
+  struct Outcome {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::optional<RpcResult> result;
+  };
+  auto outcome = std::make_shared<Outcome>();
+  CallAsync(method, std::move(params), options, [outcome](RpcResult result) {
+    std::lock_guard lock(outcome->mu);
+    outcome->result = std::move(result);
+    outcome->cv.notify_one();
+  });
+  std::unique_lock lock(outcome->mu);
+  outcome->cv.wait(lock, [&] { return outcome->result.has_value(); });
+  return std::move(*outcome->result);
+}
+
+void Session::CallAsync(const std::string& method, Json params, const CallOptions& options,
+                        CallDone done) {
+  if (options.cancel.stop_requested()) {
+    done(Cancelled(method));
+    return;
+  }
   auto pending = std::make_shared<PendingCall>();
+  pending->method = method;
+  pending->done = std::move(done);
   pending->timeout = options.timeout.value_or(options_.default_timeout);
   pending->on_progress = options.on_progress;
   pending->reset_on_progress = options.reset_timeout_on_progress;
-  auto wake = [this, pending] {
+  std::string key;
+  {
     std::lock_guard lock(mu_);
-    pending->cancelled = true;
-    pending->cv.notify_all();
-  };
-  // Declared before `lock`, so it is destroyed after the mutex is released:
-  // its destructor waits for a callback running on another thread.
-  std::optional<std::stop_callback<decltype(wake)>> on_cancel;
-  if (options.cancel.stop_possible()) on_cancel.emplace(options.cancel, wake);
+    if (input_ended_) {
+      // Completed outside the lock: `done` is the caller's code.
+      pending->id = RequestId(std::int64_t{0});
+    } else {
+      pending->id = RequestId(next_id_++);
+      key = pending->id.Key();
+      if (options.on_progress) {
+        if (params.is_null()) params = Json::object();
+        params["_meta"]["progressToken"] = pending->id.ToJson();
+        pending->progress_key = key;
+        progress_[key] = pending;
+      }
+      pending_[key] = pending;
+      ArmTimerLocked(pending);
+    }
+  }
+  if (key.empty()) {
+    Complete(*pending, MakeError(error_code::kConnectionClosed, "connection closed"));
+    return;
+  }
+  if (options.cancel.stop_possible()) {
+    std::weak_ptr<PendingCall> weak = pending;
+    pending->on_cancel.emplace(options.cancel, std::function<void()>([this, weak] {
+                                 if (auto call = weak.lock()) {
+                                   Abandon(call, "the caller cancelled the request",
+                                           Cancelled(call->method));
+                                 }
+                               }));
+  }
+  Status sent = send_(Dump(ToJson(Request{pending->id, method, std::move(params)})));
+  if (sent.ok()) return;
   std::unique_lock lock(mu_);
-  if (input_ended_) return MakeError(error_code::kConnectionClosed, "connection closed");
-  if (pending->cancelled) return Cancelled(method);
-  const RequestId id(next_id_++);
-  const std::string key = id.Key();
-  if (options.on_progress) {
-    if (params.is_null()) params = Json::object();
-    params["_meta"]["progressToken"] = id.ToJson();
-    pending->progress_key = key;
-    progress_[key] = pending;
-  }
-  pending_[key] = pending;
-  pending->deadline = std::chrono::steady_clock::now() + pending->timeout;
+  auto it = pending_.find(key);
+  if (it == pending_.end() || it->second != pending) return;  // already ended
+  pending_.erase(it);
+  progress_.erase(key);
   lock.unlock();
+  Complete(*pending, MakeError(error_code::kConnectionClosed, sent.message()));
+}
 
-  Status sent = send_(Dump(ToJson(Request{id, method, std::move(params)})));
-  lock.lock();
-  if (!sent.ok()) {
-    pending_.erase(key);
-    progress_.erase(key);
-    return MakeError(error_code::kConnectionClosed, sent.message());
+void Session::ArmTimerLocked(const std::shared_ptr<PendingCall>& pending) {
+  std::weak_ptr<PendingCall> weak = pending;
+  pending->timer = TimerQueue::Shared().Schedule(
+      std::chrono::steady_clock::now() + pending->timeout, [lifeline = lifeline_, weak] {
+        std::lock_guard alive(lifeline->mu);
+        auto call = weak.lock();
+        if (lifeline->session == nullptr || !call) return;
+        lifeline->session->Abandon(call, "request timed out",
+                                   MakeError(error_code::kRequestTimeout,
+                                             fmt::format("{} timed out after {} ms", call->method,
+                                                         call->timeout.count())));
+      });
+}
+
+void Session::Abandon(const std::shared_ptr<PendingCall>& pending, const std::string& reason,
+                      RpcError error) {
+  {
+    std::lock_guard lock(mu_);
+    auto it = pending_.find(pending->id.Key());
+    if (it == pending_.end() || it->second != pending) return;
+    pending_.erase(it);
+    progress_.erase(pending->progress_key);
   }
-  while (!pending->outcome) {
-    if (pending->cancelled) {
-      pending_.erase(key);
-      progress_.erase(key);
-      lock.unlock();
-      (void)Notify("notifications/cancelled",
-                   {{"requestId", id.ToJson()}, {"reason", "the caller cancelled the request"}});
-      return Cancelled(method);
-    }
-    if (pending->cv.wait_until(lock, pending->deadline) == std::cv_status::timeout &&
-        !pending->outcome && std::chrono::steady_clock::now() >= pending->deadline) {
-      pending_.erase(key);
-      progress_.erase(key);
-      lock.unlock();
-      (void)Notify("notifications/cancelled",
-                   {{"requestId", id.ToJson()}, {"reason", "request timed out"}});
-      return MakeError(error_code::kRequestTimeout,
-                       fmt::format("{} timed out after {} ms", method, pending->timeout.count()));
-    }
-  }
-  return std::move(*pending->outcome);
+  (void)Notify("notifications/cancelled",
+               {{"requestId", pending->id.ToJson()}, {"reason", reason}});
+  Complete(*pending, std::move(error));
+}
+
+void Session::Complete(PendingCall& pending, RpcResult result) {
+  TimerQueue::Shared().Cancel(pending.timer);
+  CallDone done = std::move(pending.done);
+  if (done) done(std::move(result));
 }
 
 Status Session::Notify(const std::string& method, Json params) {

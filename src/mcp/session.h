@@ -11,6 +11,9 @@
 //  - Incoming requests run on a thread pool, so a handler may itself Call()
 //    the peer. Incoming notifications run in arrival order on one strand.
 //    notifications/cancelled and notifications/progress are handled inline.
+//  - A handler may answer later (RequestContext::Defer): a proxy forwards a
+//    request with CallAsync() and answers from its callback, so no thread
+//    waits in between.
 //  - A cancelled request's handler still runs to its end (it should poll
 //    RequestContext::cancelled()), but its response is not sent.
 //  - Bad input is answered with a JSON-RPC error and never stops the session;
@@ -32,11 +35,13 @@
 #include <stop_token>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 #include "mcp/jsonrpc.h"
 #include "mcp/message_parser.h"
 #include "mcp/thread_pool.h"
+#include "mcp/timer_queue.h"
 
 namespace aurite::mcp {
 
@@ -68,8 +73,27 @@ namespace error_code {
 inline constexpr int kRequestCancelled = -32800;
 }  // namespace error_code
 
+class RequestContext;
+
+// The response a deferred request still owes (RequestContext::Defer). Copies
+// share one response: the first Send() counts, later ones are ignored. When
+// the last copy goes away unsent, an internal error is sent instead, so no
+// request is left without an answer.
+class Responder {
+ public:
+  Responder() = default;
+  // Any thread. The result first passes the context's finishers (Then).
+  void Send(RpcResult result) const;
+
+ private:
+  friend class RequestContext;
+  struct State;
+  explicit Responder(std::shared_ptr<State> state) : state_(std::move(state)) {}
+  std::shared_ptr<State> state_;
+};
+
 // What a request handler knows about the request it is serving.
-class RequestContext {
+class RequestContext : public std::enable_shared_from_this<RequestContext> {
  public:
   RequestContext(Session& session, RequestId id, std::string method, Json progress_token);
 
@@ -86,18 +110,52 @@ class RequestContext {
   void SendProgress(double progress, std::optional<double> total = std::nullopt,
                     const std::string& message = {});
 
+  // Lets the handler return before it has its result: it returns
+  // DeferredResult() and the Responder sends the response later, from any
+  // thread. The request counts as running until then (Session::WaitIdle and
+  // the destructor wait for it), so tie the work to stop_token(): closing the
+  // session cancels it. Call at most once, from the handler.
+  Responder Defer();
+  // For a layer between the session and the handler that finishes results
+  // (checks, redaction): returns finish(result) at once, or, when the handler
+  // deferred, keeps `finish` for the Responder, which applies the finishers
+  // innermost first. Call it on the handler's thread, before returning.
+  RpcResult Then(RpcResult result, std::function<RpcResult(RpcResult)> finish);
+  // Runs `work` on the session's pool and sends its result: for a handler
+  // running inline that finds it must block after all. Returns DeferredResult().
+  RpcResult Offload(std::function<RpcResult()> work);
+
  private:
   friend class Session;
+  friend class Responder;
+  using Finisher = std::function<RpcResult(RpcResult)>;
+
+  // Runs stop callbacks inline: never call it holding Session's mutex.
+  void Cancel();
+  // The handler returned `result`: the response to send now, if any.
+  std::optional<RpcResult> HandlerReturned(RpcResult result);
+  // A Responder's result: sent now if the handler has returned, else kept.
+  void Deliver(RpcResult result);
+  RpcResult Finish(RpcResult result);
+
   Session& session_;
   RequestId id_;
   std::string method_;
   Json progress_token_;
-  // Runs stop callbacks inline: never call it holding Session's mutex.
-  void Cancel();
+  std::function<void(Json)> reply_;
 
   std::atomic<bool> cancelled_{false};
   std::stop_source stop_;
+
+  std::mutex defer_mu_;
+  bool deferred_ = false;
+  bool handler_returned_ = false;
+  std::optional<RpcResult> early_result_;  // sent before the handler returned
+  std::vector<Finisher> finishers_;
 };
+
+// What a deferring handler returns; the session ignores it.
+inline RpcResult DeferredResult() { return Json(nullptr); }
 
 class Session {
  public:
@@ -143,18 +201,35 @@ class Session {
   // Sends a request and waits for its outcome: the peer's result or error,
   // kRequestTimeout (after sending notifications/cancelled) or kConnectionClosed.
   RpcResult Call(const std::string& method, Json params, const CallOptions& options = {});
+  // Call without waiting: `done` runs once with the outcome, on the thread
+  // that learnt it (the reader for a response, the timer thread for a
+  // timeout, the canceller, or the caller itself when sending failed). It
+  // must not destroy this session. Allowed from inline handlers.
+  using CallDone = std::function<void(RpcResult)>;
+  void CallAsync(const std::string& method, Json params, const CallOptions& options, CallDone done);
   Status Notify(const std::string& method, Json params = nullptr);
 
  private:
+  friend class RequestContext;
   struct PendingCall;
+  struct Lifeline;
   using ReplyFn = std::function<void(Json)>;
   class BatchReply;
 
   void ReceiveBatch(Json batch);
   void ReceiveOne(std::variant<Message, Rejection> classified, const ReplyFn& reply);
   void DispatchRequest(Request request, ReplyFn reply);
-  void RunRequest(const Request& request, RequestContext& context, const std::string& key,
-                  const ReplyFn& reply);
+  void RunRequest(const Request& request, RequestContext& context);
+  // Sends `context`'s response (unless it was cancelled) and retires it.
+  void FinishRequest(RequestContext& context, RpcResult result);
+  // Ends a call that got no response: sends notifications/cancelled for it
+  // with `reason`, then completes it with `error`. No-op if it already ended.
+  void Abandon(const std::shared_ptr<PendingCall>& pending, const std::string& reason,
+               RpcError error);
+  static void Complete(PendingCall& pending, RpcResult result);
+  void ArmTimerLocked(const std::shared_ptr<PendingCall>& pending);
+  std::vector<std::shared_ptr<PendingCall>> TakePendingLocked();
+  static void FailPending(const std::vector<std::shared_ptr<PendingCall>>& calls);
   void DispatchNotification(Notification notification);
   void DrainNotifications();
   void HandleResponse(Response response);
@@ -162,7 +237,6 @@ class Session {
   void HandleProgress(const Json& params);
   void ReplyNow(Json response);
   void HandlerDone();
-  void FailPendingLocked();
 
   SendFn send_;
   SessionOptions options_;
@@ -183,6 +257,8 @@ class Session {
   bool draining_notifications_ = false;
   int running_ = 0;
 
+  // Lets timer callbacks reach this session only while it lives.
+  std::shared_ptr<Lifeline> lifeline_;
   std::shared_ptr<ThreadPool> pool_;  // last: joined first on destruction
 };
 
