@@ -95,20 +95,23 @@ void Gateway::ForwardLog(const std::string& server, const Json& params) {
 }
 
 void Gateway::AddRedacted(mcp::McpServer& server, mcp::Tool tool, mcp::ToolHandler handler) {
-  server.AddTool(std::move(tool),
-                 [this, handler = std::move(handler)](const Json& args, mcp::CallContext& context) {
-                   mcp::ServerSession* session = &context.session;
-                   {
-                     std::lock_guard lock(sessions_mu_);
-                     ++active_sessions_[session];
-                   }
-                   mcp::RpcResult result = handler(args, context);
-                   {
-                     std::lock_guard lock(sessions_mu_);
-                     if (--active_sessions_[session] == 0) active_sessions_.erase(session);
-                   }
-                   return Redact(std::move(result));
-                 });
+  server.AddTool(std::move(tool), [this, handler = std::move(handler)](const Json& args,
+                                                                       mcp::CallContext& context) {
+    mcp::ServerSession* session = &context.session;
+    {
+      std::lock_guard lock(sessions_mu_);
+      ++active_sessions_[session];
+    }
+    return context.rpc.Then(handler(args, context), [this, session](mcp::RpcResult result) {
+      {
+        std::lock_guard lock(sessions_mu_);
+        if (--active_sessions_[session] == 0) {
+          active_sessions_.erase(session);
+        }
+      }
+      return Redact(std::move(result));
+    });
+  });
 }
 
 void Gateway::RegisterWith(mcp::McpServer& server) {
@@ -165,6 +168,10 @@ void Gateway::AddBackendTools(mcp::McpServer& server, ManagedServer& backend) {
     if (tool.contains("outputSchema")) exposed.output_schema = tool["outputSchema"];
     if (tool.contains("annotations")) exposed.annotations = tool["annotations"];
     bool takes_secret = TakesConnectionSecret(tool);
+    // Forwarding is quick: the call is answered when the backend's response
+    // arrives, so only securing a raw string (a store write) and an HTTP
+    // exchange (which blocks) are left to the pool.
+    exposed.runs_inline = !takes_secret && !backend.config().is_http();
     AddRedacted(
         server, std::move(exposed),
         [this, &backend, original, takes_secret](const Json& args, mcp::CallContext& context) {
@@ -185,14 +192,18 @@ mcp::RpcResult Gateway::CallBackend(ManagedServer& backend, const std::string& t
     args["connection_string"] = secured->token.Reveal();
     args["use_token"] = true;
   }
-  mcp::RpcResult result = backend.CallTool(tool, std::move(args), PassProgressTo(context));
-  if (result.ok()) return result;
-  if (result.error().code == mcp::error_code::kConnectionClosed) {
-    return mcp::ToolErrorResult("the server '" + backend.name() +
-                                "' stopped while handling this call; it is being restarted, so "
-                                "try again in a moment");
-  }
-  return result;
+  backend.CallToolAsync(
+      tool, std::move(args), PassProgressTo(context),
+      [responder = context.rpc.Defer(), &backend](mcp::RpcResult result) {
+        if (!result.ok() && result.error().code == mcp::error_code::kConnectionClosed) {
+          result =
+              mcp::ToolErrorResult("the server '" + backend.name() +
+                                   "' stopped while handling this call; it is being restarted, so "
+                                   "try again in a moment");
+        }
+        responder.Send(std::move(result));
+      });
+  return mcp::DeferredResult();
 }
 
 }  // namespace aurite::host

@@ -192,19 +192,43 @@ void ManagedServer::Forget(const std::shared_ptr<BackendLink>& link) {
 mcp::RpcResult ManagedServer::CallTool(const std::string& tool, mcp::Json arguments,
                                        mcp::CallOptions options) {
   std::shared_ptr<BackendLink> link = Connected();
-  if (!link || link->exited()) {
-    return mcp::MakeError(
-        mcp::error_code::kConnectionClosed,
-        config_.is_http() ? "server '" + config_.name + "' cannot be reached at its url"
-                          : "server '" + config_.name + "' is not running; it is being restarted");
-  }
+  if (!link || link->exited()) return Unreachable();
   if (!options.timeout) options.timeout = config_.timeout;
   mcp::RpcResult result = link->client().CallTool(tool, std::move(arguments), options);
+  ForgetIfLost(link, result);
+  return result;
+}
+
+void ManagedServer::CallToolAsync(const std::string& tool, mcp::Json arguments,
+                                  mcp::CallOptions options, mcp::Session::CallDone done) {
+  // An HTTP call is a request-response exchange on the calling thread anyway,
+  // and a lost session must be forgotten outside it.
+  if (config_.is_http()) {
+    done(CallTool(tool, std::move(arguments), std::move(options)));
+    return;
+  }
+  std::shared_ptr<BackendLink> link = Current();
+  if (!link || link->exited()) {
+    done(Unreachable());
+    return;
+  }
+  if (!options.timeout) options.timeout = config_.timeout;
+  link->client().CallToolAsync(tool, std::move(arguments), options, std::move(done));
+}
+
+mcp::RpcError ManagedServer::Unreachable() const {
+  return mcp::MakeError(
+      mcp::error_code::kConnectionClosed,
+      config_.is_http() ? "server '" + config_.name + "' cannot be reached at its url"
+                        : "server '" + config_.name + "' is not running; it is being restarted");
+}
+
+void ManagedServer::ForgetIfLost(const std::shared_ptr<BackendLink>& link,
+                                 const mcp::RpcResult& result) {
   if (config_.is_http() && !result.ok() &&
       result.error().code == mcp::error_code::kConnectionClosed) {
     Forget(link);
   }
-  return result;
 }
 
 }  // namespace aurite::host

@@ -63,6 +63,11 @@ class ManagedServer {
 
   mcp::RpcResult CallTool(const std::string& tool, mcp::Json arguments,
                           mcp::CallOptions options = {});
+  // CallTool without waiting: `done` runs once with the outcome, possibly
+  // before this returns (e.g. when the server is down). For an HTTP server
+  // it does wait: the exchange happens on the calling thread.
+  void CallToolAsync(const std::string& tool, mcp::Json arguments, mcp::CallOptions options,
+                     mcp::Session::CallDone done);
 
  private:
   StatusOr<std::shared_ptr<BackendLink>> Open();
@@ -71,6 +76,9 @@ class ManagedServer {
   std::shared_ptr<BackendLink> Connected();
   // Drops `link` if it is still the current one.
   void Forget(const std::shared_ptr<BackendLink>& link);
+  // An HTTP call that lost its connection or session drops the link.
+  void ForgetIfLost(const std::shared_ptr<BackendLink>& link, const mcp::RpcResult& result);
+  mcp::RpcError Unreachable() const;
   void Supervise(std::stop_token stop);
   // Waits for the current child to exit; false when asked to stop.
   bool WaitForExit(std::stop_token& stop);

@@ -67,9 +67,9 @@ std::string NewConnectionId() {
 
 }  // namespace
 
-mcp::CallOptions PassProgressTo(mcp::CallContext& context) {
+mcp::CallOptions PassProgressTo(mcp::RequestContext& context) {
   mcp::CallOptions options;
-  mcp::RequestContext* request = &context.rpc;
+  mcp::RequestContext* request = &context;
   options.on_progress = [request](const Json& params) {
     request->SendProgress(params.value("progress", 0.0),
                           params.contains("total") && params["total"].is_number()
@@ -79,7 +79,7 @@ mcp::CallOptions PassProgressTo(mcp::CallContext& context) {
   };
   options.reset_timeout_on_progress = true;
   // The client cancelling its call cancels ours on the backend too.
-  options.cancel = context.rpc.stop_token();
+  options.cancel = context.stop_token();
   return options;
 }
 
@@ -92,7 +92,7 @@ std::vector<std::pair<mcp::Tool, mcp::ToolHandler>> StorageRouter::Tools() {
       return (this->*method)(args, context);
     };
   };
-  return {
+  std::vector<std::pair<mcp::Tool, mcp::ToolHandler>> tools = {
       {MakeTool("connect_storage",
                 "Open a database connection through a storage server. Give storage_type and one "
                 "of: connection_string (an access token from secure_database_connection, or a "
@@ -132,9 +132,15 @@ std::vector<std::pair<mcp::Tool, mcp::ToolHandler>> StorageRouter::Tools() {
                 true),
        [this](const Json&, mcp::CallContext&) { return ListConnections(); }},
   };
+  // The forwarding tools answer when the backend does (see Forward).
+  for (auto& [tool, handler] : tools) {
+    tool.runs_inline = tool.name == "query_storage" || tool.name == "list_storage_tables" ||
+                       tool.name == "describe_storage_table";
+  }
+  return tools;
 }
 
-mcp::RpcResult StorageRouter::OpenOnBackend(Route& route, mcp::CallContext& context) {
+mcp::RpcResult StorageRouter::OpenOnBackend(Route& route, mcp::RequestContext& context) {
   mcp::RpcResult opened = route.backend->CallTool(
       "connect_database", {{"connection_string", route.token.Reveal()}, {"use_token", true}},
       PassProgressTo(context));
@@ -200,7 +206,7 @@ mcp::RpcResult StorageRouter::ConnectStorage(const Json& args, mcp::CallContext&
   StatusOr<std::shared_ptr<Route>> prepared = PrepareRoute(args);
   if (!prepared.ok()) return Error(prepared.status().message());
   std::shared_ptr<Route> route = std::move(prepared).value();
-  mcp::RpcResult opened = OpenOnBackend(*route, context);
+  mcp::RpcResult opened = OpenOnBackend(*route, context.rpc);
   Json result =
       IsError(opened) ? Json::object() : opened.value().value("structuredContent", Json::object());
   std::string database_type = result.value("database_type", "");
@@ -242,20 +248,43 @@ StatusOr<std::shared_ptr<StorageRouter::Route>> StorageRouter::Find(const Json& 
 
 mcp::RpcResult StorageRouter::Forward(const Json& args, const std::string& tool, Json backend_args,
                                       mcp::CallContext& context) {
-  StatusOr<std::shared_ptr<Route>> route = Find(args);
-  if (!route.ok()) return Error(route.status().message());
-  Route& r = **route;
+  StatusOr<std::shared_ptr<Route>> found = Find(args);
+  if (!found.ok()) return Error(found.status().message());
+  std::shared_ptr<Route> route = std::move(found).value();
+  bool reopen = false;
   {
-    std::lock_guard lock(r.mu);
-    if (r.backend_generation != r.backend->generation()) {
-      mcp::RpcResult reopened = OpenOnBackend(r, context);
+    std::lock_guard lock(route->mu);
+    reopen = route->backend_generation != route->backend->generation();
+    backend_args["connection_id"] = route->backend_connection_id;
+  }
+  if (reopen || route->backend->config().is_http()) {
+    return context.rpc.Offload(
+        [this, route, tool, backend_args = std::move(backend_args), rpc = &context.rpc]() mutable {
+          return ForwardBlocking(*route, tool, std::move(backend_args), *rpc);
+        });
+  }
+  ManagedServer& backend = *route->backend;
+  backend.CallToolAsync(tool, std::move(backend_args), PassProgressTo(context),
+                        [responder = context.rpc.Defer(), &backend](mcp::RpcResult result) {
+                          if (!result.ok()) result = BackendFailure(backend, result.error());
+                          responder.Send(std::move(result));
+                        });
+  return mcp::DeferredResult();
+}
+
+mcp::RpcResult StorageRouter::ForwardBlocking(Route& route, const std::string& tool,
+                                              Json backend_args, mcp::RequestContext& context) {
+  {
+    std::lock_guard lock(route.mu);
+    if (route.backend_generation != route.backend->generation()) {
+      mcp::RpcResult reopened = OpenOnBackend(route, context);
       if (IsError(reopened)) return reopened;
     }
-    backend_args["connection_id"] = r.backend_connection_id;
+    backend_args["connection_id"] = route.backend_connection_id;
   }
   mcp::RpcResult result =
-      r.backend->CallTool(tool, std::move(backend_args), PassProgressTo(context));
-  if (!result.ok()) return BackendFailure(*r.backend, result.error());
+      route.backend->CallTool(tool, std::move(backend_args), PassProgressTo(context));
+  if (!result.ok()) return BackendFailure(*route.backend, result.error());
   return result;
 }
 

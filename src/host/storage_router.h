@@ -72,14 +72,18 @@ class StorageRouter {
 
   // Calls `tool` on the connection's backend with its backend connection id
   // added to `args`, re-opening the connection first if the backend restarted.
+  // It answers when the backend does (RequestContext::Defer), so its tools
+  // run inline; re-opening and HTTP backends block, so they go to the pool.
   mcp::RpcResult Forward(const mcp::Json& args, const std::string& tool, mcp::Json backend_args,
                          mcp::CallContext& context);
+  mcp::RpcResult ForwardBlocking(Route& route, const std::string& tool, mcp::Json backend_args,
+                                 mcp::RequestContext& context);
   StatusOr<std::shared_ptr<Route>> Find(const mcp::Json& args);
   // Validates connect_storage's arguments and picks the backend and token
   // (securing a raw string).
   StatusOr<std::shared_ptr<Route>> PrepareRoute(const mcp::Json& args);
   // Opens the route's connection on its backend; returns the backend's result.
-  mcp::RpcResult OpenOnBackend(Route& route, mcp::CallContext& context);
+  mcp::RpcResult OpenOnBackend(Route& route, mcp::RequestContext& context);
   // Disconnects `route` on its backend (when still open there), revokes its
   // token unless a named connection's, and wipes it; true if revoked.
   bool Close(Route& route, const mcp::CallOptions& options);
@@ -91,6 +95,9 @@ class StorageRouter {
 
 // The CallOptions that pass a backend's progress notifications to `context`'s
 // caller and cancel the backend call when that caller cancels.
-mcp::CallOptions PassProgressTo(mcp::CallContext& context);
+mcp::CallOptions PassProgressTo(mcp::RequestContext& context);
+inline mcp::CallOptions PassProgressTo(mcp::CallContext& context) {
+  return PassProgressTo(context.rpc);
+}
 
 }  // namespace aurite::host

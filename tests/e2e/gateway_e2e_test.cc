@@ -306,6 +306,29 @@ TEST_F(PostgresGatewayTest, CanaryPasswordNeverLeavesTheHost) {
   }
 }
 
+// Forwarding runs on the gateway's reading thread and answers when the
+// backend does: a slow query must not hold up the client's next calls.
+TEST_F(PostgresGatewayTest, ASlowForwardedQueryDoesNotHoldUpTheClientsOtherCalls) {
+  auto gateway = StartGateway(BaseConfig(dir_));
+  ASSERT_NE(gateway, nullptr);
+  std::string token = Secure(*gateway, Uri())["token"];
+  std::string id =
+      Structured(gateway->Call("connect_storage", {{"storage_type", "postgresql"},
+                                                   {"connection_string", token}}))["connection_id"];
+  auto slow = std::async(std::launch::async, [&] {
+    return gateway->Call("query_storage",
+                         {{"connection_id", id}, {"query", "SELECT pg_sleep(3), 'slow' AS which"}});
+  });
+  ASSERT_EQ(slow.wait_for(300ms), std::future_status::timeout);
+  Json quick =
+      gateway->Call("query_storage", {{"connection_id", id}, {"query", "SELECT 'quick' AS which"}});
+  EXPECT_NE(Structured(quick).dump().find("quick"), std::string::npos) << quick.dump();
+  EXPECT_EQ(slow.wait_for(0ms), std::future_status::timeout)
+      << "the quick call was answered only after the slow one";
+  Json slow_result = slow.get();
+  EXPECT_NE(Structured(slow_result).dump().find("slow"), std::string::npos) << slow_result.dump();
+}
+
 TEST_F(PostgresGatewayTest, KillingTheSqlServerMidQueryFailsTheCallAtOnceAndRecovers) {
   auto gateway = StartGateway(BaseConfig(dir_));
   ASSERT_NE(gateway, nullptr);

@@ -11,6 +11,7 @@
 
 #include "host/gateway.h"
 #include "host/storage_router.h"
+#include "mcp/client_server.h"
 #include "sql/connection.h"
 
 namespace aurite::host {
@@ -123,46 +124,51 @@ TEST_F(McpHostTest, WritesAreAllowedOnlyForNamedConnectionsConfiguredSo) {
 }
 
 // A client session of an McpServer, and a call context on it.
-struct ClientSession {
-  explicit ClientSession(mcp::McpServer& server)
-      : session(server.Connect([](std::string) { return OkStatus(); })),
-        request(session->rpc(), mcp::RequestId(1), "tools/call", nullptr),
-        context{request, *session} {}
-  std::shared_ptr<mcp::ServerSession> session;
-  mcp::RequestContext request;
-  mcp::CallContext context;
+// A client of the router's tools over a real MCP session, as the gateway's
+// clients are: each client is a session the router can tell apart.
+struct RouterClient {
+  explicit RouterClient(StorageRouter& router) {
+    for (auto& [tool, handler] : router.Tools()) pair.server.AddTool(tool, handler);
+    pair.StartInitialized();
+  }
+  mcp::Json Call(const std::string& tool, mcp::Json arguments) {
+    mcp::RpcResult result = pair.client->CallTool(tool, std::move(arguments));
+    EXPECT_TRUE(result.ok()) << (result.ok() ? "" : result.error().message);
+    return result.ok() ? result.value() : mcp::Json::object();
+  }
+  const mcp::ServerSession* session() const { return pair.session.get(); }
+  mcp::testing::ClientServer pair;
 };
 
 TEST_F(McpHostTest, EndingASessionClosesOnlyItsConnectionsAndRevokesTheirTokens) {
   auto host = StartHost(MakeConfig(RestartPolicy::Mode::kOnFailure, {"tools", "storage"}));
   ASSERT_NE(host, nullptr);
   StorageRouter router(*host);
-  mcp::McpServer server;
-  ClientSession leaving(server);
-  ClientSession staying(server);
+  RouterClient leaving(router);
+  RouterClient staying(router);
   std::string token = SecureDatabase(*host);
-  auto connect = [&](ClientSession& client, const std::string& connection_string) {
-    mcp::RpcResult opened = router.ConnectStorage(
-        {{"storage_type", "sqlite"}, {"connection_string", connection_string}}, client.context);
-    EXPECT_TRUE(opened.ok() && !opened.value().value("isError", false))
-        << (opened.ok() ? opened.value().dump() : opened.error().message);
-    return opened.ok() ? opened.value()["structuredContent"].value("connection_id", "") : "";
+  auto connect = [&](RouterClient& client, const std::string& connection_string) {
+    mcp::Json opened = client.Call(
+        "connect_storage", {{"storage_type", "sqlite"}, {"connection_string", connection_string}});
+    EXPECT_FALSE(opened.value("isError", false)) << opened.dump();
+    return opened.value("structuredContent", mcp::Json::object()).value("connection_id", "");
   };
   std::string gone = connect(leaving, token);
   std::string kept = connect(staying, "sqlite:///" + database_.string());
+  ASSERT_FALSE(gone.empty());
+  ASSERT_FALSE(kept.empty());
 
-  router.DisconnectSession(leaving.session.get());
+  router.DisconnectSession(leaving.session());
   mcp::Json listed = router.ListConnections().value()["structuredContent"]["connections"];
   ASSERT_EQ(listed.size(), 1u) << listed.dump();
   EXPECT_EQ(listed[0]["connection_id"], kept);
   EXPECT_FALSE(host->security().Resolve(token, "sql", "database_connection").ok());
-  mcp::RpcResult query = router.QueryStorage(
-      {{"connection_id", kept}, {"query", "SELECT count(*) FROM t"}}, staying.context);
-  ASSERT_TRUE(query.ok());
-  EXPECT_FALSE(query.value().value("isError", false)) << query.value().dump();
-  query = router.QueryStorage({{"connection_id", gone}, {"query", "SELECT 1"}}, staying.context);
-  ASSERT_TRUE(query.ok());
-  EXPECT_TRUE(query.value().value("isError", false));
+  mcp::Json query =
+      staying.Call("query_storage", {{"connection_id", kept}, {"query", "SELECT count(*) FROM t"}});
+  EXPECT_FALSE(query.value("isError", false)) << query.dump();
+  EXPECT_EQ(query["structuredContent"]["rows"][0][0], 0) << query.dump();
+  query = staying.Call("query_storage", {{"connection_id", gone}, {"query", "SELECT 1"}});
+  EXPECT_TRUE(query.value("isError", false)) << query.dump();
 }
 
 TEST_F(McpHostTest, CrashedServerIsRestartedAndItsTokensStayValid) {
