@@ -99,6 +99,36 @@ double ProcMiB(pid_t pid, const char* file, const std::string& field) {
 
 double RssMiB(pid_t pid) { return ProcMiB(pid, "status", "VmRSS"); }
 
+// CPU time used so far by all threads of `pid`, in microseconds (schedstat
+// counts nanoseconds, where /proc/<pid>/stat counts 10 ms ticks).
+double CpuMicros(pid_t pid) {
+  double total = 0;
+  const std::filesystem::path tasks = "/proc/" + std::to_string(pid) + "/task";
+  std::error_code error;
+  for (const auto& task : std::filesystem::directory_iterator(tasks, error)) {
+    std::ifstream schedstat(task.path() / "schedstat");
+    double nanos = 0;
+    if (schedstat >> nanos) total += nanos / 1000.0;
+  }
+  return total;
+}
+
+pid_t ChildOf(pid_t parent_pid) {
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    if (std::atoi(entry.path().filename().c_str()) <= 0) continue;
+    std::ifstream stat(entry.path() / "stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    std::size_t close = text.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream fields(text.substr(close + 2));
+    std::string state;
+    pid_t parent = 0;
+    fields >> state >> parent;
+    if (parent == parent_pid) return std::atoi(entry.path().filename().c_str());
+  }
+  return 0;
+}
+
 std::string StructuredString(const mcp::RpcResult& result, const char* key) {
   if (!result.ok()) return "";
   return result.value().value("structuredContent", Json::object()).value(key, "");
@@ -147,13 +177,21 @@ int Run(const std::string& aurite, int calls) {
     return 1;
   }
 
+  const pid_t sql_server = ChildOf(gateway->pid());
   // Interleaved rounds, so both sides see the same machine load.
   std::vector<double> straight, through;
+  double gateway_cpu = 0, backend_cpu = 0, direct_cpu = 0;
   for (int round = 0; round < 5; ++round) {
+    double before = CpuMicros(direct->pid());
     auto a = Measure(direct->client(), "execute_query", calls / 5,
                      [&](int i) { return PointQuery(i, "connection_id", direct_id); });
+    direct_cpu += CpuMicros(direct->pid()) - before;
+    before = CpuMicros(gateway->pid());
+    const double backend_before = CpuMicros(sql_server);
     auto b = Measure(gateway->client(), "query_storage", calls / 5,
                      [&](int i) { return PointQuery(i, "connection_id", gateway_id); });
+    gateway_cpu += CpuMicros(gateway->pid()) - before;
+    backend_cpu += CpuMicros(sql_server) - backend_before;
     if (a.empty() || b.empty()) return 1;
     straight.insert(straight.end(), a.begin(), a.end());
     through.insert(through.end(), b.begin(), b.end());
@@ -167,21 +205,13 @@ int Run(const std::string& aurite, int calls) {
               p50_through, Percentile(through, 0.99));
   std::printf("ratio (p50)                                 %8.2fx   (goal: <= 1.25x)\n",
               p50_through / p50_straight);
+  // Warm-up calls included: Measure makes calls * 1.1 of them.
+  const double measured_calls = calls * 1.1;
+  std::printf(
+      "CPU per call: sql-server %.1f us straight, %.1f us behind the gateway; gateway %.1f us\n",
+      direct_cpu / measured_calls, backend_cpu / measured_calls, gateway_cpu / measured_calls);
 
   std::this_thread::sleep_for(std::chrono::seconds(2));
-  pid_t sql_server = 0;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-    if (std::atoi(entry.path().filename().c_str()) <= 0) continue;
-    std::ifstream stat(entry.path() / "stat");
-    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-    std::size_t close = text.rfind(')');
-    if (close == std::string::npos) continue;
-    std::istringstream fields(text.substr(close + 2));
-    std::string state;
-    pid_t parent = 0;
-    fields >> state >> parent;
-    if (parent == gateway->pid()) sql_server = std::atoi(entry.path().filename().c_str());
-  }
   std::printf(
       "gateway idle RSS, one SQL server attached   %8.1f MiB   (goal: < 15 MiB; the SQL "
       "server itself: %.1f MiB)\n",
