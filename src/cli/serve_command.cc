@@ -138,7 +138,9 @@ int ServeStdio(mcp::McpServer& server, host::MCPHost& host, host::StorageRouter&
     }
   });
   std::cerr << "aurite serve: ready on stdio" << std::endl;
-  Status served = mcp::ServeStdio(server);
+  mcp::StdioServerOptions options;
+  options.busy_poll = host.config().gateway.busy_poll;
+  Status served = mcp::ServeStdio(server, options);
   if (!served.ok()) return ReportError(served);
   return kExitOk;
 }

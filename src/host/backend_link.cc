@@ -126,6 +126,7 @@ StatusOr<std::unique_ptr<BackendLink>> OpenStdioLink(const ServerConfig& server,
   options.log_name = server.name;
   options.shutdown_grace = std::chrono::milliseconds(500);
   options.on_exit = std::move(on_exit);
+  options.busy_poll = server.busy_poll;
   StatusOr<std::unique_ptr<mcp::StdioClient>> started = mcp::StdioClient::Start(std::move(options));
   if (!started.ok()) {
     return UnavailableError("could not start server '" + server.name +

@@ -294,7 +294,8 @@ Status ParseGatewayTls(const Field& field, const std::filesystem::path& base_dir
 Status ParseGateway(const Field& field, const std::filesystem::path& base_dir,
                     GatewayConfig& gateway, const ReferenceSources& sources) {
   AURITE_RETURN_IF_ERROR(ExpectObjectWithKeys(
-      field, {"transport", "host", "port", "tls", "bearer_tokens", "allowed_origins"}));
+      field,
+      {"transport", "host", "port", "tls", "bearer_tokens", "allowed_origins", "busy_poll_us"}));
   if (Has(field, "transport")) {
     AURITE_ASSIGN_OR_RETURN(std::string transport, GetString(field["transport"]));
     if (transport != "stdio" && transport != "http")
@@ -326,6 +327,14 @@ Status ParseGateway(const Field& field, const std::filesystem::path& base_dir,
   }
   if (Has(field, "allowed_origins")) {
     AURITE_ASSIGN_OR_RETURN(gateway.allowed_origins, GetStrings(field["allowed_origins"]));
+  }
+  if (Has(field, "busy_poll_us")) {
+    Field poll = field["busy_poll_us"];
+    if (!poll.value.is_number_integer() || poll.value.get<long>() < 0 ||
+        poll.value.get<long>() > 10'000) {
+      return poll.Error("a number of microseconds from 0 (off) to 10000");
+    }
+    gateway.busy_poll = std::chrono::microseconds(poll.value.get<long>());
   }
   return OkStatus();
 }
@@ -424,6 +433,7 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source,
         ParseGateway({root["gateway"], "gateway"}, base_dir, config.gateway, sources));
   }
   AURITE_RETURN_IF_ERROR(CheckConnectionServers(config));
+  for (ServerConfig& server : config.servers) server.busy_poll = config.gateway.busy_poll;
   return config;
 }
 

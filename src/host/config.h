@@ -60,6 +60,9 @@ struct ServerConfig {
   std::chrono::milliseconds timeout{30'000};
   RestartPolicy restart;
   bool allow_writes = false;
+  // How long the host polls this server's stdout before sleeping; set from
+  // gateway.busy_poll_us.
+  std::chrono::microseconds busy_poll{0};
 
   bool is_http() const { return !url.empty(); }
   bool HasCapability(std::string_view capability) const;
@@ -89,6 +92,11 @@ struct GatewayConfig {
   std::optional<std::filesystem::path> tls_key_file;
   std::vector<crypto::SecretBuffer> bearer_tokens;
   std::vector<std::string> allowed_origins;
+  // How long a read of stdin or of a stdio server's output polls before it
+  // sleeps: a relay's answer comes within microseconds, and waking a
+  // sleeping thread costs tens of them on an idle virtual CPU. At most this
+  // much CPU per message; 0 turns it off.
+  std::chrono::microseconds busy_poll{300};
 };
 
 struct Config {

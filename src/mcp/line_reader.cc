@@ -2,6 +2,7 @@
 #include "mcp/line_reader.h"
 
 #include <poll.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,8 +12,17 @@ namespace {
 constexpr std::size_t kChunk = 64 * 1024;
 }  // namespace
 
+// Yields between polls, so a thread that is due to run on this CPU (the very
+// peer we wait for, on a busy machine) is not held up by the polling.
+void LineReader::PollBriefly() const {
+  const auto until = std::chrono::steady_clock::now() + busy_poll_;
+  pollfd ready{fd_, POLLIN, 0};
+  while (::poll(&ready, 1, 0) == 0 && std::chrono::steady_clock::now() < until) ::sched_yield();
+}
+
 bool LineReader::Fill() {
   char chunk[kChunk];
+  if (busy_poll_.count() > 0) PollBriefly();
   for (;;) {
     if (stop_fd_ >= 0) {
       pollfd fds[2] = {{fd_, POLLIN, 0}, {stop_fd_, POLLIN, 0}};

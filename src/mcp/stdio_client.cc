@@ -36,8 +36,8 @@ Status StdioClient::Send(std::string message) {
 }
 
 void StdioClient::ReadStdout() {
-  LineReader reader(child_->stdout_fd(), options_.client.session.limits.max_bytes,
-                    stop_.read.get());
+  LineReader reader(child_->stdout_fd(), options_.client.session.limits.max_bytes, stop_.read.get(),
+                    options_.busy_poll);
   while (auto item = reader.Next()) {
     if (item->kind == LineReader::Kind::kTooLong) {
       Logger().warn("[{}] skipped an oversized message", options_.log_name);

@@ -34,6 +34,9 @@ struct StdioClientOptions {
   std::chrono::milliseconds shutdown_grace = std::chrono::seconds(2);
   // Runs on the reader thread when the child's stdout closes.
   std::function<void()> on_exit;
+  // How long a read of the child's stdout polls before it sleeps
+  // (LineReader); zero: never.
+  std::chrono::microseconds busy_poll{0};
 };
 
 class StdioClient {

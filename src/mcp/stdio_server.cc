@@ -80,7 +80,8 @@ Status ServeStdio(McpServer& server, const StdioServerOptions& options) {
   LineWriter writer(out_fd);
   auto session =
       server.Connect([&writer](std::string message) { return writer.Write(std::move(message)); });
-  LineReader reader(options.in_fd, server.options().session.limits.max_bytes);
+  LineReader reader(options.in_fd, server.options().session.limits.max_bytes, -1,
+                    options.busy_poll);
   while (auto item = reader.Next()) {
     if (writer.broken()) break;
     if (item->kind == LineReader::Kind::kTooLong) {

@@ -11,6 +11,8 @@
 //    and sent their replies, or when stdout is closed by the peer.
 #pragma once
 
+#include <chrono>
+
 #include "base/status.h"
 #include "mcp/server.h"
 
@@ -20,6 +22,8 @@ struct StdioServerOptions {
   int in_fd = 0;
   int out_fd = 1;
   bool claim_stdout = true;  // only meaningful when out_fd is 1
+  // How long a read polls before it sleeps (LineReader); zero: never.
+  std::chrono::microseconds busy_poll{0};
 };
 
 Status ServeStdio(McpServer& server, const StdioServerOptions& options = {});

@@ -107,6 +107,18 @@ TEST_F(ConfigTest, DefaultsAreSafe) {
   EXPECT_TRUE(config->servers.empty());
 }
 
+TEST_F(ConfigTest, BusyPollAppliesToTheGatewayAndEveryServer) {
+  StatusOr<Config> defaults = Parse(R"({"mcpServers": {"sql": {"command": "aurite"}}})");
+  ASSERT_TRUE(defaults.ok()) << defaults.status().ToString();
+  EXPECT_EQ(defaults->gateway.busy_poll, std::chrono::microseconds(300));
+  EXPECT_EQ(defaults->FindServer("sql")->busy_poll, std::chrono::microseconds(300));
+  StatusOr<Config> off =
+      Parse(R"({"mcpServers": {"sql": {"command": "aurite"}}, "gateway": {"busy_poll_us": 0}})");
+  ASSERT_TRUE(off.ok()) << off.status().ToString();
+  EXPECT_EQ(off->gateway.busy_poll, std::chrono::microseconds(0));
+  EXPECT_EQ(off->FindServer("sql")->busy_poll, std::chrono::microseconds(0));
+}
+
 TEST_F(ConfigTest, AcceptsVsCodeServersKey) {
   StatusOr<Config> config = Parse(
       R"({"servers": {"sql": {"type": "stdio", "command": "aurite", "args": ["sql-server"]}}})");
@@ -132,6 +144,8 @@ TEST_F(ConfigTest, ErrorsNameTheBadKeysPath) {
               "mcpServers.my.sql: expected a server name");
   ExpectError(R"({"gateway": {"port": 70000}})", "gateway.port: expected a port number");
   ExpectError(R"({"gateway": {"transport": "carrier-pigeon"}})", "gateway.transport: expected");
+  ExpectError(R"({"gateway": {"busy_poll_us": -1}})", "gateway.busy_poll_us: expected a number");
+  ExpectError(R"({"gateway": {"busy_poll_us": 20000}})", "gateway.busy_poll_us: expected");
   ExpectError(R"({"security": {"default_token_ttl": true}})", "security.default_token_ttl");
   ExpectError(R"({"connections": {"c": {"storage_type": "oracle", "connection_string": "x"}}})",
               "connections.c.storage_type: expected one of");

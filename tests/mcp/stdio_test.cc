@@ -305,6 +305,25 @@ TEST(StdioServer, BatchesFollowTheNegotiatedVersion) {
   EXPECT_EQ(reply.size(), 2u);
 }
 
+TEST(LineReader, BusyPollingReadsLinesThatComeDuringAndAfterThePoll) {
+  auto pipe = MakePipe();
+  ASSERT_TRUE(pipe.ok());
+  LineReader reader(pipe->read.get(), 100, -1, std::chrono::milliseconds(20));
+  std::thread writer([fd = pipe->write.get()] {
+    (void)WriteAll(fd, "during\n");  // while the reader polls
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    (void)WriteAll(fd, "after\n");  // once it sleeps in read()
+  });
+  auto during = reader.Next();
+  auto after = reader.Next();
+  writer.join();
+  pipe->write.Reset();
+  ASSERT_TRUE(during && after);
+  EXPECT_EQ(during->line, "during");
+  EXPECT_EQ(after->line, "after");
+  EXPECT_FALSE(reader.Next().has_value());
+}
+
 TEST(LineReader, SkipsOverlongLinesAndResynchronizes) {
   auto pipe = MakePipe();
   ASSERT_TRUE(pipe.ok());
