@@ -110,7 +110,9 @@ void SqlServer::RegisterWith(mcp::McpServer& server) {
   schema.mime_type = "application/json";
   server.AddResourceTemplate(
       schema, [this](const std::string& uri, const std::map<std::string, std::string>& variables,
-                     mcp::CallContext&) { return ReadSchema(uri, variables.at("connection_id")); });
+                     mcp::CallContext& context) {
+        return ReadSchema(uri, variables.at("connection_id"), context);
+      });
 }
 
 StatusOr<OpenConnection> SqlServer::Open(crypto::SecretBuffer connection_string,
@@ -246,13 +248,15 @@ mcp::RpcResult SqlServer::Disconnect(const Json& args, mcp::CallContext& context
   return StructuredResult({{"disconnected", true}});
 }
 
-mcp::RpcResult SqlServer::ReadSchema(const std::string& uri, const std::string& connection_id) {
+mcp::RpcResult SqlServer::ReadSchema(const std::string& uri, const std::string& connection_id,
+                                     mcp::CallContext& context) {
   StatusOr<std::shared_ptr<OpenConnection>> connection = connections_.Find(connection_id);
   if (!connection.ok())
     return mcp::RpcError{mcp::error_code::kInvalidParams, connection.status().message(), nullptr};
   StatusOr<db::ConnectionPool::Lease> lease = (*connection)->pool->Acquire();
   if (!lease.ok())
     return mcp::RpcError{mcp::error_code::kInternalError, lease.status().message(), nullptr};
+  InterruptOnStop interrupt_on_cancel(**lease, context.rpc.stop_token());
   StatusOr<std::vector<db::TableInfo>> tables = (*lease)->ListTables(std::nullopt);
   if (!tables.ok())
     return mcp::RpcError{mcp::error_code::kInternalError, tables.status().message(), nullptr};

@@ -50,7 +50,8 @@ class SqlServer {
   mcp::RpcResult ExecuteQuery(const mcp::Json& args, mcp::CallContext& context);
   mcp::RpcResult ExplainQuery(const mcp::Json& args, mcp::CallContext& context);
   mcp::RpcResult Disconnect(const mcp::Json& args, mcp::CallContext& context);
-  mcp::RpcResult ReadSchema(const std::string& uri, const std::string& connection_id);
+  mcp::RpcResult ReadSchema(const std::string& uri, const std::string& connection_id,
+                            mcp::CallContext& context);
 
   StatusOr<OpenConnection> Open(crypto::SecretBuffer connection_string, bool allow_writes);
   // Leases a database session of connection `id` for `use`; an unknown id or
