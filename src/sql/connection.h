@@ -13,7 +13,8 @@
 //  - A lost server connection fails with kUnavailable and IsUsable() turns
 //    false; open a new Connection (ConnectionPool does this).
 //  - Error messages never contain the password.
-//  - Not thread-safe: one caller at a time (ConnectionPool hands out leases).
+//  - Not thread-safe: one caller at a time (ConnectionPool hands out leases),
+//    except Interrupt(), which any thread may call while the connection lives.
 #pragma once
 
 #include <chrono>
@@ -57,6 +58,20 @@ class Connection {
   virtual StatusOr<nlohmann::json> Explain(std::string_view sql,
                                            const std::vector<Param>& params) = 0;
   virtual bool IsUsable() const = 0;
+
+  // Stops the current call. May be called from any thread, while a
+  // statement runs or between the statements of a call: the statement
+  // running now is stopped in the engine (PostgreSQL: a cancel request;
+  // MariaDB/MySQL: KILL QUERY from a second, short-lived session; SQLite:
+  // sqlite3_interrupt), and it and every later statement fail at once with
+  // kCancelled until ClearInterrupt(). Blocks the calling thread for the
+  // cancel's round trip to the server and until the statement ended, so
+  // call it from a thread that may wait. The call's transaction is rolled
+  // back and the connection stays usable.
+  virtual void Interrupt() = 0;
+  // Lets statements run again after Interrupt(). Owner only, and never
+  // while an Interrupt() is in progress.
+  virtual void ClearInterrupt() = 0;
 };
 
 StatusOr<std::unique_ptr<Connection>> OpenConnection(const ConnectionConfig& config,

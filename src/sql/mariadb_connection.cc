@@ -13,6 +13,7 @@
 #include "sql/error_text.h"
 #include "sql/libmariadb_library.h"
 #include "sql/result_builder.h"
+#include "sql/statement_interrupt.h"
 #include "sql/value_encoding.h"
 
 namespace aurite::sql {
@@ -41,10 +42,13 @@ using ResHandle = std::unique_ptr<MYSQL_RES, ResFreer>;
 constexpr QueryLimits kCatalogueLimits{100000, 64 * 1024 * 1024};
 constexpr unsigned kBinaryCharset = 63;
 constexpr unsigned long kInitialCellBuffer = 256;
+// KILL QUERY that reaches the server before our statement does is lost;
+// while the statement still runs, it is sent again.
+constexpr std::chrono::milliseconds kInterruptRetry{500};
 
 // Client and server error numbers (errmsg.h, mysqld_error.h).
 constexpr unsigned kServerGone = 2006, kServerLost = 2013, kServerLostExtended = 2055;
-constexpr unsigned kConnectionKilled = 1927, kReadOnlyTransaction = 1792;
+constexpr unsigned kConnectionKilled = 1927, kReadOnlyTransaction = 1792, kQueryInterrupted = 1317;
 constexpr unsigned kStatementTimeout = 1969, kMySqlQueryTimeout = 3024, kTableAccessDenied = 1142,
                    kDbAccessDenied = 1044, kSpecificAccessDenied = 1227, kAccessDenied = 1045;
 
@@ -324,7 +328,8 @@ class MariaDbConnection final : public Connection {
         config_(std::move(config)),
         thread_id_(My().mysql_thread_id(mysql_.get())),
         version_(My().mysql_get_server_info(mysql_.get())),
-        is_mariadb_(version_.find("MariaDB") != std::string::npos) {}
+        is_mariadb_(version_.find("MariaDB") != std::string::npos),
+        interrupt_([this] { KillQuery(); }, kInterruptRetry) {}
 
   Engine engine() const override { return Engine::kMariaDb; }
   const std::string& ServerVersion() const override { return version_; }
@@ -337,8 +342,12 @@ class MariaDbConnection final : public Connection {
   }
   StatusOr<nlohmann::json> Explain(std::string_view sql, const std::vector<Param>& params) override;
   bool IsUsable() const override { return !lost_; }
+  void Interrupt() override { interrupt_.Interrupt(); }
+  void ClearInterrupt() override { interrupt_.Clear(); }
 
  private:
+  void KillQuery() const;
+  static Status Cancelled() { return CancelledError("MariaDB: the statement was cancelled"); }
   StatusOr<QueryResult> Run(std::string_view sql, const std::vector<Param>& params,
                             const QueryLimits& limits, bool read_only);
   Status RunStatement(MYSQL_STMT* stmt, const std::vector<Param>& params, ResultBuilder& builder);
@@ -367,6 +376,7 @@ class MariaDbConnection final : public Connection {
   // MySQL names the session settings differently (SessionSettings).
   bool is_mariadb_;
   bool lost_ = false;
+  StatementInterrupt interrupt_;
 };
 
 Status MariaDbConnection::Error(unsigned code, const char* message) {
@@ -384,6 +394,7 @@ Status MariaDbConnection::Error(unsigned code, const char* message) {
     return UnavailableError("the connection to the server was lost (" + text +
                             "); the next call opens a new connection");
   }
+  if (code == kQueryInterrupted && interrupt_.interrupted()) return Cancelled();
   if (code == kStatementTimeout || code == kMySqlQueryTimeout) {
     return DeadlineExceededError(fmt::format("MariaDB: statement timeout of {} ms exceeded",
                                              options_.statement_timeout.count()));
@@ -402,6 +413,16 @@ void MariaDbConnection::StopOnServer() const {
   StatusOr<MysqlHandle> killer = Connect(config_, options_);
   if (!killer.ok()) return;
   std::string kill = fmt::format("KILL {}", thread_id_);
+  My().mysql_real_query(killer->get(), kill.data(), kill.size());
+}
+
+// Runs on the interrupting thread: a session of its own, opened with the
+// connection's credentials (copied into a SecretBuffer that Connect wipes).
+// KILL QUERY ends the statement and leaves the session usable.
+void MariaDbConnection::KillQuery() const {
+  StatusOr<MysqlHandle> killer = Connect(config_, options_);
+  if (!killer.ok()) return;
+  std::string kill = fmt::format("KILL QUERY {}", thread_id_);
   My().mysql_real_query(killer->get(), kill.data(), kill.size());
 }
 
@@ -538,16 +559,25 @@ StatusOr<QueryResult> MariaDbConnection::Run(std::string_view sql, const std::ve
   if (read_only) AURITE_RETURN_IF_ERROR(Query("START TRANSACTION READ ONLY"));
   ResultBuilder builder(limits);
   Status status;
-  StmtHandle stmt(My().mysql_stmt_init(mysql_.get()));
-  if (!stmt) {
-    status = ResourceExhaustedError("MariaDB: out of memory");
-  } else if (My().mysql_stmt_prepare(stmt.get(), sql.data(), sql.size()) != 0) {
-    status = StmtError(stmt.get());
-  } else {
-    status = RunStatement(stmt.get(), params, builder);
+  {
+    // The ROLLBACK or COMMIT after this scope is never killed.
+    StatementInterrupt::Scope running(interrupt_);
+    StmtHandle stmt(running.ok() ? My().mysql_stmt_init(mysql_.get()) : nullptr);
+    if (!running.ok()) {
+      status = Cancelled();
+    } else if (!stmt) {
+      status = ResourceExhaustedError("MariaDB: out of memory");
+    } else if (My().mysql_stmt_prepare(stmt.get(), sql.data(), sql.size()) != 0) {
+      status = StmtError(stmt.get());
+    } else {
+      status = RunStatement(stmt.get(), params, builder);
+    }
   }
-  stmt.reset();
   if (lost_) return status;
+  // Also when the statement ended before the kill reached it (a killed
+  // SLEEP() even ends without an error): the caller gave up on the call, so
+  // a transaction it opened is rolled back, not committed.
+  if (interrupt_.interrupted()) status = Cancelled();
   // A call is one transaction, as on PostgreSQL: a read-only one is always
   // rolled back, and one a writing statement opened (START TRANSACTION) is
   // committed rather than left open on a shared connection.

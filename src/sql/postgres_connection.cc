@@ -5,6 +5,7 @@
 #include <libpq-fe.h>
 
 #include <charconv>
+#include <chrono>
 #include <cstdlib>
 #include <map>
 #include <optional>
@@ -12,6 +13,7 @@
 #include "sql/error_text.h"
 #include "sql/libpq_library.h"
 #include "sql/result_builder.h"
+#include "sql/statement_interrupt.h"
 #include "sql/value_encoding.h"
 
 namespace aurite::sql {
@@ -38,6 +40,9 @@ using ResultHandle = std::unique_ptr<PGresult, ResultClearer>;
 using CancelHandle = std::unique_ptr<PGcancel, CancelFreer>;
 
 constexpr QueryLimits kCatalogueLimits{100000, 64 * 1024 * 1024};
+// A cancel request that reaches the backend before our statement does is
+// ignored; while the statement still runs, the request is sent again.
+constexpr std::chrono::milliseconds kInterruptRetry{500};
 
 // Built-in type OIDs (pg_type.dat); they never change.
 enum : Oid {
@@ -144,7 +149,11 @@ StatusOr<PgParams> EncodeParams(const std::vector<Param>& params) {
 class PostgresConnection final : public Connection {
  public:
   PostgresConnection(ConnHandle conn, const OpenOptions& options, crypto::SecretBuffer password)
-      : conn_(std::move(conn)), options_(options), password_(std::move(password)) {
+      : conn_(std::move(conn)),
+        options_(options),
+        password_(std::move(password)),
+        cancel_(Pq().PQgetCancel(conn_.get())),
+        interrupt_([this] { CancelOnServer(); }, kInterruptRetry) {
     const char* version = Pq().PQparameterStatus(conn_.get(), "server_version");
     version_ = version ? version : "";
   }
@@ -166,8 +175,17 @@ class PostgresConnection final : public Connection {
     return Exec(fmt::format("SET statement_timeout = {}", options_.statement_timeout.count()));
   }
   bool IsUsable() const override { return !broken_ && Pq().PQstatus(conn_.get()) == CONNECTION_OK; }
+  void Interrupt() override { interrupt_.Interrupt(); }
+  void ClearInterrupt() override { interrupt_.Clear(); }
 
  private:
+  // PQcancel reads only the PGcancel made at open, so it is safe on the
+  // interrupting thread while this one reads from the connection.
+  void CancelOnServer() {
+    char error[256];
+    if (cancel_) Pq().PQcancel(cancel_.get(), error, sizeof error);
+  }
+  static Status Cancelled() { return CancelledError("PostgreSQL: the statement was cancelled"); }
   StatusOr<QueryResult> Run(std::string_view sql, const std::vector<Param>& params,
                             const QueryLimits& limits, bool read_only);
   Status Send(std::string_view sql, const std::vector<Param>& params);
@@ -206,6 +224,8 @@ class PostgresConnection final : public Connection {
   std::optional<std::pair<std::string, std::string>> preparing_;
   // The SQL of a cached statement the current call executes.
   std::optional<std::string> executing_cached_;
+  CancelHandle cancel_;
+  StatementInterrupt interrupt_;
 };
 
 Status PostgresConnection::LostOr(Status status) {
@@ -219,6 +239,7 @@ Status PostgresConnection::ResultError(const PGresult* result) {
   const char* primary = Pq().PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
   std::string message = Scrub(primary ? primary : Pq().PQerrorMessage(conn_.get()));
   std::string_view sqlstate = state ? state : "";
+  if (sqlstate == "57014" && interrupt_.interrupted()) return Cancelled();
   if (sqlstate == "57014") {
     return DeadlineExceededError(fmt::format("PostgreSQL: statement timeout of {} ms exceeded",
                                              options_.statement_timeout.count()));
@@ -435,16 +456,24 @@ StatusOr<QueryResult> PostgresConnection::Run(std::string_view sql,
   ResultBuilder builder(limits);
   std::vector<Oid> types;
   Status status;
-  if (read_only) {
-    status = SendReadOnlyPipeline(sql, params);
-    if (status.ok()) status = FetchReadOnlyPipeline(builder, types);
-    if (broken_) return status;
-  } else {
-    AURITE_RETURN_IF_ERROR(Exec(fmt::format("BEGIN; SET LOCAL statement_timeout = {}",
-                                            options_.statement_timeout.count())));
-    status = Send(sql, params);
-    if (status.ok()) status = Fetch(builder, read_only, types);
+  {
+    // Commands after this scope (ROLLBACK, COMMIT) are never cancelled.
+    StatementInterrupt::Scope running(interrupt_);
+    if (!running.ok()) return Cancelled();
+    if (read_only) {
+      status = SendReadOnlyPipeline(sql, params);
+      if (status.ok()) status = FetchReadOnlyPipeline(builder, types);
+      if (broken_) return status;
+    } else {
+      AURITE_RETURN_IF_ERROR(Exec(fmt::format("BEGIN; SET LOCAL statement_timeout = {}",
+                                              options_.statement_timeout.count())));
+      status = Send(sql, params);
+      if (status.ok()) status = Fetch(builder, read_only, types);
+    }
   }
+  // Also when the statement ended before the cancel reached it: the caller
+  // gave up on it, so a write is rolled back.
+  if (interrupt_.interrupted()) status = Cancelled();
   if (Pq().PQstatus(conn_.get()) == CONNECTION_BAD) return LostOr(status);
   if (read_only && status.ok()) {
     // Nothing was written, so the caller need not wait for the ROLLBACK.

@@ -12,6 +12,7 @@
 
 #include "sql/result_builder.h"
 #include "sql/sqlite_authorizer.h"
+#include "sql/statement_interrupt.h"
 #include "sql/value_encoding.h"
 
 namespace aurite::sql {
@@ -30,6 +31,9 @@ using StatementHandle = std::unique_ptr<sqlite3_stmt, StatementFinalizer>;
 constexpr QueryLimits kCatalogueLimits{100000, 64 * 1024 * 1024};
 // Virtual-machine steps between two looks at the clock.
 constexpr int kProgressInterval = 1000;
+// sqlite3_interrupt takes effect at once; a retry only matters when the
+// statement had not started yet, which the progress handler covers too.
+constexpr std::chrono::milliseconds kInterruptRetry{200};
 
 std::string Lower(const char* text) {
   std::string out = text ? text : "";
@@ -65,7 +69,8 @@ class SqliteConnection final : public Connection {
       : db_(std::move(db)),
         options_(options),
         mode_{options.allow_writes},
-        version_(sqlite3_libversion()) {}
+        version_(sqlite3_libversion()),
+        interrupt_([this] { sqlite3_interrupt(db_.get()); }, kInterruptRetry) {}
 
   Status Initialise();
 
@@ -78,10 +83,13 @@ class SqliteConnection final : public Connection {
                                 const QueryLimits& limits) override;
   StatusOr<nlohmann::json> Explain(std::string_view sql, const std::vector<Param>& params) override;
   bool IsUsable() const override { return true; }
+  void Interrupt() override { interrupt_.Interrupt(); }
+  void ClearInterrupt() override { interrupt_.Clear(); }
 
  private:
   static int OnProgress(void* self);
   Status Error(int rc) const;
+  static Status Cancelled() { return CancelledError("SQLite: the statement was cancelled"); }
   StatusOr<StatementHandle> Prepare(std::string_view sql);
   Status Bind(sqlite3_stmt* stmt, const std::vector<Param>& params);
   StatusOr<QueryResult> Run(sqlite3_stmt* stmt, const QueryLimits& limits);
@@ -95,6 +103,7 @@ class SqliteConnection final : public Connection {
   std::string version_;
   std::chrono::steady_clock::time_point deadline_;
   bool timed_out_ = false;
+  StatementInterrupt interrupt_;
 };
 
 Status SqliteConnection::Initialise() {
@@ -117,6 +126,7 @@ Status SqliteConnection::Initialise() {
 
 int SqliteConnection::OnProgress(void* self) {
   auto* connection = static_cast<SqliteConnection*>(self);
+  if (connection->interrupt_.interrupted()) return 1;
   if (std::chrono::steady_clock::now() < connection->deadline_) return 0;
   connection->timed_out_ = true;
   return 1;
@@ -126,6 +136,7 @@ Status SqliteConnection::Error(int rc) const {
   std::string message = sqlite3_errmsg(db_.get());
   switch (rc & 0xFF) {
     case SQLITE_INTERRUPT:
+      if (interrupt_.interrupted()) return Cancelled();
       if (timed_out_) {
         return DeadlineExceededError(
             fmt::format("statement timeout of {} ms exceeded", options_.statement_timeout.count()));
@@ -242,9 +253,14 @@ StatusOr<QueryResult> SqliteConnection::Execute(std::string_view sql,
 StatusOr<QueryResult> SqliteConnection::RunOne(std::string_view sql,
                                                const std::vector<Param>& params,
                                                const QueryLimits& limits) {
+  StatementInterrupt::Scope running(interrupt_);
+  if (!running.ok()) return Cancelled();
   AURITE_ASSIGN_OR_RETURN(StatementHandle stmt, Prepare(sql));
   AURITE_RETURN_IF_ERROR(Bind(stmt.get(), params));
-  return Run(stmt.get(), limits);
+  StatusOr<QueryResult> result = Run(stmt.get(), limits);
+  // A statement that ended before the interrupt reached it is cancelled too.
+  if (interrupt_.interrupted()) return Cancelled();
+  return result;
 }
 
 StatusOr<QueryResult> SqliteConnection::Catalogue(std::string_view sql,
@@ -260,6 +276,8 @@ StatusOr<nlohmann::json> SqliteConnection::Explain(std::string_view sql,
   // EXPLAIN QUERY PLAN never runs the statement; the authorizer still sees it.
   std::string text = "EXPLAIN QUERY PLAN ";
   text += sql;
+  StatementInterrupt::Scope running(interrupt_);
+  if (!running.ok()) return Cancelled();
   AURITE_ASSIGN_OR_RETURN(StatementHandle stmt, Prepare(text));
   AURITE_RETURN_IF_ERROR(Bind(stmt.get(), params));
   AURITE_ASSIGN_OR_RETURN(QueryResult result, Run(stmt.get(), kCatalogueLimits));

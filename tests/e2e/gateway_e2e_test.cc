@@ -8,6 +8,7 @@
 #include <chrono>
 #include <future>
 #include <mutex>
+#include <stop_token>
 #include <thread>
 
 #include "crypto/key_loader.h"
@@ -361,6 +362,42 @@ TEST_F(PostgresGatewayTest, KillingTheSqlServerMidQueryFailsTheCallAtOnceAndReco
   }
   EXPECT_NE(Structured(recovered).dump().find("42"), std::string::npos) << recovered.dump();
   for (pid_t child : ChildrenOf(gateway->pid())) EXPECT_NE(child, sql_server);
+}
+
+// The client gives up on a query: the gateway forwards notifications/cancelled
+// to the SQL server, which stops the statement in PostgreSQL at once.
+TEST_F(PostgresGatewayTest, ClientCancellingAQueryStopsItInTheDatabase) {
+  StatusOr<std::unique_ptr<sql::Connection>> observer =
+      sql::OpenConnection(sql::testing::ConfigFor(sql::Engine::kPostgres), {});
+  ASSERT_TRUE(observer.ok()) << observer.status().ToString();
+  auto gateway = StartGateway(BaseConfig(dir_));
+  ASSERT_NE(gateway, nullptr);
+  std::string token = Secure(*gateway, Uri())["token"];
+  std::string id =
+      Structured(gateway->Call("connect_storage", {{"storage_type", "postgresql"},
+                                                   {"connection_string", token}}))["connection_id"];
+  const std::string marker = sql::testing::UniqueName("e2e_cancel_marker");
+  std::stop_source stop;
+  mcp::CallOptions options;
+  options.cancel = stop.get_token();
+  auto slow = std::async(std::launch::async, [&] {
+    return gateway->client().CallTool(
+        "query_storage",
+        {{"connection_id", id}, {"query", sql::testing::SlowQuery(sql::Engine::kPostgres, marker)}},
+        options);
+  });
+  ASSERT_GE(sql::testing::AwaitStatementRunning(**observer, marker), 1);
+  auto cancelled = std::chrono::steady_clock::now();
+  stop.request_stop();
+  mcp::RpcResult result = slow.get();
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, mcp::error_code::kRequestCancelled);
+  // pg_sleep(30) would hold on for half a minute if only the client gave up.
+  EXPECT_EQ(sql::testing::AwaitNoStatementRunning(**observer, marker), 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - cancelled, 10s);
+  Json next =
+      gateway->Call("query_storage", {{"connection_id", id}, {"query", "SELECT 41 + 1 AS answer"}});
+  EXPECT_EQ(Structured(next)["rows"], Json::parse("[[42]]")) << next.dump();
 }
 
 }  // namespace

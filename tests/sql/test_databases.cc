@@ -5,8 +5,10 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <thread>
 
 #include "sql/connection_string.h"
 
@@ -58,6 +60,53 @@ std::string Placeholder(Engine engine, int index) {
       return "?";
   }
   return "?";
+}
+
+std::string SlowQuery(Engine engine, const std::string& marker) {
+  switch (engine) {
+    case Engine::kPostgres:
+      return "SELECT pg_sleep(30), '" + marker + "'";
+    case Engine::kMariaDb:
+      return "SELECT SLEEP(30), '" + marker + "'";
+    case Engine::kSqlite:
+      return "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*), '" +
+             marker + "' FROM c";
+  }
+  return {};
+}
+
+std::int64_t StatementsRunning(Connection& observer, const std::string& marker) {
+  // The marker is a bound parameter, so the observer's own statement never matches.
+  std::string sql =
+      observer.engine() == Engine::kPostgres
+          ? "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND pid <> "
+            "pg_backend_pid() AND strpos(query, $1) > 0"
+          : "SELECT count(*) FROM information_schema.processlist WHERE id <> CONNECTION_ID() "
+            "AND LOCATE(?, info) > 0";
+  StatusOr<QueryResult> running = observer.Execute(sql, {marker}, {});
+  EXPECT_TRUE(running.ok()) << running.status().ToString();
+  return running.ok() ? running->rows[0][0].get<std::int64_t>() : -1;
+}
+
+namespace {
+
+std::int64_t AwaitCount(Connection& observer, const std::string& marker, bool running) {
+  std::int64_t count = StatementsRunning(observer, marker);
+  for (int i = 0; i < 200 && (running ? count < 1 : count != 0); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    count = StatementsRunning(observer, marker);
+  }
+  return count;
+}
+
+}  // namespace
+
+std::int64_t AwaitStatementRunning(Connection& observer, const std::string& marker) {
+  return AwaitCount(observer, marker, true);
+}
+
+std::int64_t AwaitNoStatementRunning(Connection& observer, const std::string& marker) {
+  return AwaitCount(observer, marker, false);
 }
 
 }  // namespace aurite::sql::testing

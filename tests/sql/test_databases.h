@@ -27,4 +27,19 @@ std::string UniqueName(const std::string& prefix);
 // The engine's placeholder for parameter `index` (1-based).
 std::string Placeholder(Engine engine, int index);
 
+// A statement that runs about 30 s unless stopped (SQLite: counts an
+// endless recursive CTE); `marker` appears in its text so the server's
+// process list can find it.
+std::string SlowQuery(Engine engine, const std::string& marker);
+
+// How many sessions other than `observer`'s (PostgreSQL or MariaDB) run a
+// statement whose text contains `marker` (pg_stat_activity, processlist).
+std::int64_t StatementsRunning(Connection& observer, const std::string& marker);
+
+// Polls StatementsRunning until it is at least one (AwaitStatementRunning)
+// or zero (AwaitNoStatementRunning), for at most 10 s so a broken build
+// cannot hang; returns the last count.
+std::int64_t AwaitStatementRunning(Connection& observer, const std::string& marker);
+std::int64_t AwaitNoStatementRunning(Connection& observer, const std::string& marker);
+
 }  // namespace aurite::sql::testing

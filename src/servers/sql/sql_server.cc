@@ -6,6 +6,7 @@
 
 #include "base/version.h"
 #include "servers/credentials_protocol.h"
+#include "servers/sql/interrupt_on_stop.h"
 #include "servers/sql/token_resolver.h"
 #include "servers/sql/tool_definitions.h"
 #include "sql/connection_string.h"
@@ -86,14 +87,18 @@ void SqlServer::RegisterWith(mcp::McpServer& server) {
   server.AddTool(ConnectDatabaseTool(), [this](const Json& args, mcp::CallContext& context) {
     return ConnectDatabase(args, context);
   });
-  server.AddTool(ListTablesTool(),
-                 [this](const Json& args, mcp::CallContext&) { return ListTables(args); });
-  server.AddTool(DescribeTableTool(),
-                 [this](const Json& args, mcp::CallContext&) { return DescribeTable(args); });
-  server.AddTool(ExecuteQueryTool(options_.allow_writes),
-                 [this](const Json& args, mcp::CallContext&) { return ExecuteQuery(args); });
-  server.AddTool(ExplainQueryTool(),
-                 [this](const Json& args, mcp::CallContext&) { return ExplainQuery(args); });
+  server.AddTool(ListTablesTool(), [this](const Json& args, mcp::CallContext& context) {
+    return ListTables(args, context);
+  });
+  server.AddTool(DescribeTableTool(), [this](const Json& args, mcp::CallContext& context) {
+    return DescribeTable(args, context);
+  });
+  server.AddTool(
+      ExecuteQueryTool(options_.allow_writes),
+      [this](const Json& args, mcp::CallContext& context) { return ExecuteQuery(args, context); });
+  server.AddTool(ExplainQueryTool(), [this](const Json& args, mcp::CallContext& context) {
+    return ExplainQuery(args, context);
+  });
   server.AddTool(DisconnectTool(), [this](const Json& args, mcp::CallContext& context) {
     return Disconnect(args, context);
   });
@@ -105,7 +110,9 @@ void SqlServer::RegisterWith(mcp::McpServer& server) {
   schema.mime_type = "application/json";
   server.AddResourceTemplate(
       schema, [this](const std::string& uri, const std::map<std::string, std::string>& variables,
-                     mcp::CallContext&) { return ReadSchema(uri, variables.at("connection_id")); });
+                     mcp::CallContext& context) {
+        return ReadSchema(uri, variables.at("connection_id"), context);
+      });
 }
 
 StatusOr<OpenConnection> SqlServer::Open(crypto::SecretBuffer connection_string,
@@ -165,18 +172,22 @@ mcp::RpcResult SqlServer::ConnectDatabase(const Json& args, mcp::CallContext& co
 }
 
 mcp::RpcResult SqlServer::WithConnection(
-    const std::string& id, const std::function<mcp::RpcResult(db::Connection&)>& use) {
+    const std::string& id, mcp::CallContext& context,
+    const std::function<mcp::RpcResult(db::Connection&)>& use) {
   StatusOr<std::shared_ptr<OpenConnection>> connection = connections_.Find(id);
   if (!connection.ok()) return ErrorResult(connection.status());
   StatusOr<db::ConnectionPool::Lease> lease = (*connection)->pool->Acquire();
   if (!lease.ok()) return ErrorResult(lease.status());
+  // The session drops a cancelled call's result; the engine must not keep
+  // running its statement either. Destroyed before the lease returns.
+  InterruptOnStop interrupt_on_cancel(**lease, context.rpc.stop_token());
   return use(**lease);
 }
 
-mcp::RpcResult SqlServer::ListTables(const Json& args) {
+mcp::RpcResult SqlServer::ListTables(const Json& args, mcp::CallContext& context) {
   StatusOr<std::string> id = StringArgument(args, "connection_id");
   if (!id.ok()) return ErrorResult(id.status());
-  return WithConnection(*id, [&](db::Connection& connection) -> mcp::RpcResult {
+  return WithConnection(*id, context, [&](db::Connection& connection) -> mcp::RpcResult {
     StatusOr<std::vector<db::TableInfo>> tables =
         connection.ListTables(OptionalString(args, "schema"));
     if (!tables.ok()) return ErrorResult(tables.status());
@@ -184,11 +195,11 @@ mcp::RpcResult SqlServer::ListTables(const Json& args) {
   });
 }
 
-mcp::RpcResult SqlServer::DescribeTable(const Json& args) {
+mcp::RpcResult SqlServer::DescribeTable(const Json& args, mcp::CallContext& context) {
   StatusOr<std::string> id = StringArgument(args, "connection_id");
   StatusOr<std::string> table = StringArgument(args, "table");
   if (!id.ok() || !table.ok()) return ErrorResult(id.ok() ? table.status() : id.status());
-  return WithConnection(*id, [&](db::Connection& connection) -> mcp::RpcResult {
+  return WithConnection(*id, context, [&](db::Connection& connection) -> mcp::RpcResult {
     StatusOr<db::TableDescription> description =
         connection.DescribeTable(*table, OptionalString(args, "schema"));
     if (!description.ok()) return ErrorResult(description.status());
@@ -196,7 +207,7 @@ mcp::RpcResult SqlServer::DescribeTable(const Json& args) {
   });
 }
 
-mcp::RpcResult SqlServer::ExecuteQuery(const Json& args) {
+mcp::RpcResult SqlServer::ExecuteQuery(const Json& args, mcp::CallContext& context) {
   StatusOr<std::string> id = StringArgument(args, "connection_id");
   StatusOr<std::string> query = StringArgument(args, "query");
   if (!id.ok() || !query.ok()) return ErrorResult(id.ok() ? query.status() : id.status());
@@ -206,7 +217,7 @@ mcp::RpcResult SqlServer::ExecuteQuery(const Json& args) {
   if (args.contains("max_rows") && args["max_rows"].is_number_unsigned()) {
     limits.max_rows = std::min(limits.max_rows, args["max_rows"].get<std::size_t>());
   }
-  return WithConnection(*id, [&](db::Connection& connection) -> mcp::RpcResult {
+  return WithConnection(*id, context, [&](db::Connection& connection) -> mcp::RpcResult {
     auto start = std::chrono::steady_clock::now();
     StatusOr<db::QueryResult> result = connection.Execute(*query, *params, limits);
     std::chrono::duration<double, std::milli> elapsed = std::chrono::steady_clock::now() - start;
@@ -215,13 +226,13 @@ mcp::RpcResult SqlServer::ExecuteQuery(const Json& args) {
   });
 }
 
-mcp::RpcResult SqlServer::ExplainQuery(const Json& args) {
+mcp::RpcResult SqlServer::ExplainQuery(const Json& args, mcp::CallContext& context) {
   StatusOr<std::string> id = StringArgument(args, "connection_id");
   StatusOr<std::string> query = StringArgument(args, "query");
   if (!id.ok() || !query.ok()) return ErrorResult(id.ok() ? query.status() : id.status());
   StatusOr<std::vector<db::Param>> params = ParamsArgument(args);
   if (!params.ok()) return ErrorResult(params.status());
-  return WithConnection(*id, [&](db::Connection& connection) -> mcp::RpcResult {
+  return WithConnection(*id, context, [&](db::Connection& connection) -> mcp::RpcResult {
     StatusOr<Json> plan = connection.Explain(*query, *params);
     if (!plan.ok()) return ErrorResult(plan.status());
     return StructuredResult({{"plan", std::move(plan).value()}});
@@ -237,13 +248,15 @@ mcp::RpcResult SqlServer::Disconnect(const Json& args, mcp::CallContext& context
   return StructuredResult({{"disconnected", true}});
 }
 
-mcp::RpcResult SqlServer::ReadSchema(const std::string& uri, const std::string& connection_id) {
+mcp::RpcResult SqlServer::ReadSchema(const std::string& uri, const std::string& connection_id,
+                                     mcp::CallContext& context) {
   StatusOr<std::shared_ptr<OpenConnection>> connection = connections_.Find(connection_id);
   if (!connection.ok())
     return mcp::RpcError{mcp::error_code::kInvalidParams, connection.status().message(), nullptr};
   StatusOr<db::ConnectionPool::Lease> lease = (*connection)->pool->Acquire();
   if (!lease.ok())
     return mcp::RpcError{mcp::error_code::kInternalError, lease.status().message(), nullptr};
+  InterruptOnStop interrupt_on_cancel(**lease, context.rpc.stop_token());
   StatusOr<std::vector<db::TableInfo>> tables = (*lease)->ListTables(std::nullopt);
   if (!tables.ok())
     return mcp::RpcError{mcp::error_code::kInternalError, tables.status().message(), nullptr};

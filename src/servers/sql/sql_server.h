@@ -10,6 +10,8 @@
 //    never contains a password or token.
 //  - With use_token=true the connection string is resolved through the host
 //    (io.aurite/credentials) and the token is released on disconnect.
+//  - A cancelled call (notifications/cancelled) stops its statement in the
+//    database at once; the pooled connection serves the next call.
 //  - The SqlServer must outlive the McpServer it is registered with.
 #pragma once
 
@@ -43,17 +45,19 @@ class SqlServer {
 
  private:
   mcp::RpcResult ConnectDatabase(const mcp::Json& args, mcp::CallContext& context);
-  mcp::RpcResult ListTables(const mcp::Json& args);
-  mcp::RpcResult DescribeTable(const mcp::Json& args);
-  mcp::RpcResult ExecuteQuery(const mcp::Json& args);
-  mcp::RpcResult ExplainQuery(const mcp::Json& args);
+  mcp::RpcResult ListTables(const mcp::Json& args, mcp::CallContext& context);
+  mcp::RpcResult DescribeTable(const mcp::Json& args, mcp::CallContext& context);
+  mcp::RpcResult ExecuteQuery(const mcp::Json& args, mcp::CallContext& context);
+  mcp::RpcResult ExplainQuery(const mcp::Json& args, mcp::CallContext& context);
   mcp::RpcResult Disconnect(const mcp::Json& args, mcp::CallContext& context);
-  mcp::RpcResult ReadSchema(const std::string& uri, const std::string& connection_id);
+  mcp::RpcResult ReadSchema(const std::string& uri, const std::string& connection_id,
+                            mcp::CallContext& context);
 
   StatusOr<OpenConnection> Open(crypto::SecretBuffer connection_string, bool allow_writes);
   // Leases a database session of connection `id` for `use`; an unknown id or
-  // a failed connect is an error result without calling `use`.
-  mcp::RpcResult WithConnection(const std::string& id,
+  // a failed connect is an error result without calling `use`. Cancelling
+  // the call interrupts the statement `use` runs (InterruptOnStop).
+  mcp::RpcResult WithConnection(const std::string& id, mcp::CallContext& context,
                                 const std::function<mcp::RpcResult(aurite::sql::Connection&)>& use);
 
   const SqlServerOptions options_;
