@@ -243,6 +243,14 @@ TEST_F(GatewayTest, BackendProgressAndLogsReachTheClientRedacted) {
 class PostgresGatewayTest : public GatewayTest {
  protected:
   std::string Uri() { return sql::testing::Databases()["postgres"]["uri"]; }
+  // Secures the test database's URI and connects through the router with
+  // the token: the storage connection id.
+  std::string ConnectWithToken(GatewayProcess& gateway) {
+    std::string token = Secure(gateway, Uri())["token"];
+    return Structured(gateway.Call("connect_storage",
+                                   {{"storage_type", "postgresql"}, {"connection_string", token}}))
+        .value("connection_id", "");
+  }
 };
 
 // The forms of the canary password that must never be emitted.
@@ -312,10 +320,7 @@ TEST_F(PostgresGatewayTest, CanaryPasswordNeverLeavesTheHost) {
 TEST_F(PostgresGatewayTest, ASlowForwardedQueryDoesNotHoldUpTheClientsOtherCalls) {
   auto gateway = StartGateway(BaseConfig(dir_));
   ASSERT_NE(gateway, nullptr);
-  std::string token = Secure(*gateway, Uri())["token"];
-  std::string id =
-      Structured(gateway->Call("connect_storage", {{"storage_type", "postgresql"},
-                                                   {"connection_string", token}}))["connection_id"];
+  std::string id = ConnectWithToken(*gateway);
   auto slow = std::async(std::launch::async, [&] {
     return gateway->Call("query_storage",
                          {{"connection_id", id}, {"query", "SELECT pg_sleep(3), 'slow' AS which"}});
@@ -333,10 +338,7 @@ TEST_F(PostgresGatewayTest, ASlowForwardedQueryDoesNotHoldUpTheClientsOtherCalls
 TEST_F(PostgresGatewayTest, KillingTheSqlServerMidQueryFailsTheCallAtOnceAndRecovers) {
   auto gateway = StartGateway(BaseConfig(dir_));
   ASSERT_NE(gateway, nullptr);
-  std::string token = Secure(*gateway, Uri())["token"];
-  std::string id =
-      Structured(gateway->Call("connect_storage", {{"storage_type", "postgresql"},
-                                                   {"connection_string", token}}))["connection_id"];
+  std::string id = ConnectWithToken(*gateway);
   pid_t sql_server = 0;
   for (pid_t child : ChildrenOf(gateway->pid())) {
     if (ProcFile(child, "cmdline").find("sql-server") != std::string::npos) sql_server = child;
@@ -372,10 +374,7 @@ TEST_F(PostgresGatewayTest, ClientCancellingAQueryStopsItInTheDatabase) {
   ASSERT_TRUE(observer.ok()) << observer.status().ToString();
   auto gateway = StartGateway(BaseConfig(dir_));
   ASSERT_NE(gateway, nullptr);
-  std::string token = Secure(*gateway, Uri())["token"];
-  std::string id =
-      Structured(gateway->Call("connect_storage", {{"storage_type", "postgresql"},
-                                                   {"connection_string", token}}))["connection_id"];
+  std::string id = ConnectWithToken(*gateway);
   const std::string marker = sql::testing::UniqueName("e2e_cancel_marker");
   std::stop_source stop;
   mcp::CallOptions options;

@@ -3,6 +3,7 @@
 // as a real transport has).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -91,6 +92,17 @@ class Channel {
   bool stopped_ = false;
   std::thread reader_;
 };
+
+// A handler that waits up to 5 s to be cancelled and records whether it was.
+inline Session::RequestHandler WaitForCancel(std::atomic<bool>& saw_cancel) {
+  return [&saw_cancel](const Request&, RequestContext& context) -> RpcResult {
+    for (int i = 0; i < 5000 && !context.cancelled(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    saw_cancel = context.cancelled();
+    return Json::object();
+  };
+}
 
 // Two sessions, `a` and `b`, each delivering to the other.
 struct SessionPair {
