@@ -7,7 +7,10 @@
 //  - The gateway's resident set size when idle with one SQL server attached
 //    (goal: < 15 MiB; the SQL server's own RSS is printed beside it).
 //
-//   gateway_bench <aurite binary> [calls]        default 5000
+//   gateway_bench <aurite binary> [calls] [busy_poll_us]
+//                              calls: default 5000; busy_poll_us: the
+//                              gateway.busy_poll_us to run with (default: the
+//                              config's default)
 #include <unistd.h>
 
 #include <algorithm>
@@ -140,7 +143,8 @@ Json PointQuery(int i, const std::string& id_key, const std::string& id) {
           {"params", {1 + (i * 7919 + kRows) % kRows}}};
 }
 
-int Run(const std::string& aurite, int calls) {
+// busy_poll_us < 0: the configuration's default.
+int Run(const std::string& aurite, int calls, int busy_poll_us) {
   std::filesystem::path dir =
       std::filesystem::temp_directory_path() / ("aurite-gateway-bench-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
@@ -160,6 +164,7 @@ int Run(const std::string& aurite, int calls) {
       {"security",
        {{"store_path", (dir / "store.db").string()},
         {"audit_log", (dir / "audit.jsonl").string()}}}};
+  if (busy_poll_us >= 0) config["gateway"]["busy_poll_us"] = busy_poll_us;
   std::ofstream(dir / "aurite.json") << config.dump();
   std::string key(crypto::FernetKey::Generate().ToText().Reveal());
   auto gateway = Start(aurite, {"serve", "--config", (dir / "aurite.json").string()},
@@ -231,9 +236,10 @@ int Run(const std::string& aurite, int calls) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: gateway_bench <aurite binary> [calls]\n");
+    std::fprintf(stderr, "usage: gateway_bench <aurite binary> [calls] [busy_poll_us]\n");
     return 2;
   }
   const int calls = argc > 2 ? std::max(100, std::atoi(argv[2])) : 5000;
-  return aurite::Run(std::filesystem::absolute(argv[1]).string(), calls);
+  const int busy_poll_us = argc > 3 ? std::atoi(argv[3]) : -1;
+  return aurite::Run(std::filesystem::absolute(argv[1]).string(), calls, busy_poll_us);
 }
