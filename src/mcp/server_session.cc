@@ -262,7 +262,9 @@ RpcResult ServerSession::CallTool(const Json& params, CallContext& context) {
     return ToolErrorResult(fmt::format("Invalid arguments for tool {}: {}", *name, *problem));
   }
   RpcResult result = entry->handler(arguments, context);
-  if (!result.ok()) return result;
+  // A raw result is the handler's promise of a complete CallToolResult; parsing
+  // it back here would cost what pre-serializing it saved.
+  if (!result.ok() || result.raw() != nullptr) return result;
   Json& value = result.value();
   if (!value.is_object()) return MakeError(error_code::kInternalError, "tool returned no result");
   if (!value.contains("content")) value["content"] = Json::array();

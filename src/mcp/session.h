@@ -147,7 +147,8 @@ class Session {
 
  private:
   struct PendingCall;
-  using ReplyFn = std::function<void(Json)>;
+  // Takes the compact wire text of one reply, so a raw result is never parsed.
+  using ReplyFn = std::function<void(std::string)>;
   class BatchReply;
 
   void ReceiveBatch(Json batch);
@@ -161,6 +162,7 @@ class Session {
   void HandleCancelled(const Json& params);
   void HandleProgress(const Json& params);
   void ReplyNow(Json response);
+  void SendReply(std::string text);
   void HandlerDone();
   void FailPendingLocked();
 

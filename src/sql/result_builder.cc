@@ -16,9 +16,22 @@ bool ResultBuilder::AddRow(nlohmann::json row) {
     return false;
   }
   bytes_ += size;
-  result_.rows.push_back(std::move(row));
+  if (limits_.rows_as_text) {
+    result_.rows_text.push_back(result_.row_count == 0 ? '[' : ',');
+    AppendJsonText(result_.rows_text, row);
+  } else {
+    result_.rows.push_back(std::move(row));
+  }
   ++result_.row_count;
   return true;
+}
+
+QueryResult ResultBuilder::Finish() && {
+  if (limits_.rows_as_text) {
+    if (result_.row_count == 0) result_.rows_text.push_back('[');
+    result_.rows_text.push_back(']');
+  }
+  return std::move(result_);
 }
 
 }  // namespace aurite::sql

@@ -1,7 +1,8 @@
 // ResultBuilder: collects rows for a QueryResult and applies QueryLimits.
 //
 // Drivers fetch one row at a time and stop as soon as AddRow returns false,
-// so a limit never costs fetching the whole result first.
+// so a limit never costs fetching the whole result first. With
+// QueryLimits::rows_as_text each row is serialized on arrival and dropped.
 #pragma once
 
 #include <string>
@@ -19,7 +20,7 @@ class ResultBuilder {
   // result truncated and returns false: the caller must stop fetching.
   bool AddRow(nlohmann::json row);
   void SetAffectedRows(std::int64_t count) { result_.affected_rows = count; }
-  QueryResult Finish() && { return std::move(result_); }
+  QueryResult Finish() &&;
 
  private:
   QueryLimits limits_;

@@ -163,4 +163,10 @@ std::size_t EncodedSize(const nlohmann::json& value) {
   }
 }
 
+void AppendJsonText(std::string& out, const nlohmann::json& value) {
+  nlohmann::detail::serializer<nlohmann::json> serializer(
+      nlohmann::detail::output_adapter<char>(out), ' ', nlohmann::json::error_handler_t::replace);
+  serializer.dump(value, false, false, 0);
+}
+
 }  // namespace aurite::sql

@@ -32,5 +32,8 @@ bool IsValidUtf8(std::string_view text);
 std::string Base64Encode(std::span<const unsigned char> bytes);
 // Approximate length of the JSON text of `value`, for result size limits.
 std::size_t EncodedSize(const nlohmann::json& value);
+// Appends the compact JSON text of `value` to `out` without a temporary
+// string; invalid UTF-8 in strings is replaced, as everywhere we dump.
+void AppendJsonText(std::string& out, const nlohmann::json& value);
 
 }  // namespace aurite::sql

@@ -98,5 +98,29 @@ TEST(ResultBuilderTest, StopsBeforeExceedingMaxBytes) {
   EXPECT_TRUE(result.truncated);
 }
 
+TEST(ResultBuilderTest, RowsAsTextKeepsOnlyTheSerializedRows) {
+  ResultBuilder builder({2, 1 << 20, true});
+  EXPECT_TRUE(builder.AddRow({1, "a\"b", nullptr}));
+  EXPECT_TRUE(builder.AddRow({2.5, true, std::string("\xff")}));
+  EXPECT_FALSE(builder.AddRow({3}));
+  QueryResult result = std::move(builder).Finish();
+  EXPECT_EQ(result.row_count, 2u);
+  EXPECT_TRUE(result.truncated);
+  EXPECT_TRUE(result.rows.empty());
+  // Invalid UTF-8 is replaced (U+FFFD), as in every dump we send.
+  EXPECT_EQ(result.rows_text, "[[1,\"a\\\"b\",null],[2.5,true,\"\xef\xbf\xbd\"]]");
+}
+
+TEST(ResultBuilderTest, RowsAsTextOfNoRowsIsAnEmptyArray) {
+  ResultBuilder builder({10, 1 << 20, true});
+  EXPECT_EQ(std::move(builder).Finish().rows_text, "[]");
+}
+
+TEST(AppendJsonTextTest, AppendsCompactTextAfterWhatIsThere) {
+  std::string out = "x";
+  AppendJsonText(out, nlohmann::json{{"b", 1}, {"a", {1, 2}}});
+  EXPECT_EQ(out, R"(x{"a":[1,2],"b":1})");
+}
+
 }  // namespace
 }  // namespace aurite::sql

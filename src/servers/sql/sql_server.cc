@@ -9,6 +9,7 @@
 #include "servers/sql/token_resolver.h"
 #include "servers/sql/tool_definitions.h"
 #include "sql/connection_string.h"
+#include "sql/value_encoding.h"
 
 namespace aurite::servers::sql {
 namespace {
@@ -55,18 +56,42 @@ Json TablesJson(const std::vector<db::TableInfo>& tables) {
   return list;
 }
 
-Json QueryResultJson(db::QueryResult result, double elapsed_ms) {
-  Json columns = Json::array();
-  for (const db::Column& column : result.columns) {
-    columns.push_back({{"name", column.name}, {"type", column.type}});
+// The structuredContent of a query, as the text a Json tree of it would dump
+// to (keys in nlohmann's sorted order), written without building that tree.
+std::string QueryResultText(const db::QueryResult& result, double elapsed_ms) {
+  std::string out = "{";
+  if (result.affected_rows) {
+    out += R"("affected_rows":)";
+    db::AppendJsonText(out, *result.affected_rows);
+    out += ',';
   }
-  Json value = {{"columns", std::move(columns)},
-                {"rows", std::move(result.rows)},
-                {"row_count", result.row_count},
-                {"truncated", result.truncated},
-                {"elapsed_ms", elapsed_ms}};
-  if (result.affected_rows) value["affected_rows"] = *result.affected_rows;
-  return value;
+  out += R"("columns":[)";
+  for (std::size_t i = 0; i < result.columns.size(); ++i) {
+    if (i > 0) out += ',';
+    db::AppendJsonText(out,
+                       Json{{"name", result.columns[i].name}, {"type", result.columns[i].type}});
+  }
+  out += R"(],"elapsed_ms":)";
+  db::AppendJsonText(out, elapsed_ms);
+  out += R"(,"row_count":)";
+  db::AppendJsonText(out, result.row_count);
+  out += R"(,"rows":)";
+  out += result.rows_text;
+  out += R"(,"truncated":)";
+  out += result.truncated ? "true}" : "false}";
+  return out;
+}
+
+// The whole CallToolResult of a query, pre-serialized (see mcp::RawJson): the
+// text content is the structured text escaped once, not a second dump of a tree.
+mcp::RawJson QueryToolResult(const db::QueryResult& result, double elapsed_ms) {
+  Json structured = QueryResultText(result, elapsed_ms);
+  std::string out = R"({"content":[{"text":)";
+  db::AppendJsonText(out, structured);
+  out += R"(,"type":"text"}],"isError":false,"structuredContent":)";
+  out += structured.get_ref<const std::string&>();
+  out += '}';
+  return mcp::RawJson{std::move(out)};
 }
 
 }  // namespace
@@ -202,7 +227,7 @@ mcp::RpcResult SqlServer::ExecuteQuery(const Json& args) {
   if (!id.ok() || !query.ok()) return ErrorResult(id.ok() ? query.status() : id.status());
   StatusOr<std::vector<db::Param>> params = ParamsArgument(args);
   if (!params.ok()) return ErrorResult(params.status());
-  db::QueryLimits limits{options_.max_rows, options_.max_result_bytes};
+  db::QueryLimits limits{options_.max_rows, options_.max_result_bytes, true};
   if (args.contains("max_rows") && args["max_rows"].is_number_unsigned()) {
     limits.max_rows = std::min(limits.max_rows, args["max_rows"].get<std::size_t>());
   }
@@ -211,7 +236,7 @@ mcp::RpcResult SqlServer::ExecuteQuery(const Json& args) {
     StatusOr<db::QueryResult> result = connection.Execute(*query, *params, limits);
     std::chrono::duration<double, std::milli> elapsed = std::chrono::steady_clock::now() - start;
     if (!result.ok()) return ErrorResult(result.status());
-    return StructuredResult(QueryResultJson(std::move(result).value(), elapsed.count()));
+    return QueryToolResult(*result, elapsed.count());
   });
 }
 

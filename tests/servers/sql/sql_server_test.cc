@@ -98,10 +98,17 @@ TEST_F(SqliteServerTest, EveryToolWorks) {
   EXPECT_EQ(described["columns"].size(), 3u);
   EXPECT_EQ(described["primary_key"], Json::array({"id"}));
 
-  Json result = Structured(server->Call(
+  Json query_result = server->Call(
       "execute_query", {{"connection_id", id},
                         {"query", "SELECT id, name FROM items WHERE price > ? ORDER BY id"},
-                        {"params", {0.6}}}));
+                        {"params", {0.6}}});
+  Json result = Structured(query_result);
+  // The result is written as text by the server: its text content must still
+  // be exactly the structured content's JSON.
+  ASSERT_EQ(query_result["content"].size(), 1u);
+  EXPECT_EQ(query_result["content"][0]["type"], "text");
+  EXPECT_EQ(Json::parse(query_result["content"][0]["text"].get<std::string>()), result);
+  EXPECT_EQ(result.size(), 5u) << result.dump();
   EXPECT_EQ(result["row_count"], 2);
   EXPECT_EQ(result["rows"], Json::parse(R"([[2, "pear"], [3, "fig"]])"));
   EXPECT_EQ(result["columns"][1]["name"], "name");
@@ -145,6 +152,7 @@ TEST_F(SqliteServerTest, AllowWritesFlagLetsQueriesWrite) {
   Json deleted = Structured(
       server->Call("execute_query", {{"connection_id", id}, {"query", "DELETE FROM items"}}));
   EXPECT_EQ(deleted["affected_rows"], 3);
+  EXPECT_EQ(deleted["rows"], Json::array());
   EXPECT_EQ(CountItems(*server, id), 0u);
 }
 
