@@ -118,6 +118,12 @@ int RunSqlServer(const SqlServerFlags& flags) {
   // Handlers run on a pool of threads; glibc would give each its own malloc
   // arena (heaps that are mostly empty but resident). Two are enough here.
   ::mallopt(M_ARENA_MAX, 2);
+  // A query's result is a few large buffers (rows, reply text). With glibc's
+  // defaults each is mapped and unmapped, or trimmed, on every call, and
+  // every call faults its pages in afresh (a quarter of the CPU time of a
+  // 10,000-row query). Keep up to 8 MiB of freed memory for the next result.
+  ::mallopt(M_MMAP_THRESHOLD, 16 * 1024 * 1024);
+  ::mallopt(M_TRIM_THRESHOLD, 8 * 1024 * 1024);
   servers::sql::SqlServerOptions options;
   options.allow_writes = flags.allow_writes;
   options.max_rows = flags.max_rows;

@@ -123,7 +123,9 @@ std::string ResponseText(const RequestId& id, RpcResult result) {
   if (raw == nullptr) return Dump(ToJson(Message{Response{id, std::move(result)}}));
   std::string id_text = Dump(id.ToJson());
   std::string text;
-  text.reserve(raw->size() + id_text.size() + 32);
+  // Room for the envelope and the transport's line break: a result of
+  // megabytes is then never copied by a regrowth.
+  text.reserve(raw->size() + id_text.size() + 64);
   text.append(R"({"jsonrpc":"2.0","id":)").append(id_text).append(R"(,"result":)");
   text.append(*raw).push_back('}');
   return text;

@@ -9,12 +9,6 @@
 #include <vector>
 
 namespace aurite::sql {
-namespace {
-
-// Integers with a larger magnitude lose precision in JavaScript clients.
-constexpr std::int64_t kMaxExactInteger = std::int64_t{1} << 53;
-
-}  // namespace
 
 nlohmann::json EncodeInteger(std::int64_t value) {
   if (value > kMaxExactInteger || value < -kMaxExactInteger) return std::to_string(value);
@@ -161,12 +155,6 @@ std::size_t EncodedSize(const nlohmann::json& value) {
     default:
       return 5;
   }
-}
-
-void AppendJsonText(std::string& out, const nlohmann::json& value) {
-  nlohmann::detail::serializer<nlohmann::json> serializer(
-      nlohmann::detail::output_adapter<char>(out), ' ', nlohmann::json::error_handler_t::replace);
-  serializer.dump(value, false, false, 0);
 }
 
 }  // namespace aurite::sql

@@ -11,6 +11,9 @@
 
 namespace aurite::sql {
 
+// Integers with a larger magnitude lose precision in JavaScript clients.
+inline constexpr std::int64_t kMaxExactInteger = std::int64_t{1} << 53;
+
 nlohmann::json EncodeInteger(std::int64_t value);
 nlohmann::json EncodeUnsigned(std::uint64_t value);
 // Decimal integer text from a server; text that does not parse is kept as text.
@@ -32,8 +35,5 @@ bool IsValidUtf8(std::string_view text);
 std::string Base64Encode(std::span<const unsigned char> bytes);
 // Approximate length of the JSON text of `value`, for result size limits.
 std::size_t EncodedSize(const nlohmann::json& value);
-// Appends the compact JSON text of `value` to `out` without a temporary
-// string; invalid UTF-8 in strings is replaced, as everywhere we dump.
-void AppendJsonText(std::string& out, const nlohmann::json& value);
 
 }  // namespace aurite::sql

@@ -323,6 +323,33 @@ TEST_P(NetworkServerTest, EveryToolWorksAndNoResultCarriesThePassword) {
   EXPECT_EQ(log.str().find(password), std::string::npos) << log.str();
 }
 
+// execute_query writes its result as text straight from PostgreSQL's cells:
+// the structured content holds the documented values, and the text content
+// is exactly that JSON.
+TEST(PostgresServerTest, QueryResultTextIsTheStructuredContentForEveryKindOfValue) {
+  std::string url = db::testing::Databases()["postgres"]["uri"];
+  auto server = SqlServerClient::Start();
+  std::string id =
+      Structured(server->Call("connect_database", {{"connection_string", url}}))["connection_id"];
+  Json called = server->Call(
+      "execute_query",
+      {{"connection_id", id},
+       {"query",
+        "SELECT NULL::int AS \"quoted \"\"name\"\"\", 9007199254740993::int8, 7::int4, true, "
+        "0.25::float8, 'Infinity'::float8, 1.50::numeric, timestamp '2024-01-01 00:01:00', "
+        "'\\x00ff'::bytea, '{\"b\": 1, \"a\": [null]}'::jsonb, E'a\"b\\\\c\\n\\x01é'"}});
+  Json result = Structured(called);
+  ASSERT_EQ(called["content"].size(), 1u);
+  EXPECT_EQ(Json::parse(called["content"][0]["text"].get<std::string>()), result);
+  EXPECT_EQ(result["columns"][0]["name"], "quoted \"name\"");
+  EXPECT_EQ(result["rows"],
+            Json::parse(R"([[null, "9007199254740993", 7, true, 0.25, "Infinity", "1.50",
+                             "2024-01-01 00:01:00", {"base64": "AP8="}, {"a": [null], "b": 1},
+                             "a\"b\\c\n\u0001é"]])"));
+  EXPECT_EQ(result["row_count"], 1);
+  EXPECT_EQ(result["truncated"], false);
+}
+
 // The names of the files mapped into process `pid`.
 std::string MappedFiles(pid_t pid) {
   std::ifstream maps("/proc/" + std::to_string(pid) + "/maps");

@@ -1,0 +1,205 @@
+// JSON string escaping that agrees byte for byte with nlohmann's dump in
+// replace mode (the form mcp::Dump writes), without building a JSON value.
+#include "sql/json_text.h"
+
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
+namespace aurite::sql {
+namespace {
+
+// Bytes copied as they are: printable ASCII other than `"` and `\`.
+constexpr std::array<bool, 256> kPlain = [] {
+  std::array<bool, 256> plain{};
+  for (int c = 0x20; c < 0x80; ++c) plain[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
+  return plain;
+}();
+
+void AppendEscapedAscii(std::string& out, unsigned char c) {
+  switch (c) {
+    case '"':
+      out += "\\\"";
+      return;
+    case '\\':
+      out += "\\\\";
+      return;
+    case '\b':
+      out += "\\b";
+      return;
+    case '\f':
+      out += "\\f";
+      return;
+    case '\n':
+      out += "\\n";
+      return;
+    case '\r':
+      out += "\\r";
+      return;
+    case '\t':
+      out += "\\t";
+      return;
+    default: {
+      static constexpr char kHex[] = "0123456789abcdef";
+      const char escape[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+      out.append(escape, sizeof escape);
+    }
+  }
+}
+
+// Whether any byte of `word` is not plain (a control, `"`, `\` or not ASCII),
+// with the classic word-at-a-time tests: never a false "no".
+bool HasSpecialByte(std::uint64_t word) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  auto has_zero = [](std::uint64_t x) { return (x - kOnes) & ~x & kHigh; };
+  std::uint64_t below_space = (word - kOnes * 0x20) & ~word & kHigh;
+  return ((word & kHigh) | below_space | has_zero(word ^ (kOnes * '"')) |
+          has_zero(word ^ (kOnes * '\\'))) != 0;
+}
+
+// The end of the run of plain bytes from `i`, eight bytes at a time while
+// they are all plain: most of a result's text is.
+std::size_t PlainRunEnd(const unsigned char* s, std::size_t i, std::size_t n) {
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, s + i, sizeof word);
+    if (HasSpecialByte(word)) break;
+  }
+  while (i < n && kPlain[s[i]]) ++i;
+  return i;
+}
+
+// The range the second byte of a sequence led by `lead` must fall in
+// (Unicode Table 3-7, which excludes overlong forms, surrogates and values
+// past U+10FFFF), and the sequence length; length 0 for a byte that cannot
+// lead a sequence.
+struct LeadRule {
+  unsigned char low = 0x80;
+  unsigned char high = 0xBF;
+  int length = 0;
+};
+
+LeadRule RuleFor(unsigned char lead) {
+  if (lead >= 0xC2 && lead <= 0xDF) return {0x80, 0xBF, 2};
+  if (lead == 0xE0) return {0xA0, 0xBF, 3};
+  if (lead == 0xED) return {0x80, 0x9F, 3};
+  if (lead >= 0xE1 && lead <= 0xEF) return {0x80, 0xBF, 3};
+  if (lead == 0xF0) return {0x90, 0xBF, 4};
+  if (lead >= 0xF1 && lead <= 0xF3) return {0x80, 0xBF, 4};
+  if (lead == 0xF4) return {0x80, 0x8F, 4};
+  return {};
+}
+
+// Bytes at `s[0..n)` that form one valid sequence (returned as positive), or
+// minus the number of bytes of its longest valid prefix, at least one: the
+// bytes one U+FFFD stands for. The byte that broke the sequence is not part
+// of them; it starts the next sequence.
+int ScanSequence(const unsigned char* s, std::size_t n) {
+  LeadRule rule = RuleFor(s[0]);
+  if (rule.length == 0) return -1;
+  int valid = 1;
+  for (; valid < rule.length; ++valid) {
+    if (static_cast<std::size_t>(valid) >= n) return -valid;
+    unsigned char low = valid == 1 ? rule.low : 0x80;
+    unsigned char high = valid == 1 ? rule.high : 0xBF;
+    if (s[valid] < low || s[valid] > high) return -valid;
+  }
+  return valid;
+}
+
+}  // namespace
+
+void AppendJsonString(std::string& out, std::string_view text) {
+  out.push_back('"');
+  AppendJsonEscaped(out, text);
+  out.push_back('"');
+}
+
+void AppendJsonEscaped(std::string& out, std::string_view text) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  std::size_t n = text.size();
+  std::size_t i = 0;
+  while (i < n) {
+    std::size_t run = PlainRunEnd(s, i, n);
+    out.append(text.data() + i, run - i);
+    i = run;
+    if (i == n) break;
+    if (s[i] < 0x80) {
+      AppendEscapedAscii(out, s[i++]);
+      continue;
+    }
+    int scanned = ScanSequence(s + i, n - i);
+    if (scanned > 0) {
+      out.append(text.data() + i, static_cast<std::size_t>(scanned));
+      i += static_cast<std::size_t>(scanned);
+    } else {
+      out += "\xEF\xBF\xBD";
+      i += static_cast<std::size_t>(-scanned);
+    }
+  }
+}
+
+void AppendJsonDouble(std::string& out, double value) {
+  if (!std::isfinite(value)) {
+    out += "null";
+    return;
+  }
+  if (value == 0) {
+    out += std::signbit(value) ? "-0.0" : "0.0";
+    return;
+  }
+  // Shortest round-trip digits, as d[.ddd]e<exp>.
+  char text[32];
+  char* end = std::to_chars(text, text + sizeof text, value, std::chars_format::scientific).ptr;
+  std::string_view scientific(text, static_cast<std::size_t>(end - text));
+  if (scientific.front() == '-') {
+    out.push_back('-');
+    scientific.remove_prefix(1);
+  }
+  std::size_t e = scientific.find('e');
+  char digits[20];
+  int count = 0;
+  for (char c : scientific.substr(0, e))
+    if (c != '.') digits[count++] = c;
+  int exponent = 0;
+  std::string_view exponent_text = scientific.substr(e + 1);
+  if (exponent_text.front() == '+') exponent_text.remove_prefix(1);
+  std::from_chars(exponent_text.data(), exponent_text.data() + exponent_text.size(), exponent);
+  // The value is 0.<digits> times ten to the `point`.
+  int point = exponent + 1;
+  constexpr int kMinPoint = -4;
+  constexpr int kMaxPoint = 15;
+  if (count <= point && point <= kMaxPoint) {
+    out.append(digits, static_cast<std::size_t>(count));
+    out.append(static_cast<std::size_t>(point - count), '0');
+    out += ".0";
+  } else if (0 < point && point <= kMaxPoint) {
+    out.append(digits, static_cast<std::size_t>(point));
+    out.push_back('.');
+    out.append(digits + point, static_cast<std::size_t>(count - point));
+  } else if (kMinPoint < point && point <= 0) {
+    out += "0.";
+    out.append(static_cast<std::size_t>(-point), '0');
+    out.append(digits, static_cast<std::size_t>(count));
+  } else {
+    out.push_back(digits[0]);
+    if (count > 1) {
+      out.push_back('.');
+      out.append(digits + 1, static_cast<std::size_t>(count - 1));
+    }
+    out.push_back('e');
+    out.push_back(exponent < 0 ? '-' : '+');
+    int magnitude = exponent < 0 ? -exponent : exponent;
+    if (magnitude < 10) out.push_back('0');
+    out += std::to_string(magnitude);
+  }
+}
+
+void AppendJsonText(std::string& out, const nlohmann::json& value) {
+  out += value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace aurite::sql
