@@ -141,6 +141,10 @@ int RunSqlServer(const SqlServerFlags& flags) {
   servers::sql::SqlServer sql(options);
   mcp::McpServer server(servers::sql::SqlServer::ServerOptions());
   sql.RegisterWith(server);
+  // A query's reply can be megabytes: with a pipe of 1 MiB (the unprivileged
+  // maximum) it is written in one go instead of 64 KiB per client wake-up.
+  // Not a pipe, or a lower limit: the call fails and nothing changes.
+  if (flags.http.port < 0) (void)::fcntl(STDOUT_FILENO, F_SETPIPE_SZ, 1 << 20);
   Status served = flags.http.port >= 0 ? ServeHttp(server, flags.http) : mcp::ServeStdio(server);
   if (!served.ok()) {
     std::cerr << "aurite sql-server: " << served.message() << "\n";

@@ -18,35 +18,39 @@ constexpr std::array<bool, 256> kPlain = [] {
   return plain;
 }();
 
+// The escape of an ASCII byte that is not plain: a short form where JSON
+// has one, else \u00xx.
 void AppendEscapedAscii(std::string& out, unsigned char c) {
+  char short_form = 0;
   switch (c) {
     case '"':
-      out += "\\\"";
-      return;
     case '\\':
-      out += "\\\\";
-      return;
+      short_form = static_cast<char>(c);
+      break;
     case '\b':
-      out += "\\b";
-      return;
+      short_form = 'b';
+      break;
     case '\f':
-      out += "\\f";
-      return;
+      short_form = 'f';
+      break;
     case '\n':
-      out += "\\n";
-      return;
+      short_form = 'n';
+      break;
     case '\r':
-      out += "\\r";
-      return;
+      short_form = 'r';
+      break;
     case '\t':
-      out += "\\t";
-      return;
+      short_form = 't';
+      break;
     default: {
       static constexpr char kHex[] = "0123456789abcdef";
       const char escape[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
       out.append(escape, sizeof escape);
+      return;
     }
   }
+  const char escape[] = {'\\', short_form};
+  out.append(escape, sizeof escape);
 }
 
 // Whether any byte of `word` is not plain (a control, `"`, `\` or not ASCII),
@@ -112,15 +116,17 @@ int ScanSequence(const unsigned char* s, std::size_t n) {
 
 }  // namespace
 
-void AppendJsonString(std::string& out, std::string_view text) {
+bool AppendJsonString(std::string& out, std::string_view text) {
   out.push_back('"');
-  AppendJsonEscaped(out, text);
+  bool valid = AppendJsonEscaped(out, text);
   out.push_back('"');
+  return valid;
 }
 
-void AppendJsonEscaped(std::string& out, std::string_view text) {
+bool AppendJsonEscaped(std::string& out, std::string_view text) {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   std::size_t n = text.size();
+  bool valid = true;
   std::size_t i = 0;
   while (i < n) {
     std::size_t run = PlainRunEnd(s, i, n);
@@ -138,8 +144,10 @@ void AppendJsonEscaped(std::string& out, std::string_view text) {
     } else {
       out += "\xEF\xBF\xBD";
       i += static_cast<std::size_t>(-scanned);
+      valid = false;
     }
   }
+  return valid;
 }
 
 void AppendJsonDouble(std::string& out, double value) {

@@ -17,11 +17,12 @@ namespace aurite::sql {
 // Appends `text` as a quoted JSON string (RFC 8259 section 7): `"` and `\`
 // escaped, \b \f \n \r \t short forms, other controls as \u00xx, everything
 // else verbatim; each maximal invalid UTF-8 subsequence becomes one U+FFFD.
-void AppendJsonString(std::string& out, std::string_view text);
+// Returns false when `text` was not valid UTF-8 (something was replaced).
+bool AppendJsonString(std::string& out, std::string_view text);
 // The same without the quotes: pieces of one string escaped one at a time,
 // which gives the text of their concatenation when no piece splits a
 // UTF-8 sequence.
-void AppendJsonEscaped(std::string& out, std::string_view text);
+bool AppendJsonEscaped(std::string& out, std::string_view text);
 
 // Appends a double in nlohmann's layout ("2500.0", "0.25", "1e+20", "-0.0"):
 // the shortest digits that read back as the same double (std::to_chars),

@@ -78,8 +78,27 @@ void ResultBuilder::AddBool(bool value) {
   result_.rows_text += value ? "true" : "false";
 }
 
+namespace {
+
+// Canonical decimal text of at most 15 digits ("0", "-42", no leading zero
+// or sign): below 2^53, so its JSON is the text itself.
+bool IsShortCanonicalInteger(std::string_view text) {
+  std::string_view digits = text.starts_with('-') ? text.substr(1) : text;
+  if (digits.empty() || digits.size() > 15 || (digits[0] == '0' && text.size() > 1)) return false;
+  for (char c : digits)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+}  // namespace
+
 void ResultBuilder::AddIntegerText(std::string_view text) {
   if (!limits_.rows_as_text) return AddCell(EncodeIntegerText(text));
+  if (IsShortCanonicalInteger(text)) {
+    CellSeparator();
+    result_.rows_text += text;
+    return;
+  }
   std::int64_t value = 0;
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc() || end != text.data() + text.size()) {
@@ -104,10 +123,15 @@ void ResultBuilder::AddDouble(double value) {
 }
 
 void ResultBuilder::AddText(std::string_view text) {
-  if (!IsValidUtf8(text)) return AddBinary(text);
-  if (!limits_.rows_as_text) return AddCell(std::string(text));
+  if (!limits_.rows_as_text) return AddCell(EncodeText(text));
+  // Escaped and checked in one pass; text that was not UTF-8 is taken back.
+  std::size_t mark = result_.rows_text.size();
+  bool first_cell = first_cell_;
   CellSeparator();
-  AppendJsonString(result_.rows_text, text);
+  if (AppendJsonString(result_.rows_text, text)) return;
+  result_.rows_text.resize(mark);
+  first_cell_ = first_cell;
+  AddBinary(text);
 }
 
 void ResultBuilder::AddBinary(std::string_view bytes) {

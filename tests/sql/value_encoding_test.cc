@@ -135,9 +135,15 @@ void AddEveryKindOfCell(ResultBuilder& builder) {
   builder.AddIntegerText("-9223372036854775808");
   builder.AddIntegerText("18446744073709551615");
   builder.AddIntegerText("not a number");
+  for (const char* text : {"0", "-0", "007", "+5", "", "-", "999999999999999", "-999999999999999",
+                           "1000000000000000", "9007199254740992"}) {
+    builder.AddIntegerText(text);
+  }
   builder.AddText("12345678901234567890.123456789");
   builder.AddText("quote \" backslash \\ tab \t nul " + std::string(1, '\0') + " grüße 😀");
   builder.AddText("bad \xff utf-8");
+  builder.AddText("");
+  builder.AddText("\xe2\x82");
   builder.AddBinary(std::string("\x00\x01\xfe\xff", 4));
   builder.AddBinary("");
   builder.AddJsonText(R"({"b": [1, 2.5, null], "a": "x\u00e9"})");
@@ -157,7 +163,7 @@ TEST(ResultBuilderTest, TextCellsAreTheDumpOfTreeCells) {
   EXPECT_TRUE(from_text.rows.empty());
   EXPECT_EQ(from_text.rows_text, mcp::Dump(from_tree.rows));
   EXPECT_EQ(from_tree.rows[0][6], "18446744073709551615");
-  EXPECT_EQ(from_tree.rows[0][10], nlohmann::json::parse(R"({"base64": "YmFkIP8gdXRmLTg="})"));
+  EXPECT_EQ(from_tree.rows[0][20], nlohmann::json::parse(R"({"base64": "YmFkIP8gdXRmLTg="})"));
 }
 
 TEST(ResultBuilderTest, TextDoublesReadBackAsTheTreeDoubles) {
