@@ -150,34 +150,71 @@ bool AppendJsonEscaped(std::string& out, std::string_view text) {
   return valid;
 }
 
-void AppendJsonDouble(std::string& out, double value) {
-  if (!std::isfinite(value)) {
-    out += "null";
-    return;
-  }
-  if (value == 0) {
-    out += std::signbit(value) ? "-0.0" : "0.0";
-    return;
-  }
-  // Shortest round-trip digits, as d[.ddd]e<exp>.
-  char text[32];
-  char* end = std::to_chars(text, text + sizeof text, value, std::chars_format::scientific).ptr;
-  std::string_view scientific(text, static_cast<std::size_t>(end - text));
-  if (scientific.front() == '-') {
-    out.push_back('-');
-    scientific.remove_prefix(1);
-  }
-  std::size_t e = scientific.find('e');
-  char digits[20];
+namespace {
+
+// A decimal number as 0.<digits> times ten to the `point`, with neither
+// leading nor trailing zeros in `digits` (none at all for zero).
+struct Decimal {
+  bool negative = false;
+  char digits[40];
   int count = 0;
-  for (char c : scientific.substr(0, e))
-    if (c != '.') digits[count++] = c;
+  int point = 0;
+};
+
+// Reads [-]digits[.digits][e[+-]digits]; false for anything else, or for
+// more than 17 significant digits (no double needs more).
+bool ParseDecimal(std::string_view text, Decimal& decimal) {
+  std::size_t i = 0;
+  decimal.negative = !text.empty() && text[0] == '-';
+  if (decimal.negative) ++i;
+  int integer_digits = 0;
+  int leading_zeros = 0;
+  int mantissa_digits = 0;
+  bool seen_point = false;
+  for (; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '.' && !seen_point) {
+      seen_point = true;
+      continue;
+    }
+    if (c < '0' || c > '9') break;
+    ++mantissa_digits;
+    if (!seen_point) ++integer_digits;
+    if (decimal.count == 0 && c == '0') {
+      ++leading_zeros;
+    } else if (decimal.count == static_cast<int>(sizeof decimal.digits)) {
+      return false;
+    } else {
+      decimal.digits[decimal.count++] = c;
+    }
+  }
+  if (mantissa_digits == 0 || mantissa_digits > 400) return false;
   int exponent = 0;
-  std::string_view exponent_text = scientific.substr(e + 1);
-  if (exponent_text.front() == '+') exponent_text.remove_prefix(1);
-  std::from_chars(exponent_text.data(), exponent_text.data() + exponent_text.size(), exponent);
-  // The value is 0.<digits> times ten to the `point`.
-  int point = exponent + 1;
+  if (i < text.size()) {
+    if (text[i] != 'e' && text[i] != 'E') return false;
+    std::string_view rest = text.substr(i + 1);
+    if (!rest.empty() && rest[0] == '+') rest.remove_prefix(1);
+    auto [end, error] = std::from_chars(rest.data(), rest.data() + rest.size(), exponent);
+    if (rest.empty() || error != std::errc() || end != rest.data() + rest.size()) return false;
+    // Doubles end near 1e308 and 1e-324; this also keeps `point` from overflowing.
+    if (exponent > 400 || exponent < -400) return false;
+  }
+  while (decimal.count > 0 && decimal.digits[decimal.count - 1] == '0') --decimal.count;
+  decimal.point = integer_digits - leading_zeros + exponent;
+  return decimal.count <= 17;
+}
+
+// nlohmann's placement of the digits: fixed notation for points in
+// (-4, 15], with ".0" after a whole number; otherwise d.ddde+XX.
+void AppendLayout(std::string& out, const Decimal& decimal) {
+  if (decimal.negative) out.push_back('-');
+  if (decimal.count == 0) {
+    out += "0.0";
+    return;
+  }
+  const char* digits = decimal.digits;
+  const int count = decimal.count;
+  const int point = decimal.point;
   constexpr int kMinPoint = -4;
   constexpr int kMaxPoint = 15;
   if (count <= point && point <= kMaxPoint) {
@@ -198,12 +235,34 @@ void AppendJsonDouble(std::string& out, double value) {
       out.push_back('.');
       out.append(digits + 1, static_cast<std::size_t>(count - 1));
     }
+    int exponent = point - 1;
     out.push_back('e');
     out.push_back(exponent < 0 ? '-' : '+');
     int magnitude = exponent < 0 ? -exponent : exponent;
     if (magnitude < 10) out.push_back('0');
-    out += std::to_string(magnitude);
+    char text[8];
+    out.append(text, std::to_chars(text, text + sizeof text, magnitude).ptr);
   }
+}
+
+}  // namespace
+
+bool AppendJsonShortestDecimal(std::string& out, std::string_view text) {
+  Decimal decimal;
+  if (!ParseDecimal(text, decimal)) return false;
+  AppendLayout(out, decimal);
+  return true;
+}
+
+void AppendJsonDouble(std::string& out, double value) {
+  if (!std::isfinite(value)) {
+    out += "null";
+    return;
+  }
+  // Shortest round-trip digits, as d[.ddd]e<exp>.
+  char text[32];
+  char* end = std::to_chars(text, text + sizeof text, value, std::chars_format::scientific).ptr;
+  AppendJsonShortestDecimal(out, std::string_view(text, static_cast<std::size_t>(end - text)));
 }
 
 void AppendJsonText(std::string& out, const nlohmann::json& value) {

@@ -30,6 +30,13 @@ bool AppendJsonEscaped(std::string& out, std::string_view text);
 // nlohmann dumps them.
 void AppendJsonDouble(std::string& out, double value);
 
+// Appends, in the layout of AppendJsonDouble, a number given as the
+// shortest decimal text that reads back as its double ([-]d[.d][e[+-]d],
+// e.g. PostgreSQL's float8 output): what AppendJsonDouble would write for
+// that double, without converting it. False, and nothing appended, when
+// the text is not of that form or has more than 17 significant digits.
+bool AppendJsonShortestDecimal(std::string& out, std::string_view text);
+
 // Appends the compact JSON text of `value` (any JSON value), as mcp::Dump.
 void AppendJsonText(std::string& out, const nlohmann::json& value);
 

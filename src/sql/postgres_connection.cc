@@ -100,8 +100,10 @@ void AddCell(ResultBuilder& builder, const LibPq& pq, const PGresult* result, in
     case kOid:
       return builder.AddIntegerText(text);
     case kFloat4:
-    case kFloat8:
+      // Shortest for a float, not for the double it becomes: converted.
       return builder.AddDouble(ParseDouble(text));
+    case kFloat8:
+      return builder.AddDoubleText(text);
     case kJson:
     case kJsonb:
       return builder.AddJsonText(text);

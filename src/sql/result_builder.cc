@@ -122,6 +122,21 @@ void ResultBuilder::AddDouble(double value) {
   AppendJsonString(result_.rows_text, EncodeDouble(value).get_ref<const std::string&>());
 }
 
+void ResultBuilder::AddDoubleText(std::string_view text) {
+  if (limits_.rows_as_text) {
+    std::size_t mark = result_.rows_text.size();
+    bool first_cell = first_cell_;
+    CellSeparator();
+    if (AppendJsonShortestDecimal(result_.rows_text, text)) return;
+    result_.rows_text.resize(mark);
+    first_cell_ = first_cell;
+  }
+  // Also "NaN", "Infinity" and "-Infinity", which from_chars reads.
+  double value = 0;
+  std::from_chars(text.data(), text.data() + text.size(), value);
+  AddDouble(value);
+}
+
 void ResultBuilder::AddText(std::string_view text) {
   if (!limits_.rows_as_text) return AddCell(EncodeText(text));
   // Escaped and checked in one pass; text that was not UTF-8 is taken back.

@@ -33,6 +33,10 @@ class ResultBuilder {
   // Decimal integer text; beyond +-2^53 a string, text that does not parse as text.
   void AddIntegerText(std::string_view text);
   void AddDouble(double value);
+  // A double given as the shortest decimal text that reads back as it, or
+  // NaN, Infinity, -Infinity (PostgreSQL's float8 output): in text mode the
+  // digits are placed without converting them, in tree mode parsed.
+  void AddDoubleText(std::string_view text);
   // UTF-8 text as a string; anything else as binary.
   void AddText(std::string_view text);
   void AddBinary(std::string_view bytes);

@@ -143,7 +143,9 @@ TEST(PostgresEncodingTest, TextRowsAgreeWithTreeRowsForEveryKindOfValue) {
       **connection,
       "SELECT NULL::int, 42::int2, -7::int4, 9007199254740993::int8, 26::oid, true, false, "
       "0.25::float8, 2500::float8, 0.1::float4, 'NaN'::float8, '-Infinity'::float8, "
-      "1e20::float8, 12345678901234567890.123456789::numeric, timestamp '2024-01-01 00:01:00', "
+      "1e20::float8, '-0'::float8, 1.5e-7::float8, 0.0001::float8, 1e15::float8, "
+      "123456789.123456789::float8, 0.1::float8 + 0.2::float8, "
+      "12345678901234567890.123456789::numeric, timestamp '2024-01-01 00:01:00', "
       "timestamptz '2024-01-01 00:01:00+02', date '2024-02-29', '\\x00ff10'::bytea, "
       "'{\"b\": [1, 2.5, null], \"a\": \"\u00e9\"}'::jsonb, '[1, {\"x\": true}]'::json, "
       "E'quote \" backslash \\\\ tab \\t nl \\n ctl \\x01 grüße 😀', "

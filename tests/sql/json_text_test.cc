@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -144,6 +145,54 @@ TEST(AppendJsonDoubleTest, RandomDoublesReadBackExactly) {
     ASSERT_TRUE(parsed.is_number_float()) << text;
     ASSERT_EQ(parsed.get<double>(), value) << text;
     ASSERT_LE(text.size(), mcp::Dump(value).size()) << text;
+  }
+}
+
+std::string OursDecimal(std::string_view text) {
+  std::string out = "x";
+  EXPECT_TRUE(AppendJsonShortestDecimal(out, text)) << text;
+  return out.substr(1);
+}
+
+// PostgreSQL's float8 output (shortest digits, %g placement) comes out as
+// Dump writes the double it stands for.
+TEST(AppendJsonShortestDecimalTest, PostgresFloatTextIsPlacedAsDump) {
+  for (const char* text :
+       {"2500", "0.25", "-0.25", "0", "-0", "1e+20", "1.5e-07", "0.0001", "1e-05",
+        "123456789012345", "1.23456789012346e+15", "1e+15", "100", "-1e-300",
+        "1.7976931348623157e+308", "5e-324", "0.1", "0.30000000000000004"}) {
+    double value = 0;
+    std::from_chars(text, text + std::strlen(text), value);
+    EXPECT_EQ(OursDecimal(text), mcp::Dump(value)) << text;
+  }
+}
+
+// Any shortest text of a double, in either notation, gives exactly what
+// AppendJsonDouble writes for that double.
+TEST(AppendJsonShortestDecimalTest, ShortestTextsOfRandomDoublesMatchAppendJsonDouble) {
+  std::mt19937_64 random(11);
+  for (int round = 0; round < 200000; ++round) {
+    std::uint64_t bits = random();
+    double value;
+    std::memcpy(&value, &bits, sizeof value);
+    if (round % 2 == 1) value = static_cast<double>(random() % 10000000) / (1 + random() % 1000);
+    if (!std::isfinite(value)) continue;
+    std::string expected = OursDouble(value);
+    char text[64];
+    for (auto format : {std::chars_format::general, std::chars_format::scientific}) {
+      char* end = std::to_chars(text, text + sizeof text, value, format).ptr;
+      std::string_view shortest(text, static_cast<std::size_t>(end - text));
+      ASSERT_EQ(OursDecimal(shortest), expected) << shortest;
+    }
+  }
+}
+
+TEST(AppendJsonShortestDecimalTest, RefusesWhatIsNotAPlainDecimal) {
+  for (const char* text : {"", "-", ".", "abc", "1.2.3", "NaN", "Infinity", "-Infinity", "1e",
+                           "1e+", "1e5x", "0x10", "12345678901234567891", "1e+9999"}) {
+    std::string out = "x";
+    EXPECT_FALSE(AppendJsonShortestDecimal(out, text)) << text;
+    EXPECT_EQ(out, "x");
   }
 }
 

@@ -190,6 +190,22 @@ TEST(ResultBuilderTest, TextDoublesReadBackAsTheTreeDoubles) {
             R"([[0.25,2500.0,-0.0,1e+20,0.1,0.3333333333333333,"NaN","Infinity","-Infinity"]])");
 }
 
+TEST(ResultBuilderTest, DoubleTextGivesTheSameValuesBothWays) {
+  const char* texts[] = {"0.25", "2500", "-0", "1e+20", "1.5e-07", "NaN", "Infinity", "-Infinity"};
+  ResultBuilder tree({10, 1 << 20, false});
+  ResultBuilder text({10, 1 << 20, true});
+  for (ResultBuilder* builder : {&tree, &text}) {
+    ASSERT_TRUE(builder->BeginRow());
+    builder->AddNull();
+    for (const char* value : texts) builder->AddDoubleText(value);
+    ASSERT_TRUE(builder->EndRow());
+  }
+  nlohmann::json from_tree = std::move(tree).Finish().rows;
+  std::string from_text = std::move(text).Finish().rows_text;
+  EXPECT_EQ(nlohmann::json::parse(from_text), from_tree);
+  EXPECT_EQ(from_text, R"([[null,0.25,2500.0,-0.0,1e+20,1.5e-07,"NaN","Infinity","-Infinity"]])");
+}
+
 TEST(ResultBuilderTest, TextRowsStopAtMaxRows) {
   ResultBuilder builder({2, 1 << 20, true});
   for (int i = 0; i < 2; ++i) {
