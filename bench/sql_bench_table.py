@@ -56,6 +56,10 @@ print("  goals")
 rss_mib = ours["peak_rss_kib"] / 1024
 print(f"    10k rows p50 under 5 ms:          {ours['rows_p50_ms']:8.2f} ms   {verdict(ours['rows_p50_ms'] < 5)}")
 print(f"    peak RSS under 10 MiB:            {rss_mib:8.1f} MiB  {verdict(rss_mib < 10)}")
+if "libpq-floor" in runs:
+    floor_mib = runs["libpq-floor"]["peak_rss_kib"] / 1024
+    print(f"      (floor: a program linking only the system's libpq, same point query: "
+          f"{floor_mib:.1f} MiB)")
 print(f"    ready under 5 ms:                 {ours['ready_p50_ms']:8.2f} ms   {verdict(ours['ready_p50_ms'] < 5)}")
 if "toolbox" in runs:
     ratio = runs["toolbox"]["point_p50_ms"] / ours["point_p50_ms"]

@@ -118,6 +118,17 @@ int RunSqlServer(const SqlServerFlags& flags) {
   // Handlers run on a pool of threads; glibc would give each its own malloc
   // arena (heaps that are mostly empty but resident). Two are enough here.
   ::mallopt(M_ARENA_MAX, 2);
+  // A query's result is a few large buffers (rows, reply text). With glibc's
+  // defaults each is mapped and unmapped, or trimmed, on every call, and
+  // every call faults its pages in afresh (a quarter of the CPU time of a
+  // 10,000-row query). Keep up to 8 MiB of freed memory for the next result.
+  ::mallopt(M_MMAP_THRESHOLD, 16 * 1024 * 1024);
+  ::mallopt(M_TRIM_THRESHOLD, 8 * 1024 * 1024);
+  // Debian's libpq pulls in GnuTLS (through libldap), whose constructor
+  // initializes it at load time: 0.65 MiB resident for nothing, since libpq
+  // uses OpenSSL and libldap initializes GnuTLS itself before any LDAP TLS.
+  // Set while we are still single-threaded, and only if the user did not.
+  ::setenv("GNUTLS_NO_IMPLICIT_INIT", "1", /*overwrite=*/0);
   servers::sql::SqlServerOptions options;
   options.allow_writes = flags.allow_writes;
   options.max_rows = flags.max_rows;
@@ -130,6 +141,10 @@ int RunSqlServer(const SqlServerFlags& flags) {
   servers::sql::SqlServer sql(options);
   mcp::McpServer server(servers::sql::SqlServer::ServerOptions());
   sql.RegisterWith(server);
+  // A query's reply can be megabytes: with a pipe of 1 MiB (the unprivileged
+  // maximum) it is written in one go instead of 64 KiB per client wake-up.
+  // Not a pipe, or a lower limit: the call fails and nothing changes.
+  if (flags.http.port < 0) (void)::fcntl(STDOUT_FILENO, F_SETPIPE_SZ, 1 << 20);
   Status served = flags.http.port >= 0 ? ServeHttp(server, flags.http) : mcp::ServeStdio(server);
   if (!served.ok()) {
     std::cerr << "aurite sql-server: " << served.message() << "\n";

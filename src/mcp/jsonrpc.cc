@@ -99,4 +99,36 @@ Json ToJson(Message&& message) {
 
 std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
+void RpcResult::Materialize() const {
+  if (auto* raw = std::get_if<RawJson>(&state_)) state_ = Json::parse(raw->text);
+}
+
+const Json& RpcResult::value() const {
+  Materialize();
+  return std::get<Json>(state_);
+}
+
+Json& RpcResult::value() {
+  Materialize();
+  return std::get<Json>(state_);
+}
+
+const std::string* RpcResult::raw() const {
+  const auto* raw = std::get_if<RawJson>(&state_);
+  return raw ? &raw->text : nullptr;
+}
+
+std::string ResponseText(const RequestId& id, RpcResult result) {
+  const std::string* raw = result.raw();
+  if (raw == nullptr) return Dump(ToJson(Message{Response{id, std::move(result)}}));
+  std::string id_text = Dump(id.ToJson());
+  std::string text;
+  // Room for the envelope and the transport's line break: a result of
+  // megabytes is then never copied by a regrowth.
+  text.reserve(raw->size() + id_text.size() + 64);
+  text.append(R"({"jsonrpc":"2.0","id":)").append(id_text).append(R"(,"result":)");
+  text.append(*raw).push_back('}');
+  return text;
+}
+
 }  // namespace aurite::mcp

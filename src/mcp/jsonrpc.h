@@ -63,18 +63,37 @@ struct RpcError {
   static RpcError FromJson(const Json& j);
 };
 
+// Already-serialized JSON text of a result, spliced verbatim into the wire
+// reply so a large result (e.g. the rows of a query) is written once instead
+// of built as a tree and dumped. Contract: `text` must be one complete, valid
+// JSON value produced by our own serializer (nlohmann's dump, or text built
+// from its escaped pieces): it reaches the peer unchecked.
+struct RawJson {
+  // Explicit, so braces meant for a Json result never turn into raw text.
+  explicit RawJson(std::string serialized) : text(std::move(serialized)) {}
+  std::string text;
+};
+
 class RpcResult {
  public:
   RpcResult(Json value) : state_(std::move(value)) {}      // NOLINT: implicit by design
   RpcResult(RpcError error) : state_(std::move(error)) {}  // NOLINT: implicit by design
+  RpcResult(RawJson raw) : state_(std::move(raw)) {}       // NOLINT: implicit by design
 
-  bool ok() const { return std::holds_alternative<Json>(state_); }
-  const Json& value() const { return std::get<Json>(state_); }
-  Json& value() { return std::get<Json>(state_); }
+  bool ok() const { return !std::holds_alternative<RpcError>(state_); }
+  // The result as a tree. A raw result is parsed here, once, and stays a
+  // tree afterwards: consumers that inspect or edit results keep working.
+  // Not safe to call concurrently on one RpcResult (neither is editing it).
+  const Json& value() const;
+  Json& value();
   const RpcError& error() const { return std::get<RpcError>(state_); }
+  // The serialized text when the result is still raw, else nullptr.
+  const std::string* raw() const;
 
  private:
-  std::variant<Json, RpcError> state_;
+  void Materialize() const;
+
+  mutable std::variant<Json, RpcError, RawJson> state_;
 };
 
 inline RpcError MakeError(int code, std::string message, Json data = nullptr) {
@@ -107,5 +126,9 @@ Json ToJson(Message&& message);
 // Compact text of `j`. Invalid UTF-8 inside strings (e.g. from a database) is
 // replaced rather than thrown on, so sending never fails on content.
 std::string Dump(const Json& j);
+
+// Compact wire text of the reply to `id`: a raw result is spliced in without
+// being parsed, any other result is built and dumped as ToJson would.
+std::string ResponseText(const RequestId& id, RpcResult result);
 
 }  // namespace aurite::mcp

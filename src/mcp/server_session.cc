@@ -253,7 +253,9 @@ RpcResult ServerSession::Initialize(const Json& params) {
 namespace {
 
 RpcResult CheckToolResult(const Tool& tool, RpcResult result) {
-  if (!result.ok()) return result;
+  // A raw result is the handler's promise of a complete CallToolResult;
+  // parsing it back here would cost what pre-serializing it saved.
+  if (!result.ok() || result.raw() != nullptr) return result;
   Json& value = result.value();
   if (!value.is_object()) return MakeError(error_code::kInternalError, "tool returned no result");
   if (!value.contains("content")) value["content"] = Json::array();

@@ -44,24 +44,28 @@ struct Responder::State {
   std::atomic<bool> sent{false};
 };
 
-// Collects the replies to one batch and sends them as one array when the last arrives.
+// Collects the replies to one batch and sends them as one array when the last
+// arrives. Replies are already wire text, so the array is their joined text.
 class Session::BatchReply {
  public:
   BatchReply(Session& session, int expected) : session_(session), expected_(expected) {}
-  void Add(Json response) {
+  void Add(std::string response) {
     std::unique_lock lock(mu_);
-    replies_.push_back(std::move(response));
-    if (static_cast<int>(replies_.size()) < expected_) return;
-    Json all = std::move(replies_);
+    text_.push_back(received_ == 0 ? '[' : ',');
+    text_.append(response);
+    if (++received_ < expected_) return;
+    std::string all = std::move(text_);
     lock.unlock();
-    session_.ReplyNow(std::move(all));
+    all.push_back(']');
+    session_.SendReply(std::move(all));
   }
 
  private:
   Session& session_;
   const int expected_;
   std::mutex mu_;
-  Json replies_ = Json::array();
+  int received_ = 0;
+  std::string text_;
 };
 
 RequestContext::RequestContext(Session& session, RequestId id, std::string method,
@@ -260,8 +264,10 @@ void Session::HandlerDone() {
   if (--running_ == 0) idle_cv_.notify_all();
 }
 
-void Session::ReplyNow(Json response) {
-  Status status = send_(Dump(response));
+void Session::ReplyNow(Json response) { SendReply(Dump(response)); }
+
+void Session::SendReply(std::string text) {
+  Status status = send_(std::move(text));
   if (!status.ok()) Logger().debug("reply not sent: {}", status.ToString());
 }
 
@@ -281,7 +287,7 @@ void Session::Receive(std::string_view text) {
     ReceiveBatch(std::move(j));
     return;
   }
-  ReceiveOne(ClassifyMessage(std::move(j)), [this](Json r) { ReplyNow(std::move(r)); });
+  ReceiveOne(ClassifyMessage(std::move(j)), [this](std::string r) { SendReply(std::move(r)); });
 }
 
 void Session::ReceiveBatch(Json j) {
@@ -305,14 +311,14 @@ void Session::ReceiveBatch(Json j) {
   }
   auto batch = std::make_shared<BatchReply>(*this, expected);
   for (auto& item : items) {
-    ReceiveOne(std::move(item), [batch](Json r) { batch->Add(std::move(r)); });
+    ReceiveOne(std::move(item), [batch](std::string r) { batch->Add(std::move(r)); });
   }
 }
 
 void Session::ReceiveOne(std::variant<Message, Rejection> classified, const ReplyFn& reply) {
   if (auto* rejection = std::get_if<Rejection>(&classified)) {
     Logger().warn("rejected message: {}", rejection->error.message);
-    if (rejection->reply) reply(ErrorResponse(rejection->id, rejection->error));
+    if (rejection->reply) reply(Dump(ErrorResponse(rejection->id, rejection->error)));
     return;
   }
   auto& message = std::get<Message>(classified);
@@ -328,7 +334,7 @@ void Session::ReceiveOne(std::variant<Message, Rejection> classified, const Repl
 void Session::DispatchRequest(Request request, ReplyFn reply) {
   // A 2026-07-28 ping (it carries _meta) is the server's to refuse: that era has none.
   if (request.method == "ping" && !IsModernEraRequest(request.params)) {
-    reply(ToJson(Response{request.id, Json::object()}));
+    reply(ResponseText(request.id, Json::object()));
     return;
   }
   const std::string key = request.id.Key();
@@ -339,9 +345,9 @@ void Session::DispatchRequest(Request request, ReplyFn reply) {
     std::lock_guard lock(mu_);
     if (closed_) return;
     if (incoming_.contains(key)) {
-      context->reply_(ErrorResponse(
+      context->reply_(Dump(ErrorResponse(
           request.id,
-          MakeError(error_code::kInvalidRequest, "a request with this id is still in progress")));
+          MakeError(error_code::kInvalidRequest, "a request with this id is still in progress"))));
       return;
     }
     incoming_[key] = context;
@@ -369,7 +375,7 @@ void Session::FinishRequest(RequestContext& context, RpcResult result) {
     std::lock_guard lock(mu_);
     incoming_.erase(context.id().Key());
   }
-  if (!context.cancelled()) context.reply_(ToJson(Response{context.id(), std::move(result)}));
+  if (!context.cancelled()) context.reply_(ResponseText(context.id(), std::move(result)));
   HandlerDone();
 }
 

@@ -142,7 +142,7 @@ class RequestContext : public std::enable_shared_from_this<RequestContext> {
   RequestId id_;
   std::string method_;
   Json progress_token_;
-  std::function<void(Json)> reply_;
+  std::function<void(std::string)> reply_;
 
   std::atomic<bool> cancelled_{false};
   std::stop_source stop_;
@@ -213,7 +213,8 @@ class Session {
   friend class RequestContext;
   struct PendingCall;
   struct Lifeline;
-  using ReplyFn = std::function<void(Json)>;
+  // Takes the compact wire text of one reply, so a raw result is never parsed.
+  using ReplyFn = std::function<void(std::string)>;
   class BatchReply;
 
   void ReceiveBatch(Json batch);
@@ -236,6 +237,7 @@ class Session {
   void HandleCancelled(const Json& params);
   void HandleProgress(const Json& params);
   void ReplyNow(Json response);
+  void SendReply(std::string text);
   void HandlerDone();
 
   SendFn send_;

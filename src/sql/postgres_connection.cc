@@ -55,7 +55,6 @@ enum : Oid {
   kJson = 114,
   kFloat4 = 700,
   kFloat8 = 701,
-  kNumeric = 1700,
   kJsonb = 3802,
 };
 
@@ -70,16 +69,17 @@ const std::map<Oid, std::string>& BuiltinTypeNames() {
   return names;
 }
 
-nlohmann::json DecodeBytea(std::string_view text) {
-  // Text output of bytea is "\x" followed by hex digits (bytea_output = hex).
-  if (text.substr(0, 2) != "\\x") return EncodeText(text);
+// Adds a bytea cell. Text output of bytea is "\x" followed by hex digits
+// (bytea_output = hex); anything else is kept as text.
+void AddBytea(ResultBuilder& builder, std::string_view text) {
+  if (text.substr(0, 2) != "\\x") return builder.AddText(text);
   std::string bytes;
   bytes.reserve((text.size() - 2) / 2);
   auto hex = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
   for (std::size_t i = 2; i + 1 < text.size(); i += 2) {
     bytes.push_back(static_cast<char>(hex(text[i]) * 16 + hex(text[i + 1])));
   }
-  return EncodeBinary(bytes);
+  builder.AddBinary(bytes);
 }
 
 // PostgreSQL's float text ("1.5", "-Infinity", "NaN"), without strtod's
@@ -90,31 +90,33 @@ double ParseDouble(std::string_view text) {
   return value;
 }
 
-nlohmann::json DecodeCell(const PGresult* result, int column, Oid type) {
-  const LibPq& pq = Pq();
-  if (pq.PQgetisnull(result, 0, column)) return nullptr;
+// Adds one cell of a fetched row, read in place from libpq's buffer.
+void AddCell(ResultBuilder& builder, const LibPq& pq, const PGresult* result, int column,
+             Oid type) {
+  if (pq.PQgetisnull(result, 0, column)) return builder.AddNull();
   std::string_view text(pq.PQgetvalue(result, 0, column),
                         static_cast<std::size_t>(pq.PQgetlength(result, 0, column)));
   switch (type) {
     case kBool:
-      return text == "t";
+      return builder.AddBool(text == "t");
     case kInt2:
     case kInt4:
     case kInt8:
     case kOid:
-      return EncodeIntegerText(text);
+      return builder.AddIntegerText(text);
     case kFloat4:
+      // Shortest for a float, not for the double it becomes: converted.
+      return builder.AddDouble(ParseDouble(text));
     case kFloat8:
-      return EncodeDouble(ParseDouble(text));
-    case kNumeric:
-      return std::string(text);
+      return builder.AddDoubleText(text);
     case kJson:
     case kJsonb:
-      return EncodeJsonText(text);
+      return builder.AddJsonText(text);
     case kBytea:
-      return DecodeBytea(text);
+      return AddBytea(builder, text);
     default:
-      return EncodeText(text);
+      // Also NUMERIC: its decimal text is kept exact, as a string.
+      return builder.AddText(text);
   }
 }
 
@@ -422,12 +424,15 @@ Status PostgresConnection::Fetch(ResultBuilder& builder, bool read_only, std::ve
       }
     }
     if (status == PGRES_SINGLE_TUPLE && !stopped) {
-      nlohmann::json row = nlohmann::json::array();
-      row.get_ref<nlohmann::json::array_t&>().reserve(types.size());
-      for (int i = 0; i < Pq().PQnfields(result.get()); ++i) {
-        row.push_back(DecodeCell(result.get(), i, types[static_cast<std::size_t>(i)]));
+      bool added = builder.BeginRow();
+      if (added) {
+        const LibPq& pq = Pq();
+        for (std::size_t i = 0; i < types.size(); ++i) {
+          AddCell(builder, pq, result.get(), static_cast<int>(i), types[i]);
+        }
+        added = builder.EndRow();
       }
-      if (!builder.AddRow(std::move(row))) {
+      if (!added) {
         stopped = true;
         if (read_only) {
           CancelHandle cancel(Pq().PQgetCancel(conn_.get()));

@@ -26,6 +26,9 @@ struct QueryLimits {
   std::size_t max_rows = 1000;
   // Approximate size of the encoded rows (JSON text), in bytes.
   std::size_t max_bytes = 4 * 1024 * 1024;
+  // True: each row is serialized as it arrives into QueryResult::rows_text
+  // and dropped, for callers that only send the rows on (no tree is kept).
+  bool rows_as_text = false;
 };
 
 struct Column {
@@ -38,6 +41,9 @@ struct QueryResult {
   std::vector<Column> columns;
   // An array of rows; each row is an array with one cell per column.
   nlohmann::json rows = nlohmann::json::array();
+  // With QueryLimits::rows_as_text: the compact JSON text of that array
+  // (then `rows` stays empty); otherwise empty.
+  std::string rows_text;
   std::size_t row_count = 0;
   // True when max_rows or max_bytes stopped the fetch before the last row.
   bool truncated = false;

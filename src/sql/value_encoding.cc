@@ -9,12 +9,6 @@
 #include <vector>
 
 namespace aurite::sql {
-namespace {
-
-// Integers with a larger magnitude lose precision in JavaScript clients.
-constexpr std::int64_t kMaxExactInteger = std::int64_t{1} << 53;
-
-}  // namespace
 
 nlohmann::json EncodeInteger(std::int64_t value) {
   if (value > kMaxExactInteger || value < -kMaxExactInteger) return std::to_string(value);

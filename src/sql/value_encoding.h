@@ -11,6 +11,9 @@
 
 namespace aurite::sql {
 
+// Integers with a larger magnitude lose precision in JavaScript clients.
+inline constexpr std::int64_t kMaxExactInteger = std::int64_t{1} << 53;
+
 nlohmann::json EncodeInteger(std::int64_t value);
 nlohmann::json EncodeUnsigned(std::uint64_t value);
 // Decimal integer text from a server; text that does not parse is kept as text.

@@ -157,6 +157,11 @@ class StatelessSession : public ::testing::Test {
       RpcResult r = ctx.session.Elicit({{"message", "x"}});
       return r.ok() ? ToolTextResult("sent") : ToolErrorResult(r.error().message);
     });
+    Tool raw;
+    raw.name = "raw";
+    server_.AddTool(raw, [](const Json&, CallContext&) -> RpcResult {
+      return RawJson{R"({"content":[{"type":"text","text":"r"}],"isError":false})"};
+    });
     session_ = server_.Connect(recorder_.Sender());
   }
 
@@ -203,6 +208,12 @@ TEST_F(StatelessSession, LegacyOnlyMethodsAreUnknownAndMetaIsRequired) {
   }
   EXPECT_EQ(Result(3, "server/discover", Json::object())["error"]["code"],
             error_code::kInvalidParams);
+}
+
+TEST_F(StatelessSession, PreSerializedToolResultsStillGetTheirResultType) {
+  Json result = Result(9, "tools/call", {{"name", "raw"}, {"_meta", Meta()}})["result"];
+  EXPECT_EQ(result["resultType"], "complete");
+  EXPECT_EQ(result["content"][0]["text"], "r");
 }
 
 TEST_F(StatelessSession, LogsOnlyWhenTheRequestAskedForThem) {

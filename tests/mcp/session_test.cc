@@ -156,6 +156,66 @@ TEST(Session, AllowedBatchesAreAnsweredWithOneArray) {
   EXPECT_EQ(out.count(), 1u);
 }
 
+TEST(Session, RawResultsAreSplicedIntoTheReplyVerbatim) {
+  std::vector<std::string> sent;
+  Session session([&](std::string text) {
+    sent.push_back(std::move(text));
+    return OkStatus();
+  });
+  session.SetRequestHandler([](const Request&, RequestContext&) -> RpcResult {
+    return RawJson{R"({"z":1,"a":[true,"x"]})"};
+  });
+  session.SetInlinePredicate([](const Request&) { return true; });
+  session.Receive(R"({"jsonrpc":"2.0","id":"r1","method":"m"})");
+  ASSERT_EQ(sent.size(), 1u);
+  // Verbatim: a parsed and re-dumped tree would have sorted "a" before "z".
+  EXPECT_EQ(sent[0], R"({"jsonrpc":"2.0","id":"r1","result":{"z":1,"a":[true,"x"]}})");
+}
+
+TEST(Session, RawResultsJoinABatchReply) {
+  Recorder out;
+  Session session(out.Sender());
+  session.SetBatchesAllowed(true);
+  session.SetRequestHandler([](const Request& r, RequestContext&) -> RpcResult {
+    if (r.method == "raw") return RawJson{R"({"rows":[[1,"a"]]})"};
+    return Json{{"tree", true}};
+  });
+  session.Receive(R"([{"jsonrpc":"2.0","id":1,"method":"raw"},
+                      {"jsonrpc":"2.0","id":2,"method":"tree"}])");
+  Json reply = out.Wait(0);
+  ASSERT_TRUE(reply.is_array());
+  ASSERT_EQ(reply.size(), 2u);
+  for (const Json& item : reply) {
+    if (item["id"] == 1) {
+      EXPECT_EQ(item["result"]["rows"], Json::parse(R"([[1,"a"]])"));
+    } else {
+      EXPECT_EQ(item["result"]["tree"], true);
+    }
+  }
+}
+
+TEST(Session, RawResultsReachARemoteCallerAsTrees) {
+  SessionPair pair;
+  pair.b->SetRequestHandler(
+      [](const Request&, RequestContext&) -> RpcResult { return RawJson{R"({"n":[1,2]})"}; });
+  pair.Start();
+  RpcResult r = pair.a->Call("m", Json::object());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r.raw(), nullptr);
+  EXPECT_EQ(r.value()["n"], Json::parse("[1,2]"));
+}
+
+TEST(RpcResult, RawResultsAreParsedWhenInspected) {
+  RpcResult result = RawJson{R"({"content":[],"isError":false})"};
+  ASSERT_TRUE(result.ok());
+  ASSERT_NE(result.raw(), nullptr);
+  EXPECT_EQ(result.value()["isError"], false);
+  // Once a tree, edits stick and the raw text is gone.
+  result.value()["resultType"] = "complete";
+  EXPECT_EQ(result.raw(), nullptr);
+  EXPECT_EQ(result.value()["resultType"], "complete");
+}
+
 TEST(Session, EmptyBatchIsAnInvalidRequest) {
   Recorder out;
   Session session(out.Sender());

@@ -123,6 +123,47 @@ TEST(PostgresEncodingTest, NonUtf8TextIsBase64) {
             nlohmann::json::parse(R"({"base64": "Yf9i"})"));
 }
 
+// Runs `sql` as rows of values and as rows of text (QueryLimits::rows_as_text,
+// what the SQL server sends) and expects the same values both ways.
+void ExpectTextRowsAgree(Connection& connection, const std::string& sql) {
+  StatusOr<QueryResult> tree = connection.Execute(sql, {}, {});
+  StatusOr<QueryResult> text = connection.Execute(sql, {}, {1000, 4 << 20, true});
+  ASSERT_TRUE(tree.ok()) << tree.status().ToString();
+  ASSERT_TRUE(text.ok()) << text.status().ToString();
+  EXPECT_TRUE(text->rows.empty());
+  EXPECT_EQ(text->row_count, tree->row_count);
+  EXPECT_EQ(nlohmann::json::parse(text->rows_text), tree->rows) << text->rows_text;
+}
+
+TEST(PostgresEncodingTest, TextRowsAgreeWithTreeRowsForEveryKindOfValue) {
+  StatusOr<std::unique_ptr<Connection>> connection =
+      OpenConnection(ConfigFor(Engine::kPostgres), {});
+  ASSERT_TRUE(connection.ok()) << connection.status().ToString();
+  ExpectTextRowsAgree(
+      **connection,
+      "SELECT NULL::int, 42::int2, -7::int4, 9007199254740993::int8, 26::oid, true, false, "
+      "0.25::float8, 2500::float8, 0.1::float4, 'NaN'::float8, '-Infinity'::float8, "
+      "1e20::float8, '-0'::float8, 1.5e-7::float8, 0.0001::float8, 1e15::float8, "
+      "123456789.123456789::float8, 0.1::float8 + 0.2::float8, "
+      "12345678901234567890.123456789::numeric, timestamp '2024-01-01 00:01:00', "
+      "timestamptz '2024-01-01 00:01:00+02', date '2024-02-29', '\\x00ff10'::bytea, "
+      "'{\"b\": [1, 2.5, null], \"a\": \"\u00e9\"}'::jsonb, '[1, {\"x\": true}]'::json, "
+      "E'quote \" backslash \\\\ tab \\t nl \\n ctl \\x01 grüße 😀', "
+      "'11111111-2222-3333-4444-555555555555'::uuid, interval '1 day 2 hours'");
+  // Many rows, as the server streams them.
+  ExpectTextRowsAgree(**connection,
+                      "SELECT i, 'item-' || i, i * 0.25, NULL FROM generate_series(1, 2000) AS i");
+}
+
+TEST(PostgresEncodingTest, NonUtf8TextRowsAgreeWithTreeRows) {
+  ConnectionConfig config = ConfigFor(Engine::kPostgres);
+  config.database = Databases()["postgres"]["ascii_database"];
+  config.options["client_encoding"] = "SQL_ASCII";
+  StatusOr<std::unique_ptr<Connection>> connection = OpenConnection(config, {});
+  ASSERT_TRUE(connection.ok()) << connection.status().ToString();
+  ExpectTextRowsAgree(**connection, "SELECT convert_from('\\x61ff62'::bytea, 'SQL_ASCII'), 'ok'");
+}
+
 TEST(SqliteEncodingTest, NonUtf8TextIsBase64) {
   ConnectionConfig config = ConfigFor(Engine::kSqlite, ":memory:");
   StatusOr<std::unique_ptr<Connection>> connection = OpenConnection(config, {});

@@ -5,6 +5,8 @@
 
 #include <limits>
 
+#include "mcp/jsonrpc.h"
+#include "sql/json_text.h"
 #include "sql/result_builder.h"
 
 namespace aurite::sql {
@@ -96,6 +98,154 @@ TEST(ResultBuilderTest, StopsBeforeExceedingMaxBytes) {
   QueryResult result = std::move(builder).Finish();
   EXPECT_EQ(result.row_count, 1u);
   EXPECT_TRUE(result.truncated);
+}
+
+TEST(ResultBuilderTest, RowsAsTextKeepsOnlyTheSerializedRows) {
+  ResultBuilder builder({2, 1 << 20, true});
+  EXPECT_TRUE(builder.AddRow({1, "a\"b", nullptr}));
+  EXPECT_TRUE(builder.AddRow({2.5, true, std::string("\xff")}));
+  EXPECT_FALSE(builder.AddRow({3}));
+  QueryResult result = std::move(builder).Finish();
+  EXPECT_EQ(result.row_count, 2u);
+  EXPECT_TRUE(result.truncated);
+  EXPECT_TRUE(result.rows.empty());
+  // Invalid UTF-8 is replaced (U+FFFD), as in every dump we send.
+  EXPECT_EQ(result.rows_text, "[[1,\"a\\\"b\",null],[2.5,true,\"\xef\xbf\xbd\"]]");
+}
+
+TEST(ResultBuilderTest, RowsAsTextOfNoRowsIsAnEmptyArray) {
+  ResultBuilder builder({10, 1 << 20, true});
+  EXPECT_EQ(std::move(builder).Finish().rows_text, "[]");
+}
+
+TEST(AppendJsonTextTest, AppendsCompactTextAfterWhatIsThere) {
+  std::string out = "x";
+  AppendJsonText(out, nlohmann::json{{"b", 1}, {"a", {1, 2}}});
+  EXPECT_EQ(out, R"(x{"a":[1,2],"b":1})");
+}
+
+// Adds one row holding a cell of every kind, through the cell calls.
+void AddEveryKindOfCell(ResultBuilder& builder) {
+  ASSERT_TRUE(builder.BeginRow());
+  builder.AddNull();
+  builder.AddBool(true);
+  builder.AddBool(false);
+  builder.AddIntegerText("-42");
+  builder.AddIntegerText("9007199254740993");
+  builder.AddIntegerText("-9223372036854775808");
+  builder.AddIntegerText("18446744073709551615");
+  builder.AddIntegerText("not a number");
+  for (const char* text : {"0", "-0", "007", "+5", "", "-", "999999999999999", "-999999999999999",
+                           "1000000000000000", "9007199254740992"}) {
+    builder.AddIntegerText(text);
+  }
+  builder.AddText("12345678901234567890.123456789");
+  builder.AddText("quote \" backslash \\ tab \t nul " + std::string(1, '\0') + " grüße 😀");
+  builder.AddText("bad \xff utf-8");
+  builder.AddText("");
+  builder.AddText("\xe2\x82");
+  builder.AddBinary(std::string("\x00\x01\xfe\xff", 4));
+  builder.AddBinary("");
+  builder.AddJsonText(R"({"b": [1, 2.5, null], "a": "x\u00e9"})");
+  builder.AddJsonText("{not json");
+  builder.AddText("2024-01-01 00:01:00");
+  ASSERT_TRUE(builder.EndRow());
+}
+
+TEST(ResultBuilderTest, TextCellsAreTheDumpOfTreeCells) {
+  ResultBuilder tree({10, 1 << 20, false});
+  ResultBuilder text({10, 1 << 20, true});
+  AddEveryKindOfCell(tree);
+  AddEveryKindOfCell(text);
+  QueryResult from_tree = std::move(tree).Finish();
+  QueryResult from_text = std::move(text).Finish();
+  EXPECT_EQ(from_text.row_count, 1u);
+  EXPECT_TRUE(from_text.rows.empty());
+  EXPECT_EQ(from_text.rows_text, mcp::Dump(from_tree.rows));
+  EXPECT_EQ(from_tree.rows[0][6], "18446744073709551615");
+  EXPECT_EQ(from_tree.rows[0][20], nlohmann::json::parse(R"({"base64": "YmFkIP8gdXRmLTg="})"));
+}
+
+TEST(ResultBuilderTest, TextDoublesReadBackAsTheTreeDoubles) {
+  const double values[] = {0.25,
+                           2500,
+                           -0.0,
+                           1e20,
+                           0.1,
+                           1.0 / 3,
+                           std::numeric_limits<double>::quiet_NaN(),
+                           std::numeric_limits<double>::infinity(),
+                           -std::numeric_limits<double>::infinity()};
+  ResultBuilder tree({10, 1 << 20, false});
+  ResultBuilder text({10, 1 << 20, true});
+  for (ResultBuilder* builder : {&tree, &text}) {
+    ASSERT_TRUE(builder->BeginRow());
+    for (double value : values) builder->AddDouble(value);
+    ASSERT_TRUE(builder->EndRow());
+  }
+  nlohmann::json from_tree = std::move(tree).Finish().rows;
+  std::string from_text = std::move(text).Finish().rows_text;
+  EXPECT_EQ(nlohmann::json::parse(from_text), from_tree);
+  EXPECT_EQ(from_text,
+            R"([[0.25,2500.0,-0.0,1e+20,0.1,0.3333333333333333,"NaN","Infinity","-Infinity"]])");
+}
+
+TEST(ResultBuilderTest, DoubleTextGivesTheSameValuesBothWays) {
+  const char* texts[] = {"0.25", "2500", "-0", "1e+20", "1.5e-07", "NaN", "Infinity", "-Infinity"};
+  ResultBuilder tree({10, 1 << 20, false});
+  ResultBuilder text({10, 1 << 20, true});
+  for (ResultBuilder* builder : {&tree, &text}) {
+    ASSERT_TRUE(builder->BeginRow());
+    builder->AddNull();
+    for (const char* value : texts) builder->AddDoubleText(value);
+    ASSERT_TRUE(builder->EndRow());
+  }
+  nlohmann::json from_tree = std::move(tree).Finish().rows;
+  std::string from_text = std::move(text).Finish().rows_text;
+  EXPECT_EQ(nlohmann::json::parse(from_text), from_tree);
+  EXPECT_EQ(from_text, R"([[null,0.25,2500.0,-0.0,1e+20,1.5e-07,"NaN","Infinity","-Infinity"]])");
+}
+
+TEST(ResultBuilderTest, TextRowsStopAtMaxRows) {
+  ResultBuilder builder({2, 1 << 20, true});
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(builder.BeginRow());
+    builder.AddIntegerText(std::to_string(i));
+    builder.AddText("x");
+    ASSERT_TRUE(builder.EndRow());
+  }
+  EXPECT_FALSE(builder.BeginRow());
+  QueryResult result = std::move(builder).Finish();
+  EXPECT_EQ(result.rows_text, R"([[0,"x"],[1,"x"]])");
+  EXPECT_EQ(result.row_count, 2u);
+  EXPECT_TRUE(result.truncated);
+}
+
+TEST(ResultBuilderTest, ATextRowPastMaxBytesIsDroppedWhole) {
+  // The first row's text is 9 bytes: [1,"abc"].
+  ResultBuilder builder({10, 15, true});
+  ASSERT_TRUE(builder.BeginRow());
+  builder.AddIntegerText("1");
+  builder.AddText("abc");
+  ASSERT_TRUE(builder.EndRow());
+  ASSERT_TRUE(builder.BeginRow());
+  builder.AddIntegerText("2");
+  builder.AddText("abc");
+  EXPECT_FALSE(builder.EndRow());
+  QueryResult result = std::move(builder).Finish();
+  EXPECT_EQ(result.rows_text, R"([[1,"abc"]])");
+  EXPECT_EQ(result.row_count, 1u);
+  EXPECT_TRUE(result.truncated);
+}
+
+TEST(ResultBuilderTest, TreeCellsBuildRowsOfValues) {
+  ResultBuilder builder({10, 1 << 20, false});
+  ASSERT_TRUE(builder.BeginRow());
+  builder.AddIntegerText("7");
+  builder.AddText("pear");
+  builder.AddNull();
+  ASSERT_TRUE(builder.EndRow());
+  EXPECT_EQ(std::move(builder).Finish().rows, nlohmann::json::parse(R"([[7, "pear", null]])"));
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "servers/sql/token_resolver.h"
 #include "servers/sql/tool_definitions.h"
 #include "sql/connection_string.h"
+#include "sql/json_text.h"
 
 namespace aurite::servers::sql {
 namespace {
@@ -56,18 +57,58 @@ Json TablesJson(const std::vector<db::TableInfo>& tables) {
   return list;
 }
 
-Json QueryResultJson(db::QueryResult result, double elapsed_ms) {
-  Json columns = Json::array();
-  for (const db::Column& column : result.columns) {
-    columns.push_back({{"name", column.name}, {"type", column.type}});
+// The structuredContent of a query is the JSON text a tree of it would dump
+// to (keys in nlohmann's sorted order): `head`, the rows' text, then `tail`.
+struct QueryResultPieces {
+  std::string head;
+  std::string tail;
+};
+
+QueryResultPieces QueryResultText(const db::QueryResult& result, double elapsed_ms) {
+  QueryResultPieces pieces;
+  std::string& out = pieces.head;
+  out += '{';
+  if (result.affected_rows) {
+    out += R"("affected_rows":)";
+    out += std::to_string(*result.affected_rows);
+    out += ',';
   }
-  Json value = {{"columns", std::move(columns)},
-                {"rows", std::move(result.rows)},
-                {"row_count", result.row_count},
-                {"truncated", result.truncated},
-                {"elapsed_ms", elapsed_ms}};
-  if (result.affected_rows) value["affected_rows"] = *result.affected_rows;
-  return value;
+  out += R"("columns":[)";
+  for (std::size_t i = 0; i < result.columns.size(); ++i) {
+    out += i > 0 ? R"(,{"name":)" : R"({"name":)";
+    db::AppendJsonString(out, result.columns[i].name);
+    out += R"(,"type":)";
+    db::AppendJsonString(out, result.columns[i].type);
+    out += '}';
+  }
+  out += R"(],"elapsed_ms":)";
+  db::AppendJsonDouble(out, elapsed_ms);
+  out += R"(,"row_count":)";
+  out += std::to_string(result.row_count);
+  out += R"(,"rows":)";
+  pieces.tail = result.truncated ? R"(,"truncated":true})" : R"(,"truncated":false})";
+  return pieces;
+}
+
+// The whole CallToolResult of a query, pre-serialized (see mcp::RawJson): the
+// text content is the structured text escaped piece by piece (each piece is
+// whole JSON, so no UTF-8 sequence is split), not a second dump of a tree.
+mcp::RawJson QueryToolResult(const db::QueryResult& result, double elapsed_ms) {
+  QueryResultPieces pieces = QueryResultText(result, elapsed_ms);
+  std::size_t size = pieces.head.size() + result.rows_text.size() + pieces.tail.size();
+  std::string out;
+  // Escaping adds a backslash per quote: about a fifth of a result's text.
+  out.reserve(size * 5 / 2 + 256);
+  out += R"({"content":[{"text":")";
+  db::AppendJsonEscaped(out, pieces.head);
+  db::AppendJsonEscaped(out, result.rows_text);
+  db::AppendJsonEscaped(out, pieces.tail);
+  out += R"(","type":"text"}],"isError":false,"structuredContent":)";
+  out += pieces.head;
+  out += result.rows_text;
+  out += pieces.tail;
+  out += '}';
+  return mcp::RawJson{std::move(out)};
 }
 
 }  // namespace
@@ -213,7 +254,7 @@ mcp::RpcResult SqlServer::ExecuteQuery(const Json& args, mcp::CallContext& conte
   if (!id.ok() || !query.ok()) return ErrorResult(id.ok() ? query.status() : id.status());
   StatusOr<std::vector<db::Param>> params = ParamsArgument(args);
   if (!params.ok()) return ErrorResult(params.status());
-  db::QueryLimits limits{options_.max_rows, options_.max_result_bytes};
+  db::QueryLimits limits{options_.max_rows, options_.max_result_bytes, true};
   if (args.contains("max_rows") && args["max_rows"].is_number_unsigned()) {
     limits.max_rows = std::min(limits.max_rows, args["max_rows"].get<std::size_t>());
   }
@@ -222,7 +263,7 @@ mcp::RpcResult SqlServer::ExecuteQuery(const Json& args, mcp::CallContext& conte
     StatusOr<db::QueryResult> result = connection.Execute(*query, *params, limits);
     std::chrono::duration<double, std::milli> elapsed = std::chrono::steady_clock::now() - start;
     if (!result.ok()) return ErrorResult(result.status());
-    return StructuredResult(QueryResultJson(std::move(result).value(), elapsed.count()));
+    return QueryToolResult(*result, elapsed.count());
   });
 }
 

@@ -98,10 +98,17 @@ TEST_F(SqliteServerTest, EveryToolWorks) {
   EXPECT_EQ(described["columns"].size(), 3u);
   EXPECT_EQ(described["primary_key"], Json::array({"id"}));
 
-  Json result = Structured(server->Call(
+  Json query_result = server->Call(
       "execute_query", {{"connection_id", id},
                         {"query", "SELECT id, name FROM items WHERE price > ? ORDER BY id"},
-                        {"params", {0.6}}}));
+                        {"params", {0.6}}});
+  Json result = Structured(query_result);
+  // The result is written as text by the server: its text content must still
+  // be exactly the structured content's JSON.
+  ASSERT_EQ(query_result["content"].size(), 1u);
+  EXPECT_EQ(query_result["content"][0]["type"], "text");
+  EXPECT_EQ(Json::parse(query_result["content"][0]["text"].get<std::string>()), result);
+  EXPECT_EQ(result.size(), 5u) << result.dump();
   EXPECT_EQ(result["row_count"], 2);
   EXPECT_EQ(result["rows"], Json::parse(R"([[2, "pear"], [3, "fig"]])"));
   EXPECT_EQ(result["columns"][1]["name"], "name");
@@ -145,6 +152,7 @@ TEST_F(SqliteServerTest, AllowWritesFlagLetsQueriesWrite) {
   Json deleted = Structured(
       server->Call("execute_query", {{"connection_id", id}, {"query", "DELETE FROM items"}}));
   EXPECT_EQ(deleted["affected_rows"], 3);
+  EXPECT_EQ(deleted["rows"], Json::array());
   EXPECT_EQ(CountItems(*server, id), 0u);
 }
 
@@ -313,6 +321,33 @@ TEST_P(NetworkServerTest, EveryToolWorksAndNoResultCarriesThePassword) {
   std::erase(mcp::Logger().sinks(), sink);
   EXPECT_EQ(everything.find(password), std::string::npos);
   EXPECT_EQ(log.str().find(password), std::string::npos) << log.str();
+}
+
+// execute_query writes its result as text straight from PostgreSQL's cells:
+// the structured content holds the documented values, and the text content
+// is exactly that JSON.
+TEST(PostgresServerTest, QueryResultTextIsTheStructuredContentForEveryKindOfValue) {
+  std::string url = db::testing::Databases()["postgres"]["uri"];
+  auto server = SqlServerClient::Start();
+  std::string id =
+      Structured(server->Call("connect_database", {{"connection_string", url}}))["connection_id"];
+  Json called = server->Call(
+      "execute_query",
+      {{"connection_id", id},
+       {"query",
+        "SELECT NULL::int AS \"quoted \"\"name\"\"\", 9007199254740993::int8, 7::int4, true, "
+        "0.25::float8, 'Infinity'::float8, 1.50::numeric, timestamp '2024-01-01 00:01:00', "
+        "'\\x00ff'::bytea, '{\"b\": 1, \"a\": [null]}'::jsonb, E'a\"b\\\\c\\n\\x01é'"}});
+  Json result = Structured(called);
+  ASSERT_EQ(called["content"].size(), 1u);
+  EXPECT_EQ(Json::parse(called["content"][0]["text"].get<std::string>()), result);
+  EXPECT_EQ(result["columns"][0]["name"], "quoted \"name\"");
+  EXPECT_EQ(result["rows"],
+            Json::parse(R"([[null, "9007199254740993", 7, true, 0.25, "Infinity", "1.50",
+                             "2024-01-01 00:01:00", {"base64": "AP8="}, {"a": [null], "b": 1},
+                             "a\"b\\c\n\u0001é"]])"));
+  EXPECT_EQ(result["row_count"], 1);
+  EXPECT_EQ(result["truncated"], false);
 }
 
 // The names of the files mapped into process `pid`.
