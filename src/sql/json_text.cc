@@ -8,8 +8,6 @@
 #include <cstdint>
 #include <cstring>
 
-#include "sql/value_encoding.h"
-
 namespace aurite::sql {
 namespace {
 
@@ -116,9 +114,16 @@ int ScanSequence(const unsigned char* s, std::size_t n) {
   return valid;
 }
 
-// The general escaper: byte by byte where bytes need care, plain runs
-// eight bytes at a time, each maximal invalid UTF-8 subsequence replaced.
-bool AppendEscapedChecked(std::string& out, std::string_view text) {
+}  // namespace
+
+bool AppendJsonString(std::string& out, std::string_view text) {
+  out.push_back('"');
+  bool valid = AppendJsonEscaped(out, text);
+  out.push_back('"');
+  return valid;
+}
+
+bool AppendJsonEscaped(std::string& out, std::string_view text) {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   std::size_t n = text.size();
   bool valid = true;
@@ -143,42 +148,6 @@ bool AppendEscapedChecked(std::string& out, std::string_view text) {
     }
   }
   return valid;
-}
-
-}  // namespace
-
-bool AppendJsonString(std::string& out, std::string_view text) {
-  out.push_back('"');
-  bool valid = AppendJsonEscaped(out, text);
-  out.push_back('"');
-  return valid;
-}
-
-bool AppendJsonEscaped(std::string& out, std::string_view text) {
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  // Most text (and all JSON text we wrote) has no controls and is UTF-8:
-  // then only `"` and `\` change, and the escaped text is written in one
-  // branch-free pass into room sized by a first, vectorizable one.
-  std::size_t escapes = 0;
-  unsigned controls = 0;
-  unsigned high = 0;
-  for (std::size_t k = 0; k < text.size(); ++k) {
-    escapes += (s[k] == '"') + (s[k] == '\\');
-    controls |= s[k] < 0x20;
-    high |= s[k] >> 7;
-  }
-  if (controls == 0 && (high == 0 || IsValidUtf8(text))) {
-    std::size_t at = out.size();
-    out.resize(at + text.size() + escapes);
-    char* p = out.data() + at;
-    for (char c : text) {
-      *p = '\\';
-      p += (c == '"') | (c == '\\');
-      *p++ = c;
-    }
-    return true;
-  }
-  return AppendEscapedChecked(out, text);
 }
 
 namespace {
