@@ -94,15 +94,14 @@ Responder RequestContext::Defer() {
   return Responder(std::make_shared<Responder::State>(shared_from_this()));
 }
 
-RpcResult RequestContext::Then(RpcResult result, std::function<RpcResult(RpcResult)> finish) {
-  {
-    std::lock_guard lock(defer_mu_);
-    if (deferred_) {
-      finishers_.push_back(std::move(finish));
-      return result;
-    }
-  }
-  return finish(std::move(result));
+bool RequestContext::deferred() {
+  std::lock_guard lock(defer_mu_);
+  return deferred_;
+}
+
+void RequestContext::AddFinisher(Finisher finish) {
+  std::lock_guard lock(defer_mu_);
+  finishers_.push_back(std::move(finish));
 }
 
 RpcResult RequestContext::Offload(std::function<RpcResult()> work) {
@@ -507,15 +506,13 @@ void Session::CallAsync(const std::string& method, Json params, const CallOption
   pending->timeout = options.timeout.value_or(options_.default_timeout);
   pending->on_progress = options.on_progress;
   pending->reset_on_progress = options.reset_timeout_on_progress;
-  std::string key;
+  bool ended = false;
   {
     std::lock_guard lock(mu_);
-    if (input_ended_) {
-      // Completed outside the lock: `done` is the caller's code.
-      pending->id = RequestId(std::int64_t{0});
-    } else {
+    ended = input_ended_;
+    if (!ended) {
       pending->id = RequestId(next_id_++);
-      key = pending->id.Key();
+      const std::string key = pending->id.Key();
       if (options.on_progress) {
         if (params.is_null()) params = Json::object();
         params["_meta"]["progressToken"] = pending->id.ToJson();
@@ -526,7 +523,8 @@ void Session::CallAsync(const std::string& method, Json params, const CallOption
       ArmTimerLocked(pending);
     }
   }
-  if (key.empty()) {
+  if (ended) {
+    // Completed outside the lock: `done` is the caller's code.
     Complete(*pending, MakeError(error_code::kConnectionClosed, "connection closed"));
     return;
   }
@@ -540,14 +538,9 @@ void Session::CallAsync(const std::string& method, Json params, const CallOption
                                }));
   }
   Status sent = send_(Dump(ToJson(Request{pending->id, method, std::move(params)})));
-  if (sent.ok()) return;
-  std::unique_lock lock(mu_);
-  auto it = pending_.find(key);
-  if (it == pending_.end() || it->second != pending) return;  // already ended
-  pending_.erase(it);
-  progress_.erase(key);
-  lock.unlock();
-  Complete(*pending, MakeError(error_code::kConnectionClosed, sent.message()));
+  if (!sent.ok() && Withdraw(*pending)) {
+    Complete(*pending, MakeError(error_code::kConnectionClosed, sent.message()));
+  }
 }
 
 void Session::ArmTimerLocked(const std::shared_ptr<PendingCall>& pending) {
@@ -564,15 +557,19 @@ void Session::ArmTimerLocked(const std::shared_ptr<PendingCall>& pending) {
       });
 }
 
+bool Session::Withdraw(const PendingCall& pending) {
+  std::lock_guard lock(mu_);
+  auto it = pending_.find(pending.id.Key());
+  if (it == pending_.end() || it->second.get() != &pending) return false;
+  // The caller holds the call, so erasing does not destroy it under mu_.
+  pending_.erase(it);
+  progress_.erase(pending.progress_key);
+  return true;
+}
+
 void Session::Abandon(const std::shared_ptr<PendingCall>& pending, const std::string& reason,
                       RpcError error) {
-  {
-    std::lock_guard lock(mu_);
-    auto it = pending_.find(pending->id.Key());
-    if (it == pending_.end() || it->second != pending) return;
-    pending_.erase(it);
-    progress_.erase(pending->progress_key);
-  }
+  if (!Withdraw(*pending)) return;
   (void)Notify("notifications/cancelled",
                {{"requestId", pending->id.ToJson()}, {"reason", reason}});
   Complete(*pending, std::move(error));

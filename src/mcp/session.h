@@ -120,7 +120,13 @@ class RequestContext : public std::enable_shared_from_this<RequestContext> {
   // (checks, redaction): returns finish(result) at once, or, when the handler
   // deferred, keeps `finish` for the Responder, which applies the finishers
   // innermost first. Call it on the handler's thread, before returning.
-  RpcResult Then(RpcResult result, std::function<RpcResult(RpcResult)> finish);
+  // A template, so the usual case (not deferred) costs no std::function.
+  template <typename Finish>
+  RpcResult Then(RpcResult result, Finish&& finish) {
+    if (!deferred()) return finish(std::move(result));
+    AddFinisher(std::forward<Finish>(finish));
+    return result;
+  }
   // Runs `work` on the session's pool and sends its result: for a handler
   // running inline that finds it must block after all. Returns DeferredResult().
   RpcResult Offload(std::function<RpcResult()> work);
@@ -132,6 +138,8 @@ class RequestContext : public std::enable_shared_from_this<RequestContext> {
 
   // Runs stop callbacks inline: never call it holding Session's mutex.
   void Cancel();
+  bool deferred();
+  void AddFinisher(Finisher finish);
   // The handler returned `result`: the response to send now, if any.
   std::optional<RpcResult> HandlerReturned(RpcResult result);
   // A Responder's result: sent now if the handler has returned, else kept.
@@ -227,6 +235,9 @@ class Session {
   // with `reason`, then completes it with `error`. No-op if it already ended.
   void Abandon(const std::shared_ptr<PendingCall>& pending, const std::string& reason,
                RpcError error);
+  // Removes `pending` from the calls awaiting a response; false when it had
+  // already ended (whoever removes it completes it).
+  bool Withdraw(const PendingCall& pending);
   static void Complete(PendingCall& pending, RpcResult result);
   void ArmTimerLocked(const std::shared_ptr<PendingCall>& pending);
   std::vector<std::shared_ptr<PendingCall>> TakePendingLocked();
