@@ -129,16 +129,23 @@ TEST(AppendJsonDoubleTest, CommonValuesAreByteForByteDump) {
   EXPECT_EQ(OursDouble(std::numeric_limits<double>::quiet_NaN()), "null");
 }
 
+// Even rounds: any bit pattern (NaN and infinities included); odd rounds: a
+// short decimal fraction, the kind tables hold.
+double RandomDouble(std::mt19937_64& random, int round) {
+  std::uint64_t bits = random();
+  double value;
+  std::memcpy(&value, &bits, sizeof value);
+  if (round % 2 == 1) value = static_cast<double>(random() % 10000000) / (1 + random() % 1000);
+  return value;
+}
+
 // Grisu2 (nlohmann) occasionally prints a digit more than the shortest form,
 // so random doubles are compared by value: the text reads back as the same
 // double, as a float (never an integer), and is never longer than Dump's.
 TEST(AppendJsonDoubleTest, RandomDoublesReadBackExactly) {
   std::mt19937_64 random(7);
   for (int round = 0; round < 200000; ++round) {
-    std::uint64_t bits = random();
-    double value;
-    std::memcpy(&value, &bits, sizeof value);
-    if (round % 2 == 1) value = static_cast<double>(random() % 10000000) / (1 + random() % 1000);
+    double value = RandomDouble(random, round);
     if (!std::isfinite(value)) continue;
     std::string text = OursDouble(value);
     nlohmann::json parsed = nlohmann::json::parse(text);
@@ -172,10 +179,7 @@ TEST(AppendJsonShortestDecimalTest, PostgresFloatTextIsPlacedAsDump) {
 TEST(AppendJsonShortestDecimalTest, ShortestTextsOfRandomDoublesMatchAppendJsonDouble) {
   std::mt19937_64 random(11);
   for (int round = 0; round < 200000; ++round) {
-    std::uint64_t bits = random();
-    double value;
-    std::memcpy(&value, &bits, sizeof value);
-    if (round % 2 == 1) value = static_cast<double>(random() % 10000000) / (1 + random() % 1000);
+    double value = RandomDouble(random, round);
     if (!std::isfinite(value)) continue;
     std::string expected = OursDouble(value);
     char text[64];
