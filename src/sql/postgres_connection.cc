@@ -182,7 +182,8 @@ class PostgresConnection final : public Connection {
 
  private:
   // PQcancel reads only the PGcancel made at open, so it is safe on the
-  // interrupting thread while this one reads from the connection.
+  // interrupting thread while this one reads from the connection. Fetch also
+  // uses it to stop the rows a query sends beyond its limits.
   void CancelOnServer() {
     char error[256];
     if (cancel_) Pq().PQcancel(cancel_.get(), error, sizeof error);
@@ -434,11 +435,7 @@ Status PostgresConnection::Fetch(ResultBuilder& builder, bool read_only, std::ve
       }
       if (!added) {
         stopped = true;
-        if (read_only) {
-          CancelHandle cancel(Pq().PQgetCancel(conn_.get()));
-          char buffer[256];
-          if (cancel) Pq().PQcancel(cancel.get(), buffer, sizeof buffer);
-        }
+        if (read_only) CancelOnServer();
       }
     } else if (status == PGRES_COMMAND_OK) {
       const char* count = Pq().PQcmdTuples(result.get());
