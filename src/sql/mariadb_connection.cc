@@ -347,6 +347,7 @@ class MariaDbConnection final : public Connection {
 
  private:
   void KillQuery() const;
+  void KillFromSecondSession(std::string_view kill) const;
   static Status Cancelled() { return CancelledError("MariaDB: the statement was cancelled"); }
   StatusOr<QueryResult> Run(std::string_view sql, const std::vector<Param>& params,
                             const QueryLimits& limits, bool read_only);
@@ -409,21 +410,19 @@ Status MariaDbConnection::Error(unsigned code, const char* message) {
 // A statement can lift its own max_statement_time (SET STATEMENT ... FOR), so
 // the client's read timeout backs it up: when it fires, the server thread is
 // killed from a second connection.
-void MariaDbConnection::StopOnServer() const {
-  StatusOr<MysqlHandle> killer = Connect(config_, options_);
-  if (!killer.ok()) return;
-  std::string kill = fmt::format("KILL {}", thread_id_);
-  My().mysql_real_query(killer->get(), kill.data(), kill.size());
-}
+void MariaDbConnection::StopOnServer() const { KillFromSecondSession("KILL"); }
 
-// Runs on the interrupting thread: a session of its own, opened with the
-// connection's credentials (copied into a SecretBuffer that Connect wipes).
-// KILL QUERY ends the statement and leaves the session usable.
-void MariaDbConnection::KillQuery() const {
+// Runs on the interrupting thread. KILL QUERY ends the statement and leaves
+// the session usable.
+void MariaDbConnection::KillQuery() const { KillFromSecondSession("KILL QUERY"); }
+
+// A session of its own, opened with the connection's credentials (copied
+// into a SecretBuffer that Connect wipes), sends `kill` for our thread.
+void MariaDbConnection::KillFromSecondSession(std::string_view kill) const {
   StatusOr<MysqlHandle> killer = Connect(config_, options_);
   if (!killer.ok()) return;
-  std::string kill = fmt::format("KILL QUERY {}", thread_id_);
-  My().mysql_real_query(killer->get(), kill.data(), kill.size());
+  std::string statement = fmt::format("{} {}", kill, thread_id_);
+  My().mysql_real_query(killer->get(), statement.data(), statement.size());
 }
 
 Status MariaDbConnection::Query(const std::string& sql) {
