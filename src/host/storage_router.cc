@@ -252,17 +252,20 @@ mcp::RpcResult StorageRouter::Forward(const Json& args, const std::string& tool,
   if (!found.ok()) return Error(found.status().message());
   std::shared_ptr<Route> route = std::move(found).value();
   bool reopen = false;
+  std::string backend_connection_id;
   {
     std::lock_guard lock(route->mu);
     reopen = route->backend_generation != route->backend->generation();
-    backend_args["connection_id"] = route->backend_connection_id;
+    backend_connection_id = route->backend_connection_id;
   }
+  // ForwardBlocking re-opens if needed and adds the connection id itself.
   if (reopen || route->backend->config().is_http()) {
     return context.rpc.Offload(
         [this, route, tool, backend_args = std::move(backend_args), rpc = &context.rpc]() mutable {
           return ForwardBlocking(*route, tool, std::move(backend_args), *rpc);
         });
   }
+  backend_args["connection_id"] = std::move(backend_connection_id);
   ManagedServer& backend = *route->backend;
   backend.CallToolAsync(tool, std::move(backend_args), PassProgressTo(context),
                         [responder = context.rpc.Defer(), &backend](mcp::RpcResult result) {
