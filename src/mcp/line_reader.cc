@@ -40,13 +40,27 @@ bool LineReader::Fill() {
   }
 }
 
+// Takes the line that ends at `newline` out of the buffer. A line that ends
+// the buffer (a large message is read whole before its newline is seen) is
+// moved out rather than copied.
+std::string LineReader::TakeLine(std::size_t newline) {
+  std::string line;
+  if (newline + 1 == buffer_.size()) {
+    buffer_.pop_back();
+    line.swap(buffer_);
+  } else {
+    line.assign(buffer_, 0, newline);
+    buffer_.erase(0, newline + 1);
+  }
+  scanned_ = 0;
+  return line;
+}
+
 std::optional<LineReader::Item> LineReader::Next() {
   for (;;) {
     const std::size_t newline = buffer_.find('\n', scanned_);
     if (newline != std::string::npos) {
-      std::string line = buffer_.substr(0, newline);
-      buffer_.erase(0, newline + 1);
-      scanned_ = 0;
+      std::string line = TakeLine(newline);
       if (skipping_) {
         skipping_ = false;
         continue;  // the tail of a line already reported as too long

@@ -37,6 +37,7 @@ class LineReader {
 
  private:
   bool Fill();
+  std::string TakeLine(std::size_t newline);
   void PollBriefly() const;
 
   const int fd_;

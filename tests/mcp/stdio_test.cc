@@ -345,5 +345,33 @@ TEST(LineReader, SkipsOverlongLinesAndResynchronizes) {
   EXPECT_FALSE(reader.Next().has_value());
 }
 
+// Large messages end exactly where a read ends (the reader keeps them whole
+// instead of copying them out); small ones share reads. Both must come out
+// intact and in order, CRLF endings included.
+TEST(LineReader, KeepsLinesIntactWhetherOrNotTheyEndARead) {
+  auto pipe = MakePipe();
+  ASSERT_TRUE(pipe.ok());
+  const std::string big(700000, 'b');
+  std::thread writer([fd = pipe->write.get(), &big] {
+    (void)WriteAll(fd, "a\nb\r\n" + big + "\n");
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    (void)WriteAll(fd, big + "\r\n");
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    (void)WriteAll(fd, "tail\n");
+  });
+  LineReader reader(pipe->read.get(), 1 << 20);
+  std::vector<std::string> lines;
+  for (int i = 0; i < 5; ++i) {
+    auto item = reader.Next();
+    ASSERT_TRUE(item.has_value());
+    ASSERT_EQ(item->kind, LineReader::Kind::kLine);
+    lines.push_back(std::move(item->line));
+  }
+  writer.join();
+  pipe->write.Reset();
+  EXPECT_FALSE(reader.Next().has_value());
+  EXPECT_EQ(lines, (std::vector<std::string>{"a", "b", big, big, "tail"}));
+}
+
 }  // namespace
 }  // namespace aurite::mcp
