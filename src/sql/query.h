@@ -29,12 +29,6 @@ struct QueryLimits {
   // True: each row is serialized as it arrives into QueryResult::rows_text
   // and dropped, for callers that only send the rows on (no tree is kept).
   bool rows_as_text = false;
-  // With rows_as_text: also escape each row, as it arrives, into
-  // QueryResult::rows_text_escaped, for callers that send the rows a second
-  // time inside a JSON string (MCP's text copy of structured content). Done
-  // per row, while the row's text is still in cache and mostly while the
-  // server is still sending, instead of in one pass after the last row.
-  bool rows_as_escaped_text = false;
 };
 
 struct Column {
@@ -50,9 +44,6 @@ struct QueryResult {
   // With QueryLimits::rows_as_text: the compact JSON text of that array
   // (then `rows` stays empty); otherwise empty.
   std::string rows_text;
-  // With QueryLimits::rows_as_escaped_text: rows_text as the inside of a JSON
-  // string (as AppendJsonEscaped writes it); otherwise empty.
-  std::string rows_text_escaped;
   std::size_t row_count = 0;
   // True when max_rows or max_bytes stopped the fetch before the last row.
   bool truncated = false;

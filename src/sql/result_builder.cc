@@ -26,10 +26,8 @@ bool ResultBuilder::AddRow(nlohmann::json row) {
   if (result_.row_count >= limits_.max_rows || bytes_ + size > limits_.max_bytes) return Refuse();
   bytes_ += size;
   if (limits_.rows_as_text) {
-    std::size_t start = result_.rows_text.size();
     result_.rows_text.push_back(result_.row_count == 0 ? '[' : ',');
     AppendJsonText(result_.rows_text, row);
-    EscapeRowFrom(start);
   } else {
     result_.rows.push_back(std::move(row));
   }
@@ -60,14 +58,7 @@ bool ResultBuilder::EndRow() {
   }
   bytes_ += size;
   ++result_.row_count;
-  EscapeRowFrom(row_start_);
   return true;
-}
-
-void ResultBuilder::EscapeRowFrom(std::size_t start) {
-  if (!limits_.rows_as_escaped_text) return;
-  // A whole row is whole JSON, so no UTF-8 sequence is split.
-  AppendJsonEscaped(result_.rows_text_escaped, std::string_view(result_.rows_text).substr(start));
 }
 
 void ResultBuilder::CellSeparator() {
@@ -183,10 +174,8 @@ void ResultBuilder::AddJsonText(std::string_view text) {
 
 QueryResult ResultBuilder::Finish() && {
   if (limits_.rows_as_text) {
-    // Neither bracket needs escaping.
-    const char* end = result_.row_count == 0 ? "[]" : "]";
-    result_.rows_text += end;
-    if (limits_.rows_as_escaped_text) result_.rows_text_escaped += end;
+    if (result_.row_count == 0) result_.rows_text.push_back('[');
+    result_.rows_text.push_back(']');
   }
   return std::move(result_);
 }

@@ -5,9 +5,7 @@
 // (AddRow) or cell by cell (BeginRow, one Add* per column, EndRow); the cell
 // calls apply the encoding rules of query.h. With QueryLimits::rows_as_text
 // cells are written straight into QueryResult::rows_text, as the exact text
-// a tree of them would dump to, and no tree is built; with
-// QueryLimits::rows_as_escaped_text each accepted row is also escaped into
-// QueryResult::rows_text_escaped.
+// a tree of them would dump to, and no tree is built.
 #pragma once
 
 #include <cstdint>
@@ -56,9 +54,6 @@ class ResultBuilder {
   void CellSeparator();
   void AddCell(nlohmann::json cell) { row_.push_back(std::move(cell)); }
   bool Refuse();
-  // With rows_as_escaped_text: appends the escaped text of the row that
-  // starts at `start` in rows_text.
-  void EscapeRowFrom(std::size_t start);
 
   QueryLimits limits_;
   QueryResult result_;

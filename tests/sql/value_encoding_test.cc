@@ -118,38 +118,6 @@ TEST(ResultBuilderTest, RowsAsTextOfNoRowsIsAnEmptyArray) {
   EXPECT_EQ(std::move(builder).Finish().rows_text, "[]");
 }
 
-// The escaped copy is made row by row; it must be the escape of the whole
-// text, for rows given whole and cell by cell, and leave out a dropped row.
-TEST(ResultBuilderTest, EscapedRowsAreTheEscapeOfTheRowsText) {
-  ResultBuilder builder({10, 100, true, true});
-  ASSERT_TRUE(builder.AddRow({1, "a\"b\\c", nullptr, std::string("\xff")}));
-  ASSERT_TRUE(builder.BeginRow());
-  builder.AddText("line\nbreak \xc3\xbc");
-  builder.AddJsonText(R"({"k":"v\"w"})");
-  ASSERT_TRUE(builder.EndRow());
-  ASSERT_TRUE(builder.BeginRow());
-  builder.AddText(std::string(40, 'z'));
-  EXPECT_FALSE(builder.EndRow());
-  QueryResult result = std::move(builder).Finish();
-  EXPECT_EQ(result.row_count, 2u);
-  std::string expected;
-  AppendJsonEscaped(expected, result.rows_text);
-  EXPECT_EQ(result.rows_text_escaped, expected);
-  EXPECT_EQ(nlohmann::json::parse("\"" + result.rows_text_escaped + "\"").get<std::string>(),
-            result.rows_text);
-}
-
-TEST(ResultBuilderTest, EscapedRowsOfNoRowsAreAnEmptyArray) {
-  ResultBuilder builder({10, 1 << 20, true, true});
-  EXPECT_EQ(std::move(builder).Finish().rows_text_escaped, "[]");
-}
-
-TEST(ResultBuilderTest, NoEscapedRowsUnlessAskedFor) {
-  ResultBuilder builder({10, 1 << 20, true});
-  ASSERT_TRUE(builder.AddRow({"a\"b"}));
-  EXPECT_EQ(std::move(builder).Finish().rows_text_escaped, "");
-}
-
 TEST(AppendJsonTextTest, AppendsCompactTextAfterWhatIsThere) {
   std::string out = "x";
   AppendJsonText(out, nlohmann::json{{"b", 1}, {"a", {1, 2}}});
