@@ -8,6 +8,8 @@
 //   rss       the server's peak resident set (VmHWM, summed over the process
 //             and its descendants) after the point-query run;
 //   rows      the large query: p50/p99 latency.
+// Each call also reports the client's pause after it (checking the answer,
+// *_pause_ms), while the server and its database sit idle.
 // Servers differ in tool names and argument shapes, so the scenario maps to a
 // call through flags: --tool and --sql-arg name the tool and its SQL argument;
 // with --connect, connect_database(connection_string) runs first and its
@@ -304,20 +306,26 @@ Json MeasureReady(const Flags& flags) {
 }
 
 // calls/s is the sequential rate: calls over the sum of their latencies.
+// The pause is the client's time between calls (checking the answer): the
+// server and PostgreSQL sit idle meanwhile, which the floor mimics.
 Json MeasureCalls(Caller& caller, const std::string& sql, const std::string& expect, int calls,
                   const char* prefix) {
   for (int i = 0; i < std::max(3, calls / 20); ++i) caller.Query(sql, expect);  // warm-up
   std::vector<double> millis;
+  std::vector<double> pauses;
   double total = 0;
   for (int i = 0; i < calls; ++i) {
+    const auto start = Clock::now();
     millis.push_back(caller.Query(sql, expect));
+    pauses.push_back(Millis(Clock::now() - start) - millis.back());
     total += millis.back();
   }
   const std::string p = prefix;
   return {{p + "_p50_ms", Quantile(millis, 0.5)},
           {p + "_p99_ms", Quantile(millis, 0.99)},
           {p + "_calls_per_s", calls / (total / 1000)},
-          {p + "_calls", calls}};
+          {p + "_calls", calls},
+          {p + "_pause_ms", Quantile(pauses, 0.5)}};
 }
 
 int Run(const Flags& flags) {

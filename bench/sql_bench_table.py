@@ -55,6 +55,11 @@ print()
 print("  goals")
 rss_mib = ours["peak_rss_kib"] / 1024
 print(f"    10k rows p50 under 5 ms:          {ours['rows_p50_ms']:8.2f} ms   {verdict(ours['rows_p50_ms'] < 5)}")
+if "rows_p50_ms" in runs.get("libpq-floor", {}):
+    floor = runs["libpq-floor"]
+    print(f"      (floor: the system's libpq alone, single-row mode, same rows, pausing "
+          f"{floor['rows_pause_ms']:.1f} ms between calls as our client did: {floor['rows_p50_ms']:.2f} ms;"
+          f" back to back: {floor['rows_back_to_back_p50_ms']:.2f} ms)")
 print(f"    peak RSS under 10 MiB:            {rss_mib:8.1f} MiB  {verdict(rss_mib < 10)}")
 if "libpq-floor" in runs:
     floor_mib = runs["libpq-floor"]["peak_rss_kib"] / 1024
