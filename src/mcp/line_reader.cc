@@ -80,11 +80,9 @@ std::optional<LineReader::Item> LineReader::Next() {
     if (eof_ || !Fill()) {
       eof_ = true;
       if (buffer_.empty() || skipping_) return std::nullopt;
-      std::string line = std::move(buffer_);
-      buffer_.clear();
-      scanned_ = 0;
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      return Item{Kind::kLine, std::move(line)};
+      // A final line without a newline is still a line: ending it here sends
+      // it through the same path as every other.
+      buffer_.push_back('\n');
     }
   }
 }

@@ -345,6 +345,34 @@ TEST(LineReader, SkipsOverlongLinesAndResynchronizes) {
   EXPECT_FALSE(reader.Next().has_value());
 }
 
+// At end of input, a final line without "\n" follows the rules of every
+// other line: its "\r" is dropped, and past the limit it is reported as too
+// long, once.
+TEST(LineReader, EndsAFinalLineWithoutNewlineLikeAnyOther) {
+  for (const auto& [input, expected] : std::vector<std::pair<std::string, std::string>>{
+           {"crlf-ended\r", "crlf-ended"}, {std::string(12, 'z'), std::string(12, 'z')}}) {
+    auto pipe = MakePipe();
+    ASSERT_TRUE(pipe.ok());
+    ASSERT_TRUE(WriteAll(pipe->write.get(), input).ok());
+    pipe->write.Reset();
+    LineReader reader(pipe->read.get(), 12);
+    auto item = reader.Next();
+    ASSERT_TRUE(item.has_value());
+    EXPECT_EQ(item->kind, LineReader::Kind::kLine);
+    EXPECT_EQ(item->line, expected);
+    EXPECT_FALSE(reader.Next().has_value());
+  }
+  auto pipe = MakePipe();
+  ASSERT_TRUE(pipe.ok());
+  ASSERT_TRUE(WriteAll(pipe->write.get(), std::string(13, 'z')).ok());
+  pipe->write.Reset();
+  LineReader reader(pipe->read.get(), 12);
+  auto item = reader.Next();
+  ASSERT_TRUE(item.has_value());
+  EXPECT_EQ(item->kind, LineReader::Kind::kTooLong);
+  EXPECT_FALSE(reader.Next().has_value());
+}
+
 // Large messages end exactly where a read ends (the reader keeps them whole
 // instead of copying them out); small ones share reads. Both must come out
 // intact and in order, CRLF endings included.
