@@ -88,7 +88,7 @@ void Gateway::ForwardLog(const std::string& server, const Json& params) {
       mcp::ParseLogLevel(params.value("level", "info")).value_or(mcp::LogLevel::kInfo);
   std::lock_guard lock(sessions_mu_);
   if (active_sessions_.empty()) {
-    mcp::Logger().info("[{}] {}", server, mcp::Dump(data));
+    mcp::LogInfo("[{}] {}", server, mcp::Dump(data));
     return;
   }
   for (const auto& [session, calls] : active_sessions_) session->Log(level, logger, data);
@@ -156,8 +156,8 @@ void Gateway::AddBackendTools(mcp::McpServer& server, ManagedServer& backend) {
     std::string original = tool.value("name", "");
     std::string name = backend.name() + "_" + original;
     if (!IsValidToolName(name)) {
-      mcp::Logger().warn("[{}] tool '{}' is not offered: '{}' is not a valid tool name",
-                         backend.name(), original, name);
+      mcp::LogWarn("[{}] tool '{}' is not offered: '{}' is not a valid tool name", backend.name(),
+                   original, name);
       continue;
     }
     mcp::Tool exposed;

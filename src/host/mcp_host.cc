@@ -22,7 +22,7 @@ StatusOr<security::SecurityManagerOptions> ManagerOptions(const Config& config,
   std::filesystem::path audit =
       config.security.audit_log.value_or(store.parent_path() / "audit.jsonl");
   if (keys.current.form == crypto::KeyForm::kUnset) {
-    mcp::Logger().warn(
+    mcp::LogWarn(
         "no store key ({} is unset): credentials are kept in memory only and die with this "
         "process",
         config.security.key_env);
@@ -161,7 +161,7 @@ void MCPHost::OnRelease(std::string_view server, std::string_view token) {
     credential_id = it->second;
     scoped_.erase(it);
   }
-  mcp::Logger().info("[{}] released a connection-scoped token; purging it", server);
+  mcp::LogInfo("[{}] released a connection-scoped token; purging it", server);
   (void)manager_->Purge(credential_id);
 }
 
@@ -179,7 +179,7 @@ void MCPHost::OnBackendLog(const std::string& server, const mcp::Json& params) {
   if (sink) {
     sink(server, params);
   } else {
-    mcp::Logger().info("[{}] {}", server, mcp::Dump(params));
+    mcp::LogInfo("[{}] {}", server, mcp::Dump(params));
   }
 }
 

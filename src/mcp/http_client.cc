@@ -175,7 +175,7 @@ void HttpClient::Post(const std::string& message) {
     client_->Receive(answer->body);
   }
   if (failure.empty() || !awaited) {
-    if (!failure.empty()) Logger().warn("HTTP notification not delivered: {}", failure);
+    if (!failure.empty()) LogWarn("HTTP notification not delivered: {}", failure);
     return;
   }
   // Fail the call now rather than letting it wait for its timeout.

@@ -233,7 +233,7 @@ void HttpServer::Impl::AcceptLoop() {
       return true;
     });
     if (connections.size() >= options.max_connections) {
-      Logger().warn("refused an HTTP connection: {} already open", connections.size());
+      LogWarn("refused an HTTP connection: {} already open", connections.size());
       continue;  // the socket closes as it goes out of scope
     }
     Connection& connection = connections.emplace_back();
@@ -273,7 +273,7 @@ std::vector<std::shared_ptr<HttpSession>> HttpServer::Impl::TakeIdleSessionsLock
       ++it;
       continue;
     }
-    Logger().info("closed HTTP session idle for over {} ms", options.session_idle_timeout.count());
+    LogInfo("closed HTTP session idle for over {} ms", options.session_idle_timeout.count());
     expired.push_back(std::move(it->second));
     it = sessions.erase(it);
   }

@@ -146,7 +146,7 @@ Status HttpSession::Route(std::string message) {
     if (!target) target = standalone_;
   }
   if (!target) {
-    Logger().debug("no open stream for an outgoing message; dropped");
+    LogDebug("no open stream for an outgoing message; dropped");
     return OkStatus();
   }
   target->Push(std::move(message));

@@ -203,7 +203,7 @@ void ServerSession::HandleNotification(const Notification& notification) {
   // notifications/initialized needs no action: requests are served as soon
   // as initialize has been answered.
   if (notification.method == "notifications/initialized") return;
-  Logger().debug("ignored notification {}", notification.method);
+  LogDebug("ignored notification {}", notification.method);
 }
 
 Json ServerSession::Capabilities(bool modern) const {

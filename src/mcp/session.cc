@@ -185,9 +185,9 @@ RpcResult RunHandler(const Session::RequestHandler& handler, const Request& requ
   try {
     return handler(request, context);
   } catch (const std::exception& e) {
-    Logger().error("handler for {} threw: {}", request.method, e.what());
+    LogError("handler for {} threw: {}", request.method, e.what());
   } catch (...) {
-    Logger().error("handler for {} threw a non-standard exception", request.method);
+    LogError("handler for {} threw a non-standard exception", request.method);
   }
   return MakeError(error_code::kInternalError, "internal error while handling the request");
 }
@@ -267,7 +267,7 @@ void Session::ReplyNow(Json response) { SendReply(Dump(response)); }
 
 void Session::SendReply(std::string text) {
   Status status = send_(std::move(text));
-  if (!status.ok()) Logger().debug("reply not sent: {}", status.ToString());
+  if (!status.ok()) LogDebug("reply not sent: {}", status.ToString());
 }
 
 void Session::Receive(std::string_view text) {
@@ -277,7 +277,7 @@ void Session::Receive(std::string_view text) {
   }
   auto parsed = ParseJsonText(text, options_.limits);
   if (auto* error = std::get_if<RpcError>(&parsed)) {
-    Logger().warn("rejected message: {}", error->message);
+    LogWarn("rejected message: {}", error->message);
     ReplyNow(ErrorResponse(std::nullopt, *error));
     return;
   }
@@ -316,7 +316,7 @@ void Session::ReceiveBatch(Json j) {
 
 void Session::ReceiveOne(std::variant<Message, Rejection> classified, const ReplyFn& reply) {
   if (auto* rejection = std::get_if<Rejection>(&classified)) {
-    Logger().warn("rejected message: {}", rejection->error.message);
+    LogWarn("rejected message: {}", rejection->error.message);
     if (rejection->reply) reply(Dump(ErrorResponse(rejection->id, rejection->error)));
     return;
   }
@@ -403,7 +403,7 @@ void Session::DrainNotifications() {
     try {
       notification_handler_(next);
     } catch (const std::exception& e) {
-      Logger().error("notification handler for {} threw: {}", next.method, e.what());
+      LogError("notification handler for {} threw: {}", next.method, e.what());
     }
     lock.lock();
   }
@@ -417,7 +417,7 @@ void Session::HandleResponse(Response response) {
   auto it = pending_.find(response.id.Key());
   if (it == pending_.end()) {
     lock.unlock();
-    Logger().warn("ignored a response to unknown request id {}", response.id.Key());
+    LogWarn("ignored a response to unknown request id {}", response.id.Key());
     return;
   }
   std::shared_ptr<PendingCall> pending = std::move(it->second);

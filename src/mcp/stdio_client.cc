@@ -40,7 +40,7 @@ void StdioClient::ReadStdout() {
                     options_.busy_poll);
   while (auto item = reader.Next()) {
     if (item->kind == LineReader::Kind::kTooLong) {
-      Logger().warn("[{}] skipped an oversized message", options_.log_name);
+      LogWarn("[{}] skipped an oversized message", options_.log_name);
       continue;
     }
     if (item->line.find_first_not_of(" \t") == std::string::npos) continue;
@@ -55,7 +55,7 @@ void StdioClient::ReadStderr() {
   LineReader reader(child_->stderr_fd(), kMaxStderrLine, stop_.read.get());
   while (auto item = reader.Next()) {
     if (item->kind == LineReader::Kind::kLine) {
-      Logger().info("[{}] {}", options_.log_name, item->line);
+      LogInfo("[{}] {}", options_.log_name, item->line);
     }
   }
 }

@@ -85,8 +85,8 @@ Status ServeStdio(McpServer& server, const StdioServerOptions& options) {
   while (auto item = reader.Next()) {
     if (writer.broken()) break;
     if (item->kind == LineReader::Kind::kTooLong) {
-      Logger().warn("skipped a message over the {} byte limit",
-                    server.options().session.limits.max_bytes);
+      LogWarn("skipped a message over the {} byte limit",
+              server.options().session.limits.max_bytes);
       (void)writer.Write(
           Dump({{"jsonrpc", "2.0"},
                 {"id", nullptr},

@@ -14,9 +14,9 @@
 
 #include "mcp/child_process.h"
 #include "mcp/line_reader.h"
-#include "mcp/log.h"
 #include "mcp/pipe_io.h"
 #include "mcp/server.h"
+#include "mcp/spdlog_logger.h"
 #include "mcp/stdio_client.h"
 #include "mcp/stdio_server.h"
 

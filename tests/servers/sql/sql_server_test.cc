@@ -10,7 +10,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "mcp/log.h"
+#include "mcp/spdlog_logger.h"
 #include "servers/credentials_protocol.h"
 #include "servers/sql/sql_server_client.h"
 #include "sql/connection.h"
