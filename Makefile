@@ -13,18 +13,22 @@ BENCH_DIR ?= build-bench
 JOBS      ?= $(shell nproc)
 SOURCES    = $(shell git ls-files --cached --others --exclude-standard -- '*.h' '*.cc' 2>/dev/null)
 
-.PHONY: deps build run test unit asan bench bench-build bench-peers format format-check clean
+.PHONY: deps configure build run test unit asan bench bench-build bench-peers format format-check clean
 
 deps:
 	@scripts/install-deps
 
-build: deps
+configure: deps
 	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+
+build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
 PORT      ?= 8765
 
-run: build
+# Builds only the binary it runs, not the test suites.
+run: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target aurite
 	@examples/run $(BUILD_DIR) $(PORT)
 
 test: format-check unit asan

@@ -53,18 +53,9 @@ void InstallRedactingLoggers() {
 // The store key from the variable the config names (AURITE_MCP_ENCRYPTION_KEY
 // by default, or NAME_FILE for a file), then wiped from our environment.
 StatusOr<crypto::KeySetting> ReadStoreKey(const std::string& key_env) {
-  std::string file_env = key_env + "_FILE";
-  StatusOr<crypto::KeySetting> key =
-      crypto::ReadKeySetting([&](std::string_view name) -> std::optional<std::string_view> {
-        const char* variable = name == crypto::kKeyVariable       ? key_env.c_str()
-                               : name == crypto::kKeyFileVariable ? file_env.c_str()
-                                                                  : nullptr;
-        const char* value = variable != nullptr ? std::getenv(variable) : nullptr;
-        if (value == nullptr) return std::nullopt;
-        return std::string_view(value);
-      });
+  StatusOr<crypto::KeySetting> key = crypto::ReadKeySetting(crypto::ProcessEnvironment, key_env);
   crypto::ForgetKeyEnvironment();
-  for (const std::string& name : {key_env, file_env}) {
+  for (const std::string& name : {key_env, key_env + "_FILE"}) {
     if (char* value = std::getenv(name.c_str())) {
       std::fill(value, value + std::strlen(value), '\0');
       ::unsetenv(name.c_str());
@@ -97,6 +88,7 @@ mcp::HttpServerOptions HttpOptions(const host::GatewayConfig& gateway) {
   options.address = gateway.host;
   options.port = gateway.port;
   options.allowed_origins = gateway.allowed_origins;
+  options.limits = gateway.http;
   if (gateway.host != "127.0.0.1" && gateway.host != "localhost") {
     options.allowed_hosts.push_back(gateway.host);
   }
@@ -111,7 +103,13 @@ mcp::HttpServerOptions HttpOptions(const host::GatewayConfig& gateway) {
 int ServeHttp(mcp::McpServer& server, const host::GatewayConfig& gateway) {
   mcp::HttpServer http(server, HttpOptions(gateway));
   Status started = http.Start();
-  if (!started.ok()) return ReportError(started);
+  if (!started.ok()) {
+    // The usual cause is a port already taken (another gateway, or `make
+    // run` twice): say how to pick another.
+    return ReportError(Status(started.code(), started.message() +
+                                                  "; choose another port with --port N "
+                                                  "(with make run: make run PORT=N)"));
+  }
   std::string scheme = gateway.tls_cert_file ? "https" : "http";
   std::cerr << "aurite serve: ready at " << scheme << "://" << gateway.host << ":" << http.port()
             << "/mcp" << std::endl;
@@ -168,9 +166,6 @@ int Serve(const ServeFlags& flags) {
   host::Gateway gateway(**host, router);
   mcp::McpServer server(host::Gateway::ServerOptions());
   gateway.RegisterWith(server);
-  // An HTTP client that leaves (DELETE, idle expiry) takes its connections with it.
-  server.SetSessionClosedHandler(
-      [&router](const mcp::ServerSession& session) { router.DisconnectSession(&session); });
   const host::GatewayConfig& options = (*host)->config().gateway;
   int status = options.transport == host::GatewayConfig::Transport::kHttp
                    ? ServeHttp(server, options)

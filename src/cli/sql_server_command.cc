@@ -5,15 +5,19 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 
+#include "base/memory_cap.h"
 #include "base/unique_fd.h"
 #include "cli/command.h"
 #include "crypto/secret_reader.h"
 #include "mcp/bearer_auth.h"
 #include "mcp/http_server.h"
+#include "mcp/message_parser.h"
 #include "mcp/stdio_server.h"
 #include "servers/sql/sql_server.h"
 
@@ -33,13 +37,22 @@ struct HttpFlags {
 
 struct SqlServerFlags {
   bool allow_writes = false;
+  bool allow_privileged_login = false;
   std::size_t max_rows = 1000;
   std::size_t max_result_bytes = 4 * 1024 * 1024;
+  std::size_t max_message_bytes = mcp::kDefaultServerMessageBytes;
   double statement_timeout_s = 30;
   std::size_t max_connections = 16;
   double idle_timeout_s = 300;
+  // Unset: kDefaultMaxMemory, or more when --max-message-bytes needs it.
+  std::optional<std::size_t> max_memory;
   HttpFlags http;
 };
+
+// The process's memory cap (RLIMIT_DATA) unless --max-memory says otherwise.
+constexpr std::size_t kDefaultMaxMemory = std::size_t{1} << 30;
+// Below this the server cannot start its threads and load a client library.
+constexpr std::size_t kMinMaxMemory = std::size_t{64} << 20;
 
 bool IsLoopback(const std::string& host) {
   return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
@@ -114,7 +127,37 @@ Status ServeHttp(mcp::McpServer& server, const HttpFlags& flags) {
   return OkStatus();
 }
 
+// What an answer holds besides its rows (columns, the envelope), at most.
+constexpr std::size_t kAnswerOverhead = 1024 * 1024;
+
+// Applies --max-memory (see SqlServerFlags); false after printing why not.
+bool ApplyMemoryCap(const SqlServerFlags& flags) {
+  if (flags.max_memory && *flags.max_memory != 0 && *flags.max_memory < kMinMaxMemory) {
+    std::cerr << "aurite sql-server: --max-memory " << *flags.max_memory << " is below the "
+              << "minimum of " << kMinMaxMemory << " bytes (64 MiB) the server needs for its "
+              << "threads and database client libraries; give at least " << kMinMaxMemory
+              << ", or 0 for no cap\n";
+    return false;
+  }
+  // Sanitizers reserve terabytes of shadow memory before main: any cap would
+  // refuse every later allocation.
+  if (!flags.max_memory && kSanitizerReservesMemory) return true;
+  // An answer is held about four times over (rows, structured and escaped
+  // text, the transport's copy) while it is written.
+  std::size_t bytes = flags.max_memory.value_or(
+      std::max(kDefaultMaxMemory, 4 * flags.max_message_bytes + (std::size_t{64} << 20)));
+  if (bytes == 0) return true;
+  Status capped = CapDataMemory(bytes);
+  if (!capped.ok()) {
+    std::cerr << "aurite sql-server: --max-memory: " << capped.message() << "\n";
+    return false;
+  }
+  return true;
+}
+
 int RunSqlServer(const SqlServerFlags& flags) {
+  // Before any thread starts, so that their stacks count too.
+  if (!ApplyMemoryCap(flags)) return kExitUsage;
   // Handlers run on a pool of threads; glibc would give each its own malloc
   // arena (heaps that are mostly empty but resident). Two are enough here.
   ::mallopt(M_ARENA_MAX, 2);
@@ -131,6 +174,7 @@ int RunSqlServer(const SqlServerFlags& flags) {
   ::setenv("GNUTLS_NO_IMPLICIT_INIT", "1", /*overwrite=*/0);
   servers::sql::SqlServerOptions options;
   options.allow_writes = flags.allow_writes;
+  options.allow_privileged_login = flags.allow_privileged_login;
   options.max_rows = flags.max_rows;
   options.max_result_bytes = flags.max_result_bytes;
   options.statement_timeout =
@@ -138,8 +182,21 @@ int RunSqlServer(const SqlServerFlags& flags) {
   options.max_connections = flags.max_connections;
   options.idle_timeout =
       std::chrono::milliseconds(static_cast<std::int64_t>(flags.idle_timeout_s * 1000));
+  // The rows appear twice in an answer (structured, and escaped as text),
+  // so the limits must leave room for both.
+  if (flags.max_result_bytes > (flags.max_message_bytes - kAnswerOverhead) / 3) {
+    std::cerr << "aurite sql-server: --max-result-bytes " << flags.max_result_bytes
+              << " does not fit --max-message-bytes " << flags.max_message_bytes
+              << ": an answer carries its rows twice, escaped once, so it needs up to 3 x "
+                 "--max-result-bytes + 1 MiB; lower --max-result-bytes, or raise "
+                 "--max-message-bytes (and the host's max_message_bytes for this server)\n";
+    return kExitUsage;
+  }
   servers::sql::SqlServer sql(options);
-  mcp::McpServer server(servers::sql::SqlServer::ServerOptions());
+  mcp::ServerOptions server_options = servers::sql::SqlServer::ServerOptions();
+  // An answer the client would drop unread becomes an error it can read.
+  server_options.session.max_response_bytes = flags.max_message_bytes;
+  mcp::McpServer server(std::move(server_options));
   sql.RegisterWith(server);
   // A query's reply can be megabytes: with a pipe of 1 MiB (the unprivileged
   // maximum) it is written in one go instead of 64 KiB per client wake-up.
@@ -157,6 +214,10 @@ void AddLimitOptions(CLI::App& command, SqlServerFlags& flags) {
   command.add_flag(
       "--allow-writes", flags.allow_writes,
       "Let queries write (INSERT, UPDATE, DDL); without it the database refuses writes");
+  command.add_flag("--allow-privileged-login", flags.allow_privileged_login,
+                   "Accept a read-only connection whose login holds privileges a read-only "
+                   "transaction cannot contain (PostgreSQL superuser, MariaDB FILE, ...); every "
+                   "result then says read-only is not enforced for them");
   command.add_option("--max-rows", flags.max_rows, "Most rows one query returns")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
@@ -165,6 +226,12 @@ void AddLimitOptions(CLI::App& command, SqlServerFlags& flags) {
                   "Most bytes of rows one query returns")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  command
+      .add_option("--max-message-bytes", flags.max_message_bytes,
+                  "Most bytes of one answer, envelope included: the limit the client reads "
+                  "(aurite serve passes its own)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{2 * 1024 * 1024}, std::size_t{1} << 30));
   command
       .add_option("--statement-timeout", flags.statement_timeout_s,
                   "Seconds before the database cancels a statement")
@@ -178,6 +245,13 @@ void AddLimitOptions(CLI::App& command, SqlServerFlags& flags) {
                   "Seconds before an idle database session is closed")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  command
+      .add_option("--max-memory", flags.max_memory,
+                  "Most bytes of memory the server may allocate (RLIMIT_DATA: heap, thread "
+                  "stacks); a call that needs more fails with an error and the server goes on. "
+                  "Default 1073741824 (1 GiB), more if --max-message-bytes needs it; at least "
+                  "67108864 (64 MiB); 0: no cap")
+      ->check(CLI::NonNegativeNumber);
 }
 
 void AddHttpOptions(CLI::App& command, HttpFlags& flags) {

@@ -24,9 +24,8 @@ std::string AcceptedForms() {
          "`aurite key generate`), or a passphrase of any other text";
 }
 
-StatusOr<SecretBuffer> ReadKeyFile(const std::string& path) {
+StatusOr<SecretBuffer> ReadKeyFile(const std::string& variable, const std::string& path) {
   UniqueFd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  std::string variable(kKeyFileVariable);
   if (!file.valid()) {
     return InvalidArgumentError(variable + " names '" + path +
                                 "', which cannot be read: " + std::strerror(errno) +
@@ -75,41 +74,43 @@ std::optional<std::string_view> ProcessEnvironment(std::string_view name) {
   return std::string_view(value);
 }
 
-StatusOr<KeySetting> ClassifyKeyText(SecretBuffer text, std::string origin) {
+StatusOr<KeySetting> ClassifyKeyText(SecretBuffer text, std::string origin, std::string variable) {
+  if (variable.empty()) variable = origin;
   if (text.empty()) {
     return InvalidArgumentError(origin + " is set but empty; unset it to use a temporary key, " +
                                 "or set it (" + AcceptedForms() + ")");
   }
   if (FernetKey::FromText(text.Reveal()).ok()) {
-    return KeySetting{KeyForm::kFernetKey, std::move(text), std::move(origin)};
+    return KeySetting{KeyForm::kFernetKey, std::move(text), std::move(origin), std::move(variable)};
   }
   if (LooksLikeFernetKey(text.Reveal())) {
     return InvalidArgumentError(origin + " looks like a Fernet key but is not one: it must be 44 " +
                                 "URL-safe base64 characters ('-' and '_', not '+' and '/') that " +
                                 "decode to exactly 32 bytes; " + AcceptedForms());
   }
-  return KeySetting{KeyForm::kPassphrase, std::move(text), std::move(origin)};
+  return KeySetting{KeyForm::kPassphrase, std::move(text), std::move(origin), std::move(variable)};
 }
 
-StatusOr<KeySetting> ReadKeySetting(const EnvironmentLookup& lookup) {
-  std::optional<std::string_view> direct = lookup(kKeyVariable);
-  std::optional<std::string_view> file = lookup(kKeyFileVariable);
+StatusOr<KeySetting> ReadKeySetting(const EnvironmentLookup& lookup, std::string_view variable) {
+  std::string key_variable(variable);
+  std::string file_variable = key_variable + "_FILE";
+  std::optional<std::string_view> direct = lookup(key_variable);
+  std::optional<std::string_view> file = lookup(file_variable);
   if (direct && file) {
-    return InvalidArgumentError("both " + std::string(kKeyVariable) + " and " +
-                                std::string(kKeyFileVariable) + " are set; set only one of them");
+    return InvalidArgumentError("both " + key_variable + " and " + file_variable +
+                                " are set; set only one of them");
   }
-  if (direct) return ClassifyKeyText(SecretBuffer::CopyFrom(*direct), std::string(kKeyVariable));
+  if (direct) return ClassifyKeyText(SecretBuffer::CopyFrom(*direct), key_variable);
   if (file) {
     if (file->empty()) {
       return InvalidArgumentError(
-          std::string(kKeyFileVariable) +
-          " is set but empty; set it to the path of a file holding the key");
+          file_variable + " is set but empty; set it to the path of a file holding the key");
     }
-    AURITE_ASSIGN_OR_RETURN(SecretBuffer contents, ReadKeyFile(std::string(*file)));
-    return ClassifyKeyText(std::move(contents),
-                           std::string(kKeyFileVariable) + " ('" + std::string(*file) + "')");
+    AURITE_ASSIGN_OR_RETURN(SecretBuffer contents, ReadKeyFile(file_variable, std::string(*file)));
+    return ClassifyKeyText(std::move(contents), file_variable + " ('" + std::string(*file) + "')",
+                           file_variable);
   }
-  return KeySetting{KeyForm::kUnset, SecretBuffer(), std::string(kKeyVariable)};
+  return KeySetting{KeyForm::kUnset, SecretBuffer(), key_variable, key_variable};
 }
 
 StatusOr<FernetKey> KeyFromSetting(const KeySetting& setting, const std::optional<KdfSalt>& salt) {
@@ -123,8 +124,8 @@ StatusOr<FernetKey> KeyFromSetting(const KeySetting& setting, const std::optiona
       return DeriveKeyFromPassphrase(setting.value, *salt);
     case KeyForm::kUnset: {
       static std::once_flag warned;
-      std::call_once(warned, [] {
-        std::cerr << "aurite: warning: " << kKeyVariable
+      std::call_once(warned, [&setting] {
+        std::cerr << "aurite: warning: " << setting.origin
                   << " is not set; using a random key for this process only, so secured "
                      "credentials will not persist across restarts\n";
       });

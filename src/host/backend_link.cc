@@ -15,16 +15,23 @@
 namespace aurite::host {
 namespace {
 
-// `aurite sql-server` takes the server's allow_writes as a flag.
+// `aurite sql-server` takes some of the server's settings as flags, unless
+// its args already give them.
 bool IsSqlServer(const std::vector<std::string>& args) {
-  return !args.empty() && args.front() == "sql-server" &&
-         std::find(args.begin(), args.end(), "--allow-writes") == args.end();
+  return !args.empty() && args.front() == "sql-server";
+}
+
+bool Lacks(const std::vector<std::string>& args, std::string_view flag) {
+  return std::none_of(args.begin(), args.end(), [flag](const std::string& arg) {
+    return arg == flag || arg.starts_with(std::string(flag) + "=");
+  });
 }
 
 mcp::ClientOptions BackendClientOptions(const ServerConfig& server) {
   mcp::ClientOptions options;
   options.capabilities = HostClientCapabilities();
   options.session.default_timeout = server.timeout;
+  options.session.limits.max_bytes = server.max_message_bytes;
   return options;
 }
 
@@ -118,8 +125,18 @@ StatusOr<std::unique_ptr<BackendLink>> OpenStdioLink(const ServerConfig& server,
   mcp::StdioClientOptions options;
   options.spawn.program = server.command;
   options.spawn.arguments = server.args;
-  if (server.allow_writes && IsSqlServer(server.args)) {
-    options.spawn.arguments.push_back("--allow-writes");
+  if (IsSqlServer(server.args)) {
+    if (server.allow_writes && Lacks(server.args, "--allow-writes")) {
+      options.spawn.arguments.push_back("--allow-writes");
+    }
+    if (server.allow_privileged_login && Lacks(server.args, "--allow-privileged-login")) {
+      options.spawn.arguments.push_back("--allow-privileged-login");
+    }
+    // Its answers must fit what we read: the limits agree end to end.
+    if (Lacks(server.args, "--max-message-bytes")) {
+      options.spawn.arguments.push_back("--max-message-bytes");
+      options.spawn.arguments.push_back(std::to_string(server.max_message_bytes));
+    }
   }
   options.spawn.environment = BuildServerEnvironment(server);
   options.client = BackendClientOptions(server);

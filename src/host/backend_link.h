@@ -3,7 +3,9 @@
 //
 // Contract:
 //  - OpenStdioLink() spawns `server.command` with BuildServerEnvironment()
-//    (and, for `aurite sql-server` with allow_writes, --allow-writes);
+//    (and, for `aurite sql-server`, --max-message-bytes with the limit the
+//    host reads, and --allow-writes with allow_writes); replies over the
+//    server's max_message_bytes fail their calls at once.
 //    `on_exit` runs once when the child's stdout closes.
 //  - OpenHttpLink() connects to `server.url`. Of `headers` only
 //    Authorization: Bearer … can be sent (the mcp layer's HTTP client sends

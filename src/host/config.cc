@@ -11,6 +11,7 @@
 
 #include "base/unique_fd.h"
 #include "crypto/secret_reader.h"
+#include "host/gateway_http_config.h"
 
 namespace aurite::host {
 namespace {
@@ -177,8 +178,9 @@ Status ParseServerTransport(const Field& field, ServerConfig& server,
 StatusOr<ServerConfig> ParseServer(const Field& field, const std::string& name,
                                    const ReferenceSources& sources) {
   AURITE_RETURN_IF_ERROR(ExpectObjectWithKeys(
-      field, {"command", "args", "env", "url", "headers", "type", "capabilities", "timeout",
-              "restart", "allow_writes", "disabled", "description"}));
+      field,
+      {"command", "args", "env", "url", "headers", "type", "capabilities", "timeout", "restart",
+       "allow_writes", "allow_privileged_login", "max_message_bytes", "disabled", "description"}));
   ServerConfig server;
   server.name = name;
   AURITE_RETURN_IF_ERROR(ParseServerTransport(field, server, sources));
@@ -191,6 +193,19 @@ StatusOr<ServerConfig> ParseServer(const Field& field, const std::string& name,
   if (Has(field, "restart")) AURITE_RETURN_IF_ERROR(ParseRestart(field["restart"], server.restart));
   if (Has(field, "allow_writes")) {
     AURITE_ASSIGN_OR_RETURN(server.allow_writes, GetBool(field["allow_writes"]));
+  }
+  if (Has(field, "allow_privileged_login")) {
+    AURITE_ASSIGN_OR_RETURN(server.allow_privileged_login,
+                            GetBool(field["allow_privileged_login"]));
+  }
+  if (Has(field, "max_message_bytes")) {
+    Field limit = field["max_message_bytes"];
+    constexpr std::uint64_t kSmallest = 64 * 1024, kLargest = 1ULL << 30;
+    if (!limit.value.is_number_unsigned() || limit.value.get<std::uint64_t>() < kSmallest ||
+        limit.value.get<std::uint64_t>() > kLargest) {
+      return limit.Error("a number of bytes from 65536 to 1073741824");
+    }
+    server.max_message_bytes = limit.value.get<std::size_t>();
   }
   return server;
 }
@@ -252,8 +267,9 @@ Status ParseConnections(const Field& field, Config& config, const ReferenceSourc
     return field.Error("an object mapping connection names to connections");
   for (auto& [name, value] : field.value.items()) {
     Field entry{value, field.path + "." + name};
-    AURITE_RETURN_IF_ERROR(ExpectObjectWithKeys(
-        entry, {"storage_type", "connection_string", "server", "allow_writes", "description"}));
+    AURITE_RETURN_IF_ERROR(
+        ExpectObjectWithKeys(entry, {"storage_type", "connection_string", "server", "allow_writes",
+                                     "allow_privileged_login", "description"}));
     ConnectionConfig connection;
     connection.name = name;
     if (!Has(entry, "connection_string"))
@@ -272,6 +288,10 @@ Status ParseConnections(const Field& field, Config& config, const ReferenceSourc
     }
     if (Has(entry, "allow_writes")) {
       AURITE_ASSIGN_OR_RETURN(connection.allow_writes, GetBool(entry["allow_writes"]));
+    }
+    if (Has(entry, "allow_privileged_login")) {
+      AURITE_ASSIGN_OR_RETURN(connection.allow_privileged_login,
+                              GetBool(entry["allow_privileged_login"]));
     }
     config.connections.push_back(std::move(connection));
   }
@@ -293,9 +313,9 @@ Status ParseGatewayTls(const Field& field, const std::filesystem::path& base_dir
 
 Status ParseGateway(const Field& field, const std::filesystem::path& base_dir,
                     GatewayConfig& gateway, const ReferenceSources& sources) {
-  AURITE_RETURN_IF_ERROR(ExpectObjectWithKeys(
-      field,
-      {"transport", "host", "port", "tls", "bearer_tokens", "allowed_origins", "busy_poll_us"}));
+  AURITE_RETURN_IF_ERROR(
+      ExpectObjectWithKeys(field, {"transport", "host", "port", "tls", "bearer_tokens",
+                                   "allowed_origins", "busy_poll_us", "http"}));
   if (Has(field, "transport")) {
     AURITE_ASSIGN_OR_RETURN(std::string transport, GetString(field["transport"]));
     if (transport != "stdio" && transport != "http")
@@ -335,6 +355,10 @@ Status ParseGateway(const Field& field, const std::filesystem::path& base_dir,
       return poll.Error("a number of microseconds from 0 (off) to 10000");
     }
     gateway.busy_poll = std::chrono::microseconds(poll.value.get<long>());
+  }
+  if (Has(field, "http")) {
+    AURITE_RETURN_IF_ERROR(
+        ParseGatewayHttp(field.value["http"], field.path + ".http", gateway.http));
   }
   return OkStatus();
 }

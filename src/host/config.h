@@ -14,7 +14,8 @@
 //                                "connection_string": "postgresql://app:${env:PW}@db/orders"}},
 //     "gateway": {"transport": "http", "host": "127.0.0.1", "port": 8765,
 //                 "tls": {"cert_file": "...", "key_file": "..."},
-//                 "bearer_tokens": ["${env:AURITE_GATEWAY_TOKEN}"], "allowed_origins": ["..."]}
+//                 "bearer_tokens": ["${env:AURITE_GATEWAY_TOKEN}"], "allowed_origins": ["..."],
+//                 "http": {"max_sessions": 256, "header_timeout": "10s", ...}}
 //   }
 //
 // Every error names the path of the bad key (e.g. `mcpServers.sql.timeout`)
@@ -35,6 +36,8 @@
 #include "base/status.h"
 #include "crypto/secret_buffer.h"
 #include "host/secret_reference.h"
+#include "mcp/http_limits.h"
+#include "mcp/message_parser.h"
 
 namespace aurite::host {
 
@@ -60,6 +63,13 @@ struct ServerConfig {
   std::chrono::milliseconds timeout{30'000};
   RestartPolicy restart;
   bool allow_writes = false;
+  // `aurite sql-server` only: accept read-only connections whose login is
+  // privileged (sql/privileged_login.h); its results then say read-only is
+  // not enforced. Passed as --allow-privileged-login.
+  bool allow_privileged_login = false;
+  // The largest message the host reads from this server; an answer over it
+  // fails its call at once. `aurite sql-server` is told to stay under it.
+  std::size_t max_message_bytes = mcp::kDefaultServerMessageBytes;
   // How long the host polls this server's stdout before sleeping; set from
   // gateway.busy_poll_us.
   std::chrono::microseconds busy_poll{0};
@@ -74,6 +84,10 @@ struct ConnectionConfig {
   crypto::SecretBuffer connection_string;
   std::string server;  // the backend to use; empty: any server with "storage"
   bool allow_writes = false;
+  // Accept a privileged login for this connection read-only (see
+  // ServerConfig::allow_privileged_login); told to the backend in the
+  // answer to its resolve request.
+  bool allow_privileged_login = false;
 };
 
 struct SecurityConfig {
@@ -97,6 +111,9 @@ struct GatewayConfig {
   // sleeping thread costs tens of them on an idle virtual CPU. At most this
   // much CPU per message; 0 turns it off.
   std::chrono::microseconds busy_poll{300};
+  // The HTTP transport's connection, session and timeout limits
+  // (gateway.http, gateway_http_config.h).
+  mcp::HttpLimits http;
 };
 
 struct Config {

@@ -10,7 +10,8 @@ using servers::kPermissionDeniedError;
 using servers::kUnknownTokenError;
 
 mcp::RpcResult Resolve(security::SecurityManager& manager, const std::string& server_id,
-                       const WritePolicy& writes_allowed, const mcp::Json& params) {
+                       const WritePolicy& writes_allowed,
+                       const WritePolicy& privileged_login_allowed, const mcp::Json& params) {
   if (!params.is_object() || !params.contains("token") || !params["token"].is_string()) {
     return mcp::MakeError(mcp::error_code::kInvalidParams,
                           "io.aurite/credentials/resolve needs params.token (a string)");
@@ -25,9 +26,14 @@ mcp::RpcResult Resolve(security::SecurityManager& manager, const std::string& se
     }
     return mcp::MakeError(kUnknownTokenError, "unknown, expired or revoked token");
   }
-  mcp::Json answer = {{"secret", std::string(resolved->secret.Reveal())}, {"expires_at", nullptr}};
+  mcp::Json answer = {{"secret", std::string(resolved->secret.Reveal())},
+                      {"expires_at", nullptr},
+                      {"credential_id", resolved->credential_id}};
   if (resolved->expires_at) answer["expires_at"] = *resolved->expires_at;
   if (writes_allowed && writes_allowed(token)) answer["allow_writes"] = true;
+  if (privileged_login_allowed && privileged_login_allowed(token)) {
+    answer["allow_privileged_login"] = true;
+  }
   return answer;
 }
 
@@ -46,12 +52,13 @@ void InstallCredentialsHandlers(mcp::McpClient& client, security::SecurityManage
 
 void InstallCredentialsHandlers(mcp::McpClient& client, security::SecurityManager& manager,
                                 std::string server_id, ReleaseHandler on_release,
-                                WritePolicy writes_allowed) {
-  client.SetRequestHandler(servers::kResolveMethod,
-                           [&manager, server_id, writes_allowed = std::move(writes_allowed)](
-                               const mcp::Json& params, mcp::RequestContext&) {
-                             return Resolve(manager, server_id, writes_allowed, params);
-                           });
+                                WritePolicy writes_allowed, WritePolicy privileged_login_allowed) {
+  client.SetRequestHandler(
+      servers::kResolveMethod, [&manager, server_id, writes_allowed = std::move(writes_allowed),
+                                privileged_login_allowed = std::move(privileged_login_allowed)](
+                                   const mcp::Json& params, mcp::RequestContext&) {
+        return Resolve(manager, server_id, writes_allowed, privileged_login_allowed, params);
+      });
   client.SetNotificationHandler(
       servers::kReleaseMethod,
       [server_id, on_release = std::move(on_release)](const mcp::Json& params) {

@@ -11,6 +11,8 @@
 //  - The answer carries "allow_writes": true exactly when `writes_allowed`
 //    says so for the token (the host's named connections configured with
 //    allow_writes); it is absent otherwise, and never comes from the request.
+//    Likewise "allow_privileged_login": true exactly when
+//    `privileged_login_allowed` says so (connections.<name>.allow_privileged_login).
 //  - release hands the token to `on_release`, which decides what to do.
 #pragma once
 
@@ -34,6 +36,7 @@ void InstallCredentialsHandlers(mcp::McpClient& client, security::SecurityManage
                                 std::string server_id, ReleaseHandler on_release);
 void InstallCredentialsHandlers(mcp::McpClient& client, security::SecurityManager& manager,
                                 std::string server_id, ReleaseHandler on_release,
-                                WritePolicy writes_allowed);
+                                WritePolicy writes_allowed,
+                                WritePolicy privileged_login_allowed = {});
 
 }  // namespace aurite::host

@@ -5,18 +5,23 @@
 #include <cctype>
 
 #include "base/version.h"
+#include "host/gateway_arguments.h"
 #include "mcp/log.h"
 #include "security/access_token.h"
+#include "servers/credentials_protocol.h"
 
 namespace aurite::host {
 namespace {
 
 using mcp::Json;
 
-bool TakesConnectionSecret(const Json& tool) {
+constexpr const char* kUnknownBackendConnection =
+    "no open connection has this connection_id; connect first to get one (ids end with "
+    "disconnect, when your session ends, or when the server restarts)";
+
+bool TakesProperty(const Json& tool, const char* name) {
   const Json& properties = tool.value("inputSchema", Json::object()).value("properties", Json());
-  return properties.is_object() && properties.contains("connection_string") &&
-         properties.contains("use_token");
+  return properties.is_object() && properties.contains(name);
 }
 
 Json ToolResult(Json content) {
@@ -130,20 +135,40 @@ void Gateway::RegisterWith(mcp::McpServer& server) {
       {"required", {"connection_string"}}};
   // Not AddRedacted: the token it returns looks like a secret to the
   // detection rules, and SecureDatabaseConnection redacts the rest itself.
-  server.AddTool(std::move(secure), [this](const Json& args, mcp::CallContext&) {
-    return SecureDatabaseConnection(args);
+  server.AddTool(std::move(secure), [this](const Json& args, mcp::CallContext& context) {
+    return SecureDatabaseConnection(args, context);
   });
   for (auto& [tool, handler] : router_.Tools()) AddRedacted(server, tool, handler);
   for (const auto& backend : host_.servers()) AddBackendTools(server, *backend);
+  // A client that leaves (stdio EOF, HTTP DELETE or idle expiry) takes what
+  // it opened with it.
+  server.SetSessionClosedHandler(
+      [this](const mcp::ServerSession& session) { DisconnectSession(session); });
 }
 
-mcp::RpcResult Gateway::SecureDatabaseConnection(const Json& args) {
+void Gateway::DisconnectSession(const mcp::ServerSession& session) {
+  if (session.owner().outlives_session) return;
+  for (const BackendConnections::Entry& entry :
+       backend_connections_.TakeOwnedBy(session.owner().key)) {
+    ManagedServer* backend = host_.FindServer(entry.server);
+    // The server releases the connection's token itself when it disconnects.
+    if (backend != nullptr) {
+      (void)backend->CallTool("disconnect", {{"connection_id", entry.connection_id}});
+    }
+  }
+  router_.DisconnectSession(session);
+}
+
+mcp::RpcResult Gateway::SecureDatabaseConnection(const Json& args, mcp::CallContext& context) {
   if (!args.contains("connection_string") || !args["connection_string"].is_string()) {
     return mcp::ToolErrorResult("connection_string is required (a string)");
   }
   std::string text = args["connection_string"].get<std::string>();
+  security::SecureOptions options;
+  // Only the session that asked may use the token (MCPHost::CheckTokenOwner).
+  options.metadata = {{"owner", context.session.owner().key}};
   StatusOr<security::SecuredCredential> secured =
-      host_.SecureDatabaseConnection(crypto::SecretBuffer::TakeFrom(text));
+      host_.SecureDatabaseConnection(crypto::SecretBuffer::TakeFrom(text), options);
   if (!secured.ok()) return Redact(mcp::ToolErrorResult(secured.status().message()));
   Json content = {{"masked_connection_string", secured->masked}, {"expires_at", nullptr}};
   if (secured->expires_at) content["expires_at"] = *secured->expires_at;
@@ -167,39 +192,93 @@ void Gateway::AddBackendTools(mcp::McpServer& server, ManagedServer& backend) {
     exposed.input_schema = tool.value("inputSchema", Json{{"type", "object"}});
     if (tool.contains("outputSchema")) exposed.output_schema = tool["outputSchema"];
     if (tool.contains("annotations")) exposed.annotations = tool["annotations"];
-    bool takes_secret = TakesConnectionSecret(tool);
+    BackendTool info{original,
+                     TakesProperty(tool, "connection_string") && TakesProperty(tool, "use_token"),
+                     TakesProperty(tool, "connection_id")};
     // Forwarding is quick: the call is answered when the backend's response
     // arrives, so only securing a raw string (a store write) and an HTTP
     // exchange (which blocks) are left to the pool.
-    exposed.runs_inline = !takes_secret && !backend.config().is_http();
-    AddRedacted(
-        server, std::move(exposed),
-        [this, &backend, original, takes_secret](const Json& args, mcp::CallContext& context) {
-          return CallBackend(backend, original, takes_secret, args, context);
-        });
+    exposed.runs_inline = !info.takes_secret && !backend.config().is_http();
+    AddRedacted(server, std::move(exposed),
+                [this, &backend, info](const Json& args, mcp::CallContext& context) {
+                  return CallBackend(backend, info, args, context);
+                });
   }
 }
 
-mcp::RpcResult Gateway::CallBackend(ManagedServer& backend, const std::string& tool,
-                                    bool takes_secret, Json args, mcp::CallContext& context) {
-  if (takes_secret && args.is_object() && args.contains("connection_string") &&
-      args["connection_string"].is_string() && args.value("use_token", false) != true) {
+StatusOr<Json> Gateway::PrepareBackendArguments(ManagedServer& backend, const BackendTool& tool,
+                                                Json args, const std::string& owner) {
+  const bool storage = backend.config().HasCapability("storage");
+  const bool secures = storage && tool.takes_secret && args.is_object() &&
+                       args.contains("connection_string") && args["connection_string"].is_string();
+  if (auto where = FindRawConnectionString(args, secures ? "connection_string" : "")) {
+    return InvalidArgumentError(
+        "the argument '" + *where +
+        "' holds a connection string with a secret, and the gateway "
+        "never forwards credentials to servers" +
+        (storage ? std::string(": open the connection with connect_storage or with this "
+                               "server's connect tool, which secure it first")
+                 : "; the server '" + backend.name() +
+                       "' lacks the \"storage\" capability, so it cannot use access tokens "
+                       "either: use a storage server (connect_storage)"));
+  }
+  if (secures) {
     std::string text = args["connection_string"].get<std::string>();
     args.erase("connection_string");
-    StatusOr<security::SecuredCredential> secured =
-        host_.SecureForServer(crypto::SecretBuffer::TakeFrom(text), backend.name());
-    if (!secured.ok()) return mcp::ToolErrorResult(secured.status().message());
-    args["connection_string"] = secured->token.Reveal();
+    crypto::SecretBuffer value = crypto::SecretBuffer::TakeFrom(text);
+    if (security::LooksLikeAccessToken(value.Reveal())) {
+      if (!host_.CheckTokenOwner(value.Reveal(), owner).ok()) {
+        return NotFoundError(servers::kUnknownTokenMessage);
+      }
+      args["connection_string"] = std::string(value.Reveal());
+    } else {
+      // Every raw string, whatever use_token says: the backend only ever
+      // sees a token, bound to it and owned by the caller.
+      AURITE_ASSIGN_OR_RETURN(security::SecuredCredential secured,
+                              host_.SecureForServer(std::move(value), backend.name(), owner));
+      args["connection_string"] = std::string(secured.token.Reveal());
+    }
     args["use_token"] = true;
   }
+  if (storage && tool.takes_connection_id && args.is_object() && args.contains("connection_id") &&
+      args["connection_id"].is_string() &&
+      !backend_connections_.Owns(backend.name(), args["connection_id"].get<std::string>(), owner)) {
+    return NotFoundError(kUnknownBackendConnection);
+  }
+  return args;
+}
+
+mcp::RpcResult Gateway::CallBackend(ManagedServer& backend, const BackendTool& tool, Json args,
+                                    mcp::CallContext& context) {
+  const std::string owner = context.session.owner().key;
+  StatusOr<Json> prepared = PrepareBackendArguments(backend, tool, std::move(args), owner);
+  if (!prepared.ok()) return mcp::ToolErrorResult(prepared.status().message());
+  // What the result means for ownership: a connect opened an id for the
+  // caller, a disconnect closed one.
+  const bool connects = tool.takes_secret && backend.config().HasCapability("storage");
+  std::string closing;
+  if (tool.name == "disconnect" && prepared->is_object() && prepared->contains("connection_id") &&
+      (*prepared)["connection_id"].is_string()) {
+    closing = (*prepared)["connection_id"].get<std::string>();
+  }
   backend.CallToolAsync(
-      tool, std::move(args), PassProgressTo(context),
-      [responder = context.rpc.Defer(), &backend](mcp::RpcResult result) {
+      tool.name, std::move(prepared).value(), PassProgressTo(context),
+      [this, responder = context.rpc.Defer(), &backend, owner, connects,
+       closing](mcp::RpcResult result) {
         if (!result.ok() && result.error().code == mcp::error_code::kConnectionClosed) {
           result =
               mcp::ToolErrorResult("the server '" + backend.name() +
                                    "' stopped while handling this call; it is being restarted, so "
                                    "try again in a moment");
+        }
+        if (result.ok() && !result.value().value("isError", false)) {
+          const Json& content = result.value().value("structuredContent", Json::object());
+          if (connects && content.contains("connection_id") &&
+              content["connection_id"].is_string()) {
+            backend_connections_.Record(backend.name(), content["connection_id"].get<std::string>(),
+                                        owner);
+          }
+          if (!closing.empty()) backend_connections_.Forget(backend.name(), closing);
         }
         responder.Send(std::move(result));
       });

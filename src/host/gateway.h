@@ -5,10 +5,19 @@
 // Contract:
 //  - Tool names match ^[a-zA-Z0-9_-]{1,64}$; a backend tool whose prefixed
 //    name would not is left out, with a warning.
-//  - A backend tool taking connection_string and use_token, called with a
-//    raw string (use_token false or absent), gets a token bound to that
-//    backend instead, with use_token=true: backends never receive raw
-//    credentials from the gateway.
+//  - Backends never receive a database credential from the gateway. A tool
+//    of a "storage" server taking connection_string and use_token gets, in
+//    place of any connection string that is not an access token (whatever
+//    use_token says), a token bound to that server and owned by the
+//    caller, with use_token=true; a token must be the caller's own
+//    (MCPHost::CheckTokenOwner). Any other argument that is a connection
+//    string with a secret (gateway_arguments.h), and every such argument
+//    to a server without "storage", is refused with an error that says
+//    what to do instead.
+//  - Connections a storage server opens through these tools belong to the
+//    caller's owner (BackendConnections): a connection_id argument of
+//    another owner gets the same error as an unknown one, and a session's
+//    connections are closed when it ends (DisconnectSession).
 //  - Every result and error passes through the SecurityManager's redactor.
 //  - Backend progress notifications reach the client; a backend's log
 //    messages (redacted) reach every client session with a call in flight,
@@ -20,6 +29,7 @@
 #include <mutex>
 #include <string>
 
+#include "host/backend_connections.h"
 #include "host/mcp_host.h"
 #include "host/storage_router.h"
 #include "mcp/server.h"
@@ -36,7 +46,12 @@ class Gateway {
 
   // The McpServer options the gateway wants (name, capabilities).
   static mcp::ServerOptions ServerOptions();
+  // Adds the tools, and a session-closed handler that calls DisconnectSession.
   void RegisterWith(mcp::McpServer& server);
+
+  // Closes what `session`'s owner opened (router and backend connections)
+  // and purges its tokens, unless that owner outlives the session.
+  void DisconnectSession(const mcp::ServerSession& session);
 
   // `result` with every secret the redactor knows replaced.
   mcp::RpcResult Redact(mcp::RpcResult result);
@@ -45,14 +60,25 @@ class Gateway {
  private:
   void AddRedacted(mcp::McpServer& server, mcp::Tool tool, mcp::ToolHandler handler);
   void AddBackendTools(mcp::McpServer& server, ManagedServer& backend);
-  mcp::RpcResult SecureDatabaseConnection(const mcp::Json& args);
-  mcp::RpcResult CallBackend(ManagedServer& backend, const std::string& tool, bool takes_secret,
-                             mcp::Json args, mcp::CallContext& context);
+  mcp::RpcResult SecureDatabaseConnection(const mcp::Json& args, mcp::CallContext& context);
+  // What a backend tool takes, read once from its schema.
+  struct BackendTool {
+    std::string name;
+    bool takes_secret = false;         // connection_string and use_token
+    bool takes_connection_id = false;  // connection_id
+  };
+  mcp::RpcResult CallBackend(ManagedServer& backend, const BackendTool& tool, mcp::Json args,
+                             mcp::CallContext& context);
+  // The arguments to forward: credentials secured or refused, connection
+  // ids checked against the caller's own.
+  StatusOr<mcp::Json> PrepareBackendArguments(ManagedServer& backend, const BackendTool& tool,
+                                              mcp::Json args, const std::string& owner);
 
   void ForwardLog(const std::string& server, const mcp::Json& params);
 
   MCPHost& host_;
   StorageRouter& router_;
+  BackendConnections backend_connections_;
   // Sessions with a call in flight (and how many): they are alive while listed.
   std::mutex sessions_mu_;
   std::map<mcp::ServerSession*, int> active_sessions_;

@@ -199,6 +199,12 @@ mcp::RpcResult ManagedServer::CallTool(const std::string& tool, mcp::Json argume
   return result;
 }
 
+Status ManagedServer::Notify(const std::string& method, mcp::Json params) {
+  std::shared_ptr<BackendLink> link = Current();
+  if (!link || link->exited()) return UnavailableError(Unreachable().message);
+  return link->client().Notify(method, std::move(params));
+}
+
 void ManagedServer::CallToolAsync(const std::string& tool, mcp::Json arguments,
                                   mcp::CallOptions options, mcp::Session::CallDone done) {
   // An HTTP call is a request-response exchange on the calling thread anyway,

@@ -63,6 +63,9 @@ class ManagedServer {
 
   mcp::RpcResult CallTool(const std::string& tool, mcp::Json arguments,
                           mcp::CallOptions options = {});
+  // Sends a notification when the server is up (an HTTP server is not
+  // connected for it); an error when it could not be sent.
+  Status Notify(const std::string& method, mcp::Json params);
   // CallTool without waiting: `done` runs once with the outcome, possibly
   // before this returns (e.g. when the server is down). For an HTTP server
   // it does wait: the exchange happens on the calling thread.

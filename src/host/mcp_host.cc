@@ -52,8 +52,11 @@ MCPHost::MCPHost(PrivateTag, Config config, std::unique_ptr<security::StoreKeySe
 
 MCPHost::~MCPHost() { Shutdown(); }
 
+// How often the store is checked for changes made by other processes: a
+// revocation anywhere takes effect here within a second.
+constexpr std::chrono::milliseconds kStoreWatchInterval{250};
+
 Status MCPHost::Start() {
-  manager_->StartSweeper(std::chrono::minutes(1));
   for (const ServerConfig& server : config_.servers) {
     std::vector<std::string> allowed;
     if (server.HasCapability("storage")) allowed.push_back(servers::kDatabaseConnectionType);
@@ -65,7 +68,8 @@ Status MCPHost::Start() {
       InstallCredentialsHandlers(
           client, *manager_, name,
           [this](std::string_view who, std::string_view token) { OnRelease(who, token); },
-          [this](std::string_view token) { return WritesAllowed(token); });
+          [this](std::string_view token) { return WritesAllowed(token); },
+          [this](std::string_view token) { return PrivilegedLoginAllowed(token); });
       client.SetNotificationHandler("notifications/message", [this, name](const mcp::Json& params) {
         OnBackendLog(name, params);
       });
@@ -73,6 +77,12 @@ Status MCPHost::Start() {
     AURITE_RETURN_IF_ERROR(managed->Start());
     servers_.push_back(std::move(managed));
   }
+  // servers_ is complete: removals may now be announced to them from the
+  // sweeper's and the watcher's threads.
+  manager_->SetRemovalListener(
+      [this](const security::RemovedCredential& removed) { OnCredentialRemoved(removed); });
+  manager_->StartSweeper(std::chrono::minutes(1));
+  manager_->StartStoreWatch(kStoreWatchInterval);
   return SecureNamedConnections();
 }
 
@@ -92,9 +102,12 @@ Status MCPHost::SecureNamedConnections() {
       return Status(secured.status().code(),
                     "connections." + connection.name + ": " + secured.status().message());
     }
-    RememberScoped(secured->token, secured->credential_id);
+    RememberScoped(secured->token, {secured->credential_id, connection.server});
     std::lock_guard lock(mu_);
     if (connection.allow_writes) writable_.insert(DigestHex(secured->token.Reveal()));
+    if (connection.allow_privileged_login) {
+      privileged_.insert(DigestHex(secured->token.Reveal()));
+    }
     named_tokens_.insert_or_assign(connection.name, std::move(secured->token));
   }
   return OkStatus();
@@ -111,18 +124,28 @@ StatusOr<security::SecuredCredential> MCPHost::SecureDatabaseConnection(
 }
 
 StatusOr<security::SecuredCredential> MCPHost::SecureForServer(
-    crypto::SecretBuffer connection_string, const std::string& server) {
+    crypto::SecretBuffer connection_string, const std::string& server, const std::string& owner) {
   security::SecureOptions options;
   options.bound_servers = {server};
+  options.metadata = {{"owner", owner}};
   AURITE_ASSIGN_OR_RETURN(security::SecuredCredential secured,
                           SecureDatabaseConnection(std::move(connection_string), options));
-  RememberScoped(secured.token, secured.credential_id);
+  RememberScoped(secured.token, {secured.credential_id, server});
   return secured;
 }
 
-void MCPHost::RememberScoped(const crypto::SecretBuffer& token, const std::string& credential_id) {
+Status MCPHost::CheckTokenOwner(std::string_view token, const std::string& owner) {
+  AURITE_ASSIGN_OR_RETURN(security::CredentialSummary entry, manager_->Lookup(token));
+  auto found = entry.metadata.find("owner");
+  if (found != entry.metadata.end() && found->second != owner) {
+    return security::InvalidTokenError();
+  }
+  return OkStatus();
+}
+
+void MCPHost::RememberScoped(const crypto::SecretBuffer& token, Scoped scoped) {
   std::lock_guard lock(mu_);
-  scoped_[DigestHex(token.Reveal())] = credential_id;
+  scoped_[DigestHex(token.Reveal())] = std::move(scoped);
 }
 
 StatusOr<crypto::SecretBuffer> MCPHost::NamedConnectionToken(std::string_view name) const {
@@ -139,6 +162,12 @@ bool MCPHost::WritesAllowed(std::string_view token) const {
   std::string digest = DigestHex(token);
   std::lock_guard lock(mu_);
   return writable_.contains(digest);
+}
+
+bool MCPHost::PrivilegedLoginAllowed(std::string_view token) const {
+  std::string digest = DigestHex(token);
+  std::lock_guard lock(mu_);
+  return privileged_.contains(digest);
 }
 
 void MCPHost::RevokeToken(std::string_view token) {
@@ -158,11 +187,43 @@ void MCPHost::OnRelease(std::string_view server, std::string_view token) {
     for (const auto& [name, named] : named_tokens_) {
       if (named.Reveal() == token) return;  // named connections live as long as the host
     }
-    credential_id = it->second;
+    if (it->second.server != server) {
+      // Only the server a token was given to may give it up: another one
+      // that learnt the token must not end someone else's connection.
+      mcp::LogWarn("[{}] released a token it was not given; ignored", server);
+      return;
+    }
+    credential_id = it->second.credential_id;
     scoped_.erase(it);
   }
   mcp::LogInfo("[{}] released a connection-scoped token; purging it", server);
   (void)manager_->Purge(credential_id);
+}
+
+void MCPHost::OnCredentialRemoved(const security::RemovedCredential& removed) {
+  // A token that expired or was used up keeps the connections it opened:
+  // its limits are on opening them. Revoking one ends them.
+  if (removed.why != security::Removal::kRevoked && removed.why != security::Removal::kPurged) {
+    return;
+  }
+  RevocationSink sink;
+  {
+    std::lock_guard lock(mu_);
+    scoped_.erase(security::HexEncode(removed.token_digest));
+    sink = revocation_sink_;
+  }
+  for (const auto& server : servers_) {
+    if (!server->config().HasCapability("storage") || !server->running()) continue;
+    Status told = server->Notify(servers::kRevokedMethod, {{"credential_id", removed.id}});
+    if (!told.ok())
+      mcp::LogWarn("[{}] not told of a revocation: {}", server->name(), told.message());
+  }
+  if (sink) sink(removed.token_digest);
+}
+
+void MCPHost::SetRevocationSink(RevocationSink sink) {
+  std::lock_guard lock(mu_);
+  revocation_sink_ = std::move(sink);
 }
 
 void MCPHost::SetBackendLogSink(BackendLogSink sink) {
@@ -199,7 +260,7 @@ ManagedServer* MCPHost::StorageServer(std::string_view preferred) const {
 }
 
 void MCPHost::Shutdown() {
-  std::map<std::string, std::string> scoped;
+  std::map<std::string, Scoped> scoped;
   {
     std::lock_guard lock(mu_);
     if (shut_down_) return;
@@ -208,8 +269,9 @@ void MCPHost::Shutdown() {
     for (auto& [name, token] : named_tokens_) token.Clear();
     named_tokens_.clear();
     writable_.clear();
+    privileged_.clear();
   }
-  for (const auto& [digest, credential_id] : scoped) (void)manager_->Purge(credential_id);
+  for (const auto& [digest, entry] : scoped) (void)manager_->Purge(entry.credential_id);
   for (const auto& server : servers_) server->Stop();
 }
 

@@ -14,10 +14,19 @@
 //  - SecureDatabaseConnection() returns a token and the masked string; the
 //    token outlives the host when the store is persistent.
 //  - Tokens the host mints on a user's behalf for one connection
-//    ("connection-scoped", see AdoptConnectionToken) are purged when the
-//    backend releases them and at Shutdown(); so are named connections'.
+//    ("connection-scoped", SecureForServer) are purged when the server they
+//    were given to releases them (a release from any other server changes
+//    nothing) and at Shutdown(); so are named connections'.
+//  - A token minted for a client session carries that session's owner key
+//    (metadata "owner"); CheckTokenOwner() treats it as unknown to anyone
+//    else.
 //  - Backends' notifications/message go to the BackendLogSink, else to the
 //    host's log.
+//  - The store is watched (SecurityManager::StartStoreWatch): a credential
+//    revoked or purged anywhere, this process or another, ends within a
+//    second; every storage server is told (io.aurite/credentials/revoked)
+//    and closes its connections opened with it, and the RevocationSink
+//    (the router) closes its own.
 //  - Shutdown() purges those, stops every server, and is idempotent.
 //  - Thread-safe.
 #pragma once
@@ -42,6 +51,8 @@ namespace aurite::host {
 
 // Receives a backend's notifications/message params; `server` is its name.
 using BackendLogSink = std::function<void(const std::string& server, const mcp::Json& params)>;
+// Told the token digest of each revoked or purged credential.
+using RevocationSink = std::function<void(const security::TokenDigest& digest)>;
 
 class MCPHost {
   struct PrivateTag {
@@ -64,19 +75,32 @@ class MCPHost {
       crypto::SecretBuffer connection_string, const security::SecureOptions& options = {});
 
   // Secures `connection_string` for use by `server` only, as a
-  // connection-scoped token.
+  // connection-scoped token owned by `owner` (a SessionOwner key).
   StatusOr<security::SecuredCredential> SecureForServer(crypto::SecretBuffer connection_string,
-                                                        const std::string& server);
+                                                        const std::string& server,
+                                                        const std::string& owner);
+
+  // Ok when `token` is live and either has no owner (minted by `aurite
+  // secure` or for a named connection) or is owned by `owner`; otherwise
+  // InvalidTokenError(), the answer an unknown token gets, so a client
+  // cannot tell another's token from a made-up one.
+  Status CheckTokenOwner(std::string_view token, const std::string& owner);
 
   // The token of named connection `name` (a copy), or NotFound.
   StatusOr<crypto::SecretBuffer> NamedConnectionToken(std::string_view name) const;
 
   // Where backends' log notifications go; without a sink, to the host's log.
   void SetBackendLogSink(BackendLogSink sink);
+  // Who else must drop what a revoked credential opened; null for nobody.
+  void SetRevocationSink(RevocationSink sink);
 
   // True when `token` is a named connection's configured with allow_writes:
   // only then does the host tell a backend that resolves it to allow writes.
   bool WritesAllowed(std::string_view token) const;
+  // True when `token` is a named connection's configured with
+  // allow_privileged_login: only then may a backend accept its privileged
+  // login read-only.
+  bool PrivilegedLoginAllowed(std::string_view token) const;
 
   // Revokes `token` (wiping its secret); ok when it was already dead.
   void RevokeToken(std::string_view token);
@@ -92,7 +116,14 @@ class MCPHost {
  private:
   void OnRelease(std::string_view server, std::string_view token);
   void OnBackendLog(const std::string& server, const mcp::Json& params);
-  void RememberScoped(const crypto::SecretBuffer& token, const std::string& credential_id);
+  void OnCredentialRemoved(const security::RemovedCredential& removed);
+  // A connection-scoped credential and the server it was given to ("" for
+  // a named connection any storage server may use).
+  struct Scoped {
+    std::string credential_id;
+    std::string server;
+  };
+  void RememberScoped(const crypto::SecretBuffer& token, Scoped scoped);
   Status SecureNamedConnections();
 
   Config config_;
@@ -101,11 +132,14 @@ class MCPHost {
   std::vector<std::unique_ptr<ManagedServer>> servers_;
 
   mutable std::mutex mu_;
-  std::map<std::string, std::string> scoped_;  // token digest (hex) -> credential id
+  std::map<std::string, Scoped> scoped_;  // by token digest (hex)
   std::map<std::string, crypto::SecretBuffer, std::less<>> named_tokens_;
   std::set<std::string, std::less<>> writable_;  // token digests (hex) of allow_writes connections
+  // Token digests (hex) of allow_privileged_login connections.
+  std::set<std::string, std::less<>> privileged_;
   bool shut_down_ = false;
   BackendLogSink log_sink_;
+  RevocationSink revocation_sink_;
 };
 
 }  // namespace aurite::host

@@ -6,6 +6,7 @@
 
 #include "crypto/random.h"
 #include "security/access_token.h"
+#include "servers/credentials_protocol.h"
 
 namespace aurite::host {
 namespace {
@@ -14,6 +15,10 @@ using mcp::Json;
 
 constexpr std::array<const char*, 6> kStorageTypes = {"sql",      "sqlite", "postgresql",
                                                       "postgres", "mysql",  "mariadb"};
+
+constexpr const char* kUnknownConnection =
+    "no open connection has this connection_id; call connect_storage first (list_connections "
+    "shows the open ones)";
 
 Json ConnectionIdSchema() {
   return {{"type", "string"}, {"description", "The connection_id from connect_storage"}};
@@ -60,7 +65,7 @@ bool TypeMatches(const std::string& storage_type, const std::string& database_ty
 }
 
 std::string NewConnectionId() {
-  std::array<unsigned char, 8> bytes{};
+  std::array<unsigned char, 16> bytes{};
   crypto::FillRandom(bytes);
   return "storage_" + security::HexEncode(bytes);
 }
@@ -83,7 +88,27 @@ mcp::CallOptions PassProgressTo(mcp::RequestContext& context) {
   return options;
 }
 
-StorageRouter::~StorageRouter() = default;
+StorageRouter::StorageRouter(MCPHost& host) : host_(host) {
+  host_.SetRevocationSink([this](const security::TokenDigest& digest) { CloseRevoked(digest); });
+}
+
+StorageRouter::~StorageRouter() { host_.SetRevocationSink(nullptr); }
+
+void StorageRouter::CloseRevoked(const security::TokenDigest& digest) {
+  std::vector<std::shared_ptr<Route>> revoked;
+  {
+    std::lock_guard lock(mu_);
+    for (auto it = routes_.begin(); it != routes_.end();) {
+      if (security::DigestsEqual(it->second->token_digest, digest)) {
+        revoked.push_back(std::move(it->second));
+        it = routes_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (const std::shared_ptr<Route>& route : revoked) Close(*route, {});
+}
 
 std::vector<std::pair<mcp::Tool, mcp::ToolHandler>> StorageRouter::Tools() {
   Json connection_id = ConnectionIdSchema();
@@ -130,7 +155,7 @@ std::vector<std::pair<mcp::Tool, mcp::ToolHandler>> StorageRouter::Tools() {
        bind(&StorageRouter::DisconnectStorage)},
       {MakeTool("list_connections", "List open storage connections (masked).", Json::object(), {},
                 true),
-       [this](const Json&, mcp::CallContext&) { return ListConnections(); }},
+       [this](const Json&, mcp::CallContext& context) { return ListConnections(context); }},
   };
   // The forwarding tools answer when the backend does (see Forward).
   for (auto& [tool, handler] : tools) {
@@ -157,7 +182,8 @@ mcp::RpcResult StorageRouter::OpenOnBackend(Route& route, mcp::RequestContext& c
   return opened;
 }
 
-StatusOr<std::shared_ptr<StorageRouter::Route>> StorageRouter::PrepareRoute(const Json& args) {
+StatusOr<std::shared_ptr<StorageRouter::Route>> StorageRouter::PrepareRoute(
+    const Json& args, const std::string& owner) {
   std::string storage_type = args.value("storage_type", "");
   if (std::find(kStorageTypes.begin(), kStorageTypes.end(), storage_type) == kStorageTypes.end()) {
     return InvalidArgumentError(
@@ -172,6 +198,7 @@ StatusOr<std::shared_ptr<StorageRouter::Route>> StorageRouter::PrepareRoute(cons
   }
   auto route = std::make_shared<Route>();
   route->storage_type = storage_type;
+  route->owner = owner;
   std::string preferred;
   if (has_name) {
     route->connection_name = args["connection_name"].get<std::string>();
@@ -190,10 +217,14 @@ StatusOr<std::shared_ptr<StorageRouter::Route>> StorageRouter::PrepareRoute(cons
     std::string text = args["connection_string"].get<std::string>();
     crypto::SecretBuffer value = crypto::SecretBuffer::TakeFrom(text);
     if (security::LooksLikeAccessToken(value.Reveal())) {
+      if (!host_.CheckTokenOwner(value.Reveal(), owner).ok()) {
+        return NotFoundError(servers::kUnknownTokenMessage);
+      }
       route->token = std::move(value);
     } else {
-      AURITE_ASSIGN_OR_RETURN(security::SecuredCredential secured,
-                              host_.SecureForServer(std::move(value), route->backend->name()));
+      AURITE_ASSIGN_OR_RETURN(
+          security::SecuredCredential secured,
+          host_.SecureForServer(std::move(value), route->backend->name(), owner));
       route->token = std::move(secured.token);
       route->masked = secured.masked;
       route->minted = true;
@@ -203,9 +234,10 @@ StatusOr<std::shared_ptr<StorageRouter::Route>> StorageRouter::PrepareRoute(cons
 }
 
 mcp::RpcResult StorageRouter::ConnectStorage(const Json& args, mcp::CallContext& context) {
-  StatusOr<std::shared_ptr<Route>> prepared = PrepareRoute(args);
+  StatusOr<std::shared_ptr<Route>> prepared = PrepareRoute(args, context.session.owner().key);
   if (!prepared.ok()) return Error(prepared.status().message());
   std::shared_ptr<Route> route = std::move(prepared).value();
+  route->token_digest = security::DigestAccessToken(route->token.Reveal());
   mcp::RpcResult opened = OpenOnBackend(*route, context.rpc);
   Json result =
       IsError(opened) ? Json::object() : opened.value().value("structuredContent", Json::object());
@@ -221,7 +253,6 @@ mcp::RpcResult StorageRouter::ConnectStorage(const Json& args, mcp::CallContext&
     if (route->minted) host_.RevokeToken(route->token.Reveal());
     return opened;
   }
-  route->owner = &context.session;
   std::string id = NewConnectionId();
   result["connection_id"] = id;
   result["storage_type"] = route->storage_type;
@@ -232,23 +263,23 @@ mcp::RpcResult StorageRouter::ConnectStorage(const Json& args, mcp::CallContext&
   return Structured(std::move(result));
 }
 
-StatusOr<std::shared_ptr<StorageRouter::Route>> StorageRouter::Find(const Json& args) {
+StatusOr<std::shared_ptr<StorageRouter::Route>> StorageRouter::Find(
+    const Json& args, const mcp::CallContext& context) {
   if (!args.contains("connection_id") || !args["connection_id"].is_string()) {
     return InvalidArgumentError("connection_id is required: the id connect_storage returned");
   }
   std::lock_guard lock(mu_);
   auto it = routes_.find(args["connection_id"].get<std::string>());
-  if (it == routes_.end()) {
-    return NotFoundError(
-        "no open connection has this connection_id; call connect_storage "
-        "first (list_connections shows the open ones)");
+  // Another owner's connection gets the very answer an unknown id gets.
+  if (it == routes_.end() || it->second->owner != context.session.owner().key) {
+    return NotFoundError(kUnknownConnection);
   }
   return it->second;
 }
 
 mcp::RpcResult StorageRouter::Forward(const Json& args, const std::string& tool, Json backend_args,
                                       mcp::CallContext& context) {
-  StatusOr<std::shared_ptr<Route>> found = Find(args);
+  StatusOr<std::shared_ptr<Route>> found = Find(args, context);
   if (!found.ok()) return Error(found.status().message());
   std::shared_ptr<Route> route = std::move(found).value();
   bool reopen = false;
@@ -316,11 +347,16 @@ mcp::RpcResult StorageRouter::DescribeStorageTable(const Json& args, mcp::CallCo
 }
 
 mcp::RpcResult StorageRouter::DisconnectStorage(const Json& args, mcp::CallContext& context) {
-  StatusOr<std::shared_ptr<Route>> route = Find(args);
+  StatusOr<std::shared_ptr<Route>> route = Find(args, context);
   if (!route.ok()) return Error(route.status().message());
   {
     std::lock_guard lock(mu_);
-    routes_.erase(args["connection_id"].get<std::string>());
+    auto it = routes_.find(args["connection_id"].get<std::string>());
+    // A concurrent disconnect may have taken it already; only one closes it.
+    if (it == routes_.end() || it->second != *route) {
+      return Error(kUnknownConnection);
+    }
+    routes_.erase(it);
   }
   bool revoked = Close(**route, PassProgressTo(context));
   return Structured({{"disconnected", true}, {"token_revoked", revoked}});
@@ -337,12 +373,14 @@ bool StorageRouter::Close(Route& route, const mcp::CallOptions& options) {
   return route.owns_token;
 }
 
-void StorageRouter::DisconnectSession(const mcp::ServerSession* session) {
+void StorageRouter::DisconnectSession(const mcp::ServerSession& session) {
+  const mcp::SessionOwner& owner = session.owner();
+  if (owner.outlives_session) return;
   std::vector<std::shared_ptr<Route>> owned;
   {
     std::lock_guard lock(mu_);
     for (auto it = routes_.begin(); it != routes_.end();) {
-      if (it->second->owner == session) {
+      if (it->second->owner == owner.key) {
         owned.push_back(std::move(it->second));
         it = routes_.erase(it);
       } else {
@@ -351,12 +389,16 @@ void StorageRouter::DisconnectSession(const mcp::ServerSession* session) {
     }
   }
   for (const std::shared_ptr<Route>& route : owned) Close(*route, {});
+  // Tokens from secure_database_connection die with the session that owned them.
+  host_.security().PurgeOwnedBy(owner.key);
 }
 
-mcp::RpcResult StorageRouter::ListConnections() {
+mcp::RpcResult StorageRouter::ListConnections(mcp::CallContext& context) {
   Json connections = Json::array();
+  const std::string& owner = context.session.owner().key;
   std::lock_guard lock(mu_);
   for (const auto& [id, route] : routes_) {
+    if (route->owner != owner) continue;
     Json entry = {{"connection_id", id},
                   {"storage_type", route->storage_type},
                   {"server", route->backend->name()},

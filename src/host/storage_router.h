@@ -14,9 +14,17 @@
 //  - disconnect_storage disconnects on the backend, revokes the token (not a
 //    named connection's, which lives as long as the host) and wipes it.
 //  - list_connections shows masked strings only.
-//  - Each connection remembers the client session that opened it;
-//    DisconnectSession() closes that session's connections as
-//    disconnect_storage would (the transport calls it when a session ends).
+//  - Connections belong to the owner (mcp::SessionOwner) of the session that
+//    opened them: for every other owner a connection id is unknown, with
+//    the same error as an id that never existed, and list_connections
+//    shows only the caller's own. A token from secure_database_connection
+//    is likewise usable only by its owner (MCPHost::CheckTokenOwner).
+//    Connection ids are 128 random bits.
+//  - DisconnectSession() closes a session's connections as
+//    disconnect_storage would, and purges the tokens it owned when they
+//    end with it (the transport calls it when a session ends).
+//  - A connection whose token is revoked or purged, here or in another
+//    process, is closed at once (MCPHost's RevocationSink).
 //  - Tool results are MCP CallToolResults; failures are isError results
 //    whose text names what was wrong. Thread-safe.
 #pragma once
@@ -31,13 +39,16 @@
 
 #include "host/mcp_host.h"
 #include "mcp/server.h"
+#include "mcp/server_session.h"
 
 namespace aurite::host {
 
 class StorageRouter {
  public:
-  explicit StorageRouter(MCPHost& host) : host_(host) {}
+  explicit StorageRouter(MCPHost& host);
   ~StorageRouter();
+  StorageRouter(const StorageRouter&) = delete;
+  StorageRouter& operator=(const StorageRouter&) = delete;
 
   // The router's tools and their handlers.
   std::vector<std::pair<mcp::Tool, mcp::ToolHandler>> Tools();
@@ -47,13 +58,14 @@ class StorageRouter {
   mcp::RpcResult ListStorageTables(const mcp::Json& args, mcp::CallContext& context);
   mcp::RpcResult DescribeStorageTable(const mcp::Json& args, mcp::CallContext& context);
   mcp::RpcResult DisconnectStorage(const mcp::Json& args, mcp::CallContext& context);
-  mcp::RpcResult ListConnections();
+  mcp::RpcResult ListConnections(mcp::CallContext& context);
 
   // Disconnects every connection (at shutdown).
   void DisconnectAll();
-  // Disconnects, revokes and wipes every connection `session` opened.
-  // `session` is only compared, never dereferenced, so it may be gone.
-  void DisconnectSession(const mcp::ServerSession* session);
+  // Disconnects, revokes and wipes every connection `session`'s owner
+  // opened, unless that owner outlives the session; then purges the
+  // tokens that owner was given.
+  void DisconnectSession(const mcp::ServerSession& session);
 
  private:
   struct Route {
@@ -63,11 +75,12 @@ class StorageRouter {
     std::string backend_connection_id;
     std::uint64_t backend_generation = 0;
     crypto::SecretBuffer token;
+    security::TokenDigest token_digest{};
     bool owns_token = true;  // false for named connections
     bool minted = false;     // we secured a raw string for this connection
     std::string masked;
     std::string connection_name;
-    const mcp::ServerSession* owner = nullptr;  // compared only
+    std::string owner;  // mcp::SessionOwner::key
   };
 
   // Calls `tool` on the connection's backend with its backend connection id
@@ -78,15 +91,19 @@ class StorageRouter {
                          mcp::CallContext& context);
   mcp::RpcResult ForwardBlocking(Route& route, const std::string& tool, mcp::Json backend_args,
                                  mcp::RequestContext& context);
-  StatusOr<std::shared_ptr<Route>> Find(const mcp::Json& args);
+  // The caller's route named by args.connection_id; NotFound for an id that
+  // does not exist or is another owner's.
+  StatusOr<std::shared_ptr<Route>> Find(const mcp::Json& args, const mcp::CallContext& context);
   // Validates connect_storage's arguments and picks the backend and token
-  // (securing a raw string).
-  StatusOr<std::shared_ptr<Route>> PrepareRoute(const mcp::Json& args);
+  // (securing a raw string for `owner`, or checking a token is theirs).
+  StatusOr<std::shared_ptr<Route>> PrepareRoute(const mcp::Json& args, const std::string& owner);
   // Opens the route's connection on its backend; returns the backend's result.
   mcp::RpcResult OpenOnBackend(Route& route, mcp::RequestContext& context);
   // Disconnects `route` on its backend (when still open there), revokes its
   // token unless a named connection's, and wipes it; true if revoked.
   bool Close(Route& route, const mcp::CallOptions& options);
+  // Closes every route opened with the token whose digest is `digest`.
+  void CloseRevoked(const security::TokenDigest& digest);
 
   MCPHost& host_;
   std::mutex mu_;

@@ -13,13 +13,21 @@
 //  - Sessions: initialize creates one and returns Mcp-Session-Id; later
 //    requests must carry it (400 without, 404 when unknown or deleted). An
 //    MCP-Protocol-Version header naming an unsupported version gets 400.
-//  - Bodies over max_body_bytes get 413; malformed JSON-RPC gets 400 with a
-//    JSON-RPC error body. Clients that stall mid-request are disconnected
-//    after io_timeout.
+//  - A request head that is malformed or ambiguous (no Host, or two Host,
+//    Content-Length, Mcp-* or other single-valued headers) gets 400 and
+//    the connection is closed. Bodies over max_body_bytes get 413;
+//    malformed JSON-RPC gets 400 with a JSON-RPC error body.
+//  - Slow or idle clients cannot starve others (limits in http_limits.h): a
+//    request head is due within header_timeout however its bytes trickle,
+//    connections are limited in all and per client address (more than
+//    sessions), and a new session evicts the least recently used idle one
+//    rather than being refused. A refused connection gets 503.
 //  - SSE events carry ids "<stream>/<n>"; a GET with Last-Event-ID replays
 //    the events after it and continues the stream.
 //  - A session no request has used for session_idle_timeout is closed, so
-//    clients that vanish without DELETE do not pile up.
+//    clients that vanish without DELETE do not pile up. A stateless
+//    (2026-07-28) request's session ends after its answer. Every session
+//    end reports to McpServer's session-closed handler.
 //  - With TLS files set, only HTTPS is served.
 //  - Stop() (and the destructor) closes the listener and every connection
 //    and session, and joins all threads.
@@ -32,6 +40,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "mcp/http_limits.h"
 #include "mcp/server.h"
 
 namespace aurite::mcp {
@@ -47,11 +56,8 @@ struct HttpServerOptions {
   std::string tls_private_key_file;
   std::vector<std::string> bearer_token_digests;  // hex SHA-256 (bearer_auth.h)
   bool json_response = false;                     // answer POSTs with JSON instead of SSE
-  std::size_t max_connections = 64;
-  std::size_t max_sessions = 256;
-  std::chrono::milliseconds io_timeout = std::chrono::seconds(30);
+  HttpLimits limits;
   std::chrono::milliseconds sse_keepalive = std::chrono::seconds(15);
-  std::chrono::milliseconds session_idle_timeout = std::chrono::minutes(30);
 };
 
 class HttpServer {

@@ -154,20 +154,31 @@ Status HttpSession::Route(std::string message) {
   return OkStatus();
 }
 
-void HttpSession::BeginUse() {
+void HttpSession::BeginUse(bool passive) {
   std::lock_guard lock(mu_);
   ++users_;
+  if (passive) ++passive_users_;
 }
 
-void HttpSession::EndUse() {
+void HttpSession::EndUse(bool passive) {
   std::lock_guard lock(mu_);
   --users_;
-  last_used_ = std::chrono::steady_clock::now();
+  if (passive) {
+    --passive_users_;
+  } else {
+    last_used_ = std::chrono::steady_clock::now();
+  }
 }
 
 bool HttpSession::IdleLongerThan(std::chrono::steady_clock::duration limit) const {
   std::lock_guard lock(mu_);
   return users_ == 0 && std::chrono::steady_clock::now() - last_used_ > limit;
+}
+
+std::optional<std::chrono::steady_clock::time_point> HttpSession::IdleSince() const {
+  std::lock_guard lock(mu_);
+  if (users_ > passive_users_) return std::nullopt;
+  return last_used_;
 }
 
 std::shared_ptr<EventStream> HttpSession::OpenStandalone() {

@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -57,10 +58,14 @@ class HttpSession {
   // session to McpServer's session-closed handler). For the session's end.
   void End();
 
-  // Idle tracking for expiry: a session in use by a connection never expires.
-  void BeginUse();
-  void EndUse();
+  // Idle tracking: a session in use by a connection never expires. A
+  // passive use (a standalone GET stream, which only listens) keeps it from
+  // expiring but not from being evicted (IdleSince).
+  void BeginUse(bool passive = false);
+  void EndUse(bool passive = false);
   bool IdleLongerThan(std::chrono::steady_clock::duration limit) const;
+  // When a request last used it; nullopt while one does (passive uses aside).
+  std::optional<std::chrono::steady_clock::time_point> IdleSince() const;
 
  private:
   Status Route(std::string message);
@@ -75,7 +80,8 @@ class HttpSession {
   std::map<EventStream*, int> awaiting_;  // open POST streams: responses still due
   std::map<std::string, std::shared_ptr<EventStream>> recent_;  // for resumption
   std::shared_ptr<EventStream> standalone_;
-  int users_ = 0;
+  int users_ = 0;          // all uses
+  int passive_users_ = 0;  // of which passive
   std::chrono::steady_clock::time_point last_used_ = std::chrono::steady_clock::now();
   std::shared_ptr<ServerSession> mcp_;  // last: drained first on destruction
 };

@@ -3,6 +3,8 @@
 
 #include <limits>
 
+#include "base/stack_wipe.h"
+
 namespace aurite::mcp {
 
 std::optional<RequestId> RequestId::FromJson(const Json& j) {
@@ -97,7 +99,23 @@ Json ToJson(Message&& message) {
   return std::visit(Visitor{}, message);
 }
 
-std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+namespace {
+
+// Kept out of line so the serializer's frame lies below Dump's, where
+// WipeRecentStack reaches it.
+[[gnu::noinline]] std::string Serialize(const Json& j) {
+  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+}  // namespace
+
+std::string Dump(const Json& j) {
+  std::string text = Serialize(j);
+  // Messages carry secrets (the io.aurite/credentials answer, a tool call's
+  // connection string); the serializer's stack buffer must not keep them.
+  WipeRecentStack();
+  return text;
+}
 
 void RpcResult::Materialize() const {
   if (auto* raw = std::get_if<RawJson>(&state_)) state_ = Json::parse(raw->text);

@@ -5,7 +5,9 @@
 #include <sched.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstring>
 
 namespace aurite::mcp {
 namespace {
@@ -36,6 +38,7 @@ bool LineReader::Fill() {
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return false;
     buffer_.append(chunk, static_cast<std::size_t>(n));
+    explicit_bzero(chunk, static_cast<std::size_t>(n));
     return true;
   }
 }
@@ -50,10 +53,24 @@ std::string LineReader::TakeLine(std::size_t newline) {
     line.swap(buffer_);
   } else {
     line.assign(buffer_, 0, newline);
+    const std::size_t before = buffer_.size();
     buffer_.erase(0, newline + 1);
+    // The bytes the erase moved out of the string's size still hold the
+    // end of the buffer: wipe them.
+    explicit_bzero(buffer_.data() + buffer_.size(), before - buffer_.size());
   }
   scanned_ = 0;
   return line;
+}
+
+LineReader::Item LineReader::TooLong(std::string_view last) {
+  tail_.append(last);
+  if (tail_.size() > kTailBytes) tail_.erase(0, tail_.size() - kTailBytes);
+  skipping_ = false;
+  Item item{Kind::kTooLong, {}, std::move(head_), std::move(tail_)};
+  head_.clear();
+  tail_.clear();
+  return item;
 }
 
 std::optional<LineReader::Item> LineReader::Next() {
@@ -61,25 +78,38 @@ std::optional<LineReader::Item> LineReader::Next() {
     const std::size_t newline = buffer_.find('\n', scanned_);
     if (newline != std::string::npos) {
       std::string line = TakeLine(newline);
-      if (skipping_) {
-        skipping_ = false;
-        continue;  // the tail of a line already reported as too long
+      if (!skipping_ && line.size() > max_) {
+        head_ = line.substr(0, kHeadBytes);
+        skipping_ = true;
       }
-      if (line.size() > max_) return Item{Kind::kTooLong, {}};
+      if (skipping_) {
+        Item item = TooLong(line);
+        explicit_bzero(line.data(), line.size());
+        return item;
+      }
       if (!line.empty() && line.back() == '\r') line.pop_back();
-      return Item{Kind::kLine, std::move(line)};
+      return Item{Kind::kLine, std::move(line), {}, {}};
     }
     scanned_ = buffer_.size();
     if (buffer_.size() > max_) {
-      const bool first_report = !skipping_;
+      // Keep what names the message, drop the rest.
+      if (!skipping_) head_ = buffer_.substr(0, kHeadBytes);
       skipping_ = true;
+      tail_.append(buffer_, buffer_.size() - std::min(kTailBytes, buffer_.size()));
+      if (tail_.size() > kTailBytes) tail_.erase(0, tail_.size() - kTailBytes);
+      explicit_bzero(buffer_.data(), buffer_.size());
       buffer_.clear();
       scanned_ = 0;
-      if (first_report) return Item{Kind::kTooLong, {}};
     }
     if (eof_ || !Fill()) {
       eof_ = true;
-      if (buffer_.empty() || skipping_) return std::nullopt;
+      if (skipping_) {
+        Item item = TooLong(buffer_);
+        explicit_bzero(buffer_.data(), buffer_.size());
+        buffer_.clear();
+        return item;
+      }
+      if (buffer_.empty()) return std::nullopt;
       // A final line without a newline is still a line: ending it here sends
       // it through the same path as every other.
       buffer_.push_back('\n');

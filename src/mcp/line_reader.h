@@ -2,9 +2,13 @@
 //
 // Contract: Next() returns the next line without its "\n" (and without a
 // trailing "\r"), or nullopt at end of input or on a read error. A line longer
-// than `max_line_bytes` is skipped up to its newline and reported once as
-// kTooLong, so a huge or endless line costs bounded memory and the stream
-// resynchronizes at the next message. A final line without "\n" is returned.
+// than `max_line_bytes` is skipped up to its newline and reported once, when
+// it ends, as kTooLong with its first kHeadBytes and last kTailBytes (enough
+// to tell whose answer it was: IdOfOversizedMessage), so a huge or endless
+// line costs bounded memory and the stream resynchronizes at the next
+// message. A final line without "\n" is returned (or reported).
+// Bytes read are wiped from the reader's own buffers once handed out, so a
+// secret that crossed it does not linger there.
 // With a `stop_fd`, input already buffered in `fd` is still read, but once
 // `fd` has nothing more and `stop_fd` is readable, Next() returns nullopt:
 // this ends a reader whose writer lives on in some other process.
@@ -24,9 +28,13 @@ namespace aurite::mcp {
 class LineReader {
  public:
   enum class Kind { kLine, kTooLong };
+  static constexpr std::size_t kHeadBytes = 4096;
+  static constexpr std::size_t kTailBytes = 256;
   struct Item {
     Kind kind;
     std::string line;  // empty for kTooLong
+    std::string head;  // kTooLong: the line's first bytes
+    std::string tail;  // kTooLong: the line's last bytes
   };
 
   LineReader(int fd, std::size_t max_line_bytes, int stop_fd = -1,
@@ -39,6 +47,8 @@ class LineReader {
   bool Fill();
   std::string TakeLine(std::size_t newline);
   void PollBriefly() const;
+  // Ends the oversized line being skipped with `last` as its final bytes.
+  Item TooLong(std::string_view last);
 
   const int fd_;
   const std::size_t max_;
@@ -47,6 +57,8 @@ class LineReader {
   std::string buffer_;
   std::size_t scanned_ = 0;  // bytes of buffer_ known to hold no newline
   bool skipping_ = false;
+  std::string head_;  // of the line being skipped
+  std::string tail_;
   bool eof_ = false;
 };
 

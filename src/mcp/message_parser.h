@@ -17,6 +17,11 @@
 
 namespace aurite::mcp {
 
+// The largest message a host reads from one of its servers unless told
+// otherwise, and the largest answer our servers send: the two agree, so an
+// answer is never dropped for its size between them (docs/host.md).
+inline constexpr std::size_t kDefaultServerMessageBytes = 16 * 1024 * 1024;
+
 struct ParseLimits {
   std::size_t max_bytes = 4 * 1024 * 1024;
   int max_depth = 64;

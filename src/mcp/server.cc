@@ -109,6 +109,19 @@ std::shared_ptr<ServerSession> McpServer::Connect(SendFn send) {
   return session;
 }
 
+void McpServer::SetNotificationHandler(const std::string& method, NotificationHandler handler) {
+  std::lock_guard lock(mu_);
+  notification_handlers_[method] = std::move(handler);
+}
+
+std::optional<McpServer::NotificationHandler> McpServer::FindNotificationHandler(
+    const std::string& method) const {
+  std::lock_guard lock(mu_);
+  auto it = notification_handlers_.find(method);
+  if (it == notification_handlers_.end()) return std::nullopt;
+  return it->second;
+}
+
 void McpServer::SetSessionClosedHandler(SessionClosedHandler handler) {
   std::lock_guard lock(mu_);
   session_closed_ = std::move(handler);

@@ -97,6 +97,12 @@ class McpServer {
   // A new connection; `send` delivers its outgoing messages.
   std::shared_ptr<ServerSession> Connect(SendFn send);
 
+  // Handles notification `method` from any client (set before serving);
+  // runs in arrival order with the session's other notifications.
+  using NotificationHandler = std::function<void(ServerSession& session, const Json& params)>;
+  void SetNotificationHandler(const std::string& method, NotificationHandler handler);
+  std::optional<NotificationHandler> FindNotificationHandler(const std::string& method) const;
+
   // Set before serving; e.g. to release what the session's client opened.
   using SessionClosedHandler = std::function<void(const ServerSession&)>;
   void SetSessionClosedHandler(SessionClosedHandler handler);
@@ -145,6 +151,7 @@ class McpServer {
   std::map<std::string, Completer> completers_;
   std::vector<std::weak_ptr<ServerSession>> sessions_;
   SessionClosedHandler session_closed_;
+  std::map<std::string, NotificationHandler> notification_handlers_;
 };
 
 }  // namespace aurite::mcp

@@ -3,8 +3,10 @@
 #include "mcp/server_session.h"
 
 #include <fmt/format.h>
+#include <openssl/rand.h>
 
 #include <array>
+#include <cstdlib>
 
 #include "mcp/input_required.h"
 #include "mcp/log.h"
@@ -32,6 +34,19 @@ const std::string* StringParam(const Json& params, const char* key) {
   return &it->get_ref<const std::string&>();
 }
 
+// 128 random bits: an owner key no other session can guess or collide with.
+std::string RandomOwnerKey() {
+  std::array<unsigned char, 16> bytes{};
+  // Without randomness no key, token or id is safe: stop rather than go on.
+  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
+    LogError("the system random generator failed");
+    std::abort();
+  }
+  std::string key = "session:";
+  for (unsigned char b : bytes) key += fmt::format("{:02x}", b);
+  return key;
+}
+
 }  // namespace
 
 std::optional<LogLevel> ParseLogLevel(std::string_view name) {
@@ -46,7 +61,9 @@ std::string_view LogLevelName(LogLevel level) {
 }
 
 ServerSession::ServerSession(McpServer& server, SendFn send)
-    : server_(server), rpc_(std::move(send), server.options().session) {
+    : server_(server),
+      owner_{RandomOwnerKey(), false},
+      rpc_(std::move(send), server.options().session) {
   rpc_.SetRequestHandler(
       [this](const Request& request, RequestContext& context) { return Handle(request, context); });
   rpc_.SetNotificationHandler(
@@ -203,6 +220,10 @@ void ServerSession::HandleNotification(const Notification& notification) {
   // notifications/initialized needs no action: requests are served as soon
   // as initialize has been answered.
   if (notification.method == "notifications/initialized") return;
+  if (auto handler = server_.FindNotificationHandler(notification.method)) {
+    (*handler)(*this, notification.params);
+    return;
+  }
   LogDebug("ignored notification {}", notification.method);
 }
 

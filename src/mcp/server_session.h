@@ -37,6 +37,16 @@ enum class LogLevel { kDebug, kInfo, kNotice, kWarning, kError, kCritical, kAler
 std::optional<LogLevel> ParseLogLevel(std::string_view name);
 std::string_view LogLevelName(LogLevel level);
 
+// On whose behalf a session acts. An application keeps what a session
+// creates (the gateway: connections, tokens) under `key` and shows it to
+// no other key. By default each session is its own owner, with a random
+// key, and what it owns ends with it; a transport that knows who the peer
+// is (stdio: the local user) names a stable owner instead.
+struct SessionOwner {
+  std::string key;
+  bool outlives_session = false;
+};
+
 class ServerSession {
  public:
   ServerSession(McpServer& server, SendFn send);
@@ -60,6 +70,9 @@ class ServerSession {
   Json client_capabilities() const;
   Json client_info() const;
   bool subscribed(const std::string& uri) const;
+  // See SessionOwner. SetOwner is for the transport, before the first message.
+  const SessionOwner& owner() const { return owner_; }
+  void SetOwner(SessionOwner owner) { owner_ = std::move(owner); }
 
   // notifications/message, if `level` passes the client's logging/setLevel.
   void Log(LogLevel level, const std::string& logger, const Json& data);
@@ -93,6 +106,7 @@ class ServerSession {
                           const CallOptions& options);
 
   McpServer& server_;
+  SessionOwner owner_;
   mutable std::mutex mu_;
   bool initialize_seen_ = false;
   std::string protocol_version_;

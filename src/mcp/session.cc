@@ -374,7 +374,19 @@ void Session::FinishRequest(RequestContext& context, RpcResult result) {
     std::lock_guard lock(mu_);
     incoming_.erase(context.id().Key());
   }
-  if (!context.cancelled()) context.reply_(ResponseText(context.id(), std::move(result)));
+  if (!context.cancelled()) {
+    std::string text = ResponseText(context.id(), std::move(result));
+    if (options_.max_response_bytes != 0 && text.size() > options_.max_response_bytes) {
+      const std::size_t size = text.size();
+      text = ResponseText(
+          context.id(),
+          MakeError(error_code::kInternalError,
+                    fmt::format("the answer is {} bytes, over this server's limit of {} bytes "
+                                "for one message; ask for less (fewer rows or columns)",
+                                size, options_.max_response_bytes)));
+    }
+    context.reply_(std::move(text));
+  }
   HandlerDone();
 }
 
@@ -579,6 +591,31 @@ void Session::Complete(PendingCall& pending, RpcResult result) {
   TimerQueue::Shared().Cancel(pending.timer);
   CallDone done = std::move(pending.done);
   if (done) done(std::move(result));
+}
+
+bool Session::FailCall(const RequestId& id, RpcError error) {
+  std::shared_ptr<PendingCall> pending;
+  {
+    std::lock_guard lock(mu_);
+    auto it = pending_.find(id.Key());
+    if (it == pending_.end()) return false;
+    pending = it->second;
+  }
+  if (!Withdraw(*pending)) return false;
+  Complete(*pending, std::move(error));
+  return true;
+}
+
+bool Session::FailSoleCall(RpcError error) {
+  std::shared_ptr<PendingCall> pending;
+  {
+    std::lock_guard lock(mu_);
+    if (pending_.size() != 1) return false;
+    pending = pending_.begin()->second;
+  }
+  if (!Withdraw(*pending)) return false;
+  Complete(*pending, std::move(error));
+  return true;
 }
 
 Status Session::Notify(const std::string& method, Json params) {

@@ -51,6 +51,10 @@ using SendFn = std::function<Status(std::string)>;
 
 struct SessionOptions {
   ParseLimits limits;
+  // A response whose wire text would be longer than this (0: no limit) is
+  // replaced by an error saying so: the peer reads messages up to a limit
+  // of its own, and an answer it drops unread would leave its call waiting.
+  std::size_t max_response_bytes = 0;
   std::chrono::milliseconds default_timeout = std::chrono::seconds(60);
   // Shared by many sessions (e.g. HTTP); null makes a private pool.
   std::shared_ptr<ThreadPool> pool;
@@ -216,6 +220,12 @@ class Session {
   using CallDone = std::function<void(RpcResult)>;
   void CallAsync(const std::string& method, Json params, const CallOptions& options, CallDone done);
   Status Notify(const std::string& method, Json params = nullptr);
+  // The transport learnt that the response to our call `id` will never be
+  // read (it was over the size limit): the call ends now with `error`.
+  // False when no such call is waiting.
+  bool FailCall(const RequestId& id, RpcError error);
+  // As FailCall, for the one call waiting; false unless exactly one waits.
+  bool FailSoleCall(RpcError error);
 
  private:
   friend class RequestContext;

@@ -1,8 +1,11 @@
 // Two reader threads per child: stdout feeds the session, stderr feeds the log.
 #include "mcp/stdio_client.h"
 
+#include <fmt/format.h>
+
 #include "mcp/line_reader.h"
 #include "mcp/log.h"
+#include "mcp/oversized_message.h"
 
 namespace aurite::mcp {
 namespace {
@@ -40,7 +43,7 @@ void StdioClient::ReadStdout() {
                     options_.busy_poll);
   while (auto item = reader.Next()) {
     if (item->kind == LineReader::Kind::kTooLong) {
-      LogWarn("[{}] skipped an oversized message", options_.log_name);
+      FailOversized(*item);
       continue;
     }
     if (item->line.find_first_not_of(" \t") == std::string::npos) continue;
@@ -49,6 +52,26 @@ void StdioClient::ReadStdout() {
   client_->Close();
   exited_ = true;
   if (options_.on_exit) options_.on_exit();
+}
+
+// The call an oversized answer was for ends now, with an error that says
+// why, instead of waiting for its timeout. Which call, the message's ends
+// tell (IdOfOversizedMessage); with one call waiting, it can only be that.
+void StdioClient::FailOversized(const LineReader::Item& item) {
+  const std::size_t limit = options_.client.session.limits.max_bytes;
+  RpcError error = MakeError(
+      error_code::kInternalError,
+      fmt::format("the server '{}' answered with a message over the {} byte limit, so the answer "
+                  "was dropped; ask for less (fewer rows or columns), or raise the limit "
+                  "(max_message_bytes of this server in aurite.json)",
+                  options_.log_name, limit));
+  Session& rpc = client_->rpc();
+  std::optional<RequestId> id = IdOfOversizedMessage(item.head, item.tail);
+  if (id ? rpc.FailCall(*id, error) : rpc.FailSoleCall(error)) return;
+  // With several calls waiting and no id, failing them all would wrong the
+  // others: they run on to their timeouts.
+  LogWarn("[{}] skipped a message over the {} byte limit without learning whose answer it was",
+          options_.log_name, limit);
 }
 
 void StdioClient::ReadStderr() {

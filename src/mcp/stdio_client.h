@@ -24,6 +24,7 @@
 #include "base/status.h"
 #include "mcp/child_process.h"
 #include "mcp/client.h"
+#include "mcp/line_reader.h"
 
 namespace aurite::mcp {
 
@@ -60,6 +61,7 @@ class StdioClient {
  private:
   Status Send(std::string message);
   void ReadStdout();
+  void FailOversized(const LineReader::Item& item);
   void ReadStderr();
 
   StdioClientOptions options_;

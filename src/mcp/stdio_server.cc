@@ -80,6 +80,9 @@ Status ServeStdio(McpServer& server, const StdioServerOptions& options) {
   LineWriter writer(out_fd);
   auto session =
       server.Connect([&writer](std::string message) { return writer.Write(std::move(message)); });
+  // The client that started us runs as our user: it is that user's session,
+  // and what it creates may serve the same user's next session.
+  session->SetOwner({"user:local", true});
   LineReader reader(options.in_fd, server.options().session.limits.max_bytes, -1,
                     options.busy_poll);
   while (auto item = reader.Next()) {

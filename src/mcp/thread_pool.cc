@@ -1,10 +1,14 @@
 // Workers are started lazily: a stdio server with one caller rarely needs more than one.
 #include "mcp/thread_pool.h"
 
+#include <system_error>
+
 namespace aurite::mcp {
 
-ThreadPool::ThreadPool(std::size_t max_threads)
-    : max_threads_(max_threads == 0 ? 1 : max_threads) {}
+ThreadPool::ThreadPool(std::size_t max_threads) : max_threads_(max_threads == 0 ? 1 : max_threads) {
+  // Starting a worker must not need a reallocation that could fail.
+  workers_.reserve(max_threads_);
+}
 
 ThreadPool::~ThreadPool() {
   {
@@ -16,12 +20,26 @@ ThreadPool::~ThreadPool() {
 }
 
 void ThreadPool::Submit(std::function<void()> task) {
+  std::function<void()> run_here;
   {
     std::lock_guard lock(mu_);
     tasks_.push_back(std::move(task));
     if (idle_ < tasks_.size() && workers_.size() < max_threads_) {
-      workers_.emplace_back([this] { WorkerLoop(); });
+      try {
+        workers_.emplace_back([this] { WorkerLoop(); });
+      } catch (const std::system_error&) {
+        // No thread to spare (e.g. its stack would exceed the memory cap):
+        // a running worker takes the task when it is free.
+        if (workers_.empty()) {
+          run_here = std::move(tasks_.back());
+          tasks_.pop_back();
+        }
+      }
     }
+  }
+  if (run_here) {
+    run_here();  // Nobody else could ever run it.
+    return;
   }
   cv_.notify_one();
 }

@@ -2,7 +2,10 @@
 // transport's reader thread, so a handler may block on a request of its own.
 //
 // Contract: Submit never blocks. Up to `max_threads` workers run tasks;
-// beyond that tasks queue. The destructor runs every queued task, then joins.
+// beyond that tasks queue. When no new thread can be started (a memory cap,
+// the process's thread limit), tasks queue for the workers already running;
+// only when there is none at all does Submit run the task itself, on the
+// caller's thread. The destructor runs every queued task, then joins.
 #pragma once
 
 #include <condition_variable>

@@ -95,6 +95,19 @@ double ShannonEntropy(std::string_view text) {
   return entropy;
 }
 
+bool NamesAVariable(std::string_view value) {
+  if (value.empty() || value.front() < 'A' || value.front() > 'Z') return false;
+  bool has_underscore = false;
+  for (char c : value) {
+    if (c == '_') {
+      has_underscore = true;
+    } else if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
+      return false;
+    }
+  }
+  return has_underscore;
+}
+
 namespace {
 
 constexpr unsigned kFilterBits = 16;
@@ -160,8 +173,10 @@ void FindInWindow(const RE2& re, const DetectionRule& rule, std::string_view tex
       continue;
     }
     const re2::StringPiece* secret = SecretGroup(groups);
-    if (secret != nullptr && !secret->empty() &&
-        (rule.min_entropy == 0 || ShannonEntropy(*secret) >= rule.min_entropy)) {
+    // An already masked value ("****", "[REDACTED]") hides the secret it stood for.
+    if (secret != nullptr && !secret->empty() && !IsMaskedValue(*secret) &&
+        (rule.min_entropy == 0 ||
+         (ShannonEntropy(*secret) >= rule.min_entropy && !NamesAVariable(*secret)))) {
       std::size_t begin = static_cast<std::size_t>(secret->data() - text.data());
       findings.push_back({rule.id, {begin, begin + secret->size()}});
     }

@@ -3,7 +3,9 @@
 // Rules run on RE2, whose matching time is linear in the input, so untrusted
 // tool output cannot make detection slow. Each rule has a stable id and
 // captures the secret part of its match; a Finding reports only the rule id
-// and that part's byte span, never the bytes themselves.
+// and that part's byte span, never the bytes themselves. A captured part that
+// is already masked (IsMaskedValue: "****", "[REDACTED]") is not a finding,
+// so masked and redacted text is clean.
 //
 // Every match of a rule contains one of the rule's anchors (short literals,
 // compared without regard to ASCII case). One pass over the text finds the
@@ -57,6 +59,12 @@ const std::vector<DetectionRule>& DetectionRules();
 
 // Shannon entropy of `text` in bits per byte.
 double ShannonEntropy(std::string_view text);
+
+// True when `value` is SCREAMING_SNAKE_CASE ("AURITE_MCP_ENCRYPTION_KEY"):
+// the name of a variable or constant, which the entropy rule does not
+// report, so configuration that points at a secret is not taken for one.
+// Random secrets mix cases or carry no underscore.
+bool NamesAVariable(std::string_view value);
 
 class Detector {
  public:

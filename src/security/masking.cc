@@ -2,8 +2,9 @@
 #include "security/masking.h"
 
 #include <algorithm>
-#include <array>
 #include <cctype>
+
+#include "crypto/secret_keys.h"
 
 namespace aurite::security {
 namespace {
@@ -168,7 +169,8 @@ void FindKeyValuePasswords(std::string_view text, std::vector<ByteSpan>& spans) 
   for (std::size_t equals = text.find('='); equals != npos; equals = text.find('=', equals + 1)) {
     std::size_t key_start = KeyStart(text, equals);
     if (key_start == npos) continue;
-    if (!IsSecretKeyName(text.substr(key_start, KeyEnd(text, equals) - key_start))) continue;
+    if (!crypto::IsSecretKeyName(text.substr(key_start, KeyEnd(text, equals) - key_start)))
+      continue;
     bool in_query = key_start > 0 && (text[key_start - 1] == '?' || text[key_start - 1] == '&');
     std::size_t start = equals + 1;
     while (start < text.size() && (text[start] == ' ' || text[start] == '\t')) ++start;
@@ -189,7 +191,7 @@ void FindEncodedPasswords(std::string_view text, std::vector<ByteSpan>& spans) {
     // Skip the "%3B" or "%20" that precedes the key inside the encoded text.
     std::string_view key = text.substr(key_start, equals - key_start);
     if (key.size() > 2 && key_start >= 1 && text[key_start - 1] == '%') key.remove_prefix(2);
-    if (!IsSecretKeyName(key)) continue;
+    if (!crypto::IsSecretKeyName(key)) continue;
     std::size_t start = equals + 3;
     std::size_t end = lower.find("%3b", start);
     std::size_t stop = std::min(text.find_first_of("& \t\r\n", start), text.size());
@@ -199,18 +201,6 @@ void FindEncodedPasswords(std::string_view text, std::vector<ByteSpan>& spans) {
 }
 
 }  // namespace
-
-bool IsSecretKeyName(std::string_view name) {
-  std::string lower = Lowercase(name);
-  // Common key names that contain "auth" but hold no secret.
-  if (lower == "authsource" || lower == "authmechanism" || lower == "auth_plugin") return false;
-  static constexpr std::array<std::string_view, 8> kSecretWords = {
-      "pass", "pwd", "secret", "token", "key", "auth", "credential", "signature"};
-  for (std::string_view word : kSecretWords) {
-    if (lower.find(word) != npos) return true;
-  }
-  return lower == "sig";
-}
 
 std::vector<ByteSpan> MergeSpans(std::vector<ByteSpan> spans) {
   std::sort(spans.begin(), spans.end(),
@@ -251,6 +241,43 @@ std::string ReplaceSpans(std::string_view text, const std::vector<ByteSpan>& spa
 
 std::string MaskSecrets(std::string_view text) {
   return ReplaceSpans(text, FindSecretParts(text), kMask);
+}
+
+bool IsMaskedValue(std::string_view value) {
+  if (value == kRedacted) return true;
+  return value.size() >= 3 && value.find_first_not_of('*') == npos;
+}
+
+bool IsSecretFreeConnectionString(std::string_view text) {
+  // One connection string on one line: anything else may hide a secret the
+  // masking rules do not see.
+  if (std::any_of(text.begin(), text.end(),
+                  [](unsigned char c) { return c < 0x20 || c == 0x7f; })) {
+    return false;
+  }
+  std::size_t colon = text.find(':');
+  if (colon == npos) return false;
+  std::string scheme = Lowercase(text.substr(0, colon));
+  std::string base = scheme.substr(0, scheme.find('+'));
+  if (base != "sqlite") {
+    bool network =
+        base == "postgres" || base == "postgresql" || base == "mysql" || base == "mariadb";
+    if (!network || !text.substr(colon).starts_with("://")) return false;
+    // Fail closed where the sql layer's parser could still find a secret the
+    // masking rules do not: a password in any userinfo, or a query whose
+    // percent-encoded names could spell a secret one.
+    std::size_t at = text.rfind('@');
+    if (at != npos && text.substr(colon + 3, at - colon - 3).find(':') != npos) return false;
+    std::size_t query = text.find('?');
+    if (query != npos && text.find('%', query) != npos) return false;
+  }
+  return FindSecretParts(text).empty();
+}
+
+std::string MaskedCredential(std::string_view secret) {
+  std::vector<ByteSpan> parts = FindSecretParts(secret);
+  if (!parts.empty()) return ReplaceSpans(secret, parts, kMask);
+  return IsSecretFreeConnectionString(secret) ? std::string(secret) : std::string(kMask);
 }
 
 }  // namespace aurite::security

@@ -76,9 +76,12 @@ SecretBuffer StandardBase64(std::string_view text) {
 }
 
 // The values worth finding on their own: the whole secret and each secret
-// part, unquoted and percent-decoded.
+// part, unquoted and percent-decoded. A secret-free connection string is its
+// own masked form (MaskedCredential), so it is not one of them: redacting it
+// would hide the very text shown in its place.
 std::vector<SecretBuffer> SecretValues(std::string_view secret) {
   std::vector<SecretBuffer> values;
+  if (IsSecretFreeConnectionString(secret)) return values;
   values.push_back(SecretBuffer::CopyFrom(secret));
   for (const ByteSpan& span : FindSecretParts(secret)) {
     std::string_view part = secret.substr(span.begin, span.end - span.begin);

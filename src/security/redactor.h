@@ -5,7 +5,11 @@
 // (as FindSecretParts sees it, with quotes stripped and percent-decoded too),
 // each in raw, percent-encoded, JSON-escaped (with and without \u escapes)
 // and base64 (standard and URL-safe) form. Every occurrence of any of those,
-// and every span the Detector reports, becomes "[REDACTED]".
+// and every span the Detector reports, becomes "[REDACTED]" (kRedacted).
+//
+// Masked forms pass through unchanged: the Detector reports no masked value
+// (IsMaskedValue), and a secret-free connection string, which is its own
+// masked form (MaskedCredential), is not searched for.
 //
 // Forms shorter than LiteralSet::kMinSize bytes are not searched for; the
 // detection rules still cover such passwords when they appear in a recognised
@@ -21,8 +25,6 @@
 #include "security/literal_set.h"
 
 namespace aurite::security {
-
-inline constexpr std::string_view kRedacted = "[REDACTED]";
 
 // Every form of `secret` the redactor looks for (see above).
 std::vector<crypto::SecretBuffer> SecretForms(const crypto::SecretBuffer& secret);

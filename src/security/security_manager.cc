@@ -30,14 +30,6 @@ bool LooksLikeCredentialId(std::string_view text) {
          });
 }
 
-// The masked form shown for a secret. A secret with no recognisable secret
-// part (an API key, say) is masked whole, since all of it is secret.
-std::string MaskedForm(const crypto::SecretBuffer& secret) {
-  std::vector<ByteSpan> parts = FindSecretParts(secret.Reveal());
-  if (parts.empty()) return std::string(kMask);
-  return ReplaceSpans(secret.Reveal(), parts, kMask);
-}
-
 bool IsValidName(std::string_view name) {
   return !name.empty() && name.size() <= 128 && std::all_of(name.begin(), name.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-' || c == '.';
@@ -71,9 +63,11 @@ SecurityManager::SecurityManager(PrivateTag, SecurityManagerOptions options)
       audit_log_(std::move(options.audit_log)) {}
 
 SecurityManager::~SecurityManager() {
-  if (sweeper_.joinable()) {
-    sweeper_.request_stop();
-    sweeper_.join();
+  for (std::jthread* thread : {&store_watch_, &sweeper_}) {
+    if (thread->joinable()) {
+      thread->request_stop();
+      thread->join();
+    }
   }
 }
 
@@ -83,12 +77,15 @@ StatusOr<std::unique_ptr<SecurityManager>> SecurityManager::Create(SecurityManag
   }
   auto manager = std::make_unique<SecurityManager>(PrivateTag(), std::move(options));
   AURITE_RETURN_IF_ERROR(manager->Load());
+  manager->Announce();  // nobody listens yet: what Load swept is not news
   return manager;
 }
 
 Status SecurityManager::Load() {
   std::lock_guard<std::mutex> lock(mutex_);
   if (store_ != nullptr) {
+    // Read first: a change made after it is seen by the next SyncWithStore().
+    AURITE_ASSIGN_OR_RETURN(store_version_, store_->DataVersion());
     AURITE_ASSIGN_OR_RETURN(std::vector<StoredCredential> rows, store_->LoadAll());
     for (StoredCredential& row : rows) {
       TokenDigest digest = row.info.token_digest;
@@ -133,7 +130,7 @@ StatusOr<SecuredCredential> SecurityManager::Secure(std::string_view credential_
   info.id = NewCredentialId();
   info.type = std::string(credential_type);
   info.token_digest = DigestAccessToken(token.Reveal());
-  info.masked = MaskedForm(value);
+  info.masked = MaskedCredential(value.Reveal());
   info.max_uses = options.max_uses;
   info.bound_servers = options.bound_servers;
   info.metadata = options.metadata;
@@ -176,15 +173,25 @@ Status SecurityManager::Deny(const TokenDigest& digest, const Entry* entry,
 StatusOr<ResolvedSecret> SecurityManager::Resolve(std::string_view token,
                                                   std::string_view requesting_server_id,
                                                   std::string_view expected_type) {
+  StatusOr<ResolvedSecret> resolved = [&]() -> StatusOr<ResolvedSecret> {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return ResolveLocked(token, requesting_server_id, expected_type);
+  }();
+  Announce();
+  return resolved;
+}
+
+StatusOr<ResolvedSecret> SecurityManager::ResolveLocked(std::string_view token,
+                                                        std::string_view requesting_server_id,
+                                                        std::string_view expected_type) {
   TokenDigest digest = DigestAccessToken(token);
-  std::lock_guard<std::mutex> lock(mutex_);
   auto it = entries_.find(digest);
   if (it == entries_.end()) {
     return Deny(digest, nullptr, requesting_server_id, expected_type, "unknown token",
                 InvalidTokenError());
   }
   if (IsExpired(it->second.info, clock_())) {
-    (void)Remove(it, "expire", "time to live elapsed");
+    (void)Remove(it, Removal::kExpired, "time to live elapsed");
     return Deny(digest, nullptr, requesting_server_id, expected_type, "expired token",
                 InvalidTokenError());
   }
@@ -208,8 +215,9 @@ StatusOr<ResolvedSecret> SecurityManager::Resolve(std::string_view token,
                 PermissionDeniedError("the token is bound to other servers than '" +
                                       std::string(requesting_server_id) + "'"));
   }
-  if (store_ != nullptr && entry.info.max_uses) {
-    // Count the use durably before handing out the secret.
+  if (store_ != nullptr) {
+    // Count the use durably before handing out the secret: `tokens list` in
+    // another process reads the count, and a max_uses limit relies on it.
     AURITE_RETURN_IF_ERROR(store_->UpdateUses(entry.info.id, entry.info.uses + 1));
   }
   ++entry.info.uses;
@@ -220,7 +228,7 @@ StatusOr<ResolvedSecret> SecurityManager::Resolve(std::string_view token,
          .credential_type = entry.info.type,
          .token_digest = digest});
   if (entry.info.max_uses && entry.info.uses >= *entry.info.max_uses) {
-    (void)Remove(it, "expire", "use limit reached");
+    (void)Remove(it, Removal::kUsedUp, "use limit reached");
   }
   return resolved;
 }
@@ -232,10 +240,27 @@ void SecurityManager::RegisterServerPermissions(std::string server_id,
       std::set<std::string, std::less<>>(allowed_types.begin(), allowed_types.end());
 }
 
-Status SecurityManager::Remove(EntryMap::iterator it, std::string_view event,
-                               std::string_view reason) {
+namespace {
+
+std::string_view AuditEventOf(Removal why) {
+  switch (why) {
+    case Removal::kRevoked:
+      return "revoke";
+    case Removal::kPurged:
+      return "purge";
+    case Removal::kExpired:
+    case Removal::kUsedUp:
+      break;
+  }
+  return "expire";
+}
+
+}  // namespace
+
+Status SecurityManager::Remove(EntryMap::iterator it, Removal why, std::string_view reason) {
   Status status = store_ ? store_->Delete(it->second.info.id) : OkStatus();
-  Audit({.event = event,
+  removed_.push_back({it->second.info.id, it->first, why});
+  Audit({.event = AuditEventOf(why),
          .credential_id = it->second.info.id,
          .credential_type = it->second.info.type,
          .token_digest = it->first,
@@ -246,43 +271,88 @@ Status SecurityManager::Remove(EntryMap::iterator it, std::string_view event,
   return status;
 }
 
-Status SecurityManager::Revoke(std::string_view token) {
+StatusOr<CredentialSummary> SecurityManager::Lookup(std::string_view token) {
   TokenDigest digest = DigestAccessToken(token);
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = entries_.find(digest);
-  if (it == entries_.end()) return InvalidTokenError();
-  return Remove(it, "revoke", "");
+  if (it == entries_.end() || IsExpired(it->second.info, clock_())) return InvalidTokenError();
+  return Summarise(it->second.info);
+}
+
+Status SecurityManager::Revoke(std::string_view token) {
+  TokenDigest digest = DigestAccessToken(token);
+  Status status = [&] {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = entries_.find(digest);
+    if (it == entries_.end()) return InvalidTokenError();
+    return Remove(it, Removal::kRevoked, "");
+  }();
+  Announce();
+  return status;
 }
 
 Status SecurityManager::Purge(std::string_view credential_id) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  auto it = std::find_if(entries_.begin(), entries_.end(),
-                         [&](const auto& pair) { return pair.second.info.id == credential_id; });
-  if (it == entries_.end()) {
-    // Echo the id only when it has the shape of one: a pasted secret must not
-    // come back in the message.
-    return NotFoundError(LooksLikeCredentialId(credential_id)
-                             ? "no live credential with id '" + std::string(credential_id) + "'"
-                             : std::string("no live credential with that id"));
+  Status status = [&] {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = std::find_if(entries_.begin(), entries_.end(),
+                           [&](const auto& pair) { return pair.second.info.id == credential_id; });
+    if (it == entries_.end()) {
+      // Echo the id only when it has the shape of one: a pasted secret must
+      // not come back in the message.
+      return NotFoundError(LooksLikeCredentialId(credential_id)
+                               ? "no live credential with id '" + std::string(credential_id) + "'"
+                               : std::string("no live credential with that id"));
+    }
+    return Remove(it, Removal::kPurged, "");
+  }();
+  Announce();
+  return status;
+}
+
+std::size_t SecurityManager::PurgeOwnedBy(std::string_view owner) {
+  std::size_t purged = 0;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto it = entries_.begin(); it != entries_.end();) {
+      auto next = std::next(it);
+      auto found = it->second.info.metadata.find("owner");
+      if (found != it->second.info.metadata.end() && found->second == owner) {
+        (void)Remove(it, Removal::kPurged, "its owner's session ended");
+        ++purged;
+      }
+      it = next;
+    }
   }
-  return Remove(it, "purge", "");
+  Announce();
+  return purged;
 }
 
 Status SecurityManager::PurgeAll() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  Status status = store_ ? store_->DeleteAll() : OkStatus();
-  Audit(
-      {.event = "purge_all", .outcome = status.ok() ? "ok" : "error", .reason = "all credentials"});
-  entries_.clear();
-  redactor_.reset();
+  Status status;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    status = store_ ? store_->DeleteAll() : OkStatus();
+    Audit({.event = "purge_all",
+           .outcome = status.ok() ? "ok" : "error",
+           .reason = "all credentials"});
+    for (const auto& [digest, entry] : entries_) {
+      removed_.push_back({entry.info.id, digest, Removal::kPurged});
+    }
+    entries_.clear();
+    redactor_.reset();
+  }
+  Announce();
   return status;
 }
 
 std::vector<CredentialSummary> SecurityManager::List() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  SweepExpiredLocked(clock_());
   std::vector<CredentialSummary> list;
-  for (const auto& [digest, entry] : entries_) list.push_back(Summarise(entry.info));
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    SweepExpiredLocked(clock_());
+    for (const auto& [digest, entry] : entries_) list.push_back(Summarise(entry.info));
+  }
+  Announce();
   std::sort(list.begin(), list.end(), [](const CredentialSummary& a, const CredentialSummary& b) {
     return std::tie(a.created_at, a.id) < std::tie(b.created_at, b.id);
   });
@@ -294,7 +364,7 @@ std::size_t SecurityManager::SweepExpiredLocked(std::int64_t now) {
   for (auto it = entries_.begin(); it != entries_.end();) {
     auto next = std::next(it);
     if (IsExpired(it->second.info, now)) {
-      (void)Remove(it, "expire", "time to live elapsed");
+      (void)Remove(it, Removal::kExpired, "time to live elapsed");
       ++swept;
     }
     it = next;
@@ -303,8 +373,90 @@ std::size_t SecurityManager::SweepExpiredLocked(std::int64_t now) {
 }
 
 std::size_t SecurityManager::SweepExpired() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return SweepExpiredLocked(clock_());
+  std::size_t swept = 0;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    swept = SweepExpiredLocked(clock_());
+  }
+  Announce();
+  return swept;
+}
+
+void SecurityManager::SetRemovalListener(RemovalListener listener) {
+  std::lock_guard<std::mutex> lock(listener_mutex_);
+  listener_ = std::move(listener);
+}
+
+void SecurityManager::Announce() {
+  // Announcements keep their order: one announcer at a time.
+  std::lock_guard<std::mutex> announcing(listener_mutex_);
+  std::vector<RemovedCredential> removed;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    removed.swap(removed_);
+  }
+  if (!listener_) return;
+  for (const RemovedCredential& credential : removed) listener_(credential);
+}
+
+Status SecurityManager::SyncWithStore() {
+  Status status;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    status = SyncLocked();
+  }
+  Announce();
+  return status;
+}
+
+Status SecurityManager::SyncLocked() {
+  if (store_ == nullptr) return OkStatus();
+  AURITE_ASSIGN_OR_RETURN(std::int64_t version, store_->DataVersion());
+  if (store_version_ == version) return OkStatus();
+  AURITE_ASSIGN_OR_RETURN(auto in_store, store_->ListUses());
+  const std::int64_t now = clock_();
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    auto next = std::next(it);
+    auto stored = in_store.find(it->second.info.id);
+    if (stored == in_store.end()) {
+      // Gone from the store: another process revoked it, or swept it after
+      // it expired.
+      bool expired = IsExpired(it->second.info, now);
+      (void)Remove(it, expired ? Removal::kExpired : Removal::kRevoked,
+                   expired ? "time to live elapsed" : "removed from the store by another process");
+    } else {
+      it->second.info.uses = std::max(it->second.info.uses, stored->second);
+      in_store.erase(stored);
+    }
+    it = next;
+  }
+  // What is left was added by another process.
+  for (const auto& [id, uses] : in_store) {
+    AURITE_ASSIGN_OR_RETURN(std::optional<StoredCredential> row, store_->Load(id));
+    if (!row) continue;  // deleted again meanwhile
+    TokenDigest digest = row->info.token_digest;
+    entries_.emplace(digest, Entry{std::move(row->info), std::move(row->secret)});
+    redactor_.reset();
+  }
+  store_version_ = version;
+  return OkStatus();
+}
+
+void SecurityManager::StartStoreWatch(std::chrono::milliseconds interval) {
+  std::lock_guard<std::mutex> lock(watch_mutex_);
+  if (store_watch_.joinable() || store_ == nullptr) return;
+  store_watch_ = std::jthread([this, interval](std::stop_token stop) {
+    std::unique_lock<std::mutex> wait_lock(watch_mutex_);
+    while (!watch_wake_.wait_for(wait_lock, stop, interval, [] { return false; })) {
+      if (stop.stop_requested()) return;
+      wait_lock.unlock();
+      Status synced = SyncWithStore();
+      if (!synced.ok()) {
+        std::fprintf(stderr, "aurite: store watch: %s\n", synced.ToString().c_str());
+      }
+      wait_lock.lock();
+    }
+  });
 }
 
 void SecurityManager::StartSweeper(std::chrono::milliseconds interval) {

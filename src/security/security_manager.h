@@ -16,6 +16,11 @@
 //  - Revoke(), Purge() and PurgeAll() wipe the secret from memory and delete
 //    it from the store. Expired credentials are purged on access, by
 //    SweepExpired() and by the optional background sweeper.
+//  - The store is the single source of truth: SyncWithStore() (and the
+//    watcher StartStoreWatch() runs) adopts credentials another process
+//    added and drops, as revoked, those another process removed.
+//  - Every removal, whoever made it, is announced to the RemovalListener,
+//    never under the manager's lock.
 //  - Every decision goes to the audit log, when one is attached.
 //  - List() returns masked entries only.
 //  - Redact() replaces every form of every live secret and every detection
@@ -88,6 +93,22 @@ struct CredentialSummary {
 // Unix seconds; injectable so tests can move time.
 using Clock = std::function<std::int64_t()>;
 
+// Why a credential ended.
+enum class Removal {
+  kRevoked,  // Revoke(), or deleted from the store by another process
+  kPurged,   // Purge(), PurgeOwnedBy(), PurgeAll()
+  kExpired,  // its time to live elapsed
+  kUsedUp,   // it reached its max_uses
+};
+
+struct RemovedCredential {
+  std::string id;
+  TokenDigest token_digest;
+  Removal why;
+};
+
+using RemovalListener = std::function<void(const RemovedCredential&)>;
+
 struct SecurityManagerOptions {
   std::chrono::seconds default_ttl{3600};
   Clock clock;                          // default: the system clock
@@ -123,9 +144,16 @@ class SecurityManager {
   // resolve nothing.
   void RegisterServerPermissions(std::string server_id, std::vector<std::string> allowed_types);
 
+  // The masked entry behind a live `token` (no secret, no audit record:
+  // it answers "whose is this?" before a token is used), or
+  // InvalidTokenError() when the token is unknown, expired or revoked.
+  StatusOr<CredentialSummary> Lookup(std::string_view token);
+
   Status Revoke(std::string_view token);
   Status Purge(std::string_view credential_id);
   Status PurgeAll();
+  // Purges every credential whose metadata["owner"] is `owner`; returns how many.
+  std::size_t PurgeOwnedBy(std::string_view owner);
 
   std::vector<CredentialSummary> List();
 
@@ -134,6 +162,20 @@ class SecurityManager {
   // Runs SweepExpired() every `interval` on a background thread until the
   // manager is destroyed. Calling it again changes nothing.
   void StartSweeper(std::chrono::milliseconds interval);
+
+  // Called for every credential removed from now on (see Removal), on the
+  // thread that removed it, outside the manager's lock. One listener.
+  void SetRemovalListener(RemovalListener listener);
+
+  // Brings memory in line with the store when another process changed it
+  // since the last look: adopts credentials it added, drops (as kRevoked)
+  // those it deleted, and takes its use counts. Cheap when nothing changed
+  // (one PRAGMA). Ok and no-op for a memory-only manager.
+  Status SyncWithStore();
+  // Runs SyncWithStore() every `interval` on a background thread until the
+  // manager is destroyed; failures are reported on stderr and retried.
+  // Calling it again changes nothing.
+  void StartStoreWatch(std::chrono::milliseconds interval);
 
   // Re-encrypts the persistent store under `new_key`. FailedPrecondition for
   // a memory-only manager.
@@ -158,8 +200,15 @@ class SecurityManager {
 
   void Audit(const AuditEvent& event);
   Status Load();
-  // Removes the entry (wiping its secret) from memory and the store.
-  Status Remove(EntryMap::iterator it, std::string_view event, std::string_view reason);
+  // Removes the entry (wiping its secret) from memory and the store, and
+  // queues its announcement.
+  Status Remove(EntryMap::iterator it, Removal why, std::string_view reason);
+  // Tells the listener about the removals queued so far. Call without mutex_.
+  void Announce();
+  Status SyncLocked();
+  StatusOr<ResolvedSecret> ResolveLocked(std::string_view token,
+                                         std::string_view requesting_server_id,
+                                         std::string_view expected_type);
   Status Deny(const TokenDigest& digest, const Entry* entry, std::string_view server_id,
               std::string_view expected_type, std::string_view reason, Status error);
   bool PermittedType(std::string_view server_id, std::string_view type) const;
@@ -174,11 +223,18 @@ class SecurityManager {
   std::mutex mutex_;
   EntryMap entries_;
   std::map<std::string, std::set<std::string, std::less<>>, std::less<>> permissions_;
-  std::shared_ptr<const Redactor> redactor_;  // rebuilt lazily after changes
+  std::shared_ptr<const Redactor> redactor_;   // rebuilt lazily after changes
+  std::optional<std::int64_t> store_version_;  // the store's data_version last seen
+  std::vector<RemovedCredential> removed_;     // not announced yet
+  std::mutex listener_mutex_;                  // held while announcing, never with mutex_
+  RemovalListener listener_;
 
   std::mutex sweeper_mutex_;
   std::condition_variable_any sweeper_wake_;
   std::jthread sweeper_;
+  std::mutex watch_mutex_;
+  std::condition_variable_any watch_wake_;
+  std::jthread store_watch_;
 };
 
 }  // namespace aurite::security

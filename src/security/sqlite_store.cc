@@ -2,14 +2,16 @@
 #include "security/sqlite_store.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "base/unique_fd.h"
+#include "crypto/base64url.h"
 #include "crypto/random.h"
+#include "security/store_errors.h"
 
 namespace aurite::security {
 namespace {
@@ -63,30 +65,30 @@ void BindOptional(sqlite3_stmt* statement, int index, std::optional<std::int64_t
   }
 }
 
-Status SqliteError(sqlite3* db, const std::filesystem::path& path, std::string_view what) {
-  return UnavailableError("credential store '" + path.string() + "': " + std::string(what) + ": " +
-                          (db ? sqlite3_errmsg(db) : "out of memory"));
-}
-
 // Creates the store file (0600) and its directory (0700) when missing.
-// Returns whether the file was created.
+// Returns whether the store is to be made afresh: a new file, or an empty
+// one (a store whose creation was cut short).
 StatusOr<bool> EnsurePrivateFile(const std::filesystem::path& path) {
+  AURITE_ASSIGN_OR_RETURN(StorePathState state, InspectStorePath(path));
+  if (state != StorePathState::kMissing) return state == StorePathState::kEmpty;
   std::error_code ec;
-  // An empty file is a store whose creation was cut short: start it afresh.
-  if (std::filesystem::exists(path, ec)) return std::filesystem::file_size(path, ec) == 0;
   std::filesystem::path directory = path.parent_path();
   if (!directory.empty() && !std::filesystem::exists(directory, ec)) {
     std::filesystem::create_directories(directory, ec);
     if (ec) {
       return UnavailableError("cannot create the store directory '" + directory.string() +
-                              "': " + ec.message());
+                              "': " + ec.message() +
+                              ". Create it (mode 0700) for the user running aurite, or point "
+                              "--store (security.store_path) elsewhere");
     }
     std::filesystem::permissions(directory, std::filesystem::perms::owner_all, ec);
   }
   UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
   if (!fd.valid()) {
     return UnavailableError("cannot create the credential store '" + path.string() +
-                            "': " + std::strerror(errno));
+                            "': " + std::strerror(errno) +
+                            ". Make its directory writable for the user running aurite, or point "
+                            "--store (security.store_path) elsewhere");
   }
   return true;
 }
@@ -95,7 +97,7 @@ StatusOr<SqliteDb> OpenConnection(const std::filesystem::path& path, int flags) 
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_FULLMUTEX, nullptr);
   SqliteDb db(raw);
-  if (rc != SQLITE_OK) return SqliteError(db.get(), path, "cannot open");
+  if (rc != SQLITE_OK) return SqliteStoreError(db.get(), path, "cannot open");
   sqlite3_busy_timeout(db.get(), 5000);
   return db;
 }
@@ -109,9 +111,10 @@ struct Meta {
 StatusOr<Meta> ReadMeta(sqlite3* db, const std::filesystem::path& path) {
   sqlite3_stmt* raw = nullptr;
   if (sqlite3_prepare_v2(db, "SELECT name, value FROM meta", -1, &raw, nullptr) != SQLITE_OK) {
-    return FailedPreconditionError("'" + path.string() +
-                                   "' is not an Aurite credential store (no meta table); "
-                                   "point the store path at another file");
+    // A plain SQLITE_ERROR here is "no such table": any other code is a cause
+    // of its own (locked, unreadable, not a database, damaged).
+    if (sqlite3_errcode(db) != SQLITE_ERROR) return SqliteStoreError(db, path, "cannot read");
+    return NotAStoreError(path, "a SQLite database without Aurite's tables");
   }
   SqliteStatement statement(raw);
   Meta meta;
@@ -127,24 +130,50 @@ StatusOr<Meta> ReadMeta(sqlite3* db, const std::filesystem::path& path) {
       meta.salt = salt;
     }
   }
-  if (rc != SQLITE_DONE) return SqliteError(db, path, "cannot read the store header");
+  if (rc != SQLITE_DONE) return SqliteStoreError(db, path, "cannot read the store header");
   if (!meta.schema_version || !meta.salt || meta.key_check.empty()) {
-    return DataLossError("credential store '" + path.string() +
-                         "' has an incomplete header (schema version, salt or key check missing)");
+    return DamagedStoreError(path,
+                             "its header lacks the schema version, the salt or the key check");
   }
   if (*meta.schema_version != kStoreSchemaVersion) {
     return FailedPreconditionError("credential store '" + path.string() + "' has schema version " +
                                    std::to_string(*meta.schema_version) + "; this aurite reads " +
-                                   std::to_string(kStoreSchemaVersion));
+                                   std::to_string(kStoreSchemaVersion) +
+                                   ". The file was not changed. Open it with the aurite that "
+                                   "wrote it");
   }
   return meta;
 }
 
-Status WrongKeyError(const std::filesystem::path& path) {
-  return FailedPreconditionError(
-      "the encryption key does not open credential store '" + path.string() +
-      "' (AURITE_MCP_ENCRYPTION_KEY is not the key it was written with). The file was not "
-      "changed. If you rotated keys, put the old key in AURITE_MCP_PREVIOUS_KEYS");
+// Fernet tokens are base64url of 0x80, an 8-byte time, a 16-byte IV, whole
+// 16-byte cipher blocks and a 32-byte HMAC.
+bool LooksLikeFernetToken(std::string_view text) {
+  StatusOr<std::vector<unsigned char>> bytes =
+      crypto::Base64UrlDecode(text, crypto::Padding::kPadded);
+  constexpr std::size_t kOverhead = 1 + 8 + 16 + 32;
+  return bytes.ok() && bytes->size() >= kOverhead + 16 && (bytes->size() - kOverhead) % 16 == 0 &&
+         bytes->front() == 0x80;
+}
+
+// The key check did not decrypt: either the keys are not the store's, or the
+// key check itself is damaged. A key check that is no Fernet token, or keys
+// that do decrypt a stored credential, mean damage.
+Status KeyCheckFailure(sqlite3* db, const std::filesystem::path& path, const Meta& meta,
+                       const crypto::MultiFernet& fernet, const KeyProvider& keys) {
+  if (!LooksLikeFernetToken(meta.key_check)) {
+    return DamagedStoreError(path, "its key check is not a Fernet token");
+  }
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT secret FROM credentials", -1, &raw, nullptr) == SQLITE_OK) {
+    SqliteStatement statement(raw);
+    while (sqlite3_step(raw) == SQLITE_ROW) {
+      if (fernet.Decrypt(ColumnText(raw, 0)).ok()) {
+        return DamagedStoreError(
+            path, "its key check does not match the key its credentials are encrypted with");
+      }
+    }
+  }
+  return WrongKeyError(path, keys.description, keys.variable);
 }
 
 StatusOr<crypto::MultiFernet> FernetFor(const std::vector<crypto::FernetKey>& keys) {
@@ -182,12 +211,15 @@ StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::filesystem::
     AURITE_ASSIGN_OR_RETURN(SqliteDb reader, OpenConnection(path, SQLITE_OPEN_READONLY));
     AURITE_ASSIGN_OR_RETURN(Meta meta, ReadMeta(reader.get(), path));
     salt = *meta.salt;
-    AURITE_ASSIGN_OR_RETURN(std::vector<crypto::FernetKey> keys, provide_keys(salt));
+    AURITE_ASSIGN_OR_RETURN(std::vector<crypto::FernetKey> keys, provide_keys.keys(salt));
     AURITE_ASSIGN_OR_RETURN(crypto::MultiFernet fernet, FernetFor(keys));
     StatusOr<crypto::SecretBuffer> check = fernet.Decrypt(meta.key_check);
-    if (!check.ok() || check->Reveal() != kKeyCheckText) return WrongKeyError(path);
+    if (!check.ok() || check->Reveal() != kKeyCheckText) {
+      return KeyCheckFailure(reader.get(), path, meta, fernet, provide_keys);
+    }
   }
-  AURITE_ASSIGN_OR_RETURN(std::vector<crypto::FernetKey> keys, provide_keys(salt));
+  AURITE_RETURN_IF_ERROR(CheckStoreWritable(path));
+  AURITE_ASSIGN_OR_RETURN(std::vector<crypto::FernetKey> keys, provide_keys.keys(salt));
   AURITE_ASSIGN_OR_RETURN(crypto::MultiFernet fernet, FernetFor(keys));
   AURITE_ASSIGN_OR_RETURN(SqliteDb db, OpenConnection(path, SQLITE_OPEN_READWRITE));
   auto store = std::make_unique<SqliteStore>(PrivateTag(), path, std::move(db), salt,
@@ -236,7 +268,7 @@ StatusOr<SqliteStatement> SqliteStore::Prepare(std::string_view sql) {
 }
 
 Status SqliteStore::Fail(std::string_view what) {
-  Status status = SqliteError(db_.get(), path_, what);
+  Status status = SqliteStoreError(db_.get(), path_, what);
   if (!sqlite3_get_autocommit(db_.get())) {
     sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
   }
@@ -289,50 +321,85 @@ Status SqliteStore::DeleteAll() {
   return Execute("PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
+constexpr std::string_view kCredentialColumns =
+    "SELECT id, type, token_digest, secret, masked, created_at, expires_at, max_uses, uses, "
+    "bound_servers, metadata FROM credentials";
+
+StatusOr<StoredCredential> SqliteStore::ReadRow(sqlite3_stmt* raw) {
+  StoredCredential row;
+  CredentialInfo& info = row.info;
+  info.id = ColumnText(raw, 0);
+  info.type = ColumnText(raw, 1);
+  std::span<const unsigned char> digest = ColumnBlob(raw, 2);
+  if (digest.size() != info.token_digest.size()) {
+    return DataLossError("credential store '" + path_.string() + "': credential " + info.id +
+                         " has a damaged token digest");
+  }
+  std::copy(digest.begin(), digest.end(), info.token_digest.begin());
+  StatusOr<crypto::SecretBuffer> secret = fernet_.Decrypt(ColumnText(raw, 3));
+  if (!secret.ok()) {
+    return DataLossError("credential store '" + path_.string() + "': credential " + info.id +
+                         " cannot be decrypted with the configured keys");
+  }
+  row.secret = std::move(*secret);
+  info.masked = ColumnText(raw, 4);
+  info.created_at = sqlite3_column_int64(raw, 5);
+  if (sqlite3_column_type(raw, 6) != SQLITE_NULL) info.expires_at = sqlite3_column_int64(raw, 6);
+  if (sqlite3_column_type(raw, 7) != SQLITE_NULL) {
+    info.max_uses = static_cast<std::uint32_t>(sqlite3_column_int64(raw, 7));
+  }
+  info.uses = static_cast<std::uint32_t>(sqlite3_column_int64(raw, 8));
+  nlohmann::json servers = nlohmann::json::parse(ColumnText(raw, 9), nullptr, false);
+  nlohmann::json metadata = nlohmann::json::parse(ColumnText(raw, 10), nullptr, false);
+  if (!servers.is_array() || !metadata.is_object()) {
+    return DataLossError("credential store '" + path_.string() + "': credential " + info.id +
+                         " has damaged bound servers or metadata");
+  }
+  info.bound_servers = servers.get<std::vector<std::string>>();
+  info.metadata = metadata.get<std::map<std::string, std::string>>();
+  return row;
+}
+
 StatusOr<std::vector<StoredCredential>> SqliteStore::LoadAll() {
-  AURITE_ASSIGN_OR_RETURN(
-      SqliteStatement statement,
-      Prepare("SELECT id, type, token_digest, secret, masked, created_at, expires_at, max_uses, "
-              "uses, bound_servers, metadata FROM credentials ORDER BY created_at, id"));
-  sqlite3_stmt* raw = statement.get();
+  AURITE_ASSIGN_OR_RETURN(SqliteStatement statement,
+                          Prepare(std::string(kCredentialColumns) + " ORDER BY created_at, id"));
   std::vector<StoredCredential> rows;
   int rc;
-  while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
-    StoredCredential row;
-    CredentialInfo& info = row.info;
-    info.id = ColumnText(raw, 0);
-    info.type = ColumnText(raw, 1);
-    std::span<const unsigned char> digest = ColumnBlob(raw, 2);
-    if (digest.size() != info.token_digest.size()) {
-      return DataLossError("credential store '" + path_.string() + "': credential " + info.id +
-                           " has a damaged token digest");
-    }
-    std::copy(digest.begin(), digest.end(), info.token_digest.begin());
-    StatusOr<crypto::SecretBuffer> secret = fernet_.Decrypt(ColumnText(raw, 3));
-    if (!secret.ok()) {
-      return DataLossError("credential store '" + path_.string() + "': credential " + info.id +
-                           " cannot be decrypted with the configured keys");
-    }
-    row.secret = std::move(*secret);
-    info.masked = ColumnText(raw, 4);
-    info.created_at = sqlite3_column_int64(raw, 5);
-    if (sqlite3_column_type(raw, 6) != SQLITE_NULL) info.expires_at = sqlite3_column_int64(raw, 6);
-    if (sqlite3_column_type(raw, 7) != SQLITE_NULL) {
-      info.max_uses = static_cast<std::uint32_t>(sqlite3_column_int64(raw, 7));
-    }
-    info.uses = static_cast<std::uint32_t>(sqlite3_column_int64(raw, 8));
-    nlohmann::json servers = nlohmann::json::parse(ColumnText(raw, 9), nullptr, false);
-    nlohmann::json metadata = nlohmann::json::parse(ColumnText(raw, 10), nullptr, false);
-    if (!servers.is_array() || !metadata.is_object()) {
-      return DataLossError("credential store '" + path_.string() + "': credential " + info.id +
-                           " has damaged bound servers or metadata");
-    }
-    info.bound_servers = servers.get<std::vector<std::string>>();
-    info.metadata = metadata.get<std::map<std::string, std::string>>();
+  while ((rc = sqlite3_step(statement.get())) == SQLITE_ROW) {
+    AURITE_ASSIGN_OR_RETURN(StoredCredential row, ReadRow(statement.get()));
     rows.push_back(std::move(row));
   }
   if (rc != SQLITE_DONE) return Fail("cannot read credentials");
   return rows;
+}
+
+StatusOr<std::optional<StoredCredential>> SqliteStore::Load(std::string_view id) {
+  AURITE_ASSIGN_OR_RETURN(SqliteStatement statement,
+                          Prepare(std::string(kCredentialColumns) + " WHERE id = ?"));
+  BindText(statement.get(), 1, id);
+  int rc = sqlite3_step(statement.get());
+  if (rc == SQLITE_DONE) return std::optional<StoredCredential>();
+  if (rc != SQLITE_ROW) return Fail("cannot read a credential");
+  AURITE_ASSIGN_OR_RETURN(StoredCredential row, ReadRow(statement.get()));
+  return std::optional<StoredCredential>(std::move(row));
+}
+
+StatusOr<std::map<std::string, std::uint32_t>> SqliteStore::ListUses() {
+  AURITE_ASSIGN_OR_RETURN(SqliteStatement statement, Prepare("SELECT id, uses FROM credentials"));
+  std::map<std::string, std::uint32_t> uses;
+  int rc;
+  while ((rc = sqlite3_step(statement.get())) == SQLITE_ROW) {
+    uses[std::string(ColumnText(statement.get(), 0))] =
+        static_cast<std::uint32_t>(sqlite3_column_int64(statement.get(), 1));
+  }
+  if (rc != SQLITE_DONE) return Fail("cannot list credentials");
+  return uses;
+}
+
+StatusOr<std::int64_t> SqliteStore::DataVersion() {
+  AURITE_ASSIGN_OR_RETURN(SqliteStatement statement, Prepare("PRAGMA data_version"));
+  if (sqlite3_step(statement.get()) != SQLITE_ROW) return Fail("cannot read data_version");
+  return sqlite3_column_int64(statement.get(), 0);
 }
 
 Status SqliteStore::RotateKey(crypto::FernetKey new_key) {

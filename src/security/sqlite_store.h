@@ -13,13 +13,20 @@
 // until RotateKey() re-encrypts them, all in one transaction, so an
 // interrupted rotation leaves every row readable with the keys it had.
 //
+// Open() tells the causes of failure apart (store_errors.h): the path is a
+// directory or unreachable, the file cannot be read, is read-only or sits in
+// a read-only directory, is locked, damaged, not a store, or the keys are not
+// the store's (named by where they came from). None of them changes the file.
+//
 // Not thread-safe; the SecurityManager serialises access.
 #pragma once
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -34,8 +41,15 @@ namespace aurite::security {
 
 inline constexpr int kStoreSchemaVersion = 1;
 
-using KeyProvider =
-    std::function<StatusOr<std::vector<crypto::FernetKey>>(const crypto::KdfSalt& salt)>;
+struct KeyProvider {
+  // The keys for the store's salt: the current key first, previous keys after.
+  std::function<StatusOr<std::vector<crypto::FernetKey>>(const crypto::KdfSalt& salt)> keys;
+  // Which keys these are and where they came from, for the message when they
+  // do not open the store ("the key from AURITE_MCP_ENCRYPTION_KEY_FILE
+  // ('/path')"), and the variable that sets the current key.
+  std::string description = "the configured key";
+  std::string variable = "AURITE_MCP_ENCRYPTION_KEY";
+};
 
 struct StoredCredential {
   CredentialInfo info;
@@ -63,6 +77,14 @@ class SqliteStore {
   Status DeleteAll();
   // Every row with its secret decrypted.
   StatusOr<std::vector<StoredCredential>> LoadAll();
+  // The row `id` with its secret decrypted; nullopt when there is none.
+  StatusOr<std::optional<StoredCredential>> Load(std::string_view id);
+  // Every credential id with its use count, without decrypting anything.
+  StatusOr<std::map<std::string, std::uint32_t>> ListUses();
+  // SQLite's data_version: it changes when another connection (another
+  // process: `aurite tokens revoke`, a second gateway) commits a change,
+  // never for this one's own writes. The change feed of the store.
+  StatusOr<std::int64_t> DataVersion();
 
   // Re-encrypts every secret and the key check under `new_key`, in one
   // transaction. Afterwards `new_key` is the current key.
@@ -74,6 +96,7 @@ class SqliteStore {
   Status Execute(std::string_view sql);
   StatusOr<SqliteStatement> Prepare(std::string_view sql);
   Status Fail(std::string_view what);
+  StatusOr<StoredCredential> ReadRow(sqlite3_stmt* statement);
 
   std::filesystem::path path_;
   SqliteDb db_;

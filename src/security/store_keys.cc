@@ -30,8 +30,14 @@ StatusOr<StoreKeySettings> ReadStoreKeySettings(const crypto::EnvironmentLookup&
 
 KeyProvider MakeKeyProvider(const StoreKeySettings& settings,
                             std::optional<crypto::FernetKey>* current_key) {
-  return [&settings,
-          current_key](const crypto::KdfSalt& salt) -> StatusOr<std::vector<crypto::FernetKey>> {
+  KeyProvider provider;
+  provider.description = "the key from " + settings.current.origin;
+  if (!settings.previous.empty()) {
+    provider.description += " (or any key in " + std::string(kPreviousKeysVariable) + ")";
+  }
+  provider.variable = settings.current.variable;
+  provider.keys = [&settings, current_key](
+                      const crypto::KdfSalt& salt) -> StatusOr<std::vector<crypto::FernetKey>> {
     std::vector<crypto::FernetKey> keys;
     AURITE_ASSIGN_OR_RETURN(crypto::FernetKey key, crypto::KeyFromSetting(settings.current, salt));
     if (current_key != nullptr) *current_key = key.Clone();
@@ -42,6 +48,7 @@ KeyProvider MakeKeyProvider(const StoreKeySettings& settings,
     }
     return keys;
   };
+  return provider;
 }
 
 void ForgetStoreKeyEnvironment() {

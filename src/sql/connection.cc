@@ -3,12 +3,15 @@
 
 #include "sql/mariadb_connection.h"
 #include "sql/postgres_connection.h"
+#include "sql/privileged_login.h"
 #include "sql/sqlite_connection.h"
 
 namespace aurite::sql {
 
-StatusOr<std::unique_ptr<Connection>> OpenConnection(const ConnectionConfig& config,
-                                                     const OpenOptions& options) {
+namespace {
+
+StatusOr<std::unique_ptr<Connection>> OpenDriver(const ConnectionConfig& config,
+                                                 const OpenOptions& options) {
   switch (config.engine) {
     case Engine::kSqlite:
       return OpenSqlite(config, options);
@@ -18,6 +21,14 @@ StatusOr<std::unique_ptr<Connection>> OpenConnection(const ConnectionConfig& con
       return OpenMariaDb(config, options);
   }
   return InvalidArgumentError("unknown database engine");
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Connection>> OpenConnection(const ConnectionConfig& config,
+                                                     const OpenOptions& options) {
+  AURITE_ASSIGN_OR_RETURN(std::unique_ptr<Connection> connection, OpenDriver(config, options));
+  return CheckPrivilegedLogin(std::move(connection), config, options);
 }
 
 }  // namespace aurite::sql

@@ -7,17 +7,27 @@
 //  - Execute runs exactly one statement; more than one is an error. Each
 //    call is one transaction (rolled back when read-only, committed when a
 //    writing statement left one open): transactions never span calls.
+//  - Each call ends with a session reset: nothing it leaves in the session
+//    (advisory locks, user variables, prepared statements, temporary
+//    tables...) reaches the next call or blocks other clients; a failed
+//    reset closes the connection. What each engine resets and how:
+//    docs/sql-server.md, "Session reset".
+//  - Result shapes a driver cannot return (COPY, several result sets, LOAD
+//    DATA LOCAL INFILE) fail at once and leave the connection usable.
 //  - Rows are fetched incrementally and fetching stops at the limits.
 //  - Statements running longer than OpenOptions::statement_timeout are
 //    cancelled by the engine and fail with kDeadlineExceeded.
 //  - A lost server connection fails with kUnavailable and IsUsable() turns
 //    false; open a new Connection (ConnectionPool does this).
 //  - Error messages never contain the password.
+//  - A read-only connection refuses a privileged login (privileged_login.h)
+//    unless the operator allowed it.
 //  - Not thread-safe: one caller at a time (ConnectionPool hands out leases),
 //    except Interrupt(), which any thread may call while the connection lives.
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -37,6 +47,17 @@ struct OpenOptions {
   bool allow_writes = false;
   std::chrono::milliseconds statement_timeout{30000};
   std::chrono::seconds connect_timeout{10};
+  // The largest value the engine or client library may build or receive,
+  // so that one huge value fails fast instead of filling memory: SQLite's
+  // SQLITE_LIMIT_LENGTH (strings, blobs, rows), MariaDB's client
+  // max_allowed_packet (one row). PostgreSQL has no such knob; the process
+  // cap bounds it (aurite sql-server --max-memory). 0: the engine's default.
+  std::size_t max_value_bytes = kDefaultMaxValueBytes;
+  static constexpr std::size_t kDefaultMaxValueBytes = 32 * 1024 * 1024;
+  // Set by the operator only. Read-only connections refuse a login whose
+  // privileges act outside a read-only transaction (privileged_login.h)
+  // unless this is true; then ReadOnlyWarning() says what is not enforced.
+  bool allow_privileged_login = false;
 };
 
 class Connection {
@@ -72,6 +93,10 @@ class Connection {
   // Lets statements run again after Interrupt(). Owner only, and never
   // while an Interrupt() is in progress.
   virtual void ClearInterrupt() = 0;
+  // Empty, except on a read-only connection whose privileged login the
+  // operator allowed (OpenOptions::allow_privileged_login): then the warning
+  // every result must carry, naming what read-only mode does not stop.
+  virtual std::string ReadOnlyWarning() const { return {}; }
 };
 
 StatusOr<std::unique_ptr<Connection>> OpenConnection(const ConnectionConfig& config,

@@ -8,10 +8,17 @@
 namespace aurite::sql {
 
 ConnectionPool::Lease::Lease(Lease&& other) noexcept
-    : pool_(other.pool_), connection_(std::move(other.connection_)) {}
+    : pool_(other.pool_),
+      connection_(std::move(other.connection_)),
+      exceptions_(other.exceptions_) {}
 
 ConnectionPool::Lease::~Lease() {
-  if (connection_) pool_->Release(std::move(connection_));
+  if (!connection_) return;
+  if (std::uncaught_exceptions() > exceptions_) {
+    pool_->Discard(std::move(connection_));
+  } else {
+    pool_->Release(std::move(connection_));
+  }
 }
 
 ConnectionPool::ConnectionPool(ConnectionConfig config, PoolOptions options)
@@ -68,6 +75,17 @@ void ConnectionPool::Release(std::unique_ptr<Connection> connection) {
   }
   returned_.notify_all();
   // `connection` and `closing` close here, outside the lock.
+}
+
+void ConnectionPool::Discard(std::unique_ptr<Connection> connection) {
+  // Closed before its slot is freed (never more than max_open sessions),
+  // outside the lock.
+  connection.reset();
+  {
+    std::lock_guard lock(mutex_);
+    --open_;
+  }
+  returned_.notify_all();
 }
 
 void ConnectionPool::ReapIdle() {

@@ -7,7 +7,9 @@
 //    so callers never serialize on one socket or on each other's connects.
 //  - A Lease returns its connection when destroyed. A connection that lost
 //    its server is closed instead, together with the idle ones (they are
-//    likely gone too), so the next Acquire() reconnects.
+//    likely gone too), so the next Acquire() reconnects. A lease destroyed
+//    by an exception (e.g. std::bad_alloc in the middle of a result) closes
+//    its connection only: its session may be anywhere in a protocol exchange.
 //  - Idle connections are closed after idle_timeout by a background thread.
 //  - Thread-safe. Every Lease must be destroyed before the pool.
 //  - The pool keeps its own copy of the config (password in a SecretBuffer)
@@ -17,6 +19,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -49,9 +52,14 @@ class ConnectionPool {
    private:
     friend class ConnectionPool;
     Lease(ConnectionPool* pool, std::unique_ptr<Connection> connection)
-        : pool_(pool), connection_(std::move(connection)) {}
+        : pool_(pool),
+          connection_(std::move(connection)),
+          exceptions_(std::uncaught_exceptions()) {}
     ConnectionPool* pool_;
     std::unique_ptr<Connection> connection_;
+    // Exceptions in flight when the lease was made; more at destruction
+    // means an exception is unwinding through the lease's owner.
+    int exceptions_;
   };
 
   ConnectionPool(ConnectionConfig config, PoolOptions options);
@@ -71,6 +79,7 @@ class ConnectionPool {
   };
 
   void Release(std::unique_ptr<Connection> connection);
+  void Discard(std::unique_ptr<Connection> connection);
   void ReapIdle();
 
   const ConnectionConfig config_;

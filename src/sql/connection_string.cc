@@ -82,14 +82,15 @@ bool IsHostChar(char c) {
 
 struct HostPort {
   std::string host;
-  std::optional<int> port;
+  std::string_view port;  // as written; empty when there is none
 };
 
-// "host", "host:port", "[v6]", "[v6]:port" or empty.
-std::optional<HostPort> ParseHostPort(std::string_view text) {
+// Splits "host", "host:port", "[v6]", "[v6]:port" or empty; std::nullopt when
+// the host is malformed or a ':' has no port after it. The port's value is
+// checked by the caller, so an out-of-range port is reported as such.
+std::optional<HostPort> SplitHostPort(std::string_view text) {
   HostPort out;
   std::string_view host = text;
-  std::string_view port;
   if (!text.empty() && text.front() == '[') {
     std::size_t close = text.find(']');
     if (close == std::string_view::npos) return std::nullopt;
@@ -97,8 +98,8 @@ std::optional<HostPort> ParseHostPort(std::string_view text) {
     std::string_view after = text.substr(close + 1);
     if (!after.empty()) {
       if (after.front() != ':') return std::nullopt;
-      port = after.substr(1);
-      if (port.empty()) return std::nullopt;
+      out.port = after.substr(1);
+      if (out.port.empty()) return std::nullopt;
     }
     if (host.empty() || host.find_first_not_of("0123456789abcdefABCDEF:.") != host.npos) {
       return std::nullopt;
@@ -107,18 +108,16 @@ std::optional<HostPort> ParseHostPort(std::string_view text) {
     std::size_t colon = text.find(':');
     if (colon != std::string_view::npos) {
       host = text.substr(0, colon);
-      port = text.substr(colon + 1);
-      if (port.empty()) return std::nullopt;
+      out.port = text.substr(colon + 1);
+      if (out.port.empty()) return std::nullopt;
     }
     if (!std::all_of(host.begin(), host.end(), IsHostChar)) return std::nullopt;
-  }
-  if (!port.empty()) {
-    out.port = ParsePort(port);
-    if (!out.port) return std::nullopt;
   }
   out.host = std::string(host);
   return out;
 }
+
+Status PortError() { return InvalidArgumentError("connection string: port must be 1-65535"); }
 
 // libpq URI query parameters that name a ConnectionConfig field.
 Status ApplyPostgresField(std::string_view key, std::string& value, ConnectionConfig& config,
@@ -128,7 +127,7 @@ Status ApplyPostgresField(std::string_view key, std::string& value, ConnectionCo
     config.host = value;
   } else if (key == "port") {
     config.port = ParsePort(value);
-    if (!config.port) return InvalidArgumentError("connection string: port must be 1-65535");
+    if (!config.port) return PortError();
   } else if (key == "user") {
     config.user = value;
   } else if (key == "password") {
@@ -150,9 +149,14 @@ std::optional<std::string> MariaDbOptionName(std::string_view key) {
   if (name == "sslrootcert") return "ssl-ca";
   if (name == "sslcert") return "ssl-cert";
   if (name == "sslkey") return "ssl-key";
-  static constexpr std::string_view kKnown[] = {"ssl-mode", "ssl-ca",  "ssl-capath",
-                                                "ssl-cert", "ssl-key", "ssl-cipher",
-                                                "ssl-crl",  "charset", "connect-timeout"};
+  // The passphrase of an encrypted client key, under libmariadb's two names
+  // and libpq's.
+  if (name == "tls-passphrase" || name == "ssl-key-passphrase" || name == "sslpassword") {
+    return "ssl-passphrase";
+  }
+  static constexpr std::string_view kKnown[] = {
+      "ssl-mode",       "ssl-ca",  "ssl-capath", "ssl-cert",   "ssl-key",
+      "ssl-passphrase", "ssl-crl", "charset",    "ssl-cipher", "connect-timeout"};
   for (std::string_view known : kKnown) {
     if (name == known) return name;
   }
@@ -176,29 +180,48 @@ Status ParseQuery(std::string_view query, ConnectionConfig& config) {
     if (config.engine == Engine::kPostgres) {
       bool applied = false;
       AURITE_RETURN_IF_ERROR(ApplyPostgresField(key.text, value.text, config, applied));
-      if (!applied) config.options[key.text] = value.text;
+      if (!applied) config.SetOption(key.text, value.text);
       continue;
     }
     std::optional<std::string> name = MariaDbOptionName(key.text);
     if (!name) {
       return InvalidArgumentError(
           "connection string: unsupported MariaDB/MySQL option; supported: ssl-mode, ssl-ca, "
-          "ssl-capath, ssl-cert, ssl-key, ssl-cipher, ssl-crl, charset, connect-timeout");
+          "ssl-capath, ssl-cert, ssl-key, ssl-passphrase, ssl-cipher, ssl-crl, charset, "
+          "connect-timeout");
     }
-    config.options[*name] = value.text;
+    config.SetOption(*name, value.text);
   }
   return OkStatus();
 }
 
+// True when `text` is a host[:port] whose port, if any, is 1-65535 too.
+bool IsValidHostPort(std::string_view text) {
+  std::optional<HostPort> split = SplitHostPort(text);
+  return split && (split->port.empty() || ParsePort(split->port));
+}
+
+// The host[:port] part at the start of `text`.
+std::string_view HostPortPart(std::string_view text) {
+  return text.substr(0, text.find_first_of("/?"));
+}
+
 // Finds the '@' that ends the user info: the last one after which a valid
-// host[:port] follows, so unencoded '@' in a password still works.
+// host[:port] follows, so unencoded '@' in a password still works. When no
+// '@' qualifies and the text does not parse without user info either, the
+// last '@' before a host with a port of any value is taken, so that a port
+// out of range is reported as such rather than as a malformed string.
 std::optional<std::size_t> FindUserInfoEnd(std::string_view rest) {
-  for (std::size_t at = rest.rfind('@'); at != std::string_view::npos;
-       at = at == 0 ? std::string_view::npos : rest.rfind('@', at - 1)) {
-    std::string_view after = rest.substr(at + 1);
-    if (ParseHostPort(after.substr(0, after.find_first_of("/?")))) return at;
-  }
-  return std::nullopt;
+  auto find_last = [rest](auto&& qualifies) -> std::optional<std::size_t> {
+    for (std::size_t at = rest.rfind('@'); at != std::string_view::npos;
+         at = at == 0 ? std::string_view::npos : rest.rfind('@', at - 1)) {
+      if (qualifies(HostPortPart(rest.substr(at + 1)))) return at;
+    }
+    return std::nullopt;
+  };
+  std::optional<std::size_t> at = find_last(IsValidHostPort);
+  if (at || IsValidHostPort(HostPortPart(rest))) return at;
+  return find_last([](std::string_view text) { return SplitHostPort(text).has_value(); });
 }
 
 Status ParseUserInfo(std::string_view info, ConnectionConfig& config) {
@@ -221,14 +244,17 @@ StatusOr<ConnectionConfig> ParseNetworkUri(Engine engine, std::string_view rest)
     location = rest.substr(*at + 1);
   }
   std::size_t end = location.find_first_of("/?");
-  std::optional<HostPort> host_port = ParseHostPort(location.substr(0, end));
+  std::optional<HostPort> host_port = SplitHostPort(location.substr(0, end));
   if (!host_port) {
     return InvalidArgumentError(
         "connection string: malformed host or port (a password with special characters "
         "should be percent-encoded)");
   }
   config.host = std::move(host_port->host);
-  config.port = host_port->port;
+  if (!host_port->port.empty()) {
+    config.port = ParsePort(host_port->port);
+    if (!config.port) return PortError();
+  }
   std::string_view tail = end == std::string_view::npos ? std::string_view() : location.substr(end);
   std::size_t question = tail.find('?');
   std::string_view path = tail.substr(0, question);
@@ -307,7 +333,7 @@ StatusOr<ConnectionConfig> ParseKeywordValue(std::string_view text) {
     AURITE_RETURN_IF_ERROR(ReadKeywordValue(text, i, value.text));
     bool applied = false;
     AURITE_RETURN_IF_ERROR(ApplyPostgresField(key, value.text, config, applied));
-    if (!applied) config.options[key] = value.text;
+    if (!applied) config.SetOption(key, value.text);
   }
   return config;
 }

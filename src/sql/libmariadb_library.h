@@ -28,6 +28,7 @@ namespace aurite::sql {
   X(mysql_optionsv) \
   X(mysql_real_connect) \
   X(mysql_real_query) \
+  X(mysql_reset_connection) \
   X(mysql_server_init) \
   X(mysql_ssl_set) \
   X(mysql_stmt_affected_rows) \
@@ -39,8 +40,11 @@ namespace aurite::sql {
   X(mysql_stmt_execute) \
   X(mysql_stmt_fetch) \
   X(mysql_stmt_fetch_column) \
+  X(mysql_stmt_field_count) \
   X(mysql_stmt_free_result) \
   X(mysql_stmt_init) \
+  X(mysql_stmt_more_results) \
+  X(mysql_stmt_next_result) \
   X(mysql_stmt_param_count) \
   X(mysql_stmt_prepare) \
   X(mysql_stmt_result_metadata) \

@@ -26,7 +26,9 @@ namespace aurite::sql {
   X(PQfinish) \
   X(PQfname) \
   X(PQfreeCancel) \
+  X(PQfreemem) \
   X(PQftype) \
+  X(PQgetCopyData) \
   X(PQgetCancel) \
   X(PQgetResult) \
   X(PQgetisnull) \
@@ -36,6 +38,8 @@ namespace aurite::sql {
   X(PQntuples) \
   X(PQparameterStatus) \
   X(PQpipelineSync) \
+  X(PQputCopyEnd) \
+  X(PQresStatus) \
   X(PQresultErrorField) \
   X(PQresultStatus) \
   X(PQsendPrepare) \

@@ -12,6 +12,7 @@
 
 #include "sql/error_text.h"
 #include "sql/libmariadb_library.h"
+#include "sql/memory_errors.h"
 #include "sql/result_builder.h"
 #include "sql/statement_interrupt.h"
 #include "sql/value_encoding.h"
@@ -48,6 +49,7 @@ constexpr std::chrono::milliseconds kInterruptRetry{500};
 
 // Client and server error numbers (errmsg.h, mysqld_error.h).
 constexpr unsigned kServerGone = 2006, kServerLost = 2013, kServerLostExtended = 2055;
+constexpr unsigned kOutOfMemory = 2008, kPacketTooLarge = 2020;
 constexpr unsigned kConnectionKilled = 1927, kReadOnlyTransaction = 1792, kQueryInterrupted = 1317;
 constexpr unsigned kStatementTimeout = 1969, kMySqlQueryTimeout = 3024, kTableAccessDenied = 1142,
                    kDbAccessDenied = 1044, kSpecificAccessDenied = 1227, kAccessDenied = 1045;
@@ -275,8 +277,6 @@ Status ApplyOptions(MYSQL* mysql, const ConnectionConfig& config, const OpenOpti
       My().mysql_optionsv(mysql, MYSQL_OPT_SSL_CAPATH, value.c_str());
     } else if (key == "ssl-cert") {
       My().mysql_optionsv(mysql, MYSQL_OPT_SSL_CERT, value.c_str());
-    } else if (key == "ssl-key") {
-      My().mysql_optionsv(mysql, MYSQL_OPT_SSL_KEY, value.c_str());
     } else if (key == "ssl-cipher") {
       My().mysql_optionsv(mysql, MYSQL_OPT_SSL_CIPHER, value.c_str());
     } else if (key == "ssl-crl") {
@@ -287,9 +287,27 @@ Status ApplyOptions(MYSQL* mysql, const ConnectionConfig& config, const OpenOpti
       connect_timeout = static_cast<unsigned>(std::atoi(value.c_str()));
     }
   }
+  // libmariadb copies each value, so the NUL-terminated copies can go at once.
+  for (const auto& [key, value] : config.secret_options) {
+    crypto::SecretBuffer text = NulTerminated(value);
+    if (key == "ssl-key") {
+      My().mysql_optionsv(mysql, MYSQL_OPT_SSL_KEY, text.data());
+    } else if (key == "ssl-passphrase") {
+      My().mysql_optionsv(mysql, MARIADB_OPT_TLS_PASSPHRASE, text.data());
+    }
+  }
+  // LOAD DATA LOCAL INFILE makes the client send a file the server names:
+  // a read of this machine's files. Never allowed.
+  unsigned local_infile = 0;
+  My().mysql_optionsv(mysql, MYSQL_OPT_LOCAL_INFILE, &local_infile);
   My().mysql_optionsv(mysql, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
   My().mysql_optionsv(mysql, MYSQL_OPT_READ_TIMEOUT, &read_timeout);
   My().mysql_optionsv(mysql, MYSQL_SET_CHARSET_NAME, charset.c_str());
+  // A row packet above this fails to arrive instead of being buffered whole.
+  if (options.max_value_bytes > 0) {
+    unsigned long packet = static_cast<unsigned long>(options.max_value_bytes);
+    My().mysql_optionsv(mysql, MYSQL_OPT_MAX_ALLOWED_PACKET, &packet);
+  }
   return OkStatus();
 }
 
@@ -307,10 +325,9 @@ StatusOr<MysqlHandle> Connect(const ConnectionConfig& config, const OpenOptions&
                                reinterpret_cast<const char*>(password.data()),
                                config.database.empty() ? nullptr : config.database.c_str(),
                                config.port.value_or(0), nullptr, 0)) {
-    return UnavailableError(
-        fmt::format("MariaDB: could not connect: {} (error {})",
-                    ScrubSecret(My().mysql_error(mysql.get()), config.password.Reveal()),
-                    My().mysql_errno(mysql.get())));
+    return UnavailableError(fmt::format("MariaDB: could not connect: {} (error {})",
+                                        config.ScrubSecrets(My().mysql_error(mysql.get())),
+                                        My().mysql_errno(mysql.get())));
   }
   if (tls_required && My().mysql_get_ssl_cipher(mysql.get()) == nullptr) {
     return UnavailableError(
@@ -353,6 +370,7 @@ class MariaDbConnection final : public Connection {
                             const QueryLimits& limits, bool read_only);
   Status RunStatement(MYSQL_STMT* stmt, const std::vector<Param>& params, ResultBuilder& builder);
   Status FetchRows(MYSQL_STMT* stmt, MYSQL_RES* meta, ResultBuilder& builder);
+  Status DrainMoreResults(MYSQL_STMT* stmt, int row_sets);
   nlohmann::json ReadCell(MYSQL_STMT* stmt, RowBuffers& row, unsigned column);
   Status Query(const std::string& sql);
   void StopOnServer() const;
@@ -392,8 +410,26 @@ Status MariaDbConnection::Error(unsigned code, const char* message) {
           "MariaDB: statement timeout of {} ms exceeded; the statement was stopped on the server",
           options_.statement_timeout.count()));
     }
-    return UnavailableError("the connection to the server was lost (" + text +
-                            "); the next call opens a new connection");
+    // libmariadb reports a row packet over MYSQL_OPT_MAX_ALLOWED_PACKET
+    // as a lost connection (2013) too.
+    std::string oversized =
+        code == kServerLost && options_.max_value_bytes > 0
+            ? fmt::format(
+                  ", or a row was larger than the {} bytes this connection accepts "
+                  "(select a part of large values, e.g. with LEFT())",
+                  options_.max_value_bytes)
+            : "";
+    return UnavailableError("the connection to the server was lost (" + text + ")" + oversized +
+                            "; the next call opens a new connection");
+  }
+  // The stream is cut in the middle of a packet: the session cannot go on.
+  if (code == kPacketTooLarge) {
+    lost_ = true;
+    return ValueTooLargeError("MariaDB", options_.max_value_bytes, text);
+  }
+  if (code == kOutOfMemory) {
+    lost_ = true;
+    return OutOfMemoryError("MariaDB", text);
   }
   if (code == kQueryInterrupted && interrupt_.interrupted()) return Cancelled();
   if (code == kStatementTimeout || code == kMySqlQueryTimeout) {
@@ -523,12 +559,34 @@ Status MariaDbConnection::RunStatement(MYSQL_STMT* stmt, const std::vector<Param
   ResHandle meta(My().mysql_stmt_result_metadata(stmt));
   if (!meta) {
     builder.SetAffectedRows(static_cast<std::int64_t>(My().mysql_stmt_affected_rows(stmt)));
-    return OkStatus();
+    return DrainMoreResults(stmt, 0);
   }
   Status status = FetchRows(stmt, meta.get(), builder);
   // Reads and discards rows a limit left behind, so the connection is reusable.
   My().mysql_stmt_free_result(stmt);
-  return status;
+  Status more = DrainMoreResults(stmt, 1);
+  return status.ok() ? more : status;
+}
+
+// CALL sends its procedure's result sets and then one without columns (the
+// CALL's own status). Every further result is read and dropped, or the
+// session is out of sync and answers nothing more; a second result set
+// with columns cannot be returned with the first, so it is an error.
+// `row_sets`: 1 when the first result had columns, else 0.
+Status MariaDbConnection::DrainMoreResults(MYSQL_STMT* stmt, int row_sets) {
+  const int first = row_sets;
+  while (My().mysql_stmt_more_results(stmt)) {
+    int rc = My().mysql_stmt_next_result(stmt);
+    if (rc > 0) return StmtError(stmt);
+    if (rc < 0) break;
+    if (My().mysql_stmt_field_count(stmt) > 0) ++row_sets;
+    My().mysql_stmt_free_result(stmt);
+  }
+  if (row_sets == first) return OkStatus();
+  return InvalidArgumentError(fmt::format(
+      "MariaDB: the statement returned {} result sets (a procedure that runs several SELECTs); "
+      "the SQL server returns one result per call: run each query on its own",
+      row_sets));
 }
 
 // Reset every call: a previous statement may have changed them. The session
@@ -572,18 +630,27 @@ StatusOr<QueryResult> MariaDbConnection::Run(std::string_view sql, const std::ve
       status = RunStatement(stmt.get(), params, builder);
     }
   }
+  // max_statement_time does not always fail the statement it stops: an
+  // interrupted SLEEP() returns 1 and DO SLEEP() ends "ok". A statement that
+  // ran past the timeout is an error all the same, whatever it returned.
+  if (status.ok() && std::chrono::steady_clock::now() >= deadline_) {
+    status = DeadlineExceededError(fmt::format(
+        "MariaDB: statement timeout of {} ms exceeded; the server stopped the statement{}",
+        options_.statement_timeout.count(),
+        read_only ? "" : " (with writes enabled, check what it changed before it stopped)"));
+  }
   if (lost_) return status;
   // Also when the statement ended before the kill reached it (a killed
   // SLEEP() even ends without an error): the caller gave up on the call, so
   // a transaction it opened is rolled back, not committed.
   if (interrupt_.interrupted()) status = Cancelled();
-  // A call is one transaction, as on PostgreSQL: a read-only one is always
-  // rolled back, and one a writing statement opened (START TRANSACTION) is
-  // committed rather than left open on a shared connection.
-  if (read_only || InTransaction()) {
-    Status end = Query(read_only || !status.ok() ? "ROLLBACK" : "COMMIT");
-    if (status.ok()) status = end;
-  }
+  // A call is one transaction, as on PostgreSQL: one a writing statement
+  // opened (START TRANSACTION) is committed rather than left open on a
+  // shared connection; the reset below rolls back everything else.
+  if (!read_only && status.ok() && InTransaction()) status = Query("COMMIT");
+  // The session reset ends every call (docs/sql-server.md): a failed one
+  // closes the connection (fail closed); the call's outcome stands.
+  if (My().mysql_reset_connection(mysql_.get()) != 0) lost_ = true;
   AURITE_RETURN_IF_ERROR(status);
   return std::move(builder).Finish();
 }

@@ -12,6 +12,9 @@
 
 #include "sql/error_text.h"
 #include "sql/libpq_library.h"
+#include "sql/memory_errors.h"
+#include "sql/postgres_session_reset.h"
+#include "sql/postgres_unsupported_result.h"
 #include "sql/result_builder.h"
 #include "sql/statement_interrupt.h"
 #include "sql/value_encoding.h"
@@ -189,6 +192,11 @@ class PostgresConnection final : public Connection {
     if (cancel_) Pq().PQcancel(cancel_.get(), error, sizeof error);
   }
   static Status Cancelled() { return CancelledError("PostgreSQL: the statement was cancelled"); }
+  // A session found broken without an error of its own to report.
+  static Status SessionEnded() {
+    return UnavailableError(
+        "PostgreSQL: the session ended unexpectedly; the next call opens a new connection");
+  }
   StatusOr<QueryResult> Run(std::string_view sql, const std::vector<Param>& params,
                             const QueryLimits& limits, bool read_only);
   Status Send(std::string_view sql, const std::vector<Param>& params);
@@ -201,6 +209,7 @@ class PostgresConnection final : public Connection {
   void NameColumnTypes(const std::vector<Oid>& types, std::vector<Column>& columns);
   Status Exec(const std::string& sql);
   Status FinishPendingRollback();
+  Status ResetWritingSession();
   Status ResultError(const PGresult* result);
   Status LostOr(Status status);
   std::string Scrub(std::string message) const {
@@ -215,6 +224,7 @@ class PostgresConnection final : public Connection {
   // A read-only call's ROLLBACK is sent at its end, but its answer is read
   // at the start of the next use: one round trip less per call.
   bool rollback_pending_ = false;
+  PostgresCallEnd call_end_;
   // Set when the pipeline protocol went wrong: the pool then drops us.
   bool broken_ = false;
   // Read-only statements prepared on this session, by SQL text, so a
@@ -232,6 +242,8 @@ class PostgresConnection final : public Connection {
 };
 
 Status PostgresConnection::LostOr(Status status) {
+  // Out of memory is the cause worth telling, not the connection it cost.
+  if (status.code() == StatusCode::kResourceExhausted) return status;
   if (Pq().PQstatus(conn_.get()) != CONNECTION_BAD) return status;
   return UnavailableError("PostgreSQL: the connection to the server was lost (" + status.message() +
                           "); the next call opens a new connection");
@@ -242,6 +254,12 @@ Status PostgresConnection::ResultError(const PGresult* result) {
   const char* primary = Pq().PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
   std::string message = Scrub(primary ? primary : Pq().PQerrorMessage(conn_.get()));
   std::string_view sqlstate = state ? state : "";
+  // libpq could not allocate for a row (its input buffer or the result):
+  // the session is out of step with the server, so it is not reused.
+  if (sqlstate.empty() && SaysOutOfMemory(message)) {
+    broken_ = true;
+    return OutOfMemoryError("PostgreSQL", message);
+  }
   if (sqlstate == "57014" && interrupt_.interrupted()) return Cancelled();
   if (sqlstate == "57014") {
     return DeadlineExceededError(fmt::format("PostgreSQL: statement timeout of {} ms exceeded",
@@ -267,17 +285,39 @@ Status PostgresConnection::Exec(const std::string& sql) {
   return ResultError(result.get());
 }
 
+// Reads the answers to the call end's pipeline (PostgresCallEnd). A session
+// whose reset failed is closed (fail closed): the call that finds out fails
+// with kUnavailable and the pool opens a new connection for the next one.
 Status PostgresConnection::FinishPendingRollback() {
   if (!rollback_pending_) return OkStatus();
   rollback_pending_ = false;
-  Status status;
-  for (ResultHandle result(Pq().PQgetResult(conn_.get())); result;
-       result.reset(Pq().PQgetResult(conn_.get()))) {
-    if (Pq().PQresultStatus(result.get()) == PGRES_FATAL_ERROR && status.ok()) {
-      status = ResultError(result.get());
-    }
+  PostgresCallEnd::Outcome ended = call_end_.Finish(
+      Pq(), conn_.get(), [this](const PGresult* result) { return ResultError(result); });
+  if (ended.deallocated) {
+    prepared_.clear();
+    prepared_names_ = 0;
   }
-  return status;
+  if (ended.status.ok()) return OkStatus();
+  broken_ = true;
+  if (ended.status.code() == StatusCode::kUnavailable) return ended.status;
+  return UnavailableError("PostgreSQL: the session could not be reset after the last call (" +
+                          ended.status.message() +
+                          "); the connection was closed and the next call opens a new one");
+}
+
+// A call that may have written committed everything its statement did,
+// session state included (SET, LISTEN, temporary tables, WITH HOLD cursors,
+// SET ROLE): DISCARD ALL undoes it all, outside any transaction block, and
+// the session's statement_timeout is set again.
+Status PostgresConnection::ResetWritingSession() {
+  if (Pq().PQtransactionStatus(conn_.get()) != PQTRANS_IDLE)
+    AURITE_RETURN_IF_ERROR(Exec("ROLLBACK"));
+  Status discarded = Exec("DISCARD ALL");
+  prepared_.clear();
+  prepared_names_ = 0;
+  call_end_.Forget();
+  AURITE_RETURN_IF_ERROR(discarded);
+  return SetSessionTimeout();
 }
 
 Status PostgresConnection::Send(std::string_view sql, const std::vector<Param>& params) {
@@ -385,6 +425,8 @@ Status PostgresConnection::FetchReadOnlyPipeline(ResultBuilder& builder, std::ve
   }
   Pq().PQsetSingleRowMode(conn_.get());
   Status fetched = Fetch(builder, true, types);
+  // An unsupported result closed the session: nothing more to read.
+  if (broken_) return error.ok() ? fetched : error;
   // A cached statement that failed (dropped by the client, or its plan no
   // longer fits the table) is prepared afresh next time.
   if (!fetched.ok() && executing_cached_) prepared_.erase(*executing_cached_);
@@ -414,6 +456,17 @@ Status PostgresConnection::Fetch(ResultBuilder& builder, bool read_only, std::ve
   for (ResultHandle result(Pq().PQgetResult(conn_.get())); result;
        result.reset(Pq().PQgetResult(conn_.get()))) {
     ExecStatusType status = Pq().PQresultStatus(result.get());
+    if (!IsSupportedResult(status)) {
+      // COPY and the like: ended here, or libpq hands out the same result forever.
+      UnsupportedResult ended =
+          EndUnsupportedResult(Pq(), conn_.get(), status, [this] { CancelOnServer(); });
+      if (error.ok()) error = ended.error;
+      if (ended.close_connection) {
+        broken_ = true;
+        return error;
+      }
+      continue;
+    }
     if ((status == PGRES_SINGLE_TUPLE || status == PGRES_TUPLES_OK) && !columns_known) {
       columns_known = true;
       for (int i = 0; i < Pq().PQnfields(result.get()); ++i) {
@@ -458,6 +511,7 @@ StatusOr<QueryResult> PostgresConnection::Run(std::string_view sql,
   ResultBuilder builder(limits);
   std::vector<Oid> types;
   Status status;
+  auto started = std::chrono::steady_clock::now();
   {
     // Commands after this scope (ROLLBACK, COMMIT) are never cancelled.
     StatementInterrupt::Scope running(interrupt_);
@@ -465,26 +519,41 @@ StatusOr<QueryResult> PostgresConnection::Run(std::string_view sql,
     if (read_only) {
       status = SendReadOnlyPipeline(sql, params);
       if (status.ok()) status = FetchReadOnlyPipeline(builder, types);
-      if (broken_) return status;
+      if (broken_) return status.ok() ? SessionEnded() : status;
     } else {
       AURITE_RETURN_IF_ERROR(Exec(fmt::format("BEGIN; SET LOCAL statement_timeout = {}",
                                               options_.statement_timeout.count())));
       status = Send(sql, params);
       if (status.ok()) status = Fetch(builder, read_only, types);
+      if (broken_) return status.ok() ? SessionEnded() : status;
     }
+  }
+  // A statement can catch the timeout's cancel (plpgsql's EXCEPTION WHEN
+  // query_canceled) and end "ok": past the timeout, it is an error all the
+  // same, and a write is rolled back.
+  if (status.ok() && std::chrono::steady_clock::now() - started >= options_.statement_timeout) {
+    status = DeadlineExceededError(fmt::format("PostgreSQL: statement timeout of {} ms exceeded",
+                                               options_.statement_timeout.count()));
   }
   // Also when the statement ended before the cancel reached it: the caller
   // gave up on it, so a write is rolled back.
   if (interrupt_.interrupted()) status = Cancelled();
   if (Pq().PQstatus(conn_.get()) == CONNECTION_BAD) return LostOr(status);
-  if (read_only && status.ok()) {
-    // Nothing was written, so the caller need not wait for the ROLLBACK.
-    if (!Pq().PQsendQuery(conn_.get(), "ROLLBACK")) {
+  if (read_only) {
+    // The call ends with the session reset and ROLLBACK (PostgresCallEnd).
+    // Nothing was written, so the caller need not wait for them: the server
+    // runs them now, and the next use reads their answers.
+    if (!call_end_.Send(Pq(), conn_.get())) {
+      broken_ = true;
       return LostOr(UnavailableError("PostgreSQL: " + Scrub(Pq().PQerrorMessage(conn_.get()))));
     }
     rollback_pending_ = true;
+    AURITE_RETURN_IF_ERROR(status);
   } else {
-    Status end = Exec(read_only || !status.ok() ? "ROLLBACK" : "COMMIT");
+    Status end = Exec(!status.ok() ? "ROLLBACK" : "COMMIT");
+    // Fail closed: a session that kept a lock or a role is never reused.
+    // The call's own outcome stands (its COMMIT is done).
+    if (!ResetWritingSession().ok()) broken_ = true;
     AURITE_RETURN_IF_ERROR(status);
     AURITE_RETURN_IF_ERROR(end);
   }
@@ -610,12 +679,13 @@ StatusOr<TableDescription> PostgresConnection::DescribeTable(
   return out;
 }
 
-// libpq keyword/value arrays; the password entry points into a SecretBuffer
-// that ends in a NUL byte so libpq can read it in place.
+// libpq keyword/value arrays; the password and secret option entries point
+// into SecretBuffers that end in a NUL byte so libpq can read them in place.
 struct ConnectParams {
   std::vector<std::string> keys;
   std::vector<std::string> values;
   crypto::SecretBuffer password;
+  std::vector<std::pair<std::string, crypto::SecretBuffer>> secret_options;  // NUL-terminated
 };
 
 ConnectParams BuildParams(const ConnectionConfig& config, const OpenOptions& options) {
@@ -625,6 +695,9 @@ ConnectParams BuildParams(const ConnectionConfig& config, const OpenOptions& opt
     params.values.push_back(std::move(value));
   };
   for (const auto& [key, value] : config.options) add(key, value);
+  for (const auto& [key, value] : config.secret_options) {
+    params.secret_options.emplace_back(key, NulTerminated(value));
+  }
   if (!config.host.empty()) add("host", config.host);
   if (config.port) add("port", std::to_string(*config.port));
   if (!config.user.empty()) add("user", config.user);
@@ -659,13 +732,17 @@ StatusOr<std::unique_ptr<Connection>> OpenPostgres(const ConnectionConfig& confi
     keys.push_back("password");
     values.push_back(reinterpret_cast<const char*>(params.password.data()));
   }
+  for (const auto& [key, value] : params.secret_options) {
+    keys.push_back(key.c_str());
+    values.push_back(reinterpret_cast<const char*>(value.data()));
+  }
   keys.push_back(nullptr);
   values.push_back(nullptr);
   ConnHandle conn(Pq().PQconnectdbParams(keys.data(), values.data(), 0));
   if (!conn) return ResourceExhaustedError("PostgreSQL: out of memory");
   if (Pq().PQstatus(conn.get()) != CONNECTION_OK) {
     return UnavailableError("PostgreSQL: could not connect: " +
-                            ScrubSecret(Pq().PQerrorMessage(conn.get()), config.password.Reveal()));
+                            config.ScrubSecrets(Pq().PQerrorMessage(conn.get())));
   }
   // Notices (e.g. "table does not exist, skipping") would go to stderr.
   Pq().PQsetNoticeProcessor(

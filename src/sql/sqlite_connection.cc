@@ -10,6 +10,7 @@
 #include <limits>
 #include <optional>
 
+#include "sql/memory_errors.h"
 #include "sql/result_builder.h"
 #include "sql/sqlite_authorizer.h"
 #include "sql/statement_interrupt.h"
@@ -113,6 +114,12 @@ Status SqliteConnection::Initialise() {
   sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
   sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
   sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
+  // A value over this fails to be built (zeroblob, repeat, group_concat) or
+  // read, instead of filling memory before the result limits see it.
+  if (options_.max_value_bytes > 0) {
+    sqlite3_limit(db, SQLITE_LIMIT_LENGTH,
+                  static_cast<int>(std::min<std::size_t>(options_.max_value_bytes, INT_MAX)));
+  }
   sqlite3_busy_timeout(
       db, static_cast<int>(std::min<long long>(options_.statement_timeout.count(), INT_MAX)));
   if (!options_.allow_writes) {
@@ -134,6 +141,12 @@ int SqliteConnection::OnProgress(void* self) {
 
 Status SqliteConnection::Error(int rc) const {
   std::string message = sqlite3_errmsg(db_.get());
+  // VACUUM's refused ATTACH surfaces as a plain error of the VACUUM.
+  if ((rc & 0xFF) == SQLITE_AUTH || (rc & 0xFF) == SQLITE_ERROR) {
+    if (std::optional<std::string> denial = SqliteDenialMessage(mode_)) {
+      return PermissionDeniedError(*denial);
+    }
+  }
   switch (rc & 0xFF) {
     case SQLITE_INTERRUPT:
       if (interrupt_.interrupted()) return Cancelled();
@@ -148,6 +161,12 @@ Status SqliteConnection::Error(int rc) const {
           fmt::format("not allowed on this connection ({}); it is read-only unless the "
                       "operator enables writes",
                       message));
+    case SQLITE_TOOBIG:
+      return ValueTooLargeError(
+          "SQLite", static_cast<std::size_t>(sqlite3_limit(db_.get(), SQLITE_LIMIT_LENGTH, -1)),
+          message);
+    case SQLITE_NOMEM:
+      return OutOfMemoryError("SQLite", message);
     case SQLITE_CANTOPEN:
     case SQLITE_NOTADB:
     case SQLITE_CORRUPT:
@@ -160,6 +179,7 @@ Status SqliteConnection::Error(int rc) const {
 StatusOr<StatementHandle> SqliteConnection::Prepare(std::string_view sql) {
   sqlite3_stmt* raw = nullptr;
   const char* tail = nullptr;
+  mode_.denied = nullptr;
   int rc = sqlite3_prepare_v2(db_.get(), sql.data(), static_cast<int>(sql.size()), &raw, &tail);
   StatementHandle stmt(raw);
   if (rc != SQLITE_OK) return Error(rc);

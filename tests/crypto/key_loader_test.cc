@@ -139,6 +139,32 @@ TEST_F(KeyLoaderTest, KeyFileIsReadWithoutTrailingNewline) {
   EXPECT_EQ(KeyFromSetting(*setting, std::nullopt)->ToText().Reveal(), text);
 }
 
+// Messages name the variable (and file) the key came from, also when the
+// host configuration names another variable (security.key_env).
+TEST_F(KeyLoaderTest, TheSettingNamesTheVariableAndFileItCameFrom) {
+  std::string path = WriteFile(NewKeyText());
+  env_["AURITE_MCP_ENCRYPTION_KEY_FILE"] = path;
+  StatusOr<KeySetting> from_file = ReadKeySetting(Lookup());
+  ASSERT_TRUE(from_file.ok()) << from_file.status().ToString();
+  EXPECT_EQ(from_file->origin, "AURITE_MCP_ENCRYPTION_KEY_FILE ('" + path + "')");
+  EXPECT_EQ(from_file->variable, "AURITE_MCP_ENCRYPTION_KEY_FILE");
+
+  env_.clear();
+  env_["TEAM_KEY"] = NewKeyText();
+  StatusOr<KeySetting> custom = ReadKeySetting(Lookup(), "TEAM_KEY");
+  ASSERT_TRUE(custom.ok()) << custom.status().ToString();
+  EXPECT_EQ(custom->origin, "TEAM_KEY");
+  EXPECT_EQ(custom->variable, "TEAM_KEY");
+
+  env_.clear();
+  env_["TEAM_KEY_FILE"] = "/nonexistent/aurite/key";
+  StatusOr<KeySetting> missing = ReadKeySetting(Lookup(), "TEAM_KEY");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().message().find("TEAM_KEY_FILE names '/nonexistent/aurite/key'"), 0u)
+      << missing.status().message();
+  EXPECT_EQ(missing.status().message().find("AURITE_MCP"), std::string::npos);
+}
+
 TEST_F(KeyLoaderTest, UnreadableKeyFileIsAnError) {
   env_["AURITE_MCP_ENCRYPTION_KEY_FILE"] = "/nonexistent/aurite/key";
   ExpectErrorWithout("", "/nonexistent/aurite/key");

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <future>
+#include <map>
 #include <mutex>
 #include <stop_token>
 #include <thread>
@@ -16,6 +17,7 @@
 #include "security/security_manager.h"
 #include "security/store_keys.h"
 #include "servers/credentials_protocol.h"
+#include "sql/connection_string.h"
 #include "sql/test_databases.h"
 
 namespace aurite::e2e {
@@ -223,7 +225,8 @@ TEST_F(GatewayTest, BackendProgressAndLogsReachTheClientRedacted) {
       gateway->client().CallTool("probe_chatter", {{"text", "pw is " + password}}, options);
   ASSERT_TRUE(result.ok());
   EXPECT_EQ(result.value().dump().find(password), std::string::npos) << result.value().dump();
-  for (int i = 0; i < 100; ++i) {
+  // Notifications may trail the answer; under sanitizers by over a second.
+  for (int i = 0; i < 1000; ++i) {
     {
       std::lock_guard lock(mutex);
       if (!logs.empty() && progress.size() == 2) break;
@@ -315,6 +318,45 @@ TEST_F(PostgresGatewayTest, CanaryPasswordNeverLeavesTheHost) {
   }
 }
 
+// Masked connection strings reach the client masked, not redacted: the
+// password as ****, a SQLite path (which holds no secret) as it is, from
+// every tool that shows one.
+TEST_F(PostgresGatewayTest, MaskedConnectionStringsReachTheClientMaskedNotRedacted) {
+  std::string uri = Uri();
+  std::string sqlite = SampleDatabase();
+  std::size_t colon = uri.find(':', uri.find("//") + 2);
+  std::string masked_uri = uri.substr(0, colon + 1) + "****" + uri.substr(uri.rfind('@'));
+  StatusOr<sql::ConnectionConfig> parsed = sql::ParseConnectionString(uri);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  std::string shown_by_server = parsed->Masked();
+  ASSERT_NE(shown_by_server.find(":****@"), std::string::npos) << shown_by_server;
+  auto gateway = StartGateway(BaseConfig(dir_));
+  ASSERT_NE(gateway, nullptr);
+
+  Json postgres = Secure(*gateway, uri);
+  EXPECT_EQ(postgres["masked_connection_string"], masked_uri);
+  Json sqlite_secured = Secure(*gateway, sqlite);
+  EXPECT_EQ(sqlite_secured["masked_connection_string"], sqlite);
+
+  Json by_token =
+      Structured(gateway->Call("connect_storage", {{"storage_type", "postgresql"},
+                                                   {"connection_string", postgres["token"]}}));
+  EXPECT_EQ(by_token["masked_connection_string"], shown_by_server);
+  Json by_raw_string = Structured(gateway->Call(
+      "connect_storage", {{"storage_type", "sqlite"}, {"connection_string", sqlite}}));
+  EXPECT_EQ(by_raw_string["masked_connection_string"], sqlite);
+
+  Json listed = Structured(gateway->Call("list_connections", Json::object()));
+  std::map<std::string, std::string> shown;
+  for (const Json& entry : listed["connections"]) {
+    shown[entry["connection_id"]] = entry["masked_connection_string"];
+  }
+  EXPECT_EQ(shown[by_token["connection_id"]], shown_by_server) << listed.dump();
+  EXPECT_EQ(shown[by_raw_string["connection_id"]], sqlite) << listed.dump();
+  EXPECT_EQ(gateway->received().find("[REDACTED]"), std::string::npos) << gateway->received();
+  EXPECT_EQ(gateway->received().find(sql::testing::Password()), std::string::npos);
+}
+
 // Forwarding runs on the gateway's reading thread and answers when the
 // backend does: a slow query must not hold up the client's next calls.
 TEST_F(PostgresGatewayTest, ASlowForwardedQueryDoesNotHoldUpTheClientsOtherCalls) {
@@ -397,6 +439,60 @@ TEST_F(PostgresGatewayTest, ClientCancellingAQueryStopsItInTheDatabase) {
   Json next =
       gateway->Call("query_storage", {{"connection_id", id}, {"query", "SELECT 41 + 1 AS answer"}});
   EXPECT_EQ(Structured(next)["rows"], Json::parse("[[42]]")) << next.dump();
+}
+
+// The fixture's PostgreSQL superuser (its password is hex: no encoding).
+std::string AdminUri() {
+  const Json& server = sql::testing::Databases()["postgres"];
+  return "postgresql://" + server["admin_user"].get<std::string>() + ":" +
+         server["admin_password"].get<std::string>() +
+         "@127.0.0.1:" + std::to_string(server["port"].get<int>()) + "/" +
+         server["database"].get<std::string>();
+}
+
+// A read-only sql-server refuses a superuser login, unless the operator
+// allowed it for the named connection: then every result says read-only is
+// not enforced.
+TEST_F(PostgresGatewayTest, PrivilegedNamedConnectionNeedsTheOperatorsOptIn) {
+  Json config = BaseConfig(dir_);
+  config["mcpServers"]["sql"]["args"] = {"sql-server"};
+  config["connections"] = {
+      {"admin", {{"storage_type", "postgresql"}, {"connection_string", AdminUri()}}},
+      {"admin_allowed",
+       {{"storage_type", "postgresql"},
+        {"connection_string", AdminUri()},
+        {"allow_privileged_login", true}}}};
+  auto gateway = StartGateway(config);
+  ASSERT_NE(gateway, nullptr);
+  std::string refused = ErrorText(gateway->Call(
+      "connect_storage", {{"storage_type", "postgresql"}, {"connection_name", "admin"}}));
+  EXPECT_NE(refused.find("superuser"), std::string::npos) << refused;
+  EXPECT_NE(refused.find("allow_privileged_login"), std::string::npos) << refused;
+  EXPECT_EQ(
+      refused.find(sql::testing::Databases()["postgres"]["admin_password"].get<std::string>()),
+      std::string::npos);
+  Json connected = Structured(gateway->Call(
+      "connect_storage", {{"storage_type", "postgresql"}, {"connection_name", "admin_allowed"}}));
+  EXPECT_NE(connected.value("warning", "").find("NOT enforced"), std::string::npos)
+      << connected.dump();
+  Json rows = Structured(gateway->Call(
+      "query_storage", {{"connection_id", connected["connection_id"]}, {"query", "SELECT 1"}}));
+  EXPECT_NE(rows.value("warning", "").find("superuser"), std::string::npos) << rows.dump();
+}
+
+// allow_privileged_login on the server reaches `aurite sql-server` as its flag.
+TEST_F(PostgresGatewayTest, ServerWideOptInReachesTheSqlServer) {
+  Json config = BaseConfig(dir_);
+  config["mcpServers"]["sql"]["args"] = {"sql-server"};
+  config["mcpServers"]["sql"]["allow_privileged_login"] = true;
+  auto gateway = StartGateway(config);
+  ASSERT_NE(gateway, nullptr);
+  std::string token = Secure(*gateway, AdminUri())["token"];
+  Json connected = Structured(gateway->Call(
+      "connect_storage", {{"storage_type", "postgresql"}, {"connection_string", token}}));
+  EXPECT_NE(connected.value("warning", "").find("superuser"), std::string::npos)
+      << connected.dump();
+  EXPECT_EQ(connected.value("writes_allowed", true), false) << connected.dump();
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 
 #include "crypto/fernet_key.h"
 #include "mcp/line_reader.h"
+#include "mcp/message_parser.h"
 #include "servers/sql/http_sql_server_process.h"
 #include "sql/connection.h"
 
@@ -49,6 +50,9 @@ std::unique_ptr<GatewayProcess> GatewayProcess::Start(
   options.spawn.environment = {"PATH=/usr/bin:/bin", "AURITE_MCP_ENCRYPTION_KEY=" + key};
   options.log_name = "gateway";
   options.client.session.default_timeout = std::chrono::seconds(60);
+  // Like a real client, take every answer the gateway may give (its backends'
+  // answers are bounded by their max_message_bytes, 16 MiB by default).
+  options.client.session.limits.max_bytes = mcp::kDefaultServerMessageBytes;
   auto gateway = std::make_unique<GatewayProcess>();
   StatusOr<std::unique_ptr<mcp::StdioClient>> process = mcp::StdioClient::Start(std::move(options));
   EXPECT_TRUE(process.ok()) << process.status().ToString();
@@ -144,6 +148,7 @@ std::unique_ptr<mcp::HttpClient> HttpGateway::Connect() const {
   mcp::HttpClientOptions options;
   options.port = port_;
   options.client.session.default_timeout = std::chrono::seconds(60);
+  options.client.session.limits.max_bytes = mcp::kDefaultServerMessageBytes;
   auto client = std::make_unique<mcp::HttpClient>(std::move(options));
   mcp::RpcResult initialized = client->client().Initialize();
   EXPECT_TRUE(initialized.ok()) << (initialized.ok() ? "" : initialized.error().message);

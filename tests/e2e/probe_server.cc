@@ -1,11 +1,16 @@
-// A small MCP server for the end-to-end tests, configured without the
-// "storage" capability: it tries to resolve tokens through its host, and
-// reports its pid so tests can inspect its argv and environment, and counts
-// the calls its caller cancelled.
+// A small MCP server for the end-to-end tests, configured with or without
+// the "storage" capability: it tries to resolve and release tokens through
+// its host, reports its pid so tests can inspect its argv and environment,
+// counts the calls its caller cancelled, and with `--record FILE` appends
+// the arguments of every tool call it receives to FILE (one JSON line
+// each): what a backend was really sent, before any redaction.
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
+#include <fstream>
+#include <mutex>
+#include <string>
 #include <thread>
 
 #include "mcp/server_session.h"
@@ -43,6 +48,22 @@ aurite::mcp::RpcResult Chatter(const Json& args, aurite::mcp::CallContext& conte
   return aurite::mcp::ToolTextResult("said: " + text);
 }
 
+// Looks like a connect tool to the gateway (connection_string + use_token)
+// and answers with a made-up connection id.
+aurite::mcp::RpcResult ConnectDatabase(const Json&, aurite::mcp::CallContext&) {
+  Json content = {{"connection_id", "probe_conn_" + std::to_string(::getpid())}};
+  return Json{{"content", Json::array({aurite::mcp::TextContent(content.dump())})},
+              {"structuredContent", content}};
+}
+
+// Tells the host this server is done with `token`, as a storage server does
+// on disconnect.
+aurite::mcp::RpcResult Release(const Json& args, aurite::mcp::CallContext& context) {
+  (void)context.session.Notify(aurite::servers::kReleaseMethod,
+                               {{"token", args.value("token", "")}});
+  return aurite::mcp::ToolTextResult("released");
+}
+
 std::atomic<int> g_cancelled_calls{0};
 
 // Runs until the caller cancels it (at most a minute), then counts the
@@ -64,20 +85,55 @@ aurite::mcp::RpcResult CancelledCalls(const Json&, aurite::mcp::CallContext&) {
 
 }  // namespace
 
-int main() {
+// Appends each call's arguments to the record file, then runs the tool.
+class Recorder {
+ public:
+  explicit Recorder(std::string path) : path_(std::move(path)) {}
+  aurite::mcp::ToolHandler Wrap(std::string tool, aurite::mcp::ToolHandler handler) {
+    return [this, tool = std::move(tool), handler = std::move(handler)](
+               const Json& args, aurite::mcp::CallContext& context) {
+      if (!path_.empty()) {
+        std::lock_guard lock(mu_);
+        std::ofstream(path_, std::ios::app)
+            << Json{{"tool", tool}, {"arguments", args}}.dump() << "\n";
+      }
+      return handler(args, context);
+    };
+  }
+
+ private:
+  std::string path_;
+  std::mutex mu_;
+};
+
+int main(int argc, char** argv) {
+  Recorder recorder(argc == 3 && std::string(argv[1]) == "--record" ? argv[2] : "");
   aurite::mcp::ServerOptions options;
   options.info = {"aurite-e2e-probe", "1.0.0", ""};
   aurite::mcp::McpServer server(options);
+  aurite::mcp::Tool connect;
+  connect.name = "connect_database";
+  connect.description = "Shaped like the SQL server's connect_database";
+  connect.input_schema = {
+      {"type", "object"},
+      {"properties",
+       {{"connection_string", {{"type", "string"}}}, {"use_token", {{"type", "boolean"}}}}}};
+  server.AddTool(connect, recorder.Wrap("connect_database", ConnectDatabase));
+  aurite::mcp::Tool release;
+  release.name = "release";
+  release.description = "Release a token to the host";
+  release.input_schema = {{"type", "object"}, {"properties", {{"token", {{"type", "string"}}}}}};
+  server.AddTool(release, recorder.Wrap("release", Release));
   aurite::mcp::Tool resolve;
   resolve.name = "resolve";
   resolve.description = "Ask the host to resolve a token";
   resolve.input_schema = {{"type", "object"}, {"properties", {{"token", {{"type", "string"}}}}}};
-  server.AddTool(resolve, Resolve);
+  server.AddTool(resolve, recorder.Wrap("resolve", Resolve));
   aurite::mcp::Tool chatter;
   chatter.name = "chatter";
   chatter.description = "Report progress, log `text` and return it";
   chatter.input_schema = {{"type", "object"}, {"properties", {{"text", {{"type", "string"}}}}}};
-  server.AddTool(chatter, Chatter);
+  server.AddTool(chatter, recorder.Wrap("chatter", Chatter));
   aurite::mcp::Tool wait;
   wait.name = "wait_for_cancel";
   wait.description = "Run until cancelled";

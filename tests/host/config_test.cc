@@ -38,7 +38,7 @@ const char* kFullConfig = R"({
     "sql": {"command": "aurite", "args": ["sql-server"], "env": {"LOG": "debug"},
             "capabilities": ["tools", "storage"], "timeout": "45s",
             "restart": {"policy": "always", "max_restarts": 3, "initial_backoff": "100ms"},
-            "allow_writes": true},
+            "allow_writes": true, "allow_privileged_login": true},
     "docs": {"url": "https://mcp.example/mcp",
              "headers": {"Authorization": "Bearer ${env:DOCS_TOKEN}"}},
     "off": {"command": "nothing", "disabled": true}
@@ -47,7 +47,8 @@ const char* kFullConfig = R"({
                "default_token_ttl": "2h"},
   "connections": {
     "orders": {"storage_type": "postgresql", "server": "sql",
-               "connection_string": "postgresql://app:${env:ORDERS_PW}@db/orders"}
+               "connection_string": "postgresql://app:${env:ORDERS_PW}@db/orders",
+               "allow_privileged_login": true}
   },
   "gateway": {"transport": "http", "port": 9000, "bearer_tokens": ["${env:GW_TOKEN}"],
               "allowed_origins": ["http://localhost:6274"],
@@ -74,6 +75,7 @@ TEST_F(ConfigTest, ParsesEverySection) {
   EXPECT_EQ(sql->restart.max_restarts, 3);
   EXPECT_EQ(sql->restart.initial_backoff, std::chrono::milliseconds(100));
   EXPECT_TRUE(sql->allow_writes);
+  EXPECT_TRUE(sql->allow_privileged_login);
 
   const ServerConfig* docs = config->FindServer("docs");
   ASSERT_NE(docs, nullptr);
@@ -88,6 +90,8 @@ TEST_F(ConfigTest, ParsesEverySection) {
   const ConnectionConfig* orders = config->FindConnection("orders");
   ASSERT_NE(orders, nullptr);
   EXPECT_EQ(orders->storage_type, "postgresql");
+  EXPECT_TRUE(orders->allow_privileged_login);
+  EXPECT_FALSE(orders->allow_writes);
   EXPECT_EQ(orders->connection_string.Reveal(),
             "postgresql://app:" + std::string(kCanary) + "@db/orders");
 
@@ -117,6 +121,55 @@ TEST_F(ConfigTest, BusyPollAppliesToTheGatewayAndEveryServer) {
   ASSERT_TRUE(off.ok()) << off.status().ToString();
   EXPECT_EQ(off->gateway.busy_poll, std::chrono::microseconds(0));
   EXPECT_EQ(off->FindServer("sql")->busy_poll, std::chrono::microseconds(0));
+}
+
+TEST_F(ConfigTest, GatewayHttpLimitsAreOptionalAndValidated) {
+  StatusOr<Config> defaults = Parse("{}");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->gateway.http.max_connections, 512u);
+  EXPECT_EQ(defaults->gateway.http.max_connections_per_client, 256u);
+  EXPECT_EQ(defaults->gateway.http.max_sessions, 256u);
+  EXPECT_EQ(defaults->gateway.http.header_timeout, std::chrono::seconds(10));
+  EXPECT_EQ(defaults->gateway.http.io_timeout, std::chrono::seconds(30));
+  EXPECT_EQ(defaults->gateway.http.session_idle_timeout, std::chrono::minutes(30));
+  StatusOr<Config> set = Parse(R"({"gateway": {"http": {
+      "max_connections": 100, "max_connections_per_client": 10, "max_sessions": 50,
+      "header_timeout": "2s", "io_timeout": 20, "session_idle_timeout": "5m"}}})");
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  EXPECT_EQ(set->gateway.http.max_connections, 100u);
+  EXPECT_EQ(set->gateway.http.max_connections_per_client, 10u);
+  EXPECT_EQ(set->gateway.http.max_sessions, 50u);
+  EXPECT_EQ(set->gateway.http.header_timeout, std::chrono::seconds(2));
+  EXPECT_EQ(set->gateway.http.io_timeout, std::chrono::seconds(20));
+  EXPECT_EQ(set->gateway.http.session_idle_timeout, std::chrono::minutes(5));
+  StatusOr<Config> partial = Parse(R"({"gateway": {"http": {"header_timeout": "500ms"}}})");
+  ASSERT_TRUE(partial.ok()) << partial.status().ToString();
+  EXPECT_EQ(partial->gateway.http.header_timeout, std::chrono::milliseconds(500));
+  EXPECT_EQ(partial->gateway.http.max_sessions, 256u);
+  StatusOr<Config> fewer = Parse(R"({"gateway": {"http": {"max_connections": 100,
+                                                          "max_sessions": 10}}})");
+  ASSERT_TRUE(fewer.ok()) << fewer.status().ToString();
+  EXPECT_EQ(fewer->gateway.http.max_connections_per_client, 100u);  // follows max_connections
+
+  ExpectError(R"({"gateway": {"http": 5}})", "gateway.http: expected an object");
+  ExpectError(R"({"gateway": {"http": {"max_conections": 5}}})",
+              "gateway.http.max_conections: unknown key; known keys here: header_timeout");
+  ExpectError(R"({"gateway": {"http": {"max_connections": 0}}})",
+              "gateway.http.max_connections: expected a whole number from 1 to 100000");
+  ExpectError(R"({"gateway": {"http": {"max_sessions": "many"}}})",
+              "gateway.http.max_sessions: expected a whole number");
+  ExpectError(R"({"gateway": {"http": {"max_connections_per_client": 2.5}}})",
+              "gateway.http.max_connections_per_client: expected a whole number");
+  ExpectError(R"({"gateway": {"http": {"header_timeout": "0s"}}})",
+              "gateway.http.header_timeout: expected a duration above zero");
+  ExpectError(R"({"gateway": {"http": {"io_timeout": "soon"}}})",
+              "gateway.http.io_timeout: expected a duration");
+  ExpectError(R"({"gateway": {"http": {"max_connections": 100, "max_connections_per_client": 200,
+                                       "max_sessions": 10}}})",
+              "gateway.http.max_connections_per_client (200) exceeds max_connections (100)");
+  ExpectError(
+      R"({"gateway": {"http": {"max_connections": 200, "max_connections_per_client": 10}}})",
+      "gateway.http.max_connections (200) must exceed max_sessions (256)");
 }
 
 TEST_F(ConfigTest, AcceptsVsCodeServersKey) {

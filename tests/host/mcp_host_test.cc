@@ -123,6 +123,29 @@ TEST_F(McpHostTest, WritesAreAllowedOnlyForNamedConnectionsConfiguredSo) {
   EXPECT_EQ(opened["structuredContent"].value("writes_allowed", true), false) << opened.dump();
 }
 
+TEST_F(McpHostTest, PrivilegedLoginIsAllowedOnlyForNamedConnectionsConfiguredSo) {
+  Config config = MakeConfig(RestartPolicy::Mode::kOnFailure, {"tools", "storage"});
+  for (bool allowed : {true, false}) {
+    ConnectionConfig connection;
+    connection.name = allowed ? "admin" : "plain";
+    connection.storage_type = "sqlite";
+    connection.connection_string =
+        crypto::SecretBuffer::CopyFrom("sqlite:///" + database_.string());
+    connection.allow_privileged_login = allowed;
+    config.connections.push_back(std::move(connection));
+  }
+  auto host = StartHost(std::move(config));
+  ASSERT_NE(host, nullptr);
+  StatusOr<crypto::SecretBuffer> admin = host->NamedConnectionToken("admin");
+  StatusOr<crypto::SecretBuffer> plain = host->NamedConnectionToken("plain");
+  ASSERT_TRUE(admin.ok() && plain.ok());
+  EXPECT_TRUE(host->PrivilegedLoginAllowed(admin->Reveal()));
+  EXPECT_FALSE(host->WritesAllowed(admin->Reveal()));
+  EXPECT_FALSE(host->PrivilegedLoginAllowed(plain->Reveal()));
+  // A token the client secured itself never carries it.
+  EXPECT_FALSE(host->PrivilegedLoginAllowed(SecureDatabase(*host)));
+}
+
 // A client session of an McpServer, and a call context on it.
 // A client of the router's tools over a real MCP session, as the gateway's
 // clients are: each client is a session the router can tell apart.
@@ -136,7 +159,7 @@ struct RouterClient {
     EXPECT_TRUE(result.ok()) << (result.ok() ? "" : result.error().message);
     return result.ok() ? result.value() : mcp::Json::object();
   }
-  const mcp::ServerSession* session() const { return pair.session.get(); }
+  const mcp::ServerSession& session() const { return *pair.session; }
   mcp::testing::ClientServer pair;
 };
 
@@ -159,7 +182,8 @@ TEST_F(McpHostTest, EndingASessionClosesOnlyItsConnectionsAndRevokesTheirTokens)
   ASSERT_FALSE(kept.empty());
 
   router.DisconnectSession(leaving.session());
-  mcp::Json listed = router.ListConnections().value()["structuredContent"]["connections"];
+  mcp::Json listed =
+      staying.Call("list_connections", mcp::Json::object())["structuredContent"]["connections"];
   ASSERT_EQ(listed.size(), 1u) << listed.dump();
   EXPECT_EQ(listed[0]["connection_id"], kept);
   EXPECT_FALSE(host->security().Resolve(token, "sql", "database_connection").ok());
@@ -201,7 +225,7 @@ TEST_F(McpHostTest, ShutdownStopsServersAndPurgesConnectionScopedTokens) {
   auto host = StartHost(MakeConfig(RestartPolicy::Mode::kOnFailure, {"tools", "storage"}));
   ASSERT_NE(host, nullptr);
   auto scoped = host->SecureForServer(
-      crypto::SecretBuffer::CopyFrom("sqlite:///" + database_.string()), "sql");
+      crypto::SecretBuffer::CopyFrom("sqlite:///" + database_.string()), "sql", "session:test");
   ASSERT_TRUE(scoped.ok());
   std::string user_token = SecureDatabase(*host);
   pid_t child = *host->FindServer("sql")->pid();

@@ -236,6 +236,36 @@ TEST(HttpTransport, BadRequestsGetTheRightStatus) {
   EXPECT_EQ(StatusOf(Post(port, kInitialize)), 200);  // still serving
 }
 
+// Heads that different HTTP readers (a proxy, this server) could read as
+// different requests are refused, never served as one of their readings.
+TEST(HttpTransport, AmbiguousRequestHeadsGet400) {
+  HttpFixture f;
+  const auto port = f.http->port();
+  const std::string body = kInitialize;
+  const std::string rest =
+      "Connection: close\r\nContent-Type: application/json\r\nAccept: "
+      "application/json, text/event-stream\r\n";
+  const std::string length = "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  auto head = [&](const std::string& fields) {
+    return RawHttp(port, "POST /mcp HTTP/1.1\r\n" + fields + rest + "\r\n" + body);
+  };
+  const std::string two_hosts = head("Host: 127.0.0.1\r\nHost: evil.example\r\n" + length);
+  EXPECT_EQ(StatusOf(two_hosts), 400) << two_hosts;
+  EXPECT_NE(two_hosts.find("more than one Host header"), std::string::npos) << two_hosts;
+  EXPECT_EQ(StatusOf(head("Host: evil.example\r\nHost: 127.0.0.1\r\n" + length)), 400);
+  EXPECT_EQ(StatusOf(head(length)), 400);  // no Host at all
+  EXPECT_EQ(StatusOf(head("Host: 127.0.0.1\r\n" + length + length)), 400);
+  EXPECT_EQ(StatusOf(head("Host: 127.0.0.1\r\n" + length + "Content-Length: 2\r\n")), 400);
+  EXPECT_EQ(StatusOf(head("Host: 127.0.0.1\r\nContent-Length: " + std::to_string(body.size()) +
+                          ", " + std::to_string(body.size()) + "\r\n")),
+            400);
+  EXPECT_EQ(StatusOf(head("Host: 127.0.0.1\r\n" + length + "Transfer-Encoding: chunked\r\n")), 400);
+  EXPECT_EQ(
+      StatusOf(head("Host: 127.0.0.1\r\n" + length + "Mcp-Session-Id: a\r\nMcp-Session-Id: b\r\n")),
+      400);
+  EXPECT_EQ(StatusOf(head("Host: 127.0.0.1\r\n" + length)), 200);  // the same head, once
+}
+
 TEST(HttpTransport, SessionLifecycleAndBatchRules) {
   HttpFixture f;
   const auto port = f.http->port();
@@ -316,7 +346,7 @@ TEST(HttpTransport, DeleteReportsTheSessionClosedAfterItsLastHandler) {
 
 TEST(HttpTransport, IdleExpiryAndStopReportSessionsClosed) {
   HttpServerOptions options;
-  options.session_idle_timeout = 300ms;
+  options.limits.session_idle_timeout = 300ms;
   HttpFixture f(options);
   ClosedSessions sessions(*f.server);
   const auto port = f.http->port();
@@ -354,7 +384,7 @@ TEST(HttpTransport, FailedInitializeLeavesNoSession) {
 
 TEST(HttpTransport, IdleSessionsExpire) {
   HttpServerOptions options;
-  options.session_idle_timeout = 300ms;
+  options.limits.session_idle_timeout = 300ms;
   HttpFixture f(options);
   const auto port = f.http->port();
   const std::string session = "Mcp-Session-Id: " + NewSession(port) + "\r\n";

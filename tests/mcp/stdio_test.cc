@@ -340,6 +340,7 @@ TEST(LineReader, SkipsOverlongLinesAndResynchronizes) {
   ASSERT_TRUE(first && second && third && fourth);
   EXPECT_EQ(first->line, "short");
   EXPECT_EQ(second->kind, LineReader::Kind::kTooLong);
+  EXPECT_EQ(second->head, std::string(LineReader::kHeadBytes, 'y'));
   EXPECT_EQ(third->line, "next");
   EXPECT_EQ(fourth->line, "last-without-newline");
   EXPECT_FALSE(reader.Next().has_value());

@@ -116,9 +116,51 @@ TEST(DetectionTest, OrdinaryTextHasNoFindings) {
   }
 }
 
+// Masked forms ("****" from masking, "[REDACTED]" from the redactor) stand
+// for a secret that is already gone: they are no findings, in every shape
+// the rules know.
+TEST(DetectionTest, MaskedValuesAreNoFindings) {
+  for (const char* text :
+       {"postgresql://user:****@host/db", "postgresql://user:[REDACTED]@host/db",
+        "mysql://u:***@h/db", "password=****", "PWD=********;", R"({"password": "****"})",
+        R"({"password":"[REDACTED]"})", "db_password: '****'", "host=h password=**** dbname=d",
+        "api_key=[REDACTED]", R"({"masked":"postgresql://app:****@db:5432/sales"})"}) {
+    EXPECT_TRUE(SharedDetector().Detect(text).empty()) << text;
+  }
+}
+
+// A real password that contains asterisks, or mixes a mask with anything
+// else, is still found.
+TEST(DetectionTest, PasswordsWithAsterisksAreStillFound) {
+  for (const char* text :
+       {"postgresql://user:****x@host/db", "postgresql://user:a****@host/db", "password=p****",
+        "password=*****1", "PWD=**;**", R"({"password": "[REDACTED]x"})",
+        "password=\u2217\u2217\u2217\u2217", "password=∗∗∗∗", "password=**"}) {
+    EXPECT_FALSE(SharedDetector().Detect(text).empty()) << text;
+  }
+}
+
 TEST(DetectionTest, LowEntropyValuesDoNotTriggerTheEntropyRule) {
   std::vector<Finding> findings = SharedDetector().Detect("api_key=abababababababababab");
   for (const Finding& f : findings) EXPECT_NE(f.rule_id, "high-entropy-assignment");
+}
+
+// Configuration that names the variable holding a secret is not a secret.
+TEST(DetectionTest, VariableNamesDoNotTriggerTheEntropyRule) {
+  for (const char* text :
+       {R"("key_env": "AURITE_MCP_ENCRYPTION_KEY")", "token_variable=GITHUB_TOKEN_FOR_CI_2024"}) {
+    for (const Finding& f : SharedDetector().Detect(text)) {
+      EXPECT_NE(f.rule_id, "high-entropy-assignment") << text;
+    }
+  }
+  // Mixed case or no underscore: still reported.
+  for (const char* text : {"api_key=Zx8kQ2vL9mN4pR7t_W1yB", "api_key=ZX8KQ2VL9MN4PR7TW1YB"}) {
+    bool found = false;
+    for (const Finding& f : SharedDetector().Detect(text)) {
+      found = found || f.rule_id == "high-entropy-assignment";
+    }
+    EXPECT_TRUE(found) << text;
+  }
 }
 
 TEST(DetectionTest, FindsEveryOccurrenceInOrder) {
@@ -142,7 +184,11 @@ std::vector<std::pair<std::string, ByteSpan>> WholeTextFindings(const std::strin
       std::size_t end = static_cast<std::size_t>(groups[0].data() - text.data()) + groups[0].size();
       for (std::size_t g = 1; g < groups.size(); ++g) {
         if (groups[g].data() == nullptr || groups[g].empty()) continue;
-        if (rule.min_entropy > 0 && ShannonEntropy(groups[g]) < rule.min_entropy) break;
+        if (IsMaskedValue(groups[g])) break;
+        if (rule.min_entropy > 0 &&
+            (ShannonEntropy(groups[g]) < rule.min_entropy || NamesAVariable(groups[g]))) {
+          break;
+        }
         std::size_t begin = static_cast<std::size_t>(groups[g].data() - text.data());
         found.emplace_back(std::string(rule.id), ByteSpan{begin, begin + groups[g].size()});
         break;

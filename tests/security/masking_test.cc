@@ -185,14 +185,39 @@ INSTANTIATE_TEST_SUITE_P(Forms, MaskingTableTest, ::testing::ValuesIn(Cases()),
 
 TEST(MaskingTest, TableHasAtLeastSixtyCases) { EXPECT_GE(Cases().size(), 60u); }
 
-TEST(MaskingTest, SecretKeyNamesAreRecognisedCaseInsensitively) {
-  EXPECT_TRUE(IsSecretKeyName("PASSWORD"));
-  EXPECT_TRUE(IsSecretKeyName("Pwd"));
-  EXPECT_TRUE(IsSecretKeyName("x-api-key"));
-  EXPECT_TRUE(IsSecretKeyName("AUTH_MECHANISM_PROPERTIES"));
-  EXPECT_FALSE(IsSecretKeyName("authSource"));
-  EXPECT_FALSE(IsSecretKeyName("host"));
-  EXPECT_FALSE(IsSecretKeyName("user"));
+// The form shown for a secured credential: secret parts masked, a
+// connection string without a secret part as it is (nothing in it is
+// secret), anything else wholly masked.
+TEST(MaskingTest, MaskedCredentialShowsASecretFreeConnectionStringAsItIs) {
+  const std::pair<std::string_view, std::string_view> cases[] = {
+      {"postgresql://user:pw@host/db", "postgresql://user:****@host/db"},
+      {"postgresql://h/db?sslpassword=x&sslmode=require",
+       "postgresql://h/db?sslpassword=****&sslmode=require"},
+      {"sqlite:////var/lib/app.db", "sqlite:////var/lib/app.db"},
+      {"SQLite:///My Documents/app.db", "SQLite:///My Documents/app.db"},
+      {"sqlite::memory:", "sqlite::memory:"},
+      {"postgresql://app@db:5432/sales?sslmode=require",
+       "postgresql://app@db:5432/sales?sslmode=require"},
+      {"mysql+pymysql://app@db/shop", "mysql+pymysql://app@db/shop"},
+      {"opaque-api-key", "****"},
+      {"https://hooks.example.com/services/abc", "****"},
+      {"host=db dbname=app", "****"},
+      {"jdbc:postgresql://db/app", "****"},
+      {"sqlite:///a.db\npassword123", "****"},
+      {"postgresql://us/er:pw@host/db", "****"},
+      {"postgresql://h/db?pass%77ord=x", "****"},
+      {"ftp://h/file", "****"},
+  };
+  for (const auto& [secret, masked] : cases) EXPECT_EQ(MaskedCredential(secret), masked) << secret;
+}
+
+TEST(MaskingTest, MaskedValuesAreTheMasksAndNothingElse) {
+  for (std::string_view value : {"***", "****", "********", "[REDACTED]"}) {
+    EXPECT_TRUE(IsMaskedValue(value)) << value;
+  }
+  for (std::string_view value : {"", "*", "**", "****x", "x****", "[REDACTED]x", "∗∗∗∗", "* **"}) {
+    EXPECT_FALSE(IsMaskedValue(value)) << value;
+  }
 }
 
 TEST(MaskingTest, MergeSpansJoinsOverlappingAndTouchingSpans) {

@@ -84,5 +84,32 @@ TEST(RedactorTest, KeepsJsonValidWhenRedactingInsideStrings) {
   EXPECT_TRUE(nlohmann::json::accept(redacted)) << redacted;
 }
 
+// What the gateway shows for a live secret is its masked form; redaction of
+// the gateway's output must leave it as it is, and redacting twice changes
+// nothing.
+TEST(RedactorTest, TheMaskedFormOfALiveSecretPassesThroughRedactionUnchanged) {
+  std::vector<SecretBuffer> secrets;
+  for (const char* secret :
+       {"postgresql://app:S3cret-pw1@db:5432/sales?sslmode=require",
+        "mysql://app:S3cret-pw2@db/shop?ssl-passphrase=Phrase-pw3", "host=db password=S3cret-pw4",
+        "sqlite:////var/lib/aurite/app.db", "sqlite:///relative/app.db",
+        "sqlite::memory:", "postgresql://app@db/sales?sslmode=verify-full", "opaque-api-key-5"}) {
+    secrets.push_back(SecretBuffer::CopyFrom(secret));
+  }
+  Redactor redactor = RedactorFor(secrets);
+  for (const SecretBuffer& secret : secrets) {
+    std::string masked = MaskedCredential(secret.Reveal());
+    std::string json = nlohmann::json({{"masked_connection_string", masked}}).dump();
+    EXPECT_EQ(redactor.Redact(masked), masked);
+    EXPECT_EQ(redactor.Redact(json), json);
+    std::string redacted = redactor.Redact(std::string(secret.Reveal()));
+    EXPECT_EQ(redactor.Redact(redacted), redacted);
+  }
+  EXPECT_EQ(redactor.Redact("url postgresql://app:S3cret-pw1@db:5432/sales?sslmode=require"),
+            "url [REDACTED]");
+  EXPECT_EQ(redactor.Redact("bad passphrase Phrase-pw3"), "bad passphrase [REDACTED]");
+  EXPECT_EQ(redactor.Redact("key opaque-api-key-5"), "key [REDACTED]");
+}
+
 }  // namespace
 }  // namespace aurite::security

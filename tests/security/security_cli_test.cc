@@ -52,11 +52,12 @@ class SecurityCliTest : public ::testing::Test {
   // Opens the store in this process, as a restarted host would.
   std::unique_ptr<SecurityManager> OpenInProcess(const std::string& key_text) {
     SecurityManagerOptions options;
-    auto store = SqliteStore::Open(dir_ / "store.db", [&](const crypto::KdfSalt&) {
-      std::vector<crypto::FernetKey> keys;
-      keys.push_back(*crypto::FernetKey::FromText(key_text));
-      return StatusOr<std::vector<crypto::FernetKey>>(std::move(keys));
-    });
+    auto store =
+        SqliteStore::Open(dir_ / "store.db", {.keys = [&](const crypto::KdfSalt&) {
+                            std::vector<crypto::FernetKey> keys;
+                            keys.push_back(*crypto::FernetKey::FromText(key_text));
+                            return StatusOr<std::vector<crypto::FernetKey>>(std::move(keys));
+                          }});
     EXPECT_TRUE(store.ok()) << store.status().ToString();
     options.store = std::move(*store);
     auto manager = SecurityManager::Create(std::move(options));
@@ -166,6 +167,25 @@ TEST_F(SecurityCliTest, ScanReportsFindingsWithoutTheSecretAndExits1) {
   EXPECT_EQ(run.out.find("w/rd"), std::string::npos);
   EXPECT_EQ(Run("scan clean.txt").exit_status, 0);
   EXPECT_EQ(Run("scan missing.txt").exit_status, 2);
+}
+
+// Masked and redacted text is clean: `aurite scan` on what `aurite mask` and
+// `tokens list` print, and on the redactor's marker, exits 0.
+TEST_F(SecurityCliTest, ScanOfMaskedOrRedactedTextFindsNothing) {
+  CommandOutput masked =
+      Run("mask", connection_ + "\nhost=h password='x y' sslpassword=abc\nServer=h;PWD=abc;\n");
+  ASSERT_EQ(masked.exit_status, 0) << masked.err;
+  SecureThroughCli(connection_);
+  SecureThroughCli("sqlite:////var/lib/aurite/app.db");
+  CommandOutput listed = Run("tokens list --store store.db", "", KeyEnv());
+  ASSERT_EQ(listed.exit_status, 0) << listed.err;
+  EXPECT_NE(listed.out.find("sqlite:////var/lib/aurite/app.db"), std::string::npos) << listed.out;
+  std::string text = masked.out + listed.out +
+                     "postgresql://user:[REDACTED]@host/db\n{\"password\":\"[REDACTED]\"}\n";
+  CommandOutput scan = Run("scan", text);
+  EXPECT_EQ(scan.exit_status, 0) << scan.out << "\n" << text;
+  // A password made of asterisks and something else is still a finding.
+  EXPECT_EQ(Run("scan", "postgresql://user:****x@host/db\n").exit_status, 1);
 }
 
 TEST_F(SecurityCliTest, ScanReadsStdin) {

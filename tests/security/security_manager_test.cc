@@ -42,11 +42,11 @@ class SecurityManagerTest : public ::testing::Test {
     options.default_ttl = default_ttl;
     options.clock = clock_.AsClock();
     if (persistent) {
-      auto store = SqliteStore::Open(dir_ / "store.db", [this](const crypto::KdfSalt&) {
-        std::vector<FernetKey> keys;
-        keys.push_back(key_.Clone());
-        return StatusOr<std::vector<FernetKey>>(std::move(keys));
-      });
+      auto store = SqliteStore::Open(dir_ / "store.db", {.keys = [this](const crypto::KdfSalt&) {
+                                       std::vector<FernetKey> keys;
+                                       keys.push_back(key_.Clone());
+                                       return StatusOr<std::vector<FernetKey>>(std::move(keys));
+                                     }});
       EXPECT_TRUE(store.ok()) << store.status().ToString();
       options.store = std::move(*store);
     }

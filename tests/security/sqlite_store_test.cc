@@ -17,11 +17,11 @@ using testing::ReadFile;
 using testing::ScratchDir;
 
 KeyProvider Keys(const std::vector<const FernetKey*>& keys) {
-  return [keys](const crypto::KdfSalt&) -> StatusOr<std::vector<FernetKey>> {
+  return {.keys = [keys](const crypto::KdfSalt&) -> StatusOr<std::vector<FernetKey>> {
     std::vector<FernetKey> copies;
     for (const FernetKey* key : keys) copies.push_back(key->Clone());
     return copies;
-  };
+  }};
 }
 
 CredentialInfo SampleInfo(std::string id) {
@@ -121,7 +121,9 @@ TEST(SqliteStoreTest, WrongKeyIsAClearErrorAndLeavesTheFileUntouched) {
   auto reopened = SqliteStore::Open(dir / "store.db", Keys({&wrong}));
   ASSERT_FALSE(reopened.ok());
   EXPECT_EQ(reopened.status().code(), StatusCode::kFailedPrecondition);
-  EXPECT_NE(reopened.status().message().find("encryption key does not open"), std::string::npos);
+  EXPECT_NE(reopened.status().message().find("the configured key does not open credential store"),
+            std::string::npos)
+      << reopened.status().message();
   EXPECT_EQ(ReadFile(dir / "store.db"), before);
 }
 
@@ -235,13 +237,13 @@ TEST(SqliteStoreTest, PassphraseKeyUsesTheStoredSalt) {
     return keys;
   };
   {
-    auto store = SqliteStore::Open(dir / "store.db", derive);
+    auto store = SqliteStore::Open(dir / "store.db", {.keys = derive});
     ASSERT_TRUE(store.ok());
     ASSERT_TRUE((*store)->Insert(SampleInfo("cred_a"), SecretBuffer::CopyFrom("secret-a")).ok());
     EXPECT_EQ((*store)->kdf_salt(), first_salt);
   }
   crypto::KdfSalt created_salt = first_salt;
-  auto store = SqliteStore::Open(dir / "store.db", derive);
+  auto store = SqliteStore::Open(dir / "store.db", {.keys = derive});
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   EXPECT_EQ(first_salt, created_salt);
   EXPECT_EQ((*store)->LoadAll()->front().secret.Reveal(), "secret-a");

@@ -63,7 +63,7 @@ TEST(StoreKeysTest, ProviderReturnsTheCurrentKeyFirst) {
                        {"AURITE_MCP_PREVIOUS_KEYS", std::string(previous.ToText().Reveal())}}));
   ASSERT_TRUE(settings.ok());
   std::optional<FernetKey> captured;
-  auto keys = MakeKeyProvider(*settings, &captured)(crypto::NewKdfSalt());
+  auto keys = MakeKeyProvider(*settings, &captured).keys(crypto::NewKdfSalt());
   ASSERT_TRUE(keys.ok());
   ASSERT_EQ(keys->size(), 2u);
   EXPECT_TRUE(

@@ -127,8 +127,8 @@ TEST(ConnectionStringTest, ErrorsSayWhatIsWrong) {
       {"", "empty"},
       {"ftp://u@h/db", "unsupported scheme"},
       {"just some words", "not recognised"},
-      {"postgresql://u@h:port/db", "host or port"},
-      {"postgresql://u@h:70000/db", "host or port"},
+      {"postgresql://u@h!x/db", "host or port"},
+      {"postgresql://u@h:/db", "host or port"},
       {"postgresql://u:pa%zzss@h/db", "percent-encoding in the password"},
       {"mysql://u@h/db?frobnicate=1", "unsupported MariaDB/MySQL option"},
       {"host=h password='unterminated", "unterminated"},
@@ -145,6 +145,64 @@ TEST(ConnectionStringTest, ErrorsSayWhatIsWrong) {
   }
 }
 
+// A port that is not a number in 1-65535 is named as such, in every form,
+// without echoing the input (which may hold a password).
+TEST(ConnectionStringTest, PortOutOfRangeSaysSo) {
+  for (std::string_view input :
+       {"postgresql://u:canary-pw@h:70000/db", "postgresql://u:canary-pw@h:0/db",
+        "postgresql://u:canary-pw@h:-1/db", "postgresql://u:canary-pw@h:port/db",
+        "postgresql://u:canary-pw@h:99999999999/db", "mysql://u:canary-pw@[::1]:65536/db",
+        "postgresql://u:canary-pw@:0/db", "postgresql:///db?port=70000&password=canary-pw",
+        "host=h port=-1 password=canary-pw"}) {
+    StatusOr<ConnectionConfig> config = ParseConnectionString(input);
+    ASSERT_FALSE(config.ok()) << input;
+    EXPECT_EQ(config.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(config.status().message(), "connection string: port must be 1-65535") << input;
+  }
+  EXPECT_EQ(Parse("postgresql://u@h:65535/db").port, 65535);
+  EXPECT_EQ(Parse("postgresql://u@h:1/db").port, 1);
+}
+
+// Every option whose name is secret (crypto::IsSecretKeyName) is kept in a
+// SecretBuffer, not with the plain options, in every form and any case.
+TEST(ConnectionStringTest, SecretOptionsAreKeptApartFromPlainOptions) {
+  ConnectionConfig uri = Parse(
+      "postgresql://u@h/db?sslmode=require&sslpassword=c1&api_key=c2&token=c3&SSLPASSWORD=c4");
+  EXPECT_EQ(uri.options.size(), 1u);
+  EXPECT_EQ(uri.options.at("sslmode"), "require");
+  EXPECT_EQ(uri.secret_options.size(), 4u);
+  EXPECT_EQ(uri.secret_options.at("sslpassword").Reveal(), "c1");
+  EXPECT_EQ(uri.secret_options.at("api_key").Reveal(), "c2");
+  EXPECT_EQ(uri.secret_options.at("token").Reveal(), "c3");
+  EXPECT_EQ(uri.secret_options.at("SSLPASSWORD").Reveal(), "c4");
+
+  ConnectionConfig keywords = Parse("host=h sslpassword='a b' PWD=c5 sslkey=/k.pem sslcert=/c");
+  EXPECT_EQ(keywords.secret_options.at("sslpassword").Reveal(), "a b");
+  EXPECT_EQ(keywords.secret_options.at("PWD").Reveal(), "c5");
+  EXPECT_EQ(keywords.secret_options.at("sslkey").Reveal(), "/k.pem");
+  EXPECT_EQ(keywords.options.size(), 1u);
+  EXPECT_EQ(keywords.options.at("sslcert"), "/c");
+
+  for (std::string_view name : {"ssl-passphrase", "SSL_PASSPHRASE", "tls-passphrase",
+                                "Tls_Passphrase", "ssl-key-passphrase", "sslpassword"}) {
+    ConnectionConfig mariadb = Parse("mariadb://u@h/db?" + std::string(name) + "=p%26q");
+    EXPECT_TRUE(mariadb.options.empty()) << name;
+    EXPECT_EQ(mariadb.secret_options.at("ssl-passphrase").Reveal(), "p&q") << name;
+  }
+}
+
+TEST(ConnectionStringTest, MaskedFormHidesEverySecretOption) {
+  EXPECT_EQ(Parse("postgresql://app:pw@db/sales?sslmode=require&sslpassword=c1&api_key=c2&"
+                  "sslrootcert=%2Fca.pem")
+                .Masked(),
+            "postgresql://app:****@db/sales?api_key=****&sslmode=require&sslpassword=****&"
+            "sslrootcert=%2Fca.pem");
+  EXPECT_EQ(Parse("host=db user=app PWD=c3 token=c4").Masked(),
+            "postgresql://app@db?PWD=****&token=****");
+  EXPECT_EQ(Parse("mysql://app@db/shop?ssl-mode=REQUIRED&tls-passphrase=c5").Masked(),
+            "mariadb://app@db/shop?ssl-mode=REQUIRED&ssl-passphrase=****");
+}
+
 TEST(ConnectionStringTest, MaskedFormHidesOnlyThePassword) {
   EXPECT_EQ(Parse("postgresql+psycopg2://app:s3cret@db:5432/sales?sslmode=require").Masked(),
             "postgresql://app:****@db:5432/sales?sslmode=require");
@@ -153,11 +211,18 @@ TEST(ConnectionStringTest, MaskedFormHidesOnlyThePassword) {
   EXPECT_EQ(Parse("sqlite::memory:").Masked(), "sqlite::memory:");
 }
 
-TEST(ConnectionStringTest, CloneCopiesThePassword) {
-  ConnectionConfig config = Parse("postgresql://app:pw@h/db");
+TEST(ConnectionStringTest, CloneCopiesThePasswordAndTheSecretOptions) {
+  ConnectionConfig config = Parse("postgresql://app:pw@h/db?sslpassword=sp&sslmode=require");
   ConnectionConfig copy = config.Clone();
   EXPECT_EQ(copy.password.Reveal(), "pw");
   EXPECT_EQ(copy.host, "h");
+  EXPECT_EQ(copy.secret_options.at("sslpassword").Reveal(), "sp");
+  EXPECT_EQ(copy.options.at("sslmode"), "require");
+}
+
+TEST(ConnectionStringTest, ScrubSecretsRemovesThePasswordAndEverySecretOption) {
+  ConnectionConfig config = Parse("postgresql://app:pw-one@h/db?sslpassword=pw-two&token=pw-3");
+  EXPECT_EQ(config.ScrubSecrets("bad pw-one, pw-two and pw-3\n"), "bad ****, **** and ****");
 }
 
 }  // namespace

@@ -45,6 +45,20 @@ ConnectionConfig ConfigFor(Engine engine, const std::string& sqlite_path) {
   return std::move(config).value();
 }
 
+ConnectionConfig AdminConfigFor(Engine engine) {
+  const nlohmann::json& server = Databases()[engine == Engine::kPostgres ? "postgres" : "mariadb"];
+  return WithLogin(ConfigFor(engine), server["admin_user"].get<std::string>(),
+                   server["admin_password"].get<std::string>());
+}
+
+ConnectionConfig WithLogin(const ConnectionConfig& base, const std::string& user,
+                           const std::string& password) {
+  ConnectionConfig config = base.Clone();
+  config.user = user;
+  config.password = crypto::SecretBuffer::CopyFrom(password);
+  return config;
+}
+
 std::string UniqueName(const std::string& prefix) {
   static std::atomic<int> counter{0};
   return prefix + "_" + std::to_string(getpid()) + "_" + std::to_string(counter++);

@@ -21,6 +21,14 @@ std::string Password();
 // A read/write-capable config for `engine`. For SQLite, `sqlite_path`.
 ConnectionConfig ConfigFor(Engine engine, const std::string& sqlite_path = "");
 
+// The config of the engine's admin login (PostgreSQL superuser, MariaDB
+// ALL PRIVILEGES), for setting up roles and databases with writes enabled.
+ConnectionConfig AdminConfigFor(Engine engine);
+
+// `base` with another login.
+ConnectionConfig WithLogin(const ConnectionConfig& base, const std::string& user,
+                           const std::string& password);
+
 // A database name / path unique to this process and call.
 std::string UniqueName(const std::string& prefix);
 

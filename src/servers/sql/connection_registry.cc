@@ -2,6 +2,7 @@
 #include "servers/sql/connection_registry.h"
 
 #include <array>
+#include <vector>
 
 #include "crypto/base64url.h"
 #include "crypto/random.h"
@@ -48,6 +49,23 @@ StatusOr<std::shared_ptr<OpenConnection>> ConnectionRegistry::Remove(const std::
   std::shared_ptr<OpenConnection> connection = std::move(it->second);
   connections_.erase(it);
   return connection;
+}
+
+std::size_t ConnectionRegistry::RemoveOpenedWith(const std::string& credential_id) {
+  if (credential_id.empty()) return 0;
+  std::vector<std::shared_ptr<OpenConnection>> removed;  // destroyed outside the lock
+  {
+    std::lock_guard lock(mutex_);
+    for (auto it = connections_.begin(); it != connections_.end();) {
+      if (it->second->credential_id == credential_id) {
+        removed.push_back(std::move(it->second));
+        it = connections_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  return removed.size();
 }
 
 std::size_t ConnectionRegistry::size() const {

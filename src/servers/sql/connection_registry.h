@@ -28,8 +28,12 @@ struct OpenConnection {
   aurite::sql::Engine engine;
   std::string masked_connection_string;
   std::string server_version;
+  // Empty unless the operator allowed a privileged login (ReadOnlyWarning).
+  std::string read_only_warning;
   // The access token the connection was opened with, to release on disconnect.
   std::optional<crypto::SecretBuffer> token;
+  // The host's id for the token's credential (see ResolvedToken).
+  std::string credential_id;
 };
 
 class ConnectionRegistry {
@@ -41,6 +45,9 @@ class ConnectionRegistry {
   // kNotFound (with a hint) for an unknown id.
   StatusOr<std::shared_ptr<OpenConnection>> Find(const std::string& id) const;
   StatusOr<std::shared_ptr<OpenConnection>> Remove(const std::string& id);
+  // Removes every connection opened with credential `credential_id`;
+  // returns how many. Calls in flight finish on the pools they hold.
+  std::size_t RemoveOpenedWith(const std::string& credential_id);
   std::size_t size() const;
 
  private:

@@ -7,6 +7,7 @@
 #include "base/version.h"
 #include "servers/credentials_protocol.h"
 #include "servers/sql/interrupt_on_stop.h"
+#include "servers/sql/resource_guard.h"
 #include "servers/sql/token_resolver.h"
 #include "servers/sql/tool_definitions.h"
 #include "sql/connection_string.h"
@@ -23,7 +24,9 @@ std::string JsonText(const Json& value) {
   return value.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-Json StructuredResult(Json value) {
+// `value` with the connection's read-only warning, if it has one.
+Json StructuredResult(Json value, const std::string& warning = {}) {
+  if (!warning.empty()) value["warning"] = warning;
   return {{"content", Json::array({mcp::TextContent(JsonText(value))})},
           {"structuredContent", std::move(value)},
           {"isError", false}};
@@ -64,7 +67,8 @@ struct QueryResultPieces {
   std::string tail;
 };
 
-QueryResultPieces QueryResultText(const db::QueryResult& result, double elapsed_ms) {
+QueryResultPieces QueryResultText(const db::QueryResult& result, double elapsed_ms,
+                                  const std::string& warning) {
   QueryResultPieces pieces;
   std::string& out = pieces.head;
   out += '{';
@@ -86,15 +90,21 @@ QueryResultPieces QueryResultText(const db::QueryResult& result, double elapsed_
   out += R"(,"row_count":)";
   out += std::to_string(result.row_count);
   out += R"(,"rows":)";
-  pieces.tail = result.truncated ? R"(,"truncated":true})" : R"(,"truncated":false})";
+  pieces.tail = result.truncated ? R"(,"truncated":true)" : R"(,"truncated":false)";
+  if (!warning.empty()) {
+    pieces.tail += R"(,"warning":)";
+    db::AppendJsonString(pieces.tail, warning);
+  }
+  pieces.tail += '}';
   return pieces;
 }
 
 // The whole CallToolResult of a query, pre-serialized (see mcp::RawJson): the
 // text content is the structured text escaped piece by piece (each piece is
 // whole JSON, so no UTF-8 sequence is split), not a second dump of a tree.
-mcp::RawJson QueryToolResult(const db::QueryResult& result, double elapsed_ms) {
-  QueryResultPieces pieces = QueryResultText(result, elapsed_ms);
+mcp::RawJson QueryToolResult(const db::QueryResult& result, double elapsed_ms,
+                             const std::string& warning) {
+  QueryResultPieces pieces = QueryResultText(result, elapsed_ms, warning);
   std::size_t size = pieces.head.size() + result.rows_text.size() + pieces.tail.size();
   std::string out;
   // Escaping adds a backslash per quote: about a fifth of a result's text.
@@ -125,23 +135,35 @@ mcp::ServerOptions SqlServer::ServerOptions() {
 }
 
 void SqlServer::RegisterWith(mcp::McpServer& server) {
-  server.AddTool(ConnectDatabaseTool(), [this](const Json& args, mcp::CallContext& context) {
-    return ConnectDatabase(args, context);
-  });
-  server.AddTool(ListTablesTool(), [this](const Json& args, mcp::CallContext& context) {
-    return ListTables(args, context);
-  });
-  server.AddTool(DescribeTableTool(), [this](const Json& args, mcp::CallContext& context) {
-    return DescribeTable(args, context);
-  });
-  server.AddTool(
-      ExecuteQueryTool(options_.allow_writes),
-      [this](const Json& args, mcp::CallContext& context) { return ExecuteQuery(args, context); });
-  server.AddTool(ExplainQueryTool(), [this](const Json& args, mcp::CallContext& context) {
-    return ExplainQuery(args, context);
-  });
+  server.AddTool(ConnectDatabaseTool(),
+                 ResourceGuarded([this](const Json& args, mcp::CallContext& context) {
+                   return ConnectDatabase(args, context);
+                 }));
+  server.AddTool(ListTablesTool(),
+                 ResourceGuarded([this](const Json& args, mcp::CallContext& context) {
+                   return ListTables(args, context);
+                 }));
+  server.AddTool(DescribeTableTool(),
+                 ResourceGuarded([this](const Json& args, mcp::CallContext& context) {
+                   return DescribeTable(args, context);
+                 }));
+  server.AddTool(ExecuteQueryTool(options_.allow_writes),
+                 ResourceGuarded([this](const Json& args, mcp::CallContext& context) {
+                   return ExecuteQuery(args, context);
+                 }));
+  server.AddTool(ExplainQueryTool(),
+                 ResourceGuarded([this](const Json& args, mcp::CallContext& context) {
+                   return ExplainQuery(args, context);
+                 }));
   server.AddTool(DisconnectTool(), [this](const Json& args, mcp::CallContext& context) {
     return Disconnect(args, context);
+  });
+  // A revoked credential takes its connections with it at once, here too.
+  server.SetNotificationHandler(kRevokedMethod, [this](mcp::ServerSession&, const Json& params) {
+    if (params.is_object() && params.contains("credential_id") &&
+        params["credential_id"].is_string()) {
+      connections_.RemoveOpenedWith(params["credential_id"].get<std::string>());
+    }
   });
   mcp::ResourceTemplate schema;
   schema.uri_template = "sql://schema/{connection_id}";
@@ -156,8 +178,8 @@ void SqlServer::RegisterWith(mcp::McpServer& server) {
       });
 }
 
-StatusOr<OpenConnection> SqlServer::Open(crypto::SecretBuffer connection_string,
-                                         bool allow_writes) {
+StatusOr<OpenConnection> SqlServer::Open(crypto::SecretBuffer connection_string, bool allow_writes,
+                                         bool allow_privileged_login) {
   AURITE_ASSIGN_OR_RETURN(db::ConnectionConfig config,
                           db::ParseConnectionString(connection_string.Reveal()));
   connection_string.Clear();
@@ -166,12 +188,18 @@ StatusOr<OpenConnection> SqlServer::Open(crypto::SecretBuffer connection_string,
   connection.masked_connection_string = config.Masked();
   db::PoolOptions pool_options;
   pool_options.open.allow_writes = allow_writes;
+  pool_options.open.allow_privileged_login = allow_privileged_login;
   pool_options.open.statement_timeout = options_.statement_timeout;
+  // A value may exceed the result limit (it is then cut off), but one far
+  // beyond it would only fill memory before being cut.
+  pool_options.open.max_value_bytes =
+      std::max(db::OpenOptions::kDefaultMaxValueBytes, 8 * options_.max_result_bytes);
   pool_options.max_open = options_.pool_size;
   pool_options.idle_timeout = options_.idle_timeout;
   connection.pool = std::make_unique<db::ConnectionPool>(std::move(config), pool_options);
   AURITE_ASSIGN_OR_RETURN(db::ConnectionPool::Lease lease, connection.pool->Acquire());
   connection.server_version = lease->ServerVersion();
+  connection.read_only_warning = lease->ReadOnlyWarning();
   return connection;
 }
 
@@ -181,15 +209,19 @@ mcp::RpcResult SqlServer::ConnectDatabase(const Json& args, mcp::CallContext& co
   bool use_token = args.contains("use_token") && args["use_token"] == true;
   crypto::SecretBuffer value = crypto::SecretBuffer::TakeFrom(*text);
   std::optional<crypto::SecretBuffer> token;
+  std::string credential_id;
   bool allow_writes = options_.allow_writes;
+  bool allow_privileged_login = options_.allow_privileged_login;
   if (use_token) {
     StatusOr<ResolvedToken> resolved = ResolveConnectionToken(context.session, value);
     if (!resolved.ok()) return ErrorResult(resolved.status());
     token = std::move(value);
     value = std::move(resolved->connection_string);
     allow_writes = allow_writes || resolved->allow_writes;
+    allow_privileged_login = allow_privileged_login || resolved->allow_privileged_login;
+    credential_id = std::move(resolved->credential_id);
   }
-  StatusOr<OpenConnection> opened = Open(std::move(value), allow_writes);
+  StatusOr<OpenConnection> opened = Open(std::move(value), allow_writes, allow_privileged_login);
   if (!opened.ok()) {
     if (token) ReleaseConnectionToken(context.session, *token);
     return ErrorResult(opened.status());
@@ -205,7 +237,9 @@ mcp::RpcResult SqlServer::ConnectDatabase(const Json& args, mcp::CallContext& co
                  {"server_version", opened->server_version},
                  {"table_count", *table_count},
                  {"writes_allowed", allow_writes}};
+  if (!opened->read_only_warning.empty()) result["warning"] = opened->read_only_warning;
   opened->token = std::move(token);
+  opened->credential_id = std::move(credential_id);
   StatusOr<std::string> id = connections_.Add(std::move(opened).value());
   if (!id.ok()) return ErrorResult(id.status());
   result["connection_id"] = *id;
@@ -232,7 +266,7 @@ mcp::RpcResult SqlServer::ListTables(const Json& args, mcp::CallContext& context
     StatusOr<std::vector<db::TableInfo>> tables =
         connection.ListTables(OptionalString(args, "schema"));
     if (!tables.ok()) return ErrorResult(tables.status());
-    return StructuredResult({{"tables", TablesJson(*tables)}});
+    return StructuredResult({{"tables", TablesJson(*tables)}}, connection.ReadOnlyWarning());
   });
 }
 
@@ -244,7 +278,7 @@ mcp::RpcResult SqlServer::DescribeTable(const Json& args, mcp::CallContext& cont
     StatusOr<db::TableDescription> description =
         connection.DescribeTable(*table, OptionalString(args, "schema"));
     if (!description.ok()) return ErrorResult(description.status());
-    return StructuredResult(db::ToJson(*description));
+    return StructuredResult(db::ToJson(*description), connection.ReadOnlyWarning());
   });
 }
 
@@ -263,7 +297,7 @@ mcp::RpcResult SqlServer::ExecuteQuery(const Json& args, mcp::CallContext& conte
     StatusOr<db::QueryResult> result = connection.Execute(*query, *params, limits);
     std::chrono::duration<double, std::milli> elapsed = std::chrono::steady_clock::now() - start;
     if (!result.ok()) return ErrorResult(result.status());
-    return QueryToolResult(*result, elapsed.count());
+    return QueryToolResult(*result, elapsed.count(), connection.ReadOnlyWarning());
   });
 }
 
@@ -276,7 +310,7 @@ mcp::RpcResult SqlServer::ExplainQuery(const Json& args, mcp::CallContext& conte
   return WithConnection(*id, context, [&](db::Connection& connection) -> mcp::RpcResult {
     StatusOr<Json> plan = connection.Explain(*query, *params);
     if (!plan.ok()) return ErrorResult(plan.status());
-    return StructuredResult({{"plan", std::move(plan).value()}});
+    return StructuredResult({{"plan", std::move(plan).value()}}, connection.ReadOnlyWarning());
   });
 }
 
@@ -307,6 +341,8 @@ mcp::RpcResult SqlServer::ReadSchema(const std::string& uri, const std::string& 
     if (description.ok()) described.push_back(db::ToJson(*description));
   }
   Json text = {{"tables", std::move(described)}};
+  if (std::string warning = (*lease)->ReadOnlyWarning(); !warning.empty())
+    text["warning"] = warning;
   return Json{{"contents",
                Json::array({mcp::TextResourceContents(uri, "application/json", JsonText(text))})}};
 }

@@ -6,10 +6,16 @@
 //  - Read-only unless the operator set allow_writes, or the host's answer
 //    to a token says its named connection may write; no tool argument can
 //    change that.
+//  - A read-only connection refuses a privileged login (sql/privileged_login.h)
+//    unless the operator set allow_privileged_login, or the host's answer
+//    to a token allows it for its named connection; then every result of
+//    that connection carries a "warning" saying read-only is not enforced.
 //  - Database and usage errors are tool results with isError, whose text
 //    never contains a password or token.
 //  - With use_token=true the connection string is resolved through the host
-//    (io.aurite/credentials) and the token is released on disconnect.
+//    (io.aurite/credentials) and the token is released on disconnect; when
+//    the host announces the credential revoked, every connection opened
+//    with it is closed at once (later calls get the unknown-id error).
 //  - A cancelled call (notifications/cancelled) stops its statement in the
 //    database at once; the pooled connection serves the next call.
 //  - The SqlServer must outlive the McpServer it is registered with.
@@ -26,6 +32,7 @@ namespace aurite::servers::sql {
 
 struct SqlServerOptions {
   bool allow_writes = false;
+  bool allow_privileged_login = false;
   std::size_t max_rows = 1000;  // default and cap of execute_query's max_rows
   std::size_t max_result_bytes = 4 * 1024 * 1024;
   std::chrono::milliseconds statement_timeout{30'000};
@@ -53,7 +60,8 @@ class SqlServer {
   mcp::RpcResult ReadSchema(const std::string& uri, const std::string& connection_id,
                             mcp::CallContext& context);
 
-  StatusOr<OpenConnection> Open(crypto::SecretBuffer connection_string, bool allow_writes);
+  StatusOr<OpenConnection> Open(crypto::SecretBuffer connection_string, bool allow_writes,
+                                bool allow_privileged_login);
   // Leases a database session of connection `id` for `use`; an unknown id or
   // a failed connect is an error result without calling `use`. Cancelling
   // the call interrupts the statement `use` runs (InterruptOnStop).

@@ -27,7 +27,7 @@ StatusOr<ResolvedToken> ResolveConnectionToken(mcp::ServerSession& session,
       kResolveMethod, {{"token", token.Reveal()}, {"credential_type", kDatabaseConnectionType}});
   if (!answer.ok()) {
     if (answer.error().code == kUnknownTokenError) {
-      return NotFoundError("the host does not know this token, or it expired or was revoked");
+      return NotFoundError(kUnknownTokenMessage);
     }
     if (answer.error().code == kPermissionDeniedError) {
       return PermissionDeniedError("the host does not permit this server to use this token");
@@ -42,6 +42,11 @@ StatusOr<ResolvedToken> ResolveConnectionToken(mcp::ServerSession& session,
   ResolvedToken resolved;
   resolved.connection_string = crypto::SecretBuffer::TakeFrom(secret);
   resolved.allow_writes = result.value("allow_writes", Json(false)) == Json(true);
+  resolved.allow_privileged_login =
+      result.value("allow_privileged_login", Json(false)) == Json(true);
+  if (result.contains("credential_id") && result["credential_id"].is_string()) {
+    resolved.credential_id = result["credential_id"].get<std::string>();
+  }
   return resolved;
 }
 

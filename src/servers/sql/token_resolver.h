@@ -15,6 +15,12 @@ struct ResolvedToken {
   // The host's operator enabled writes for this named connection (its
   // answer carried "allow_writes": true). Never set by a tool argument.
   bool allow_writes = false;
+  // The operator allowed a privileged login for this named connection (the
+  // answer carried "allow_privileged_login": true). Never set by a tool argument.
+  bool allow_privileged_login = false;
+  // The host's id of the credential, named again when it is revoked
+  // (io.aurite/credentials/revoked); empty from a host that sends none.
+  std::string credential_id;
 };
 
 // Asks the host for the database connection string behind `token`.

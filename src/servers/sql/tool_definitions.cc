@@ -16,6 +16,14 @@ Json ParamsProperty() {
       {"description", "Values for the placeholders, in order. {\"base64\": \"…\"} binds bytes."}};
 }
 
+// Present only when the operator allowed a privileged login on a read-only
+// connection (allow_privileged_login): what read-only mode does not stop.
+Json WarningProperty() {
+  return StringProperty(
+      "Present when the operator allowed a privileged database login: read-only is not enforced "
+      "for the statements it names.");
+}
+
 Json ConnectionIdProperty() {
   return StringProperty("The connection_id returned by connect_database.");
 }
@@ -70,7 +78,8 @@ mcp::Tool ConnectDatabaseTool() {
        {"table_count", {{"type", "integer"}}},
        {"writes_allowed",
         {{"type", "boolean"},
-         {"description", "Whether the operator let queries on this connection write."}}}},
+         {"description", "Whether the operator let queries on this connection write."}}},
+       {"warning", WarningProperty()}},
       {"connection_id", "database_type", "masked_connection_string", "server_version",
        "table_count", "writes_allowed"});
   return MakeTool("connect_database", "Connect to a database",
@@ -91,7 +100,9 @@ mcp::Tool ListTablesTool() {
           {{"connection_id", ConnectionIdProperty()},
            {"schema", StringProperty("Only this schema (PostgreSQL) or database (MariaDB).")}},
           {"connection_id"}),
-      ObjectSchema({{"tables", {{"type", "array"}, {"items", table}}}}, {"tables"}),
+      ObjectSchema(
+          {{"tables", {{"type", "array"}, {"items", table}}}, {"warning", WarningProperty()}},
+          {"tables"}),
       Annotations("List tables", true, false, false));
 }
 
@@ -105,7 +116,8 @@ mcp::Tool DescribeTableTool() {
                    {"connection_id", "table"}),
       {{"type", "object"},
        {"properties",
-        {{"schema", {{"type", "string"}}},
+        {{"warning", WarningProperty()},
+         {"schema", {{"type", "string"}}},
          {"name", {{"type", "string"}}},
          {"columns", {{"type", "array"}}},
          {"primary_key", {{"type", "array"}, {"items", {{"type", "string"}}}}},
@@ -133,7 +145,8 @@ mcp::Tool ExecuteQueryTool(bool allow_writes) {
                               {"row_count", {{"type", "integer"}}},
                               {"truncated", {{"type", "boolean"}}},
                               {"affected_rows", {{"type", "integer"}}},
-                              {"elapsed_ms", {{"type", "number"}}}},
+                              {"elapsed_ms", {{"type", "number"}}},
+                              {"warning", WarningProperty()}},
                              {"columns", "rows", "row_count", "truncated", "elapsed_ms"});
   std::string description =
       allow_writes ? "Runs one SQL statement. This server allows writes."
@@ -147,14 +160,15 @@ mcp::Tool ExecuteQueryTool(bool allow_writes) {
 }
 
 mcp::Tool ExplainQueryTool() {
-  return MakeTool("explain_query", "Explain a SQL query",
-                  "Shows the database's plan for one SQL statement without running it.",
-                  ObjectSchema({{"connection_id", ConnectionIdProperty()},
-                                {"query", StringProperty("One SQL statement.")},
-                                {"params", ParamsProperty()}},
-                               {"connection_id", "query"}),
-                  ObjectSchema({{"plan", Json::object()}}, {"plan"}),
-                  Annotations("Explain a SQL query", true, false, false));
+  return MakeTool(
+      "explain_query", "Explain a SQL query",
+      "Shows the database's plan for one SQL statement without running it.",
+      ObjectSchema({{"connection_id", ConnectionIdProperty()},
+                    {"query", StringProperty("One SQL statement.")},
+                    {"params", ParamsProperty()}},
+                   {"connection_id", "query"}),
+      ObjectSchema({{"plan", Json::object()}, {"warning", WarningProperty()}}, {"plan"}),
+      Annotations("Explain a SQL query", true, false, false));
 }
 
 mcp::Tool DisconnectTool() {

@@ -1,0 +1,23 @@
+// The rule for which connection-string keys name a secret (see secret_keys.h).
+#include "crypto/secret_keys.h"
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+
+namespace aurite::crypto {
+
+bool IsSecretKeyName(std::string_view name) {
+  std::string lower(name);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (std::string_view exception : kNonSecretKeyNames) {
+    if (lower == exception) return false;
+  }
+  for (std::string_view word : kSecretKeyWords) {
+    if (lower.find(word) != std::string::npos) return true;
+  }
+  return lower == "sig";
+}
+
+}  // namespace aurite::crypto

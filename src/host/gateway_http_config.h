@@ -1,0 +1,27 @@
+// `gateway.http` in aurite.json: the availability limits of the gateway's
+// Streamable HTTP transport (mcp/http_limits.h), all optional:
+//
+//   "gateway": {"http": {"max_connections": 512, "max_connections_per_client": 256,
+//                        "max_sessions": 256, "header_timeout": "10s",
+//                        "io_timeout": "30s", "session_idle_timeout": "30m"}}
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "base/status.h"
+#include "mcp/http_limits.h"
+
+namespace aurite::host {
+
+// Reads `value` (found at `path`, for messages) into `limits`, keeping the
+// defaults of absent keys. Counts are whole numbers from 1 to 100000,
+// durations as in ParseDuration (above zero); max_connections_per_client
+// may not exceed max_connections (unset, it is lowered to it), and
+// max_connections must exceed
+// max_sessions so clients whose sessions are all in use can still connect
+// to end or resume them. Errors name the key and the fix.
+Status ParseGatewayHttp(const nlohmann::json& value, const std::string& path,
+                        mcp::HttpLimits& limits);
+
+}  // namespace aurite::host
