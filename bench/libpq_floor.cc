@@ -13,26 +13,16 @@
 //
 //   libpq_floor DSN SQL CALLS [ROWS_SQL PAUSE_MS]
 #include <libpq-fe.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
 
-namespace {
+#include "support/peak_resident.h"
 
-// C stdio only: the C++ runtime would add its own pages to the floor.
-long PeakRssKib() {
-  std::FILE* status = std::fopen("/proc/self/status", "r");
-  if (status == nullptr) return -1;
-  char line[256];
-  long kib = -1;
-  while (std::fgets(line, sizeof line, status) != nullptr) {
-    if (std::strncmp(line, "VmHWM:", 6) == 0) kib = std::atol(line + 6);
-  }
-  std::fclose(status);
-  return kib;
-}
+namespace {
 
 double NowMillis() {
   timespec now;
@@ -94,7 +84,7 @@ int main(int argc, char** argv) {
     }
     PQclear(result);
   }
-  std::printf("{\"name\": \"libpq-floor\", \"peak_rss_kib\": %ld", PeakRssKib());
+  std::printf("{\"name\": \"libpq-floor\", \"peak_rss_kib\": %ld", aurite::testing::PeakResidentKib(getpid()));
   if (argc == 6) {
     const double pause_ms = std::atof(argv[5]);
     RowsP50(conn, argv[4], 0);  // warm-up

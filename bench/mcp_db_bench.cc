@@ -48,6 +48,7 @@
 #include "mcp/jsonrpc.h"
 #include "mcp/line_reader.h"
 #include "mcp/pipe_io.h"
+#include "support/peak_resident.h"
 
 namespace aurite::mcp {
 namespace {
@@ -283,11 +284,7 @@ std::vector<pid_t> Children(pid_t pid) {
 
 // Peak resident KiB of `pid` and its descendants (VmHWM of each).
 long PeakRssKib(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  long total = 0;
-  for (std::string line; std::getline(status, line);) {
-    if (line.rfind("VmHWM:", 0) == 0) total = std::atol(line.c_str() + 6);
-  }
+  long total = std::max(0L, aurite::testing::PeakResidentKib(pid));
   for (pid_t child : Children(pid)) total += PeakRssKib(child);
   return total;
 }

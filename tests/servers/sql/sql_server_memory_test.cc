@@ -6,12 +6,12 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <string>
 
 #include "servers/sql/sql_server_client.h"
 #include "sql/test_databases.h"
 #include "support/command_runner.h"
+#include "support/peak_resident.h"
 
 namespace aurite::servers::sql {
 namespace {
@@ -26,13 +26,9 @@ constexpr std::size_t kMiB = 1024 * 1024;
 
 // Peak resident memory of process `pid` (VmHWM), in bytes.
 std::size_t PeakResident(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
-  }
-  ADD_FAILURE() << "no VmHWM for process " << pid;
-  return 0;
+  long kib = aurite::testing::PeakResidentKib(pid);
+  if (kib < 0) ADD_FAILURE() << "no VmHWM for process " << pid;
+  return kib < 0 ? 0 : static_cast<std::size_t>(kib) * 1024;
 }
 
 std::string Connect(SqlServerClient& server, const std::string& url) {
