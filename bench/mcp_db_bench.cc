@@ -44,10 +44,10 @@
 #include <utility>
 #include <vector>
 
-#include "mcp/child_process.h"
 #include "mcp/jsonrpc.h"
-#include "mcp/line_reader.h"
-#include "mcp/pipe_io.h"
+#include "runtime/child_process.h"
+#include "runtime/line_reader.h"
+#include "runtime/pipe_io.h"
 #include "support/peak_resident.h"
 
 namespace aurite::mcp {
@@ -135,11 +135,11 @@ double Millis(Clock::duration elapsed) {
 class LeanClient {
  public:
   explicit LeanClient(const Flags& flags) : flags_(flags) {
-    SpawnOptions spawn;
+    runtime::SpawnOptions spawn;
     spawn.program = flags.program;
     spawn.arguments = flags.arguments;
     spawn.environment = flags.environment;
-    StatusOr<std::unique_ptr<ChildProcess>> child = ChildProcess::Spawn(spawn);
+    StatusOr<std::unique_ptr<runtime::ChildProcess>> child = runtime::ChildProcess::Spawn(spawn);
     if (!child.ok()) Die("cannot start " + flags.name + ": " + child.status().ToString());
     child_ = std::move(child).value();
     reader_.emplace(child_->stdout_fd(), std::size_t{1} << 30);
@@ -162,9 +162,10 @@ class LeanClient {
     const std::string request =
         Json{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}}.dump() + "\n";
     const auto start = Clock::now();
-    if (!WriteAll(child_->stdin_fd(), request).ok()) Die(flags_.name + ": the server hung up");
+    if (!runtime::WriteAll(child_->stdin_fd(), request).ok())
+      Die(flags_.name + ": the server hung up");
     for (;;) {
-      std::optional<LineReader::Item> item = reader_->Next();
+      std::optional<runtime::LineReader::Item> item = reader_->Next();
       if (!item) Die(flags_.name + ": the server closed stdout during " + method);
       if (item->line.find("\"method\"") != std::string::npos && HandleServerMessage(item->line)) {
         continue;
@@ -188,7 +189,8 @@ class LeanClient {
 
   void Notify(const std::string& method) {
     const std::string line = Json{{"jsonrpc", "2.0"}, {"method", method}}.dump() + "\n";
-    if (!WriteAll(child_->stdin_fd(), line).ok()) Die(flags_.name + ": the server hung up");
+    if (!runtime::WriteAll(child_->stdin_fd(), line).ok())
+      Die(flags_.name + ": the server hung up");
   }
 
  private:
@@ -200,14 +202,14 @@ class LeanClient {
       Json refusal = {{"jsonrpc", "2.0"},
                       {"id", message["id"]},
                       {"error", {{"code", -32601}, {"message", "not supported by the bench"}}}};
-      (void)WriteAll(child_->stdin_fd(), refusal.dump() + "\n");
+      (void)runtime::WriteAll(child_->stdin_fd(), refusal.dump() + "\n");
     }
     return true;
   }
 
   const Flags& flags_;
-  std::unique_ptr<ChildProcess> child_;
-  std::optional<LineReader> reader_;
+  std::unique_ptr<runtime::ChildProcess> child_;
+  std::optional<runtime::LineReader> reader_;
   std::thread stderr_;
   std::int64_t last_id_ = 0;
 };
@@ -326,7 +328,7 @@ Json MeasureCalls(Caller& caller, const std::string& sql, const std::string& exp
 }
 
 int Run(const Flags& flags) {
-  IgnoreSigpipe();
+  runtime::IgnoreSigpipe();
   Json figures = {{"name", flags.name}};
   figures.update(MeasureReady(flags));
   LeanClient server(flags);

@@ -24,11 +24,11 @@
 #include <string>
 #include <vector>
 
-#include "mcp/child_process.h"
-#include "mcp/line_reader.h"
 #include "mcp/server.h"
 #include "mcp/stdio_client.h"
 #include "mcp/stdio_server.h"
+#include "runtime/child_process.h"
+#include "runtime/line_reader.h"
 
 namespace aurite::mcp {
 namespace {
@@ -56,7 +56,7 @@ int Serve() {
 // line with a canned reply carrying the request's id (found by a string
 // search), so the same client and pipes are measured without our server.
 int Respond() {
-  LineReader reader(0, 1 << 20);
+  runtime::LineReader reader(0, 1 << 20);
   while (auto item = reader.Next()) {
     const std::string& line = item->line;
     const auto key = line.find("\"id\":");
@@ -69,7 +69,8 @@ int Respond() {
             ? R"({"protocolVersion":"2025-11-25","capabilities":{"tools":{}},)"
               R"("serverInfo":{"name":"canned","version":"1"}})"
             : R"({"content":[{"type":"text","text":"This is a simple text response for testing."}]})";
-    if (!WriteAll(1, R"({"jsonrpc":"2.0","id":)" + id + R"(,"result":)" + result + "}\n").ok()) {
+    if (!runtime::WriteAll(1, R"({"jsonrpc":"2.0","id":)" + id + R"(,"result":)" + result + "}\n")
+             .ok()) {
       return 1;
     }
   }
@@ -102,11 +103,11 @@ void Report(const char* name, std::vector<double>& micros, double seconds) {
 
 // Returns cat's CPU per round trip in microseconds (0 if it cannot run).
 double BenchPipe(int calls) {
-  SpawnOptions spawn;
+  runtime::SpawnOptions spawn;
   spawn.program = "/bin/cat";
-  auto child = ChildProcess::Spawn(spawn);
+  auto child = runtime::ChildProcess::Spawn(spawn);
   if (!child.ok()) return 0;
-  LineReader reader((*child)->stdout_fd(), 1 << 20);
+  runtime::LineReader reader((*child)->stdout_fd(), 1 << 20);
   const std::string line =
       R"({"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"x"}]}})"
       "\n";
@@ -115,7 +116,7 @@ double BenchPipe(int calls) {
   const auto start = Clock::now();
   for (int i = 0; i < calls; ++i) {
     const auto t0 = Clock::now();
-    (void)WriteAll((*child)->stdin_fd(), line);
+    (void)runtime::WriteAll((*child)->stdin_fd(), line);
     (void)reader.Next();
     micros.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
   }

@@ -6,7 +6,7 @@
 
 #include "base/version.h"
 #include "host/gateway_arguments.h"
-#include "mcp/log.h"
+#include "runtime/log.h"
 #include "security/access_token.h"
 #include "servers/credentials_protocol.h"
 
@@ -93,7 +93,7 @@ void Gateway::ForwardLog(const std::string& server, const Json& params) {
       mcp::ParseLogLevel(params.value("level", "info")).value_or(mcp::LogLevel::kInfo);
   std::lock_guard lock(sessions_mu_);
   if (active_sessions_.empty()) {
-    mcp::LogInfo("[{}] {}", server, mcp::Dump(data));
+    runtime::LogInfo("[{}] {}", server, mcp::Dump(data));
     return;
   }
   for (const auto& [session, calls] : active_sessions_) session->Log(level, logger, data);
@@ -181,8 +181,8 @@ void Gateway::AddBackendTools(mcp::McpServer& server, ManagedServer& backend) {
     std::string original = tool.value("name", "");
     std::string name = backend.name() + "_" + original;
     if (!IsValidToolName(name)) {
-      mcp::LogWarn("[{}] tool '{}' is not offered: '{}' is not a valid tool name", backend.name(),
-                   original, name);
+      runtime::LogWarn("[{}] tool '{}' is not offered: '{}' is not a valid tool name",
+                       backend.name(), original, name);
       continue;
     }
     mcp::Tool exposed;

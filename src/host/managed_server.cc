@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "mcp/log.h"
+#include "runtime/log.h"
 
 namespace aurite::host {
 
@@ -100,11 +100,11 @@ void ManagedServer::Supervise(std::stop_token stop) {
       backoff = config_.restart.initial_backoff;
     }
     if (!ShouldRestart(status, restarts)) {
-      mcp::LogError("[{}] exited (status {}); not restarting it", config_.name, status);
+      runtime::LogError("[{}] exited (status {}); not restarting it", config_.name, status);
       return;
     }
-    mcp::LogWarn("[{}] exited (status {}); restarting in {} ms", config_.name, status,
-                 backoff.count());
+    runtime::LogWarn("[{}] exited (status {}); restarting in {} ms", config_.name, status,
+                     backoff.count());
     ++restarts;
     {
       std::unique_lock lock(mu_);
@@ -118,7 +118,7 @@ void ManagedServer::Supervise(std::stop_token stop) {
     if (client.ok()) {
       current_ = std::move(client).value();
     } else {
-      mcp::LogError("[{}] {}", config_.name, client.status().message());
+      runtime::LogError("[{}] {}", config_.name, client.status().message());
       child_exited_ = true;  // try again after the next backoff
     }
   }
@@ -168,10 +168,10 @@ std::shared_ptr<BackendLink> ManagedServer::Connected() {
   if (std::shared_ptr<BackendLink> link = Current()) return link;
   StatusOr<std::shared_ptr<BackendLink>> link = Launch();
   if (!link.ok()) {
-    mcp::LogWarn("[{}] {}", config_.name, link.status().message());
+    runtime::LogWarn("[{}] {}", config_.name, link.status().message());
     return nullptr;
   }
-  mcp::LogInfo("[{}] reconnected", config_.name);
+  runtime::LogInfo("[{}] reconnected", config_.name);
   std::lock_guard lock(mu_);
   current_ = *link;
   return *link;
@@ -185,7 +185,7 @@ void ManagedServer::Forget(const std::shared_ptr<BackendLink>& link) {
     gone = std::move(current_);
     ++generation_;  // the server's state (its connection ids) went with the session
   }
-  mcp::LogWarn("[{}] lost the connection; the next call reconnects", config_.name);
+  runtime::LogWarn("[{}] lost the connection; the next call reconnects", config_.name);
   gone->Shutdown();
 }
 

@@ -2,7 +2,7 @@
 #include "host/mcp_host.h"
 
 #include "host/credentials_responder.h"
-#include "mcp/log.h"
+#include "runtime/log.h"
 #include "security/access_token.h"
 #include "servers/credentials_protocol.h"
 
@@ -22,7 +22,7 @@ StatusOr<security::SecurityManagerOptions> ManagerOptions(const Config& config,
   std::filesystem::path audit =
       config.security.audit_log.value_or(store.parent_path() / "audit.jsonl");
   if (keys.current.form == crypto::KeyForm::kUnset) {
-    mcp::LogWarn(
+    runtime::LogWarn(
         "no store key ({} is unset): credentials are kept in memory only and die with this "
         "process",
         config.security.key_env);
@@ -190,13 +190,13 @@ void MCPHost::OnRelease(std::string_view server, std::string_view token) {
     if (it->second.server != server) {
       // Only the server a token was given to may give it up: another one
       // that learnt the token must not end someone else's connection.
-      mcp::LogWarn("[{}] released a token it was not given; ignored", server);
+      runtime::LogWarn("[{}] released a token it was not given; ignored", server);
       return;
     }
     credential_id = it->second.credential_id;
     scoped_.erase(it);
   }
-  mcp::LogInfo("[{}] released a connection-scoped token; purging it", server);
+  runtime::LogInfo("[{}] released a connection-scoped token; purging it", server);
   (void)manager_->Purge(credential_id);
 }
 
@@ -216,7 +216,7 @@ void MCPHost::OnCredentialRemoved(const security::RemovedCredential& removed) {
     if (!server->config().HasCapability("storage") || !server->running()) continue;
     Status told = server->Notify(servers::kRevokedMethod, {{"credential_id", removed.id}});
     if (!told.ok())
-      mcp::LogWarn("[{}] not told of a revocation: {}", server->name(), told.message());
+      runtime::LogWarn("[{}] not told of a revocation: {}", server->name(), told.message());
   }
   if (sink) sink(removed.token_digest);
 }
@@ -240,7 +240,7 @@ void MCPHost::OnBackendLog(const std::string& server, const mcp::Json& params) {
   if (sink) {
     sink(server, params);
   } else {
-    mcp::LogInfo("[{}] {}", server, mcp::Dump(params));
+    runtime::LogInfo("[{}] {}", server, mcp::Dump(params));
   }
 }
 

@@ -14,7 +14,7 @@
 #include <limits>
 #include <thread>
 
-#include "mcp/log.h"
+#include "runtime/log.h"
 
 namespace aurite::mcp {
 namespace {
@@ -107,7 +107,7 @@ struct HttpClient::Answer {
 };
 
 HttpClient::HttpClient(HttpClientOptions options)
-    : options_(std::move(options)), posts_(std::make_unique<ThreadPool>(8)) {
+    : options_(std::move(options)), posts_(std::make_unique<runtime::ThreadPool>(8)) {
   client_ = std::make_unique<McpClient>(
       [this](std::string message) { return Send(std::move(message)); }, options_.client);
 }
@@ -175,7 +175,7 @@ void HttpClient::Post(const std::string& message) {
     client_->Receive(answer->body);
   }
   if (failure.empty() || !awaited) {
-    if (!failure.empty()) LogWarn("HTTP notification not delivered: {}", failure);
+    if (!failure.empty()) runtime::LogWarn("HTTP notification not delivered: {}", failure);
     return;
   }
   // Fail the call now rather than letting it wait for its timeout.

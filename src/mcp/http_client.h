@@ -30,7 +30,7 @@
 #include "base/status.h"
 #include "crypto/secret_buffer.h"
 #include "mcp/client.h"
-#include "mcp/thread_pool.h"
+#include "runtime/thread_pool.h"
 
 namespace aurite::mcp {
 
@@ -75,7 +75,7 @@ class HttpClient {
   std::condition_variable closing_cv_;
   std::thread listener_;
   std::unique_ptr<McpClient> client_;
-  std::unique_ptr<ThreadPool> posts_;  // last: joined first
+  std::unique_ptr<runtime::ThreadPool> posts_;  // last: joined first
 };
 
 }  // namespace aurite::mcp

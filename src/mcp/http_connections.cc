@@ -7,7 +7,7 @@
 
 #include <system_error>
 
-#include "mcp/log.h"
+#include "runtime/log.h"
 
 namespace aurite::mcp {
 
@@ -55,10 +55,10 @@ void HttpConnections::Refuse(int fd, Admission why, bool answer) {
     std::lock_guard lock(mu_);
     ++refusals_unlogged_;
     if (Clock::now() - last_refusal_log_ > std::chrono::seconds(10)) {
-      LogWarn("refused {} HTTP connection(s): {} open{}", refusals_unlogged_,
-              server_full ? max_connections_ : max_per_client_,
-              server_full ? " (max_connections)"
-                          : " from one client address (max_connections_per_client)");
+      runtime::LogWarn("refused {} HTTP connection(s): {} open{}", refusals_unlogged_,
+                       server_full ? max_connections_ : max_per_client_,
+                       server_full ? " (max_connections)"
+                                   : " from one client address (max_connections_per_client)");
       last_refusal_log_ = Clock::now();
       refusals_unlogged_ = 0;
     }

@@ -11,8 +11,8 @@
 #include <sys/socket.h>
 
 #include "mcp/http_server_impl.h"
-#include "mcp/log.h"
 #include "mcp/server_session.h"
+#include "runtime/log.h"
 
 namespace aurite::mcp {
 namespace {

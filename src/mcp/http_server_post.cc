@@ -4,12 +4,12 @@
 #include <fmt/format.h>
 
 #include "mcp/http_server_impl.h"
-#include "mcp/log.h"
 #include "mcp/message_parser.h"
 #include "mcp/modern_era.h"
 #include "mcp/param_headers.h"
 #include "mcp/protocol_version.h"
 #include "mcp/server_session.h"
+#include "runtime/log.h"
 
 namespace aurite::mcp {
 namespace {

@@ -2,9 +2,9 @@
 // session, so even an immediate reply (ping) finds its stream.
 #include "mcp/http_session.h"
 
-#include "mcp/log.h"
 #include "mcp/message_parser.h"
 #include "mcp/protocol_version.h"
+#include "runtime/log.h"
 
 namespace aurite::mcp {
 namespace {
@@ -146,7 +146,7 @@ Status HttpSession::Route(std::string message) {
     if (!target) target = standalone_;
   }
   if (!target) {
-    LogDebug("no open stream for an outgoing message; dropped");
+    runtime::LogDebug("no open stream for an outgoing message; dropped");
     return OkStatus();
   }
   target->Push(std::move(message));

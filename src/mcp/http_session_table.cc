@@ -8,7 +8,7 @@
 
 #include <optional>
 
-#include "mcp/log.h"
+#include "runtime/log.h"
 
 namespace aurite::mcp {
 namespace {
@@ -58,11 +58,12 @@ SessionLease HttpSessionTable::Create() {
       }
     }
     if (oldest == sessions_.end()) {
-      LogWarn("refused a new HTTP session: all {} sessions are in use", sessions_.size());
+      runtime::LogWarn("refused a new HTTP session: all {} sessions are in use", sessions_.size());
       return {};
     }
-    LogInfo("ending the least recently used idle HTTP session to make room for a new one ({} max)",
-            max_sessions_);
+    runtime::LogInfo(
+        "ending the least recently used idle HTTP session to make room for a new one ({} max)",
+        max_sessions_);
     evicted_.push_back(std::move(oldest->second));
     sessions_.erase(oldest);
   }
@@ -103,7 +104,7 @@ void HttpSessionTable::EndRetired() {
         ++it;
         continue;
       }
-      LogInfo("closed HTTP session idle for over {} ms", idle_timeout_.count());
+      runtime::LogInfo("closed HTTP session idle for over {} ms", idle_timeout_.count());
       retired.push_back(std::move(it->second));
       it = sessions_.erase(it);
     }

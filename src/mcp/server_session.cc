@@ -9,11 +9,11 @@
 #include <cstdlib>
 
 #include "mcp/input_required.h"
-#include "mcp/log.h"
 #include "mcp/pagination.h"
 #include "mcp/protocol_version.h"
 #include "mcp/schema_check.h"
 #include "mcp/uri_template.h"
+#include "runtime/log.h"
 
 namespace aurite::mcp {
 namespace {
@@ -39,7 +39,7 @@ std::string RandomOwnerKey() {
   std::array<unsigned char, 16> bytes{};
   // Without randomness no key, token or id is safe: stop rather than go on.
   if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
-    LogError("the system random generator failed");
+    runtime::LogError("the system random generator failed");
     std::abort();
   }
   std::string key = "session:";
@@ -224,7 +224,7 @@ void ServerSession::HandleNotification(const Notification& notification) {
     (*handler)(*this, notification.params);
     return;
   }
-  LogDebug("ignored notification {}", notification.method);
+  runtime::LogDebug("ignored notification {}", notification.method);
 }
 
 Json ServerSession::Capabilities(bool modern) const {

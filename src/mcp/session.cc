@@ -6,8 +6,8 @@
 #include <exception>
 #include <vector>
 
-#include "mcp/log.h"
 #include "mcp/modern_era.h"
+#include "runtime/log.h"
 
 namespace aurite::mcp {
 
@@ -18,7 +18,7 @@ struct Session::PendingCall {
   std::string method;
   CallDone done;
   std::chrono::milliseconds timeout{0};
-  TimerQueue::Id timer = 0;  // guarded by Session::mu_
+  runtime::TimerQueue::Id timer = 0;  // guarded by Session::mu_
   std::function<void(const Json&)> on_progress;
   bool reset_on_progress = false;
   std::string progress_key;
@@ -185,9 +185,9 @@ RpcResult RunHandler(const Session::RequestHandler& handler, const Request& requ
   try {
     return handler(request, context);
   } catch (const std::exception& e) {
-    LogError("handler for {} threw: {}", request.method, e.what());
+    runtime::LogError("handler for {} threw: {}", request.method, e.what());
   } catch (...) {
-    LogError("handler for {} threw a non-standard exception", request.method);
+    runtime::LogError("handler for {} threw a non-standard exception", request.method);
   }
   return MakeError(error_code::kInternalError, "internal error while handling the request");
 }
@@ -202,7 +202,7 @@ Session::Session(SendFn send, SessionOptions options)
       lifeline_(std::make_shared<Lifeline>()),
       pool_(options_.pool) {
   lifeline_->session = this;
-  if (!pool_) pool_ = std::make_shared<ThreadPool>();
+  if (!pool_) pool_ = std::make_shared<runtime::ThreadPool>();
 }
 
 Session::~Session() {
@@ -267,7 +267,7 @@ void Session::ReplyNow(Json response) { SendReply(Dump(response)); }
 
 void Session::SendReply(std::string text) {
   Status status = send_(std::move(text));
-  if (!status.ok()) LogDebug("reply not sent: {}", status.ToString());
+  if (!status.ok()) runtime::LogDebug("reply not sent: {}", status.ToString());
 }
 
 void Session::Receive(std::string_view text) {
@@ -277,7 +277,7 @@ void Session::Receive(std::string_view text) {
   }
   auto parsed = ParseJsonText(text, options_.limits);
   if (auto* error = std::get_if<RpcError>(&parsed)) {
-    LogWarn("rejected message: {}", error->message);
+    runtime::LogWarn("rejected message: {}", error->message);
     ReplyNow(ErrorResponse(std::nullopt, *error));
     return;
   }
@@ -316,7 +316,7 @@ void Session::ReceiveBatch(Json j) {
 
 void Session::ReceiveOne(std::variant<Message, Rejection> classified, const ReplyFn& reply) {
   if (auto* rejection = std::get_if<Rejection>(&classified)) {
-    LogWarn("rejected message: {}", rejection->error.message);
+    runtime::LogWarn("rejected message: {}", rejection->error.message);
     if (rejection->reply) reply(Dump(ErrorResponse(rejection->id, rejection->error)));
     return;
   }
@@ -415,7 +415,7 @@ void Session::DrainNotifications() {
     try {
       notification_handler_(next);
     } catch (const std::exception& e) {
-      LogError("notification handler for {} threw: {}", next.method, e.what());
+      runtime::LogError("notification handler for {} threw: {}", next.method, e.what());
     }
     lock.lock();
   }
@@ -429,7 +429,7 @@ void Session::HandleResponse(Response response) {
   auto it = pending_.find(response.id.Key());
   if (it == pending_.end()) {
     lock.unlock();
-    LogWarn("ignored a response to unknown request id {}", response.id.Key());
+    runtime::LogWarn("ignored a response to unknown request id {}", response.id.Key());
     return;
   }
   std::shared_ptr<PendingCall> pending = std::move(it->second);
@@ -462,7 +462,7 @@ void Session::HandleProgress(const Json& params) {
     if (it == progress_.end()) return;
     pending = it->second;
     if (pending->reset_on_progress) {
-      TimerQueue::Shared().Cancel(pending->timer);
+      runtime::TimerQueue::Shared().Cancel(pending->timer);
       ArmTimerLocked(pending);
     }
   }
@@ -557,7 +557,7 @@ void Session::CallAsync(const std::string& method, Json params, const CallOption
 
 void Session::ArmTimerLocked(const std::shared_ptr<PendingCall>& pending) {
   std::weak_ptr<PendingCall> weak = pending;
-  pending->timer = TimerQueue::Shared().Schedule(
+  pending->timer = runtime::TimerQueue::Shared().Schedule(
       std::chrono::steady_clock::now() + pending->timeout, [lifeline = lifeline_, weak] {
         std::lock_guard alive(lifeline->mu);
         auto call = weak.lock();
@@ -588,7 +588,7 @@ void Session::Abandon(const std::shared_ptr<PendingCall>& pending, const std::st
 }
 
 void Session::Complete(PendingCall& pending, RpcResult result) {
-  TimerQueue::Shared().Cancel(pending.timer);
+  runtime::TimerQueue::Shared().Cancel(pending.timer);
   CallDone done = std::move(pending.done);
   if (done) done(std::move(result));
 }

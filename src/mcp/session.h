@@ -40,8 +40,8 @@
 #include "base/status.h"
 #include "mcp/jsonrpc.h"
 #include "mcp/message_parser.h"
-#include "mcp/thread_pool.h"
-#include "mcp/timer_queue.h"
+#include "runtime/thread_pool.h"
+#include "runtime/timer_queue.h"
 
 namespace aurite::mcp {
 
@@ -57,7 +57,7 @@ struct SessionOptions {
   std::size_t max_response_bytes = 0;
   std::chrono::milliseconds default_timeout = std::chrono::seconds(60);
   // Shared by many sessions (e.g. HTTP); null makes a private pool.
-  std::shared_ptr<ThreadPool> pool;
+  std::shared_ptr<runtime::ThreadPool> pool;
 };
 
 struct CallOptions {
@@ -282,7 +282,7 @@ class Session {
 
   // Lets timer callbacks reach this session only while it lives.
   std::shared_ptr<Lifeline> lifeline_;
-  std::shared_ptr<ThreadPool> pool_;  // last: joined first on destruction
+  std::shared_ptr<runtime::ThreadPool> pool_;  // last: joined first on destruction
 };
 
 }  // namespace aurite::mcp

@@ -3,9 +3,9 @@
 
 #include <fmt/format.h>
 
-#include "mcp/line_reader.h"
-#include "mcp/log.h"
 #include "mcp/oversized_message.h"
+#include "runtime/line_reader.h"
+#include "runtime/log.h"
 
 namespace aurite::mcp {
 namespace {
@@ -13,15 +13,15 @@ constexpr std::size_t kMaxStderrLine = 16 * 1024;
 }  // namespace
 
 StatusOr<std::unique_ptr<StdioClient>> StdioClient::Start(StdioClientOptions options) {
-  IgnoreSigpipe();
-  AURITE_ASSIGN_OR_RETURN(Pipe stop, MakePipe());
-  AURITE_ASSIGN_OR_RETURN(auto child, ChildProcess::Spawn(options.spawn));
+  runtime::IgnoreSigpipe();
+  AURITE_ASSIGN_OR_RETURN(runtime::Pipe stop, runtime::MakePipe());
+  AURITE_ASSIGN_OR_RETURN(auto child, runtime::ChildProcess::Spawn(options.spawn));
   return std::make_unique<StdioClient>(Key{}, std::move(options), std::move(child),
                                        std::move(stop));
 }
 
-StdioClient::StdioClient(Key, StdioClientOptions options, std::unique_ptr<ChildProcess> child,
-                         Pipe stop)
+StdioClient::StdioClient(Key, StdioClientOptions options,
+                         std::unique_ptr<runtime::ChildProcess> child, runtime::Pipe stop)
     : options_(std::move(options)), child_(std::move(child)), stop_(std::move(stop)) {
   client_ = std::make_unique<McpClient>(
       [this](std::string message) { return Send(std::move(message)); }, options_.client);
@@ -35,14 +35,14 @@ Status StdioClient::Send(std::string message) {
   message.push_back('\n');
   std::lock_guard lock(write_mu_);
   if (child_->stdin_fd() < 0) return UnavailableError("the child's stdin is closed");
-  return WriteAll(child_->stdin_fd(), message);
+  return runtime::WriteAll(child_->stdin_fd(), message);
 }
 
 void StdioClient::ReadStdout() {
-  LineReader reader(child_->stdout_fd(), options_.client.session.limits.max_bytes, stop_.read.get(),
-                    options_.busy_poll);
+  runtime::LineReader reader(child_->stdout_fd(), options_.client.session.limits.max_bytes,
+                             stop_.read.get(), options_.busy_poll);
   while (auto item = reader.Next()) {
-    if (item->kind == LineReader::Kind::kTooLong) {
+    if (item->kind == runtime::LineReader::Kind::kTooLong) {
       FailOversized(*item);
       continue;
     }
@@ -57,7 +57,7 @@ void StdioClient::ReadStdout() {
 // The call an oversized answer was for ends now, with an error that says
 // why, instead of waiting for its timeout. Which call, the message's ends
 // tell (IdOfOversizedMessage); with one call waiting, it can only be that.
-void StdioClient::FailOversized(const LineReader::Item& item) {
+void StdioClient::FailOversized(const runtime::LineReader::Item& item) {
   const std::size_t limit = options_.client.session.limits.max_bytes;
   RpcError error = MakeError(
       error_code::kInternalError,
@@ -70,15 +70,16 @@ void StdioClient::FailOversized(const LineReader::Item& item) {
   if (id ? rpc.FailCall(*id, error) : rpc.FailSoleCall(error)) return;
   // With several calls waiting and no id, failing them all would wrong the
   // others: they run on to their timeouts.
-  LogWarn("[{}] skipped a message over the {} byte limit without learning whose answer it was",
-          options_.log_name, limit);
+  runtime::LogWarn(
+      "[{}] skipped a message over the {} byte limit without learning whose answer it was",
+      options_.log_name, limit);
 }
 
 void StdioClient::ReadStderr() {
-  LineReader reader(child_->stderr_fd(), kMaxStderrLine, stop_.read.get());
+  runtime::LineReader reader(child_->stderr_fd(), kMaxStderrLine, stop_.read.get());
   while (auto item = reader.Next()) {
-    if (item->kind == LineReader::Kind::kLine) {
-      LogInfo("[{}] {}", options_.log_name, item->line);
+    if (item->kind == runtime::LineReader::Kind::kLine) {
+      runtime::LogInfo("[{}] {}", options_.log_name, item->line);
     }
   }
 }
@@ -92,7 +93,7 @@ int StdioClient::Shutdown() {
   exit_status_ = child_->Shutdown(options_.shutdown_grace);
   // The child is reaped, but a grandchild may still hold its pipes open:
   // the stop pipe ends the readers once they have drained what is there.
-  (void)WriteAll(stop_.write.get(), "x");
+  (void)runtime::WriteAll(stop_.write.get(), "x");
   client_->Close();
   if (stdout_reader_.joinable()) stdout_reader_.join();
   if (stderr_reader_.joinable()) stderr_reader_.join();

@@ -22,14 +22,14 @@
 #include <thread>
 
 #include "base/status.h"
-#include "mcp/child_process.h"
 #include "mcp/client.h"
-#include "mcp/line_reader.h"
+#include "runtime/child_process.h"
+#include "runtime/line_reader.h"
 
 namespace aurite::mcp {
 
 struct StdioClientOptions {
-  SpawnOptions spawn;
+  runtime::SpawnOptions spawn;
   ClientOptions client;
   std::string log_name = "child";
   std::chrono::milliseconds shutdown_grace = std::chrono::seconds(2);
@@ -56,17 +56,18 @@ class StdioClient {
   struct Key {};
 
  public:
-  StdioClient(Key, StdioClientOptions options, std::unique_ptr<ChildProcess> child, Pipe stop);
+  StdioClient(Key, StdioClientOptions options, std::unique_ptr<runtime::ChildProcess> child,
+              runtime::Pipe stop);
 
  private:
   Status Send(std::string message);
   void ReadStdout();
-  void FailOversized(const LineReader::Item& item);
+  void FailOversized(const runtime::LineReader::Item& item);
   void ReadStderr();
 
   StdioClientOptions options_;
-  std::unique_ptr<ChildProcess> child_;
-  Pipe stop_;  // written once the child is reaped, to end the readers
+  std::unique_ptr<runtime::ChildProcess> child_;
+  runtime::Pipe stop_;  // written once the child is reaped, to end the readers
   std::mutex write_mu_;
   std::unique_ptr<McpClient> client_;
   std::atomic<bool> exited_{false};

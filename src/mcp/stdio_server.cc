@@ -11,10 +11,10 @@
 #include <cstring>
 #include <mutex>
 
-#include "mcp/line_reader.h"
-#include "mcp/log.h"
-#include "mcp/pipe_io.h"
 #include "mcp/server_session.h"
+#include "runtime/line_reader.h"
+#include "runtime/log.h"
+#include "runtime/pipe_io.h"
 
 namespace aurite::mcp {
 namespace {
@@ -51,7 +51,7 @@ class LineWriter {
     message.push_back('\n');
     std::lock_guard lock(mu_);
     if (broken_) return UnavailableError("stdout is closed");
-    Status status = WriteAll(fd_, message);
+    Status status = runtime::WriteAll(fd_, message);
     if (!status.ok()) broken_ = true;
     return status;
   }
@@ -69,7 +69,7 @@ class LineWriter {
 }  // namespace
 
 Status ServeStdio(McpServer& server, const StdioServerOptions& options) {
-  IgnoreSigpipe();
+  runtime::IgnoreSigpipe();
   std::optional<StdoutClaim> claim;
   int out_fd = options.out_fd;
   if (options.claim_stdout && options.out_fd == 1) {
@@ -83,13 +83,13 @@ Status ServeStdio(McpServer& server, const StdioServerOptions& options) {
   // The client that started us runs as our user: it is that user's session,
   // and what it creates may serve the same user's next session.
   session->SetOwner({"user:local", true});
-  LineReader reader(options.in_fd, server.options().session.limits.max_bytes, -1,
-                    options.busy_poll);
+  runtime::LineReader reader(options.in_fd, server.options().session.limits.max_bytes, -1,
+                             options.busy_poll);
   while (auto item = reader.Next()) {
     if (writer.broken()) break;
-    if (item->kind == LineReader::Kind::kTooLong) {
-      LogWarn("skipped a message over the {} byte limit",
-              server.options().session.limits.max_bytes);
+    if (item->kind == runtime::LineReader::Kind::kTooLong) {
+      runtime::LogWarn("skipped a message over the {} byte limit",
+                       server.options().session.limits.max_bytes);
       (void)writer.Write(
           Dump({{"jsonrpc", "2.0"},
                 {"id", nullptr},

@@ -11,8 +11,8 @@
 #include <thread>
 
 #include "crypto/fernet_key.h"
-#include "mcp/line_reader.h"
 #include "mcp/message_parser.h"
+#include "runtime/line_reader.h"
 #include "servers/sql/http_sql_server_process.h"
 #include "sql/connection.h"
 
@@ -89,15 +89,15 @@ FailedStart RunServeExpectingFailure(const std::filesystem::path& dir, const std
                                      const std::string& key) {
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "aurite.json") << config;
-  mcp::SpawnOptions spawn;
+  runtime::SpawnOptions spawn;
   spawn.program = AURITE_BINARY;
   spawn.arguments = {"serve", "--config", (dir / "aurite.json").string()};
   spawn.environment = {"PATH=/usr/bin:/bin", "AURITE_MCP_ENCRYPTION_KEY=" + key};
   FailedStart outcome;
-  StatusOr<std::unique_ptr<mcp::ChildProcess>> child = mcp::ChildProcess::Spawn(spawn);
+  StatusOr<std::unique_ptr<runtime::ChildProcess>> child = runtime::ChildProcess::Spawn(spawn);
   EXPECT_TRUE(child.ok()) << child.status().ToString();
   if (!child.ok()) return outcome;
-  mcp::LineReader reader((*child)->stderr_fd(), 1 << 16);
+  runtime::LineReader reader((*child)->stderr_fd(), 1 << 16);
   while (auto item = reader.Next()) {
     outcome.stderr_text += item->line + "\n";
     if (item->line.find("aurite serve: ready") != std::string::npos) {
@@ -114,13 +114,13 @@ std::unique_ptr<HttpGateway> HttpGateway::Start(const std::filesystem::path& dir
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "aurite.json") << config.dump(2);
   const std::filesystem::path log = dir / "host.log";
-  mcp::SpawnOptions spawn;
+  runtime::SpawnOptions spawn;
   spawn.program = "/bin/sh";
   spawn.arguments = {"-c", "exec \"$0\" serve --config \"$1\" --transport http --port 0 2>>\"$2\"",
                      AURITE_BINARY, (dir / "aurite.json").string(), log.string()};
   spawn.environment = {"PATH=/usr/bin:/bin", "AURITE_MCP_ENCRYPTION_KEY=" + key};
   auto gateway = std::make_unique<HttpGateway>();
-  StatusOr<std::unique_ptr<mcp::ChildProcess>> child = mcp::ChildProcess::Spawn(spawn);
+  StatusOr<std::unique_ptr<runtime::ChildProcess>> child = runtime::ChildProcess::Spawn(spawn);
   EXPECT_TRUE(child.ok()) << child.status().ToString();
   if (!child.ok()) return gateway;
   gateway->child_ = std::move(child).value();

@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "mcp/child_process.h"
 #include "mcp/http_client.h"
 #include "mcp/stdio_client.h"
 #include "mcp/tool_result.h"
+#include "runtime/child_process.h"
 
 namespace aurite::e2e {
 
@@ -92,7 +92,7 @@ class HttpGateway {
   std::unique_ptr<mcp::HttpClient> Connect() const;
 
  private:
-  std::unique_ptr<mcp::ChildProcess> child_;
+  std::unique_ptr<runtime::ChildProcess> child_;
   std::uint16_t port_ = 0;
 };
 
@@ -108,7 +108,7 @@ class HttpSqlServer {
   const std::string& log() const { return log_; }
 
  private:
-  std::unique_ptr<mcp::ChildProcess> child_;
+  std::unique_ptr<runtime::ChildProcess> child_;
   std::uint16_t port_ = 0;
   std::string log_;
 };

@@ -21,11 +21,11 @@
 #include "crypto/random.h"
 #include "host/credentials_responder.h"
 #include "mcp/client.h"
-#include "mcp/line_reader.h"
-#include "mcp/pipe_io.h"
 #include "mcp/server.h"
 #include "mcp/server_session.h"
 #include "mcp/stdio_server.h"
+#include "runtime/line_reader.h"
+#include "runtime/pipe_io.h"
 #include "security/security_manager.h"
 #include "servers/credentials_protocol.h"
 #include "servers/sql/token_resolver.h"
@@ -132,8 +132,8 @@ TEST(SecretMemoryTest, NoCopyOfAResolvedSecretOutlivesItsHolders) {
     ASSERT_TRUE(secured.ok());
     const std::string token(secured->token.Reveal());
 
-    auto to_server = mcp::MakePipe();
-    auto to_host = mcp::MakePipe();
+    auto to_server = runtime::MakePipe();
+    auto to_host = runtime::MakePipe();
     ASSERT_TRUE(to_server.ok() && to_host.ok());
     mcp::McpServer server(mcp::ServerOptions{});
     mcp::Tool tool;
@@ -153,14 +153,14 @@ TEST(SecretMemoryTest, NoCopyOfAResolvedSecretOutlivesItsHolders) {
     mcp::McpClient host(
         [fd = to_server->write.get()](std::string message) {
           message.push_back('\n');
-          return mcp::WriteAll(fd, message);
+          return runtime::WriteAll(fd, message);
         },
         client_options);
     InstallCredentialsHandlers(host, **manager, "sql", [](std::string_view, std::string_view) {});
     std::thread reading([&host, fd = to_host->read.get()] {
-      mcp::LineReader reader(fd, 1 << 20);
+      runtime::LineReader reader(fd, 1 << 20);
       while (auto item = reader.Next()) {
-        if (item->kind == mcp::LineReader::Kind::kLine) host.Receive(item->line);
+        if (item->kind == runtime::LineReader::Kind::kLine) host.Receive(item->line);
       }
       host.rpc().Close();
     });

@@ -18,9 +18,9 @@
 #include "mcp/bearer_auth.h"
 #include "mcp/http_client.h"
 #include "mcp/http_server.h"
-#include "mcp/pipe_io.h"
 #include "mcp/server.h"
 #include "mcp/server_session.h"
+#include "runtime/pipe_io.h"
 
 namespace aurite::mcp {
 namespace {
@@ -78,7 +78,7 @@ std::string RawHttp(std::uint16_t port, const std::string& request) {
   addr.sin_port = htons(port);
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return "";
-  (void)WriteAll(fd.get(), request);
+  (void)runtime::WriteAll(fd.get(), request);
   std::string out;
   char buf[4096];
   ssize_t n;
@@ -456,11 +456,11 @@ TEST(HttpTransport, ClientVanishingMidRequestDoesNotStopTheServer) {
     ASSERT_EQ(::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
     const std::string body =
         R"({"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"slow"}})";
-    (void)WriteAll(fd.get(),
-                   "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
-                   "application/json\r\nAccept: application/json, text/event-stream\r\n" +
-                       session + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
-                       body);
+    (void)runtime::WriteAll(fd.get(),
+                            "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                            "application/json\r\nAccept: application/json, text/event-stream\r\n" +
+                                session + "Content-Length: " + std::to_string(body.size()) +
+                                "\r\n\r\n" + body);
   }
   EXPECT_EQ(StatusOf(Post(port, R"({"jsonrpc":"2.0","id":8,"method":"ping"})", session)), 200);
 }

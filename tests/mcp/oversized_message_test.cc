@@ -1,15 +1,14 @@
 // Tests of answering an oversized message's call at once: finding its id
-// from its two ends, the line reader that keeps them, the session that
-// fails the call, and the server-side limit on answers.
+// from its two ends (which LineReader keeps: tests/runtime), the session
+// that fails the call, and the server-side limit on answers.
 #include "mcp/oversized_message.h"
 
 #include <gtest/gtest.h>
 
 #include <thread>
 
-#include "mcp/line_reader.h"
-#include "mcp/pipe_io.h"
 #include "mcp/session.h"
+#include "runtime/line_reader.h"
 #include "test_wire.h"
 
 namespace aurite::mcp {
@@ -20,8 +19,9 @@ using testing::SessionPair;
 
 // The first and last bytes of `message`, as LineReader keeps them.
 std::pair<std::string, std::string> Ends(const std::string& message) {
-  return {message.substr(0, LineReader::kHeadBytes),
-          message.substr(message.size() - std::min(message.size(), LineReader::kTailBytes))};
+  return {
+      message.substr(0, runtime::LineReader::kHeadBytes),
+      message.substr(message.size() - std::min(message.size(), runtime::LineReader::kTailBytes))};
 }
 
 std::string Big() { return std::string(100000, 'x'); }
@@ -54,22 +54,6 @@ TEST(IdOfOversizedMessage, RefusesRequests) {
       Ends(R"({"jsonrpc":"2.0","id":1,"method":"sampling/createMessage","params":{"x":")" + Big() +
            R"("}})");
   EXPECT_FALSE(IdOfOversizedMessage(head, tail).has_value());
-}
-
-TEST(LineReader, KeepsTheEndsOfAnOverlongLineAndReportsItWhenItEnds) {
-  auto pipe = MakePipe();
-  ASSERT_TRUE(pipe.ok());
-  const std::string line = "HEAD" + std::string(300000, 'y') + "TAIL";
-  std::thread writer([fd = pipe->write.get(), &line] { (void)WriteAll(fd, line + "\nnext\n"); });
-  LineReader reader(pipe->read.get(), 1000);
-  auto oversized = reader.Next();
-  auto next = reader.Next();
-  writer.join();
-  ASSERT_TRUE(oversized && next);
-  EXPECT_EQ(oversized->kind, LineReader::Kind::kTooLong);
-  EXPECT_EQ(oversized->head, line.substr(0, LineReader::kHeadBytes));
-  EXPECT_EQ(oversized->tail, line.substr(line.size() - LineReader::kTailBytes));
-  EXPECT_EQ(next->line, "next");
 }
 
 TEST(Session, FailCallEndsTheCallWhoseAnswerWasDropped) {

@@ -12,13 +12,12 @@
 #include <thread>
 #include <vector>
 
-#include "mcp/child_process.h"
-#include "mcp/line_reader.h"
-#include "mcp/pipe_io.h"
 #include "mcp/server.h"
-#include "mcp/spdlog_logger.h"
 #include "mcp/stdio_client.h"
 #include "mcp/stdio_server.h"
+#include "runtime/line_reader.h"
+#include "runtime/pipe_io.h"
+#include "runtime/spdlog_logger.h"
 
 namespace aurite::mcp {
 namespace {
@@ -73,7 +72,7 @@ TEST(StdioClient, StrayStdoutWritesInTheServerDoNotCorruptTheStream) {
 TEST(StdioClient, ChildStderrGoesToOurLog) {
   std::ostringstream captured;
   auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(captured);
-  spdlog::logger& log = Logger();
+  spdlog::logger& log = runtime::Logger();
   const auto saved_level = log.level();
   log.sinks().push_back(sink);
   log.set_level(spdlog::level::info);
@@ -118,21 +117,6 @@ TEST(StdioClient, WellBehavedChildExitsOnStdinClose) {
   EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
-TEST(ChildProcess, StubbornChildIsKilled) {
-  SpawnOptions spawn;
-  spawn.program = MCP_TEST_CHILD;
-  spawn.arguments = {"ignore-term"};
-  auto child = ChildProcess::Spawn(spawn);
-  ASSERT_TRUE(child.ok()) << child.status().ToString();
-  LineReader ready((*child)->stdout_fd(), 64);
-  auto line = ready.Next();
-  ASSERT_TRUE(line.has_value());
-  EXPECT_EQ(line->line, "ready");
-  int status = (*child)->Shutdown(100ms);
-  ASSERT_TRUE(WIFSIGNALED(status));
-  EXPECT_EQ(WTERMSIG(status), SIGKILL);
-}
-
 TEST(StdioClient, MissingProgramIsNotFound) {
   auto options = ChildOptions();
   options.spawn.program = "aurite-no-such-program";
@@ -160,13 +144,13 @@ class PipeServer {
       std::this_thread::sleep_for(100ms);
       return ToolTextResult("slow done");
     });
-    auto in = MakePipe();
-    auto out = MakePipe();
+    auto in = runtime::MakePipe();
+    auto out = runtime::MakePipe();
     to_server_ = std::move(in->write);
     from_server_ = std::move(out->read);
     server_in_ = std::move(in->read);
     server_out_ = std::move(out->write);
-    reader_ = std::make_unique<LineReader>(from_server_.get(), 1 << 20);
+    reader_ = std::make_unique<runtime::LineReader>(from_server_.get(), 1 << 20);
     thread_ = std::thread([this] {
       StdioServerOptions stdio;
       stdio.in_fd = server_in_.get();
@@ -181,7 +165,7 @@ class PipeServer {
     from_server_.Reset();
     if (thread_.joinable()) thread_.join();
   }
-  void Send(std::string_view text) { ASSERT_TRUE(WriteAll(to_server_.get(), text).ok()); }
+  void Send(std::string_view text) { ASSERT_TRUE(runtime::WriteAll(to_server_.get(), text).ok()); }
   Json Read() {
     auto item = reader_->Next();
     if (!item) return nullptr;
@@ -207,7 +191,7 @@ class PipeServer {
  private:
   std::unique_ptr<McpServer> server_;
   UniqueFd to_server_, from_server_, server_in_, server_out_;
-  std::unique_ptr<LineReader> reader_;
+  std::unique_ptr<runtime::LineReader> reader_;
   std::thread thread_;
   Status result_;
 };
@@ -303,103 +287,6 @@ TEST(StdioServer, BatchesFollowTheNegotiatedVersion) {
   Json reply = s.Read();
   ASSERT_TRUE(reply.is_array());
   EXPECT_EQ(reply.size(), 2u);
-}
-
-TEST(LineReader, BusyPollingReadsLinesThatComeDuringAndAfterThePoll) {
-  auto pipe = MakePipe();
-  ASSERT_TRUE(pipe.ok());
-  LineReader reader(pipe->read.get(), 100, -1, std::chrono::milliseconds(20));
-  std::thread writer([fd = pipe->write.get()] {
-    (void)WriteAll(fd, "during\n");  // while the reader polls
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    (void)WriteAll(fd, "after\n");  // once it sleeps in read()
-  });
-  auto during = reader.Next();
-  auto after = reader.Next();
-  writer.join();
-  pipe->write.Reset();
-  ASSERT_TRUE(during && after);
-  EXPECT_EQ(during->line, "during");
-  EXPECT_EQ(after->line, "after");
-  EXPECT_FALSE(reader.Next().has_value());
-}
-
-TEST(LineReader, SkipsOverlongLinesAndResynchronizes) {
-  auto pipe = MakePipe();
-  ASSERT_TRUE(pipe.ok());
-  std::thread writer([fd = pipe->write.get()] {
-    (void)WriteAll(fd, "short\n" + std::string(300000, 'y') + "\nnext\nlast-without-newline");
-  });
-  LineReader reader(pipe->read.get(), 100);
-  auto first = reader.Next();
-  auto second = reader.Next();
-  auto third = reader.Next();
-  writer.join();
-  pipe->write.Reset();
-  auto fourth = reader.Next();
-  ASSERT_TRUE(first && second && third && fourth);
-  EXPECT_EQ(first->line, "short");
-  EXPECT_EQ(second->kind, LineReader::Kind::kTooLong);
-  EXPECT_EQ(second->head, std::string(LineReader::kHeadBytes, 'y'));
-  EXPECT_EQ(third->line, "next");
-  EXPECT_EQ(fourth->line, "last-without-newline");
-  EXPECT_FALSE(reader.Next().has_value());
-}
-
-// At end of input, a final line without "\n" follows the rules of every
-// other line: its "\r" is dropped, and past the limit it is reported as too
-// long, once.
-TEST(LineReader, EndsAFinalLineWithoutNewlineLikeAnyOther) {
-  for (const auto& [input, expected] : std::vector<std::pair<std::string, std::string>>{
-           {"crlf-ended\r", "crlf-ended"}, {std::string(12, 'z'), std::string(12, 'z')}}) {
-    auto pipe = MakePipe();
-    ASSERT_TRUE(pipe.ok());
-    ASSERT_TRUE(WriteAll(pipe->write.get(), input).ok());
-    pipe->write.Reset();
-    LineReader reader(pipe->read.get(), 12);
-    auto item = reader.Next();
-    ASSERT_TRUE(item.has_value());
-    EXPECT_EQ(item->kind, LineReader::Kind::kLine);
-    EXPECT_EQ(item->line, expected);
-    EXPECT_FALSE(reader.Next().has_value());
-  }
-  auto pipe = MakePipe();
-  ASSERT_TRUE(pipe.ok());
-  ASSERT_TRUE(WriteAll(pipe->write.get(), std::string(13, 'z')).ok());
-  pipe->write.Reset();
-  LineReader reader(pipe->read.get(), 12);
-  auto item = reader.Next();
-  ASSERT_TRUE(item.has_value());
-  EXPECT_EQ(item->kind, LineReader::Kind::kTooLong);
-  EXPECT_FALSE(reader.Next().has_value());
-}
-
-// Large messages end exactly where a read ends (the reader keeps them whole
-// instead of copying them out); small ones share reads. Both must come out
-// intact and in order, CRLF endings included.
-TEST(LineReader, KeepsLinesIntactWhetherOrNotTheyEndARead) {
-  auto pipe = MakePipe();
-  ASSERT_TRUE(pipe.ok());
-  const std::string big(700000, 'b');
-  std::thread writer([fd = pipe->write.get(), &big] {
-    (void)WriteAll(fd, "a\nb\r\n" + big + "\n");
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    (void)WriteAll(fd, big + "\r\n");
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    (void)WriteAll(fd, "tail\n");
-  });
-  LineReader reader(pipe->read.get(), 1 << 20);
-  std::vector<std::string> lines;
-  for (int i = 0; i < 5; ++i) {
-    auto item = reader.Next();
-    ASSERT_TRUE(item.has_value());
-    ASSERT_EQ(item->kind, LineReader::Kind::kLine);
-    lines.push_back(std::move(item->line));
-  }
-  writer.join();
-  pipe->write.Reset();
-  EXPECT_FALSE(reader.Next().has_value());
-  EXPECT_EQ(lines, (std::vector<std::string>{"a", "b", big, big, "tail"}));
 }
 
 }  // namespace

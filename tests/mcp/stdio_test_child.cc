@@ -1,14 +1,9 @@
-// mcp_stdio_test_child: the misbehaving and well-behaved children that the
-// stdio transport tests spawn.
-//
-//   serve         an MCP server on stdio with tools: echo, env, die, print, stderr
-//   ignore-term   ignores SIGTERM and stdin EOF; only SIGKILL ends it
-#include <unistd.h>
-
-#include <csignal>
+// mcp_stdio_test_child: the MCP server on stdio that the stdio transport
+// tests spawn (as `mcp_stdio_test_child serve`), with tools that behave well
+// and badly: echo, env, die, print, stderr. (The child that ignores SIGTERM
+// is runtime_test_child, in tests/runtime.)
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <iostream>
 
 #include "mcp/server.h"
@@ -50,18 +45,7 @@ int Serve() {
   return ServeStdio(server).ok() ? 0 : 1;
 }
 
-int IgnoreTerm() {
-  std::signal(SIGTERM, SIG_IGN);
-  std::printf("ready\n");  // tells the test the disposition is in place
-  std::fflush(stdout);
-  for (;;) ::pause();
-}
-
 }  // namespace
 }  // namespace aurite::mcp
 
-int main(int argc, char** argv) {
-  const char* mode = argc > 1 ? argv[1] : "serve";
-  if (std::strcmp(mode, "ignore-term") == 0) return aurite::mcp::IgnoreTerm();
-  return aurite::mcp::Serve();
-}
+int main() { return aurite::mcp::Serve(); }

@@ -3,24 +3,24 @@
 
 #include <gtest/gtest.h>
 
-#include "mcp/line_reader.h"
+#include "runtime/line_reader.h"
 
 namespace aurite::servers::sql {
 
 HttpSqlServerProcess StartHttpSqlServer(std::vector<std::string> flags,
                                         std::vector<std::string> environment, std::uint16_t port) {
-  mcp::SpawnOptions spawn;
+  runtime::SpawnOptions spawn;
   spawn.program = AURITE_BINARY;
   spawn.arguments = {"sql-server", "--http", std::to_string(port)};
   for (std::string& flag : flags) spawn.arguments.push_back(std::move(flag));
   spawn.environment = std::move(environment);
   spawn.environment.push_back("PATH=/usr/bin:/bin");
   HttpSqlServerProcess server;
-  StatusOr<std::unique_ptr<mcp::ChildProcess>> child = mcp::ChildProcess::Spawn(spawn);
+  StatusOr<std::unique_ptr<runtime::ChildProcess>> child = runtime::ChildProcess::Spawn(spawn);
   EXPECT_TRUE(child.ok()) << child.status().ToString();
   if (!child.ok()) return server;
   server.child = std::move(child).value();
-  mcp::LineReader reader(server.child->stderr_fd(), 1 << 16);
+  runtime::LineReader reader(server.child->stderr_fd(), 1 << 16);
   const std::string listening = "://127.0.0.1:";
   while (auto item = reader.Next()) {
     server.log += item->line + "\n";

@@ -8,14 +8,14 @@
 #include <string>
 #include <vector>
 
-#include "mcp/child_process.h"
+#include "runtime/child_process.h"
 
 namespace aurite::servers::sql {
 
 struct HttpSqlServerProcess {
-  std::unique_ptr<mcp::ChildProcess> child;  // null when it could not start
-  std::uint16_t port = 0;                    // 0 when it never said it listens
-  std::string log;                           // its stderr up to the listening line
+  std::unique_ptr<runtime::ChildProcess> child;  // null when it could not start
+  std::uint16_t port = 0;                        // 0 when it never said it listens
+  std::string log;                               // its stderr up to the listening line
 };
 
 // Starts the server with `flags` after `--http <port>` (0: any free port) and

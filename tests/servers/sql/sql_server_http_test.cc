@@ -14,9 +14,9 @@
 #include <fstream>
 
 #include "base/unique_fd.h"
-#include "mcp/child_process.h"
 #include "mcp/http_client.h"
-#include "mcp/pipe_io.h"
+#include "runtime/child_process.h"
+#include "runtime/pipe_io.h"
 #include "servers/sql/http_sql_server_process.h"
 #include "servers/sql/sql_server_client.h"
 #include "sql/connection.h"
@@ -77,7 +77,7 @@ struct HttpSqlServer {
         "Accept: application/json, text/event-stream\r\n" +
         headers + "Content-Length: " + std::to_string(body.size()) +
         "\r\nConnection: close\r\n\r\n" + body;
-    if (!mcp::WriteAll(socket.get(), request).ok()) return -1;
+    if (!runtime::WriteAll(socket.get(), request).ok()) return -1;
     char status[13] = {};
     std::size_t got = 0;
     while (got < 12) {
@@ -100,7 +100,7 @@ struct HttpSqlServer {
     if (child) Stop();
   }
 
-  std::unique_ptr<mcp::ChildProcess> child;
+  std::unique_ptr<runtime::ChildProcess> child;
   std::uint16_t port = 0;
   std::string log;
 };

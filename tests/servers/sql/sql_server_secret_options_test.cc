@@ -7,7 +7,7 @@
 
 #include <sstream>
 
-#include "mcp/spdlog_logger.h"
+#include "runtime/spdlog_logger.h"
 #include "servers/sql/sql_server_client.h"
 #include "sql/test_databases.h"
 
@@ -75,7 +75,7 @@ std::vector<CanaryCase> Cases() {
 TEST(SqlServerSecretOptionsTest, NoCanaryInASecretOptionLeavesTheServer) {
   std::ostringstream log;
   auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(log);
-  mcp::Logger().sinks().push_back(sink);
+  runtime::Logger().sinks().push_back(sink);
   auto server = SqlServerClient::Start({"--statement-timeout", "5"});
   ASSERT_NE(server, nullptr);
   std::vector<CanaryCase> cases = Cases();
@@ -105,7 +105,7 @@ TEST(SqlServerSecretOptionsTest, NoCanaryInASecretOptionLeavesTheServer) {
     record(server->Call("disconnect", {{"connection_id", id}}));
   }
   server.reset();  // waits for the server's last log lines
-  std::erase(mcp::Logger().sinks(), sink);
+  std::erase(runtime::Logger().sinks(), sink);
   for (std::size_t i = 0; i < cases.size(); ++i) {
     SCOPED_TRACE(cases[i].name);
     EXPECT_EQ(results[i].find(cases[i].canary), std::string::npos) << results[i];

@@ -10,7 +10,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "mcp/spdlog_logger.h"
+#include "runtime/spdlog_logger.h"
 #include "servers/credentials_protocol.h"
 #include "servers/sql/sql_server_client.h"
 #include "sql/connection.h"
@@ -291,7 +291,7 @@ TEST_P(NetworkServerTest, EveryToolWorksAndNoResultCarriesThePassword) {
   // The server's stderr reaches us through the mcp logger: capture it too.
   std::ostringstream log;
   auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(log);
-  mcp::Logger().sinks().push_back(sink);
+  runtime::Logger().sinks().push_back(sink);
   auto server = SqlServerClient::Start({"--statement-timeout", "5"});
   std::string everything;
   auto call = [&](const std::string& tool, Json args) {
@@ -318,7 +318,7 @@ TEST_P(NetworkServerTest, EveryToolWorksAndNoResultCarriesThePassword) {
   everything += refused.dump(-1, ' ', false, Json::error_handler_t::replace);
   call("disconnect", {{"connection_id", id}});
   server.reset();  // waits for the server's last log lines
-  std::erase(mcp::Logger().sinks(), sink);
+  std::erase(runtime::Logger().sinks(), sink);
   EXPECT_EQ(everything.find(password), std::string::npos);
   EXPECT_EQ(log.str().find(password), std::string::npos) << log.str();
 }

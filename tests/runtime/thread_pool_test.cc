@@ -1,7 +1,7 @@
 // ThreadPool when no new thread can start (a memory cap leaves no room for
 // its stack): tasks wait for a running worker, or, with none, run at once
 // on the caller's thread; Submit never throws.
-#include "mcp/thread_pool.h"
+#include "runtime/thread_pool.h"
 
 #include <gtest/gtest.h>
 #include <sys/resource.h>
@@ -14,7 +14,7 @@
 #include <string>
 #include <thread>
 
-namespace aurite::mcp {
+namespace aurite::runtime {
 namespace {
 
 // Not built under sanitizers: their shadow memory is private writable and
@@ -95,4 +95,4 @@ TEST(ThreadPoolTest, WhenNoThreadStartsTasksWaitForARunningWorker) {
 #endif
 
 }  // namespace
-}  // namespace aurite::mcp
+}  // namespace aurite::runtime

@@ -21,9 +21,9 @@
 #include <vector>
 
 #include "base/status.h"
-#include "mcp/pipe_io.h"
+#include "runtime/pipe_io.h"
 
-namespace aurite::mcp {
+namespace aurite::runtime {
 
 struct SpawnOptions {
   std::string program;
@@ -67,4 +67,4 @@ class ChildProcess {
   std::optional<int> status_;
 };
 
-}  // namespace aurite::mcp
+}  // namespace aurite::runtime

@@ -1,5 +1,5 @@
 // Reads in 64 KiB chunks; scanned_ avoids rescanning a long partial line.
-#include "mcp/line_reader.h"
+#include "runtime/line_reader.h"
 
 #include <poll.h>
 #include <sched.h>
@@ -9,7 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
-namespace aurite::mcp {
+namespace aurite::runtime {
 namespace {
 constexpr std::size_t kChunk = 64 * 1024;
 }  // namespace
@@ -117,4 +117,4 @@ std::optional<LineReader::Item> LineReader::Next() {
   }
 }
 
-}  // namespace aurite::mcp
+}  // namespace aurite::runtime

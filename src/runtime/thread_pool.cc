@@ -1,9 +1,9 @@
 // Workers are started lazily: a stdio server with one caller rarely needs more than one.
-#include "mcp/thread_pool.h"
+#include "runtime/thread_pool.h"
 
 #include <system_error>
 
-namespace aurite::mcp {
+namespace aurite::runtime {
 
 ThreadPool::ThreadPool(std::size_t max_threads) : max_threads_(max_threads == 0 ? 1 : max_threads) {
   // Starting a worker must not need a reallocation that could fail.
@@ -59,4 +59,4 @@ void ThreadPool::WorkerLoop() {
   }
 }
 
-}  // namespace aurite::mcp
+}  // namespace aurite::runtime

@@ -23,7 +23,7 @@
 #include <optional>
 #include <string>
 
-namespace aurite::mcp {
+namespace aurite::runtime {
 
 class LineReader {
  public:
@@ -62,4 +62,4 @@ class LineReader {
   bool eof_ = false;
 };
 
-}  // namespace aurite::mcp
+}  // namespace aurite::runtime

@@ -1,5 +1,5 @@
 // Pipes and EINTR-safe I/O.
-#include "mcp/pipe_io.h"
+#include "runtime/pipe_io.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -10,7 +10,7 @@
 #include <cstring>
 #include <mutex>
 
-namespace aurite::mcp {
+namespace aurite::runtime {
 
 StatusOr<Pipe> MakePipe() {
   int fds[2];
@@ -38,4 +38,4 @@ void IgnoreSigpipe() {
   std::call_once(once, [] { std::signal(SIGPIPE, SIG_IGN); });
 }
 
-}  // namespace aurite::mcp
+}  // namespace aurite::runtime

@@ -1,7 +1,7 @@
-// Tests of the mcp layer's log facade (mcp/log.h): lines reach the "mcp"
+// Tests of the log facade (runtime/log.h): lines reach the "mcp"
 // spdlog logger that was registered before first use, at their level, and a
 // line the logger's level refuses is never formatted.
-#include "mcp/log.h"
+#include "runtime/log.h"
 
 #include <gtest/gtest.h>
 #include <spdlog/sinks/base_sink.h>
@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "mcp/spdlog_logger.h"
+#include "runtime/spdlog_logger.h"
 
-namespace aurite::mcp::log_test {
+namespace aurite::runtime::log_test {
 
 // Counts how often fmt formats it, so a test can see a refused line cost none.
 struct Counted {
@@ -25,24 +25,25 @@ struct Counted {
 // Formatting it fails, as a broken formatter would.
 struct Throwing {};
 
-}  // namespace aurite::mcp::log_test
+}  // namespace aurite::runtime::log_test
 
 template <>
-struct fmt::formatter<aurite::mcp::log_test::Counted> : fmt::formatter<std::string_view> {
-  auto format(const aurite::mcp::log_test::Counted& counted, fmt::format_context& ctx) const {
+struct fmt::formatter<aurite::runtime::log_test::Counted> : fmt::formatter<std::string_view> {
+  auto format(const aurite::runtime::log_test::Counted& counted, fmt::format_context& ctx) const {
     ++*counted.formatted;
     return fmt::formatter<std::string_view>::format("counted", ctx);
   }
 };
 
 template <>
-struct fmt::formatter<aurite::mcp::log_test::Throwing> : fmt::formatter<std::string_view> {
-  auto format(const aurite::mcp::log_test::Throwing&, fmt::format_context&) const -> fmt::appender {
+struct fmt::formatter<aurite::runtime::log_test::Throwing> : fmt::formatter<std::string_view> {
+  auto format(const aurite::runtime::log_test::Throwing&, fmt::format_context&) const
+      -> fmt::appender {
     throw std::runtime_error("cannot format Throwing");
   }
 };
 
-namespace aurite::mcp {
+namespace aurite::runtime {
 namespace {
 
 using log_test::Counted;
@@ -148,4 +149,4 @@ TEST_F(LogTest, AFormattingErrorGoesToTheLoggersErrorHandlerNotTheCaller) {
 }
 
 }  // namespace
-}  // namespace aurite::mcp
+}  // namespace aurite::runtime

@@ -1,15 +1,16 @@
-// The mcp layer's log. Lines go to stderr only: on a stdio transport, stdout
-// belongs to the protocol. Every line goes through the spdlog logger named
-// "mcp": an embedding program may register its own logger under that name
-// before the first line is logged (`aurite serve` registers one that redacts
-// secrets), otherwise a stderr logger at level warn is created on first use.
-// That logger's level decides which lines are written, and its sinks see each
-// line that is.
+// The process's log, for every layer from runtime up. Lines go to stderr
+// only: on a stdio transport, stdout belongs to the protocol. Every line goes
+// through the spdlog logger named "mcp" (its name from when only the mcp
+// layer logged, kept so that embedders need no change): an embedding program
+// may register its own logger under that name before the first line is
+// logged (`aurite serve` registers one that redacts secrets), otherwise a
+// stderr logger at level warn is created on first use. That logger's level
+// decides which lines are written, and its sinks see each line that is.
 //
 // This header keeps spdlog out of the many files that only log: a line's
 // arguments are passed on unformatted and formatted in log.cc, only if the
 // logger's level takes the line. Code that needs the spdlog logger itself (to
-// add a sink or change the level) includes mcp/spdlog_logger.h.
+// add a sink or change the level) includes runtime/spdlog_logger.h.
 //
 //   LogWarn("[{}] exited (status {})", name, status);
 //
@@ -19,9 +20,9 @@
 
 #include <fmt/core.h>
 
-namespace aurite::mcp {
+namespace aurite::runtime {
 
-// Not LogLevel: that is the MCP protocol's (server_session.h).
+// Not LogLevel: that is the MCP protocol's (mcp/server/server_session.h).
 enum class LogSeverity { kDebug, kInfo, kWarn, kError };
 
 // Writes `format` with `args` as one line at `severity` if the "mcp" logger's
@@ -49,4 +50,4 @@ void LogError(fmt::format_string<Args...> format, Args&&... args) {
   LogFormatted(LogSeverity::kError, format, fmt::make_format_args(args...));
 }
 
-}  // namespace aurite::mcp
+}  // namespace aurite::runtime

@@ -16,7 +16,7 @@
 #include <thread>
 #include <vector>
 
-namespace aurite::mcp {
+namespace aurite::runtime {
 
 class ThreadPool {
  public:
@@ -39,4 +39,4 @@ class ThreadPool {
   std::vector<std::thread> workers_;
 };
 
-}  // namespace aurite::mcp
+}  // namespace aurite::runtime

@@ -1,11 +1,11 @@
-// The mcp layer's log on spdlog. The logger is looked up or created lazily so
+// The process's log on spdlog. The logger is looked up or created lazily so
 // programs that register their own "mcp" logger keep theirs.
-#include "mcp/log.h"
+#include "runtime/log.h"
 
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include "mcp/spdlog_logger.h"
+#include "runtime/spdlog_logger.h"
 
 namespace {
 
@@ -27,7 +27,7 @@ struct fmt::formatter<DeferredLine> {
   }
 };
 
-namespace aurite::mcp {
+namespace aurite::runtime {
 namespace {
 
 spdlog::level::level_enum ToSpdlog(LogSeverity severity) {
@@ -60,4 +60,4 @@ void LogFormatted(LogSeverity severity, fmt::string_view format, fmt::format_arg
   Logger().log(ToSpdlog(severity), "{}", DeferredLine{format, args});
 }
 
-}  // namespace aurite::mcp
+}  // namespace aurite::runtime

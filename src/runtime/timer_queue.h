@@ -22,7 +22,7 @@
 #include <thread>
 #include <utility>
 
-namespace aurite::mcp {
+namespace aurite::runtime {
 
 class TimerQueue {
  public:
@@ -55,4 +55,4 @@ class TimerQueue {
   std::jthread thread_;  // last: stopped first
 };
 
-}  // namespace aurite::mcp
+}  // namespace aurite::runtime

@@ -1,6 +1,6 @@
 // posix_spawn rather than fork: the host is multi-threaded, and spawn never
 // runs our code in the child between fork and exec.
-#include "mcp/child_process.h"
+#include "runtime/child_process.h"
 
 #include <fmt/format.h>
 #include <signal.h>
@@ -14,7 +14,7 @@
 #include <string_view>
 #include <thread>
 
-namespace aurite::mcp {
+namespace aurite::runtime {
 namespace {
 
 std::string SearchPath(const SpawnOptions& options) {
@@ -148,4 +148,4 @@ int ChildProcess::Shutdown(std::chrono::milliseconds grace) {
   return *status_;
 }
 
-}  // namespace aurite::mcp
+}  // namespace aurite::runtime

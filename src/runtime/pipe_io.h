@@ -6,7 +6,7 @@
 #include "base/status.h"
 #include "base/unique_fd.h"
 
-namespace aurite::mcp {
+namespace aurite::runtime {
 
 // A pipe whose both ends are close-on-exec.
 struct Pipe {
@@ -23,4 +23,4 @@ Status WriteAll(int fd, std::string_view data);
 // process. Process-wide and idempotent; children get SIGPIPE back by default.
 void IgnoreSigpipe();
 
-}  // namespace aurite::mcp
+}  // namespace aurite::runtime

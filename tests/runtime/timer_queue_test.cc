@@ -1,5 +1,5 @@
 // Tests of TimerQueue: order, cancellation, and callbacks that schedule.
-#include "mcp/timer_queue.h"
+#include "runtime/timer_queue.h"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include <mutex>
 #include <vector>
 
-namespace aurite::mcp {
+namespace aurite::runtime {
 namespace {
 
 using namespace std::chrono_literals;
@@ -67,4 +67,4 @@ TEST(TimerQueue, CallbacksMayScheduleMore) {
 }
 
 }  // namespace
-}  // namespace aurite::mcp
+}  // namespace aurite::runtime

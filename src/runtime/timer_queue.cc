@@ -1,11 +1,11 @@
 // The thread sleeps until the earliest deadline it knows of. Cancelled timers
 // do not wake it: with calls that finish long before their timeouts, the
 // thread wakes about once per timeout period instead of once per call.
-#include "mcp/timer_queue.h"
+#include "runtime/timer_queue.h"
 
 #include <vector>
 
-namespace aurite::mcp {
+namespace aurite::runtime {
 
 TimerQueue::~TimerQueue() {
   if (thread_.joinable()) {
@@ -70,4 +70,4 @@ void TimerQueue::Run(std::stop_token stop) {
   }
 }
 
-}  // namespace aurite::mcp
+}  // namespace aurite::runtime
