@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "crypto/fernet_key.h"
-#include "mcp/stdio_client.h"
+#include "mcp/transport/stdio_client.h"
 #include "sql/connection.h"
 
 namespace aurite {

@@ -44,7 +44,7 @@
 #include <utility>
 #include <vector>
 
-#include "mcp/jsonrpc.h"
+#include "mcp/core/jsonrpc.h"
 #include "runtime/child_process.h"
 #include "runtime/line_reader.h"
 #include "runtime/pipe_io.h"

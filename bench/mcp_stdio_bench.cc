@@ -24,9 +24,9 @@
 #include <string>
 #include <vector>
 
-#include "mcp/server.h"
-#include "mcp/stdio_client.h"
-#include "mcp/stdio_server.h"
+#include "mcp/server/server.h"
+#include "mcp/transport/stdio_client.h"
+#include "mcp/transport/stdio_server.h"
 #include "runtime/child_process.h"
 #include "runtime/line_reader.h"
 

@@ -18,9 +18,9 @@
 #include "host/gateway.h"
 #include "host/mcp_host.h"
 #include "host/storage_router.h"
-#include "mcp/bearer_auth.h"
-#include "mcp/http_server.h"
-#include "mcp/stdio_server.h"
+#include "mcp/transport/bearer_auth.h"
+#include "mcp/transport/http_server.h"
+#include "mcp/transport/stdio_server.h"
 #include "security/masking.h"
 #include "security/redacting_sink.h"
 

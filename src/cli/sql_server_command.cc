@@ -15,10 +15,10 @@
 #include "base/unique_fd.h"
 #include "cli/command.h"
 #include "crypto/secret_reader.h"
-#include "mcp/bearer_auth.h"
-#include "mcp/http_server.h"
-#include "mcp/message_parser.h"
-#include "mcp/stdio_server.h"
+#include "mcp/core/message_parser.h"
+#include "mcp/transport/bearer_auth.h"
+#include "mcp/transport/http_server.h"
+#include "mcp/transport/stdio_server.h"
 #include "servers/sql/sql_server.h"
 
 namespace aurite::cli {

@@ -9,8 +9,8 @@
 
 #include "host/credentials_responder.h"
 #include "host/server_environment.h"
-#include "mcp/http_client.h"
-#include "mcp/stdio_client.h"
+#include "mcp/transport/http_client.h"
+#include "mcp/transport/stdio_client.h"
 
 namespace aurite::host {
 namespace {

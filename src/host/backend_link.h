@@ -26,7 +26,7 @@
 
 #include "base/status.h"
 #include "host/config.h"
-#include "mcp/client.h"
+#include "mcp/client/client.h"
 
 namespace aurite::host {
 

@@ -36,8 +36,8 @@
 #include "base/status.h"
 #include "crypto/secret_buffer.h"
 #include "host/secret_reference.h"
-#include "mcp/http_limits.h"
-#include "mcp/message_parser.h"
+#include "mcp/core/message_parser.h"
+#include "mcp/transport/http_limits.h"
 
 namespace aurite::host {
 

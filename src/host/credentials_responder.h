@@ -20,7 +20,7 @@
 #include <string>
 #include <string_view>
 
-#include "mcp/client.h"
+#include "mcp/client/client.h"
 #include "security/security_manager.h"
 
 namespace aurite::host {

@@ -32,8 +32,8 @@
 #include "host/backend_connections.h"
 #include "host/mcp_host.h"
 #include "host/storage_router.h"
-#include "mcp/server.h"
-#include "mcp/server_session.h"
+#include "mcp/server/server.h"
+#include "mcp/server/server_session.h"
 
 namespace aurite::host {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "mcp/jsonrpc.h"
+#include "mcp/core/jsonrpc.h"
 
 namespace aurite::host {
 

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "base/status.h"
-#include "mcp/http_limits.h"
+#include "mcp/transport/http_limits.h"
 
 namespace aurite::host {
 

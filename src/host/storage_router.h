@@ -38,8 +38,8 @@
 #include <vector>
 
 #include "host/mcp_host.h"
-#include "mcp/server.h"
-#include "mcp/server_session.h"
+#include "mcp/server/server.h"
+#include "mcp/server/server_session.h"
 
 namespace aurite::host {
 

@@ -11,7 +11,7 @@
 #include <thread>
 
 #include "crypto/fernet_key.h"
-#include "mcp/message_parser.h"
+#include "mcp/core/message_parser.h"
 #include "runtime/line_reader.h"
 #include "servers/sql/http_sql_server_process.h"
 #include "sql/connection.h"

@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "mcp/http_client.h"
-#include "mcp/stdio_client.h"
 #include "mcp/tool_result.h"
+#include "mcp/transport/http_client.h"
+#include "mcp/transport/stdio_client.h"
 #include "runtime/child_process.h"
 
 namespace aurite::e2e {

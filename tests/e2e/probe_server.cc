@@ -13,8 +13,8 @@
 #include <string>
 #include <thread>
 
-#include "mcp/server_session.h"
-#include "mcp/stdio_server.h"
+#include "mcp/server/server_session.h"
+#include "mcp/transport/stdio_server.h"
 #include "servers/credentials_protocol.h"
 
 namespace {

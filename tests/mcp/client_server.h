@@ -4,9 +4,9 @@
 
 #include <memory>
 
-#include "mcp/client.h"
-#include "mcp/server.h"
-#include "mcp/server_session.h"
+#include "mcp/client/client.h"
+#include "mcp/server/server.h"
+#include "mcp/server/server_session.h"
 #include "test_wire.h"
 
 namespace aurite::mcp::testing {

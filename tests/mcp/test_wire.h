@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "mcp/session.h"
+#include "mcp/core/session.h"
 
 namespace aurite::mcp::testing {
 

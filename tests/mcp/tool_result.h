@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "mcp/jsonrpc.h"
+#include "mcp/core/jsonrpc.h"
 
 namespace aurite::mcp::testing {
 

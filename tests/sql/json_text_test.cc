@@ -10,7 +10,7 @@
 #include <limits>
 #include <random>
 
-#include "mcp/jsonrpc.h"
+#include "mcp/core/jsonrpc.h"
 
 namespace aurite::sql {
 namespace {

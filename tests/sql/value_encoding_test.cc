@@ -5,7 +5,7 @@
 
 #include <limits>
 
-#include "mcp/jsonrpc.h"
+#include "mcp/core/jsonrpc.h"
 #include "sql/json_text.h"
 #include "sql/result_builder.h"
 

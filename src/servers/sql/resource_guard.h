@@ -10,7 +10,7 @@
 // ConnectionPool::Lease) before the error is built.
 #pragma once
 
-#include "mcp/server.h"
+#include "mcp/server/server.h"
 
 namespace aurite::servers::sql {
 

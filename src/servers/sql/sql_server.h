@@ -25,7 +25,7 @@
 #include <cstddef>
 #include <functional>
 
-#include "mcp/server.h"
+#include "mcp/server/server.h"
 #include "servers/sql/connection_registry.h"
 
 namespace aurite::servers::sql {

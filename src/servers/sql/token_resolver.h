@@ -3,7 +3,7 @@
 
 #include "base/status.h"
 #include "crypto/secret_buffer.h"
-#include "mcp/server_session.h"
+#include "mcp/server/server_session.h"
 
 namespace aurite::servers::sql {
 

@@ -3,7 +3,7 @@
 // client sees can be read in one place.
 #pragma once
 
-#include "mcp/server_types.h"
+#include "mcp/core/server_types.h"
 
 namespace aurite::servers::sql {
 

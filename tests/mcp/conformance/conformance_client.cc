@@ -9,8 +9,8 @@
 #include <optional>
 #include <string>
 
-#include "mcp/client.h"
-#include "mcp/http_client.h"
+#include "mcp/client/client.h"
+#include "mcp/transport/http_client.h"
 
 namespace aurite::mcp::conformance {
 namespace {

@@ -10,8 +10,8 @@
 #include <cstring>
 
 #include "fixture.h"
-#include "mcp/http_server.h"
-#include "mcp/stdio_server.h"
+#include "mcp/transport/http_server.h"
+#include "mcp/transport/stdio_server.h"
 
 namespace {
 

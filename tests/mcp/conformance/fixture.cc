@@ -4,7 +4,7 @@
 #include <chrono>
 #include <thread>
 
-#include "mcp/server_session.h"
+#include "mcp/server/server_session.h"
 
 namespace aurite::mcp::conformance {
 namespace {

@@ -6,7 +6,7 @@
 
 #include <memory>
 
-#include "mcp/server.h"
+#include "mcp/server/server.h"
 
 namespace aurite::mcp::conformance {
 

@@ -2,8 +2,8 @@
 // (input_required) flows and the stateless diagnostics the suite's
 // server-stateless and input-required-result-* scenarios call.
 #include "fixture.h"
-#include "mcp/input_required.h"
-#include "mcp/server_session.h"
+#include "mcp/server/input_required.h"
+#include "mcp/server/server_session.h"
 
 namespace aurite::mcp::conformance {
 namespace {

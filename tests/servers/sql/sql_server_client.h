@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "mcp/stdio_client.h"
 #include "mcp/tool_result.h"
+#include "mcp/transport/stdio_client.h"
 
 namespace aurite::servers::sql::testing {
 

@@ -14,7 +14,7 @@
 #include <fstream>
 
 #include "base/unique_fd.h"
-#include "mcp/http_client.h"
+#include "mcp/transport/http_client.h"
 #include "runtime/child_process.h"
 #include "runtime/pipe_io.h"
 #include "servers/sql/http_sql_server_process.h"

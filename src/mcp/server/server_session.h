@@ -1,0 +1,122 @@
+// ServerSession: one client connection to an McpServer. It answers the MCP
+// methods (initialize, tools/*, resources/*, prompts/*, logging/setLevel,
+// completion/complete) and sends requests and notifications to the client.
+//
+// Contract:
+//  - Before a successful initialize, only initialize and ping are served;
+//    other requests get -32600. A second initialize gets -32600.
+//  - Dual era: a request whose params._meta names a protocol version (and
+//    server/discover) is served statelessly in the 2026-07-28 era
+//    (modern_era.h) on a session that was never initialized: its _meta gives
+//    the client's capabilities and log level for that request only, results
+//    carry resultType and caching hints, legacy-only methods get -32601 and
+//    requests to the client fail (handlers return input_required instead).
+//  - Version negotiation follows protocol_version.h; batches are accepted
+//    only when the negotiated version allows them.
+//  - Requests to the client check the client's declared capability first
+//    and fail with -32601 when it is missing.
+//  - Thread-safe. Destruction closes the connection and waits for handlers.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "mcp/core/modern_era.h"
+#include "mcp/core/session.h"
+#include "mcp/server/server.h"
+
+namespace aurite::mcp {
+
+enum class LogLevel { kDebug, kInfo, kNotice, kWarning, kError, kCritical, kAlert, kEmergency };
+
+std::optional<LogLevel> ParseLogLevel(std::string_view name);
+std::string_view LogLevelName(LogLevel level);
+
+// On whose behalf a session acts. An application keeps what a session
+// creates (the gateway: connections, tokens) under `key` and shows it to
+// no other key. By default each session is its own owner, with a random
+// key, and what it owns ends with it; a transport that knows who the peer
+// is (stdio: the local user) names a stable owner instead.
+struct SessionOwner {
+  std::string key;
+  bool outlives_session = false;
+};
+
+class ServerSession {
+ public:
+  ServerSession(McpServer& server, SendFn send);
+  ~ServerSession();
+  ServerSession(const ServerSession&) = delete;
+  ServerSession& operator=(const ServerSession&) = delete;
+
+  // Transport side.
+  void Receive(std::string_view text) { rpc_.Receive(text); }
+  void Close() { rpc_.Close(); }
+  // The transport is done with this session: closes it, waits for its
+  // handlers, then reports it to McpServer::SessionClosed. Only the first
+  // call does anything. Must not run on one of its handler threads.
+  void End();
+  Session& rpc() { return rpc_; }
+
+  // True once initialize has succeeded.
+  bool initialized() const;
+  std::string protocol_version() const;
+  // For a handler serving a 2026-07-28 request, the capabilities in its _meta.
+  Json client_capabilities() const;
+  Json client_info() const;
+  bool subscribed(const std::string& uri) const;
+  // See SessionOwner. SetOwner is for the transport, before the first message.
+  const SessionOwner& owner() const { return owner_; }
+  void SetOwner(SessionOwner owner) { owner_ = std::move(owner); }
+
+  // notifications/message, if `level` passes the client's logging/setLevel.
+  void Log(LogLevel level, const std::string& logger, const Json& data);
+  Status Notify(const std::string& method, Json params = nullptr);
+
+  // Requests to the client.
+  RpcResult Elicit(Json params, const CallOptions& options = {});
+  RpcResult CreateMessage(Json params, const CallOptions& options = {});
+  RpcResult ListRoots(const CallOptions& options = {});
+  // Any other method, e.g. io.aurite/credentials/resolve; no capability check.
+  RpcResult Call(const std::string& method, Json params, const CallOptions& options = {});
+
+ private:
+  RpcResult Handle(const Request& request, RequestContext& context);
+  bool RunsInline(const Request& request) const;
+  RpcResult HandleModern(const Request& request, RequestContext& context);
+  RpcResult Dispatch(const std::string& method, const Json& params, CallContext& context);
+  RpcResult Discover() const;
+  // The 2026-07-28 request whose handler runs on this thread, if any.
+  const ModernRequest* CurrentModernLocked() const;
+  void HandleNotification(const Notification& notification);
+  RpcResult Initialize(const Json& params);
+  RpcResult CallTool(const Json& params, CallContext& context);
+  RpcResult ReadResource(const Json& params, CallContext& context);
+  RpcResult Subscribe(const Json& params, bool subscribe);
+  RpcResult GetPrompt(const Json& params, CallContext& context);
+  RpcResult SetLevel(const Json& params);
+  RpcResult Complete(const Json& params);
+  Json Capabilities(bool modern = false) const;
+  RpcResult CallIfCapable(const char* capability, const std::string& method, Json params,
+                          const CallOptions& options);
+
+  McpServer& server_;
+  SessionOwner owner_;
+  mutable std::mutex mu_;
+  bool initialize_seen_ = false;
+  std::string protocol_version_;
+  Json client_capabilities_ = Json::object();
+  Json client_info_ = Json::object();
+  std::optional<LogLevel> log_level_;
+  std::set<std::string> subscriptions_;
+  std::map<std::string, ModernRequest> modern_requests_;  // by request id key, while running
+  std::atomic<bool> ended_{false};
+  Session rpc_;  // last: destroyed (and drained) before the state above
+};
+
+}  // namespace aurite::mcp

@@ -1,0 +1,308 @@
+// Streamable HTTP over Boost.Beast, synchronous, one thread per connection:
+// MCP hosts serve few clients, and blocking code keeps the stream logic
+// plain. A watchdog thread enforces the deadlines (http_limits.h) by
+// shutting down the socket of any connection stuck too long, and ends the
+// sessions that were evicted or idle too long. Admission of connections is
+// http_connections.*, the sessions http_session_table.*, the checks of a
+// request head http_request_checks.*, and POSTs http_server_post.cc.
+#include "mcp/transport/http_server.h"
+
+#include <fmt/format.h>
+#include <sys/socket.h>
+
+#include "mcp/server/server_session.h"
+#include "mcp/transport/http_server_impl.h"
+#include "runtime/log.h"
+
+namespace aurite::mcp {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t kHeaderLimit = 16 * 1024;
+constexpr std::size_t kReadChunk = 4096;
+
+}  // namespace
+
+Status HttpServer::Impl::Start() {
+  const HttpLimits& limits = options.limits;
+  if (limits.max_connections == 0 || limits.max_connections_per_client == 0 ||
+      limits.max_sessions == 0 || limits.header_timeout.count() <= 0 ||
+      limits.io_timeout.count() <= 0 || limits.session_idle_timeout.count() <= 0) {
+    return InvalidArgumentError(
+        "every HTTP limit (connections, sessions, timeouts) must be above zero");
+  }
+  beast::error_code ec;
+  const auto address = asio::ip::make_address(options.address, ec);
+  if (ec) return InvalidArgumentError(fmt::format("bad listen address {}", options.address));
+  if (!options.tls_certificate_file.empty() || !options.tls_private_key_file.empty()) {
+    tls.emplace(asio::ssl::context::tls_server);
+    tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                     asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                     asio::ssl::context::no_tlsv1_1);
+    tls->use_certificate_chain_file(options.tls_certificate_file, ec);
+    if (!ec) tls->use_private_key_file(options.tls_private_key_file, asio::ssl::context::pem, ec);
+    if (ec)
+      return InvalidArgumentError(
+          fmt::format("cannot load the TLS certificate or key: {}", ec.message()));
+  }
+  acceptor.emplace(io);
+  const tcp::endpoint endpoint(address, options.port);
+  acceptor->open(endpoint.protocol(), ec);
+  if (!ec) acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor->bind(endpoint, ec);
+  if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return UnavailableError(
+        fmt::format("cannot listen on {}:{}: {}", options.address, options.port, ec.message()));
+  }
+  bound_port = acceptor->local_endpoint().port();
+  accept_thread = std::thread([this] { AcceptLoop(); });
+  watchdog_thread = std::thread([this] { Watchdog(); });
+  return OkStatus();
+}
+
+void HttpServer::Impl::Stop() {
+  if (stopping.exchange(true)) return;
+  // No new connections first, so the shutdown below reaches every one.
+  if (acceptor) ::shutdown(acceptor->native_handle(), SHUT_RDWR);
+  if (accept_thread.joinable()) accept_thread.join();
+  connections.ShutdownAll();
+  sessions.CloseAll();
+  { std::lock_guard lock(watchdog_mu); }
+  watchdog_cv.notify_all();
+  if (watchdog_thread.joinable()) watchdog_thread.join();
+  connections.JoinAll();
+  sessions.EndAll();
+}
+
+void HttpServer::Impl::AcceptLoop() {
+  while (!stopping) {
+    beast::error_code ec;
+    auto socket = std::make_shared<tcp::socket>(io);
+    acceptor->accept(*socket, ec);
+    if (stopping) return;
+    if (ec) continue;
+    const tcp::endpoint peer = socket->remote_endpoint(ec);
+    if (ec) continue;  // already gone
+    const auto admission = connections.Admit(
+        socket->native_handle(), peer.address().to_string(),
+        [this, socket](HttpConnection& connection) { ServeSocket(*socket, connection); });
+    if (admission == HttpConnections::Admission::kAdmitted) continue;
+    // A TLS client would not understand a plain answer.
+    connections.Refuse(socket->native_handle(), admission, /*answer=*/!tls);
+    socket->shutdown(tcp::socket::shutdown_both, ec);
+  }
+}
+
+void HttpServer::Impl::Watchdog() {
+  std::unique_lock lock(watchdog_mu);
+  while (!stopping) {
+    watchdog_cv.wait_for(lock, std::chrono::milliseconds(100));
+    if (stopping) return;
+    lock.unlock();
+    connections.ShutdownOverdue();
+    // Ending runs the session-closed handler, which may be slow: on this
+    // thread, never on a client's.
+    sessions.EndRetired();
+    lock.lock();
+  }
+}
+
+void HttpServer::Impl::ServeSocket(tcp::socket& socket, HttpConnection& connection) {
+  // The first request head (and the TLS handshake before it) is due within
+  // header_timeout of the connection's opening.
+  connection.Arm(options.limits.header_timeout);
+  if (!tls) {
+    ServeConnection(socket, connection);
+  } else {
+    asio::ssl::stream<tcp::socket&> stream(socket, *tls);
+    beast::error_code ec;
+    stream.handshake(asio::ssl::stream_base::server, ec);
+    if (ec) return;
+    ServeConnection(stream, connection);
+    connection.Arm(options.limits.io_timeout);
+    stream.shutdown(ec);
+  }
+  beast::error_code ignored;
+  socket.shutdown(tcp::socket::shutdown_both, ignored);
+}
+
+template <class Stream>
+void HttpServer::Impl::ServeConnection(Stream& stream, HttpConnection& connection) {
+  beast::flat_buffer buffer;
+  for (bool first = true; !stopping; first = false) {
+    http::request_parser<http::string_body> parser;
+    parser.body_limit(options.max_body_bytes);
+    parser.header_limit(kHeaderLimit);
+    beast::error_code ec;
+    if (!first) {
+      // A kept-alive connection may wait io_timeout for its next request;
+      // from the request's first byte, its head is due within header_timeout.
+      if (buffer.size() == 0) {
+        connection.Arm(options.limits.io_timeout);
+        buffer.commit(stream.read_some(buffer.prepare(kReadChunk), ec));
+        if (ec) return;
+      }
+      connection.Arm(options.limits.header_timeout);
+    }
+    http::read_header(stream, buffer, parser, ec);
+    if (!ec) {
+      connection.Arm(options.limits.io_timeout);
+      http::read(stream, buffer, parser, ec);
+    }
+    connection.Disarm();
+    if (ec == http::error::body_limit) {
+      HttpRequest head;
+      HttpResponse res =
+          Simple(http::status::payload_too_large, head,
+                 fmt::format("request body exceeds {} bytes", options.max_body_bytes));
+      res.keep_alive(false);
+      Write(stream, connection, res);
+      return;
+    }
+    if (ec && ec.category() == beast::http::make_error_code(http::error::bad_target).category() &&
+        ec != http::error::end_of_stream && ec != http::error::partial_message) {
+      // A malformed or ambiguous message (e.g. two different Content-Lengths).
+      HttpRequest head;
+      HttpResponse res = Simple(http::status::bad_request, head,
+                                fmt::format("malformed HTTP request: {}", ec.message()));
+      res.keep_alive(false);
+      Write(stream, connection, res);
+      return;
+    }
+    if (ec) return;
+    const HttpRequest& req = parser.get();
+    if (!Handle(stream, connection, req) || !req.keep_alive()) return;
+  }
+}
+
+HttpResponse HttpServer::Impl::Simple(http::status status, const HttpRequest& req, std::string body,
+                                      const char* type) const {
+  HttpResponse res(status, req.version() == 0 ? 11 : req.version());
+  res.set(http::field::content_type, type);
+  res.keep_alive(req.keep_alive());
+  res.body() = std::move(body);
+  res.prepare_payload();
+  return res;
+}
+
+HttpResponse HttpServer::Impl::JsonRpcError(http::status status, const HttpRequest& req,
+                                            const Json& body) const {
+  return Simple(status, req, Dump(body), "application/json");
+}
+
+std::optional<HttpResponse> HttpServer::Impl::CheckHead(const HttpRequest& req) const {
+  if (auto ambiguous = AmbiguousHead(req)) {
+    HttpResponse res = Simple(http::status::bad_request, req, *ambiguous);
+    res.keep_alive(false);  // where this request ends is as doubtful as its head
+    return res;
+  }
+  auto refusal = CheckAccess(req, options);
+  if (!refusal) return std::nullopt;
+  HttpResponse res = Simple(refusal->status, req, std::move(refusal->message));
+  if (!refusal->www_authenticate.empty()) {
+    res.set(http::field::www_authenticate, refusal->www_authenticate);
+  }
+  return res;
+}
+
+SessionLease HttpServer::Impl::FindSession(const HttpRequest& req,
+                                           std::optional<HttpResponse>* error, bool passive) {
+  const auto id = HeaderValue(req, "Mcp-Session-Id");
+  if (id.empty()) {
+    *error = Simple(http::status::bad_request, req, "missing Mcp-Session-Id header");
+    return {};
+  }
+  SessionLease session = sessions.Find(id, passive);
+  if (!session) *error = Simple(http::status::not_found, req, "unknown or expired session");
+  return session;
+}
+
+template <class Stream>
+bool HttpServer::Impl::Handle(Stream& stream, HttpConnection& connection, const HttpRequest& req) {
+  if (auto denied = CheckHead(req)) return Write(stream, connection, *denied);
+  const std::string_view target(req.target().data(), req.target().size());
+  const auto path = target.substr(0, target.find('?'));
+  if (path != options.path) {
+    HttpResponse res = Simple(http::status::not_found, req, "not found");
+    return Write(stream, connection, res);
+  }
+  switch (req.method()) {
+    case http::verb::post:
+      return HandlePost(stream, connection, req);
+    case http::verb::get:
+      return HandleGet(stream, connection, req);
+    case http::verb::delete_: {
+      const auto id = HeaderValue(req, "Mcp-Session-Id");
+      HttpResponse res =
+          id.empty() ? Simple(http::status::bad_request, req, "missing Mcp-Session-Id header")
+          : sessions.EndNow(id)
+              ? Simple(http::status::ok, req, "")
+              : Simple(http::status::not_found, req, "unknown or expired session");
+      return Write(stream, connection, res);
+    }
+    default: {
+      HttpResponse res = Simple(http::status::method_not_allowed, req, "method not allowed");
+      res.set(http::field::allow, "GET, POST, DELETE");
+      return Write(stream, connection, res);
+    }
+  }
+}
+
+template <class Stream>
+bool HttpServer::Impl::HandleGet(Stream& stream, HttpConnection& connection,
+                                 const HttpRequest& req) {
+  if (!Accepts(req, "text/event-stream")) {
+    HttpResponse res =
+        Simple(http::status::not_acceptable, req, "Accept must list text/event-stream");
+    return Write(stream, connection, res);
+  }
+  std::optional<HttpResponse> error;
+  // A standalone stream only listens: it must not keep an abandoned
+  // session from eviction. A resumed stream awaits answers: it does.
+  SessionLease session =
+      FindSession(req, &error, /*passive=*/HeaderValue(req, "Last-Event-ID").empty());
+  if (!session) return Write(stream, connection, *error);
+  std::shared_ptr<EventStream> events;
+  std::uint64_t after = 0;
+  bool standalone = false;
+  if (const auto last = HeaderValue(req, "Last-Event-ID"); !last.empty()) {
+    const auto slash = last.rfind('/');
+    if (slash != std::string_view::npos) {
+      events = session->FindStream(std::string(last.substr(0, slash)));
+      after = std::strtoull(std::string(last.substr(slash + 1)).c_str(), nullptr, 10);
+    }
+    if (!events) {
+      HttpResponse res = Simple(http::status::not_found, req, "unknown Last-Event-ID");
+      return Write(stream, connection, res);
+    }
+  } else {
+    events = session->OpenStandalone();
+    standalone = true;
+    if (!events) {
+      HttpResponse res = Simple(http::status::conflict, req, "a GET stream is already open");
+      return Write(stream, connection, res);
+    }
+  }
+  if (WriteRaw(stream, connection,
+               "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: "
+               "no-cache\r\nConnection: close\r\n\r\n")) {
+    StreamEvents(stream, connection, *events, after);
+  }
+  if (standalone) session->ReleaseStandalone(events);
+  return false;
+}
+
+HttpServer::HttpServer(McpServer& server, HttpServerOptions options)
+    : impl_(std::make_unique<Impl>(server, std::move(options))) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+Status HttpServer::Start() { return impl_->Start(); }
+
+std::uint16_t HttpServer::port() const { return impl_->bound_port; }
+
+void HttpServer::Stop() { impl_->Stop(); }
+
+}  // namespace aurite::mcp

@@ -1,0 +1,140 @@
+// Leases are taken under the table's lock, the same lock eviction and expiry
+// check idleness under, so a session found for a request cannot be ended
+// between the lookup and its use.
+#include "mcp/transport/http_session_table.h"
+
+#include <fmt/format.h>
+#include <openssl/rand.h>
+
+#include <optional>
+
+#include "runtime/log.h"
+
+namespace aurite::mcp {
+namespace {
+
+std::string NewSessionId() {
+  unsigned char bytes[16];
+  RAND_bytes(bytes, sizeof bytes);
+  std::string id;
+  for (unsigned char b : bytes) id += fmt::format("{:02x}", b);
+  return id;
+}
+
+}  // namespace
+
+SessionLease::SessionLease(std::shared_ptr<HttpSession> session, bool passive)
+    : session_(std::move(session)), passive_(passive) {}
+
+SessionLease::~SessionLease() {
+  if (session_) session_->EndUse(passive_);
+}
+
+SessionLease& SessionLease::operator=(SessionLease&& other) noexcept {
+  if (this != &other) {
+    if (session_) session_->EndUse(passive_);
+    session_ = std::move(other.session_);
+    passive_ = other.passive_;
+  }
+  return *this;
+}
+
+HttpSessionTable::HttpSessionTable(McpServer& server, std::size_t max_sessions,
+                                   std::chrono::milliseconds idle_timeout)
+    : server_(server), max_sessions_(max_sessions), idle_timeout_(idle_timeout) {}
+
+HttpSessionTable::~HttpSessionTable() { EndAll(); }
+
+SessionLease HttpSessionTable::Create() {
+  std::lock_guard lock(mu_);
+  if (sessions_.size() >= max_sessions_) {
+    auto oldest = sessions_.end();
+    std::optional<std::chrono::steady_clock::time_point> oldest_use;
+    for (auto it = sessions_.begin(); it != sessions_.end(); ++it) {
+      const auto idle_since = it->second->IdleSince();
+      if (idle_since && (!oldest_use || *idle_since < *oldest_use)) {
+        oldest = it;
+        oldest_use = idle_since;
+      }
+    }
+    if (oldest == sessions_.end()) {
+      runtime::LogWarn("refused a new HTTP session: all {} sessions are in use", sessions_.size());
+      return {};
+    }
+    runtime::LogInfo(
+        "ending the least recently used idle HTTP session to make room for a new one ({} max)",
+        max_sessions_);
+    evicted_.push_back(std::move(oldest->second));
+    sessions_.erase(oldest);
+  }
+  auto session = std::make_shared<HttpSession>(server_, NewSessionId());
+  sessions_[session->id()] = session;
+  session->BeginUse();
+  return SessionLease(std::move(session), /*passive=*/false);
+}
+
+SessionLease HttpSessionTable::Find(std::string_view id, bool passive) {
+  std::lock_guard lock(mu_);
+  auto it = sessions_.find(id);
+  if (it == sessions_.end()) return {};
+  it->second->BeginUse(passive);
+  return SessionLease(it->second, passive);
+}
+
+bool HttpSessionTable::EndNow(std::string_view id) {
+  std::shared_ptr<HttpSession> session;
+  {
+    std::lock_guard lock(mu_);
+    auto it = sessions_.find(id);
+    if (it == sessions_.end()) return false;
+    session = std::move(it->second);
+    sessions_.erase(it);
+  }
+  End({std::move(session)});
+  return true;
+}
+
+void HttpSessionTable::EndRetired() {
+  std::vector<std::shared_ptr<HttpSession>> retired;
+  {
+    std::lock_guard lock(mu_);
+    retired.swap(evicted_);
+    for (auto it = sessions_.begin(); it != sessions_.end();) {
+      if (!it->second->IdleLongerThan(idle_timeout_)) {
+        ++it;
+        continue;
+      }
+      runtime::LogInfo("closed HTTP session idle for over {} ms", idle_timeout_.count());
+      retired.push_back(std::move(it->second));
+      it = sessions_.erase(it);
+    }
+  }
+  End(std::move(retired));
+}
+
+void HttpSessionTable::CloseAll() {
+  std::lock_guard lock(mu_);
+  for (auto& [id, session] : sessions_) session->Close();
+}
+
+void HttpSessionTable::EndAll() {
+  std::vector<std::shared_ptr<HttpSession>> all;
+  {
+    std::lock_guard lock(mu_);
+    all.swap(evicted_);
+    for (auto& [id, session] : sessions_) all.push_back(std::move(session));
+    sessions_.clear();
+  }
+  End(std::move(all));
+}
+
+std::size_t HttpSessionTable::size() const {
+  std::lock_guard lock(mu_);
+  return sessions_.size();
+}
+
+void HttpSessionTable::End(std::vector<std::shared_ptr<HttpSession>> sessions) {
+  for (auto& session : sessions) session->End();
+}
+
+}  // namespace aurite::mcp

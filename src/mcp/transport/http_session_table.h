@@ -1,0 +1,92 @@
+// HttpSessionTable: the HTTP server's sessions by Mcp-Session-Id, their
+// limit, and the one way a session ends.
+//
+// Contract:
+//  - Create makes a session; when max_sessions exist it first evicts the
+//    least recently used idle one, and returns null only when every session
+//    is in use. A session is in use while a lease on it lives, so neither
+//    eviction nor expiry can take a session a request is using. A passive
+//    lease (a standalone GET stream) keeps a session from expiring but not
+//    from eviction: else abandoned sessions that left a GET stream open
+//    would lock new clients out as surely as no eviction at all.
+//  - Every end goes through End (HttpSession::End: cancels the session's
+//    handlers, waits for them, and reports the session to McpServer's
+//    session-closed handler, which releases what it owned), exactly once:
+//    DELETE and a failed initialize end at once (EndNow); evicted and
+//    expired sessions are ended by EndRetired, which the watchdog calls, so
+//    a new client never waits for another's cleanup; Stop ends the rest.
+//  - Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mcp/server/server.h"
+#include "mcp/transport/http_session.h"
+
+namespace aurite::mcp {
+
+// A session held in use (HttpSession::BeginUse) for the lease's lifetime.
+class SessionLease {
+ public:
+  SessionLease() = default;
+  // Call session->BeginUse(passive) first.
+  SessionLease(std::shared_ptr<HttpSession> session, bool passive);
+  ~SessionLease();
+  SessionLease(SessionLease&& other) noexcept = default;
+  SessionLease& operator=(SessionLease&& other) noexcept;
+  SessionLease(const SessionLease&) = delete;
+  SessionLease& operator=(const SessionLease&) = delete;
+
+  explicit operator bool() const { return session_ != nullptr; }
+  HttpSession* operator->() const { return session_.get(); }
+  HttpSession& operator*() const { return *session_; }
+
+ private:
+  std::shared_ptr<HttpSession> session_;
+  bool passive_ = false;
+};
+
+class HttpSessionTable {
+ public:
+  HttpSessionTable(McpServer& server, std::size_t max_sessions,
+                   std::chrono::milliseconds idle_timeout);
+  ~HttpSessionTable();  // EndAll
+  HttpSessionTable(const HttpSessionTable&) = delete;
+  HttpSessionTable& operator=(const HttpSessionTable&) = delete;
+
+  // A new session, leased; empty when all max_sessions are in use.
+  SessionLease Create();
+  // The session with this id, leased (passively for a standalone GET
+  // stream, which does not keep it from eviction); empty when unknown.
+  SessionLease Find(std::string_view id, bool passive = false);
+  // Removes the session and ends it before returning; false when unknown.
+  bool EndNow(std::string_view id);
+  // Ends the sessions evicted since the last call and those idle longer
+  // than the idle timeout.
+  void EndRetired();
+  // Wakes every session's streams (Stop's first step).
+  void CloseAll();
+  // Ends every session, retired or not.
+  void EndAll();
+  std::size_t size() const;
+
+ private:
+  // Ends `sessions` (not under the lock: ending waits for handlers).
+  static void End(std::vector<std::shared_ptr<HttpSession>> sessions);
+
+  McpServer& server_;
+  const std::size_t max_sessions_;
+  const std::chrono::milliseconds idle_timeout_;
+  mutable std::mutex mu_;
+  std::map<std::string, std::shared_ptr<HttpSession>, std::less<>> sessions_;
+  std::vector<std::shared_ptr<HttpSession>> evicted_;  // to be ended by EndRetired
+};
+
+}  // namespace aurite::mcp

@@ -1,0 +1,31 @@
+// Serving an McpServer over stdio: newline-delimited JSON-RPC on stdin and
+// stdout, the transport MCP clients use to launch local servers.
+//
+// Contract:
+//  - Only protocol messages reach the real stdout. With claim_stdout, the
+//    process's fd 1 is pointed at stderr for the duration, so a stray print
+//    from any library lands in the log instead of corrupting the stream.
+//  - Each line is one message; blank lines are skipped; a line over the
+//    message size limit is answered with a parse error and skipped.
+//  - Returns when stdin reaches EOF, after running handlers have finished
+//    and sent their replies, or when stdout is closed by the peer.
+#pragma once
+
+#include <chrono>
+
+#include "base/status.h"
+#include "mcp/server/server.h"
+
+namespace aurite::mcp {
+
+struct StdioServerOptions {
+  int in_fd = 0;
+  int out_fd = 1;
+  bool claim_stdout = true;  // only meaningful when out_fd is 1
+  // How long a read polls before it sleeps (LineReader); zero: never.
+  std::chrono::microseconds busy_poll{0};
+};
+
+Status ServeStdio(McpServer& server, const StdioServerOptions& options = {});
+
+}  // namespace aurite::mcp
