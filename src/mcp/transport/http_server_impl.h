@@ -1,6 +1,8 @@
 // HttpServer::Impl, shared by the files of the HTTP server: http_server.cc
-// (listening, reading requests, routing, GET and DELETE) and
-// http_server_post.cc (answering POSTs, with a session or stateless).
+// (listening, accepting, TLS, reading requests, building answers),
+// http_server_routing.cc (what each path and method does, sessions, GET and
+// DELETE) and http_server_post.cc (answering POSTs, with a session or
+// stateless).
 // Private to those files; Boost.Beast is fine here.
 #pragma once
 

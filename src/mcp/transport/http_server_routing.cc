@@ -1,0 +1,117 @@
+// The MCP side of the HTTP server: which path and method does what, the
+// checks of a request head, finding a request's session, and GET (the
+// standalone stream, or resuming one) and DELETE. POSTs are
+// http_server_post.cc; the sockets, TLS, reading requests and writing
+// answers are http_server.cc.
+#include <cstdlib>
+
+#include "mcp/transport/http_server_impl.h"
+
+namespace aurite::mcp {
+
+std::optional<HttpResponse> HttpServer::Impl::CheckHead(const HttpRequest& req) const {
+  if (auto ambiguous = AmbiguousHead(req)) {
+    HttpResponse res = Simple(http::status::bad_request, req, *ambiguous);
+    res.keep_alive(false);  // where this request ends is as doubtful as its head
+    return res;
+  }
+  auto refusal = CheckAccess(req, options);
+  if (!refusal) return std::nullopt;
+  HttpResponse res = Simple(refusal->status, req, std::move(refusal->message));
+  if (!refusal->www_authenticate.empty()) {
+    res.set(http::field::www_authenticate, refusal->www_authenticate);
+  }
+  return res;
+}
+
+SessionLease HttpServer::Impl::FindSession(const HttpRequest& req,
+                                           std::optional<HttpResponse>* error, bool passive) {
+  const auto id = HeaderValue(req, "Mcp-Session-Id");
+  if (id.empty()) {
+    *error = Simple(http::status::bad_request, req, "missing Mcp-Session-Id header");
+    return {};
+  }
+  SessionLease session = sessions.Find(id, passive);
+  if (!session) *error = Simple(http::status::not_found, req, "unknown or expired session");
+  return session;
+}
+
+template <class Stream>
+bool HttpServer::Impl::Handle(Stream& stream, HttpConnection& connection, const HttpRequest& req) {
+  if (auto denied = CheckHead(req)) return Write(stream, connection, *denied);
+  const std::string_view target(req.target().data(), req.target().size());
+  const auto path = target.substr(0, target.find('?'));
+  if (path != options.path) {
+    HttpResponse res = Simple(http::status::not_found, req, "not found");
+    return Write(stream, connection, res);
+  }
+  switch (req.method()) {
+    case http::verb::post:
+      return HandlePost(stream, connection, req);
+    case http::verb::get:
+      return HandleGet(stream, connection, req);
+    case http::verb::delete_: {
+      const auto id = HeaderValue(req, "Mcp-Session-Id");
+      HttpResponse res =
+          id.empty() ? Simple(http::status::bad_request, req, "missing Mcp-Session-Id header")
+          : sessions.EndNow(id)
+              ? Simple(http::status::ok, req, "")
+              : Simple(http::status::not_found, req, "unknown or expired session");
+      return Write(stream, connection, res);
+    }
+    default: {
+      HttpResponse res = Simple(http::status::method_not_allowed, req, "method not allowed");
+      res.set(http::field::allow, "GET, POST, DELETE");
+      return Write(stream, connection, res);
+    }
+  }
+}
+
+template <class Stream>
+bool HttpServer::Impl::HandleGet(Stream& stream, HttpConnection& connection,
+                                 const HttpRequest& req) {
+  if (!Accepts(req, "text/event-stream")) {
+    HttpResponse res =
+        Simple(http::status::not_acceptable, req, "Accept must list text/event-stream");
+    return Write(stream, connection, res);
+  }
+  std::optional<HttpResponse> error;
+  // A standalone stream only listens: it must not keep an abandoned
+  // session from eviction. A resumed stream awaits answers: it does.
+  SessionLease session =
+      FindSession(req, &error, /*passive=*/HeaderValue(req, "Last-Event-ID").empty());
+  if (!session) return Write(stream, connection, *error);
+  std::shared_ptr<EventStream> events;
+  std::uint64_t after = 0;
+  bool standalone = false;
+  if (const auto last = HeaderValue(req, "Last-Event-ID"); !last.empty()) {
+    const auto slash = last.rfind('/');
+    if (slash != std::string_view::npos) {
+      events = session->FindStream(std::string(last.substr(0, slash)));
+      after = std::strtoull(std::string(last.substr(slash + 1)).c_str(), nullptr, 10);
+    }
+    if (!events) {
+      HttpResponse res = Simple(http::status::not_found, req, "unknown Last-Event-ID");
+      return Write(stream, connection, res);
+    }
+  } else {
+    events = session->OpenStandalone();
+    standalone = true;
+    if (!events) {
+      HttpResponse res = Simple(http::status::conflict, req, "a GET stream is already open");
+      return Write(stream, connection, res);
+    }
+  }
+  if (WriteRaw(stream, connection,
+               "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: "
+               "no-cache\r\nConnection: close\r\n\r\n")) {
+    StreamEvents(stream, connection, *events, after);
+  }
+  if (standalone) session->ReleaseStandalone(events);
+  return false;
+}
+
+template bool HttpServer::Impl::Handle(tcp::socket&, HttpConnection&, const HttpRequest&);
+template bool HttpServer::Impl::Handle(TlsStream&, HttpConnection&, const HttpRequest&);
+
+}  // namespace aurite::mcp
