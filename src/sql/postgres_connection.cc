@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 
+#include "base/text.h"
 #include "sql/error_text.h"
 #include "sql/libpq_library.h"
 #include "sql/memory_errors.h"
@@ -78,9 +79,8 @@ void AddBytea(ResultBuilder& builder, std::string_view text) {
   if (text.substr(0, 2) != "\\x") return builder.AddText(text);
   std::string bytes;
   bytes.reserve((text.size() - 2) / 2);
-  auto hex = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
   for (std::size_t i = 2; i + 1 < text.size(); i += 2) {
-    bytes.push_back(static_cast<char>(hex(text[i]) * 16 + hex(text[i + 1])));
+    bytes.push_back(static_cast<char>(HexDigitValue(text[i]) * 16 + HexDigitValue(text[i + 1])));
   }
   builder.AddBinary(bytes);
 }

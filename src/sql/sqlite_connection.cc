@@ -10,6 +10,7 @@
 #include <limits>
 #include <optional>
 
+#include "base/text.h"
 #include "sql/memory_errors.h"
 #include "sql/result_builder.h"
 #include "sql/sqlite_authorizer.h"
@@ -35,13 +36,6 @@ constexpr int kProgressInterval = 1000;
 // sqlite3_interrupt takes effect at once; a retry only matters when the
 // statement had not started yet, which the progress handler covers too.
 constexpr std::chrono::milliseconds kInterruptRetry{200};
-
-std::string Lower(const char* text) {
-  std::string out = text ? text : "";
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 nlohmann::json ReadCell(sqlite3_stmt* stmt, int column, bool json_column) {
   switch (sqlite3_column_type(stmt, column)) {
@@ -238,7 +232,8 @@ StatusOr<QueryResult> SqliteConnection::Run(sqlite3_stmt* stmt, const QueryLimit
   int columns = sqlite3_column_count(stmt);
   std::vector<bool> json_columns;
   for (int i = 0; i < columns; ++i) {
-    std::string type = Lower(sqlite3_column_decltype(stmt, i));
+    const char* declared = sqlite3_column_decltype(stmt, i);
+    std::string type = AsciiLowercase(declared ? declared : "");
     json_columns.push_back(type == "json" || type == "jsonb");
     builder.AddColumn(sqlite3_column_name(stmt, i), std::move(type));
   }
@@ -337,7 +332,7 @@ StatusOr<TableDescription> SqliteConnection::DescribeTable(
   std::vector<std::pair<std::int64_t, std::string>> key;
   for (const auto& row : columns.rows) {
     out.columns.push_back(
-        {row[0].get<std::string>(), Lower(row[1].get<std::string>().c_str()),
+        {row[0].get<std::string>(), AsciiLowercase(row[1].get<std::string>()),
          row[2].get<std::int64_t>() == 0,
          row[3].is_null() ? std::nullopt : std::optional(row[3].get<std::string>())});
     if (row[4].get<std::int64_t>() > 0) key.emplace_back(row[4].get<std::int64_t>(), row[0]);
