@@ -20,26 +20,6 @@
 namespace aurite::sql {
 namespace {
 
-// libmariadb's functions. Only called after OpenMariaDb loaded the library:
-// everything else here runs on an open connection.
-const LibMariaDb& My() {
-  static const LibMariaDb* const functions = *ProcessLibMariaDb();
-  return *functions;
-}
-
-struct MysqlCloser {
-  void operator()(MYSQL* mysql) const { My().mysql_close(mysql); }
-};
-struct StmtCloser {
-  void operator()(MYSQL_STMT* stmt) const { My().mysql_stmt_close(stmt); }
-};
-struct ResFreer {
-  void operator()(MYSQL_RES* res) const { My().mysql_free_result(res); }
-};
-using MysqlHandle = std::unique_ptr<MYSQL, MysqlCloser>;
-using StmtHandle = std::unique_ptr<MYSQL_STMT, StmtCloser>;
-using ResHandle = std::unique_ptr<MYSQL_RES, ResFreer>;
-
 constexpr QueryLimits kCatalogueLimits{100000, 64 * 1024 * 1024};
 constexpr unsigned kBinaryCharset = 63;
 constexpr unsigned long kInitialCellBuffer = 256;
@@ -465,7 +445,7 @@ Status MariaDbConnection::Query(const std::string& sql) {
   if (My().mysql_real_query(mysql_.get(), sql.data(), sql.size()) != 0) {
     return Error(My().mysql_errno(mysql_.get()), My().mysql_error(mysql_.get()));
   }
-  ResHandle discard(My().mysql_store_result(mysql_.get()));
+  MysqlResHandle discard(My().mysql_store_result(mysql_.get()));
   return OkStatus();
 }
 
@@ -556,7 +536,7 @@ Status MariaDbConnection::RunStatement(MYSQL_STMT* stmt, const std::vector<Param
     return StmtError(stmt);
   }
   if (My().mysql_stmt_execute(stmt) != 0) return StmtError(stmt);
-  ResHandle meta(My().mysql_stmt_result_metadata(stmt));
+  MysqlResHandle meta(My().mysql_stmt_result_metadata(stmt));
   if (!meta) {
     builder.SetAffectedRows(static_cast<std::int64_t>(My().mysql_stmt_affected_rows(stmt)));
     return DrainMoreResults(stmt, 0);
@@ -619,7 +599,7 @@ StatusOr<QueryResult> MariaDbConnection::Run(std::string_view sql, const std::ve
   {
     // The ROLLBACK or COMMIT after this scope is never killed.
     StatementInterrupt::Scope running(interrupt_);
-    StmtHandle stmt(running.ok() ? My().mysql_stmt_init(mysql_.get()) : nullptr);
+    MysqlStmtHandle stmt(running.ok() ? My().mysql_stmt_init(mysql_.get()) : nullptr);
     if (!running.ok()) {
       status = Cancelled();
     } else if (!stmt) {
@@ -731,7 +711,7 @@ StatusOr<TableDescription> MariaDbConnection::DescribeTable(
 
 StatusOr<std::unique_ptr<Connection>> OpenMariaDb(const ConnectionConfig& config,
                                                   const OpenOptions& options) {
-  if (auto loaded = ProcessLibMariaDb(); !loaded.ok()) {
+  if (auto loaded = ProcessFunctionTable<LibMariaDb>(); !loaded.ok()) {
     return FailedPreconditionError("MariaDB: " + loaded.status().message());
   }
   AURITE_ASSIGN_OR_RETURN(MysqlHandle mysql, Connect(config, options));

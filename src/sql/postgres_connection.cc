@@ -23,26 +23,6 @@
 namespace aurite::sql {
 namespace {
 
-// libpq's functions. Only called after OpenPostgres loaded the library:
-// everything else here runs on an open connection.
-const LibPq& Pq() {
-  static const LibPq* const functions = *ProcessLibPq();
-  return *functions;
-}
-
-struct ConnFinisher {
-  void operator()(PGconn* conn) const { Pq().PQfinish(conn); }
-};
-struct ResultClearer {
-  void operator()(PGresult* result) const { Pq().PQclear(result); }
-};
-struct CancelFreer {
-  void operator()(PGcancel* cancel) const { Pq().PQfreeCancel(cancel); }
-};
-using ConnHandle = std::unique_ptr<PGconn, ConnFinisher>;
-using ResultHandle = std::unique_ptr<PGresult, ResultClearer>;
-using CancelHandle = std::unique_ptr<PGcancel, CancelFreer>;
-
 constexpr QueryLimits kCatalogueLimits{100000, 64 * 1024 * 1024};
 // A cancel request that reaches the backend before our statement does is
 // ignored; while the statement still runs, the request is sent again.
@@ -153,7 +133,7 @@ StatusOr<PgParams> EncodeParams(const std::vector<Param>& params) {
 
 class PostgresConnection final : public Connection {
  public:
-  PostgresConnection(ConnHandle conn, const OpenOptions& options, crypto::SecretBuffer password)
+  PostgresConnection(PgConnHandle conn, const OpenOptions& options, crypto::SecretBuffer password)
       : conn_(std::move(conn)),
         options_(options),
         password_(std::move(password)),
@@ -216,7 +196,7 @@ class PostgresConnection final : public Connection {
     return ScrubSecret(std::move(message), password_.Reveal());
   }
 
-  ConnHandle conn_;
+  PgConnHandle conn_;
   OpenOptions options_;
   crypto::SecretBuffer password_;
   std::string version_;
@@ -237,7 +217,7 @@ class PostgresConnection final : public Connection {
   std::optional<std::pair<std::string, std::string>> preparing_;
   // The SQL of a cached statement the current call executes.
   std::optional<std::string> executing_cached_;
-  CancelHandle cancel_;
+  PgCancelHandle cancel_;
   StatementInterrupt interrupt_;
 };
 
@@ -279,7 +259,7 @@ Status PostgresConnection::ResultError(const PGresult* result) {
 }
 
 Status PostgresConnection::Exec(const std::string& sql) {
-  ResultHandle result(Pq().PQexec(conn_.get(), sql.c_str()));
+  PgResultHandle result(Pq().PQexec(conn_.get(), sql.c_str()));
   ExecStatusType status = Pq().PQresultStatus(result.get());
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return OkStatus();
   return ResultError(result.get());
@@ -403,7 +383,7 @@ Status PostgresConnection::SendReadOnlyPipeline(std::string_view sql,
 Status PostgresConnection::CommandResult() {
   Status error;
   bool ran = false;
-  for (ResultHandle result(Pq().PQgetResult(conn_.get())); result;
+  for (PgResultHandle result(Pq().PQgetResult(conn_.get())); result;
        result.reset(Pq().PQgetResult(conn_.get()))) {
     ExecStatusType status = Pq().PQresultStatus(result.get());
     ran = ran || status == PGRES_COMMAND_OK;
@@ -430,7 +410,7 @@ Status PostgresConnection::FetchReadOnlyPipeline(ResultBuilder& builder, std::ve
   // A cached statement that failed (dropped by the client, or its plan no
   // longer fits the table) is prepared afresh next time.
   if (!fetched.ok() && executing_cached_) prepared_.erase(*executing_cached_);
-  ResultHandle sync(Pq().PQgetResult(conn_.get()));
+  PgResultHandle sync(Pq().PQgetResult(conn_.get()));
   if (Pq().PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC ||
       !Pq().PQexitPipelineMode(conn_.get())) {
     broken_ = true;
@@ -453,7 +433,7 @@ Status PostgresConnection::Fetch(ResultBuilder& builder, bool read_only, std::ve
   Status error;
   bool columns_known = false;
   bool stopped = false;
-  for (ResultHandle result(Pq().PQgetResult(conn_.get())); result;
+  for (PgResultHandle result(Pq().PQgetResult(conn_.get())); result;
        result.reset(Pq().PQgetResult(conn_.get()))) {
     ExecStatusType status = Pq().PQresultStatus(result.get());
     if (!IsSupportedResult(status)) {
@@ -575,7 +555,7 @@ void PostgresConnection::NameColumnTypes(const std::vector<Oid>& types,
   if (!FinishPendingRollback().ok()) return;
   unknown += "}";
   const char* values[] = {unknown.c_str()};
-  ResultHandle result(Pq().PQexecParams(
+  PgResultHandle result(Pq().PQexecParams(
       conn_.get(), "SELECT oid::int8, typname FROM pg_type WHERE oid = ANY($1::oid[])", 1, nullptr,
       values, nullptr, nullptr, 0));
   if (Pq().PQresultStatus(result.get()) == PGRES_TUPLES_OK) {
@@ -718,7 +698,7 @@ ConnectParams BuildParams(const ConnectionConfig& config, const OpenOptions& opt
 
 StatusOr<std::unique_ptr<Connection>> OpenPostgres(const ConnectionConfig& config,
                                                    const OpenOptions& options) {
-  if (auto loaded = ProcessLibPq(); !loaded.ok()) {
+  if (auto loaded = ProcessFunctionTable<LibPq>(); !loaded.ok()) {
     return FailedPreconditionError("PostgreSQL: " + loaded.status().message());
   }
   ConnectParams params = BuildParams(config, options);
@@ -738,7 +718,7 @@ StatusOr<std::unique_ptr<Connection>> OpenPostgres(const ConnectionConfig& confi
   }
   keys.push_back(nullptr);
   values.push_back(nullptr);
-  ConnHandle conn(Pq().PQconnectdbParams(keys.data(), values.data(), 0));
+  PgConnHandle conn(Pq().PQconnectdbParams(keys.data(), values.data(), 0));
   if (!conn) return ResourceExhaustedError("PostgreSQL: out of memory");
   if (Pq().PQstatus(conn.get()) != CONNECTION_OK) {
     return UnavailableError("PostgreSQL: could not connect: " +
