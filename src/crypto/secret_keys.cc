@@ -1,16 +1,14 @@
 // The rule for which connection-string keys name a secret (see secret_keys.h).
 #include "crypto/secret_keys.h"
 
-#include <algorithm>
-#include <cctype>
 #include <string>
+
+#include "base/text.h"
 
 namespace aurite::crypto {
 
 bool IsSecretKeyName(std::string_view name) {
-  std::string lower(name);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::string lower = AsciiLowercase(name);
   for (std::string_view exception : kNonSecretKeyNames) {
     if (lower == exception) return false;
   }

@@ -1,6 +1,7 @@
 // The host: store, permissions, servers and the credentials they resolve.
 #include "host/mcp_host.h"
 
+#include "base/text.h"
 #include "host/credentials_responder.h"
 #include "runtime/log.h"
 #include "security/access_token.h"
@@ -11,7 +12,7 @@ namespace {
 
 std::string DigestHex(std::string_view token) {
   security::TokenDigest digest = security::DigestAccessToken(token);
-  return security::HexEncode(digest);
+  return HexEncode(digest);
 }
 
 StatusOr<security::SecurityManagerOptions> ManagerOptions(const Config& config,
@@ -209,7 +210,7 @@ void MCPHost::OnCredentialRemoved(const security::RemovedCredential& removed) {
   RevocationSink sink;
   {
     std::lock_guard lock(mu_);
-    scoped_.erase(security::HexEncode(removed.token_digest));
+    scoped_.erase(HexEncode(removed.token_digest));
     sink = revocation_sink_;
   }
   for (const auto& server : servers_) {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 
+#include "base/text.h"
 #include "crypto/random.h"
 #include "security/access_token.h"
 #include "servers/credentials_protocol.h"
@@ -67,7 +68,7 @@ bool TypeMatches(const std::string& storage_type, const std::string& database_ty
 std::string NewConnectionId() {
   std::array<unsigned char, 16> bytes{};
   crypto::FillRandom(bytes);
-  return "storage_" + security::HexEncode(bytes);
+  return "storage_" + HexEncode(bytes);
 }
 
 }  // namespace

@@ -8,7 +8,6 @@
 #pragma once
 
 #include <array>
-#include <string>
 #include <string_view>
 
 #include "crypto/secret_buffer.h"
@@ -33,8 +32,5 @@ TokenDigest DigestAccessToken(std::string_view token);
 
 // Constant-time equality of two digests.
 bool DigestsEqual(const TokenDigest& a, const TokenDigest& b);
-
-// Lower-case hex of `bytes`, for digests and fingerprints that are not secret.
-std::string HexEncode(std::span<const unsigned char> bytes);
 
 }  // namespace aurite::security

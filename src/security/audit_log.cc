@@ -13,6 +13,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "base/text.h"
 #include "crypto/base64url.h"
 #include "crypto/random.h"
 #include "security/digests.h"

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/text.h"
 #include "crypto/secret_keys.h"
 
 namespace aurite::security {
@@ -19,13 +20,6 @@ bool IsAlpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; 
 bool IsAlnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
 bool IsSchemeChar(char c) { return IsAlnum(c) || c == '+' || c == '.' || c == '-'; }
 bool IsKeyChar(char c) { return IsAlnum(c) || c == '_' || c == '.' || c == '-'; }
-
-std::string Lowercase(std::string_view text) {
-  std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return lower;
-}
 
 std::size_t FindLineEnd(std::string_view text, std::size_t from) {
   std::size_t end = text.find_first_of("\r\n", from);
@@ -63,7 +57,7 @@ void FindUriPasswords(std::string_view text, std::vector<ByteSpan>& spans) {
 // --- Oracle thin: jdbc:oracle:thin:user/password@host -----------------------
 
 void FindOracleThinPasswords(std::string_view text, std::vector<ByteSpan>& spans) {
-  std::string lower = Lowercase(text);
+  std::string lower = AsciiLowercase(text);
   for (std::size_t thin = lower.find("thin:"); thin != npos; thin = lower.find("thin:", thin + 5)) {
     std::size_t start = thin + 5;
     std::size_t line_end = FindLineEnd(text, start);
@@ -183,7 +177,7 @@ void FindKeyValuePasswords(std::string_view text, std::vector<ByteSpan>& spans) 
 // --- percent-encoded pairs: odbc_connect=...PWD%3Dsecret%3B... ---------------
 
 void FindEncodedPasswords(std::string_view text, std::vector<ByteSpan>& spans) {
-  std::string lower = Lowercase(text);
+  std::string lower = AsciiLowercase(text);
   for (std::size_t equals = lower.find("%3d"); equals != npos;
        equals = lower.find("%3d", equals + 3)) {
     std::size_t key_start = equals;
@@ -257,7 +251,7 @@ bool IsSecretFreeConnectionString(std::string_view text) {
   }
   std::size_t colon = text.find(':');
   if (colon == npos) return false;
-  std::string scheme = Lowercase(text.substr(0, colon));
+  std::string scheme = AsciiLowercase(text.substr(0, colon));
   std::string base = scheme.substr(0, scheme.find('+'));
   if (base != "sqlite") {
     bool network =

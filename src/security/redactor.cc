@@ -4,9 +4,9 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-#include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "base/text.h"
 #include "crypto/base64url.h"
 
 namespace aurite::security {
@@ -14,43 +14,17 @@ namespace {
 
 using crypto::SecretBuffer;
 
-bool IsUnreserved(unsigned char c) {
-  return std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_' || c == '~';
-}
-
-SecretBuffer PercentEncode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
+// The percent-encoded and -decoded forms of a secret, built straight into
+// SecretBuffers.
+SecretBuffer PercentEncoded(std::string_view text) {
   SecretBuffer out;
-  for (unsigned char c : text) {
-    if (IsUnreserved(c)) {
-      out.Append(std::string_view(reinterpret_cast<const char*>(&c), 1));
-    } else {
-      const char escaped[3] = {'%', kHex[c >> 4], kHex[c & 0xf]};
-      out.Append(std::string_view(escaped, 3));
-    }
-  }
+  PercentEncodeTo(text, [&out](std::string_view piece) { out.Append(piece); });
   return out;
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-SecretBuffer PercentDecode(std::string_view text) {
+SecretBuffer PercentDecoded(std::string_view text) {
   SecretBuffer out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && HexValue(text[i + 1]) >= 0 &&
-        HexValue(text[i + 2]) >= 0) {
-      const char byte = static_cast<char>(HexValue(text[i + 1]) * 16 + HexValue(text[i + 2]));
-      out.Append(std::string_view(&byte, 1));
-      i += 2;
-    } else {
-      out.Append(text.substr(i, 1));
-    }
-  }
+  PercentDecodeTo(text, BadEscape::kKeep, [&out](std::string_view piece) { out.Append(piece); });
   return out;
 }
 
@@ -90,7 +64,7 @@ std::vector<SecretBuffer> SecretValues(std::string_view secret) {
       part = part.substr(1, part.size() - 2);
       values.push_back(SecretBuffer::CopyFrom(part));
     }
-    if (part.find('%') != std::string_view::npos) values.push_back(PercentDecode(part));
+    if (part.find('%') != std::string_view::npos) values.push_back(PercentDecoded(part));
   }
   return values;
 }
@@ -101,7 +75,7 @@ std::vector<SecretBuffer> SecretForms(const SecretBuffer& secret) {
   std::vector<SecretBuffer> forms;
   for (SecretBuffer& value : SecretValues(secret.Reveal())) {
     std::string_view text = value.Reveal();
-    forms.push_back(PercentEncode(text));
+    forms.push_back(PercentEncoded(text));
     forms.push_back(JsonEscape(text, false));
     forms.push_back(JsonEscape(text, true));
     forms.push_back(StandardBase64(text));

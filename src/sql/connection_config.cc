@@ -5,27 +5,11 @@
 #include <fmt/format.h>
 #include <openssl/crypto.h>
 
-#include <cctype>
-
+#include "base/text.h"
 #include "crypto/secret_keys.h"
 #include "sql/error_text.h"
 
 namespace aurite::sql {
-namespace {
-
-std::string PercentEncode(std::string_view text) {
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '.' || c == '-' || c == '_' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += fmt::format("%{:02X}", c);
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 std::string_view EngineName(Engine engine) {
   switch (engine) {

@@ -9,6 +9,8 @@
 #include <string>
 #include <utility>
 
+#include "base/text.h"
+
 namespace aurite::sql {
 namespace {
 
@@ -26,42 +28,18 @@ class WipedString {
   std::string text;
 };
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // Decodes %XX sequences into `out` (reserved up front so no partial copies
 // of a secret are left behind by reallocation). `what` names the component.
 Status PercentDecode(std::string_view in, std::string_view what, std::string& out) {
   out.clear();
   out.reserve(in.size());
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    if (in[i] != '%') {
-      out.push_back(in[i]);
-      continue;
-    }
-    bool complete = i + 2 < in.size();
-    int high = complete ? HexValue(in[i + 1]) : -1;
-    int low = complete ? HexValue(in[i + 2]) : -1;
-    if (high < 0 || low < 0) {
-      return InvalidArgumentError(
-          std::string("connection string: invalid percent-encoding in the ") + std::string(what) +
-          " (use %XX with two hex digits; write % as %25)");
-    }
-    out.push_back(static_cast<char>(high * 16 + low));
-    i += 2;
+  if (!PercentDecodeTo(in, BadEscape::kReject,
+                       [&out](std::string_view piece) { out.append(piece); })) {
+    return InvalidArgumentError(std::string("connection string: invalid percent-encoding in the ") +
+                                std::string(what) +
+                                " (use %XX with two hex digits; write % as %25)");
   }
   return OkStatus();
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
 }
 
 std::optional<int> ParsePort(std::string_view text) {
@@ -143,7 +121,7 @@ Status ApplyPostgresField(std::string_view key, std::string& value, ConnectionCo
 // MariaDB options are normalised to dashes; libpq-style TLS names are accepted
 // as aliases so one URI style works for both engines.
 std::optional<std::string> MariaDbOptionName(std::string_view key) {
-  std::string name = Lower(key);
+  std::string name = AsciiLowercase(key);
   std::replace(name.begin(), name.end(), '_', '-');
   if (name == "sslmode") return "ssl-mode";
   if (name == "sslrootcert") return "ssl-ca";
@@ -350,14 +328,14 @@ StatusOr<ConnectionConfig> ParseConnectionString(std::string_view text) {
   text = Trim(text);
   if (text.empty()) return InvalidArgumentError("connection string is empty");
   std::size_t sep = text.find("://");
-  std::string scheme = Lower(text.substr(0, std::min(sep, text.find(':'))));
+  std::string scheme = AsciiLowercase(text.substr(0, std::min(sep, text.find(':'))));
   if (scheme == "sqlite") return ParseSqlite(text.substr(7));
   if (sep == std::string_view::npos) {
     if (text.find('=') != std::string_view::npos) return ParseKeywordValue(text);
     return InvalidArgumentError(std::string("connection string is not recognised: ") +
                                 std::string(kExpectedForms));
   }
-  std::string base = Lower(text.substr(0, sep));
+  std::string base = AsciiLowercase(text.substr(0, sep));
   base = base.substr(0, base.find('+'));
   if (base == "postgres" || base == "postgresql") {
     return ParseNetworkUri(Engine::kPostgres, text.substr(sep + 3));

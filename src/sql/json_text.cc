@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "base/text.h"
+
 namespace aurite::sql {
 namespace {
 
@@ -43,8 +45,7 @@ void AppendEscapedAscii(std::string& out, unsigned char c) {
       short_form = 't';
       break;
     default: {
-      static constexpr char kHex[] = "0123456789abcdef";
-      const char escape[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+      const char escape[] = {'\\', 'u', '0', '0', HexDigit(c >> 4), HexDigit(c & 0xF)};
       out.append(escape, sizeof escape);
       return;
     }

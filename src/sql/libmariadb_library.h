@@ -1,6 +1,7 @@
 // libmariadb, loaded on first use: the typed table of the libmariadb functions
-// the MariaDB/MySQL driver calls. AURITE_LIBMARIADB_FUNCTIONS is the one list of them;
-// a function the driver starts to use is added there.
+// the MariaDB/MySQL driver calls, and owners of libmariadb's objects.
+// AURITE_LIBMARIADB_FUNCTIONS is the one list of the functions; a function
+// the driver starts to use is added there.
 #pragma once
 
 #include <mysql.h>
@@ -52,24 +53,29 @@ namespace aurite::sql {
   X(mysql_thread_id)
 // clang-format on
 
-struct LibMariaDb {
-#define AURITE_LIBMARIADB_MEMBER(name) decltype(&::name) name = nullptr;
-  AURITE_LIBMARIADB_FUNCTIONS(AURITE_LIBMARIADB_MEMBER)
-#undef AURITE_LIBMARIADB_MEMBER
-};
-
 // The soname and Debian package of the libmariadb the driver was built against.
 inline constexpr const char* kLibMariaDbSoname = "libmariadb.so.3";
 inline constexpr const char* kLibMariaDbPackage = "libmariadb3";
 
-// Opens `soname` and resolves every function of the list; the library stays
-// mapped for the life of the process. An error says
-// which library or function is missing and which package to install.
-StatusOr<std::unique_ptr<LibMariaDb>> LoadLibMariaDb(const char* soname = kLibMariaDbSoname);
+// The libmariadb functions the driver calls, typed.
+// LoadFunctionTable<LibMariaDb>() loads libmariadb;
+// ProcessFunctionTable<LibMariaDb>() is the process's, loaded once
+// (dynamic_library.h).
+struct LibMariaDb {
+  static constexpr const char* kSoname = kLibMariaDbSoname;
+  static constexpr const char* kPackage = kLibMariaDbPackage;
+  AURITE_FUNCTION_TABLE(AURITE_LIBMARIADB_FUNCTIONS)
+};
 
-// The process's libmariadb, loaded by the first call; later calls return the
-// same outcome (after a failure: install the package, restart the process).
-// Thread-safe.
-StatusOr<const LibMariaDb*> ProcessLibMariaDb();
+// libmariadb's functions, for code that runs on a connection, opened only
+// after ProcessFunctionTable<LibMariaDb>() succeeded.
+inline const LibMariaDb& My() { return LoadedFunctionTable<LibMariaDb>(); }
+
+// Owners of the objects libmariadb hands out.
+using MysqlHandle = std::unique_ptr<MYSQL, FunctionTableDeleter<&LibMariaDb::mysql_close>>;
+using MysqlStmtHandle =
+    std::unique_ptr<MYSQL_STMT, FunctionTableDeleter<&LibMariaDb::mysql_stmt_close>>;
+using MysqlResHandle =
+    std::unique_ptr<MYSQL_RES, FunctionTableDeleter<&LibMariaDb::mysql_free_result>>;
 
 }  // namespace aurite::sql

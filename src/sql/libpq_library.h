@@ -1,6 +1,7 @@
 // libpq, loaded on first use: the typed table of the libpq functions the
-// PostgreSQL driver calls. AURITE_LIBPQ_FUNCTIONS is the one list of them;
-// a function the driver starts to use is added there.
+// PostgreSQL driver calls, and owners of libpq's objects.
+// AURITE_LIBPQ_FUNCTIONS is the one list of the functions; a function the
+// driver starts to use is added there.
 #pragma once
 
 #include <libpq-fe.h>
@@ -52,24 +53,26 @@ namespace aurite::sql {
   X(PQtransactionStatus)
 // clang-format on
 
-struct LibPq {
-#define AURITE_LIBPQ_MEMBER(name) decltype(&::name) name = nullptr;
-  AURITE_LIBPQ_FUNCTIONS(AURITE_LIBPQ_MEMBER)
-#undef AURITE_LIBPQ_MEMBER
-};
-
 // The soname and Debian package of the libpq the driver was built against.
 inline constexpr const char* kLibPqSoname = "libpq.so.5";
 inline constexpr const char* kLibPqPackage = "libpq5";
 
-// Opens `soname` and resolves every function of the list; the library stays
-// mapped for the life of the process. An error says
-// which library or function is missing and which package to install.
-StatusOr<std::unique_ptr<LibPq>> LoadLibPq(const char* soname = kLibPqSoname);
+// The libpq functions the driver calls, typed. LoadFunctionTable<LibPq>()
+// loads libpq; ProcessFunctionTable<LibPq>() is the process's, loaded once
+// (dynamic_library.h).
+struct LibPq {
+  static constexpr const char* kSoname = kLibPqSoname;
+  static constexpr const char* kPackage = kLibPqPackage;
+  AURITE_FUNCTION_TABLE(AURITE_LIBPQ_FUNCTIONS)
+};
 
-// The process's libpq, loaded by the first call; later calls return the
-// same outcome (after a failure: install the package, restart the process).
-// Thread-safe.
-StatusOr<const LibPq*> ProcessLibPq();
+// libpq's functions, for code that runs on a connection, opened only after
+// ProcessFunctionTable<LibPq>() succeeded.
+inline const LibPq& Pq() { return LoadedFunctionTable<LibPq>(); }
+
+// Owners of the objects libpq hands out.
+using PgConnHandle = std::unique_ptr<PGconn, FunctionTableDeleter<&LibPq::PQfinish>>;
+using PgResultHandle = std::unique_ptr<PGresult, FunctionTableDeleter<&LibPq::PQclear>>;
+using PgCancelHandle = std::unique_ptr<PGcancel, FunctionTableDeleter<&LibPq::PQfreeCancel>>;
 
 }  // namespace aurite::sql

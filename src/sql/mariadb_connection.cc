@@ -1,17 +1,22 @@
-// MariaDB/MySQL driver: read-only transactions, server-side prepared statements, unbuffered rows.
+// The MariaDB/MySQL Connection: each call's session settings and
+// transaction, the prepared-statement wire calls, unbuffered row fetching,
+// errors, and stopping statements from a second session. Types and
+// parameters: mariadb_values.h; catalogue: mariadb_catalog.h; connecting:
+// mariadb_connect.h.
 #include "sql/mariadb_connection.h"
 
 #include <fmt/format.h>
 #include <mysql.h>
 
-#include <algorithm>
 #include <chrono>
-#include <cstring>
-#include <mutex>
 #include <optional>
 
+#include "sql/catalogue.h"
 #include "sql/error_text.h"
 #include "sql/libmariadb_library.h"
+#include "sql/mariadb_catalog.h"
+#include "sql/mariadb_connect.h"
+#include "sql/mariadb_values.h"
 #include "sql/memory_errors.h"
 #include "sql/result_builder.h"
 #include "sql/statement_interrupt.h"
@@ -20,29 +25,6 @@
 namespace aurite::sql {
 namespace {
 
-// libmariadb's functions. Only called after OpenMariaDb loaded the library:
-// everything else here runs on an open connection.
-const LibMariaDb& My() {
-  static const LibMariaDb* const functions = *ProcessLibMariaDb();
-  return *functions;
-}
-
-struct MysqlCloser {
-  void operator()(MYSQL* mysql) const { My().mysql_close(mysql); }
-};
-struct StmtCloser {
-  void operator()(MYSQL_STMT* stmt) const { My().mysql_stmt_close(stmt); }
-};
-struct ResFreer {
-  void operator()(MYSQL_RES* res) const { My().mysql_free_result(res); }
-};
-using MysqlHandle = std::unique_ptr<MYSQL, MysqlCloser>;
-using StmtHandle = std::unique_ptr<MYSQL_STMT, StmtCloser>;
-using ResHandle = std::unique_ptr<MYSQL_RES, ResFreer>;
-
-constexpr QueryLimits kCatalogueLimits{100000, 64 * 1024 * 1024};
-constexpr unsigned kBinaryCharset = 63;
-constexpr unsigned long kInitialCellBuffer = 256;
 // KILL QUERY that reaches the server before our statement does is lost;
 // while the statement still runs, it is sent again.
 constexpr std::chrono::milliseconds kInterruptRetry{500};
@@ -59,284 +41,6 @@ bool IsConnectionLost(unsigned code) {
          code == kConnectionKilled || code == 4031;
 }
 
-std::string_view TypeName(const MYSQL_FIELD& field) {
-  switch (field.type) {
-    case MYSQL_TYPE_TINY:
-      return "tinyint";
-    case MYSQL_TYPE_SHORT:
-      return "smallint";
-    case MYSQL_TYPE_INT24:
-      return "mediumint";
-    case MYSQL_TYPE_LONG:
-      return "int";
-    case MYSQL_TYPE_LONGLONG:
-      return "bigint";
-    case MYSQL_TYPE_FLOAT:
-      return "float";
-    case MYSQL_TYPE_DOUBLE:
-      return "double";
-    case MYSQL_TYPE_DECIMAL:
-    case MYSQL_TYPE_NEWDECIMAL:
-      return "decimal";
-    case MYSQL_TYPE_DATE:
-      return "date";
-    case MYSQL_TYPE_TIME:
-      return "time";
-    case MYSQL_TYPE_DATETIME:
-      return "datetime";
-    case MYSQL_TYPE_TIMESTAMP:
-      return "timestamp";
-    case MYSQL_TYPE_YEAR:
-      return "year";
-    case MYSQL_TYPE_BIT:
-      return "bit";
-    case MYSQL_TYPE_JSON:
-      return "json";
-    case MYSQL_TYPE_ENUM:
-      return "enum";
-    case MYSQL_TYPE_SET:
-      return "set";
-    case MYSQL_TYPE_GEOMETRY:
-      return "geometry";
-    case MYSQL_TYPE_NULL:
-      return "null";
-    case MYSQL_TYPE_TINY_BLOB:
-    case MYSQL_TYPE_MEDIUM_BLOB:
-    case MYSQL_TYPE_LONG_BLOB:
-    case MYSQL_TYPE_BLOB:
-      return field.charsetnr == kBinaryCharset ? "blob" : "text";
-    case MYSQL_TYPE_STRING:
-      return field.charsetnr == kBinaryCharset ? "binary" : "char";
-    default:
-      return field.charsetnr == kBinaryCharset ? "varbinary" : "varchar";
-  }
-}
-
-bool IsInteger(enum_field_types type) {
-  return type == MYSQL_TYPE_TINY || type == MYSQL_TYPE_SHORT || type == MYSQL_TYPE_INT24 ||
-         type == MYSQL_TYPE_LONG || type == MYSQL_TYPE_LONGLONG || type == MYSQL_TYPE_YEAR;
-}
-
-bool IsJson(MYSQL_FIELD& field) {
-  if (field.type == MYSQL_TYPE_JSON) return true;
-  MARIADB_CONST_STRING format{nullptr, 0};
-  if (My().mariadb_field_attr(&format, &field, MARIADB_FIELD_ATTR_FORMAT_NAME) != 0) return false;
-  return std::string_view(format.str ? format.str : "", format.length) == "json";
-}
-
-enum class CellKind { kSigned, kUnsigned, kDouble, kDecimal, kJson, kBinary, kText };
-
-CellKind KindOf(MYSQL_FIELD& field) {
-  if (IsInteger(field.type))
-    return field.flags & UNSIGNED_FLAG ? CellKind::kUnsigned : CellKind::kSigned;
-  if (field.type == MYSQL_TYPE_FLOAT || field.type == MYSQL_TYPE_DOUBLE) return CellKind::kDouble;
-  if (field.type == MYSQL_TYPE_DECIMAL || field.type == MYSQL_TYPE_NEWDECIMAL)
-    return CellKind::kDecimal;
-  if (IsJson(field)) return CellKind::kJson;
-  if (field.charsetnr == kBinaryCharset && field.type != MYSQL_TYPE_DATE &&
-      field.type != MYSQL_TYPE_TIME && field.type != MYSQL_TYPE_DATETIME &&
-      field.type != MYSQL_TYPE_TIMESTAMP) {
-    return CellKind::kBinary;
-  }
-  return CellKind::kText;
-}
-
-// Output buffers for one row of a prepared statement's result.
-struct RowBuffers {
-  std::vector<MYSQL_BIND> binds;
-  std::vector<CellKind> kinds;
-  std::vector<std::vector<char>> data;
-  std::vector<unsigned long> lengths;
-  std::vector<my_bool> nulls;
-  std::vector<my_bool> errors;
-  // A buffer grew: bind again before the next row so it is used.
-  bool rebind = false;
-};
-
-// Input buffers for bound parameters; they must live until execution.
-struct ParamBuffers {
-  std::vector<MYSQL_BIND> binds;
-  std::vector<std::string> texts;
-  std::vector<long long> integers;
-  std::vector<double> doubles;
-};
-
-Status BindParams(const std::vector<Param>& params, ParamBuffers& out) {
-  out.binds.assign(params.size(), MYSQL_BIND{});
-  out.texts.resize(params.size());
-  out.integers.resize(params.size());
-  out.doubles.resize(params.size());
-  for (std::size_t i = 0; i < params.size(); ++i) {
-    const Param& p = params[i];
-    MYSQL_BIND& bind = out.binds[i];
-    if (p.is_null()) {
-      bind.buffer_type = MYSQL_TYPE_NULL;
-    } else if (p.is_boolean() || p.is_number_integer()) {
-      out.integers[i] = p.is_boolean()           ? (p.get<bool>() ? 1 : 0)
-                        : p.is_number_unsigned() ? static_cast<long long>(p.get<std::uint64_t>())
-                                                 : p.get<long long>();
-      bind.buffer_type = MYSQL_TYPE_LONGLONG;
-      bind.buffer = &out.integers[i];
-      bind.is_unsigned = p.is_number_unsigned();
-    } else if (p.is_number()) {
-      out.doubles[i] = p.get<double>();
-      bind.buffer_type = MYSQL_TYPE_DOUBLE;
-      bind.buffer = &out.doubles[i];
-    } else {
-      bool binary = IsBinaryParam(p);
-      if (binary) {
-        AURITE_ASSIGN_OR_RETURN(out.texts[i], DecodeBinaryParam(p));
-      } else {
-        out.texts[i] = p.is_string() ? p.get<std::string>() : p.dump();
-      }
-      bind.buffer_type = binary ? MYSQL_TYPE_BLOB : MYSQL_TYPE_STRING;
-      bind.buffer = out.texts[i].data();
-      bind.buffer_length = out.texts[i].size();
-    }
-  }
-  return OkStatus();
-}
-
-void PrepareRowBuffers(MYSQL_FIELD* fields, unsigned count, RowBuffers& row) {
-  row.binds.assign(count, MYSQL_BIND{});
-  row.data.assign(count, {});
-  row.lengths.assign(count, 0);
-  row.nulls.assign(count, 0);
-  row.errors.assign(count, 0);
-  for (unsigned i = 0; i < count; ++i) {
-    CellKind kind = KindOf(fields[i]);
-    row.kinds.push_back(kind);
-    MYSQL_BIND& bind = row.binds[i];
-    if (kind == CellKind::kSigned || kind == CellKind::kUnsigned) {
-      bind.buffer_type = MYSQL_TYPE_LONGLONG;
-      bind.is_unsigned = kind == CellKind::kUnsigned;
-      row.data[i].resize(sizeof(long long));
-    } else if (kind == CellKind::kDouble) {
-      bind.buffer_type = MYSQL_TYPE_DOUBLE;
-      row.data[i].resize(sizeof(double));
-    } else {
-      bind.buffer_type = MYSQL_TYPE_STRING;
-      row.data[i].resize(kInitialCellBuffer);
-    }
-    bind.buffer = row.data[i].data();
-    bind.buffer_length = row.data[i].size();
-    bind.length = &row.lengths[i];
-    bind.is_null = &row.nulls[i];
-    bind.error = &row.errors[i];
-  }
-}
-
-// Sets `tls_required` when the session must end up encrypted: libmariadb 3.3
-// quietly falls back to plain text when the server offers no TLS, so Connect
-// checks the outcome itself.
-Status ApplySslMode(MYSQL* mysql, const std::string& mode, bool& tls_required) {
-  std::string upper = mode;
-  std::transform(upper.begin(), upper.end(), upper.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  std::replace(upper.begin(), upper.end(), '-', '_');
-  my_bool on = 1;
-  my_bool off = 0;
-  if (upper == "DISABLED" || upper == "DISABLE") return OkStatus();
-  if (upper == "PREFERRED" || upper == "PREFER") {
-    My().mysql_ssl_set(mysql, nullptr, nullptr, nullptr, nullptr, nullptr);
-    return OkStatus();
-  }
-  if (upper == "REQUIRED" || upper == "REQUIRE") {
-    tls_required = true;
-    My().mysql_optionsv(mysql, MYSQL_OPT_SSL_ENFORCE, &on);
-    My().mysql_optionsv(mysql, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &off);
-    return OkStatus();
-  }
-  // libmariadb verifies the host name along with the chain, so VERIFY_CA is
-  // as strict as VERIFY_IDENTITY.
-  if (upper == "VERIFY_CA" || upper == "VERIFY_IDENTITY" || upper == "VERIFY_FULL") {
-    tls_required = true;
-    My().mysql_optionsv(mysql, MYSQL_OPT_SSL_ENFORCE, &on);
-    My().mysql_optionsv(mysql, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &on);
-    return OkStatus();
-  }
-  return InvalidArgumentError(
-      "MariaDB: ssl-mode must be DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY");
-}
-
-Status ApplyOptions(MYSQL* mysql, const ConnectionConfig& config, const OpenOptions& options,
-                    bool& tls_required) {
-  unsigned connect_timeout = static_cast<unsigned>(options.connect_timeout.count());
-  // The server's max_statement_time ends slow statements first; the read
-  // timeout, a second later, catches statements that lifted it and servers
-  // that stopped answering.
-  unsigned read_timeout =
-      static_cast<unsigned>((options.statement_timeout.count() + 999) / 1000 + 1);
-  std::string charset = "utf8mb4";
-  for (const auto& [key, value] : config.options) {
-    if (key == "ssl-mode") {
-      AURITE_RETURN_IF_ERROR(ApplySslMode(mysql, value, tls_required));
-    } else if (key == "ssl-ca") {
-      My().mysql_optionsv(mysql, MYSQL_OPT_SSL_CA, value.c_str());
-    } else if (key == "ssl-capath") {
-      My().mysql_optionsv(mysql, MYSQL_OPT_SSL_CAPATH, value.c_str());
-    } else if (key == "ssl-cert") {
-      My().mysql_optionsv(mysql, MYSQL_OPT_SSL_CERT, value.c_str());
-    } else if (key == "ssl-cipher") {
-      My().mysql_optionsv(mysql, MYSQL_OPT_SSL_CIPHER, value.c_str());
-    } else if (key == "ssl-crl") {
-      My().mysql_optionsv(mysql, MYSQL_OPT_SSL_CRL, value.c_str());
-    } else if (key == "charset") {
-      charset = value;
-    } else if (key == "connect-timeout") {
-      connect_timeout = static_cast<unsigned>(std::atoi(value.c_str()));
-    }
-  }
-  // libmariadb copies each value, so the NUL-terminated copies can go at once.
-  for (const auto& [key, value] : config.secret_options) {
-    crypto::SecretBuffer text = NulTerminated(value);
-    if (key == "ssl-key") {
-      My().mysql_optionsv(mysql, MYSQL_OPT_SSL_KEY, text.data());
-    } else if (key == "ssl-passphrase") {
-      My().mysql_optionsv(mysql, MARIADB_OPT_TLS_PASSPHRASE, text.data());
-    }
-  }
-  // LOAD DATA LOCAL INFILE makes the client send a file the server names:
-  // a read of this machine's files. Never allowed.
-  unsigned local_infile = 0;
-  My().mysql_optionsv(mysql, MYSQL_OPT_LOCAL_INFILE, &local_infile);
-  My().mysql_optionsv(mysql, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
-  My().mysql_optionsv(mysql, MYSQL_OPT_READ_TIMEOUT, &read_timeout);
-  My().mysql_optionsv(mysql, MYSQL_SET_CHARSET_NAME, charset.c_str());
-  // A row packet above this fails to arrive instead of being buffered whole.
-  if (options.max_value_bytes > 0) {
-    unsigned long packet = static_cast<unsigned long>(options.max_value_bytes);
-    My().mysql_optionsv(mysql, MYSQL_OPT_MAX_ALLOWED_PACKET, &packet);
-  }
-  return OkStatus();
-}
-
-StatusOr<MysqlHandle> Connect(const ConnectionConfig& config, const OpenOptions& options) {
-  static std::once_flag library_initialised;
-  std::call_once(library_initialised, [] { My().mysql_server_init(0, nullptr, nullptr); });
-  MysqlHandle mysql(My().mysql_init(nullptr));
-  if (!mysql) return ResourceExhaustedError("MariaDB: out of memory");
-  bool tls_required = false;
-  AURITE_RETURN_IF_ERROR(ApplyOptions(mysql.get(), config, options, tls_required));
-  crypto::SecretBuffer password = config.password.Clone();
-  password.Append(std::string_view("\0", 1));
-  if (!My().mysql_real_connect(mysql.get(), config.host.empty() ? nullptr : config.host.c_str(),
-                               config.user.empty() ? nullptr : config.user.c_str(),
-                               reinterpret_cast<const char*>(password.data()),
-                               config.database.empty() ? nullptr : config.database.c_str(),
-                               config.port.value_or(0), nullptr, 0)) {
-    return UnavailableError(fmt::format("MariaDB: could not connect: {} (error {})",
-                                        config.ScrubSecrets(My().mysql_error(mysql.get())),
-                                        My().mysql_errno(mysql.get())));
-  }
-  if (tls_required && My().mysql_get_ssl_cipher(mysql.get()) == nullptr) {
-    return UnavailableError(
-        "MariaDB: ssl-mode requires TLS (SSL), but the server did not offer it; the connection "
-        "was closed unencrypted");
-  }
-  return mysql;
-}
-
 class MariaDbConnection final : public Connection {
  public:
   MariaDbConnection(MysqlHandle mysql, const OpenOptions& options, ConnectionConfig config)
@@ -350,9 +54,13 @@ class MariaDbConnection final : public Connection {
 
   Engine engine() const override { return Engine::kMariaDb; }
   const std::string& ServerVersion() const override { return version_; }
-  StatusOr<std::vector<TableInfo>> ListTables(const std::optional<std::string>& schema) override;
+  StatusOr<std::vector<TableInfo>> ListTables(const std::optional<std::string>& schema) override {
+    return ListMariaDbTables(CatalogueRunner(), schema);
+  }
   StatusOr<TableDescription> DescribeTable(const std::string& table,
-                                           const std::optional<std::string>& schema) override;
+                                           const std::optional<std::string>& schema) override {
+    return DescribeMariaDbTable(CatalogueRunner(), table, schema);
+  }
   StatusOr<QueryResult> Execute(std::string_view sql, const std::vector<Param>& params,
                                 const QueryLimits& limits) override {
     return Run(sql, params, limits, !options_.allow_writes);
@@ -371,12 +79,17 @@ class MariaDbConnection final : public Connection {
   Status RunStatement(MYSQL_STMT* stmt, const std::vector<Param>& params, ResultBuilder& builder);
   Status FetchRows(MYSQL_STMT* stmt, MYSQL_RES* meta, ResultBuilder& builder);
   Status DrainMoreResults(MYSQL_STMT* stmt, int row_sets);
-  nlohmann::json ReadCell(MYSQL_STMT* stmt, RowBuffers& row, unsigned column);
   Status Query(const std::string& sql);
   void StopOnServer() const;
   bool InTransaction() const;
   std::string SessionSettings(bool read_only) const;
   Status Error(unsigned code, const char* message);
+  // Runs the catalogue queries of mariadb_catalog.h as read-only calls.
+  CatalogueQuery CatalogueRunner() {
+    return [this](std::string_view sql, const std::vector<Param>& params) {
+      return Run(sql, params, kCatalogueLimits, true);
+    };
+  }
   // Errors that arrive while fetching rows are recorded on the connection.
   Status StmtError(MYSQL_STMT* stmt) {
     if (My().mysql_stmt_errno(stmt) != 0)
@@ -453,9 +166,9 @@ void MariaDbConnection::StopOnServer() const { KillFromSecondSession("KILL"); }
 void MariaDbConnection::KillQuery() const { KillFromSecondSession("KILL QUERY"); }
 
 // A session of its own, opened with the connection's credentials (copied
-// into a SecretBuffer that Connect wipes), sends `kill` for our thread.
+// into a SecretBuffer that ConnectMariaDb wipes), sends `kill` for our thread.
 void MariaDbConnection::KillFromSecondSession(std::string_view kill) const {
-  StatusOr<MysqlHandle> killer = Connect(config_, options_);
+  StatusOr<MysqlHandle> killer = ConnectMariaDb(config_, options_);
   if (!killer.ok()) return;
   std::string statement = fmt::format("{} {}", kill, thread_id_);
   My().mysql_real_query(killer->get(), statement.data(), statement.size());
@@ -465,70 +178,17 @@ Status MariaDbConnection::Query(const std::string& sql) {
   if (My().mysql_real_query(mysql_.get(), sql.data(), sql.size()) != 0) {
     return Error(My().mysql_errno(mysql_.get()), My().mysql_error(mysql_.get()));
   }
-  ResHandle discard(My().mysql_store_result(mysql_.get()));
+  MysqlResHandle discard(My().mysql_store_result(mysql_.get()));
   return OkStatus();
-}
-
-nlohmann::json MariaDbConnection::ReadCell(MYSQL_STMT* stmt, RowBuffers& row, unsigned column) {
-  if (row.nulls[column]) return nullptr;
-  std::vector<char>& data = row.data[column];
-  switch (row.kinds[column]) {
-    case CellKind::kSigned: {
-      long long value = 0;
-      std::memcpy(&value, data.data(), sizeof value);
-      return EncodeInteger(value);
-    }
-    case CellKind::kUnsigned: {
-      unsigned long long value = 0;
-      std::memcpy(&value, data.data(), sizeof value);
-      return EncodeUnsigned(value);
-    }
-    case CellKind::kDouble: {
-      double value = 0;
-      std::memcpy(&value, data.data(), sizeof value);
-      return EncodeDouble(value);
-    }
-    default:
-      break;
-  }
-  unsigned long length = row.lengths[column];
-  if (length > data.size()) {
-    // The value did not fit the buffer: fetch it again into one that does.
-    std::vector<char> full(length);
-    MYSQL_BIND bind{};
-    bind.buffer_type = MYSQL_TYPE_STRING;
-    bind.buffer = full.data();
-    bind.buffer_length = length;
-    bind.length = &row.lengths[column];
-    My().mysql_stmt_fetch_column(stmt, &bind, column, 0);
-    data.swap(full);
-    row.binds[column].buffer = data.data();
-    row.binds[column].buffer_length = data.size();
-    // Rebinding now would disturb the columns of this row not read yet.
-    row.rebind = true;
-  }
-  std::string_view text(data.data(), length);
-  switch (row.kinds[column]) {
-    case CellKind::kDecimal:
-      return std::string(text);
-    case CellKind::kJson:
-      return EncodeJsonText(text);
-    case CellKind::kBinary:
-      return EncodeBinary(text);
-    default:
-      return EncodeText(text);
-  }
 }
 
 Status MariaDbConnection::FetchRows(MYSQL_STMT* stmt, MYSQL_RES* meta, ResultBuilder& builder) {
   unsigned count = My().mysql_num_fields(meta);
   MYSQL_FIELD* fields = My().mysql_fetch_fields(meta);
-  for (unsigned i = 0; i < count; ++i) {
-    builder.AddColumn(fields[i].name,
-                      std::string(IsJson(fields[i]) ? "json" : TypeName(fields[i])));
-  }
-  RowBuffers row;
-  PrepareRowBuffers(fields, count, row);
+  for (unsigned i = 0; i < count; ++i)
+    builder.AddColumn(fields[i].name, MariaDbColumnType(fields[i]));
+  MariaDbRowBuffers row;
+  PrepareMariaDbRowBuffers(fields, count, row);
   if (My().mysql_stmt_bind_result(stmt, row.binds.data()) != 0) return StmtError(stmt);
   for (;;) {
     int rc = My().mysql_stmt_fetch(stmt);
@@ -536,7 +196,7 @@ Status MariaDbConnection::FetchRows(MYSQL_STMT* stmt, MYSQL_RES* meta, ResultBui
     if (rc == 1) return StmtError(stmt);
     nlohmann::json cells = nlohmann::json::array();
     cells.get_ref<nlohmann::json::array_t&>().reserve(count);
-    for (unsigned i = 0; i < count; ++i) cells.push_back(ReadCell(stmt, row, i));
+    for (unsigned i = 0; i < count; ++i) cells.push_back(ReadMariaDbCell(stmt, row, i));
     if (row.rebind && My().mysql_stmt_bind_result(stmt, row.binds.data()) != 0)
       return StmtError(stmt);
     row.rebind = false;
@@ -550,13 +210,13 @@ Status MariaDbConnection::RunStatement(MYSQL_STMT* stmt, const std::vector<Param
     return InvalidArgumentError(fmt::format("the statement takes {} parameters, {} were given",
                                             My().mysql_stmt_param_count(stmt), params.size()));
   }
-  ParamBuffers buffers;
-  AURITE_RETURN_IF_ERROR(BindParams(params, buffers));
+  MariaDbParamBuffers buffers;
+  AURITE_RETURN_IF_ERROR(BindMariaDbParams(params, buffers));
   if (!params.empty() && My().mysql_stmt_bind_param(stmt, buffers.binds.data()) != 0) {
     return StmtError(stmt);
   }
   if (My().mysql_stmt_execute(stmt) != 0) return StmtError(stmt);
-  ResHandle meta(My().mysql_stmt_result_metadata(stmt));
+  MysqlResHandle meta(My().mysql_stmt_result_metadata(stmt));
   if (!meta) {
     builder.SetAffectedRows(static_cast<std::int64_t>(My().mysql_stmt_affected_rows(stmt)));
     return DrainMoreResults(stmt, 0);
@@ -619,7 +279,7 @@ StatusOr<QueryResult> MariaDbConnection::Run(std::string_view sql, const std::ve
   {
     // The ROLLBACK or COMMIT after this scope is never killed.
     StatementInterrupt::Scope running(interrupt_);
-    StmtHandle stmt(running.ok() ? My().mysql_stmt_init(mysql_.get()) : nullptr);
+    MysqlStmtHandle stmt(running.ok() ? My().mysql_stmt_init(mysql_.get()) : nullptr);
     if (!running.ok()) {
       status = Cancelled();
     } else if (!stmt) {
@@ -666,75 +326,11 @@ StatusOr<nlohmann::json> MariaDbConnection::Explain(std::string_view sql,
   return EncodeJsonText(result.rows[0][0].get<std::string>());
 }
 
-StatusOr<std::vector<TableInfo>> MariaDbConnection::ListTables(
-    const std::optional<std::string>& schema) {
-  std::vector<Param> params{schema ? Param(*schema) : Param(nullptr)};
-  AURITE_ASSIGN_OR_RETURN(
-      QueryResult result,
-      Run("SELECT table_schema, table_name, IF(table_type = 'VIEW', 'view', 'table') FROM "
-          "information_schema.tables WHERE table_schema = COALESCE(?, DATABASE()) ORDER BY "
-          "table_name",
-          params, kCatalogueLimits, true));
-  std::vector<TableInfo> tables;
-  for (const auto& row : result.rows) tables.push_back({row[0], row[1], row[2]});
-  return tables;
-}
-
-StatusOr<TableDescription> MariaDbConnection::DescribeTable(
-    const std::string& table, const std::optional<std::string>& schema) {
-  std::vector<Param> params{schema ? Param(*schema) : Param(nullptr), table};
-  AURITE_ASSIGN_OR_RETURN(
-      QueryResult columns,
-      Run("SELECT table_schema, column_name, column_type, is_nullable = 'YES', column_default "
-          "FROM information_schema.columns WHERE table_schema = COALESCE(?, DATABASE()) AND "
-          "table_name = ? ORDER BY ordinal_position",
-          params, kCatalogueLimits, true));
-  if (columns.row_count == 0) return NotFoundError("no such table");
-  TableDescription out{columns.rows[0][0], table, {}, {}, {}, {}};
-  for (const auto& row : columns.rows) {
-    out.columns.push_back({row[1], row[2], row[3] == 1,
-                           row[4].is_null() ? std::nullopt : std::optional<std::string>(row[4])});
-  }
-  AURITE_ASSIGN_OR_RETURN(
-      QueryResult indexes,
-      Run("SELECT index_name, non_unique, column_name FROM information_schema.statistics WHERE "
-          "table_schema = COALESCE(?, DATABASE()) AND table_name = ? ORDER BY index_name, "
-          "seq_in_index",
-          params, kCatalogueLimits, true));
-  for (const auto& row : indexes.rows) {
-    std::string name = row[0];
-    if (out.indexes.empty() || out.indexes.back().name != name) {
-      out.indexes.push_back({name, {}, row[1] == 0, name == "PRIMARY"});
-    }
-    out.indexes.back().columns.push_back(row[2]);
-    if (name == "PRIMARY") out.primary_key.push_back(row[2]);
-  }
-  AURITE_ASSIGN_OR_RETURN(
-      QueryResult keys,
-      Run("SELECT constraint_name, column_name, referenced_table_schema, referenced_table_name, "
-          "referenced_column_name FROM information_schema.key_column_usage WHERE table_schema = "
-          "COALESCE(?, DATABASE()) AND table_name = ? AND referenced_table_name IS NOT NULL "
-          "ORDER BY constraint_name, ordinal_position",
-          params, kCatalogueLimits, true));
-  for (const auto& row : keys.rows) {
-    std::string name = row[0];
-    if (out.foreign_keys.empty() || out.foreign_keys.back().name != name) {
-      out.foreign_keys.push_back({name, {}, row[2], row[3], {}});
-    }
-    out.foreign_keys.back().columns.push_back(row[1]);
-    out.foreign_keys.back().referenced_columns.push_back(row[4]);
-  }
-  return out;
-}
-
 }  // namespace
 
 StatusOr<std::unique_ptr<Connection>> OpenMariaDb(const ConnectionConfig& config,
                                                   const OpenOptions& options) {
-  if (auto loaded = ProcessLibMariaDb(); !loaded.ok()) {
-    return FailedPreconditionError("MariaDB: " + loaded.status().message());
-  }
-  AURITE_ASSIGN_OR_RETURN(MysqlHandle mysql, Connect(config, options));
+  AURITE_ASSIGN_OR_RETURN(MysqlHandle mysql, ConnectMariaDb(config, options));
   return std::unique_ptr<Connection>(
       std::make_unique<MariaDbConnection>(std::move(mysql), options, config.Clone()));
 }

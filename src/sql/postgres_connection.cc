@@ -1,159 +1,40 @@
-// PostgreSQL driver: transactions per call, extended protocol, single-row fetching.
+// The PostgreSQL Connection: each call's transaction, the extended-protocol
+// and pipeline wire calls, the statement cache, single-row fetching, errors
+// and cancellation. Types and parameters: postgres_values.h; catalogue:
+// postgres_catalog.h; connecting: postgres_connect.h.
 #include "sql/postgres_connection.h"
 
 #include <fmt/format.h>
 #include <libpq-fe.h>
 
-#include <charconv>
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <map>
 #include <optional>
 
+#include "sql/catalogue.h"
 #include "sql/error_text.h"
 #include "sql/libpq_library.h"
 #include "sql/memory_errors.h"
+#include "sql/postgres_catalog.h"
+#include "sql/postgres_connect.h"
 #include "sql/postgres_session_reset.h"
 #include "sql/postgres_unsupported_result.h"
+#include "sql/postgres_values.h"
 #include "sql/result_builder.h"
 #include "sql/statement_interrupt.h"
-#include "sql/value_encoding.h"
 
 namespace aurite::sql {
 namespace {
 
-// libpq's functions. Only called after OpenPostgres loaded the library:
-// everything else here runs on an open connection.
-const LibPq& Pq() {
-  static const LibPq* const functions = *ProcessLibPq();
-  return *functions;
-}
-
-struct ConnFinisher {
-  void operator()(PGconn* conn) const { Pq().PQfinish(conn); }
-};
-struct ResultClearer {
-  void operator()(PGresult* result) const { Pq().PQclear(result); }
-};
-struct CancelFreer {
-  void operator()(PGcancel* cancel) const { Pq().PQfreeCancel(cancel); }
-};
-using ConnHandle = std::unique_ptr<PGconn, ConnFinisher>;
-using ResultHandle = std::unique_ptr<PGresult, ResultClearer>;
-using CancelHandle = std::unique_ptr<PGcancel, CancelFreer>;
-
-constexpr QueryLimits kCatalogueLimits{100000, 64 * 1024 * 1024};
 // A cancel request that reaches the backend before our statement does is
 // ignored; while the statement still runs, the request is sent again.
 constexpr std::chrono::milliseconds kInterruptRetry{500};
 
-// Built-in type OIDs (pg_type.dat); they never change.
-enum : Oid {
-  kBool = 16,
-  kBytea = 17,
-  kInt8 = 20,
-  kInt2 = 21,
-  kInt4 = 23,
-  kOid = 26,
-  kJson = 114,
-  kFloat4 = 700,
-  kFloat8 = 701,
-  kJsonb = 3802,
-};
-
-const std::map<Oid, std::string>& BuiltinTypeNames() {
-  static const std::map<Oid, std::string> names = {
-      {16, "bool"},        {17, "bytea"},         {18, "char"},       {19, "name"},
-      {20, "int8"},        {21, "int2"},          {23, "int4"},       {25, "text"},
-      {26, "oid"},         {114, "json"},         {700, "float4"},    {701, "float8"},
-      {1042, "bpchar"},    {1043, "varchar"},     {1082, "date"},     {1083, "time"},
-      {1114, "timestamp"}, {1184, "timestamptz"}, {1186, "interval"}, {1266, "timetz"},
-      {1700, "numeric"},   {2950, "uuid"},        {3802, "jsonb"}};
-  return names;
-}
-
-// Adds a bytea cell. Text output of bytea is "\x" followed by hex digits
-// (bytea_output = hex); anything else is kept as text.
-void AddBytea(ResultBuilder& builder, std::string_view text) {
-  if (text.substr(0, 2) != "\\x") return builder.AddText(text);
-  std::string bytes;
-  bytes.reserve((text.size() - 2) / 2);
-  auto hex = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
-  for (std::size_t i = 2; i + 1 < text.size(); i += 2) {
-    bytes.push_back(static_cast<char>(hex(text[i]) * 16 + hex(text[i + 1])));
-  }
-  builder.AddBinary(bytes);
-}
-
-// PostgreSQL's float text ("1.5", "-Infinity", "NaN"), without strtod's
-// locale lookups and copy.
-double ParseDouble(std::string_view text) {
-  double value = 0;
-  std::from_chars(text.data(), text.data() + text.size(), value);
-  return value;
-}
-
-// Adds one cell of a fetched row, read in place from libpq's buffer.
-void AddCell(ResultBuilder& builder, const LibPq& pq, const PGresult* result, int column,
-             Oid type) {
-  if (pq.PQgetisnull(result, 0, column)) return builder.AddNull();
-  std::string_view text(pq.PQgetvalue(result, 0, column),
-                        static_cast<std::size_t>(pq.PQgetlength(result, 0, column)));
-  switch (type) {
-    case kBool:
-      return builder.AddBool(text == "t");
-    case kInt2:
-    case kInt4:
-    case kInt8:
-    case kOid:
-      return builder.AddIntegerText(text);
-    case kFloat4:
-      // Shortest for a float, not for the double it becomes: converted.
-      return builder.AddDouble(ParseDouble(text));
-    case kFloat8:
-      return builder.AddDoubleText(text);
-    case kJson:
-    case kJsonb:
-      return builder.AddJsonText(text);
-    case kBytea:
-      return AddBytea(builder, text);
-    default:
-      // Also NUMERIC: its decimal text is kept exact, as a string.
-      return builder.AddText(text);
-  }
-}
-
-// Parameters travel as text (the server infers their types), except
-// {"base64": ...} values, which travel as binary so bytea gets the raw bytes.
-struct PgParams {
-  std::vector<std::optional<std::string>> values;
-  std::vector<int> formats;
-};
-
-StatusOr<PgParams> EncodeParams(const std::vector<Param>& params) {
-  PgParams out;
-  for (const Param& param : params) {
-    out.formats.push_back(0);
-    if (param.is_null()) {
-      out.values.emplace_back();
-    } else if (param.is_boolean()) {
-      out.values.emplace_back(param.get<bool>() ? "true" : "false");
-    } else if (param.is_string()) {
-      out.values.emplace_back(param.get<std::string>());
-    } else if (IsBinaryParam(param)) {
-      AURITE_ASSIGN_OR_RETURN(std::string bytes, DecodeBinaryParam(param));
-      out.values.emplace_back(std::move(bytes));
-      out.formats.back() = 1;
-    } else {
-      out.values.emplace_back(param.dump());
-    }
-  }
-  return out;
-}
-
 class PostgresConnection final : public Connection {
  public:
-  PostgresConnection(ConnHandle conn, const OpenOptions& options, crypto::SecretBuffer password)
+  PostgresConnection(PgConnHandle conn, const OpenOptions& options, crypto::SecretBuffer password)
       : conn_(std::move(conn)),
         options_(options),
         password_(std::move(password)),
@@ -165,9 +46,13 @@ class PostgresConnection final : public Connection {
 
   Engine engine() const override { return Engine::kPostgres; }
   const std::string& ServerVersion() const override { return version_; }
-  StatusOr<std::vector<TableInfo>> ListTables(const std::optional<std::string>& schema) override;
+  StatusOr<std::vector<TableInfo>> ListTables(const std::optional<std::string>& schema) override {
+    return ListPostgresTables(CatalogueRunner(), schema);
+  }
   StatusOr<TableDescription> DescribeTable(const std::string& table,
-                                           const std::optional<std::string>& schema) override;
+                                           const std::optional<std::string>& schema) override {
+    return DescribePostgresTable(CatalogueRunner(), table, schema);
+  }
   StatusOr<QueryResult> Execute(std::string_view sql, const std::vector<Param>& params,
                                 const QueryLimits& limits) override {
     return Run(sql, params, limits, !options_.allow_writes);
@@ -215,12 +100,18 @@ class PostgresConnection final : public Connection {
   std::string Scrub(std::string message) const {
     return ScrubSecret(std::move(message), password_.Reveal());
   }
+  // Runs the catalogue queries of postgres_catalog.h as read-only calls.
+  CatalogueQuery CatalogueRunner() {
+    return [this](std::string_view sql, const std::vector<Param>& params) {
+      return Run(sql, params, kCatalogueLimits, true);
+    };
+  }
 
-  ConnHandle conn_;
+  PgConnHandle conn_;
   OpenOptions options_;
   crypto::SecretBuffer password_;
   std::string version_;
-  std::map<Oid, std::string> type_names_ = BuiltinTypeNames();
+  PostgresTypeNames type_names_;
   // A read-only call's ROLLBACK is sent at its end, but its answer is read
   // at the start of the next use: one round trip less per call.
   bool rollback_pending_ = false;
@@ -237,7 +128,7 @@ class PostgresConnection final : public Connection {
   std::optional<std::pair<std::string, std::string>> preparing_;
   // The SQL of a cached statement the current call executes.
   std::optional<std::string> executing_cached_;
-  CancelHandle cancel_;
+  PgCancelHandle cancel_;
   StatementInterrupt interrupt_;
 };
 
@@ -279,7 +170,7 @@ Status PostgresConnection::ResultError(const PGresult* result) {
 }
 
 Status PostgresConnection::Exec(const std::string& sql) {
-  ResultHandle result(Pq().PQexec(conn_.get(), sql.c_str()));
+  PgResultHandle result(Pq().PQexec(conn_.get(), sql.c_str()));
   ExecStatusType status = Pq().PQresultStatus(result.get());
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return OkStatus();
   return ResultError(result.get());
@@ -321,23 +212,11 @@ Status PostgresConnection::ResetWritingSession() {
 }
 
 Status PostgresConnection::Send(std::string_view sql, const std::vector<Param>& params) {
-  AURITE_ASSIGN_OR_RETURN(PgParams encoded, EncodeParams(params));
+  AURITE_ASSIGN_OR_RETURN(PgParams encoded, EncodePostgresParams(params));
   AURITE_RETURN_IF_ERROR(SendStatement(sql, encoded));
   Pq().PQsetSingleRowMode(conn_.get());
   return OkStatus();
 }
-
-// The parameter arrays libpq takes, pointing into `encoded`.
-struct PgParamArrays {
-  explicit PgParamArrays(const PgParams& encoded) {
-    for (const auto& value : encoded.values) {
-      values.push_back(value ? value->data() : nullptr);
-      lengths.push_back(value ? static_cast<int>(value->size()) : 0);
-    }
-  }
-  std::vector<const char*> values;
-  std::vector<int> lengths;
-};
 
 Status PostgresConnection::SendPrepared(const std::string& name, const PgParams& encoded) {
   PgParamArrays arrays(encoded);
@@ -367,7 +246,7 @@ Status PostgresConnection::SendStatement(std::string_view sql, const PgParams& e
 // SetSessionTimeout).
 Status PostgresConnection::SendReadOnlyPipeline(std::string_view sql,
                                                 const std::vector<Param>& params) {
-  AURITE_ASSIGN_OR_RETURN(PgParams encoded, EncodeParams(params));
+  AURITE_ASSIGN_OR_RETURN(PgParams encoded, EncodePostgresParams(params));
   PGconn* conn = conn_.get();
   if (!Pq().PQenterPipelineMode(conn) ||
       !Pq().PQsendQueryParams(conn, "BEGIN READ ONLY", 0, nullptr, nullptr, nullptr, nullptr, 0)) {
@@ -403,7 +282,7 @@ Status PostgresConnection::SendReadOnlyPipeline(std::string_view sql,
 Status PostgresConnection::CommandResult() {
   Status error;
   bool ran = false;
-  for (ResultHandle result(Pq().PQgetResult(conn_.get())); result;
+  for (PgResultHandle result(Pq().PQgetResult(conn_.get())); result;
        result.reset(Pq().PQgetResult(conn_.get()))) {
     ExecStatusType status = Pq().PQresultStatus(result.get());
     ran = ran || status == PGRES_COMMAND_OK;
@@ -430,7 +309,7 @@ Status PostgresConnection::FetchReadOnlyPipeline(ResultBuilder& builder, std::ve
   // A cached statement that failed (dropped by the client, or its plan no
   // longer fits the table) is prepared afresh next time.
   if (!fetched.ok() && executing_cached_) prepared_.erase(*executing_cached_);
-  ResultHandle sync(Pq().PQgetResult(conn_.get()));
+  PgResultHandle sync(Pq().PQgetResult(conn_.get()));
   if (Pq().PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC ||
       !Pq().PQexitPipelineMode(conn_.get())) {
     broken_ = true;
@@ -453,7 +332,7 @@ Status PostgresConnection::Fetch(ResultBuilder& builder, bool read_only, std::ve
   Status error;
   bool columns_known = false;
   bool stopped = false;
-  for (ResultHandle result(Pq().PQgetResult(conn_.get())); result;
+  for (PgResultHandle result(Pq().PQgetResult(conn_.get())); result;
        result.reset(Pq().PQgetResult(conn_.get()))) {
     ExecStatusType status = Pq().PQresultStatus(result.get());
     if (!IsSupportedResult(status)) {
@@ -472,9 +351,7 @@ Status PostgresConnection::Fetch(ResultBuilder& builder, bool read_only, std::ve
       for (int i = 0; i < Pq().PQnfields(result.get()); ++i) {
         types.push_back(Pq().PQftype(result.get(), i));
         // Names of types not seen before are filled in by NameColumnTypes.
-        auto name = type_names_.find(types.back());
-        builder.AddColumn(Pq().PQfname(result.get(), i),
-                          name != type_names_.end() ? name->second : std::string());
+        builder.AddColumn(Pq().PQfname(result.get(), i), type_names_.NameOf(types.back()));
       }
     }
     if (status == PGRES_SINGLE_TUPLE && !stopped) {
@@ -482,7 +359,7 @@ Status PostgresConnection::Fetch(ResultBuilder& builder, bool read_only, std::ve
       if (added) {
         const LibPq& pq = Pq();
         for (std::size_t i = 0; i < types.size(); ++i) {
-          AddCell(builder, pq, result.get(), static_cast<int>(i), types[i]);
+          AddPostgresCell(builder, pq, result.get(), static_cast<int>(i), types[i]);
         }
         added = builder.EndRow();
       }
@@ -563,32 +440,13 @@ StatusOr<QueryResult> PostgresConnection::Run(std::string_view sql,
 }
 
 // Looks up type names once per connection, after the call's transaction
-// ended (a cancelled read leaves it aborted). Unresolved types keep their OID.
+// ended (a cancelled read leaves it aborted).
 void PostgresConnection::NameColumnTypes(const std::vector<Oid>& types,
                                          std::vector<Column>& columns) {
-  std::string unknown;
-  for (std::size_t i = 0; i < columns.size(); ++i) {
-    if (!columns[i].type.empty()) continue;
-    unknown += (unknown.empty() ? "{" : ",") + std::to_string(types[i]);
-  }
-  if (unknown.empty()) return;
+  auto unnamed = [](const Column& column) { return column.type.empty(); };
+  if (std::none_of(columns.begin(), columns.end(), unnamed)) return;
   if (!FinishPendingRollback().ok()) return;
-  unknown += "}";
-  const char* values[] = {unknown.c_str()};
-  ResultHandle result(Pq().PQexecParams(
-      conn_.get(), "SELECT oid::int8, typname FROM pg_type WHERE oid = ANY($1::oid[])", 1, nullptr,
-      values, nullptr, nullptr, 0));
-  if (Pq().PQresultStatus(result.get()) == PGRES_TUPLES_OK) {
-    for (int row = 0; row < Pq().PQntuples(result.get()); ++row) {
-      type_names_[static_cast<Oid>(std::atoll(Pq().PQgetvalue(result.get(), row, 0)))] =
-          Pq().PQgetvalue(result.get(), row, 1);
-    }
-  }
-  for (std::size_t i = 0; i < columns.size(); ++i) {
-    if (!columns[i].type.empty()) continue;
-    auto name = type_names_.find(types[i]);
-    columns[i].type = name != type_names_.end() ? name->second : std::to_string(types[i]);
-  }
+  type_names_.NameColumns(conn_.get(), types, columns);
 }
 
 StatusOr<nlohmann::json> PostgresConnection::Explain(std::string_view sql,
@@ -600,153 +458,11 @@ StatusOr<nlohmann::json> PostgresConnection::Explain(std::string_view sql,
   return result.rows[0][0];
 }
 
-StatusOr<std::vector<TableInfo>> PostgresConnection::ListTables(
-    const std::optional<std::string>& schema) {
-  std::vector<Param> params{schema ? Param(*schema) : Param(nullptr)};
-  AURITE_ASSIGN_OR_RETURN(
-      QueryResult result,
-      Run("SELECT n.nspname, c.relname, CASE WHEN c.relkind IN ('v', 'm') THEN 'view' ELSE "
-          "'table' END FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE "
-          "c.relkind IN ('r', 'p', 'v', 'm', 'f') AND (($1::text IS NULL AND n.nspname NOT IN "
-          "('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%') OR n.nspname = "
-          "$1::text) AND has_schema_privilege(n.oid, 'USAGE') ORDER BY 1, 2",
-          params, kCatalogueLimits, true));
-  std::vector<TableInfo> tables;
-  for (const auto& row : result.rows) tables.push_back({row[0], row[1], row[2]});
-  return tables;
-}
-
-std::vector<std::string> StringList(const nlohmann::json& value) {
-  std::vector<std::string> out;
-  if (value.is_array()) {
-    for (const auto& item : value)
-      out.push_back(item.is_string() ? item.get<std::string>() : item.dump());
-  }
-  return out;
-}
-
-StatusOr<TableDescription> PostgresConnection::DescribeTable(
-    const std::string& table, const std::optional<std::string>& schema) {
-  // The name is quoted by the server's quote_ident on a bound parameter.
-  std::vector<Param> names{table, schema ? Param(*schema) : Param(nullptr)};
-  AURITE_ASSIGN_OR_RETURN(
-      QueryResult found,
-      Run("SELECT c.oid::text, n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid "
-          "= c.relnamespace WHERE c.oid = to_regclass(CASE WHEN $2::text IS NULL THEN "
-          "quote_ident($1) ELSE quote_ident($2) || '.' || quote_ident($1) END) AND c.relkind IN "
-          "('r', 'p', 'v', 'm', 'f')",
-          names, kCatalogueLimits, true));
-  if (found.row_count == 0) return NotFoundError("no such table");
-  TableDescription out{found.rows[0][1], found.rows[0][2], {}, {}, {}, {}};
-  std::vector<Param> oid{found.rows[0][0]};
-  AURITE_ASSIGN_OR_RETURN(
-      QueryResult columns,
-      Run("SELECT a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull, "
-          "pg_get_expr(d.adbin, d.adrelid) FROM pg_attribute a LEFT JOIN pg_attrdef d ON "
-          "d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = $1::oid AND "
-          "a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
-          oid, kCatalogueLimits, true));
-  for (const auto& row : columns.rows) {
-    out.columns.push_back({row[0], row[1], row[2].get<bool>(),
-                           row[3].is_null() ? std::nullopt : std::optional<std::string>(row[3])});
-  }
-  AURITE_ASSIGN_OR_RETURN(
-      QueryResult indexes,
-      Run("SELECT ic.relname, i.indisunique, i.indisprimary, (SELECT json_agg(coalesce(a.attname, "
-          "pg_get_indexdef(i.indexrelid, k.ord::int, true)) ORDER BY k.ord) FROM "
-          "unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord) LEFT JOIN pg_attribute a "
-          "ON a.attrelid = i.indrelid AND a.attnum = k.attnum) FROM pg_index i JOIN pg_class ic "
-          "ON ic.oid = i.indexrelid WHERE i.indrelid = $1::oid ORDER BY ic.relname",
-          oid, kCatalogueLimits, true));
-  for (const auto& row : indexes.rows) {
-    out.indexes.push_back({row[0], StringList(row[3]), row[1].get<bool>(), row[2].get<bool>()});
-    if (row[2].get<bool>()) out.primary_key = out.indexes.back().columns;
-  }
-  AURITE_ASSIGN_OR_RETURN(
-      QueryResult keys,
-      Run("SELECT con.conname, fn.nspname, fc.relname, (SELECT json_agg(a.attname ORDER BY "
-          "k.ord) FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord) JOIN pg_attribute a "
-          "ON a.attrelid = con.conrelid AND a.attnum = k.attnum), (SELECT json_agg(a.attname "
-          "ORDER BY k.ord) FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord) JOIN "
-          "pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum) FROM "
-          "pg_constraint con JOIN pg_class fc ON fc.oid = con.confrelid JOIN pg_namespace fn ON "
-          "fn.oid = fc.relnamespace WHERE con.conrelid = $1::oid AND con.contype = 'f' ORDER BY "
-          "con.conname",
-          oid, kCatalogueLimits, true));
-  for (const auto& row : keys.rows) {
-    out.foreign_keys.push_back({row[0], StringList(row[3]), row[1], row[2], StringList(row[4])});
-  }
-  return out;
-}
-
-// libpq keyword/value arrays; the password and secret option entries point
-// into SecretBuffers that end in a NUL byte so libpq can read them in place.
-struct ConnectParams {
-  std::vector<std::string> keys;
-  std::vector<std::string> values;
-  crypto::SecretBuffer password;
-  std::vector<std::pair<std::string, crypto::SecretBuffer>> secret_options;  // NUL-terminated
-};
-
-ConnectParams BuildParams(const ConnectionConfig& config, const OpenOptions& options) {
-  ConnectParams params;
-  auto add = [&](std::string key, std::string value) {
-    params.keys.push_back(std::move(key));
-    params.values.push_back(std::move(value));
-  };
-  for (const auto& [key, value] : config.options) add(key, value);
-  for (const auto& [key, value] : config.secret_options) {
-    params.secret_options.emplace_back(key, NulTerminated(value));
-  }
-  if (!config.host.empty()) add("host", config.host);
-  if (config.port) add("port", std::to_string(*config.port));
-  if (!config.user.empty()) add("user", config.user);
-  if (!config.database.empty()) add("dbname", config.database);
-  if (!config.options.contains("connect_timeout")) {
-    add("connect_timeout", std::to_string(options.connect_timeout.count()));
-  }
-  // Results are JSON, so UTF-8 unless the operator asks for raw bytes (e.g.
-  // SQL_ASCII for a legacy database); text that is not UTF-8 becomes base64.
-  if (!config.options.contains("client_encoding")) add("client_encoding", "UTF8");
-  if (!config.options.contains("application_name")) add("application_name", "aurite");
-  params.password = config.password.Clone();
-  params.password.Append(std::string_view("\0", 1));
-  return params;
-}
-
 }  // namespace
 
 StatusOr<std::unique_ptr<Connection>> OpenPostgres(const ConnectionConfig& config,
                                                    const OpenOptions& options) {
-  if (auto loaded = ProcessLibPq(); !loaded.ok()) {
-    return FailedPreconditionError("PostgreSQL: " + loaded.status().message());
-  }
-  ConnectParams params = BuildParams(config, options);
-  std::vector<const char*> keys;
-  std::vector<const char*> values;
-  for (std::size_t i = 0; i < params.keys.size(); ++i) {
-    keys.push_back(params.keys[i].c_str());
-    values.push_back(params.values[i].c_str());
-  }
-  if (!config.password.empty()) {
-    keys.push_back("password");
-    values.push_back(reinterpret_cast<const char*>(params.password.data()));
-  }
-  for (const auto& [key, value] : params.secret_options) {
-    keys.push_back(key.c_str());
-    values.push_back(reinterpret_cast<const char*>(value.data()));
-  }
-  keys.push_back(nullptr);
-  values.push_back(nullptr);
-  ConnHandle conn(Pq().PQconnectdbParams(keys.data(), values.data(), 0));
-  if (!conn) return ResourceExhaustedError("PostgreSQL: out of memory");
-  if (Pq().PQstatus(conn.get()) != CONNECTION_OK) {
-    return UnavailableError("PostgreSQL: could not connect: " +
-                            config.ScrubSecrets(Pq().PQerrorMessage(conn.get())));
-  }
-  // Notices (e.g. "table does not exist, skipping") would go to stderr.
-  Pq().PQsetNoticeProcessor(
-      conn.get(), [](void*, const char*) {}, nullptr);
+  AURITE_ASSIGN_OR_RETURN(PgConnHandle conn, ConnectPostgres(config, options));
   auto connection =
       std::make_unique<PostgresConnection>(std::move(conn), options, config.password.Clone());
   AURITE_RETURN_IF_ERROR(connection->SetSessionTimeout());

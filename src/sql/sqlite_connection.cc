@@ -10,9 +10,12 @@
 #include <limits>
 #include <optional>
 
+#include "base/text.h"
+#include "sql/catalogue.h"
 #include "sql/memory_errors.h"
 #include "sql/result_builder.h"
 #include "sql/sqlite_authorizer.h"
+#include "sql/sqlite_catalog.h"
 #include "sql/statement_interrupt.h"
 #include "sql/value_encoding.h"
 
@@ -28,20 +31,11 @@ struct StatementFinalizer {
 using DatabaseHandle = std::unique_ptr<sqlite3, DatabaseCloser>;
 using StatementHandle = std::unique_ptr<sqlite3_stmt, StatementFinalizer>;
 
-// Internal catalogue queries are small; these limits only guard against surprises.
-constexpr QueryLimits kCatalogueLimits{100000, 64 * 1024 * 1024};
 // Virtual-machine steps between two looks at the clock.
 constexpr int kProgressInterval = 1000;
 // sqlite3_interrupt takes effect at once; a retry only matters when the
 // statement had not started yet, which the progress handler covers too.
 constexpr std::chrono::milliseconds kInterruptRetry{200};
-
-std::string Lower(const char* text) {
-  std::string out = text ? text : "";
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 nlohmann::json ReadCell(sqlite3_stmt* stmt, int column, bool json_column) {
   switch (sqlite3_column_type(stmt, column)) {
@@ -77,9 +71,13 @@ class SqliteConnection final : public Connection {
 
   Engine engine() const override { return Engine::kSqlite; }
   const std::string& ServerVersion() const override { return version_; }
-  StatusOr<std::vector<TableInfo>> ListTables(const std::optional<std::string>& schema) override;
+  StatusOr<std::vector<TableInfo>> ListTables(const std::optional<std::string>& schema) override {
+    return ListSqliteTables(CatalogueRunner(), schema);
+  }
   StatusOr<TableDescription> DescribeTable(const std::string& table,
-                                           const std::optional<std::string>& schema) override;
+                                           const std::optional<std::string>& schema) override {
+    return DescribeSqliteTable(CatalogueRunner(), table, schema);
+  }
   StatusOr<QueryResult> Execute(std::string_view sql, const std::vector<Param>& params,
                                 const QueryLimits& limits) override;
   StatusOr<nlohmann::json> Explain(std::string_view sql, const std::vector<Param>& params) override;
@@ -96,7 +94,14 @@ class SqliteConnection final : public Connection {
   StatusOr<QueryResult> Run(sqlite3_stmt* stmt, const QueryLimits& limits);
   StatusOr<QueryResult> RunOne(std::string_view sql, const std::vector<Param>& params,
                                const QueryLimits& limits);
+  // Runs a catalogue query (sqlite_catalog.h) with the authorizer's
+  // catalogue allowances.
   StatusOr<QueryResult> Catalogue(std::string_view sql, const std::vector<Param>& params);
+  CatalogueQuery CatalogueRunner() {
+    return [this](std::string_view sql, const std::vector<Param>& params) {
+      return Catalogue(sql, params);
+    };
+  }
 
   DatabaseHandle db_;
   OpenOptions options_;
@@ -238,7 +243,8 @@ StatusOr<QueryResult> SqliteConnection::Run(sqlite3_stmt* stmt, const QueryLimit
   int columns = sqlite3_column_count(stmt);
   std::vector<bool> json_columns;
   for (int i = 0; i < columns; ++i) {
-    std::string type = Lower(sqlite3_column_decltype(stmt, i));
+    const char* declared = sqlite3_column_decltype(stmt, i);
+    std::string type = AsciiLowercase(declared ? declared : "");
     json_columns.push_back(type == "json" || type == "jsonb");
     builder.AddColumn(sqlite3_column_name(stmt, i), std::move(type));
   }
@@ -306,72 +312,6 @@ StatusOr<nlohmann::json> SqliteConnection::Explain(std::string_view sql,
     plan.push_back({{"id", row[0]}, {"parent", row[1]}, {"detail", row[3]}});
   }
   return plan;
-}
-
-StatusOr<std::vector<TableInfo>> SqliteConnection::ListTables(
-    const std::optional<std::string>& schema) {
-  std::vector<Param> params{schema ? Param(*schema) : Param("main")};
-  AURITE_ASSIGN_OR_RETURN(
-      QueryResult result,
-      Catalogue("SELECT schema, name, type FROM pragma_table_list WHERE schema = ?1 AND type IN "
-                "('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
-                params));
-  std::vector<TableInfo> tables;
-  for (const auto& row : result.rows) {
-    tables.push_back(
-        {row[0].get<std::string>(), row[1].get<std::string>(), row[2].get<std::string>()});
-  }
-  return tables;
-}
-
-StatusOr<TableDescription> SqliteConnection::DescribeTable(
-    const std::string& table, const std::optional<std::string>& schema) {
-  TableDescription out{schema.value_or("main"), table, {}, {}, {}, {}};
-  std::vector<Param> params{table, out.schema};
-  AURITE_ASSIGN_OR_RETURN(
-      QueryResult columns,
-      Catalogue("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?1, ?2) "
-                "ORDER BY cid",
-                params));
-  if (columns.row_count == 0) return NotFoundError("no such table");
-  std::vector<std::pair<std::int64_t, std::string>> key;
-  for (const auto& row : columns.rows) {
-    out.columns.push_back(
-        {row[0].get<std::string>(), Lower(row[1].get<std::string>().c_str()),
-         row[2].get<std::int64_t>() == 0,
-         row[3].is_null() ? std::nullopt : std::optional(row[3].get<std::string>())});
-    if (row[4].get<std::int64_t>() > 0) key.emplace_back(row[4].get<std::int64_t>(), row[0]);
-  }
-  std::sort(key.begin(), key.end());
-  for (auto& [position, name] : key) out.primary_key.push_back(std::move(name));
-  AURITE_ASSIGN_OR_RETURN(
-      QueryResult keys,
-      Catalogue("SELECT id, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(?1, ?2) "
-                "ORDER BY id, seq",
-                params));
-  for (const auto& row : keys.rows) {
-    std::string id = row[0].dump();
-    if (out.foreign_keys.empty() || out.foreign_keys.back().name != id) {
-      out.foreign_keys.push_back({id, {}, out.schema, row[1].get<std::string>(), {}});
-    }
-    out.foreign_keys.back().columns.push_back(row[2].get<std::string>());
-    out.foreign_keys.back().referenced_columns.push_back(
-        row[3].is_null() ? "" : row[3].get<std::string>());
-  }
-  AURITE_ASSIGN_OR_RETURN(
-      QueryResult indexes,
-      Catalogue(
-          "SELECT l.name, l.\"unique\", l.origin, i.name FROM pragma_index_list(?1, ?2) AS l, "
-          "pragma_index_info(l.name, ?2) AS i ORDER BY l.name, i.seqno",
-          params));
-  for (const auto& row : indexes.rows) {
-    std::string name = row[0].get<std::string>();
-    if (out.indexes.empty() || out.indexes.back().name != name) {
-      out.indexes.push_back({name, {}, row[1].get<std::int64_t>() != 0, row[2] == "pk"});
-    }
-    out.indexes.back().columns.push_back(row[3].is_null() ? "" : row[3].get<std::string>());
-  }
-  return out;
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 #include <set>
 #include <string>
 
+#include "base/text.h"
+
 namespace aurite::security {
 namespace {
 

@@ -11,7 +11,7 @@ namespace aurite::sql {
 namespace {
 
 TEST(ClientLibraryTest, LibPqResolvesEveryListedFunction) {
-  StatusOr<std::unique_ptr<LibPq>> loaded = LoadLibPq();
+  StatusOr<std::unique_ptr<LibPq>> loaded = LoadFunctionTable<LibPq>();
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
 #define AURITE_EXPECT_RESOLVED(name) EXPECT_NE((*loaded)->name, nullptr) << #name;
   AURITE_LIBPQ_FUNCTIONS(AURITE_EXPECT_RESOLVED)
@@ -19,7 +19,7 @@ TEST(ClientLibraryTest, LibPqResolvesEveryListedFunction) {
 }
 
 TEST(ClientLibraryTest, LibMariaDbResolvesEveryListedFunction) {
-  StatusOr<std::unique_ptr<LibMariaDb>> loaded = LoadLibMariaDb();
+  StatusOr<std::unique_ptr<LibMariaDb>> loaded = LoadFunctionTable<LibMariaDb>();
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
 #define AURITE_EXPECT_RESOLVED(name) EXPECT_NE((*loaded)->name, nullptr) << #name;
   AURITE_LIBMARIADB_FUNCTIONS(AURITE_EXPECT_RESOLVED)
@@ -27,7 +27,7 @@ TEST(ClientLibraryTest, LibMariaDbResolvesEveryListedFunction) {
 }
 
 TEST(ClientLibraryTest, AMissingLibPqNamesTheLibraryAndThePackage) {
-  StatusOr<std::unique_ptr<LibPq>> loaded = LoadLibPq("libpq-aurite-missing.so.5");
+  StatusOr<std::unique_ptr<LibPq>> loaded = LoadFunctionTable<LibPq>("libpq-aurite-missing.so.5");
   ASSERT_FALSE(loaded.ok());
   EXPECT_EQ(loaded.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(loaded.status().message().find("libpq-aurite-missing.so.5"), std::string::npos)
@@ -37,7 +37,8 @@ TEST(ClientLibraryTest, AMissingLibPqNamesTheLibraryAndThePackage) {
 }
 
 TEST(ClientLibraryTest, AMissingLibMariaDbNamesTheLibraryAndThePackage) {
-  StatusOr<std::unique_ptr<LibMariaDb>> loaded = LoadLibMariaDb("libmariadb-aurite-missing.so.3");
+  StatusOr<std::unique_ptr<LibMariaDb>> loaded =
+      LoadFunctionTable<LibMariaDb>("libmariadb-aurite-missing.so.3");
   ASSERT_FALSE(loaded.ok());
   EXPECT_NE(loaded.status().message().find("libmariadb-aurite-missing.so.3"), std::string::npos)
       << loaded.status().message();
@@ -56,7 +57,7 @@ TEST(ClientLibraryTest, AMissingFunctionNamesItAndThePackage) {
 
 TEST(ClientLibraryTest, AWrongLibraryIsRefusedForMissingFunctions) {
   // libmariadb exists but has none of libpq's functions.
-  StatusOr<std::unique_ptr<LibPq>> loaded = LoadLibPq(kLibMariaDbSoname);
+  StatusOr<std::unique_ptr<LibPq>> loaded = LoadFunctionTable<LibPq>(kLibMariaDbSoname);
   ASSERT_FALSE(loaded.ok());
   EXPECT_NE(loaded.status().message().find("has no function PQ"), std::string::npos)
       << loaded.status().message();
