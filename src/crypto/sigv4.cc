@@ -68,6 +68,21 @@ bool IsUnreserved(unsigned char c) {
          c == '.' || c == '_' || c == '~';
 }
 
+// Appends `text` URI-encoded (see UriEncode) straight into `out`, for
+// values that hold the session token.
+void AppendUriEncoded(std::string_view text, SecretBuffer& out) {
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  for (unsigned char c : text) {
+    if (IsUnreserved(c)) {
+      out.Append(std::span(&c, 1));
+    } else {
+      const unsigned char escaped[] = {'%', static_cast<unsigned char>(kDigits[c >> 4]),
+                                       static_cast<unsigned char>(kDigits[c & 0xf])};
+      out.Append(escaped);
+    }
+  }
+}
+
 // A query parameter once encoded; the value may hold the session token.
 struct EncodedParameter {
   std::string name;
@@ -95,22 +110,9 @@ std::string AmzDate(std::chrono::system_clock::time_point time) {
   return text;
 }
 
-void AppendUriEncoded(std::string_view text, SecretBuffer& out, bool keep_slash) {
-  static constexpr char kDigits[] = "0123456789ABCDEF";
-  for (unsigned char c : text) {
-    if (IsUnreserved(c) || (keep_slash && c == '/')) {
-      out.Append(std::span(&c, 1));
-    } else {
-      const unsigned char escaped[] = {'%', static_cast<unsigned char>(kDigits[c >> 4]),
-                                       static_cast<unsigned char>(kDigits[c & 0xf])};
-      out.Append(escaped);
-    }
-  }
-}
-
-std::string UriEncode(std::string_view text, bool keep_slash) {
+std::string UriEncode(std::string_view text) {
   SecretBuffer encoded;
-  AppendUriEncoded(text, encoded, keep_slash);
+  AppendUriEncoded(text, encoded);
   return std::string(encoded.Reveal());
 }
 

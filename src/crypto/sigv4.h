@@ -50,11 +50,9 @@ struct PresignRequest {
 // "YYYYMMDDTHHMMSSZ" for `time` in UTC: SigV4's X-Amz-Date.
 std::string AmzDate(std::chrono::system_clock::time_point time);
 
-// Appends `text` URI-encoded as SigV4 requires: every byte except the
-// unreserved A-Z a-z 0-9 - . _ ~ becomes %XY with upper-case hex; '/' too,
-// unless `keep_slash` (for paths).
-void AppendUriEncoded(std::string_view text, SecretBuffer& out, bool keep_slash = false);
-std::string UriEncode(std::string_view text, bool keep_slash = false);
+// `text` URI-encoded as SigV4 requires: every byte except the unreserved
+// A-Z a-z 0-9 - . _ ~ becomes %XY with upper-case hex digits.
+std::string UriEncode(std::string_view text);
 
 // The signing key for one day (`date` is "YYYYMMDD"), region and service:
 // HMAC chained from "AWS4" + secret over date, region, service and
