@@ -84,7 +84,8 @@ int main(int argc, char** argv) {
     }
     PQclear(result);
   }
-  std::printf("{\"name\": \"libpq-floor\", \"peak_rss_kib\": %ld", aurite::testing::PeakResidentKib(getpid()));
+  std::printf("{\"name\": \"libpq-floor\", \"peak_rss_kib\": %ld",
+              aurite::testing::PeakResidentKib(getpid()));
   if (argc == 6) {
     const double pause_ms = std::atof(argv[5]);
     RowsP50(conn, argv[4], 0);  // warm-up

@@ -28,5 +28,6 @@ void RegisterScanCommand(CLI::App& app, CommandResult& result);
 void RegisterAuditCommand(CLI::App& app, CommandResult& result);
 void RegisterSqlServerCommand(CLI::App& app, CommandResult& result);
 void RegisterServeCommand(CLI::App& app, CommandResult& result);
+void RegisterCredentialsCommand(CLI::App& app, CommandResult& result);
 
 }  // namespace aurite::cli

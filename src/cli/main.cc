@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   RegisterAuditCommand(app, result);
   RegisterSqlServerCommand(app, result);
   RegisterServeCommand(app, result);
+  RegisterCredentialsCommand(app, result);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,192 @@
+// SigV4 query-string signing on OpenSSL's one-shot EVP_Q_mac and
+// EVP_Q_digest: a token is signed once per physical connection, so caching
+// the fetched algorithms would buy nothing here.
+#include "crypto/sigv4.h"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <span>
+#include <utility>
+
+namespace aurite::crypto {
+namespace {
+
+constexpr std::size_t kSha256Size = 32;
+constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
+
+// Hashing cannot fail short of memory exhaustion or a broken OpenSSL; going
+// on with a wrong signature would be worse than stopping.
+[[noreturn]] void Fatal(const char* what) {
+  std::fprintf(stderr, "aurite: OpenSSL failure in %s; stopping\n", what);
+  std::abort();
+}
+
+std::span<const unsigned char> Bytes(std::string_view text) {
+  return {reinterpret_cast<const unsigned char*>(text.data()), text.size()};
+}
+
+// HMAC-SHA256 of `data` under `key`, written straight into a SecretBuffer
+// because every HMAC output here but the last is itself a key.
+SecretBuffer HmacSha256(std::span<const unsigned char> key, std::string_view data) {
+  SecretBuffer mac(kSha256Size);
+  std::size_t written = 0;
+  if (EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, key.data(), key.size(),
+                Bytes(data).data(), data.size(), mac.data(), mac.size(), &written) == nullptr ||
+      written != kSha256Size) {
+    Fatal("HMAC-SHA256");
+  }
+  return mac;
+}
+
+std::string LowerHex(std::span<const unsigned char> bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(bytes.size() * 2);
+  for (unsigned char byte : bytes) {
+    hex.push_back(kDigits[byte >> 4]);
+    hex.push_back(kDigits[byte & 0xf]);
+  }
+  return hex;
+}
+
+std::string Sha256Hex(std::string_view data) {
+  unsigned char digest[kSha256Size];
+  std::size_t size = 0;
+  if (EVP_Q_digest(nullptr, "SHA256", nullptr, data.data(), data.size(), digest, &size) != 1 ||
+      size != kSha256Size) {
+    Fatal("SHA-256");
+  }
+  return LowerHex(digest);
+}
+
+bool IsUnreserved(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~';
+}
+
+// Appends `text` URI-encoded (see UriEncode) straight into `out`, for
+// values that hold the session token.
+void AppendUriEncoded(std::string_view text, SecretBuffer& out) {
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  for (unsigned char c : text) {
+    if (IsUnreserved(c)) {
+      out.Append(std::span(&c, 1));
+    } else {
+      const unsigned char escaped[] = {'%', static_cast<unsigned char>(kDigits[c >> 4]),
+                                       static_cast<unsigned char>(kDigits[c & 0xf])};
+      out.Append(escaped);
+    }
+  }
+}
+
+// A query parameter once encoded; the value may hold the session token.
+struct EncodedParameter {
+  std::string name;
+  SecretBuffer value;
+};
+
+void AppendJoined(const std::vector<const EncodedParameter*>& parameters, SecretBuffer& out) {
+  for (const EncodedParameter* parameter : parameters) {
+    if (parameter != parameters.front()) out.Append("&");
+    out.Append(parameter->name);
+    out.Append("=");
+    out.Append(parameter->value.bytes());
+  }
+}
+
+}  // namespace
+
+std::string AmzDate(std::chrono::system_clock::time_point time) {
+  std::time_t seconds =
+      std::chrono::system_clock::to_time_t(std::chrono::floor<std::chrono::seconds>(time));
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[sizeof "YYYYMMDDTHHMMSSZ"];
+  std::strftime(text, sizeof text, "%Y%m%dT%H%M%SZ", &utc);
+  return text;
+}
+
+std::string UriEncode(std::string_view text) {
+  SecretBuffer encoded;
+  AppendUriEncoded(text, encoded);
+  return std::string(encoded.Reveal());
+}
+
+SecretBuffer DeriveSigningKey(const SecretBuffer& secret_access_key, std::string_view date,
+                              std::string_view region, std::string_view service) {
+  SecretBuffer secret = SecretBuffer::CopyFrom("AWS4");
+  secret.Append(secret_access_key.bytes());
+  SecretBuffer date_key = HmacSha256(secret.bytes(), date);
+  SecretBuffer region_key = HmacSha256(date_key.bytes(), region);
+  SecretBuffer service_key = HmacSha256(region_key.bytes(), service);
+  return HmacSha256(service_key.bytes(), "aws4_request");
+}
+
+std::string StringToSign(std::string_view amz_date, std::string_view scope,
+                         std::string_view canonical_request) {
+  std::string text(kAlgorithm);
+  text.append("\n").append(amz_date).append("\n").append(scope).append("\n");
+  return text.append(Sha256Hex(canonical_request));
+}
+
+std::string Signature(const SecretBuffer& signing_key, std::string_view string_to_sign) {
+  return LowerHex(HmacSha256(signing_key.bytes(), string_to_sign).bytes());
+}
+
+SecretBuffer PresignQuery(const PresignRequest& request, const AwsCredentials& credentials) {
+  const std::string amz_date = AmzDate(request.now);
+  const std::string_view date = std::string_view(amz_date).substr(0, 8);
+  std::string scope(date);
+  scope.append("/").append(request.region).append("/").append(request.service);
+  scope.append("/aws4_request");
+
+  std::vector<EncodedParameter> parameters;
+  auto add = [&parameters](std::string_view name, std::string_view value) {
+    EncodedParameter parameter{UriEncode(name), SecretBuffer()};
+    AppendUriEncoded(value, parameter.value);
+    parameters.push_back(std::move(parameter));
+  };
+  for (const QueryParameter& parameter : request.parameters) add(parameter.name, parameter.value);
+  add("X-Amz-Algorithm", kAlgorithm);
+  add("X-Amz-Credential", credentials.access_key_id + "/" + scope);
+  add("X-Amz-Date", amz_date);
+  add("X-Amz-Expires", std::to_string(request.expires.count()));
+  add("X-Amz-SignedHeaders", "host");
+  if (!credentials.session_token.empty()) {
+    add("X-Amz-Security-Token", credentials.session_token.Reveal());
+  }
+
+  std::vector<const EncodedParameter*> in_order;
+  for (const EncodedParameter& parameter : parameters) in_order.push_back(&parameter);
+  // The canonical query string sorts by encoded name, then by encoded value.
+  std::vector<const EncodedParameter*> sorted = in_order;
+  auto key = [](const EncodedParameter* p) {
+    return std::pair<std::string_view, std::string_view>(p->name, p->value.Reveal());
+  };
+  std::sort(sorted.begin(), sorted.end(),
+            [&key](const auto* a, const auto* b) { return key(a) < key(b); });
+
+  SecretBuffer canonical_request = SecretBuffer::CopyFrom("GET\n");
+  canonical_request.Append(request.path);
+  canonical_request.Append("\n");
+  AppendJoined(sorted, canonical_request);
+  canonical_request.Append("\nhost:");
+  canonical_request.Append(request.host);
+  canonical_request.Append("\n\nhost\n");
+  canonical_request.Append(request.payload_hash);
+
+  const std::string signature = Signature(
+      DeriveSigningKey(credentials.secret_access_key, date, request.region, request.service),
+      StringToSign(amz_date, scope, canonical_request.Reveal()));
+  SecretBuffer query;
+  AppendJoined(in_order, query);
+  query.Append("&X-Amz-Signature=");
+  query.Append(signature);
+  return query;
+}
+
+}  // namespace aurite::crypto
