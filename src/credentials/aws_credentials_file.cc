@@ -7,6 +7,8 @@
 #include <set>
 #include <string>
 
+#include "base/text.h"
+
 namespace aurite::credentials {
 namespace {
 
@@ -16,14 +18,6 @@ std::string_view Trim(std::string_view text) {
   const std::size_t first = text.find_first_not_of(kWhitespace);
   if (first == std::string_view::npos) return {};
   return text.substr(first, text.find_last_not_of(kWhitespace) - first + 1);
-}
-
-std::string Lower(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return lower;
 }
 
 // The settings of the profile asked for, as views into the file's text.
@@ -50,7 +44,8 @@ class Parser {
     nested_ = false;
     if (trimmed.front() == '[') return ParseHeader(trimmed, number);
     const std::size_t delimiter = trimmed.find_first_of("=:");
-    const std::string name = Lower(Trim(trimmed.substr(0, std::min(delimiter, trimmed.size()))));
+    const std::string name =
+        AsciiLowercase(Trim(trimmed.substr(0, std::min(delimiter, trimmed.size()))));
     if (delimiter == std::string_view::npos || name.empty()) {
       return LineError(number, "is not a [profile] header, a `name = value` setting or a comment");
     }

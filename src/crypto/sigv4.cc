@@ -12,6 +12,8 @@
 #include <span>
 #include <utility>
 
+#include "base/text.h"
+
 namespace aurite::crypto {
 namespace {
 
@@ -42,17 +44,6 @@ SecretBuffer HmacSha256(std::span<const unsigned char> key, std::string_view dat
   return mac;
 }
 
-std::string LowerHex(std::span<const unsigned char> bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(bytes.size() * 2);
-  for (unsigned char byte : bytes) {
-    hex.push_back(kDigits[byte >> 4]);
-    hex.push_back(kDigits[byte & 0xf]);
-  }
-  return hex;
-}
-
 std::string Sha256Hex(std::string_view data) {
   unsigned char digest[kSha256Size];
   std::size_t size = 0;
@@ -60,27 +51,13 @@ std::string Sha256Hex(std::string_view data) {
       size != kSha256Size) {
     Fatal("SHA-256");
   }
-  return LowerHex(digest);
-}
-
-bool IsUnreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
+  return HexEncode(digest);
 }
 
 // Appends `text` URI-encoded (see UriEncode) straight into `out`, for
 // values that hold the session token.
 void AppendUriEncoded(std::string_view text, SecretBuffer& out) {
-  static constexpr char kDigits[] = "0123456789ABCDEF";
-  for (unsigned char c : text) {
-    if (IsUnreserved(c)) {
-      out.Append(std::span(&c, 1));
-    } else {
-      const unsigned char escaped[] = {'%', static_cast<unsigned char>(kDigits[c >> 4]),
-                                       static_cast<unsigned char>(kDigits[c & 0xf])};
-      out.Append(escaped);
-    }
-  }
+  PercentEncodeTo(text, [&out](std::string_view piece) { out.Append(piece); });
 }
 
 // A query parameter once encoded; the value may hold the session token.
@@ -134,7 +111,7 @@ std::string StringToSign(std::string_view amz_date, std::string_view scope,
 }
 
 std::string Signature(const SecretBuffer& signing_key, std::string_view string_to_sign) {
-  return LowerHex(HmacSha256(signing_key.bytes(), string_to_sign).bytes());
+  return HexEncode(HmacSha256(signing_key.bytes(), string_to_sign).bytes());
 }
 
 SecretBuffer PresignQuery(const PresignRequest& request, const AwsCredentials& credentials) {

@@ -3,13 +3,14 @@
 // is the server's own state), only its integrity is protected.
 #include "mcp/server/input_required.h"
 
-#include <fmt/format.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <openssl/rand.h>
 
 #include <array>
+
+#include "base/text.h"
+#include "crypto/random.h"
 
 namespace aurite::mcp {
 namespace {
@@ -19,7 +20,7 @@ constexpr std::size_t kMacBytes = 32;
 const std::array<unsigned char, 32>& SealKey() {
   static const std::array<unsigned char, 32> key = [] {
     std::array<unsigned char, 32> k{};
-    RAND_bytes(k.data(), static_cast<int>(k.size()));
+    crypto::FillRandom(k);
     return k;
   }();
   return key;
@@ -31,10 +32,7 @@ std::string MacHex(std::string_view payload) {
   const auto& key = SealKey();
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
        reinterpret_cast<const unsigned char*>(payload.data()), payload.size(), mac.data(), &length);
-  std::string hex;
-  hex.reserve(2 * kMacBytes);
-  for (unsigned char b : mac) hex += fmt::format("{:02x}", b);
-  return hex;
+  return HexEncode(mac);
 }
 
 const Json* Param(const CallContext& context, const char* key) {

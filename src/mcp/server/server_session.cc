@@ -3,11 +3,11 @@
 #include "mcp/server/server_session.h"
 
 #include <fmt/format.h>
-#include <openssl/rand.h>
 
 #include <array>
-#include <cstdlib>
 
+#include "base/text.h"
+#include "crypto/random.h"
 #include "mcp/core/pagination.h"
 #include "mcp/core/protocol_version.h"
 #include "mcp/core/schema_check.h"
@@ -37,14 +37,8 @@ const std::string* StringParam(const Json& params, const char* key) {
 // 128 random bits: an owner key no other session can guess or collide with.
 std::string RandomOwnerKey() {
   std::array<unsigned char, 16> bytes{};
-  // Without randomness no key, token or id is safe: stop rather than go on.
-  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
-    runtime::LogError("the system random generator failed");
-    std::abort();
-  }
-  std::string key = "session:";
-  for (unsigned char b : bytes) key += fmt::format("{:02x}", b);
-  return key;
+  crypto::FillRandom(bytes);
+  return "session:" + HexEncode(bytes);
 }
 
 }  // namespace

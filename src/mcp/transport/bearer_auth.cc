@@ -7,6 +7,8 @@
 #include <array>
 #include <optional>
 
+#include "base/text.h"
+
 namespace aurite::mcp {
 namespace {
 
@@ -21,16 +23,10 @@ Digest Sha256(std::string_view data) {
 
 std::optional<Digest> FromHex(std::string_view hex) {
   if (hex.size() != 64) return std::nullopt;
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
   Digest out{};
   for (std::size_t i = 0; i < out.size(); ++i) {
-    const int hi = nibble(hex[2 * i]);
-    const int lo = nibble(hex[2 * i + 1]);
+    const int hi = HexDigitValue(hex[2 * i]);
+    const int lo = HexDigitValue(hex[2 * i + 1]);
     if (hi < 0 || lo < 0) return std::nullopt;
     out[i] = static_cast<unsigned char>(hi * 16 + lo);
   }
@@ -39,15 +35,7 @@ std::optional<Digest> FromHex(std::string_view hex) {
 
 }  // namespace
 
-std::string TokenDigestHex(std::string_view token) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned char byte : Sha256(token)) {
-    hex.push_back(kHex[byte >> 4]);
-    hex.push_back(kHex[byte & 0xF]);
-  }
-  return hex;
-}
+std::string TokenDigestHex(std::string_view token) { return HexEncode(Sha256(token)); }
 
 bool BearerTokenAccepted(std::string_view token, const std::vector<std::string>& digests_hex) {
   const Digest presented = Sha256(token);

@@ -6,6 +6,7 @@
 #include <boost/beast/core/string.hpp>
 #include <map>
 
+#include "base/text.h"
 #include "mcp/core/protocol_version.h"
 #include "mcp/transport/bearer_auth.h"
 
@@ -32,13 +33,6 @@ bool IsLoopbackOrigin(std::string_view origin) {
   return false;
 }
 
-std::string Lower(std::string_view text) {
-  std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return lower;
-}
-
 bool MustBeSingle(const std::string& lower_name) {
   static const char* const kSingle[] = {"host",         "content-length", "transfer-encoding",
                                         "content-type", "authorization",  "origin",
@@ -60,7 +54,8 @@ bool Accepts(const HttpRequest& req, std::string_view type) {
 std::optional<std::string> AmbiguousHead(const HttpRequest& req) {
   std::map<std::string, int> seen;
   for (const auto& field : req) {
-    const std::string name = Lower({field.name_string().data(), field.name_string().size()});
+    const std::string name =
+        AsciiLowercase({field.name_string().data(), field.name_string().size()});
     if (MustBeSingle(name) && ++seen[name] > 1) {
       return fmt::format("the request has more than one {} header; send it once",
                          std::string(field.name_string()));

@@ -3,11 +3,10 @@
 // between the lookup and its use.
 #include "mcp/transport/http_session_table.h"
 
-#include <fmt/format.h>
-#include <openssl/rand.h>
-
 #include <optional>
 
+#include "base/text.h"
+#include "crypto/random.h"
 #include "runtime/log.h"
 
 namespace aurite::mcp {
@@ -15,10 +14,8 @@ namespace {
 
 std::string NewSessionId() {
   unsigned char bytes[16];
-  RAND_bytes(bytes, sizeof bytes);
-  std::string id;
-  for (unsigned char b : bytes) id += fmt::format("{:02x}", b);
-  return id;
+  crypto::FillRandom(bytes);
+  return HexEncode(bytes);
 }
 
 }  // namespace
