@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "credentials/credentials_config.h"
 #include "crypto/secret_buffer.h"
 #include "host/secret_reference.h"
 #include "mcp/core/message_parser.h"
@@ -88,6 +89,9 @@ struct ConnectionConfig {
   // ServerConfig::allow_privileged_login); told to the backend in the
   // answer to its resolve request.
   bool allow_privileged_login = false;
+  // How the host makes this connection's login (connections.<name>.credentials);
+  // none: the connection string carries it.
+  std::optional<credentials::CredentialsConfig> credentials;
 };
 
 struct SecurityConfig {
