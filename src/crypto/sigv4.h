@@ -1,7 +1,9 @@
-// AWS Signature Version 4 (SigV4), query-string form: "presigned" URLs such
-// as RDS IAM authentication tokens. HMAC-SHA256 and SHA-256 come from
-// OpenSSL; the secret access key, the session token, every derived key and
-// every string that contains the session token live in SecretBuffers.
+// AWS Signature Version 4 (SigV4) in its two forms: the query-string form of
+// "presigned" URLs such as RDS IAM authentication tokens, and the
+// Authorization-header form of API calls such as STS AssumeRole. HMAC-SHA256
+// and SHA-256 come from OpenSSL; the secret access key, the session token,
+// every derived key and every string that contains the session token live in
+// SecretBuffers.
 //
 // The steps follow AWS's description of SigV4: a canonical request, a string
 // to sign over its SHA-256, a signing key derived from the secret access key
@@ -47,6 +49,31 @@ struct PresignRequest {
   std::string_view payload_hash = kEmptyPayloadSha256;  // or "UNSIGNED-PAYLOAD"
 };
 
+// A request header before canonicalisation.
+struct HttpHeader {
+  std::string_view name;
+  std::string_view value;
+};
+
+// What a request signed in the Authorization header is made of.
+struct HeaderSignRequest {
+  std::string_view method = "POST";
+  std::string_view host;  // the Host header exactly as sent (port only if not the scheme's default)
+  std::string_view path = "/";        // the absolute path, already URI-encoded
+  std::vector<QueryParameter> query;  // the URL's query parameters, before encoding
+  std::vector<HttpHeader> headers;    // every other header sent and signed, e.g. Content-Type
+  std::string_view region;
+  std::string_view service;
+  std::chrono::system_clock::time_point now;
+  std::string_view payload_hash = kEmptyPayloadSha256;  // PayloadSha256 of the body
+};
+
+// The headers that carry a header-form signature.
+struct SignedHeaders {
+  std::string amz_date;       // send as X-Amz-Date
+  std::string authorization;  // send as Authorization; not secret (no key, one request only)
+};
+
 // "YYYYMMDDTHHMMSSZ" for `time` in UTC: SigV4's X-Amz-Date.
 std::string AmzDate(std::chrono::system_clock::time_point time);
 
@@ -67,11 +94,23 @@ std::string StringToSign(std::string_view amz_date, std::string_view scope,
 // The hex HMAC-SHA256 of `string_to_sign` under `signing_key`.
 std::string Signature(const SecretBuffer& signing_key, std::string_view string_to_sign);
 
+// The hex SHA-256 of a request body, as HeaderSignRequest::payload_hash.
+std::string PayloadSha256(std::string_view body);
+
 // Presigns `request`: returns its query string, the operation's parameters
 // followed by X-Amz-Algorithm, X-Amz-Credential, X-Amz-Date, X-Amz-Expires,
 // X-Amz-SignedHeaders (always "host"), X-Amz-Security-Token (with temporary
 // credentials) and X-Amz-Signature, each URI-encoded. The result carries the
 // session token and grants access until it expires, so it is a secret.
 SecretBuffer PresignQuery(const PresignRequest& request, const AwsCredentials& credentials);
+
+// Signs `request` as botocore's SigV4Auth does: the signed headers are
+// `request.headers`, host, x-amz-date and, with temporary credentials,
+// x-amz-security-token, by lower-case name, each value trimmed with inner
+// runs of white space collapsed. The caller sends the request with exactly
+// those headers: the returned two, and X-Amz-Security-Token with the session
+// token when `credentials` has one.
+SignedHeaders SignRequestHeaders(const HeaderSignRequest& request,
+                                 const AwsCredentials& credentials);
 
 }  // namespace aurite::crypto

@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "support/command_runner.h"
+#include "support/botocore_script.h"
 
 namespace aurite::testing {
 
@@ -20,22 +20,8 @@ BotocoreTokens BotocoreRdsTokens(const std::vector<RdsTokenCase>& cases) {
                      {"session_token", c.session_token ? nlohmann::json(*c.session_token)
                                                        : nlohmann::json(nullptr)}});
   }
-  CommandOutput run = RunCommand(
-      "/usr/bin/python3 " + ShellQuote(AURITE_SUPPORT_DIR "/botocore_rds_tokens.py"), input.dump());
-  BotocoreTokens result;
-  if (run.exit_status != 0) {
-    result.error =
-        "botocore_rds_tokens.py exited with " + std::to_string(run.exit_status) + ": " + run.err;
-    return result;
-  }
-  nlohmann::json output = nlohmann::json::parse(run.out, nullptr, /*allow_exceptions=*/false);
-  if (!output.is_array() || output.size() != cases.size()) {
-    result.error = "botocore_rds_tokens.py printed no list of " + std::to_string(cases.size()) +
-                   " tokens: " + run.out;
-    return result;
-  }
-  for (const auto& token : output) result.tokens.push_back(token.get<std::string>());
-  return result;
+  BotocoreAnswers run = RunBotocoreScript("botocore_rds_tokens.py", input.dump(), cases.size());
+  return {std::move(run.answers), std::move(run.error)};
 }
 
 }  // namespace aurite::testing
