@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <string_view>
 
+#include "credentials/aws_region.h"
+
 namespace aurite::credentials {
 namespace {
 
@@ -23,12 +25,6 @@ bool IsValidHostname(std::string_view hostname) {
     return inet_pton(AF_INET6, address.c_str(), &parsed) == 1;
   }
   return !hostname.empty() && std::all_of(hostname.begin(), hostname.end(), IsHostnameChar);
-}
-
-bool IsValidRegion(std::string_view region) {
-  return !region.empty() && std::all_of(region.begin(), region.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-  });
 }
 
 // The Host header as signed: the name in lower case, and the port unless it
@@ -54,11 +50,7 @@ Status ValidateRdsTokenRequest(const RdsTokenRequest& request) {
     return InvalidArgumentError("port must be between 1 and 65535");
   }
   if (request.username.empty()) return InvalidArgumentError("username must not be empty");
-  if (!IsValidRegion(request.region)) {
-    return InvalidArgumentError(
-        "region must be an AWS region name of lower-case letters, digits and '-', e.g. "
-        "eu-west-1");
-  }
+  if (!IsValidAwsRegion(request.region)) return InvalidArgumentError(std::string(kRegionForm));
   return OkStatus();
 }
 

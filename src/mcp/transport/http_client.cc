@@ -3,7 +3,6 @@
 #include "mcp/transport/http_client.h"
 
 #include <fmt/format.h>
-#include <openssl/crypto.h>
 #include <sys/socket.h>
 
 #include <boost/asio.hpp>
@@ -14,6 +13,7 @@
 #include <limits>
 #include <thread>
 
+#include "crypto/wiping_allocator.h"
 #include "runtime/log.h"
 
 namespace aurite::mcp {
@@ -24,25 +24,8 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
-// Cleanses every block before releasing it: request headers carry the bearer
-// token, and Beast keeps them in blocks of its fields' allocator.
-template <class T>
-struct WipingAllocator {
-  using value_type = T;
-  WipingAllocator() = default;
-  template <class U>
-  WipingAllocator(const WipingAllocator<U>&) {}  // NOLINT: rebinding is implicit
-  T* allocate(std::size_t n) { return std::allocator<T>().allocate(n); }
-  void deallocate(T* p, std::size_t n) {
-    OPENSSL_cleanse(p, n * sizeof(T));
-    std::allocator<T>().deallocate(p, n);
-  }
-  template <class U>
-  bool operator==(const WipingAllocator<U>&) const {
-    return true;
-  }
-};
-using WipedFields = http::basic_fields<WipingAllocator<char>>;
+// Request headers carry the bearer token.
+using WipedFields = http::basic_fields<crypto::WipingAllocator<char>>;
 
 // Incremental text/event-stream parser.
 class SseParser {

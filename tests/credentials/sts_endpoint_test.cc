@@ -1,0 +1,97 @@
+// The STS endpoint: the SDKs' variables in their order, the regional
+// default, and endpoint URLs that are refused.
+#include "credentials/sts_endpoint.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+namespace aurite::credentials {
+namespace {
+
+crypto::EnvironmentLookup Environment(std::map<std::string, std::string> variables) {
+  return
+      [variables = std::move(variables)](std::string_view name) -> std::optional<std::string_view> {
+        const auto found = variables.find(std::string(name));
+        if (found == variables.end()) return std::nullopt;
+        return std::string_view(found->second);
+      };
+}
+
+std::string Url(std::string_view region, std::map<std::string, std::string> variables) {
+  StatusOr<HttpEndpoint> endpoint = ResolveStsEndpoint(region, Environment(std::move(variables)));
+  return endpoint.ok() ? endpoint->Url() : "error: " + endpoint.status().message();
+}
+
+TEST(StsEndpointTest, RegionalDefault) {
+  EXPECT_EQ(Url("eu-west-1", {}), "https://sts.eu-west-1.amazonaws.com/");
+  EXPECT_EQ(Url("cn-north-1", {}), "https://sts.cn-north-1.amazonaws.com.cn/");
+  StatusOr<HttpEndpoint> endpoint = ResolveStsEndpoint("us-east-2", Environment({}));
+  ASSERT_TRUE(endpoint.ok());
+  EXPECT_TRUE(endpoint->tls);
+  EXPECT_EQ(endpoint->port, 443);
+  EXPECT_EQ(endpoint->HostHeader(), "sts.us-east-2.amazonaws.com");
+}
+
+TEST(StsEndpointTest, ServiceVariableWinsOverGeneralOne) {
+  EXPECT_EQ(Url("eu-west-1", {{"AWS_ENDPOINT_URL_STS", "http://127.0.0.1:5000"},
+                              {"AWS_ENDPOINT_URL", "http://127.0.0.1:6000"}}),
+            "http://127.0.0.1:5000/");
+  EXPECT_EQ(Url("eu-west-1", {{"AWS_ENDPOINT_URL", "https://LocalStack.example:4566/sts/"}}),
+            "https://localstack.example:4566/sts/");
+  // An empty variable counts as unset.
+  EXPECT_EQ(Url("eu-west-1",
+                {{"AWS_ENDPOINT_URL_STS", ""}, {"AWS_ENDPOINT_URL", "http://127.0.0.1:6000"}}),
+            "http://127.0.0.1:6000/");
+}
+
+TEST(StsEndpointTest, IgnoreConfiguredEndpointUrls) {
+  EXPECT_EQ(Url("eu-west-1", {{"AWS_ENDPOINT_URL_STS", "http://127.0.0.1:5000"},
+                              {"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "TRUE"}}),
+            "https://sts.eu-west-1.amazonaws.com/");
+  EXPECT_EQ(Url("eu-west-1", {{"AWS_ENDPOINT_URL_STS", "http://127.0.0.1:5000"},
+                              {"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "false"}}),
+            "http://127.0.0.1:5000/");
+}
+
+TEST(StsEndpointTest, HostHeaderOmitsOnlyTheSchemesDefaultPort) {
+  auto header = [](std::string_view url) {
+    StatusOr<HttpEndpoint> endpoint = ParseEndpointUrl(url, "test");
+    return endpoint.ok() ? endpoint->HostHeader() : "error: " + endpoint.status().message();
+  };
+  EXPECT_EQ(header("http://127.0.0.1:80"), "127.0.0.1");
+  EXPECT_EQ(header("http://127.0.0.1:443"), "127.0.0.1:443");
+  EXPECT_EQ(header("https://sts.example:443"), "sts.example");
+  EXPECT_EQ(header("https://[::1]:8443"), "[::1]:8443");
+  EXPECT_EQ(header("HTTPS://[::1]"), "[::1]");
+}
+
+TEST(StsEndpointTest, MalformedUrlsAreRefusedNamingTheVariable) {
+  for (const char* url :
+       {"ftp://127.0.0.1", "127.0.0.1:5000", "http://", "http://:5000", "http://user:pw@host",
+        "http://host:0", "http://host:65536", "http://host:", "http://host?x=1", "http://host/#f",
+        "http://[::1", "http://[::1]x", "http://ho st", "http://host/a b", "https://[zz]"}) {
+    StatusOr<HttpEndpoint> endpoint =
+        ResolveStsEndpoint("eu-west-1", Environment({{"AWS_ENDPOINT_URL_STS", url}}));
+    ASSERT_FALSE(endpoint.ok()) << url;
+    EXPECT_EQ(endpoint.status().code(), StatusCode::kInvalidArgument) << url;
+    EXPECT_TRUE(endpoint.status().message().starts_with("AWS_ENDPOINT_URL_STS "))
+        << endpoint.status().message();
+    EXPECT_NE(endpoint.status().message().find("http://HOST[:PORT][/PATH]"), std::string::npos);
+  }
+  // The user part might be a password: it is never quoted.
+  StatusOr<HttpEndpoint> endpoint = ParseEndpointUrl("http://user:s3cret@host", "X");
+  EXPECT_EQ(endpoint.status().message().find("s3cret"), std::string::npos);
+}
+
+TEST(StsEndpointTest, RegionIsChecked) {
+  for (const char* region : {"", "EU-WEST-1", "eu_west_1", "eu-west-1.evil.example/"}) {
+    EXPECT_EQ(ResolveStsEndpoint(region, Environment({})).status().code(),
+              StatusCode::kInvalidArgument)
+        << region;
+  }
+}
+
+}  // namespace
+}  // namespace aurite::credentials
