@@ -41,6 +41,19 @@ milliseconds Timed(Call&& call) {
   return std::chrono::duration_cast<milliseconds>(steady_clock::now() - start);
 }
 
+// Posts to `peer` with a long exchange timeout, so that only the size cap
+// can stop the answer, and expects it to stop it soon.
+void ExpectSizeCapStops(const ScriptedPeer& peer) {
+  HttpPostOptions options = Short();
+  options.exchange_timeout = milliseconds(30'000);
+  StatusOr<HttpAnswer> answer = InternalError("not run");
+  const milliseconds took = Timed([&] { answer = Post(peer.port(), options); });
+  EXPECT_EQ(answer.status().code(), StatusCode::kResourceExhausted) << answer.status().message();
+  EXPECT_NE(answer.status().message().find("larger than 1048576 bytes"), std::string::npos)
+      << answer.status().message();
+  EXPECT_LT(took, milliseconds(10'000));
+}
+
 TEST(HttpPostTest, SendsTheRequestAndReturnsTheAnswer) {
   ScriptedPeer peer([&peer](int fd, const std::atomic<bool>&) {
     peer.ReadRequest(fd);
@@ -98,14 +111,7 @@ TEST(HttpPostTest, EndlessBodyHitsTheSizeCap) {
     while (!stopping && SendAll(fd, block)) {
     }
   });
-  HttpPostOptions options = Short();
-  options.exchange_timeout = milliseconds(30'000);  // the cap, not the clock, must stop it
-  StatusOr<HttpAnswer> answer = InternalError("not run");
-  const milliseconds took = Timed([&] { answer = Post(peer.port(), options); });
-  EXPECT_EQ(answer.status().code(), StatusCode::kResourceExhausted) << answer.status().message();
-  EXPECT_NE(answer.status().message().find("larger than 1048576 bytes"), std::string::npos)
-      << answer.status().message();
-  EXPECT_LT(took, milliseconds(10'000));
+  ExpectSizeCapStops(peer);
 }
 
 TEST(HttpPostTest, EndlessChunkedBodyHitsTheSizeCap) {
@@ -116,12 +122,7 @@ TEST(HttpPostTest, EndlessChunkedBodyHitsTheSizeCap) {
     while (!stopping && SendAll(fd, chunk)) {
     }
   });
-  HttpPostOptions options = Short();
-  options.exchange_timeout = milliseconds(30'000);
-  StatusOr<HttpAnswer> answer = InternalError("not run");
-  const milliseconds took = Timed([&] { answer = Post(peer.port(), options); });
-  EXPECT_EQ(answer.status().code(), StatusCode::kResourceExhausted) << answer.status().message();
-  EXPECT_LT(took, milliseconds(10'000));
+  ExpectSizeCapStops(peer);
 }
 
 TEST(HttpPostTest, AnnouncedHugeBodyFailsBeforeItArrives) {
@@ -130,12 +131,7 @@ TEST(HttpPostTest, AnnouncedHugeBodyFailsBeforeItArrives) {
     SendAll(fd, "HTTP/1.1 200 OK\r\nContent-Length: 10000000000\r\n\r\nAAAA");
     HoldOpen(stopping);
   });
-  HttpPostOptions options = Short();
-  options.exchange_timeout = milliseconds(30'000);
-  StatusOr<HttpAnswer> answer = InternalError("not run");
-  const milliseconds took = Timed([&] { answer = Post(peer.port(), options); });
-  EXPECT_EQ(answer.status().code(), StatusCode::kResourceExhausted) << answer.status().message();
-  EXPECT_LT(took, milliseconds(10'000));
+  ExpectSizeCapStops(peer);
 }
 
 TEST(HttpPostTest, HugeHeadHitsItsCap) {

@@ -8,30 +8,18 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <map>
 #include <string>
 
 #include "moto_server.h"
 #include "scripted_peer.h"
 #include "support/command_runner.h"
+#include "test_environment.h"
 
 namespace aurite::credentials {
 namespace {
 
 using std::chrono::seconds;
 using std::chrono::system_clock;
-
-constexpr std::string_view kCanarySecret = "CANARYsecret/wJalrXUtnFEMI+K7MDENGbPxRfiCY";
-constexpr std::string_view kCanaryToken = "CANARYtoken/IQoJb3JpZ2luX2VjEJr+FwoGZXIvYXdzEBYaD==";
-
-crypto::EnvironmentLookup Environment(std::map<std::string, std::string> variables) {
-  return
-      [variables = std::move(variables)](std::string_view name) -> std::optional<std::string_view> {
-        const auto found = variables.find(std::string(name));
-        if (found == variables.end()) return std::nullopt;
-        return std::string_view(found->second);
-      };
-}
 
 crypto::AwsCredentials Source(std::string_view id, std::string_view secret,
                               std::string_view token = "") {
@@ -47,17 +35,13 @@ AssumeRoleRequest Request(std::string role = "arn:aws:iam::123456789012:role/db-
   return request;
 }
 
-void ExpectNoCanary(const Status& status) {
-  EXPECT_EQ(status.message().find("CANARY"), std::string::npos) << status.message();
-}
-
 TEST(StsAssumeRoleTest, ReturnsTemporaryCredentialsFromMoto) {
   MotoServer moto;
   ASSERT_EQ(moto.error(), "");
   const auto now = system_clock::now();
   StatusOr<AssumedRole> role =
       AssumeRole(Request(), Source("AKIAIOSFODNN7EXAMPLE", "source-secret"), now,
-                 Environment({{"AWS_ENDPOINT_URL_STS", moto.Url()}}));
+                 MapEnvironment({{"AWS_ENDPOINT_URL_STS", moto.Url()}}));
   ASSERT_TRUE(role.ok()) << role.status().message() << "\n" << moto.Log();
   EXPECT_TRUE(role->credentials.access_key_id.starts_with("ASIA"))
       << role->credentials.access_key_id;
@@ -77,7 +61,7 @@ TEST(StsAssumeRoleTest, MotoChecksSignaturesAndPolicies) {
   const IamAccessKey key = moto.CreateUser("aurite", "arn:aws:iam::123456789012:role/db-*");
   ASSERT_FALSE(key.secret_access_key.empty()) << moto.Log();
   ASSERT_TRUE(moto.EnforceAuthentication()) << moto.Log();
-  const auto environment = Environment({{"AWS_ENDPOINT_URL_STS", moto.Url()}});
+  const auto environment = MapEnvironment({{"AWS_ENDPOINT_URL_STS", moto.Url()}});
   const auto now = system_clock::now();
 
   StatusOr<AssumedRole> role =
@@ -154,12 +138,12 @@ TEST(StsAssumeRoleTest, HttpsVerifiesCertificateAndHostName) {
 
   StatusOr<AssumedRole> trusted =
       AssumeRole(Request(), source, now,
-                 Environment({{"AWS_ENDPOINT_URL", url}, {"AWS_CA_BUNDLE", pki.ca()}}));
+                 MapEnvironment({{"AWS_ENDPOINT_URL", url}, {"AWS_CA_BUNDLE", pki.ca()}}));
   ASSERT_TRUE(trusted.ok()) << trusted.status().message() << "\n" << moto.Log();
 
   // The system's trust store does not know the test CA.
   StatusOr<AssumedRole> untrusted =
-      AssumeRole(Request(), source, now, Environment({{"AWS_ENDPOINT_URL", url}}));
+      AssumeRole(Request(), source, now, MapEnvironment({{"AWS_ENDPOINT_URL", url}}));
   EXPECT_EQ(untrusted.status().code(), StatusCode::kUnavailable);
   EXPECT_NE(untrusted.status().message().find("TLS handshake"), std::string::npos)
       << untrusted.status().message();
@@ -169,15 +153,15 @@ TEST(StsAssumeRoleTest, HttpsVerifiesCertificateAndHostName) {
   // The certificate names 127.0.0.1, not localhost.
   StatusOr<AssumedRole> wrong_name = AssumeRole(
       Request(), source, now,
-      Environment({{"AWS_ENDPOINT_URL", "https://localhost:" + std::to_string(moto.port())},
-                   {"AWS_CA_BUNDLE", pki.ca()}}));
+      MapEnvironment({{"AWS_ENDPOINT_URL", "https://localhost:" + std::to_string(moto.port())},
+                      {"AWS_CA_BUNDLE", pki.ca()}}));
   EXPECT_EQ(wrong_name.status().code(), StatusCode::kUnavailable);
   EXPECT_NE(wrong_name.status().message().find("certificate verify failed"), std::string::npos)
       << wrong_name.status().message();
 
   StatusOr<AssumedRole> no_bundle = AssumeRole(
       Request(), source, now,
-      Environment({{"AWS_ENDPOINT_URL", url}, {"AWS_CA_BUNDLE", "/nonexistent/ca.pem"}}));
+      MapEnvironment({{"AWS_ENDPOINT_URL", url}, {"AWS_CA_BUNDLE", "/nonexistent/ca.pem"}}));
   EXPECT_EQ(no_bundle.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(no_bundle.status().message().find("/nonexistent/ca.pem"), std::string::npos)
       << no_bundle.status().message();
@@ -201,7 +185,8 @@ TEST(StsAssumeRoleTest, RequestAsSeenByThePeerAndEchoedSecretsScrubbed) {
   const auto now = system_clock::time_point(seconds(1709208000));  // 2024-02-29T12:00:00Z
   StatusOr<AssumedRole> role = AssumeRole(
       Request(), Source("ASIAEXAMPLE", kCanarySecret, kCanaryToken), now,
-      Environment({{"AWS_ENDPOINT_URL_STS", "http://127.0.0.1:" + std::to_string(peer.port())}}));
+      MapEnvironment(
+          {{"AWS_ENDPOINT_URL_STS", "http://127.0.0.1:" + std::to_string(peer.port())}}));
   EXPECT_EQ(role.status().code(), StatusCode::kPermissionDenied);
   EXPECT_NE(role.status().message().find("InvalidClientTokenId: bad token ****"), std::string::npos)
       << role.status().message();
@@ -231,7 +216,8 @@ TEST(StsAssumeRoleTest, NonXmlAnswerIsAClearError) {
   });
   StatusOr<AssumedRole> role = AssumeRole(
       Request(), Source("AKIAEXAMPLE", kCanarySecret), system_clock::now(),
-      Environment({{"AWS_ENDPOINT_URL_STS", "http://127.0.0.1:" + std::to_string(peer.port())}}));
+      MapEnvironment(
+          {{"AWS_ENDPOINT_URL_STS", "http://127.0.0.1:" + std::to_string(peer.port())}}));
   EXPECT_EQ(role.status().code(), StatusCode::kUnavailable);
   EXPECT_NE(role.status().message().find("is not well-formed XML"), std::string::npos)
       << role.status().message();

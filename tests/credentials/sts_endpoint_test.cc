@@ -4,30 +4,23 @@
 
 #include <gtest/gtest.h>
 
-#include <map>
 #include <string>
+
+#include "test_environment.h"
 
 namespace aurite::credentials {
 namespace {
 
-crypto::EnvironmentLookup Environment(std::map<std::string, std::string> variables) {
-  return
-      [variables = std::move(variables)](std::string_view name) -> std::optional<std::string_view> {
-        const auto found = variables.find(std::string(name));
-        if (found == variables.end()) return std::nullopt;
-        return std::string_view(found->second);
-      };
-}
-
-std::string Url(std::string_view region, std::map<std::string, std::string> variables) {
-  StatusOr<HttpEndpoint> endpoint = ResolveStsEndpoint(region, Environment(std::move(variables)));
+std::string Url(std::string_view region, Variables variables) {
+  StatusOr<HttpEndpoint> endpoint =
+      ResolveStsEndpoint(region, MapEnvironment(std::move(variables)));
   return endpoint.ok() ? endpoint->Url() : "error: " + endpoint.status().message();
 }
 
 TEST(StsEndpointTest, RegionalDefault) {
   EXPECT_EQ(Url("eu-west-1", {}), "https://sts.eu-west-1.amazonaws.com/");
   EXPECT_EQ(Url("cn-north-1", {}), "https://sts.cn-north-1.amazonaws.com.cn/");
-  StatusOr<HttpEndpoint> endpoint = ResolveStsEndpoint("us-east-2", Environment({}));
+  StatusOr<HttpEndpoint> endpoint = ResolveStsEndpoint("us-east-2", MapEnvironment({}));
   ASSERT_TRUE(endpoint.ok());
   EXPECT_TRUE(endpoint->tls);
   EXPECT_EQ(endpoint->port, 443);
@@ -73,7 +66,7 @@ TEST(StsEndpointTest, MalformedUrlsAreRefusedNamingTheVariable) {
         "http://host:0", "http://host:65536", "http://host:", "http://host?x=1", "http://host/#f",
         "http://[::1", "http://[::1]x", "http://ho st", "http://host/a b", "https://[zz]"}) {
     StatusOr<HttpEndpoint> endpoint =
-        ResolveStsEndpoint("eu-west-1", Environment({{"AWS_ENDPOINT_URL_STS", url}}));
+        ResolveStsEndpoint("eu-west-1", MapEnvironment({{"AWS_ENDPOINT_URL_STS", url}}));
     ASSERT_FALSE(endpoint.ok()) << url;
     EXPECT_EQ(endpoint.status().code(), StatusCode::kInvalidArgument) << url;
     EXPECT_TRUE(endpoint.status().message().starts_with("AWS_ENDPOINT_URL_STS "))
@@ -87,7 +80,7 @@ TEST(StsEndpointTest, MalformedUrlsAreRefusedNamingTheVariable) {
 
 TEST(StsEndpointTest, RegionIsChecked) {
   for (const char* region : {"", "EU-WEST-1", "eu_west_1", "eu-west-1.evil.example/"}) {
-    EXPECT_EQ(ResolveStsEndpoint(region, Environment({})).status().code(),
+    EXPECT_EQ(ResolveStsEndpoint(region, MapEnvironment({})).status().code(),
               StatusCode::kInvalidArgument)
         << region;
   }

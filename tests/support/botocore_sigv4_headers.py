@@ -16,16 +16,11 @@ import json
 import sys
 from unittest import mock
 
-try:
-    import botocore.auth
-    from botocore.awsrequest import AWSRequest
-    from botocore.credentials import Credentials
-except ImportError:
-    print("python3-botocore is missing: run scripts/install-deps", file=sys.stderr)
-    sys.exit(3)
-
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-from botocore_rds_tokens import frozen_datetime_module  # noqa: E402
+# Exits with a message when python3-botocore is missing.
+from botocore_rds_tokens import botocore, frozen_datetime_module  # noqa: E402
+from botocore.awsrequest import AWSRequest  # noqa: E402
+from botocore.credentials import Credentials  # noqa: E402
 
 
 def authorization(case):

@@ -1,0 +1,38 @@
+// Test support for the credentials layer: an environment made of a map, and
+// canary secrets that no Status message may ever contain.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+#include "crypto/key_loader.h"
+
+namespace aurite::credentials {
+
+constexpr std::string_view kCanarySecret = "CANARYsecret/wJalrXUtnFEMI+K7MDENGbPxRfiCY";
+constexpr std::string_view kCanaryToken = "CANARYtoken/IQoJb3JpZ2luX2VjEJr+FwoGZXIvYXdzEBYaD==";
+
+using Variables = std::map<std::string, std::string>;
+
+// An EnvironmentLookup that answers from `variables` (and owns them).
+inline crypto::EnvironmentLookup MapEnvironment(Variables variables) {
+  auto owned = std::make_shared<const Variables>(std::move(variables));
+  return [owned](std::string_view name) -> std::optional<std::string_view> {
+    const auto found = owned->find(std::string(name));
+    if (found == owned->end()) return std::nullopt;
+    return std::string_view(found->second);
+  };
+}
+
+// Every canary starts with "CANARY".
+inline void ExpectNoCanary(const Status& status) {
+  EXPECT_EQ(status.message().find("CANARY"), std::string::npos) << status.message();
+}
+
+}  // namespace aurite::credentials
