@@ -86,6 +86,7 @@ class Exchange {
     }
     tls.set_verify_mode(asio::ssl::verify_peer);
     beast::ssl_stream<beast::tcp_stream> secure(std::move(stream), tls);
+    beast::get_lowest_layer(secure).expires_at(exchange_deadline);
     AURITE_RETURN_IF_ERROR(VerifyHostName(secure.native_handle()));
     secure.async_handshake(asio::ssl::stream_base::client, [&ec](beast::error_code e) { ec = e; });
     Await(io_);

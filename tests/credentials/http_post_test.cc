@@ -90,6 +90,20 @@ TEST(HttpPostTest, PeerThatNeverAnswersTimesOut) {
   EXPECT_LT(took, milliseconds(5000));
 }
 
+// A peer that takes the TLS client hello and never answers it.
+TEST(HttpPostTest, SilentTlsPeerTimesOutInTheHandshake) {
+  ScriptedPeer peer([](int, const std::atomic<bool>& stopping) { HoldOpen(stopping); });
+  HttpEndpoint endpoint = Loopback(peer.port());
+  endpoint.tls = true;
+  StatusOr<HttpAnswer> answer = InternalError("not run");
+  const milliseconds took = Timed([&] { answer = HttpPost(endpoint, {}, "hello", Short()); });
+  EXPECT_EQ(answer.status().code(), StatusCode::kDeadlineExceeded) << answer.status().message();
+  EXPECT_NE(answer.status().message().find("did not complete the TLS handshake within 0.8 s"),
+            std::string::npos)
+      << answer.status().message();
+  EXPECT_LT(took, milliseconds(5000));
+}
+
 // A byte every 50 ms keeps every single read short, but not the whole answer.
 TEST(HttpPostTest, TricklingPeerTimesOut) {
   ScriptedPeer peer([&peer](int fd, const std::atomic<bool>& stopping) {
