@@ -67,7 +67,8 @@ TEST_P(DatabaseAdminPrivilegeTest, AnAdminWithTheDocumentedPrivilegesRunsTheWhol
 
 TEST_P(DatabaseAdminPrivilegeTest, ALeastPrivilegeAdminCannotGrantRolesItDoesNotAdminister) {
   if (engine() == Engine::kPostgres) {
-    GTEST_SKIP() << "PostgreSQL 15's CREATEROLE may grant any non-superuser role";
+    GTEST_SKIP()
+        << "PostgreSQL 15's CREATEROLE may grant any non-superuser role (docs/credentials.md)";
   }
   const std::string role = NewRole();
   const std::string other = NewRole();
