@@ -37,6 +37,13 @@ constexpr DefaultStatement kMariaDbRotate[] = {{"ALTER USER {{name}} IDENTIFIED 
 
 bool Postgres(const SqlQuoting& quoting) { return quoting.engine == sql::Engine::kPostgres; }
 
+// The engine's defaults of one kind.
+std::span<const DefaultStatement> Defaults(const SqlQuoting& quoting,
+                                           std::span<const DefaultStatement> postgres,
+                                           std::span<const DefaultStatement> mariadb) {
+  return Postgres(quoting) ? postgres : mariadb;
+}
+
 StatusOr<AdminStatement> Expand(std::string_view text, const SqlQuoting& quoting,
                                 const TemplateValues& values, std::size_t index) {
   StatusOr<crypto::SecretBuffer> expanded = ExpandStatement(text, quoting, values);
@@ -98,9 +105,7 @@ StatusOr<std::vector<AdminStatement>> CreationStatements(
   }
   AURITE_ASSIGN_OR_RETURN(
       std::vector<AdminStatement> statements,
-      ExpandAll(Postgres(quoting) ? std::span<const DefaultStatement>(kPostgresCreate)
-                                  : std::span<const DefaultStatement>(kMariaDbCreate),
-                templates, quoting, values));
+      ExpandAll(Defaults(quoting, kPostgresCreate, kMariaDbCreate), templates, quoting, values));
   if (Postgres(quoting) && templates.empty()) {
     crypto::SecretBuffer& create = statements.front().text;
     for (std::size_t i = 0; i < roles.size(); ++i) {
@@ -120,25 +125,19 @@ StatusOr<std::vector<AdminStatement>> CreationStatements(
 StatusOr<std::vector<AdminStatement>> RenewalStatements(const SqlQuoting& quoting,
                                                         const TemplateValues& values,
                                                         const std::vector<std::string>& templates) {
-  return ExpandAll(Postgres(quoting) ? std::span<const DefaultStatement>(kPostgresRenew)
-                                     : std::span<const DefaultStatement>(),
-                   templates, quoting, values);
+  return ExpandAll(Defaults(quoting, kPostgresRenew, {}), templates, quoting, values);
 }
 
 StatusOr<std::vector<AdminStatement>> RevocationStatements(
     const SqlQuoting& quoting, const TemplateValues& values,
     const std::vector<std::string>& templates) {
-  return ExpandAll(Postgres(quoting) ? std::span<const DefaultStatement>(kPostgresRevoke)
-                                     : std::span<const DefaultStatement>(kMariaDbRevoke),
-                   templates, quoting, values);
+  return ExpandAll(Defaults(quoting, kPostgresRevoke, kMariaDbRevoke), templates, quoting, values);
 }
 
 StatusOr<std::vector<AdminStatement>> RotationStatements(
     const SqlQuoting& quoting, const TemplateValues& values,
     const std::vector<std::string>& templates) {
-  return ExpandAll(Postgres(quoting) ? std::span<const DefaultStatement>(kPostgresRotate)
-                                     : std::span<const DefaultStatement>(kMariaDbRotate),
-                   templates, quoting, values);
+  return ExpandAll(Defaults(quoting, kPostgresRotate, kMariaDbRotate), templates, quoting, values);
 }
 
 StatusOr<AdminStatement> MariaDbDefaultRoleStatement(const SqlQuoting& quoting,

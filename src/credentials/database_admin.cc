@@ -42,7 +42,7 @@ struct DatabaseAdmin::Secrets {
   std::string_view verifier;
 };
 
-DatabaseAdmin::DatabaseAdmin(sql::ConnectionConfig config,
+DatabaseAdmin::DatabaseAdmin(OpenKey, sql::ConnectionConfig config,
                              std::unique_ptr<sql::Connection> connection, SqlQuoting quoting)
     : config_(std::move(config)), connection_(std::move(connection)), quoting_(quoting) {}
 
@@ -61,8 +61,8 @@ StatusOr<std::unique_ptr<DatabaseAdmin>> DatabaseAdmin::Open(sql::ConnectionConf
   AURITE_ASSIGN_OR_RETURN(std::unique_ptr<sql::Connection> connection,
                           sql::OpenConnection(admin, AdminOptions()));
   AURITE_ASSIGN_OR_RETURN(SqlQuoting quoting, ReadQuoting(*connection));
-  return std::unique_ptr<DatabaseAdmin>(
-      new DatabaseAdmin(std::move(admin), std::move(connection), quoting));
+  return std::make_unique<DatabaseAdmin>(OpenKey(), std::move(admin), std::move(connection),
+                                         quoting);
 }
 
 // The quoting rules hold for UTF-8 sessions only (sql_quoting.h). The

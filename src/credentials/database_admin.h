@@ -53,6 +53,14 @@ class DatabaseAdmin {
       const crypto::SecretBuffer& admin_connection_string);
   static StatusOr<std::unique_ptr<DatabaseAdmin>> Open(sql::ConnectionConfig admin);
 
+  // Only Open() makes the key; the constructor is public for make_unique.
+  class OpenKey {
+    friend class DatabaseAdmin;
+    OpenKey() = default;
+  };
+  DatabaseAdmin(OpenKey, sql::ConnectionConfig config, std::unique_ptr<sql::Connection> connection,
+                SqlQuoting quoting);
+
   sql::Engine engine() const { return quoting_.engine; }
 
   // Creates user `name` with `password`, valid until `expires_at`
@@ -80,8 +88,6 @@ class DatabaseAdmin {
   StatusOr<bool> UserExists(std::string_view name);
 
  private:
-  DatabaseAdmin(sql::ConnectionConfig config, std::unique_ptr<sql::Connection> connection,
-                SqlQuoting quoting);
   static StatusOr<SqlQuoting> ReadQuoting(sql::Connection& connection);
   Status EnsureConnected();
   Status CheckName(std::string_view name) const;

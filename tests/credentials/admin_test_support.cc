@@ -3,7 +3,8 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include "credentials/generated_login.h"
 #include "sql/connection_string.h"
@@ -133,6 +134,22 @@ std::string AdminTest::NewUserName() {
   EXPECT_TRUE(name.ok());
   users_.push_back(*name);
   return *name;
+}
+
+void AdminTest::ExpectRevocationEndsEverything(DatabaseAdmin& admin, const std::string& name,
+                                               const crypto::SecretBuffer& password,
+                                               sql::Connection& session) {
+  Status revoked = admin.RevokeUser(name, {});
+  ASSERT_TRUE(revoked.ok()) << revoked.ToString();
+  EXPECT_FALSE(Exists(name));
+  EXPECT_FALSE(*admin.UserExists(name));
+  bool ended = false;  // the server may take a moment to end it
+  for (int i = 0; i < 100 && !ended; ++i) {
+    ended = !session.Execute("SELECT 1", {}, {}).ok() && !session.IsUsable();
+    if (!ended) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(ended) << "a session of the revoked user is still up";
+  EXPECT_FALSE(Login(name, password).ok());
 }
 
 std::string AdminTest::Cell(sql::Connection& session, const std::string& sql) {

@@ -45,6 +45,11 @@ class AdminTest : public ::testing::TestWithParam<sql::Engine> {
   bool Exists(const std::string& user);
   // A fresh dynamic user name, dropped in TearDown if it still exists.
   std::string NewUserName();
+  // Revokes `name` and expects it gone, `session` (one of its own) ended
+  // and `password` no longer logging in.
+  void ExpectRevocationEndsEverything(DatabaseAdmin& admin, const std::string& name,
+                                      const crypto::SecretBuffer& password,
+                                      sql::Connection& session);
   // The first cell of `sql` run by `session`, as text.
   static std::string Cell(sql::Connection& session, const std::string& sql);
 

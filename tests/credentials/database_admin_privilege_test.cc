@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <thread>
 
 #include "admin_test_support.h"
 #include "credentials/database_admin.h"
@@ -52,17 +51,7 @@ TEST_P(DatabaseAdminPrivilegeTest, AnAdminWithTheDocumentedPrivilegesRunsTheWhol
   ASSERT_TRUE(session.ok()) << session.status().ToString();
   ASSERT_TRUE((*session)->Execute("SELECT 1", {}, {}).ok());
 
-  Status revoked = admin->RevokeUser(name, {});
-  ASSERT_TRUE(revoked.ok()) << revoked.ToString();
-  EXPECT_FALSE(Exists(name));
-  EXPECT_FALSE(*admin->UserExists(name));
-  bool ended = false;
-  for (int i = 0; i < 100 && !ended; ++i) {
-    ended = !(*session)->Execute("SELECT 1", {}, {}).ok() && !(*session)->IsUsable();
-    if (!ended) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  EXPECT_TRUE(ended);
-  EXPECT_FALSE(Login(name, rotated).ok());
+  ExpectRevocationEndsEverything(*admin, name, rotated, **session);
 }
 
 TEST_P(DatabaseAdminPrivilegeTest, ALeastPrivilegeAdminCannotGrantRolesItDoesNotAdminister) {

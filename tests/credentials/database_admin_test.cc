@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <thread>
 
 #include "admin_test_support.h"
 #include "credentials/generated_login.h"
@@ -20,16 +19,6 @@ using std::chrono::system_clock;
 const system_clock::time_point kInAnHour = system_clock::now() + std::chrono::hours(1);
 
 class DatabaseAdminTest : public AdminTest {};
-
-// Waits up to 10 s for `session` to be ended by the server.
-bool Ended(sql::Connection& session) {
-  for (int i = 0; i < 100; ++i) {
-    StatusOr<sql::QueryResult> result = session.Execute("SELECT 1", {}, {});
-    if (!result.ok() && !session.IsUsable()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return false;
-}
 
 TEST_P(DatabaseAdminTest, CreatedUserLogsInWithExactlyTheGrantedRoles) {
   std::unique_ptr<DatabaseAdmin> admin = OpenRootAdmin();
@@ -63,12 +52,7 @@ TEST_P(DatabaseAdminTest, RevokedUserIsGoneItsPasswordFailsAndItsSessionsEnd) {
   ASSERT_TRUE(session.ok()) << session.status().ToString();
   ASSERT_TRUE((*session)->Execute("SELECT 1", {}, {}).ok());
 
-  Status revoked = admin->RevokeUser(name, {});
-  ASSERT_TRUE(revoked.ok()) << revoked.ToString();
-  EXPECT_FALSE(Exists(name));
-  EXPECT_FALSE(*admin->UserExists(name));
-  EXPECT_TRUE(Ended(**session));
-  EXPECT_FALSE(Login(name, password).ok());
+  ExpectRevocationEndsEverything(*admin, name, password, **session);
 }
 
 TEST_P(DatabaseAdminTest, RevokingAUserThatDoesNotExistSucceeds) {

@@ -14,18 +14,22 @@ constexpr SqlQuoting kPostgres{sql::Engine::kPostgres, true};
 constexpr SqlQuoting kMariaDb{sql::Engine::kMariaDb, true};
 constexpr SqlQuoting kMariaDbNoBackslash{sql::Engine::kMariaDb, false};
 
-std::string Identifier(const SqlQuoting& quoting, std::string_view name) {
+using Append = Status (*)(const SqlQuoting&, std::string_view, std::string_view,
+                          crypto::SecretBuffer&);
+
+std::string Quoted(Append append, const SqlQuoting& quoting, std::string_view value) {
   crypto::SecretBuffer out;
-  Status status = AppendQuotedIdentifier(quoting, name, "the name", out);
+  Status status = append(quoting, value, "the value", out);
   EXPECT_TRUE(status.ok()) << status.ToString();
   return std::string(out.Reveal());
 }
 
+std::string Identifier(const SqlQuoting& quoting, std::string_view name) {
+  return Quoted(&AppendQuotedIdentifier, quoting, name);
+}
+
 std::string Literal(const SqlQuoting& quoting, std::string_view value) {
-  crypto::SecretBuffer out;
-  Status status = AppendQuotedLiteral(quoting, value, "the value", out);
-  EXPECT_TRUE(status.ok()) << status.ToString();
-  return std::string(out.Reveal());
+  return Quoted(&AppendQuotedLiteral, quoting, value);
 }
 
 TEST(SqlQuotingTest, PostgresIdentifiersDoubleTheirQuotes) {
