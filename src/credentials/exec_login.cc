@@ -1,7 +1,7 @@
 // The "exec" credentials mode (exec_login.h).
 #include "credentials/exec_login.h"
 
-#include "credentials/login_string.h"
+#include "credentials/generated_login.h"
 #include "credentials/secret_command.h"
 
 namespace aurite::credentials {
@@ -28,7 +28,8 @@ StatusOr<crypto::SecretBuffer> ExecLogin::ConnectionString() {
     AURITE_ASSIGN_OR_RETURN(secret_, RunSecretCommand(command));
     fetched_at_ = now;
   }
-  StatusOr<crypto::SecretBuffer> login = WithLogin(base_, config_.username, secret_);
+  StatusOr<crypto::SecretBuffer> login =
+      LoginConnectionString(base_.Reveal(), config_.username, secret_);
   if (!login.ok()) {
     return Status(login.status().code(),
                   "connections." + connection_name_ + ": " + login.status().message());

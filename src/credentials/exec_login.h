@@ -6,8 +6,8 @@
 // Contract:
 //  - ConnectionString() returns the connection's base string with the
 //    configured user and the command's output as the password
-//    (login_string.h); within `lifetime` of the last run it does not run the
-//    command again.
+//    (generated_login.h LoginConnectionString); within `lifetime` of the last run it does not run
+//    the command again.
 //  - The command runs as secret_command.h says: no shell, the environment
 //    given at construction, bounded time and output. A failed run is an
 //    error naming the connection; the previous secret is not reused past its
