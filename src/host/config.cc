@@ -11,73 +11,15 @@
 
 #include "base/unique_fd.h"
 #include "crypto/secret_reader.h"
+#include "host/config_fields.h"
+#include "host/credentials_block.h"
 #include "host/gateway_http_config.h"
 
 namespace aurite::host {
 namespace {
 
 using nlohmann::json;
-
-// A JSON value with the path that leads to it, for error messages.
-struct Field {
-  json& value;
-  std::string path;
-
-  Field operator[](const std::string& key) const { return {value[key], path + "." + key}; }
-  Status Error(const std::string& expected) const {
-    return InvalidArgumentError(path + ": expected " + expected);
-  }
-};
-
-Status ExpectObjectWithKeys(const Field& field, const std::set<std::string>& allowed) {
-  if (!field.value.is_object()) return field.Error("an object");
-  for (const auto& [key, _] : field.value.items()) {
-    if (allowed.count(key) == 0) {
-      std::string list;
-      for (const std::string& name : allowed) list += (list.empty() ? "" : ", ") + name;
-      return InvalidArgumentError(field.path + "." + key +
-                                  ": unknown key; known keys here: " + list);
-    }
-  }
-  return OkStatus();
-}
-
-bool Has(const Field& field, const std::string& key) {
-  return field.value.is_object() && field.value.contains(key);
-}
-
-StatusOr<std::string> GetString(const Field& field) {
-  if (!field.value.is_string()) return field.Error("a string");
-  return field.value.get<std::string>();
-}
-
-StatusOr<bool> GetBool(const Field& field) {
-  if (!field.value.is_boolean()) return field.Error("true or false");
-  return field.value.get<bool>();
-}
-
-StatusOr<std::vector<std::string>> GetStrings(const Field& field) {
-  if (!field.value.is_array()) return field.Error("an array of strings");
-  std::vector<std::string> strings;
-  for (std::size_t i = 0; i < field.value.size(); ++i) {
-    AURITE_ASSIGN_OR_RETURN(
-        std::string text, GetString({field.value[i], field.path + "[" + std::to_string(i) + "]"}));
-    strings.push_back(std::move(text));
-  }
-  return strings;
-}
-
-// Takes a value that may be secret out of the JSON tree (wiping the copy
-// there) and expands its secret references.
-StatusOr<crypto::SecretBuffer> TakeSecret(const Field& field, const ReferenceSources& sources) {
-  if (!field.value.is_string()) return field.Error("a string");
-  crypto::SecretBuffer raw = crypto::SecretBuffer::TakeFrom(field.value.get_ref<std::string&>());
-  StatusOr<crypto::SecretBuffer> expanded = ExpandSecretReferences(raw.Reveal(), sources);
-  if (!expanded.ok()) {
-    return Status(expanded.status().code(), field.path + ": " + expanded.status().message());
-  }
-  return expanded;
-}
+using namespace config_json;
 
 StatusOr<std::vector<SecretPair>> GetSecretMap(const Field& field,
                                                const ReferenceSources& sources) {
@@ -89,21 +31,6 @@ StatusOr<std::vector<SecretPair>> GetSecretMap(const Field& field,
     pairs.emplace_back(key, std::move(secret));
   }
   return pairs;
-}
-
-StatusOr<std::chrono::milliseconds> GetDuration(const Field& field) {
-  std::string text;
-  if (field.value.is_number()) {
-    text = field.value.dump();
-  } else if (field.value.is_string()) {
-    text = field.value.get<std::string>();
-  } else {
-    return field.Error("a duration such as \"30s\", \"5m\", \"1h\" or a number of seconds");
-  }
-  StatusOr<std::chrono::milliseconds> duration = ParseDuration(text);
-  if (!duration.ok())
-    return field.Error("a duration such as \"30s\", \"5m\", \"1h\" or a number of seconds");
-  return duration;
 }
 
 std::filesystem::path Resolve(const std::filesystem::path& base_dir, const std::string& path) {
@@ -269,7 +196,7 @@ Status ParseConnections(const Field& field, Config& config, const ReferenceSourc
     Field entry{value, field.path + "." + name};
     AURITE_RETURN_IF_ERROR(
         ExpectObjectWithKeys(entry, {"storage_type", "connection_string", "server", "allow_writes",
-                                     "allow_privileged_login", "description"}));
+                                     "allow_privileged_login", "credentials", "description"}));
     ConnectionConfig connection;
     connection.name = name;
     if (!Has(entry, "connection_string"))
@@ -292,6 +219,11 @@ Status ParseConnections(const Field& field, Config& config, const ReferenceSourc
     if (Has(entry, "allow_privileged_login")) {
       AURITE_ASSIGN_OR_RETURN(connection.allow_privileged_login,
                               GetBool(entry["allow_privileged_login"]));
+    }
+    if (Has(entry, "credentials")) {
+      AURITE_ASSIGN_OR_RETURN(connection.credentials,
+                              ParseCredentialsBlock(entry["credentials"], connection.storage_type,
+                                                    connection.connection_string, sources));
     }
     config.connections.push_back(std::move(connection));
   }

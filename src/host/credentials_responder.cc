@@ -10,8 +10,7 @@ using servers::kPermissionDeniedError;
 using servers::kUnknownTokenError;
 
 mcp::RpcResult Resolve(security::SecurityManager& manager, const std::string& server_id,
-                       const WritePolicy& writes_allowed,
-                       const WritePolicy& privileged_login_allowed, const mcp::Json& params) {
+                       const ResolvePolicy& policy, const mcp::Json& params) {
   if (!params.is_object() || !params.contains("token") || !params["token"].is_string()) {
     return mcp::MakeError(mcp::error_code::kInvalidParams,
                           "io.aurite/credentials/resolve needs params.token (a string)");
@@ -26,12 +25,22 @@ mcp::RpcResult Resolve(security::SecurityManager& manager, const std::string& se
     }
     return mcp::MakeError(kUnknownTokenError, "unknown, expired or revoked token");
   }
+  if (policy.login) {
+    if (std::optional<StatusOr<crypto::SecretBuffer>> made = policy.login(token)) {
+      if (!made->ok()) {
+        return mcp::MakeError(
+            mcp::error_code::kInternalError,
+            "the host could not make the login of this connection: " + made->status().message());
+      }
+      resolved->secret = std::move(**made);
+    }
+  }
   mcp::Json answer = {{"secret", std::string(resolved->secret.Reveal())},
                       {"expires_at", nullptr},
                       {"credential_id", resolved->credential_id}};
   if (resolved->expires_at) answer["expires_at"] = *resolved->expires_at;
-  if (writes_allowed && writes_allowed(token)) answer["allow_writes"] = true;
-  if (privileged_login_allowed && privileged_login_allowed(token)) {
+  if (policy.writes_allowed && policy.writes_allowed(token)) answer["allow_writes"] = true;
+  if (policy.privileged_login_allowed && policy.privileged_login_allowed(token)) {
     answer["allow_privileged_login"] = true;
   }
   return answer;
@@ -46,19 +55,13 @@ mcp::Json HostClientCapabilities() {
 }
 
 void InstallCredentialsHandlers(mcp::McpClient& client, security::SecurityManager& manager,
-                                std::string server_id, ReleaseHandler on_release) {
-  InstallCredentialsHandlers(client, manager, std::move(server_id), std::move(on_release), {});
-}
-
-void InstallCredentialsHandlers(mcp::McpClient& client, security::SecurityManager& manager,
                                 std::string server_id, ReleaseHandler on_release,
-                                WritePolicy writes_allowed, WritePolicy privileged_login_allowed) {
-  client.SetRequestHandler(
-      servers::kResolveMethod, [&manager, server_id, writes_allowed = std::move(writes_allowed),
-                                privileged_login_allowed = std::move(privileged_login_allowed)](
-                                   const mcp::Json& params, mcp::RequestContext&) {
-        return Resolve(manager, server_id, writes_allowed, privileged_login_allowed, params);
-      });
+                                ResolvePolicy policy) {
+  client.SetRequestHandler(servers::kResolveMethod,
+                           [&manager, server_id, policy = std::move(policy)](
+                               const mcp::Json& params, mcp::RequestContext&) {
+                             return Resolve(manager, server_id, policy, params);
+                           });
   client.SetNotificationHandler(
       servers::kReleaseMethod,
       [server_id, on_release = std::move(on_release)](const mcp::Json& params) {

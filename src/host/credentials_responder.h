@@ -13,10 +13,16 @@
 //    allow_writes); it is absent otherwise, and never comes from the request.
 //    Likewise "allow_privileged_login": true exactly when
 //    `privileged_login_allowed` says so (connections.<name>.allow_privileged_login).
+//  - For a token whose login the host makes when asked (a named connection
+//    with a credentials block: exec, aws-rds-iam, rotate), `login` gives
+//    the secret instead of the stored one, only after the SecurityManager
+//    granted the resolve; when it fails the answer is -32603 with its
+//    message (which never holds a secret), and nothing stale is sent.
 //  - release hands the token to `on_release`, which decides what to do.
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -28,15 +34,24 @@ namespace aurite::host {
 using ReleaseHandler = std::function<void(std::string_view server_id, std::string_view token)>;
 // Whether the operator enabled writes for the connection behind `token`.
 using WritePolicy = std::function<bool(std::string_view token)>;
+// The login the host makes now for `token`, or nullopt when it has none
+// (the stored secret is then the answer).
+using LoginMaker =
+    std::function<std::optional<StatusOr<crypto::SecretBuffer>>(std::string_view token)>;
+
+// What a resolve answer carries besides the stored secret; unset members
+// add nothing.
+struct ResolvePolicy {
+  WritePolicy writes_allowed;
+  WritePolicy privileged_login_allowed;
+  LoginMaker login;
+};
 
 // The capabilities the host offers its servers in initialize.
 mcp::Json HostClientCapabilities();
 
 void InstallCredentialsHandlers(mcp::McpClient& client, security::SecurityManager& manager,
-                                std::string server_id, ReleaseHandler on_release);
-void InstallCredentialsHandlers(mcp::McpClient& client, security::SecurityManager& manager,
                                 std::string server_id, ReleaseHandler on_release,
-                                WritePolicy writes_allowed,
-                                WritePolicy privileged_login_allowed = {});
+                                ResolvePolicy policy = {});
 
 }  // namespace aurite::host

@@ -69,8 +69,10 @@ Status MCPHost::Start() {
       InstallCredentialsHandlers(
           client, *manager_, name,
           [this](std::string_view who, std::string_view token) { OnRelease(who, token); },
-          [this](std::string_view token) { return WritesAllowed(token); },
-          [this](std::string_view token) { return PrivilegedLoginAllowed(token); });
+          {.writes_allowed = [this](std::string_view token) { return WritesAllowed(token); },
+           .privileged_login_allowed =
+               [this](std::string_view token) { return PrivilegedLoginAllowed(token); },
+           .login = [this](std::string_view token) { return logins_.Make(DigestHex(token)); }});
       client.SetNotificationHandler("notifications/message", [this, name](const mcp::Json& params) {
         OnBackendLog(name, params);
       });
@@ -104,6 +106,9 @@ Status MCPHost::SecureNamedConnections() {
                     "connections." + connection.name + ": " + secured.status().message());
     }
     RememberScoped(secured->token, {secured->credential_id, connection.server});
+    if (connection.credentials) {
+      AURITE_RETURN_IF_ERROR(logins_.Add(connection, DigestHex(secured->token.Reveal())));
+    }
     std::lock_guard lock(mu_);
     if (connection.allow_writes) writable_.insert(DigestHex(secured->token.Reveal()));
     if (connection.allow_privileged_login) {

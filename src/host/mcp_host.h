@@ -44,6 +44,7 @@
 #include "crypto/key_loader.h"
 #include "host/config.h"
 #include "host/managed_server.h"
+#include "host/named_logins.h"
 #include "security/security_manager.h"
 #include "security/store_keys.h"
 
@@ -130,6 +131,7 @@ class MCPHost {
   std::unique_ptr<security::StoreKeySettings> keys_;  // the store's key provider refers to it
   std::unique_ptr<security::SecurityManager> manager_;
   std::vector<std::unique_ptr<ManagedServer>> servers_;
+  NamedLogins logins_;  // of named connections with a credentials block
 
   mutable std::mutex mu_;
   std::map<std::string, Scoped> scoped_;  // by token digest (hex)

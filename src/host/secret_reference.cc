@@ -2,14 +2,14 @@
 #include "host/secret_reference.h"
 
 #include <fcntl.h>
-#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
 #include "base/unique_fd.h"
+#include "credentials/secret_command.h"
 #include "crypto/secret_reader.h"
 
 namespace aurite::host {
@@ -45,17 +45,16 @@ StatusOr<crypto::SecretBuffer> ReadSecretFile(const std::string& path) {
   return ReadSource(file.get(), "file '" + path + "'");
 }
 
-StatusOr<crypto::SecretBuffer> RunSecretCommand(const std::string& command) {
-  std::FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return UnavailableError("command '" + command + "' could not be started");
-  StatusOr<crypto::SecretBuffer> output =
-      ReadSource(fileno(pipe), "the output of command '" + command + "'");
-  int status = pclose(pipe);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    return UnavailableError("command '" + command + "' failed (exit status " +
-                            std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")");
-  }
-  return output;
+// Runs through the shell, as the reference's text is a command line, but
+// with only the environment credential tools need (CommandEnvironment): the
+// store key and other secrets of the host are not handed to it.
+StatusOr<crypto::SecretBuffer> RunReferencedCommand(const std::string& command) {
+  return credentials::RunSecretCommand({.program = "/bin/sh",
+                                        .arguments = {"-c", command},
+                                        .environment = credentials::CommandEnvironment(environ),
+                                        .timeout = std::chrono::seconds(30),
+                                        .max_output = kMaxSecretSize,
+                                        .description = "command '" + command + "'"});
 }
 
 std::optional<std::string_view> ProcessEnvironment(const std::string& name) {
@@ -93,7 +92,7 @@ StatusOr<crypto::SecretBuffer> ResolveReference(std::string_view reference,
 }  // namespace
 
 const ReferenceSources& SystemReferenceSources() {
-  static const ReferenceSources sources{ProcessEnvironment, ReadSecretFile, RunSecretCommand};
+  static const ReferenceSources sources{ProcessEnvironment, ReadSecretFile, RunReferencedCommand};
   return sources;
 }
 

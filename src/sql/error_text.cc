@@ -16,4 +16,21 @@ std::string ScrubSecret(std::string message, std::string_view secret) {
   return message;
 }
 
+std::string ScrubSecretFragments(std::string message, std::string_view secret,
+                                 std::size_t min_run) {
+  if (secret.size() < min_run) return ScrubSecret(std::move(message), secret);
+  for (std::size_t at = 0; at + min_run <= message.size(); ++at) {
+    std::size_t run = 0;
+    while (at + run < message.size() &&
+           secret.find(std::string_view(message).substr(at, run + 1)) != std::string_view::npos) {
+      ++run;
+    }
+    if (run < min_run) continue;
+    OPENSSL_cleanse(message.data() + at, run);
+    message.replace(at, run, "****");
+    at += 3;
+  }
+  return message;
+}
+
 }  // namespace aurite::sql

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 #include <libpq-fe.h>
+#include <openssl/crypto.h>
 
 #include <algorithm>
 #include <chrono>
@@ -230,10 +231,15 @@ Status PostgresConnection::SendPrepared(const std::string& name, const PgParams&
 
 Status PostgresConnection::SendStatement(std::string_view sql, const PgParams& encoded) {
   PgParamArrays arrays(encoded);
+  // libpq needs a NUL-terminated copy. The statement may hold a secret (the
+  // credentials layer's admin statements carry password verifiers), so the
+  // copy is wiped as soon as libpq has taken the statement.
   std::string statement(sql);
-  if (!Pq().PQsendQueryParams(conn_.get(), statement.c_str(),
-                              static_cast<int>(arrays.values.size()), nullptr, arrays.values.data(),
-                              arrays.lengths.data(), encoded.formats.data(), 0)) {
+  const int sent = Pq().PQsendQueryParams(
+      conn_.get(), statement.c_str(), static_cast<int>(arrays.values.size()), nullptr,
+      arrays.values.data(), arrays.lengths.data(), encoded.formats.data(), 0);
+  OPENSSL_cleanse(statement.data(), statement.size());
+  if (!sent) {
     return LostOr(UnavailableError("PostgreSQL: " + Scrub(Pq().PQerrorMessage(conn_.get()))));
   }
   return OkStatus();

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -74,6 +75,18 @@ TEST_F(SecretReferenceTest, FailingCommandFailsWithoutItsOutput) {
   EXPECT_NE(result.status().message().find("exit status 3"), std::string::npos)
       << result.status().message();
   EXPECT_EQ(result.status().message().find("leaked-output\n"), std::string::npos);
+}
+
+TEST_F(SecretReferenceTest, ExecCommandInheritsNeitherTheStoreKeyNorOtherSecrets) {
+  ::setenv("AURITE_MCP_ENCRYPTION_KEY", "canary-store-key", 1);
+  ::setenv("ORDERS_DB_PASSWORD", "canary-db-password", 1);
+  StatusOr<std::string> seen =
+      Expand("${exec:echo \"[$AURITE_MCP_ENCRYPTION_KEY][$ORDERS_DB_PASSWORD][$HOME]\"}");
+  ::unsetenv("AURITE_MCP_ENCRYPTION_KEY");
+  ::unsetenv("ORDERS_DB_PASSWORD");
+  ASSERT_TRUE(seen.ok()) << seen.status().message();
+  const char* home = std::getenv("HOME");
+  EXPECT_EQ(*seen, "[][][" + std::string(home != nullptr ? home : "") + "]");
 }
 
 TEST_F(SecretReferenceTest, DoubleDollarIsALiteral) {

@@ -1,0 +1,54 @@
+// Making the logins of named connections with a credentials block
+// (named_logins.h).
+#include "host/named_logins.h"
+
+#include <unistd.h>
+
+#include <memory>
+#include <variant>
+
+#include "credentials/exec_login.h"
+#include "credentials/secret_command.h"
+
+namespace aurite::host {
+namespace {
+
+std::string_view ModeName(const credentials::CredentialsConfig& config) {
+  static constexpr std::string_view kNames[] = {"dynamic", "rotate", "aws-rds-iam", "exec"};
+  return kNames[config.index()];
+}
+
+}  // namespace
+
+Status NamedLogins::Add(const ConnectionConfig& connection, std::string token_digest) {
+  const credentials::CredentialsConfig& config = *connection.credentials;
+  Maker maker;
+  if (const auto* exec = std::get_if<credentials::ExecCredentials>(&config)) {
+    auto login = std::make_shared<credentials::ExecLogin>(connection.name, *exec,
+                                                          connection.connection_string.Clone(),
+                                                          credentials::CommandEnvironment(environ));
+    maker = [login] { return login->ConnectionString(); };
+  } else {
+    return UnimplementedError("connections." + connection.name + ".credentials: mode \"" +
+                              std::string(ModeName(config)) +
+                              "\" is not available in this version of Aurite; use \"exec\" or a "
+                              "connection string with its login");
+  }
+  std::lock_guard lock(mu_);
+  makers_.insert_or_assign(std::move(token_digest), std::move(maker));
+  return OkStatus();
+}
+
+std::optional<StatusOr<crypto::SecretBuffer>> NamedLogins::Make(
+    std::string_view token_digest) const {
+  Maker maker;
+  {
+    std::lock_guard lock(mu_);
+    auto it = makers_.find(token_digest);
+    if (it == makers_.end()) return std::nullopt;
+    maker = it->second;
+  }
+  return maker();
+}
+
+}  // namespace aurite::host
