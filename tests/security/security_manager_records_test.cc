@@ -145,6 +145,20 @@ TEST_F(SecurityManagerRecordsTest, WithAStoreTheNextStartFindsThemAndSoDoOtherPr
   EXPECT_FALSE(manager->GetRotation("orders")->has_value());
 }
 
+TEST_F(SecurityManagerRecordsTest, PurgingEveryCredentialForgetsNoLease) {
+  for (bool persistent : {false, true}) {
+    auto manager = MakeManager(persistent);
+    LeaseRecord lease = Lease("aurite_orders_kept");
+    ASSERT_TRUE(manager->PutLease(lease).ok());
+    ASSERT_TRUE(manager->PutRotation(Rotation()).ok());
+    ASSERT_TRUE(
+        manager->Secure("database_connection", SecretBuffer::CopyFrom("postgresql://h/db")).ok());
+    ASSERT_TRUE(manager->PurgeAll().ok());
+    EXPECT_TRUE(manager->GetLease(lease.lease_id)->has_value()) << persistent;
+    EXPECT_TRUE(manager->GetRotation("orders")->has_value()) << persistent;
+  }
+}
+
 TEST_F(SecurityManagerRecordsTest, AnUnreadableLeaseIsListedApartAndAudited) {
   auto manager = MakeManager(true);
   ASSERT_TRUE(manager->PutLease(Lease("aurite_orders_a")).ok());
