@@ -214,6 +214,11 @@ Status AuditLog::Record(const AuditEvent& event) {
   AppendField(line, "credential_type", event.credential_type);
   AppendField(line, "token_fp",
               event.token_digest ? std::string_view(CachedFingerprint(*event.token_digest)) : "");
+  for (const auto& [key, value] : {std::pair{"connection", event.connection},
+                                   {"user_name", event.user_name},
+                                   {"lease_id", event.lease_id}}) {
+    if (!value.empty()) AppendField(line, key, value);
+  }
   AppendField(line, "outcome", event.outcome);
   AppendField(line, "reason", event.reason);
   AppendField(line, "prev", last_hash_);
@@ -227,6 +232,32 @@ const std::string& AuditLog::CachedFingerprint(const TokenDigest& digest) {
   if (it != fingerprints_.end()) return it->second;
   if (fingerprints_.size() >= kMaxCachedFingerprints) fingerprints_.clear();
   return fingerprints_.emplace(digest, Fingerprint(digest)).first->second;
+}
+
+std::string_view AuditEventName(LeaseEvent event) {
+  switch (event) {
+    case LeaseEvent::kCreated:
+      return "lease_created";
+    case LeaseEvent::kRenewed:
+      return "lease_renewed";
+    case LeaseEvent::kRevoked:
+      return "lease_revoked";
+    case LeaseEvent::kRevokeFailed:
+      break;
+  }
+  return "lease_revoke_failed";
+}
+
+std::string_view AuditEventName(RotationEvent event) {
+  switch (event) {
+    case RotationEvent::kPending:
+      return "rotation_pending";
+    case RotationEvent::kRotated:
+      return "password_rotated";
+    case RotationEvent::kSettled:
+      break;
+  }
+  return "rotation_settled";
 }
 
 StatusOr<AuditVerification> VerifyAuditLog(const std::filesystem::path& path) {

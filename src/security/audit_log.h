@@ -1,7 +1,9 @@
 // AuditLog: an append-only JSON Lines record of every security decision.
 //
 // Each line is one JSON object with the fields seq, time, event, server,
-// credential_id, credential_type, token_fp, outcome, reason and prev. `prev`
+// credential_id, credential_type, token_fp, outcome, reason and prev; the
+// events of the host's database users (LeaseEvent, RotationEvent) add
+// connection, user_name and lease_id before outcome, and only those. `prev`
 // is the hex SHA-256 of the previous line's bytes (64 zeros on the first
 // line), so changing, removing or reordering a line breaks the chain and
 // VerifyAuditLog() reports the first line where it breaks. Removing lines
@@ -40,9 +42,35 @@ struct AuditEvent {
   std::string_view credential_id = {};
   std::string_view credential_type = {};
   std::optional<TokenDigest> token_digest = {};  // recorded only as a fingerprint
+  // The host's database users: each is written only when not empty.
+  std::string_view connection = {};  // the connection's name in aurite.json
+  std::string_view user_name = {};   // the database user
+  std::string_view lease_id = {};
   std::string_view outcome = "ok";
   std::string_view reason = {};  // why a request was denied; fixed text, never a secret
 };
+
+// The life of a dynamic database user (credentials mode "dynamic").
+enum class LeaseEvent {
+  kCreated,       // "lease_created": the lease was stored and its user created
+  kRenewed,       // "lease_renewed": its expiry moved on
+  kRevoked,       // "lease_revoked": its user is gone
+  kRevokeFailed,  // "lease_revoke_failed": dropping the user failed; it will be retried
+};
+
+// The password of a static database user (credentials mode "rotate").
+enum class RotationEvent {
+  kPending,  // "rotation_pending": a new password is stored, before the ALTER
+  kRotated,  // "password_rotated": the ALTER succeeded; the new password is current
+  kSettled,  // "rotation_settled": a pending rotation found at start-up was settled
+};
+
+// The `event` field of each.
+std::string_view AuditEventName(LeaseEvent event);
+std::string_view AuditEventName(RotationEvent event);
+
+// The event of a stored lease or rotation that could not be read.
+inline constexpr std::string_view kRecordUnreadableEvent = "record_unreadable";
 
 class AuditLog {
   struct PrivateTag {

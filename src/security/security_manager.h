@@ -25,6 +25,11 @@
 //  - List() returns masked entries only.
 //  - Redact() replaces every form of every live secret and every detection
 //    finding; it is the filter for everything the host emits.
+//  - It keeps the host's leases and rotations (lease_records.h): in the
+//    store, so the next start after a crash finds them, or, without a
+//    store, in memory only, where they die with the process: a memory-only
+//    host cannot revoke after a crash what it created before it, and must
+//    not make dynamic users (HasPersistentStore()).
 //
 // Thread-safe: all methods may be called from any thread.
 #pragma once
@@ -49,6 +54,7 @@
 #include "security/audit_log.h"
 #include "security/credential.h"
 #include "security/detection.h"
+#include "security/lease_records.h"
 #include "security/redactor.h"
 #include "security/sqlite_store.h"
 
@@ -181,6 +187,35 @@ class SecurityManager {
   // a memory-only manager.
   Status RotateKey(crypto::FernetKey new_key);
 
+  // True when a store keeps what the manager holds across restarts.
+  bool HasPersistentStore() const { return store_ != nullptr; }
+
+  // Leases and rotations, as SqliteStore's methods of the same names: a put
+  // checks the bounds and inserts or replaces (by lease id, by connection),
+  // durably when it returns; a delete of what is not there is Ok; Get
+  // yields nullopt when there is none; List yields the readable records and
+  // each unreadable one apart (only a store has unreadable ones). Without a
+  // store they live in this manager's memory.
+  Status PutLease(const LeaseRecord& lease);
+  Status DeleteLease(std::string_view lease_id);
+  StatusOr<std::optional<LeaseRecord>> GetLease(std::string_view lease_id);
+  StatusOr<RecordList<LeaseRecord>> ListLeases();
+  Status PutRotation(const RotationRecord& rotation);
+  Status DeleteRotation(std::string_view connection);
+  StatusOr<std::optional<RotationRecord>> GetRotation(std::string_view connection);
+  StatusOr<RecordList<RotationRecord>> ListRotations();
+
+  // Audit records of the host's database users, with the connection, the
+  // user name and (for leases) the lease id; never a password. `reason`
+  // passes through Redact() first: it may quote a database's error.
+  void AuditLease(LeaseEvent event, const LeaseRecord& lease, std::string_view outcome = "ok",
+                  std::string_view reason = {});
+  void AuditRotation(RotationEvent event, std::string_view connection, std::string_view username,
+                     std::string_view outcome = "ok", std::string_view reason = {});
+  // "record_unreadable", outcome "error", with the record's error (which
+  // names its row id) as the reason.
+  void AuditUnreadable(const UnreadableRecord& record);
+
   std::string Mask(std::string_view text) const;
   std::vector<Finding> Detect(std::string_view text) const;
   std::string Redact(std::string_view text);
@@ -228,6 +263,10 @@ class SecurityManager {
   std::vector<RemovedCredential> removed_;     // not announced yet
   std::mutex listener_mutex_;                  // held while announcing, never with mutex_
   RemovalListener listener_;
+
+  // The leases and rotations of a memory-only manager; unused with a store.
+  std::map<std::string, LeaseRecord, std::less<>> leases_;
+  std::map<std::string, RotationRecord, std::less<>> rotations_;
 
   std::mutex sweeper_mutex_;
   std::condition_variable_any sweeper_wake_;

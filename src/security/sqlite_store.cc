@@ -16,55 +16,6 @@
 namespace aurite::security {
 namespace {
 
-constexpr std::string_view kKeyCheckText = "aurite key check v1";
-
-constexpr std::string_view kSchema = R"sql(
-CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL);
-CREATE TABLE credentials (
-  id TEXT PRIMARY KEY,
-  type TEXT NOT NULL,
-  token_digest BLOB NOT NULL UNIQUE,
-  secret TEXT NOT NULL,
-  masked TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  expires_at INTEGER,
-  max_uses INTEGER,
-  uses INTEGER NOT NULL DEFAULT 0,
-  bound_servers TEXT NOT NULL,
-  metadata TEXT NOT NULL);
-)sql";
-
-std::string_view ColumnText(sqlite3_stmt* statement, int column) {
-  const unsigned char* text = sqlite3_column_text(statement, column);
-  return text == nullptr
-             ? std::string_view()
-             : std::string_view(reinterpret_cast<const char*>(text),
-                                static_cast<std::size_t>(sqlite3_column_bytes(statement, column)));
-}
-
-std::span<const unsigned char> ColumnBlob(sqlite3_stmt* statement, int column) {
-  const void* blob = sqlite3_column_blob(statement, column);
-  return {static_cast<const unsigned char*>(blob),
-          static_cast<std::size_t>(sqlite3_column_bytes(statement, column))};
-}
-
-void BindText(sqlite3_stmt* statement, int index, std::string_view text) {
-  sqlite3_bind_text(statement, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
-}
-
-void BindBlob(sqlite3_stmt* statement, int index, std::span<const unsigned char> bytes) {
-  sqlite3_bind_blob(statement, index, bytes.data(), static_cast<int>(bytes.size()),
-                    SQLITE_TRANSIENT);
-}
-
-void BindOptional(sqlite3_stmt* statement, int index, std::optional<std::int64_t> value) {
-  if (value) {
-    sqlite3_bind_int64(statement, index, *value);
-  } else {
-    sqlite3_bind_null(statement, index);
-  }
-}
-
 // Creates the store file (0600) and its directory (0700) when missing.
 // Returns whether the store is to be made afresh: a new file, or an empty
 // one (a store whose creation was cut short).
@@ -102,49 +53,6 @@ StatusOr<SqliteDb> OpenConnection(const std::filesystem::path& path, int flags) 
   return db;
 }
 
-struct Meta {
-  std::optional<std::int64_t> schema_version;
-  std::optional<crypto::KdfSalt> salt;
-  std::string key_check;
-};
-
-StatusOr<Meta> ReadMeta(sqlite3* db, const std::filesystem::path& path) {
-  sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db, "SELECT name, value FROM meta", -1, &raw, nullptr) != SQLITE_OK) {
-    // A plain SQLITE_ERROR here is "no such table": any other code is a cause
-    // of its own (locked, unreadable, not a database, damaged).
-    if (sqlite3_errcode(db) != SQLITE_ERROR) return SqliteStoreError(db, path, "cannot read");
-    return NotAStoreError(path, "a SQLite database without Aurite's tables");
-  }
-  SqliteStatement statement(raw);
-  Meta meta;
-  int rc;
-  while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
-    std::string_view name = ColumnText(raw, 0);
-    if (name == "schema_version") meta.schema_version = sqlite3_column_int64(raw, 1);
-    if (name == "key_check") meta.key_check = std::string(ColumnText(raw, 1));
-    std::span<const unsigned char> blob = ColumnBlob(raw, 1);
-    if (name == "kdf_salt" && blob.size() == crypto::kKdfSaltSize) {
-      crypto::KdfSalt salt;
-      std::copy(blob.begin(), blob.end(), salt.begin());
-      meta.salt = salt;
-    }
-  }
-  if (rc != SQLITE_DONE) return SqliteStoreError(db, path, "cannot read the store header");
-  if (!meta.schema_version || !meta.salt || meta.key_check.empty()) {
-    return DamagedStoreError(path,
-                             "its header lacks the schema version, the salt or the key check");
-  }
-  if (*meta.schema_version != kStoreSchemaVersion) {
-    return FailedPreconditionError("credential store '" + path.string() + "' has schema version " +
-                                   std::to_string(*meta.schema_version) + "; this aurite reads " +
-                                   std::to_string(kStoreSchemaVersion) +
-                                   ". The file was not changed. Open it with the aurite that "
-                                   "wrote it");
-  }
-  return meta;
-}
-
 // Fernet tokens are base64url of 0x80, an 8-byte time, a 16-byte IV, whole
 // 16-byte cipher blocks and a 32-byte HMAC.
 bool LooksLikeFernetToken(std::string_view text) {
@@ -157,10 +65,10 @@ bool LooksLikeFernetToken(std::string_view text) {
 
 // The key check did not decrypt: either the keys are not the store's, or the
 // key check itself is damaged. A key check that is no Fernet token, or keys
-// that do decrypt a stored credential, mean damage.
-Status KeyCheckFailure(sqlite3* db, const std::filesystem::path& path, const Meta& meta,
+// that do decrypt the record key or a stored credential, mean damage.
+Status KeyCheckFailure(sqlite3* db, const std::filesystem::path& path, const StoreHeader& header,
                        const crypto::MultiFernet& fernet, const KeyProvider& keys) {
-  if (!LooksLikeFernetToken(meta.key_check)) {
+  if (!LooksLikeFernetToken(header.key_check)) {
     return DamagedStoreError(path, "its key check is not a Fernet token");
   }
   sqlite3_stmt* raw = nullptr;
@@ -172,6 +80,10 @@ Status KeyCheckFailure(sqlite3* db, const std::filesystem::path& path, const Met
             path, "its key check does not match the key its credentials are encrypted with");
       }
     }
+  }
+  if (!header.record_key.empty() && fernet.Decrypt(header.record_key).ok()) {
+    return DamagedStoreError(
+        path, "its key check does not match the key its lease records are encrypted with");
   }
   return WrongKeyError(path, keys.description, keys.variable);
 }
@@ -192,12 +104,14 @@ std::string ToJson(const std::map<std::string, std::string>& metadata) {
 }  // namespace
 
 SqliteStore::SqliteStore(PrivateTag, std::filesystem::path path, SqliteDb db, crypto::KdfSalt salt,
-                         std::vector<crypto::FernetKey> keys, crypto::MultiFernet fernet)
+                         std::vector<crypto::FernetKey> keys, crypto::MultiFernet fernet,
+                         SealedRecords records)
     : path_(std::move(path)),
       db_(std::move(db)),
       salt_(salt),
       keys_(std::move(keys)),
-      fernet_(std::move(fernet)) {}
+      fernet_(std::move(fernet)),
+      records_(std::move(records)) {}
 
 StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::filesystem::path& path,
                                                          const KeyProvider& provide_keys) {
@@ -209,70 +123,43 @@ StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::filesystem::
     // Check the key on a read-only connection first, so a wrong key leaves
     // the file exactly as it was.
     AURITE_ASSIGN_OR_RETURN(SqliteDb reader, OpenConnection(path, SQLITE_OPEN_READONLY));
-    AURITE_ASSIGN_OR_RETURN(Meta meta, ReadMeta(reader.get(), path));
-    salt = *meta.salt;
+    AURITE_ASSIGN_OR_RETURN(StoreHeader header, ReadStoreHeader(reader.get(), path));
+    salt = header.salt;
     AURITE_ASSIGN_OR_RETURN(std::vector<crypto::FernetKey> keys, provide_keys.keys(salt));
     AURITE_ASSIGN_OR_RETURN(crypto::MultiFernet fernet, FernetFor(keys));
-    StatusOr<crypto::SecretBuffer> check = fernet.Decrypt(meta.key_check);
+    StatusOr<crypto::SecretBuffer> check = fernet.Decrypt(header.key_check);
     if (!check.ok() || check->Reveal() != kKeyCheckText) {
-      return KeyCheckFailure(reader.get(), path, meta, fernet, provide_keys);
+      return KeyCheckFailure(reader.get(), path, header, fernet, provide_keys);
     }
   }
   AURITE_RETURN_IF_ERROR(CheckStoreWritable(path));
   AURITE_ASSIGN_OR_RETURN(std::vector<crypto::FernetKey> keys, provide_keys.keys(salt));
   AURITE_ASSIGN_OR_RETURN(crypto::MultiFernet fernet, FernetFor(keys));
   AURITE_ASSIGN_OR_RETURN(SqliteDb db, OpenConnection(path, SQLITE_OPEN_READWRITE));
-  auto store = std::make_unique<SqliteStore>(PrivateTag(), path, std::move(db), salt,
-                                             std::move(keys), std::move(fernet));
-  AURITE_RETURN_IF_ERROR(store->Execute("PRAGMA journal_mode=WAL"));
-  AURITE_RETURN_IF_ERROR(store->Execute("PRAGMA synchronous=FULL"));
-  AURITE_RETURN_IF_ERROR(store->Execute("PRAGMA secure_delete=ON"));
-  if (created) {
-    AURITE_RETURN_IF_ERROR(store->Execute("BEGIN IMMEDIATE"));
-    AURITE_RETURN_IF_ERROR(store->Execute(kSchema));
-    AURITE_ASSIGN_OR_RETURN(SqliteStatement insert,
-                            store->Prepare("INSERT INTO meta (name, value) VALUES (?, ?)"));
-    std::string check = store->fernet_.Encrypt(kKeyCheckText);
-    sqlite3_stmt* raw = insert.get();
-    BindText(raw, 1, "schema_version");
-    sqlite3_bind_int(raw, 2, kStoreSchemaVersion);
-    if (sqlite3_step(raw) != SQLITE_DONE) return store->Fail("cannot write the header");
-    sqlite3_reset(raw);
-    BindText(raw, 1, "kdf_salt");
-    BindBlob(raw, 2, salt);
-    if (sqlite3_step(raw) != SQLITE_DONE) return store->Fail("cannot write the header");
-    sqlite3_reset(raw);
-    BindText(raw, 1, "key_check");
-    BindText(raw, 2, check);
-    if (sqlite3_step(raw) != SQLITE_DONE) return store->Fail("cannot write the header");
-    AURITE_RETURN_IF_ERROR(store->Execute("COMMIT"));
+  for (std::string_view pragma :
+       {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA secure_delete=ON"}) {
+    AURITE_RETURN_IF_ERROR(ExecuteSql(db.get(), path, pragma));
   }
-  return store;
+  if (created) {
+    AURITE_RETURN_IF_ERROR(CreateStoreTables(db.get(), path, salt, fernet));
+  } else {
+    AURITE_RETURN_IF_ERROR(UpgradeStoreTables(db.get(), path, fernet));
+  }
+  AURITE_ASSIGN_OR_RETURN(StoreHeader header, ReadStoreHeader(db.get(), path));
+  AURITE_ASSIGN_OR_RETURN(SealedRecords records,
+                          SealedRecords::Open(db.get(), path, header.record_key, fernet));
+  return std::make_unique<SqliteStore>(PrivateTag(), path, std::move(db), salt, std::move(keys),
+                                       std::move(fernet), std::move(records));
 }
 
-Status SqliteStore::Execute(std::string_view sql) {
-  std::string text(sql);
-  if (sqlite3_exec(db_.get(), text.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
-    return Fail("cannot run a statement");
-  }
-  return OkStatus();
-}
+Status SqliteStore::Execute(std::string_view sql) { return ExecuteSql(db_.get(), path_, sql); }
 
 StatusOr<SqliteStatement> SqliteStore::Prepare(std::string_view sql) {
-  sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db_.get(), sql.data(), static_cast<int>(sql.size()), &raw, nullptr) !=
-      SQLITE_OK) {
-    return Fail("cannot prepare a statement");
-  }
-  return SqliteStatement(raw);
+  return PrepareSql(db_.get(), path_, sql);
 }
 
 Status SqliteStore::Fail(std::string_view what) {
-  Status status = SqliteStoreError(db_.get(), path_, what);
-  if (!sqlite3_get_autocommit(db_.get())) {
-    sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
-  }
-  return status;
+  return SqliteStoreFailure(db_.get(), path_, what);
 }
 
 Status SqliteStore::Insert(const CredentialInfo& info, const crypto::SecretBuffer& secret) {
@@ -396,6 +283,40 @@ StatusOr<std::map<std::string, std::uint32_t>> SqliteStore::ListUses() {
   return uses;
 }
 
+Status SqliteStore::PutLease(const LeaseRecord& lease) {
+  AURITE_ASSIGN_OR_RETURN(crypto::SecretBuffer encoded, EncodeLease(lease));
+  return records_.Put(kLeaseRecords, lease.lease_id, encoded, fernet_);
+}
+
+Status SqliteStore::DeleteLease(std::string_view lease_id) {
+  return records_.Delete(kLeaseRecords, lease_id);
+}
+
+StatusOr<std::optional<LeaseRecord>> SqliteStore::GetLease(std::string_view lease_id) {
+  return records_.Get<LeaseRecord>(kLeaseRecords, lease_id, fernet_, DecodeLease);
+}
+
+StatusOr<RecordList<LeaseRecord>> SqliteStore::ListLeases() {
+  return records_.List<LeaseRecord>(kLeaseRecords, fernet_, DecodeLease);
+}
+
+Status SqliteStore::PutRotation(const RotationRecord& rotation) {
+  AURITE_ASSIGN_OR_RETURN(crypto::SecretBuffer encoded, EncodeRotation(rotation));
+  return records_.Put(kRotationRecords, rotation.connection, encoded, fernet_);
+}
+
+Status SqliteStore::DeleteRotation(std::string_view connection) {
+  return records_.Delete(kRotationRecords, connection);
+}
+
+StatusOr<std::optional<RotationRecord>> SqliteStore::GetRotation(std::string_view connection) {
+  return records_.Get<RotationRecord>(kRotationRecords, connection, fernet_, DecodeRotation);
+}
+
+StatusOr<RecordList<RotationRecord>> SqliteStore::ListRotations() {
+  return records_.List<RotationRecord>(kRotationRecords, fernet_, DecodeRotation);
+}
+
 StatusOr<std::int64_t> SqliteStore::DataVersion() {
   AURITE_ASSIGN_OR_RETURN(SqliteStatement statement, Prepare("PRAGMA data_version"));
   if (sqlite3_step(statement.get()) != SQLITE_ROW) return Fail("cannot read data_version");
@@ -429,10 +350,29 @@ Status SqliteStore::RotateKey(crypto::FernetKey new_key) {
     if (sqlite3_step(update.get()) != SQLITE_DONE) return Fail("cannot re-encrypt a credential");
     sqlite3_reset(update.get());
   }
-  AURITE_ASSIGN_OR_RETURN(SqliteStatement check,
-                          Prepare("UPDATE meta SET value = ? WHERE name = 'key_check'"));
-  BindText(check.get(), 1, crypto::Fernet(keys.front().Clone()).Encrypt(kKeyCheckText));
-  if (sqlite3_step(check.get()) != SQLITE_DONE) return Fail("cannot update the key check");
+  Status records = records_.Reencrypt(rotator);
+  if (!records.ok()) {
+    (void)Execute("ROLLBACK");
+    return records;
+  }
+  AURITE_ASSIGN_OR_RETURN(StoreHeader header, ReadStoreHeader(db_.get(), path_));
+  StatusOr<std::string> record_key = rotator.Rotate(header.record_key);
+  if (!record_key.ok()) {
+    (void)Execute("ROLLBACK");
+    return DamagedStoreError(path_, "its record key cannot be decrypted with the configured keys");
+  }
+  AURITE_ASSIGN_OR_RETURN(SqliteStatement header_update,
+                          Prepare("UPDATE meta SET value = ? WHERE name = ?"));
+  for (const auto& [name, value] :
+       {std::pair<std::string_view, std::string>{"record_key", *record_key},
+        {"key_check", crypto::Fernet(keys.front().Clone()).Encrypt(kKeyCheckText)}}) {
+    BindText(header_update.get(), 1, value);
+    BindText(header_update.get(), 2, name);
+    if (sqlite3_step(header_update.get()) != SQLITE_DONE) {
+      return Fail("cannot update the store header");
+    }
+    sqlite3_reset(header_update.get());
+  }
   AURITE_RETURN_IF_ERROR(Execute("COMMIT"));
   keys_ = std::move(keys);
   fernet_ = std::move(rotator);

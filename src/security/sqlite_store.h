@@ -2,16 +2,22 @@
 //
 // One SQLite file (mode 0600, its directory 0700) in WAL mode with
 // synchronous=FULL and secure_delete on. A `meta` table holds the schema
-// version, the scrypt salt for passphrase keys and a key check value (a
-// Fernet token of a fixed text), so a wrong key is reported at Open() before
-// anything is written: the file's bytes stay as they were. Each secret is
-// stored as a Fernet token; tokens are stored only as SHA-256 digests.
+// version (store_schema.h), the scrypt salt for passphrase keys and a key
+// check value (a Fernet token of a fixed text), so a wrong key is reported
+// at Open() before anything is written: the file's bytes stay as they were.
+// Each secret is stored as a Fernet token; tokens are stored only as SHA-256
+// digests. The host's leases and rotations (lease_records.h) are stored
+// whole as Fernet tokens (sealed_records.h): the file shows no lease id,
+// connection, user name or password.
 //
 // Keys come from a KeyProvider, called with the store's salt, which returns
 // the current key first and any previous keys after it (from
 // AURITE_MCP_PREVIOUS_KEYS): rows written under a previous key stay readable
 // until RotateKey() re-encrypts them, all in one transaction, so an
 // interrupted rotation leaves every row readable with the keys it had.
+//
+// A store written by an older aurite is migrated at Open(), once its key is
+// checked; one written by a newer aurite is refused (store_schema.h).
 //
 // Open() tells the causes of failure apart (store_errors.h): the path is a
 // directory or unreachable, the file cannot be read, is read-only or sits in
@@ -35,11 +41,12 @@
 #include "crypto/passphrase_kdf.h"
 #include "crypto/secret_buffer.h"
 #include "security/credential.h"
+#include "security/lease_records.h"
+#include "security/sealed_records.h"
 #include "security/sqlite_handles.h"
+#include "security/store_schema.h"
 
 namespace aurite::security {
-
-inline constexpr int kStoreSchemaVersion = 1;
 
 struct KeyProvider {
   // The keys for the store's salt: the current key first, previous keys after.
@@ -68,7 +75,8 @@ class SqliteStore {
 
   // Use Open().
   SqliteStore(PrivateTag, std::filesystem::path path, SqliteDb db, crypto::KdfSalt salt,
-              std::vector<crypto::FernetKey> keys, crypto::MultiFernet fernet);
+              std::vector<crypto::FernetKey> keys, crypto::MultiFernet fernet,
+              SealedRecords records);
 
   Status Insert(const CredentialInfo& info, const crypto::SecretBuffer& secret);
   Status UpdateUses(std::string_view id, std::uint32_t uses);
@@ -84,10 +92,28 @@ class SqliteStore {
   // SQLite's data_version: it changes when another connection (another
   // process: `aurite tokens revoke`, a second gateway) commits a change,
   // never for this one's own writes. The change feed of the store.
+  // Lease and rotation writes count as changes too.
   StatusOr<std::int64_t> DataVersion();
 
-  // Re-encrypts every secret and the key check under `new_key`, in one
-  // transaction. Afterwards `new_key` is the current key.
+  // Leases and rotations. A put inserts or replaces the record (by lease id,
+  // by connection) after checking its bounds (ValidateLease,
+  // ValidateRotation); it is durable when it returns and seen at once by
+  // every other process using the file. A delete of a record that is not
+  // there is Ok. Get yields nullopt when there is none and DataLoss, naming
+  // the record's row id, when it cannot be read; List yields the readable
+  // records, in no particular order, and each unreadable one apart.
+  Status PutLease(const LeaseRecord& lease);
+  Status DeleteLease(std::string_view lease_id);
+  StatusOr<std::optional<LeaseRecord>> GetLease(std::string_view lease_id);
+  StatusOr<RecordList<LeaseRecord>> ListLeases();
+  Status PutRotation(const RotationRecord& rotation);
+  Status DeleteRotation(std::string_view connection);
+  StatusOr<std::optional<RotationRecord>> GetRotation(std::string_view connection);
+  StatusOr<RecordList<RotationRecord>> ListRotations();
+
+  // Re-encrypts every secret, lease, rotation, the record key and the key
+  // check under `new_key`, in one transaction. Afterwards `new_key` is the
+  // current key.
   Status RotateKey(crypto::FernetKey new_key);
 
   const crypto::KdfSalt& kdf_salt() const { return salt_; }
@@ -103,6 +129,7 @@ class SqliteStore {
   crypto::KdfSalt salt_;
   std::vector<crypto::FernetKey> keys_;
   crypto::MultiFernet fernet_;
+  SealedRecords records_;  // on db_
 };
 
 // The default place for the store: $XDG_STATE_HOME/aurite/credentials.db,

@@ -142,6 +142,14 @@ Status SqliteStoreError(sqlite3* db, const std::filesystem::path& path, std::str
   }
 }
 
+Status SqliteStoreFailure(sqlite3* db, const std::filesystem::path& path, std::string_view what) {
+  Status status = SqliteStoreError(db, path, what);
+  if (db != nullptr && !sqlite3_get_autocommit(db)) {
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  return status;
+}
+
 Status NotAStoreError(const std::filesystem::path& path, std::string_view why) {
   return FailedPreconditionError(
       Quoted(path) + " is not an Aurite credential store (" + std::string(why) +

@@ -40,6 +40,10 @@ Status CheckStoreWritable(const std::filesystem::path& path);
 // database, damaged, disk full, I/O error, or SQLite's own message.
 Status SqliteStoreError(sqlite3* db, const std::filesystem::path& path, std::string_view what);
 
+// SqliteStoreError(), after rolling back the transaction open on `db`, if
+// any: a failed step never leaves half a change behind.
+Status SqliteStoreFailure(sqlite3* db, const std::filesystem::path& path, std::string_view what);
+
 // `path` is a file but not an Aurite credential store; `why` says what it is.
 Status NotAStoreError(const std::filesystem::path& path, std::string_view why);
 

@@ -64,6 +64,46 @@ TEST(AuditLogTest, WritesOneJsonRecordPerEventWithTheIssueFields) {
   EXPECT_TRUE(denied["token_fp"].get<std::string>().starts_with("hmac-sha256:"));
 }
 
+TEST(AuditLogTest, DatabaseUserEventsAddTheirFieldsAndOthersKeepTheirShape) {
+  ScratchDir dir;
+  std::filesystem::path path = dir / "audit.jsonl";
+  auto log = AuditLog::Open(path);
+  ASSERT_TRUE(log.ok());
+  ASSERT_TRUE((*log)
+                  ->Record({.event = AuditEventName(LeaseEvent::kRevokeFailed),
+                            .connection = "or\"ders",
+                            .user_name = "aurite_orders_x",
+                            .lease_id = "0123456789abcdef0123456789abcdef",
+                            .outcome = "error",
+                            .reason = "connection refused"})
+                  .ok());
+  ASSERT_TRUE((*log)->Record({.event = "resolve", .server_id = "sql"}).ok());
+  std::vector<std::string> lines = ReadLines(path);
+  ASSERT_EQ(lines.size(), 3u);
+  nlohmann::json lease = nlohmann::json::parse(lines[1]);
+  EXPECT_EQ(lease["event"], "lease_revoke_failed");
+  EXPECT_EQ(lease["connection"], "or\"ders");
+  EXPECT_EQ(lease["user_name"], "aurite_orders_x");
+  EXPECT_EQ(lease["lease_id"], "0123456789abcdef0123456789abcdef");
+  EXPECT_EQ(lease["outcome"], "error");
+  EXPECT_EQ(lease["reason"], "connection refused");
+  nlohmann::json resolve = nlohmann::json::parse(lines[2]);
+  EXPECT_EQ(resolve.size(), 10u) << lines[2];
+  EXPECT_FALSE(resolve.contains("connection"));
+  ASSERT_TRUE(VerifyAuditLog(path).ok());
+  EXPECT_TRUE(VerifyAuditLog(path)->intact);
+}
+
+TEST(AuditLogTest, EveryDatabaseUserEventHasItsName) {
+  EXPECT_EQ(AuditEventName(LeaseEvent::kCreated), "lease_created");
+  EXPECT_EQ(AuditEventName(LeaseEvent::kRenewed), "lease_renewed");
+  EXPECT_EQ(AuditEventName(LeaseEvent::kRevoked), "lease_revoked");
+  EXPECT_EQ(AuditEventName(LeaseEvent::kRevokeFailed), "lease_revoke_failed");
+  EXPECT_EQ(AuditEventName(RotationEvent::kPending), "rotation_pending");
+  EXPECT_EQ(AuditEventName(RotationEvent::kRotated), "password_rotated");
+  EXPECT_EQ(AuditEventName(RotationEvent::kSettled), "rotation_settled");
+}
+
 TEST(AuditLogTest, FieldsWithQuotesAndControlCharactersStayValidJson) {
   ScratchDir dir;
   std::filesystem::path path = dir / "audit.jsonl";

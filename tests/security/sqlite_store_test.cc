@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include "store_test_support.h"
 #include "test_support.h"
 
 namespace aurite::security {
@@ -13,16 +14,10 @@ namespace {
 using crypto::FernetKey;
 using crypto::SecretBuffer;
 using testing::kCanaryPassword;
+using testing::Keys;
 using testing::ReadFile;
+using testing::RunSql;
 using testing::ScratchDir;
-
-KeyProvider Keys(const std::vector<const FernetKey*>& keys) {
-  return {.keys = [keys](const crypto::KdfSalt&) -> StatusOr<std::vector<FernetKey>> {
-    std::vector<FernetKey> copies;
-    for (const FernetKey* key : keys) copies.push_back(key->Clone());
-    return copies;
-  }};
-}
 
 CredentialInfo SampleInfo(std::string id) {
   CredentialInfo info;
@@ -172,14 +167,6 @@ TEST(SqliteStoreTest, PreviousKeysOpenAStoreWrittenUnderThem) {
   ASSERT_TRUE((*store)->RotateKey(new_key.Clone()).ok());
   store->reset();
   EXPECT_TRUE(SqliteStore::Open(dir / "store.db", Keys({&new_key})).ok());
-}
-
-// Runs `sql` on the store file through a separate connection.
-void RunSql(const std::filesystem::path& path, const char* sql) {
-  sqlite3* raw = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
-  SqliteDb db(raw);
-  ASSERT_EQ(sqlite3_exec(raw, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(raw);
 }
 
 TEST(SqliteStoreTest, InterruptedRotationLeavesTheStoreReadableWithTheOldKey) {
