@@ -2,6 +2,7 @@
 // reader per mode, each with its own set of keys.
 #include "host/credentials_block.h"
 
+#include "credentials/rds_iam_source.h"
 #include "sql/connection_string.h"
 
 namespace aurite::host {
@@ -92,7 +93,8 @@ StatusOr<credentials::CredentialsConfig> ParseRotate(const Field& block,
   return credentials::CredentialsConfig(std::move(rotated));
 }
 
-StatusOr<credentials::CredentialsConfig> ParseAwsRdsIam(const Field& block) {
+StatusOr<credentials::CredentialsConfig> ParseAwsRdsIam(
+    const Field& block, const crypto::SecretBuffer& connection_string) {
   AURITE_RETURN_IF_ERROR(ExpectObjectWithKeys(
       block, {"mode", "region", "username", "profile", "role_arn", "role_session_name"}));
   credentials::AwsRdsIamCredentials iam;
@@ -108,6 +110,11 @@ StatusOr<credentials::CredentialsConfig> ParseAwsRdsIam(const Field& block) {
   }
   if (Has(block, "role_session_name")) {
     AURITE_ASSIGN_OR_RETURN(iam.role_session_name, GetString(block["role_session_name"]));
+  }
+  // TLS on, no login in the string, well-formed names: found now, not at
+  // the first connect.
+  if (Status valid = credentials::RdsIamSource::Validate(iam, connection_string); !valid.ok()) {
+    return Status(valid.code(), block.path + ": " + valid.message());
   }
   return credentials::CredentialsConfig(std::move(iam));
 }
@@ -163,7 +170,7 @@ StatusOr<credentials::CredentialsConfig> ParseCredentialsBlock(
   AURITE_ASSIGN_OR_RETURN(std::string mode, GetString(field["mode"]));
   if (mode == "dynamic") return ParseDynamic(field, sources);
   if (mode == "rotate") return ParseRotate(field, sources);
-  if (mode == "aws-rds-iam") return ParseAwsRdsIam(field);
+  if (mode == "aws-rds-iam") return ParseAwsRdsIam(field, connection_string);
   if (mode == "exec") return ParseExec(field);
   return field["mode"].Error(kModes);
 }

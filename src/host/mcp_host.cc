@@ -43,8 +43,33 @@ StatusOr<std::unique_ptr<MCPHost>> MCPHost::Create(Config config, crypto::KeySet
   AURITE_ASSIGN_OR_RETURN(security::SecurityManagerOptions options, ManagerOptions(config, *keys));
   AURITE_ASSIGN_OR_RETURN(std::unique_ptr<security::SecurityManager> manager,
                           security::SecurityManager::Create(std::move(options)));
-  return std::make_unique<MCPHost>(PrivateTag(), std::move(config), std::move(keys),
-                                   std::move(manager));
+  const bool persistent = keys->current.form != crypto::KeyForm::kUnset;
+  const std::filesystem::path store =
+      config.security.store_path.value_or(security::DefaultStorePath());
+  auto host = std::make_unique<MCPHost>(PrivateTag(), std::move(config), std::move(keys),
+                                        std::move(manager));
+  AURITE_RETURN_IF_ERROR(host->PrepareLeases(store, persistent));
+  return host;
+}
+
+Status MCPHost::PrepareLeases(const std::filesystem::path& store, bool persistent) {
+  for (const ConnectionConfig& connection : config_.connections) {
+    if (!connection.credentials ||
+        !std::holds_alternative<credentials::DynamicCredentials>(*connection.credentials)) {
+      continue;
+    }
+    if (!persistent) {
+      return FailedPreconditionError(
+          "connections." + connection.name +
+          ".credentials: dynamic users need a persistent store, so that a crash cannot leave "
+          "database users behind; set the store key (" +
+          config_.security.key_env + ")");
+    }
+    AURITE_ASSIGN_OR_RETURN(instance_, HostInstance::Claim(store.parent_path() / "hosts"));
+    leases_ = std::make_unique<LeaseManager>(*manager_, *instance_, config_.connections);
+    return OkStatus();
+  }
+  return OkStatus();
 }
 
 MCPHost::MCPHost(PrivateTag, Config config, std::unique_ptr<security::StoreKeySettings> keys,
@@ -86,11 +111,78 @@ Status MCPHost::Start() {
       [this](const security::RemovedCredential& removed) { OnCredentialRemoved(removed); });
   manager_->StartSweeper(std::chrono::minutes(1));
   manager_->StartStoreWatch(kStoreWatchInterval);
+  if (leases_) {
+    AURITE_RETURN_IF_ERROR(
+        leases_->Start([this](const std::string& lease_id) { OnLeaseEnded(lease_id); }));
+  }
   return SecureNamedConnections();
+}
+
+StatusOr<MCPHost::LeasedLogin> MCPHost::OpenLease(std::string_view name, const std::string& server,
+                                                  const std::string& owner) {
+  if (!leases_ || !leases_->IsDynamic(name)) {
+    return NotFoundError("connection '" + std::string(name) + "' does not make dynamic users");
+  }
+  AURITE_ASSIGN_OR_RETURN(OpenedLease lease, leases_->Open(name));
+  security::SecureOptions options;
+  options.ttl = std::chrono::duration_cast<std::chrono::seconds>(lease.max_expires_at -
+                                                                 std::chrono::system_clock::now());
+  options.ttl = std::max(*options.ttl, std::chrono::seconds(1));
+  options.bound_servers = {server};
+  options.metadata = {
+      {"owner", owner}, {"connection", std::string(name)}, {"lease_id", lease.lease_id}};
+  StatusOr<security::SecuredCredential> secured =
+      SecureDatabaseConnection(std::move(lease.connection_string), options);
+  if (!secured.ok()) {
+    leases_->End(lease.lease_id, "its token could not be made");
+    return secured.status();
+  }
+  RememberScoped(secured->token, {secured->credential_id, server});
+  {
+    const ConnectionConfig* connection = config_.FindConnection(name);
+    const std::string digest = DigestHex(secured->token.Reveal());
+    std::lock_guard lock(mu_);
+    if (connection->allow_writes) writable_.insert(digest);
+    if (connection->allow_privileged_login) privileged_.insert(digest);
+    lease_tokens_.insert_or_assign(lease.lease_id, secured->token.Clone());
+  }
+  return LeasedLogin{std::move(secured->token), secured->masked, lease.lease_id, lease.expires_at};
+}
+
+void MCPHost::EndLease(const std::string& lease_id, std::string_view why) {
+  if (leases_) leases_->End(lease_id, why);
+}
+
+void MCPHost::TouchLease(const std::string& lease_id) {
+  if (leases_) leases_->Touch(lease_id);
+}
+
+std::optional<std::chrono::system_clock::time_point> MCPHost::LeaseExpiresAt(
+    const std::string& lease_id) const {
+  return leases_ ? leases_->ExpiresAt(lease_id) : std::nullopt;
+}
+
+bool MCPHost::IsDynamicConnection(std::string_view name) const {
+  return leases_ && leases_->IsDynamic(name);
+}
+
+void MCPHost::OnLeaseEnded(const std::string& lease_id) {
+  crypto::SecretBuffer token;
+  {
+    std::lock_guard lock(mu_);
+    auto it = lease_tokens_.find(lease_id);
+    if (it == lease_tokens_.end()) return;
+    token = std::move(it->second);
+    lease_tokens_.erase(it);
+  }
+  // The router and every storage server close what the token opened.
+  RevokeToken(token.Reveal());
 }
 
 Status MCPHost::SecureNamedConnections() {
   for (const ConnectionConfig& connection : config_.connections) {
+    // Each connection of a dynamic one gets its own login (OpenLease).
+    if (IsDynamicConnection(connection.name)) continue;
     if (!connection.server.empty() && FindServer(connection.server) == nullptr) {
       return InvalidArgumentError("connections." + connection.name + ".server names '" +
                                   connection.server + "', which is not a configured server");
@@ -276,6 +368,12 @@ void MCPHost::Shutdown() {
     named_tokens_.clear();
     writable_.clear();
     privileged_.clear();
+  }
+  // Leases end first: their users are dropped while the servers still run.
+  if (leases_) leases_->Shutdown();
+  {
+    std::lock_guard lock(mu_);
+    lease_tokens_.clear();
   }
   for (const auto& [digest, entry] : scoped) (void)manager_->Purge(entry.credential_id);
   for (const auto& server : servers_) server->Stop();

@@ -27,7 +27,14 @@
 //    second; every storage server is told (io.aurite/credentials/revoked)
 //    and closes its connections opened with it, and the RevocationSink
 //    (the router) closes its own.
-//  - Shutdown() purges those, stops every server, and is idempotent.
+//  - Named connections with "credentials": {"mode": "dynamic"} get a new
+//    database user per OpenLease() (LeaseManager); such a host needs a
+//    persistent store (Create() fails without one), and Start() first
+//    revokes the users a crashed earlier run left. A lease's token is
+//    connection-scoped, bound to one server and owner, and revoked when the
+//    lease ends, however it ends.
+//  - Shutdown() ends every lease, purges those, stops every server, and is
+//    idempotent.
 //  - Thread-safe.
 #pragma once
 
@@ -43,6 +50,8 @@
 #include "base/status.h"
 #include "crypto/key_loader.h"
 #include "host/config.h"
+#include "host/host_instance.h"
+#include "host/lease_manager.h"
 #include "host/managed_server.h"
 #include "host/named_logins.h"
 #include "security/security_manager.h"
@@ -87,6 +96,28 @@ class MCPHost {
   // cannot tell another's token from a made-up one.
   Status CheckTokenOwner(std::string_view token, const std::string& owner);
 
+  // A login of its own for one connection of named connection `name` (mode
+  // "dynamic"): a new database user, secured for `server` only as a
+  // connection-scoped token owned by `owner`.
+  struct LeasedLogin {
+    crypto::SecretBuffer token;
+    std::string masked;
+    std::string lease_id;
+    std::chrono::system_clock::time_point expires_at;
+  };
+  StatusOr<LeasedLogin> OpenLease(std::string_view name, const std::string& server,
+                                  const std::string& owner);
+  // Ends the lease (its token is revoked, its user dropped); nothing when it
+  // ended already.
+  void EndLease(const std::string& lease_id, std::string_view why);
+  // The lease's connection was used: it may be renewed.
+  void TouchLease(const std::string& lease_id);
+  // When the lease runs out unless renewed; nullopt when it has ended.
+  std::optional<std::chrono::system_clock::time_point> LeaseExpiresAt(
+      const std::string& lease_id) const;
+  // True for a named connection with "mode": "dynamic".
+  bool IsDynamicConnection(std::string_view name) const;
+
   // The token of named connection `name` (a copy), or NotFound.
   StatusOr<crypto::SecretBuffer> NamedConnectionToken(std::string_view name) const;
 
@@ -126,12 +157,17 @@ class MCPHost {
   };
   void RememberScoped(const crypto::SecretBuffer& token, Scoped scoped);
   Status SecureNamedConnections();
+  // Sets up leases when a connection has dynamic users (see the contract).
+  Status PrepareLeases(const std::filesystem::path& store, bool persistent);
+  void OnLeaseEnded(const std::string& lease_id);
 
   Config config_;
   std::unique_ptr<security::StoreKeySettings> keys_;  // the store's key provider refers to it
   std::unique_ptr<security::SecurityManager> manager_;
   std::vector<std::unique_ptr<ManagedServer>> servers_;
-  NamedLogins logins_;  // of named connections with a credentials block
+  NamedLogins logins_;                      // of named connections with a credentials block
+  std::unique_ptr<HostInstance> instance_;  // with leases only
+  std::unique_ptr<LeaseManager> leases_;    // null without dynamic connections
 
   mutable std::mutex mu_;
   std::map<std::string, Scoped> scoped_;  // by token digest (hex)
@@ -139,6 +175,7 @@ class MCPHost {
   std::set<std::string, std::less<>> writable_;  // token digests (hex) of allow_writes connections
   // Token digests (hex) of allow_privileged_login connections.
   std::set<std::string, std::less<>> privileged_;
+  std::map<std::string, crypto::SecretBuffer> lease_tokens_;  // by lease id
   bool shut_down_ = false;
   BackendLogSink log_sink_;
   RevocationSink revocation_sink_;

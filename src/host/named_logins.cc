@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "credentials/exec_login.h"
+#include "credentials/rds_iam_source.h"
 #include "credentials/secret_command.h"
 
 namespace aurite::host {
@@ -28,11 +29,21 @@ Status NamedLogins::Add(const ConnectionConfig& connection, std::string token_di
                                                           connection.connection_string.Clone(),
                                                           credentials::CommandEnvironment(environ));
     maker = [login] { return login->ConnectionString(); };
+  } else if (const auto* iam = std::get_if<credentials::AwsRdsIamCredentials>(&config)) {
+    StatusOr<std::unique_ptr<credentials::RdsIamSource>> source =
+        credentials::RdsIamSource::Create(*iam, connection.connection_string.Clone());
+    if (!source.ok()) {
+      return Status(source.status().code(), "connections." + connection.name +
+                                                ".credentials: " + source.status().message());
+    }
+    std::shared_ptr<credentials::RdsIamSource> shared = std::move(source).value();
+    maker = [shared] { return shared->ConnectionString(); };
   } else {
     return UnimplementedError("connections." + connection.name + ".credentials: mode \"" +
                               std::string(ModeName(config)) +
-                              "\" is not available in this version of Aurite; use \"exec\" or a "
-                              "connection string with its login");
+                              "\" is not available in this version of Aurite; use \"exec\", "
+                              "\"aws-rds-iam\", \"dynamic\" or a connection string with its "
+                              "login");
   }
   std::lock_guard lock(mu_);
   makers_.insert_or_assign(std::move(token_digest), std::move(maker));

@@ -204,7 +204,9 @@ StatusOr<std::shared_ptr<StorageRouter::Route>> StorageRouter::PrepareRoute(
   if (has_name) {
     route->connection_name = args["connection_name"].get<std::string>();
     const ConnectionConfig* named = host_.config().FindConnection(route->connection_name);
-    AURITE_ASSIGN_OR_RETURN(route->token, host_.NamedConnectionToken(route->connection_name));
+    if (!host_.IsDynamicConnection(route->connection_name)) {
+      AURITE_ASSIGN_OR_RETURN(route->token, host_.NamedConnectionToken(route->connection_name));
+    }
     preferred = named != nullptr ? named->server : "";
     route->owns_token = false;
   }
@@ -213,6 +215,15 @@ StatusOr<std::shared_ptr<StorageRouter::Route>> StorageRouter::PrepareRoute(
     return FailedPreconditionError(
         "no server with the \"storage\" capability is configured for storage_type '" +
         storage_type + "'");
+  }
+  if (has_name && host_.IsDynamicConnection(route->connection_name)) {
+    AURITE_ASSIGN_OR_RETURN(MCPHost::LeasedLogin leased,
+                            host_.OpenLease(route->connection_name, route->backend->name(), owner));
+    route->token = std::move(leased.token);
+    route->masked = std::move(leased.masked);
+    route->lease_id = std::move(leased.lease_id);
+    route->owns_token = true;
+    route->minted = true;
   }
   if (has_string) {
     std::string text = args["connection_string"].get<std::string>();
@@ -252,6 +263,7 @@ mcp::RpcResult StorageRouter::ConnectStorage(const Json& args, mcp::CallContext&
   if (IsError(opened)) {
     // A token we minted dies with the attempt; the caller's own stays usable.
     if (route->minted) host_.RevokeToken(route->token.Reveal());
+    if (!route->lease_id.empty()) host_.EndLease(route->lease_id, "connect_storage failed");
     return opened;
   }
   std::string id = NewConnectionId();
@@ -259,6 +271,7 @@ mcp::RpcResult StorageRouter::ConnectStorage(const Json& args, mcp::CallContext&
   result["storage_type"] = route->storage_type;
   result["masked_connection_string"] = route->masked;
   result["server"] = route->backend->name();
+  AddLeaseExpiry(*route, result);
   std::lock_guard lock(mu_);
   routes_[id] = std::move(route);
   return Structured(std::move(result));
@@ -283,6 +296,7 @@ mcp::RpcResult StorageRouter::Forward(const Json& args, const std::string& tool,
   StatusOr<std::shared_ptr<Route>> found = Find(args, context);
   if (!found.ok()) return Error(found.status().message());
   std::shared_ptr<Route> route = std::move(found).value();
+  if (!route->lease_id.empty()) host_.TouchLease(route->lease_id);
   bool reopen = false;
   std::string backend_connection_id;
   {
@@ -371,6 +385,7 @@ bool StorageRouter::Close(Route& route, const mcp::CallOptions& options) {
   }
   if (route.owns_token) host_.RevokeToken(route.token.Reveal());
   route.token.Clear();
+  if (!route.lease_id.empty()) host_.EndLease(route.lease_id, "the connection was closed");
   return route.owns_token;
 }
 
@@ -405,9 +420,18 @@ mcp::RpcResult StorageRouter::ListConnections(mcp::CallContext& context) {
                   {"server", route->backend->name()},
                   {"masked_connection_string", route->masked}};
     if (!route->connection_name.empty()) entry["connection_name"] = route->connection_name;
+    AddLeaseExpiry(*route, entry);
     connections.push_back(std::move(entry));
   }
   return Structured({{"connections", std::move(connections)}});
+}
+
+void StorageRouter::AddLeaseExpiry(const Route& route, Json& out) const {
+  if (route.lease_id.empty()) return;
+  if (auto expires = host_.LeaseExpiresAt(route.lease_id)) {
+    out["lease_expires_at"] =
+        std::chrono::duration_cast<std::chrono::seconds>(expires->time_since_epoch()).count();
+  }
 }
 
 void StorageRouter::DisconnectAll() {
@@ -419,6 +443,7 @@ void StorageRouter::DisconnectAll() {
   for (auto& [id, route] : routes) {
     if (route->owns_token) host_.RevokeToken(route->token.Reveal());
     route->token.Clear();
+    if (!route->lease_id.empty()) host_.EndLease(route->lease_id, "the gateway shut down");
   }
 }
 

@@ -25,6 +25,11 @@
 //    end with it (the transport calls it when a session ends).
 //  - A connection whose token is revoked or purged, here or in another
 //    process, is closed at once (MCPHost's RevocationSink).
+//  - A named connection with dynamic users gets a database user of its own
+//    per connect_storage (a lease); every use may renew it, and closing the
+//    connection, in any of the ways above, ends it. A lease that runs out
+//    revokes the token, which closes the connection. list_connections shows
+//    its expiry (lease_expires_at, Unix seconds).
 //  - Tool results are MCP CallToolResults; failures are isError results
 //    whose text names what was wrong. Thread-safe.
 #pragma once
@@ -80,7 +85,8 @@ class StorageRouter {
     bool minted = false;     // we secured a raw string for this connection
     std::string masked;
     std::string connection_name;
-    std::string owner;  // mcp::SessionOwner::key
+    std::string lease_id;  // a dynamic connection's own database user (MCPHost::OpenLease)
+    std::string owner;     // mcp::SessionOwner::key
   };
 
   // Calls `tool` on the connection's backend with its backend connection id
@@ -104,6 +110,9 @@ class StorageRouter {
   bool Close(Route& route, const mcp::CallOptions& options);
   // Closes every route opened with the token whose digest is `digest`.
   void CloseRevoked(const security::TokenDigest& digest);
+  // Sets `out["lease_expires_at"]` (Unix seconds) when `route` runs on a
+  // dynamic login whose lease is still open.
+  void AddLeaseExpiry(const Route& route, mcp::Json& out) const;
 
   MCPHost& host_;
   std::mutex mu_;

@@ -388,15 +388,26 @@ void SecurityManager::SetRemovalListener(RemovalListener listener) {
 }
 
 void SecurityManager::Announce() {
+  // A listener that revokes in turn reaches here again on the announcing
+  // thread: the loop below announces what it removed, so return rather
+  // than wait on ourselves.
+  if (announcer_.load() == std::this_thread::get_id()) return;
   // Announcements keep their order: one announcer at a time.
   std::lock_guard<std::mutex> announcing(listener_mutex_);
-  std::vector<RemovedCredential> removed;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    removed.swap(removed_);
+  announcer_.store(std::this_thread::get_id());
+  struct Done {
+    std::atomic<std::thread::id>& announcer;
+    ~Done() { announcer.store(std::thread::id()); }
+  } done{announcer_};
+  for (;;) {
+    std::vector<RemovedCredential> removed;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      removed.swap(removed_);
+    }
+    if (removed.empty() || !listener_) break;
+    for (const RemovedCredential& credential : removed) listener_(credential);
   }
-  if (!listener_) return;
-  for (const RemovedCredential& credential : removed) listener_(credential);
 }
 
 Status SecurityManager::SyncWithStore() {

@@ -20,7 +20,9 @@
 //    watcher StartStoreWatch() runs) adopts credentials another process
 //    added and drops, as revoked, those another process removed.
 //  - Every removal, whoever made it, is announced to the RemovalListener,
-//    never under the manager's lock.
+//    never under the manager's lock. A listener may revoke or purge in turn:
+//    what it removes is announced by the same announcer, after the
+//    removal being announced, on the same thread.
 //  - Every decision goes to the audit log, when one is attached.
 //  - List() returns masked entries only.
 //  - Redact() replaces every form of every live secret and every detection
@@ -34,6 +36,7 @@
 // Thread-safe: all methods may be called from any thread.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -262,6 +265,7 @@ class SecurityManager {
   std::optional<std::int64_t> store_version_;  // the store's data_version last seen
   std::vector<RemovedCredential> removed_;     // not announced yet
   std::mutex listener_mutex_;                  // held while announcing, never with mutex_
+  std::atomic<std::thread::id> announcer_;     // the thread holding listener_mutex_
   RemovalListener listener_;
 
   // The leases and rotations of a memory-only manager; unused with a store.

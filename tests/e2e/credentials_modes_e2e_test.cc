@@ -78,8 +78,7 @@ TEST_F(CredentialsModesTest, FailingCommandIsAClearErrorAndNoConnection) {
 }
 
 TEST_F(CredentialsModesTest, AModeWithoutAMakerStopsStartUp) {
-  Json config = ConfigWith(
-      {{"mode", "dynamic"}, {"admin", LoginlessUri()}, {"grant_roles", {"pg_read_all_data"}}});
+  Json config = ConfigWith({{"mode", "rotate"}, {"admin", LoginlessUri()}, {"username", "app"}});
   FailedStart run = RunServeExpectingFailure(dir_, config.dump(), key_);
   EXPECT_FALSE(run.became_ready) << run.stderr_text;
   EXPECT_TRUE(WIFEXITED(run.status) && WEXITSTATUS(run.status) != 0) << run.status;

@@ -143,6 +143,17 @@ TEST_F(CredentialsBlockTest, DurationsMustBePositiveAndMaxTtlAtLeastDefault) {
               "credentials.lifetime: expected a duration");
 }
 
+TEST_F(CredentialsBlockTest, AwsRdsIamNeedsTls) {
+  StatusOr<Config> config =
+      Parse(R"({"mode": "aws-rds-iam", "region": "eu-west-1", "username": "iam_app"})",
+            "postgresql://db.example:5432/orders?sslmode=prefer");
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.status().message().find("connections.orders.credentials:"), std::string::npos)
+      << config.status().message();
+  EXPECT_NE(config.status().message().find("sslmode"), std::string::npos)
+      << config.status().message();
+}
+
 TEST_F(CredentialsBlockTest, SqliteHasNoUsers) {
   StatusOr<Config> config = Parse(R"({"mode": "exec", "command": ["x"], "username": "u"})",
                                   "sqlite:///tmp/x.db", "sqlite");

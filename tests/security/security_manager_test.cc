@@ -211,6 +211,26 @@ TEST_F(SecurityManagerTest, BackgroundSweeperPurgesExpiredCredentials) {
   EXPECT_TRUE(expired);
 }
 
+// The host's listener revokes the tokens a removed one's connections used:
+// revoking from inside an announcement must neither deadlock nor lose the
+// second announcement.
+TEST_F(SecurityManagerTest, AListenerThatRevokesInTurnIsAnnouncedBothInOrder) {
+  auto manager = MakeManager();
+  SecuredCredential expiring = SecureOrDie(*manager, kConnection, {.ttl = std::chrono::seconds(5)});
+  SecuredCredential follower = SecureOrDie(*manager, kConnection);
+  std::vector<std::string> announced;
+  manager->SetRemovalListener([&](const RemovedCredential& removed) {
+    announced.push_back(removed.id);
+    if (removed.id == expiring.credential_id) {
+      EXPECT_TRUE(manager->Revoke(follower.token.Reveal()).ok());
+    }
+  });
+  clock_.Advance(6);
+  EXPECT_EQ(manager->SweepExpired(), 1u);
+  EXPECT_EQ(announced, (std::vector<std::string>{expiring.credential_id, follower.credential_id}));
+  EXPECT_TRUE(manager->List().empty());
+}
+
 TEST_F(SecurityManagerTest, PurgeAndPurgeAllRemoveCredentials) {
   auto manager = MakeManager();
   SecuredCredential a = SecureOrDie(*manager, kConnection);

@@ -1,0 +1,245 @@
+// Dynamic database users through the real `aurite serve`, on the harness's
+// PostgreSQL and MariaDB: one user per connect_storage with exactly the
+// granted role, dropped on disconnect, on expiry and at shutdown; renewal
+// while busy but never past max_ttl; what a killed host left is dropped by
+// the next start; and the admin's password never leaves the host.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include "gateway_process.h"
+#include "sql/connection.h"
+#include "sql/test_databases.h"
+
+namespace aurite::e2e {
+namespace {
+
+using mcp::Json;
+using namespace std::chrono_literals;
+using sql::Engine;
+
+class DynamicUsersTest : public GatewayTestBase, public ::testing::WithParamInterface<Engine> {
+ protected:
+  void SetUp() override {
+    GatewayTestBase::SetUp();
+    sql::OpenOptions options;
+    options.allow_writes = true;
+    StatusOr<std::unique_ptr<sql::Connection>> root =
+        sql::OpenConnection(sql::testing::AdminConfigFor(GetParam()), options);
+    ASSERT_TRUE(root.ok()) << root.status().ToString();
+    root_ = std::move(root).value();
+    role_ = sql::testing::UniqueName("aurite_e2e_reader");
+    if (postgres()) {
+      Root("CREATE ROLE \"" + role_ + "\" NOLOGIN");
+      Root("GRANT USAGE ON SCHEMA public TO \"" + role_ + "\"");
+    } else {
+      Root("CREATE ROLE `" + role_ + "`");
+      Root("GRANT SELECT ON `" + Server()["database"].get<std::string>() + "`.* TO `" + role_ +
+           "`");
+    }
+  }
+  void TearDown() override {
+    if (root_) {
+      if (postgres()) Root("DROP OWNED BY \"" + role_ + "\"");
+      Root(postgres() ? "DROP ROLE \"" + role_ + "\"" : "DROP ROLE `" + role_ + "`");
+    }
+    GatewayTestBase::TearDown();
+  }
+
+  bool postgres() const { return GetParam() == Engine::kPostgres; }
+  const Json& Server() { return sql::testing::Databases()[postgres() ? "postgres" : "mariadb"]; }
+  std::string Scheme() const { return postgres() ? "postgresql" : "mariadb"; }
+  std::string Address() {
+    return "127.0.0.1:" + std::to_string(Server()["port"].get<int>()) + "/" +
+           Server()["database"].get<std::string>();
+  }
+  std::string AdminPassword() { return Server()["admin_password"]; }
+  Json Config(const std::string& default_ttl = "15m", const std::string& max_ttl = "8h") {
+    Json config = BaseConfig(dir_);
+    config["connections"] = {
+        {"orders",
+         {{"storage_type", Scheme()},
+          {"connection_string", Scheme() + "://" + Address()},
+          {"allow_writes", true},
+          {"credentials",
+           {{"mode", "dynamic"},
+            {"admin", Scheme() + "://" + Server()["admin_user"].get<std::string>() + ":" +
+                          AdminPassword() + "@" + Address()},
+            {"grant_roles", {role_}},
+            {"default_ttl", default_ttl},
+            {"max_ttl", max_ttl}}}}}};
+    return config;
+  }
+
+  void Root(const std::string& statement) {
+    StatusOr<sql::QueryResult> result = root_->Execute(statement, {}, {});
+    ASSERT_TRUE(result.ok()) << statement << ": " << result.status().ToString();
+  }
+  bool UserExists(const std::string& user) {
+    const std::string query = postgres() ? "SELECT count(*) FROM pg_roles WHERE rolname = $1"
+                                         : "SELECT count(*) FROM mysql.user WHERE User = ?";
+    StatusOr<sql::QueryResult> result = root_->Execute(query, {sql::Param(user)}, {});
+    EXPECT_TRUE(result.ok()) << result.status().ToString();
+    if (!result.ok()) return false;
+    const Json& count = result->rows.at(0).at(0);  // bigint: a number or its text
+    return count.is_string() ? count.get<std::string>() != "0" : count.get<long>() != 0;
+  }
+  std::vector<std::string> RolesOf(const std::string& user) {
+    const std::string query =
+        postgres() ? "SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid "
+                     "JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = $1"
+                   : "SELECT Role FROM mysql.roles_mapping WHERE User = ?";
+    StatusOr<sql::QueryResult> result = root_->Execute(query, {sql::Param(user)}, {});
+    EXPECT_TRUE(result.ok()) << result.status().ToString();
+    std::vector<std::string> roles;
+    if (result.ok()) {
+      for (const auto& row : result->rows) roles.push_back(row.at(0).get<std::string>());
+    }
+    return roles;
+  }
+  bool WaitUntilGone(const std::string& user, std::chrono::milliseconds limit) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (UserExists(user)) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      std::this_thread::sleep_for(50ms);
+    }
+    return true;
+  }
+
+  // connect_storage on "orders": the connection id.
+  std::string Connect(GatewayProcess& gateway) {
+    Json connected = Structured(gateway.Call(
+        "connect_storage", {{"storage_type", Scheme()}, {"connection_name", "orders"}}));
+    EXPECT_TRUE(connected.contains("connection_id")) << connected.dump();
+    return connected.value("connection_id", "");
+  }
+  Json Query(GatewayProcess& gateway, const std::string& id, const std::string& sql) {
+    return gateway.Call("query_storage", {{"connection_id", id}, {"query", sql}});
+  }
+  // The database user the connection logs in as.
+  std::string CurrentUser(GatewayProcess& gateway, const std::string& id) {
+    Json rows = Structured(Query(
+        gateway, id,
+        postgres() ? "SELECT current_user" : "SELECT SUBSTRING_INDEX(CURRENT_USER(), '@', 1)"));
+    return rows.contains("rows") ? rows["rows"][0][0].get<std::string>() : "";
+  }
+
+  std::unique_ptr<sql::Connection> root_;
+  std::string role_;
+};
+
+TEST_P(DynamicUsersTest, EachConnectionHasItsOwnUserWithTheGrantedRoleUntilDisconnect) {
+  auto gateway = StartGateway(Config());
+  ASSERT_NE(gateway, nullptr);
+  const std::string first = Connect(*gateway);
+  const std::string second = Connect(*gateway);
+  const std::string first_user = CurrentUser(*gateway, first);
+  const std::string second_user = CurrentUser(*gateway, second);
+  EXPECT_TRUE(first_user.starts_with("aurite_orders_")) << first_user;
+  EXPECT_TRUE(second_user.starts_with("aurite_orders_")) << second_user;
+  EXPECT_NE(first_user, second_user);
+  EXPECT_TRUE(UserExists(first_user));
+  EXPECT_EQ(RolesOf(first_user), std::vector<std::string>{role_});
+
+  Json listed = Structured(gateway->Call("list_connections", Json::object()));
+  ASSERT_EQ(listed["connections"].size(), 2u) << listed.dump();
+  EXPECT_TRUE(listed["connections"][0].contains("lease_expires_at")) << listed.dump();
+
+  Structured(gateway->Call("disconnect_storage", {{"connection_id", first}}));
+  EXPECT_TRUE(WaitUntilGone(first_user, 2s));
+  EXPECT_TRUE(UserExists(second_user));
+  gateway->Stop();
+  EXPECT_FALSE(UserExists(second_user)) << "shutdown ends every lease";
+
+  const std::string password = AdminPassword();
+  EXPECT_EQ(gateway->received().find(password), std::string::npos);
+  EXPECT_EQ(ReadFile(dir_ / "host.log").find(password), std::string::npos);
+  const std::string audit = ReadFile(dir_ / "audit.jsonl");
+  EXPECT_EQ(audit.find(password), std::string::npos);
+  EXPECT_NE(audit.find(first_user), std::string::npos) << "leases are audited by user name";
+}
+
+TEST_P(DynamicUsersTest, AnExpiredLeaseDropsTheUserAndEndsItsConnection) {
+  auto gateway = StartGateway(Config("2s", "2s"));
+  ASSERT_NE(gateway, nullptr);
+  const std::string id = Connect(*gateway);
+  const std::string user = CurrentUser(*gateway, id);
+  ASSERT_FALSE(user.empty());
+  EXPECT_TRUE(WaitUntilGone(user, 5s)) << ReadFile(dir_ / "audit.jsonl");
+  std::string error = ErrorText(Query(*gateway, id, "SELECT 1"));
+  EXPECT_NE(error.find("connection_id"), std::string::npos) << error;
+}
+
+TEST_P(DynamicUsersTest, RenewalKeepsABusyConnectionPastItsTtlButNotPastMaxTtl) {
+  auto gateway = StartGateway(Config("3s", "6s"));
+  ASSERT_NE(gateway, nullptr);
+  const auto opened = std::chrono::steady_clock::now();
+  const std::string id = Connect(*gateway);
+  const std::string user = CurrentUser(*gateway, id);
+  ASSERT_FALSE(user.empty());
+  // Busy for 4.5 s: past default_ttl, kept alive by renewal.
+  while (std::chrono::steady_clock::now() - opened < 4500ms) {
+    Json rows = Query(*gateway, id, "SELECT 1");
+    ASSERT_FALSE(rows.value("isError", false)) << rows.dump();
+    std::this_thread::sleep_for(300ms);
+  }
+  // Still busy, but max_ttl ends it.
+  bool ended = false;
+  while (!ended && std::chrono::steady_clock::now() - opened < 9s) {
+    ended = Query(*gateway, id, "SELECT 1").value("isError", false);
+    std::this_thread::sleep_for(200ms);
+  }
+  EXPECT_TRUE(ended);
+  EXPECT_GE(std::chrono::steady_clock::now() - opened, 5s);
+  EXPECT_TRUE(WaitUntilGone(user, 2s));
+}
+
+TEST_P(DynamicUsersTest, UsersOfAKilledHostAreDroppedByTheNextStart) {
+  auto gateway = StartGateway(Config());
+  ASSERT_NE(gateway, nullptr);
+  const std::string user = CurrentUser(*gateway, Connect(*gateway));
+  ASSERT_FALSE(user.empty());
+  ::kill(gateway->pid(), SIGKILL);
+  gateway->Stop();
+  EXPECT_TRUE(UserExists(user)) << "nothing ran after SIGKILL";
+
+  auto restarted = StartGateway(Config());
+  ASSERT_NE(restarted, nullptr);
+  EXPECT_TRUE(WaitUntilGone(user, 2s));
+  const std::string audit = ReadFile(dir_ / "audit.jsonl");
+  EXPECT_NE(audit.find(user), std::string::npos);
+  EXPECT_NE(audit.find("left by an ended run of the host"), std::string::npos) << audit;
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, DynamicUsersTest,
+                         ::testing::Values(Engine::kPostgres, Engine::kMariaDb),
+                         [](const ::testing::TestParamInfo<Engine>& param_info) {
+                           return param_info.param == Engine::kPostgres ? "PostgreSQL" : "MariaDB";
+                         });
+
+// With a superuser as admin and a plain role granted, the dynamic user
+// cannot use PostgreSQL's server-side escapes, even with writes allowed.
+class PostgresDynamicUserTest : public DynamicUsersTest {};
+
+TEST_P(PostgresDynamicUserTest, ASuperuserAdminMakesAPlainUserThatCannotEscape) {
+  auto gateway = StartGateway(Config());
+  ASSERT_NE(gateway, nullptr);
+  const std::string id = Connect(*gateway);
+  for (const char* escape :
+       {"SELECT pg_read_file('/etc/hostname')", "COPY (SELECT 1) TO PROGRAM 'true'",
+        "SELECT lo_export(lo_create(0), '/tmp/aurite-escape')",
+        "CREATE TABLE aurite_escape_test (x int)"}) {
+    Json result = Query(*gateway, id, escape);
+    EXPECT_TRUE(result.value("isError", false)) << escape << ": " << result.dump();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, PostgresDynamicUserTest, ::testing::Values(Engine::kPostgres),
+                         [](const ::testing::TestParamInfo<Engine>&) { return "PostgreSQL"; });
+
+}  // namespace
+}  // namespace aurite::e2e
