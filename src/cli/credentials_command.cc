@@ -1,5 +1,6 @@
 // `aurite credentials rds-token`: the RDS IAM token Aurite's aws-rds-iam mode
-// would log in with, printed for debugging.
+// would log in with, printed for debugging; `aurite credentials rotate`: a
+// rotated connection's password changed now.
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -8,6 +9,9 @@
 #include "cli/security_context.h"
 #include "credentials/aws_credentials.h"
 #include "credentials/rds_auth_token.h"
+#include "host/config.h"
+#include "host/host_store.h"
+#include "host/password_rotator.h"
 
 namespace aurite::cli {
 namespace {
@@ -30,6 +34,34 @@ int PrintRdsToken(const RdsTokenFlags& flags) {
   std::fwrite(token->data(), 1, token->size(), stdout);
   std::fputc('\n', stdout);
   std::fflush(stdout);
+  return kExitOk;
+}
+
+struct RotateFlags {
+  std::string config_file = "aurite.json";
+  std::string connection;
+};
+
+// Rotates under the same lock as a running host; the hosts on the store
+// read the new password at their next resolve.
+int RotateNow(const RotateFlags& flags) {
+  StatusOr<host::Config> config = host::LoadConfigFile(flags.config_file);
+  if (!config.ok()) return ReportError(config.status());
+  StatusOr<crypto::KeySetting> key = ReadStoreKey(config->security.key_env);
+  if (!key.ok()) return ReportError(key.status());
+  StatusOr<host::HostStore> store = host::OpenHostStore(*config, std::move(key).value());
+  if (!store.ok()) return ReportError(store.status());
+  if (!store->persistent) {
+    return ReportError(FailedPreconditionError(
+        "rotating needs the store the host keeps the password in; set the store key (" +
+        config->security.key_env + ")"));
+  }
+  host::PasswordRotator rotator(*store->manager, store->store_path.parent_path() / "rotation.lock",
+                                config->connections);
+  if (Status rotated = rotator.Rotate(flags.connection); !rotated.ok()) {
+    return ReportError(rotated);
+  }
+  std::printf("rotated the password of connection '%s'\n", flags.connection.c_str());
   return kExitOk;
 }
 
@@ -68,6 +100,21 @@ void RegisterCredentialsCommand(CLI::App& app, CommandResult& result) {
       "amazonaws.com --port 5432 --username app --region eu-west-1)\" psql \"host=mydb.abc123."
       "eu-west-1.rds.amazonaws.com user=app dbname=app sslmode=require\"");
   rds->callback([flags, &result] { result.exit_status = PrintRdsToken(*flags); });
+
+  auto rotate_flags = std::make_shared<RotateFlags>();
+  CLI::App* rotate = credentials->add_subcommand(
+      "rotate",
+      "Change the password of a connection with \"credentials\": {\"mode\": \"rotate\"} now");
+  rotate->add_option("connection", rotate_flags->connection, "The connection's name in aurite.json")
+      ->required();
+  rotate->add_option("-c,--config", rotate_flags->config_file, "Configuration file (aurite.json)")
+      ->capture_default_str();
+  rotate->footer(
+      "Sets a new random password through the connection's admin login and keeps it, encrypted, "
+      "in the store (the store key must be set, as for `aurite serve`). Gateways running on the "
+      "same store use it for their next connections; open sessions stay up. The password is "
+      "never printed.");
+  rotate->callback([rotate_flags, &result] { result.exit_status = RotateNow(*rotate_flags); });
 }
 
 }  // namespace aurite::cli

@@ -5,8 +5,11 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <iostream>
 
@@ -115,6 +118,18 @@ std::string FormatUnixTime(std::int64_t seconds) {
   char text[64];
   std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
   return text;
+}
+
+StatusOr<crypto::KeySetting> ReadStoreKey(const std::string& key_env) {
+  StatusOr<crypto::KeySetting> key = crypto::ReadKeySetting(crypto::ProcessEnvironment, key_env);
+  crypto::ForgetKeyEnvironment();
+  for (const std::string& name : {key_env, key_env + "_FILE"}) {
+    if (char* value = std::getenv(name.c_str())) {
+      std::fill(value, value + std::strlen(value), '\0');
+      ::unsetenv(name.c_str());
+    }
+  }
+  return key;
 }
 
 int ReportError(const Status& status) {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "base/status.h"
+#include "crypto/key_loader.h"
 #include "crypto/secret_buffer.h"
 #include "security/security_manager.h"
 
@@ -30,6 +31,11 @@ void AddStoreFlags(CLI::App& command, StoreFlags& flags);
 // rotation).
 StatusOr<std::unique_ptr<security::SecurityManager>> OpenSecurityManager(
     const StoreFlags& flags, std::optional<crypto::FernetKey>* current_key = nullptr);
+
+// The store key from the variable a configuration names
+// (AURITE_MCP_ENCRYPTION_KEY by default, or NAME_FILE for a file), then wiped
+// from this process's environment, so no child inherits it.
+StatusOr<crypto::KeySetting> ReadStoreKey(const std::string& key_env);
 
 // Reads a secret: from a no-echo terminal prompt when stdin is a terminal,
 // otherwise all of stdin. One trailing newline is dropped.

@@ -50,20 +50,6 @@ void InstallRedactingLoggers() {
   spdlog::register_logger(logger);
 }
 
-// The store key from the variable the config names (AURITE_MCP_ENCRYPTION_KEY
-// by default, or NAME_FILE for a file), then wiped from our environment.
-StatusOr<crypto::KeySetting> ReadStoreKey(const std::string& key_env) {
-  StatusOr<crypto::KeySetting> key = crypto::ReadKeySetting(crypto::ProcessEnvironment, key_env);
-  crypto::ForgetKeyEnvironment();
-  for (const std::string& name : {key_env, key_env + "_FILE"}) {
-    if (char* value = std::getenv(name.c_str())) {
-      std::fill(value, value + std::strlen(value), '\0');
-      ::unsetenv(name.c_str());
-    }
-  }
-  return key;
-}
-
 Status ApplyFlags(const ServeFlags& flags, host::GatewayConfig& gateway) {
   if (flags.transport == "stdio") gateway.transport = host::GatewayConfig::Transport::kStdio;
   if (flags.transport == "http") gateway.transport = host::GatewayConfig::Transport::kHttp;

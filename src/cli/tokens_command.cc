@@ -1,5 +1,6 @@
 // `aurite tokens list|revoke`: see and withdraw secured credentials.
 #include <iostream>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -25,9 +26,31 @@ std::string Uses(const security::CredentialSummary& entry) {
          (entry.max_uses ? "/" + std::to_string(*entry.max_uses) : std::string());
 }
 
-void PrintJson(const std::vector<security::CredentialSummary>& list) {
+using Leases = std::map<std::string, security::LeaseRecord, std::less<>>;
+
+// The lease behind a dynamic user's token, if any.
+const security::LeaseRecord* LeaseOf(const security::CredentialSummary& entry,
+                                     const Leases& leases) {
+  auto id = entry.metadata.find("lease_id");
+  if (id == entry.metadata.end()) return nullptr;
+  auto lease = leases.find(id->second);
+  return lease == leases.end() ? nullptr : &lease->second;
+}
+
+nlohmann::json LeaseJson(const security::LeaseRecord& lease) {
+  return {{"id", lease.lease_id},
+          {"connection", lease.connection},
+          {"user", lease.user_name},
+          {"expires_at", lease.expires_at},
+          {"max_expires_at", lease.max_expires_at},
+          {"state", lease.state == security::LeaseState::kActive ? "active" : "revoking"},
+          {"revoke_attempts", lease.revoke_attempts}};
+}
+
+void PrintJson(const std::vector<security::CredentialSummary>& list, const Leases& leases) {
   nlohmann::json out = nlohmann::json::array();
   for (const security::CredentialSummary& entry : list) {
+    const security::LeaseRecord* lease = LeaseOf(entry, leases);
     out.push_back({{"id", entry.id},
                    {"type", entry.type},
                    {"masked", entry.masked},
@@ -36,23 +59,34 @@ void PrintJson(const std::vector<security::CredentialSummary>& list) {
                    {"uses", entry.uses},
                    {"max_uses", entry.max_uses ? nlohmann::json(*entry.max_uses) : nullptr},
                    {"bound_servers", entry.bound_servers},
-                   {"metadata", entry.metadata}});
+                   {"metadata", entry.metadata},
+                   {"lease", lease != nullptr ? LeaseJson(*lease) : nullptr}});
   }
   std::cout << out.dump(2) << "\n";
 }
 
-void PrintTable(const std::vector<security::CredentialSummary>& list) {
-  if (list.empty()) {
-    std::cout << "no live credentials\n";
-    return;
-  }
+void PrintTable(const std::vector<security::CredentialSummary>& list, const Leases& leases) {
+  if (list.empty()) std::cout << "no live credentials\n";
   for (const security::CredentialSummary& entry : list) {
     std::string bound;
     for (const std::string& server : entry.bound_servers)
       bound += (bound.empty() ? "" : ",") + server;
     std::cout << entry.id << "  " << entry.type << "  created " << FormatUnixTime(entry.created_at)
               << "  expires " << Expiry(entry.expires_at) << "  uses " << Uses(entry) << "  bound "
-              << (bound.empty() ? "-" : bound) << "  " << entry.masked << "\n";
+              << (bound.empty() ? "-" : bound) << "  " << entry.masked;
+    if (const security::LeaseRecord* lease = LeaseOf(entry, leases)) {
+      std::cout << "  lease " << lease->user_name << " until " << FormatUnixTime(lease->expires_at);
+    }
+    std::cout << "\n";
+  }
+  // Users whose revocation failed so far: an operator should know of them.
+  for (const auto& [id, lease] : leases) {
+    if (lease.state != security::LeaseState::kRevoking) continue;
+    std::cout << "lease " << id << "  user " << lease.user_name << " of connection '"
+              << lease.connection << "'  being revoked, " << lease.revoke_attempts
+              << " failed tries";
+    if (!lease.last_error.empty()) std::cout << ": " << lease.last_error;
+    std::cout << "\n";
   }
 }
 
@@ -60,10 +94,17 @@ int List(const TokensFlags& flags) {
   auto manager = OpenSecurityManager(flags.store);
   if (!manager.ok()) return ReportError(manager.status());
   std::vector<security::CredentialSummary> list = (*manager)->List();
+  StatusOr<security::RecordList<security::LeaseRecord>> stored = (*manager)->ListLeases();
+  if (!stored.ok()) return ReportError(stored.status());
+  Leases leases;
+  for (security::LeaseRecord& lease : stored->records) {
+    std::string id = lease.lease_id;
+    leases.emplace(std::move(id), std::move(lease));
+  }
   if (flags.json) {
-    PrintJson(list);
+    PrintJson(list, leases);
   } else {
-    PrintTable(list);
+    PrintTable(list, leases);
   }
   return kExitOk;
 }
@@ -102,7 +143,9 @@ void RegisterTokensCommand(CLI::App& app, CommandResult& result) {
   list->add_flag("--json", flags->json, "Print JSON instead of one line per credential");
   AddStoreFlags(*list, flags->store);
   list->footer(
-      "Shows ids, types, masked forms, lifetimes and uses; never a secret or a token.\n"
+      "Shows ids, types, masked forms, lifetimes and uses; never a secret or a token. The token "
+      "of a dynamic database user also shows its user and when its lease runs out, and leases "
+      "whose user could not be dropped yet are listed after the credentials.\n"
       "Example:\n  aurite tokens list --json");
   list->callback([flags, &result] { result.exit_status = List(*flags); });
 

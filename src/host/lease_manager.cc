@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "credentials/generated_login.h"
+#include "host/made_logins.h"
 #include "runtime/log.h"
 #include "sql/connection_string.h"
 
@@ -16,14 +17,7 @@ namespace {
 using std::chrono::seconds;
 using TimePoint = std::chrono::system_clock::time_point;
 
-constexpr seconds kFirstRetry{1};
-constexpr seconds kLongestRetry{300};
 constexpr std::chrono::milliseconds kTick{250};
-
-std::int64_t ToUnix(TimePoint time) {
-  return std::chrono::duration_cast<seconds>(time.time_since_epoch()).count();
-}
-TimePoint FromUnix(std::int64_t unix_seconds) { return TimePoint(seconds(unix_seconds)); }
 
 }  // namespace
 
@@ -58,14 +52,12 @@ struct LeaseManager::Live {
 LeaseManager::LeaseManager(security::SecurityManager& manager, const HostInstance& instance,
                            const std::vector<ConnectionConfig>& connections, Clock clock)
     : manager_(manager), instance_(instance), clock_(std::move(clock)) {
-  for (const ConnectionConfig& connection : connections) {
-    if (!connection.credentials) continue;
-    const auto* dynamic = std::get_if<credentials::DynamicCredentials>(&*connection.credentials);
-    if (dynamic == nullptr) continue;
+  for (const auto& [connection, dynamic] :
+       ConnectionsOfMode<credentials::DynamicCredentials>(connections)) {
     auto entry = std::make_unique<Connection>();
-    entry->config = &connection;
+    entry->config = connection;
     entry->dynamic = dynamic;
-    connections_.emplace(connection.name, std::move(entry));
+    connections_.emplace(connection->name, std::move(entry));
   }
 }
 
@@ -127,9 +119,9 @@ StatusOr<OpenedLease> LeaseManager::Open(std::string_view connection_name) {
   record.connection = config.name;
   record.engine = std::string(sql::EngineName(target.engine));
   record.user_name = user;
-  record.created_at = ToUnix(now);
-  record.expires_at = ToUnix(now + connection.dynamic->default_ttl);
-  record.max_expires_at = ToUnix(now + connection.dynamic->max_ttl);
+  record.created_at = ToUnixSeconds(now);
+  record.expires_at = ToUnixSeconds(now + connection.dynamic->default_ttl);
+  record.max_expires_at = ToUnixSeconds(now + connection.dynamic->max_ttl);
   record.host_instance = instance_.id();
   // The record first: a crash from here on leaves a lease the next start
   // revokes, never a user nobody knows of.
@@ -141,7 +133,7 @@ StatusOr<OpenedLease> LeaseManager::Open(std::string_view connection_name) {
   {
     std::lock_guard admin_lock(connection.admin_mu);
     StatusOr<credentials::DatabaseAdmin*> admin = connection.Admin();
-    created = admin.ok() ? (*admin)->CreateUser(user, password, FromUnix(record.expires_at),
+    created = admin.ok() ? (*admin)->CreateUser(user, password, FromUnixSeconds(record.expires_at),
                                                 connection.dynamic->grant_roles,
                                                 connection.dynamic->statements)
                          : admin.status();
@@ -155,8 +147,8 @@ StatusOr<OpenedLease> LeaseManager::Open(std::string_view connection_name) {
                       ": the database user could not be made: " + created.message());
   }
   Audit(security::LeaseEvent::kCreated, record, "ok", "");
-  OpenedLease opened{record.lease_id, user, std::move(login), FromUnix(record.expires_at),
-                     FromUnix(record.max_expires_at)};
+  OpenedLease opened{record.lease_id, user, std::move(login), FromUnixSeconds(record.expires_at),
+                     FromUnixSeconds(record.max_expires_at)};
   std::string lease_id = record.lease_id;  // the key, before the record is moved
   std::lock_guard lock(mu_);
   live_.emplace(std::move(lease_id), Live{std::move(record), false});
@@ -210,10 +202,9 @@ void LeaseManager::Revoke(security::LeaseRecord record, std::string_view why) {
     retrying_.erase(record.lease_id);
     return;
   }
-  const seconds wait = std::min<seconds>(
-      kLongestRetry, kFirstRetry * (1LL << std::min<std::uint32_t>(record.revoke_attempts, 9)));
   record.revoke_attempts += 1;
-  record.next_attempt_at = ToUnix(clock_() + wait);
+  const seconds wait = RetryDelay(record.revoke_attempts);
+  record.next_attempt_at = ToUnixSeconds(clock_() + wait);
   record.last_error = security::BoundedRecordText(revoked.message());
   (void)manager_.PutLease(record);
   Audit(security::LeaseEvent::kRevokeFailed, record, "failed", revoked.message());
@@ -240,7 +231,7 @@ void LeaseManager::ExpireDue(TimePoint now) {
   {
     std::lock_guard lock(mu_);
     for (const auto& [id, live] : live_) {
-      if (FromUnix(live.record.expires_at) <= now) expired.push_back(id);
+      if (FromUnixSeconds(live.record.expires_at) <= now) expired.push_back(id);
     }
   }
   for (const std::string& id : expired) End(id, "expired");
@@ -252,7 +243,8 @@ void LeaseManager::RenewDue(TimePoint now) {
     std::lock_guard lock(mu_);
     for (auto& [id, live] : live_) {
       const auto& dynamic = *connections_.find(live.record.connection)->second->dynamic;
-      const bool short_of_time = FromUnix(live.record.expires_at) - now < dynamic.default_ttl / 3;
+      const bool short_of_time =
+          FromUnixSeconds(live.record.expires_at) - now < dynamic.default_ttl / 3;
       const bool can_grow = live.record.expires_at < live.record.max_expires_at;
       if (live.used_since_renewal && short_of_time && can_grow) {
         live.used_since_renewal = false;
@@ -263,12 +255,12 @@ void LeaseManager::RenewDue(TimePoint now) {
   for (security::LeaseRecord& record : due) {
     Connection& connection = *connections_.find(record.connection)->second;
     const std::int64_t until =
-        std::min(ToUnix(now + connection.dynamic->default_ttl), record.max_expires_at);
+        std::min(ToUnixSeconds(now + connection.dynamic->default_ttl), record.max_expires_at);
     Status renewed;
     {
       std::lock_guard admin_lock(connection.admin_mu);
       StatusOr<credentials::DatabaseAdmin*> admin = connection.Admin();
-      renewed = admin.ok() ? (*admin)->RenewUser(record.user_name, FromUnix(until),
+      renewed = admin.ok() ? (*admin)->RenewUser(record.user_name, FromUnixSeconds(until),
                                                  connection.dynamic->statements)
                            : admin.status();
     }
@@ -292,7 +284,7 @@ void LeaseManager::RetryDue(TimePoint now) {
   {
     std::lock_guard lock(mu_);
     for (const auto& [id, record] : retrying_) {
-      if (FromUnix(record.next_attempt_at) <= now) due.push_back(record);
+      if (FromUnixSeconds(record.next_attempt_at) <= now) due.push_back(record);
     }
   }
   for (security::LeaseRecord& record : due) Revoke(std::move(record), "retry");
@@ -317,7 +309,7 @@ std::optional<TimePoint> LeaseManager::ExpiresAt(const std::string& lease_id) co
   std::lock_guard lock(mu_);
   auto it = live_.find(lease_id);
   if (it == live_.end()) return std::nullopt;
-  return FromUnix(it->second.record.expires_at);
+  return FromUnixSeconds(it->second.record.expires_at);
 }
 
 void LeaseManager::Audit(security::LeaseEvent event, const security::LeaseRecord& record,

@@ -3,6 +3,7 @@
 
 #include "base/text.h"
 #include "host/credentials_responder.h"
+#include "host/host_store.h"
 #include "runtime/log.h"
 #include "security/access_token.h"
 #include "servers/credentials_protocol.h"
@@ -15,59 +16,40 @@ std::string DigestHex(std::string_view token) {
   return HexEncode(digest);
 }
 
-StatusOr<security::SecurityManagerOptions> ManagerOptions(const Config& config,
-                                                          const security::StoreKeySettings& keys) {
-  security::SecurityManagerOptions options;
-  options.default_ttl = config.security.default_token_ttl;
-  std::filesystem::path store = config.security.store_path.value_or(security::DefaultStorePath());
-  std::filesystem::path audit =
-      config.security.audit_log.value_or(store.parent_path() / "audit.jsonl");
-  if (keys.current.form == crypto::KeyForm::kUnset) {
-    runtime::LogWarn(
-        "no store key ({} is unset): credentials are kept in memory only and die with this "
-        "process",
-        config.security.key_env);
-  } else {
-    AURITE_ASSIGN_OR_RETURN(options.store,
-                            security::SqliteStore::Open(store, security::MakeKeyProvider(keys)));
-  }
-  AURITE_ASSIGN_OR_RETURN(options.audit_log, security::AuditLog::Open(audit));
-  return options;
-}
-
 }  // namespace
 
 StatusOr<std::unique_ptr<MCPHost>> MCPHost::Create(Config config, crypto::KeySetting key) {
-  auto keys = std::make_unique<security::StoreKeySettings>();
-  keys->current = std::move(key);
-  AURITE_ASSIGN_OR_RETURN(security::SecurityManagerOptions options, ManagerOptions(config, *keys));
-  AURITE_ASSIGN_OR_RETURN(std::unique_ptr<security::SecurityManager> manager,
-                          security::SecurityManager::Create(std::move(options)));
-  const bool persistent = keys->current.form != crypto::KeyForm::kUnset;
-  const std::filesystem::path store =
-      config.security.store_path.value_or(security::DefaultStorePath());
-  auto host = std::make_unique<MCPHost>(PrivateTag(), std::move(config), std::move(keys),
-                                        std::move(manager));
-  AURITE_RETURN_IF_ERROR(host->PrepareLeases(store, persistent));
+  AURITE_ASSIGN_OR_RETURN(HostStore store, OpenHostStore(config, std::move(key)));
+  auto host = std::make_unique<MCPHost>(PrivateTag(), std::move(config), std::move(store.keys),
+                                        std::move(store.manager));
+  AURITE_RETURN_IF_ERROR(host->PrepareMadeLogins(store.store_path, store.persistent));
   return host;
 }
 
-Status MCPHost::PrepareLeases(const std::filesystem::path& store, bool persistent) {
+Status MCPHost::PrepareMadeLogins(const std::filesystem::path& store, bool persistent) {
   for (const ConnectionConfig& connection : config_.connections) {
-    if (!connection.credentials ||
-        !std::holds_alternative<credentials::DynamicCredentials>(*connection.credentials)) {
-      continue;
-    }
+    if (!connection.credentials) continue;
+    const bool dynamic =
+        std::holds_alternative<credentials::DynamicCredentials>(*connection.credentials);
+    const bool rotated =
+        std::holds_alternative<credentials::RotatedCredentials>(*connection.credentials);
+    if (!dynamic && !rotated) continue;
     if (!persistent) {
-      return FailedPreconditionError(
-          "connections." + connection.name +
-          ".credentials: dynamic users need a persistent store, so that a crash cannot leave "
-          "database users behind; set the store key (" +
-          config_.security.key_env + ")");
+      return FailedPreconditionError("connections." + connection.name + ".credentials: mode \"" +
+                                     (dynamic ? "dynamic" : "rotate") +
+                                     "\" needs a persistent store (" +
+                                     (dynamic ? "so that a crash cannot leave database users behind"
+                                              : "where the password the host sets is kept") +
+                                     "); set the store key (" + config_.security.key_env + ")");
     }
-    AURITE_ASSIGN_OR_RETURN(instance_, HostInstance::Claim(store.parent_path() / "hosts"));
-    leases_ = std::make_unique<LeaseManager>(*manager_, *instance_, config_.connections);
-    return OkStatus();
+    if (dynamic && !leases_) {
+      AURITE_ASSIGN_OR_RETURN(instance_, HostInstance::Claim(store.parent_path() / "hosts"));
+      leases_ = std::make_unique<LeaseManager>(*manager_, *instance_, config_.connections);
+    }
+    if (rotated && !rotator_) {
+      rotator_ = std::make_unique<PasswordRotator>(*manager_, store.parent_path() / "rotation.lock",
+                                                   config_.connections);
+    }
   }
   return OkStatus();
 }
@@ -115,6 +97,8 @@ Status MCPHost::Start() {
     AURITE_RETURN_IF_ERROR(
         leases_->Start([this](const std::string& lease_id) { OnLeaseEnded(lease_id); }));
   }
+  // Passwords are settled before the named connections can be used.
+  if (rotator_) rotator_->Start();
   return SecureNamedConnections();
 }
 
@@ -199,7 +183,8 @@ Status MCPHost::SecureNamedConnections() {
     }
     RememberScoped(secured->token, {secured->credential_id, connection.server});
     if (connection.credentials) {
-      AURITE_RETURN_IF_ERROR(logins_.Add(connection, DigestHex(secured->token.Reveal())));
+      AURITE_RETURN_IF_ERROR(
+          logins_.Add(connection, DigestHex(secured->token.Reveal()), rotator_.get()));
     }
     std::lock_guard lock(mu_);
     if (connection.allow_writes) writable_.insert(DigestHex(secured->token.Reveal()));
@@ -371,6 +356,7 @@ void MCPHost::Shutdown() {
   }
   // Leases end first: their users are dropped while the servers still run.
   if (leases_) leases_->Shutdown();
+  if (rotator_) rotator_->Shutdown();
   {
     std::lock_guard lock(mu_);
     lease_tokens_.clear();

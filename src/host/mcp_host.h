@@ -54,6 +54,7 @@
 #include "host/lease_manager.h"
 #include "host/managed_server.h"
 #include "host/named_logins.h"
+#include "host/password_rotator.h"
 #include "security/security_manager.h"
 #include "security/store_keys.h"
 
@@ -158,16 +159,17 @@ class MCPHost {
   void RememberScoped(const crypto::SecretBuffer& token, Scoped scoped);
   Status SecureNamedConnections();
   // Sets up leases when a connection has dynamic users (see the contract).
-  Status PrepareLeases(const std::filesystem::path& store, bool persistent);
+  Status PrepareMadeLogins(const std::filesystem::path& store, bool persistent);
   void OnLeaseEnded(const std::string& lease_id);
 
   Config config_;
   std::unique_ptr<security::StoreKeySettings> keys_;  // the store's key provider refers to it
   std::unique_ptr<security::SecurityManager> manager_;
   std::vector<std::unique_ptr<ManagedServer>> servers_;
-  NamedLogins logins_;                      // of named connections with a credentials block
-  std::unique_ptr<HostInstance> instance_;  // with leases only
-  std::unique_ptr<LeaseManager> leases_;    // null without dynamic connections
+  NamedLogins logins_;                        // of named connections with a credentials block
+  std::unique_ptr<HostInstance> instance_;    // with leases only
+  std::unique_ptr<LeaseManager> leases_;      // null without dynamic connections
+  std::unique_ptr<PasswordRotator> rotator_;  // null without rotated connections
 
   mutable std::mutex mu_;
   std::map<std::string, Scoped> scoped_;  // by token digest (hex)

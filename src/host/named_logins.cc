@@ -21,7 +21,8 @@ std::string_view ModeName(const credentials::CredentialsConfig& config) {
 
 }  // namespace
 
-Status NamedLogins::Add(const ConnectionConfig& connection, std::string token_digest) {
+Status NamedLogins::Add(const ConnectionConfig& connection, std::string token_digest,
+                        PasswordRotator* rotator) {
   const credentials::CredentialsConfig& config = *connection.credentials;
   Maker maker;
   if (const auto* exec = std::get_if<credentials::ExecCredentials>(&config)) {
@@ -38,12 +39,12 @@ Status NamedLogins::Add(const ConnectionConfig& connection, std::string token_di
     }
     std::shared_ptr<credentials::RdsIamSource> shared = std::move(source).value();
     maker = [shared] { return shared->ConnectionString(); };
+  } else if (rotator != nullptr && rotator->IsRotated(connection.name)) {
+    maker = [rotator, name = connection.name] { return rotator->ConnectionString(name); };
   } else {
-    return UnimplementedError("connections." + connection.name + ".credentials: mode \"" +
-                              std::string(ModeName(config)) +
-                              "\" is not available in this version of Aurite; use \"exec\", "
-                              "\"aws-rds-iam\", \"dynamic\" or a connection string with its "
-                              "login");
+    // Dynamic users are made per connection (LeaseManager), not here.
+    return InternalError("connections." + connection.name + ".credentials: mode \"" +
+                         std::string(ModeName(config)) + "\" makes no login when resolving");
   }
   std::lock_guard lock(mu_);
   makers_.insert_or_assign(std::move(token_digest), std::move(maker));

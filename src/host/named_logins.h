@@ -24,6 +24,7 @@
 #include "base/status.h"
 #include "crypto/secret_buffer.h"
 #include "host/config.h"
+#include "host/password_rotator.h"
 
 namespace aurite::host {
 
@@ -32,8 +33,10 @@ class NamedLogins {
   using Maker = std::function<StatusOr<crypto::SecretBuffer>()>;
 
   // `connection` must have a credentials block; `token_digest` is the hex
-  // digest of its named token.
-  Status Add(const ConnectionConfig& connection, std::string token_digest);
+  // digest of its named token. Mode "rotate" needs `rotator`, which must
+  // outlive this.
+  Status Add(const ConnectionConfig& connection, std::string token_digest,
+             PasswordRotator* rotator);
 
   std::optional<StatusOr<crypto::SecretBuffer>> Make(std::string_view token_digest) const;
 

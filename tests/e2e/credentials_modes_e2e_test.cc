@@ -77,14 +77,5 @@ TEST_F(CredentialsModesTest, FailingCommandIsAClearErrorAndNoConnection) {
   EXPECT_TRUE(listed["connections"].empty()) << listed.dump();
 }
 
-TEST_F(CredentialsModesTest, AModeWithoutAMakerStopsStartUp) {
-  Json config = ConfigWith({{"mode", "rotate"}, {"admin", LoginlessUri()}, {"username", "app"}});
-  FailedStart run = RunServeExpectingFailure(dir_, config.dump(), key_);
-  EXPECT_FALSE(run.became_ready) << run.stderr_text;
-  EXPECT_TRUE(WIFEXITED(run.status) && WEXITSTATUS(run.status) != 0) << run.status;
-  EXPECT_NE(run.stderr_text.find("connections.orders.credentials"), std::string::npos)
-      << run.stderr_text;
-}
-
 }  // namespace
 }  // namespace aurite::e2e

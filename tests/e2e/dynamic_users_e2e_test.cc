@@ -8,12 +8,15 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <map>
 #include <set>
 #include <thread>
 
+#include "engine_fixture.h"
 #include "gateway_process.h"
 #include "sql/connection.h"
 #include "sql/test_databases.h"
+#include "support/command_runner.h"
 
 namespace aurite::e2e {
 namespace {
@@ -22,24 +25,18 @@ using mcp::Json;
 using namespace std::chrono_literals;
 using sql::Engine;
 
-class DynamicUsersTest : public GatewayTestBase, public ::testing::WithParamInterface<Engine> {
+class DynamicUsersTest : public EngineGatewayTest {
  protected:
   void SetUp() override {
-    GatewayTestBase::SetUp();
-    sql::OpenOptions options;
-    options.allow_writes = true;
-    StatusOr<std::unique_ptr<sql::Connection>> root =
-        sql::OpenConnection(sql::testing::AdminConfigFor(GetParam()), options);
-    ASSERT_TRUE(root.ok()) << root.status().ToString();
-    root_ = std::move(root).value();
+    EngineGatewayTest::SetUp();
+    if (HasFatalFailure()) return;
     role_ = sql::testing::UniqueName("aurite_e2e_reader");
     if (postgres()) {
       Root("CREATE ROLE \"" + role_ + "\" NOLOGIN");
       Root("GRANT USAGE ON SCHEMA public TO \"" + role_ + "\"");
     } else {
       Root("CREATE ROLE `" + role_ + "`");
-      Root("GRANT SELECT ON `" + Server()["database"].get<std::string>() + "`.* TO `" + role_ +
-           "`");
+      Root("GRANT SELECT ON `" + Database() + "`.* TO `" + role_ + "`");
     }
   }
   void TearDown() override {
@@ -47,38 +44,24 @@ class DynamicUsersTest : public GatewayTestBase, public ::testing::WithParamInte
       if (postgres()) Root("DROP OWNED BY \"" + role_ + "\"");
       Root(postgres() ? "DROP ROLE \"" + role_ + "\"" : "DROP ROLE `" + role_ + "`");
     }
-    GatewayTestBase::TearDown();
+    EngineGatewayTest::TearDown();
   }
 
-  bool postgres() const { return GetParam() == Engine::kPostgres; }
-  const Json& Server() { return sql::testing::Databases()[postgres() ? "postgres" : "mariadb"]; }
-  std::string Scheme() const { return postgres() ? "postgresql" : "mariadb"; }
-  std::string Address() {
-    return "127.0.0.1:" + std::to_string(Server()["port"].get<int>()) + "/" +
-           Server()["database"].get<std::string>();
-  }
-  std::string AdminPassword() { return Server()["admin_password"]; }
   Json Config(const std::string& default_ttl = "15m", const std::string& max_ttl = "8h") {
     Json config = BaseConfig(dir_);
-    config["connections"] = {
-        {"orders",
-         {{"storage_type", Scheme()},
-          {"connection_string", Scheme() + "://" + Address()},
-          {"allow_writes", true},
-          {"credentials",
-           {{"mode", "dynamic"},
-            {"admin", Scheme() + "://" + Server()["admin_user"].get<std::string>() + ":" +
-                          AdminPassword() + "@" + Address()},
-            {"grant_roles", {role_}},
-            {"default_ttl", default_ttl},
-            {"max_ttl", max_ttl}}}}}};
+    config["connections"] = {{"orders",
+                              {{"storage_type", Scheme()},
+                               {"connection_string", Scheme() + "://" + Address()},
+                               {"allow_writes", true},
+                               {"credentials",
+                                {{"mode", "dynamic"},
+                                 {"admin", AdminUri()},
+                                 {"grant_roles", {role_}},
+                                 {"default_ttl", default_ttl},
+                                 {"max_ttl", max_ttl}}}}}};
     return config;
   }
 
-  void Root(const std::string& statement) {
-    StatusOr<sql::QueryResult> result = root_->Execute(statement, {}, {});
-    ASSERT_TRUE(result.ok()) << statement << ": " << result.status().ToString();
-  }
   bool UserExists(const std::string& user) {
     const std::string query = postgres() ? "SELECT count(*) FROM pg_roles WHERE rolname = $1"
                                          : "SELECT count(*) FROM mysql.user WHERE User = ?";
@@ -128,7 +111,6 @@ class DynamicUsersTest : public GatewayTestBase, public ::testing::WithParamInte
     return rows.contains("rows") ? rows["rows"][0][0].get<std::string>() : "";
   }
 
-  std::unique_ptr<sql::Connection> root_;
   std::string role_;
 };
 
@@ -148,6 +130,24 @@ TEST_P(DynamicUsersTest, EachConnectionHasItsOwnUserWithTheGrantedRoleUntilDisco
   Json listed = Structured(gateway->Call("list_connections", Json::object()));
   ASSERT_EQ(listed["connections"].size(), 2u) << listed.dump();
   EXPECT_TRUE(listed["connections"][0].contains("lease_expires_at")) << listed.dump();
+
+  // `aurite tokens list` shows each lease's user and expiry too.
+  testing::CommandOutput tokens =
+      testing::RunCommand("env -i AURITE_MCP_ENCRYPTION_KEY=" + testing::ShellQuote(key_) + " " +
+                          testing::ShellQuote(AURITE_BINARY) + " tokens list --json --store " +
+                          testing::ShellQuote((dir_ / "store.db").string()));
+  ASSERT_EQ(tokens.exit_status, 0) << tokens.err;
+  std::map<std::string, std::int64_t> expiry_by_user;
+  for (const Json& entry : Json::parse(tokens.out)) {
+    if (entry["lease"].is_object()) {
+      expiry_by_user[entry["lease"]["user"]] = entry["lease"]["expires_at"].get<std::int64_t>();
+    }
+  }
+  EXPECT_EQ(expiry_by_user.size(), 2u) << tokens.out;
+  for (const Json& connection : listed["connections"]) {
+    const std::string user = CurrentUser(*gateway, connection["connection_id"]);
+    EXPECT_EQ(expiry_by_user[user], connection["lease_expires_at"].get<std::int64_t>());
+  }
 
   Structured(gateway->Call("disconnect_storage", {{"connection_id", first}}));
   EXPECT_TRUE(WaitUntilGone(first_user, 2s));
@@ -216,10 +216,7 @@ TEST_P(DynamicUsersTest, UsersOfAKilledHostAreDroppedByTheNextStart) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, DynamicUsersTest,
-                         ::testing::Values(Engine::kPostgres, Engine::kMariaDb),
-                         [](const ::testing::TestParamInfo<Engine>& param_info) {
-                           return param_info.param == Engine::kPostgres ? "PostgreSQL" : "MariaDB";
-                         });
+                         ::testing::Values(Engine::kPostgres, Engine::kMariaDb), EngineTestName);
 
 // With a superuser as admin and a plain role granted, the dynamic user
 // cannot use PostgreSQL's server-side escapes, even with writes allowed.
@@ -239,7 +236,7 @@ TEST_P(PostgresDynamicUserTest, ASuperuserAdminMakesAPlainUserThatCannotEscape) 
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, PostgresDynamicUserTest, ::testing::Values(Engine::kPostgres),
-                         [](const ::testing::TestParamInfo<Engine>&) { return "PostgreSQL"; });
+                         EngineTestName);
 
 }  // namespace
 }  // namespace aurite::e2e

@@ -82,6 +82,40 @@ class McpHostTest : public ::testing::Test {
   std::filesystem::path database_;
 };
 
+// Dynamic users and rotated passwords change the database: without a store
+// that outlives the process the host would lose track of them.
+TEST_F(McpHostTest, ModesThatChangeTheDatabaseNeedAPersistentStore) {
+  for (const bool dynamic : {true, false}) {
+    Config config = MakeConfig(RestartPolicy::Mode::kNever, {"storage"});
+    ConnectionConfig orders;
+    orders.name = "orders";
+    orders.storage_type = "postgresql";
+    orders.connection_string = crypto::SecretBuffer::CopyFrom("postgresql://127.0.0.1:1/orders");
+    const auto admin = [] {
+      return crypto::SecretBuffer::CopyFrom("postgresql://a:b@127.0.0.1:1/o");
+    };
+    if (dynamic) {
+      credentials::DynamicCredentials made;
+      made.admin = admin();
+      orders.credentials = std::move(made);
+    } else {
+      credentials::RotatedCredentials made;
+      made.admin = admin();
+      made.username = "app";
+      orders.credentials = std::move(made);
+    }
+    config.connections.push_back(std::move(orders));
+    StatusOr<std::unique_ptr<MCPHost>> host = MCPHost::Create(std::move(config), {});
+    ASSERT_FALSE(host.ok());
+    EXPECT_EQ(host.status().code(), StatusCode::kFailedPrecondition);
+    EXPECT_NE(host.status().message().find(dynamic ? "mode \"dynamic\" needs a persistent store"
+                                                   : "mode \"rotate\" needs a persistent store"),
+              std::string::npos)
+        << host.status().message();
+    EXPECT_EQ(host.status().message().find("a:b@"), std::string::npos);
+  }
+}
+
 TEST_F(McpHostTest, StorageServerResolvesTokensThroughTheHost) {
   auto host = StartHost(MakeConfig(RestartPolicy::Mode::kOnFailure, {"tools", "storage"}));
   ASSERT_NE(host, nullptr);
