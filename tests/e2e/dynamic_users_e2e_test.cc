@@ -149,6 +149,7 @@ TEST_P(DynamicUsersTest, EachConnectionHasItsOwnUserWithTheGrantedRoleUntilDisco
     EXPECT_EQ(expiry_by_user[user], connection["lease_expires_at"].get<std::int64_t>());
   }
 
+  ExpectNotInAnyProcess(*gateway, AdminPassword());
   Structured(gateway->Call("disconnect_storage", {{"connection_id", first}}));
   EXPECT_TRUE(WaitUntilGone(first_user, 2s));
   EXPECT_TRUE(UserExists(second_user));

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "gateway_process.h"
 #include "sql/connection.h"
@@ -48,6 +49,19 @@ class EngineGatewayTest : public GatewayTestBase,
   void Root(const std::string& statement) {
     StatusOr<sql::QueryResult> result = root_->Execute(statement, {}, {});
     ASSERT_TRUE(result.ok()) << statement << ": " << result.status().ToString();
+  }
+
+  // Fails the test when `secret` is in the argument vector or environment
+  // of `gateway` or any of its child processes.
+  static void ExpectNotInAnyProcess(const GatewayProcess& gateway, const std::string& secret) {
+    std::vector<pid_t> processes = ChildrenOf(gateway.pid());
+    processes.push_back(gateway.pid());
+    for (pid_t process : processes) {
+      for (const char* file : {"cmdline", "environ"}) {
+        EXPECT_EQ(ProcFile(process, file).find(secret), std::string::npos)
+            << "/proc/" << process << "/" << file;
+      }
+    }
   }
 
   std::unique_ptr<sql::Connection> root_;

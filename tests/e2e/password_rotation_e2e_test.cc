@@ -160,6 +160,8 @@ TEST_P(PasswordRotationTest, TheHostOwnsThePasswordAndRotatesItOnCommand) {
   EXPECT_TRUE(LogsIn(rotated));
   EXPECT_EQ(CurrentUser(*gateway, first), user_) << "open sessions stay up";
   EXPECT_EQ(CurrentUser(*gateway, Connect(*gateway)), user_) << "new ones use the new password";
+  ExpectNotInAnyProcess(*gateway, AdminPassword());
+  ExpectNotInAnyProcess(*gateway, rotated);
   gateway->Stop();
 
   const std::string audit = ReadFile(dir_ / "audit.jsonl");
