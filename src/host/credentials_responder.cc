@@ -25,6 +25,7 @@ mcp::RpcResult Resolve(security::SecurityManager& manager, const std::string& se
     }
     return mcp::MakeError(kUnknownTokenError, "unknown, expired or revoked token");
   }
+  bool login_made = false;
   if (policy.login) {
     if (std::optional<StatusOr<crypto::SecretBuffer>> made = policy.login(token)) {
       if (!made->ok()) {
@@ -33,12 +34,14 @@ mcp::RpcResult Resolve(security::SecurityManager& manager, const std::string& se
             "the host could not make the login of this connection: " + made->status().message());
       }
       resolved->secret = std::move(**made);
+      login_made = true;
     }
   }
   mcp::Json answer = {{"secret", std::string(resolved->secret.Reveal())},
                       {"expires_at", nullptr},
                       {"credential_id", resolved->credential_id}};
   if (resolved->expires_at) answer["expires_at"] = *resolved->expires_at;
+  if (login_made) answer["login_made"] = true;
   if (policy.writes_allowed && policy.writes_allowed(token)) answer["allow_writes"] = true;
   if (policy.privileged_login_allowed && policy.privileged_login_allowed(token)) {
     answer["allow_privileged_login"] = true;

@@ -4,7 +4,10 @@
 // The host advertises capabilities.experimental["io.aurite/credentials"] =
 // {"version": 1} in initialize. A server sends, on that same session:
 //   request  io.aurite/credentials/resolve {token, credential_type}
-//            -> {secret, expires_at (Unix seconds or null), credential_id}
+//            -> {secret, expires_at (Unix seconds or null), credential_id,
+//                login_made (optional: true when the host made the login
+//                for this answer; it may run out, so a server resolves
+//                again for each new physical connection)}
 //   notification io.aurite/credentials/release {token}
 // and the host tells its servers, when a credential is revoked (by anyone,
 // in any process sharing the store):

@@ -33,7 +33,7 @@ ConnectionPool::~ConnectionPool() {
   reaper_.join();
 }
 
-StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire() {
+StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire(const FreshConfig& fresh) {
   std::unique_lock lock(mutex_);
   auto deadline = std::chrono::steady_clock::now() + options_.acquire_timeout;
   for (;;) {
@@ -50,8 +50,17 @@ StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire() {
     }
   }
   ++open_;
+  const bool use_fresh = fresh && opened_first_;
+  opened_first_ = true;
   lock.unlock();
-  StatusOr<std::unique_ptr<Connection>> opened = OpenConnection(config_, options_.open);
+  StatusOr<std::unique_ptr<Connection>> opened = [&]() -> StatusOr<std::unique_ptr<Connection>> {
+    if (!use_fresh) return OpenConnection(config_, options_.open);
+    AURITE_ASSIGN_OR_RETURN(ConnectionConfig config, fresh());
+    if (config.engine != config_.engine) {
+      return FailedPreconditionError("the connection's login now names another kind of database");
+    }
+    return OpenConnection(config, options_.open);
+  }();
   if (!opened.ok()) {
     lock.lock();
     --open_;

@@ -20,6 +20,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -67,7 +68,15 @@ class ConnectionPool {
   ConnectionPool(const ConnectionPool&) = delete;
   ConnectionPool& operator=(const ConnectionPool&) = delete;
 
-  StatusOr<Lease> Acquire();
+  // Where a connection other than the pool's first gets its config: a login
+  // made for one connection (an RDS IAM token, a command's output, a rotated
+  // password) must be made again, not replayed from the first one's.
+  using FreshConfig = std::function<StatusOr<ConnectionConfig>()>;
+
+  // See above. With `fresh`, a connection this call must open, unless it is
+  // the pool's first, is opened with what `fresh` returns (called outside
+  // the lock); its error is this call's, and the pool stays as it was.
+  StatusOr<Lease> Acquire(const FreshConfig& fresh = {});
   std::size_t open_count() const;
   std::size_t idle_count() const;
   Engine engine() const { return config_.engine; }
@@ -89,6 +98,7 @@ class ConnectionPool {
   std::condition_variable reaper_wake_;
   std::vector<Idle> idle_;
   std::size_t open_ = 0;
+  bool opened_first_ = false;  // the first connection was opened (from config_)
   bool stopping_ = false;
   std::thread reaper_;
 };

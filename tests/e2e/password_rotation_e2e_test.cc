@@ -162,6 +162,17 @@ TEST_P(PasswordRotationTest, TheHostOwnsThePasswordAndRotatesItOnCommand) {
   EXPECT_EQ(CurrentUser(*gateway, Connect(*gateway)), user_) << "new ones use the new password";
   ExpectNotInAnyProcess(*gateway, AdminPassword());
   ExpectNotInAnyProcess(*gateway, rotated);
+
+  // A session lost after the rotation is reopened with the new password:
+  // the server resolves the token again rather than replaying the old login.
+  Root(postgres() ? "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE "
+                    "usename = '" +
+                        user_ + "'"
+                  : "KILL CONNECTION USER `" + user_ + "`");
+  const std::string lost =
+      ErrorText(gateway->Call("query_storage", {{"connection_id", first}, {"query", "SELECT 1"}}));
+  EXPECT_NE(lost.find("connection to the server was lost"), std::string::npos) << lost;
+  EXPECT_EQ(CurrentUser(*gateway, first), user_) << "the next call logs in anew";
   gateway->Stop();
 
   const std::string audit = ReadFile(dir_ / "audit.jsonl");

@@ -83,6 +83,33 @@ TEST_P(PoolTest, ConcurrentCallersAllSucceed) {
   EXPECT_LE(pool.open_count(), 3u);
 }
 
+// A login made per connection is made again for each connection after the
+// first, never replayed; a failure to make it fails only that call.
+TEST_P(PoolTest, ConnectionsAfterTheFirstAreOpenedWithAFreshConfig) {
+  ConnectionPool pool(Config(), Small(3));
+  int made = 0;
+  const ConnectionPool::FreshConfig fresh = [&]() -> StatusOr<ConnectionConfig> {
+    ++made;
+    return Config();
+  };
+  const ConnectionPool::FreshConfig failing = []() -> StatusOr<ConnectionConfig> {
+    return UnavailableError("the host could not make the login");
+  };
+  {
+    StatusOr<ConnectionPool::Lease> first = pool.Acquire(fresh);
+    ASSERT_TRUE(first.ok()) << first.status().ToString();
+    EXPECT_EQ(made, 0) << "the first connection uses the config the pool was made with";
+    StatusOr<ConnectionPool::Lease> second = pool.Acquire(fresh);
+    ASSERT_TRUE(second.ok()) << second.status().ToString();
+    EXPECT_EQ(made, 1);
+    StatusOr<ConnectionPool::Lease> refused = pool.Acquire(failing);
+    EXPECT_EQ(refused.status().code(), StatusCode::kUnavailable);
+    EXPECT_EQ(pool.open_count(), 2u) << "a failed open gives its place back";
+  }
+  StatusOr<ConnectionPool::Lease> reused = pool.Acquire(failing);
+  EXPECT_TRUE(reused.ok()) << "an idle connection needs no new login";
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, PoolTest, AURITE_ALL_ENGINES);
 
 // A server that ends the session mid-way: the call fails clearly, the next reconnects.

@@ -34,6 +34,9 @@ struct OpenConnection {
   std::optional<crypto::SecretBuffer> token;
   // The host's id for the token's credential (see ResolvedToken).
   std::string credential_id;
+  // The host makes the token's login per resolve (ResolvedToken::login_made):
+  // each new physical connection resolves the token again.
+  bool login_made = false;
 };
 
 class ConnectionRegistry {

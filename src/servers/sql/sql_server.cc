@@ -212,6 +212,7 @@ mcp::RpcResult SqlServer::ConnectDatabase(const Json& args, mcp::CallContext& co
   std::string credential_id;
   bool allow_writes = options_.allow_writes;
   bool allow_privileged_login = options_.allow_privileged_login;
+  bool login_made = false;
   if (use_token) {
     StatusOr<ResolvedToken> resolved = ResolveConnectionToken(context.session, value);
     if (!resolved.ok()) return ErrorResult(resolved.status());
@@ -220,6 +221,7 @@ mcp::RpcResult SqlServer::ConnectDatabase(const Json& args, mcp::CallContext& co
     allow_writes = allow_writes || resolved->allow_writes;
     allow_privileged_login = allow_privileged_login || resolved->allow_privileged_login;
     credential_id = std::move(resolved->credential_id);
+    login_made = resolved->login_made;
   }
   StatusOr<OpenConnection> opened = Open(std::move(value), allow_writes, allow_privileged_login);
   if (!opened.ok()) {
@@ -240,10 +242,22 @@ mcp::RpcResult SqlServer::ConnectDatabase(const Json& args, mcp::CallContext& co
   if (!opened->read_only_warning.empty()) result["warning"] = opened->read_only_warning;
   opened->token = std::move(token);
   opened->credential_id = std::move(credential_id);
+  opened->login_made = login_made;
   StatusOr<std::string> id = connections_.Add(std::move(opened).value());
   if (!id.ok()) return ErrorResult(id.status());
   result["connection_id"] = *id;
   return StructuredResult(std::move(result));
+}
+
+db::ConnectionPool::FreshConfig SqlServer::FreshLogin(const OpenConnection& connection,
+                                                      mcp::ServerSession& session) {
+  if (!connection.login_made || !connection.token) return {};
+  // Used only within the Acquire() of a call that holds both.
+  return [&connection, &session]() -> StatusOr<db::ConnectionConfig> {
+    AURITE_ASSIGN_OR_RETURN(ResolvedToken resolved,
+                            ResolveConnectionToken(session, *connection.token));
+    return db::ParseConnectionString(resolved.connection_string.Reveal());
+  };
 }
 
 mcp::RpcResult SqlServer::WithConnection(
@@ -251,7 +265,8 @@ mcp::RpcResult SqlServer::WithConnection(
     const std::function<mcp::RpcResult(db::Connection&)>& use) {
   StatusOr<std::shared_ptr<OpenConnection>> connection = connections_.Find(id);
   if (!connection.ok()) return ErrorResult(connection.status());
-  StatusOr<db::ConnectionPool::Lease> lease = (*connection)->pool->Acquire();
+  StatusOr<db::ConnectionPool::Lease> lease =
+      (*connection)->pool->Acquire(FreshLogin(**connection, context.session));
   if (!lease.ok()) return ErrorResult(lease.status());
   // The session drops a cancelled call's result; the engine must not keep
   // running its statement either. Destroyed before the lease returns.
@@ -328,7 +343,8 @@ mcp::RpcResult SqlServer::ReadSchema(const std::string& uri, const std::string& 
   StatusOr<std::shared_ptr<OpenConnection>> connection = connections_.Find(connection_id);
   if (!connection.ok())
     return mcp::RpcError{mcp::error_code::kInvalidParams, connection.status().message(), nullptr};
-  StatusOr<db::ConnectionPool::Lease> lease = (*connection)->pool->Acquire();
+  StatusOr<db::ConnectionPool::Lease> lease =
+      (*connection)->pool->Acquire(FreshLogin(**connection, context.session));
   if (!lease.ok())
     return mcp::RpcError{mcp::error_code::kInternalError, lease.status().message(), nullptr};
   InterruptOnStop interrupt_on_cancel(**lease, context.rpc.stop_token());

@@ -68,6 +68,12 @@ class SqlServer {
   mcp::RpcResult WithConnection(const std::string& id, mcp::CallContext& context,
                                 const std::function<mcp::RpcResult(aurite::sql::Connection&)>& use);
 
+  // For a connection whose login the host makes per resolve, what opens
+  // each new physical connection: the token resolved again over `session`.
+  // Empty otherwise (the pool reuses its config).
+  static aurite::sql::ConnectionPool::FreshConfig FreshLogin(const OpenConnection& connection,
+                                                             mcp::ServerSession& session);
+
   const SqlServerOptions options_;
   ConnectionRegistry connections_;
 };

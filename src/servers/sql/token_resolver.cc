@@ -44,6 +44,7 @@ StatusOr<ResolvedToken> ResolveConnectionToken(mcp::ServerSession& session,
   resolved.allow_writes = result.value("allow_writes", Json(false)) == Json(true);
   resolved.allow_privileged_login =
       result.value("allow_privileged_login", Json(false)) == Json(true);
+  resolved.login_made = result.value("login_made", Json(false)) == Json(true);
   if (result.contains("credential_id") && result["credential_id"].is_string()) {
     resolved.credential_id = result["credential_id"].get<std::string>();
   }

@@ -21,6 +21,9 @@ struct ResolvedToken {
   // The host's id of the credential, named again when it is revoked
   // (io.aurite/credentials/revoked); empty from a host that sends none.
   std::string credential_id;
+  // The host made this login for this resolve and it may run out (the answer
+  // carried "login_made": true): resolve again for another connection.
+  bool login_made = false;
 };
 
 // Asks the host for the database connection string behind `token`.
