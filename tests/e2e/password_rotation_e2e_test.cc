@@ -230,6 +230,27 @@ TEST_P(PasswordRotationTest, ThePasswordIsRotatedEveryPeriod) {
   EXPECT_EQ(CurrentUser(*gateway, Connect(*gateway)), user_);
 }
 
+// Several processes rotating one user at once (a gateway's timer and three
+// commands): the lock makes them take turns, so the password the store keeps
+// is the one the database has.
+TEST_P(PasswordRotationTest, RotationsFromSeveralProcessesAtOnceKeepStoreAndDatabaseAgreeing) {
+  auto gateway = StartGateway(Config());
+  ASSERT_NE(gateway, nullptr);
+  std::vector<std::thread> commands;
+  std::vector<testing::CommandOutput> outputs(3);
+  for (testing::CommandOutput& output : outputs) {
+    commands.emplace_back([this, &output] { output = RotateWithCli(); });
+  }
+  for (std::thread& command : commands) command.join();
+  for (const testing::CommandOutput& output : outputs)
+    EXPECT_EQ(output.exit_status, 0) << output.err;
+  const auto [current, pending] = Stored();
+  EXPECT_TRUE(pending.empty());
+  EXPECT_TRUE(LogsIn(current));
+  EXPECT_EQ(Count(ReadFile(dir_ / "audit.jsonl"), "\"password_rotated\""), 4u);
+  EXPECT_EQ(CurrentUser(*gateway, Connect(*gateway)), user_);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, PasswordRotationTest,
                          ::testing::Values(Engine::kPostgres, Engine::kMariaDb), EngineTestName);
 
