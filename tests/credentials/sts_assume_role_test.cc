@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "moto_server.h"
 #include "scripted_peer.h"
@@ -235,7 +236,8 @@ TEST(StsAssumeRoleTest, RequestsAreCheckedBeforeSending) {
     EXPECT_EQ(refused.code(), StatusCode::kInvalidArgument) << arn;
     EXPECT_NE(refused.message().find("arn:PARTITION:iam::ACCOUNT:role/NAME"), std::string::npos);
   }
-  for (const char* name : {"a", "has space", "semi;colon", std::string(65, 'n').c_str()}) {
+  for (const std::string& name :
+       std::vector<std::string>{"a", "has space", "semi;colon", std::string(65, 'n')}) {
     AssumeRoleRequest request = Request();
     request.role_session_name = name;
     EXPECT_EQ(status(request).code(), StatusCode::kInvalidArgument) << name;
