@@ -29,5 +29,6 @@ void RegisterAuditCommand(CLI::App& app, CommandResult& result);
 void RegisterSqlServerCommand(CLI::App& app, CommandResult& result);
 void RegisterServeCommand(CLI::App& app, CommandResult& result);
 void RegisterCredentialsCommand(CLI::App& app, CommandResult& result);
+void RegisterSecretCommand(CLI::App& app, CommandResult& result);
 
 }  // namespace aurite::cli

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   RegisterSqlServerCommand(app, result);
   RegisterServeCommand(app, result);
   RegisterCredentialsCommand(app, result);
+  RegisterSecretCommand(app, result);
 
   try {
     app.parse(argc, argv);

@@ -1,4 +1,4 @@
-// Expansion of ${env:…}, ${file:…} and ${exec:…} references.
+// Expansion of ${env:…}, ${file:…}, ${exec:…} and ${keyring:…} references.
 #include "host/secret_reference.h"
 
 #include <fcntl.h>
@@ -11,6 +11,7 @@
 #include "base/unique_fd.h"
 #include "credentials/secret_command.h"
 #include "crypto/secret_reader.h"
+#include "secrets/keyring.h"
 
 namespace aurite::host {
 namespace {
@@ -63,16 +64,22 @@ std::optional<std::string_view> ProcessEnvironment(const std::string& name) {
   return std::string_view(value);
 }
 
+StatusOr<crypto::SecretBuffer> ReadKeyringReference(const std::string& target) {
+  AURITE_ASSIGN_OR_RETURN(secrets::KeyringItem item, secrets::ParseKeyringItem(target));
+  return secrets::ReadKeyringSecret(item);
+}
+
 StatusOr<crypto::SecretBuffer> ResolveReference(std::string_view reference,
                                                 const ReferenceSources& sources) {
   std::size_t colon = reference.find(':');
   std::string scheme(reference.substr(0, colon == std::string_view::npos ? 0 : colon));
   std::string target(colon == std::string_view::npos ? "" : reference.substr(colon + 1));
-  if (target.empty() || (scheme != "env" && scheme != "file" && scheme != "exec")) {
+  if (target.empty() ||
+      (scheme != "env" && scheme != "file" && scheme != "exec" && scheme != "keyring")) {
     // Not echoed: an unknown "${…}" may be part of a literal password.
     return InvalidArgumentError(
-        "contains a '${' that is not a secret reference; use ${env:VAR}, ${file:PATH} or "
-        "${exec:COMMAND}, and write $${ for a literal ${");
+        "contains a '${' that is not a secret reference; use ${env:VAR}, ${file:PATH}, "
+        "${exec:COMMAND} or ${keyring:SERVICE/ACCOUNT}, and write $${ for a literal ${");
   }
   std::string shown = "${" + std::string(reference) + "}";
   if (scheme == "env") {
@@ -83,8 +90,9 @@ StatusOr<crypto::SecretBuffer> ResolveReference(std::string_view reference,
     }
     return crypto::SecretBuffer::CopyFrom(*value);
   }
-  StatusOr<crypto::SecretBuffer> value =
-      scheme == "file" ? sources.read_file(target) : sources.run_command(target);
+  StatusOr<crypto::SecretBuffer> value = scheme == "file"      ? sources.read_file(target)
+                                         : scheme == "keyring" ? sources.read_keyring(target)
+                                                               : sources.run_command(target);
   if (!value.ok()) return Status(value.status().code(), shown + ": " + value.status().message());
   return value;
 }
@@ -92,7 +100,8 @@ StatusOr<crypto::SecretBuffer> ResolveReference(std::string_view reference,
 }  // namespace
 
 const ReferenceSources& SystemReferenceSources() {
-  static const ReferenceSources sources{ProcessEnvironment, ReadSecretFile, RunReferencedCommand};
+  static const ReferenceSources sources{ProcessEnvironment, ReadSecretFile, RunReferencedCommand,
+                                        ReadKeyringReference};
   return sources;
 }
 

@@ -1,5 +1,6 @@
-// Secret references in configuration values: ${env:VAR}, ${file:PATH} and
-// ${exec:COMMAND}, expanded once at start-up so a secret reaches the host
+// Secret references in configuration values: ${env:VAR}, ${file:PATH},
+// ${exec:COMMAND} and ${keyring:SERVICE/ACCOUNT} (the desktop keyring,
+// secrets/keyring.h), expanded once at start-up so a secret reaches the host
 // without passing through the model or sitting in the config file.
 //
 // A value may mix literal text and references:
@@ -29,9 +30,11 @@ struct ReferenceSources {
   // The standard output of `/bin/sh -c COMMAND` (one trailing newline
   // removed); an error if it cannot run or exits non-zero.
   std::function<StatusOr<crypto::SecretBuffer>(const std::string&)> run_command;
+  // The secret of keyring item "SERVICE/ACCOUNT".
+  std::function<StatusOr<crypto::SecretBuffer>(const std::string&)> read_keyring;
 };
 
-// The process environment, the file system and /bin/sh.
+// The process environment, the file system, /bin/sh and the Secret Service.
 const ReferenceSources& SystemReferenceSources();
 
 // True if `value` contains `${`, i.e. would be expanded.
