@@ -109,9 +109,12 @@ StatusOr<MCPHost::LeasedLogin> MCPHost::OpenLease(std::string_view name, const s
   }
   AURITE_ASSIGN_OR_RETURN(OpenedLease lease, leases_->Open(name));
   security::SecureOptions options;
-  options.ttl = std::chrono::duration_cast<std::chrono::seconds>(lease.max_expires_at -
-                                                                 std::chrono::system_clock::now());
-  options.ttl = std::max(*options.ttl, std::chrono::seconds(1));
+  // The lease ends the token (OnLeaseEnded); its own expiry is a backstop.
+  // Both count whole seconds, so round up and add one: a token that ran out
+  // before its lease would fail the very connect that made it.
+  options.ttl = std::chrono::ceil<std::chrono::seconds>(lease.max_expires_at -
+                                                        std::chrono::system_clock::now()) +
+                std::chrono::seconds(1);
   options.bound_servers = {server};
   options.metadata = {
       {"owner", owner}, {"connection", std::string(name)}, {"lease_id", lease.lease_id}};

@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "test_databases.h"
@@ -23,7 +25,17 @@ void AsAdmin(Engine engine, const std::vector<std::string>& statements,
   StatusOr<std::unique_ptr<Connection>> admin = OpenConnection(config, {.allow_writes = true});
   ASSERT_TRUE(admin.ok()) << admin.status().ToString();
   for (const std::string& sql : statements) {
+    // Each test runs in a process of its own, and PostgreSQL fails one of two
+    // concurrent changes of a function's ACL ("tuple concurrently updated"):
+    // that one tries again.
     StatusOr<QueryResult> done = (*admin)->Execute(sql, {}, {});
+    for (int retry = 0;
+         retry < 50 && !done.ok() &&
+         done.status().message().find("tuple concurrently updated") != std::string::npos;
+         ++retry) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      done = (*admin)->Execute(sql, {}, {});
+    }
     ASSERT_TRUE(done.ok()) << sql << ": " << done.status().ToString();
   }
 }
