@@ -1,4 +1,4 @@
-// Expansion of ${env:…}, ${file:…} and ${exec:…} references.
+// Expansion of ${env:…}, ${file:…}, ${exec:…} and ${aws-sm:…} references.
 #include "host/secret_reference.h"
 
 #include <fcntl.h>
@@ -11,6 +11,7 @@
 #include "base/unique_fd.h"
 #include "credentials/secret_command.h"
 #include "crypto/secret_reader.h"
+#include "secrets/aws_secret_reference.h"
 
 namespace aurite::host {
 namespace {
@@ -57,6 +58,10 @@ StatusOr<crypto::SecretBuffer> RunReferencedCommand(const std::string& command) 
                                         .description = "command '" + command + "'"});
 }
 
+StatusOr<crypto::SecretBuffer> ReadSecretsManager(const std::string& reference) {
+  return secrets::ReadAwsSecret(reference, crypto::ProcessEnvironment);
+}
+
 std::optional<std::string_view> ProcessEnvironment(const std::string& name) {
   const char* value = std::getenv(name.c_str());
   if (value == nullptr) return std::nullopt;
@@ -68,11 +73,12 @@ StatusOr<crypto::SecretBuffer> ResolveReference(std::string_view reference,
   std::size_t colon = reference.find(':');
   std::string scheme(reference.substr(0, colon == std::string_view::npos ? 0 : colon));
   std::string target(colon == std::string_view::npos ? "" : reference.substr(colon + 1));
-  if (target.empty() || (scheme != "env" && scheme != "file" && scheme != "exec")) {
+  if (target.empty() ||
+      (scheme != "env" && scheme != "file" && scheme != "exec" && scheme != "aws-sm")) {
     // Not echoed: an unknown "${…}" may be part of a literal password.
     return InvalidArgumentError(
-        "contains a '${' that is not a secret reference; use ${env:VAR}, ${file:PATH} or "
-        "${exec:COMMAND}, and write $${ for a literal ${");
+        "contains a '${' that is not a secret reference; use ${env:VAR}, ${file:PATH}, "
+        "${exec:COMMAND} or ${aws-sm:SECRET_ID#FIELD}, and write $${ for a literal ${");
   }
   std::string shown = "${" + std::string(reference) + "}";
   if (scheme == "env") {
@@ -83,8 +89,9 @@ StatusOr<crypto::SecretBuffer> ResolveReference(std::string_view reference,
     }
     return crypto::SecretBuffer::CopyFrom(*value);
   }
-  StatusOr<crypto::SecretBuffer> value =
-      scheme == "file" ? sources.read_file(target) : sources.run_command(target);
+  StatusOr<crypto::SecretBuffer> value = scheme == "file"   ? sources.read_file(target)
+                                         : scheme == "exec" ? sources.run_command(target)
+                                                            : sources.read_aws_secret(target);
   if (!value.ok()) return Status(value.status().code(), shown + ": " + value.status().message());
   return value;
 }
@@ -92,7 +99,8 @@ StatusOr<crypto::SecretBuffer> ResolveReference(std::string_view reference,
 }  // namespace
 
 const ReferenceSources& SystemReferenceSources() {
-  static const ReferenceSources sources{ProcessEnvironment, ReadSecretFile, RunReferencedCommand};
+  static const ReferenceSources sources{ProcessEnvironment, ReadSecretFile, RunReferencedCommand,
+                                        ReadSecretsManager};
   return sources;
 }
 
