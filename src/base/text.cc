@@ -1,6 +1,8 @@
 // The out-of-line ASCII text helpers of text.h.
 #include "base/text.h"
 
+#include <algorithm>
+
 namespace aurite {
 
 std::string AsciiLowercase(std::string_view text) {
@@ -9,6 +11,16 @@ std::string AsciiLowercase(std::string_view text) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
   return lower;
+}
+
+std::string PeerTextExcerpt(std::string text, std::size_t max_bytes) {
+  std::replace_if(
+      text.begin(), text.end(),
+      [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }, ' ');
+  if (text.size() <= max_bytes) return text;
+  std::size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return text.substr(0, cut) + "…";
 }
 
 std::string HexEncode(std::span<const unsigned char> bytes) {

@@ -7,6 +7,7 @@
 // the result in a crypto::SecretBuffer never needs a std::string copy of it.
 #pragma once
 
+#include <cstddef>
 #include <span>
 #include <string>
 #include <string_view>
@@ -15,6 +16,11 @@ namespace aurite {
 
 // `text` with A-Z mapped to a-z; every other byte is kept.
 std::string AsciiLowercase(std::string_view text);
+
+// Text a peer sent (an error message from an AWS API, say), fit to quote in
+// ours: control characters become spaces, and text longer than `max_bytes`
+// is cut on a UTF-8 character boundary and ends with "…".
+std::string PeerTextExcerpt(std::string text, std::size_t max_bytes = 512);
 
 // The value (0-15) of the hex digit `c` (0-9, a-f, A-F), or -1 when `c` is
 // not a hex digit.

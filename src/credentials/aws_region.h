@@ -1,9 +1,13 @@
-// AWS region names as Aurite accepts them: what RDS tokens and STS requests
-// are signed for, and what names the regional STS endpoint.
+// AWS region names as Aurite accepts them: what RDS tokens, STS and Secrets
+// Manager requests are signed for, and what names the regional endpoints.
 #pragma once
 
 #include <algorithm>
+#include <string>
 #include <string_view>
+
+#include "base/status.h"
+#include "crypto/key_loader.h"
 
 namespace aurite::credentials {
 
@@ -17,5 +21,11 @@ inline bool IsValidAwsRegion(std::string_view region) {
 
 inline constexpr std::string_view kRegionForm =
     "region must be an AWS region name of lower-case letters, digits and '-', e.g. eu-west-1";
+
+// The region of the environment, as the AWS SDKs read it: AWS_REGION, else
+// AWS_DEFAULT_REGION (an empty variable counts as unset). kNotFound when
+// neither is set, kInvalidArgument naming the variable when its value is not
+// a region name.
+StatusOr<std::string> AwsRegionFromEnvironment(const crypto::EnvironmentLookup& environment);
 
 }  // namespace aurite::credentials

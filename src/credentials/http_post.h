@@ -27,7 +27,7 @@
 #include <vector>
 
 #include "base/status.h"
-#include "credentials/sts_endpoint.h"
+#include "credentials/aws_endpoint.h"
 #include "crypto/secret_buffer.h"
 #include "crypto/sigv4.h"
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "base/text.h"
+#include "credentials/aws_request.h"
 
 namespace aurite::credentials {
 namespace {
@@ -33,16 +34,6 @@ bool IsValidRoleArn(std::string_view arn) {
          std::all_of(resource.begin(), resource.end(), [](char c) { return c > ' ' && c < 0x7f; });
 }
 
-// `text` with every occurrence of `secret` replaced by "****".
-std::string Scrub(std::string text, std::string_view secret) {
-  if (secret.empty()) return text;
-  for (std::size_t at = text.find(secret); at != std::string::npos;
-       at = text.find(secret, at + 4)) {
-    text.replace(at, secret.size(), "****");
-  }
-  return text;
-}
-
 }  // namespace
 
 Status ValidateAssumeRoleRequest(const AssumeRoleRequest& request) {
@@ -69,42 +60,23 @@ StatusOr<AssumedRole> AssumeRole(const AssumeRoleRequest& request,
                                  const crypto::EnvironmentLookup& environment,
                                  const HttpPostOptions& options) {
   AURITE_RETURN_IF_ERROR(ValidateAssumeRoleRequest(request));
-  StatusOr<HttpEndpoint> endpoint = ResolveStsEndpoint(request.region, environment);
+  StatusOr<HttpEndpoint> endpoint = ResolveAwsEndpoint(kStsService, request.region, environment);
   if (!endpoint.ok()) return endpoint.status();
 
   const std::string body =
       "Action=AssumeRole&Version=2011-06-15&RoleArn=" + PercentEncode(request.role_arn) +
       "&RoleSessionName=" + PercentEncode(request.role_session_name) +
       "&DurationSeconds=" + std::to_string(request.duration.count());
-  const std::string host = endpoint->HostHeader();
-  const std::string payload_hash = crypto::PayloadSha256(body);
-  crypto::HeaderSignRequest sign;
-  sign.host = host;
-  sign.path = endpoint->path;
-  sign.headers = {{"Content-Type", kContentType}};
-  sign.region = request.region;
-  sign.service = "sts";
-  sign.now = now;
-  sign.payload_hash = payload_hash;
-  const crypto::SignedHeaders signed_headers = crypto::SignRequestHeaders(sign, source);
-  std::vector<crypto::HttpHeader> headers = {{"Content-Type", kContentType},
-                                             {"X-Amz-Date", signed_headers.amz_date},
-                                             {"Authorization", signed_headers.authorization}};
-  if (!source.session_token.empty()) {
-    headers.push_back({"X-Amz-Security-Token", source.session_token.Reveal()});
-  }
-
-  HttpPostOptions post_options = options;
-  if (post_options.ca_file.empty()) {
-    post_options.ca_file = std::string(environment("AWS_CA_BUNDLE").value_or(""));
-  }
-  StatusOr<HttpAnswer> answer = HttpPost(*endpoint, headers, body, post_options);
+  const AwsRequest post{.region = request.region,
+                        .service = "sts",
+                        .headers = {{"Content-Type", kContentType}},
+                        .body = body};
+  StatusOr<HttpAnswer> answer =
+      PostSignedAwsRequest(*endpoint, post, source, now, environment, options);
   StatusOr<AssumedRole> role = answer.ok() ? ParseAssumeRoleResponse(answer->body, answer->status)
                                            : StatusOr<AssumedRole>(answer.status());
   if (role.ok()) return role;
-  const std::string message =
-      Scrub(Scrub(std::string(role.status().message()), source.secret_access_key.Reveal()),
-            source.session_token.Reveal());
+  const std::string message = ScrubCredentials(std::string(role.status().message()), source);
   return Status(role.status().code(),
                 "AssumeRole of " + request.role_arn + " at " + endpoint->Url() + ": " + message);
 }

@@ -1,10 +1,8 @@
 // STS AssumeRole: trades source AWS credentials for temporary credentials of
 // a role. One form-encoded POST ("Action=AssumeRole&Version=2011-06-15&…")
-// to the endpoint ResolveStsEndpoint picks, signed with SigV4 in the
-// Authorization header; the answer is read by ParseAssumeRoleResponse.
-//
-// AWS_CA_BUNDLE, as in the AWS SDKs, names a PEM file of trust anchors for
-// an https endpoint when the options name none.
+// to the STS endpoint ResolveAwsEndpoint picks, sent by PostSignedAwsRequest
+// (which honours AWS_CA_BUNDLE); the answer is read by
+// ParseAssumeRoleResponse.
 #pragma once
 
 #include <chrono>
@@ -32,7 +30,7 @@ struct AssumeRoleRequest {
 Status ValidateAssumeRoleRequest(const AssumeRoleRequest& request);
 
 // Assumes `request.role_arn` with `source`, signing at `now`. Errors are
-// those of ValidateAssumeRoleRequest, ResolveStsEndpoint, HttpPost and
+// those of ValidateAssumeRoleRequest, ResolveAwsEndpoint, HttpPost and
 // ParseAssumeRoleResponse; no message contains the source's secret access
 // key or session token, even where STS quoted them.
 StatusOr<AssumedRole> AssumeRole(const AssumeRoleRequest& request,

@@ -16,12 +16,13 @@
 #include <type_traits>
 #include <vector>
 
+#include "base/text.h"
+
 namespace aurite::credentials {
 namespace {
 
 constexpr std::size_t kMaxDepth = 16;
 constexpr std::size_t kMaxValueBytes = 64 * 1024;
-constexpr std::size_t kMaxQuotedBytes = 512;
 constexpr XML_Char kNamespaceSeparator[] = "|";
 
 // expat's memory, so its copies of the answer (its input buffer, the text
@@ -159,21 +160,33 @@ void XMLCALL OnDoctype(void* data, const XML_Char*, const XML_Char*, const XML_C
   Refuse(*static_cast<Document*>(data), "has a document type declaration");
 }
 
-// STS's text for a message: control characters made spaces, cut to
-// kMaxQuotedBytes on a character boundary.
-std::string Quoted(std::string text) {
-  std::replace_if(
-      text.begin(), text.end(),
-      [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }, ' ');
-  if (text.size() <= kMaxQuotedBytes) return text;
-  std::size_t cut = kMaxQuotedBytes;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  return text.substr(0, cut) + "…";
+// Runs `body` through expat into `document`. kUnavailable saying why ("is
+// not well-formed XML: …", or why the document was refused) when it fails,
+// kResourceExhausted without memory for a parser.
+Status Parse(const crypto::SecretBuffer& body, Document& document) {
+  if (body.size() > static_cast<std::size_t>(INT_MAX))
+    return UnavailableError("is too large to read");
+  ParserHandle parser(XML_ParserCreate_MM(nullptr, &kWipingMemory, kNamespaceSeparator));
+  if (!parser) return ResourceExhaustedError("out of memory for an XML parser");
+  document.parser = parser.get();
+  XML_SetUserData(parser.get(), &document);
+  XML_SetElementHandler(parser.get(), OnStart, OnEnd);
+  XML_SetCharacterDataHandler(parser.get(), OnText);
+  XML_SetStartDoctypeDeclHandler(parser.get(), OnDoctype);
+  const std::string_view text = body.Reveal();
+  if (XML_Parse(parser.get(), text.data(), static_cast<int>(text.size()), XML_TRUE) ==
+      XML_STATUS_OK) {
+    return OkStatus();
+  }
+  if (!document.refused.empty()) return UnavailableError(document.refused);
+  return UnavailableError(std::string("is not well-formed XML: ") +
+                          XML_ErrorString(XML_GetErrorCode(parser.get())) + " at line " +
+                          std::to_string(XML_GetCurrentLineNumber(parser.get())));
 }
 
 Status StsError(const Document& document, int http_status) {
-  std::string message = "STS refused AssumeRole with " + Quoted(document.code);
-  if (!document.message.empty()) message += ": " + Quoted(document.message);
+  std::string message = "STS refused AssumeRole with " + PeerTextExcerpt(document.code);
+  if (!document.message.empty()) message += ": " + PeerTextExcerpt(document.message);
   if (http_status == 403 || document.code == "AccessDenied") {
     return PermissionDeniedError(std::move(message) +
                                  " (check that the source credentials may assume the role and "
@@ -222,29 +235,10 @@ std::optional<std::chrono::system_clock::time_point> ParseIso8601Utc(std::string
 }
 
 StatusOr<AssumedRole> ParseAssumeRoleResponse(const crypto::SecretBuffer& body, int http_status) {
-  if (body.size() > static_cast<std::size_t>(INT_MAX)) {
-    return UnavailableError("STS's answer is too large to read");
-  }
   Document document;
-  ParserHandle parser(XML_ParserCreate_MM(nullptr, &kWipingMemory, kNamespaceSeparator));
-  if (!parser) return ResourceExhaustedError("out of memory for an XML parser");
-  document.parser = parser.get();
-  XML_SetUserData(parser.get(), &document);
-  XML_SetElementHandler(parser.get(), OnStart, OnEnd);
-  XML_SetCharacterDataHandler(parser.get(), OnText);
-  XML_SetStartDoctypeDeclHandler(parser.get(), OnDoctype);
-  const std::string_view text = body.Reveal();
-  const bool parsed = XML_Parse(parser.get(), text.data(), static_cast<int>(text.size()),
-                                XML_TRUE) == XML_STATUS_OK;
   const std::string where = " (HTTP status " + std::to_string(http_status) + ")";
-  if (!parsed) {
-    const std::string why = !document.refused.empty()
-                                ? document.refused
-                                : std::string("is not well-formed XML: ") +
-                                      XML_ErrorString(XML_GetErrorCode(parser.get())) +
-                                      " at line " +
-                                      std::to_string(XML_GetCurrentLineNumber(parser.get()));
-    return UnavailableError("STS's answer " + why + where);
+  if (Status parsed = Parse(body, document); !parsed.ok()) {
+    return Status(parsed.code(), "STS's answer " + parsed.message() + where);
   }
   if (!document.code.empty()) return StsError(document, http_status);
   if (http_status != 200) {
@@ -273,6 +267,12 @@ StatusOr<AssumedRole> ParseAssumeRoleResponse(const crypto::SecretBuffer& body, 
   role.credentials.session_token = std::move(document.session_token);
   role.expiration = *expiration;
   return role;
+}
+
+std::optional<AwsXmlError> ParseXmlError(const crypto::SecretBuffer& body) {
+  Document document;
+  if (!Parse(body, document).ok() || document.code.empty()) return std::nullopt;
+  return AwsXmlError{std::move(document.code), std::move(document.message)};
 }
 
 }  // namespace aurite::credentials

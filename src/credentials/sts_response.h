@@ -18,6 +18,7 @@
 
 #include <chrono>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "base/status.h"
@@ -40,6 +41,17 @@ struct AssumedRole {
 // result, a body that is not XML or is cut short among them, is kUnavailable
 // saying what was wrong, never quoting the body.
 StatusOr<AssumedRole> ParseAssumeRoleResponse(const crypto::SecretBuffer& body, int http_status);
+
+// The Code and Message of an error document of the form above, which some
+// endpoints (moto among them) send for any service's authentication
+// failures, JSON-protocol services included; std::nullopt when `body` is
+// not one. Neither is a secret, but both are the peer's text: quote them
+// through PeerTextExcerpt.
+struct AwsXmlError {
+  std::string code;
+  std::string message;
+};
+std::optional<AwsXmlError> ParseXmlError(const crypto::SecretBuffer& body);
 
 // "YYYY-MM-DDTHH:MM:SS[.fraction]Z" (ISO 8601 in UTC, as STS writes its
 // Expiration); std::nullopt for anything else.

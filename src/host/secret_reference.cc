@@ -1,4 +1,5 @@
-// Expansion of ${env:…}, ${file:…}, ${exec:…} and ${keyring:…} references.
+// Expansion of ${env:…}, ${file:…}, ${exec:…}, ${aws-sm:…} and ${keyring:…}
+// references.
 #include "host/secret_reference.h"
 
 #include <fcntl.h>
@@ -11,6 +12,7 @@
 #include "base/unique_fd.h"
 #include "credentials/secret_command.h"
 #include "crypto/secret_reader.h"
+#include "secrets/aws_secret_reference.h"
 #include "secrets/keyring.h"
 
 namespace aurite::host {
@@ -58,6 +60,10 @@ StatusOr<crypto::SecretBuffer> RunReferencedCommand(const std::string& command) 
                                         .description = "command '" + command + "'"});
 }
 
+StatusOr<crypto::SecretBuffer> ReadSecretsManager(const std::string& reference) {
+  return secrets::ReadAwsSecret(reference, crypto::ProcessEnvironment);
+}
+
 std::optional<std::string_view> ProcessEnvironment(const std::string& name) {
   const char* value = std::getenv(name.c_str());
   if (value == nullptr) return std::nullopt;
@@ -74,12 +80,13 @@ StatusOr<crypto::SecretBuffer> ResolveReference(std::string_view reference,
   std::size_t colon = reference.find(':');
   std::string scheme(reference.substr(0, colon == std::string_view::npos ? 0 : colon));
   std::string target(colon == std::string_view::npos ? "" : reference.substr(colon + 1));
-  if (target.empty() ||
-      (scheme != "env" && scheme != "file" && scheme != "exec" && scheme != "keyring")) {
+  if (target.empty() || (scheme != "env" && scheme != "file" && scheme != "exec" &&
+                         scheme != "aws-sm" && scheme != "keyring")) {
     // Not echoed: an unknown "${…}" may be part of a literal password.
     return InvalidArgumentError(
         "contains a '${' that is not a secret reference; use ${env:VAR}, ${file:PATH}, "
-        "${exec:COMMAND} or ${keyring:SERVICE/ACCOUNT}, and write $${ for a literal ${");
+        "${exec:COMMAND}, ${aws-sm:SECRET_ID#FIELD} or ${keyring:SERVICE/ACCOUNT}, and write $${ "
+        "for a literal ${");
   }
   std::string shown = "${" + std::string(reference) + "}";
   if (scheme == "env") {
@@ -90,9 +97,10 @@ StatusOr<crypto::SecretBuffer> ResolveReference(std::string_view reference,
     }
     return crypto::SecretBuffer::CopyFrom(*value);
   }
-  StatusOr<crypto::SecretBuffer> value = scheme == "file"      ? sources.read_file(target)
-                                         : scheme == "keyring" ? sources.read_keyring(target)
-                                                               : sources.run_command(target);
+  StatusOr<crypto::SecretBuffer> value = scheme == "file"     ? sources.read_file(target)
+                                         : scheme == "exec"   ? sources.run_command(target)
+                                         : scheme == "aws-sm" ? sources.read_aws_secret(target)
+                                                              : sources.read_keyring(target);
   if (!value.ok()) return Status(value.status().code(), shown + ": " + value.status().message());
   return value;
 }
@@ -101,7 +109,7 @@ StatusOr<crypto::SecretBuffer> ResolveReference(std::string_view reference,
 
 const ReferenceSources& SystemReferenceSources() {
   static const ReferenceSources sources{ProcessEnvironment, ReadSecretFile, RunReferencedCommand,
-                                        ReadKeyringReference};
+                                        ReadSecretsManager, ReadKeyringReference};
   return sources;
 }
 

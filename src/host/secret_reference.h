@@ -1,14 +1,15 @@
 // Secret references in configuration values: ${env:VAR}, ${file:PATH},
-// ${exec:COMMAND} and ${keyring:SERVICE/ACCOUNT} (the desktop keyring,
-// secrets/keyring.h), expanded once at start-up so a secret reaches the host
-// without passing through the model or sitting in the config file.
+// ${exec:COMMAND}, ${aws-sm:SECRET_ID#FIELD} (AWS Secrets Manager, see
+// secrets/aws_secret_reference.h) and ${keyring:SERVICE/ACCOUNT} (the desktop
+// keyring, secrets/keyring.h), expanded once at start-up so a secret reaches
+// the host without passing through the model or sitting in the config file.
 //
 // A value may mix literal text and references:
 //   "postgresql://app:${env:ORDERS_DB_PASSWORD}@db.internal/orders"
 // `$${` stands for a literal `${`. Anything else that starts with `${` and is
 // not a complete, known reference is an error: expansion fails closed and
 // never leaves a literal `${…}` in place. Errors name the reference (the
-// variable, path or command), never what it expanded to.
+// variable, path, command or secret id), never what it expanded to.
 #pragma once
 
 #include <functional>
@@ -30,11 +31,16 @@ struct ReferenceSources {
   // The standard output of `/bin/sh -c COMMAND` (one trailing newline
   // removed); an error if it cannot run or exits non-zero.
   std::function<StatusOr<crypto::SecretBuffer>(const std::string&)> run_command;
+  // The secret (or its field) that "SECRET_ID#FIELD" names in AWS Secrets
+  // Manager.
+  std::function<StatusOr<crypto::SecretBuffer>(const std::string&)> read_aws_secret;
   // The secret of keyring item "SERVICE/ACCOUNT".
   std::function<StatusOr<crypto::SecretBuffer>(const std::string&)> read_keyring;
 };
 
-// The process environment, the file system, /bin/sh and the Secret Service.
+// The process environment, the file system, /bin/sh, AWS Secrets Manager
+// (region and credentials from the process environment) and the Secret
+// Service.
 const ReferenceSources& SystemReferenceSources();
 
 // True if `value` contains `${`, i.e. would be expanded.

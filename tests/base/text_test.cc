@@ -38,6 +38,14 @@ TEST(TextTest, AsciiLowercaseMapsOnlyAsciiLetters) {
   EXPECT_EQ(AsciiLowercase(std::string_view("A\0B", 3)), std::string("a\0b", 3));
 }
 
+TEST(TextTest, PeerTextExcerptBlanksControlsAndCutsOnACharacter) {
+  EXPECT_EQ(PeerTextExcerpt("bad\nsignature\x7f\t!"), "bad signature  !");
+  EXPECT_EQ(PeerTextExcerpt("abcdef", 6), "abcdef");
+  EXPECT_EQ(PeerTextExcerpt("abcdefg", 6), "abcdef…");
+  // "\xc3\xbc" (ü) would be split at 4 bytes: the cut moves before it.
+  EXPECT_EQ(PeerTextExcerpt("abc\xc3\xbc", 4), "abc…");
+}
+
 TEST(TextTest, HexDigitValueReadsBothCases) {
   EXPECT_EQ(HexDigitValue('0'), 0);
   EXPECT_EQ(HexDigitValue('9'), 9);

@@ -14,13 +14,15 @@
 #include <thread>
 #include <vector>
 
-#include "moto_server.h"
 #include "sql/connection_string.h"
 #include "support/botocore_rds_tokens.h"
+#include "support/moto_server.h"
 #include "test_environment.h"
 
 namespace aurite::credentials {
 namespace {
+
+using testing::MotoServer;
 
 using std::chrono::seconds;
 using std::chrono::system_clock;
@@ -297,7 +299,7 @@ TEST(RdsIamSourceTest, AssumedRoleIsCachedUntilShortlyBeforeExpiry) {
 TEST(RdsIamSourceTest, StsRefusalsCarryNoSecret) {
   MotoServer moto;
   ASSERT_EQ(moto.error(), "");
-  moto.CreateUser("aurite", "*");
+  moto.CreateUser("aurite", "sts:AssumeRole", "*");
   ASSERT_TRUE(moto.EnforceAuthentication()) << moto.Log();
   auto source = RoleSource(Frozen(EndpointVariables(moto)));
   ASSERT_TRUE(source.ok());

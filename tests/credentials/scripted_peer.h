@@ -111,6 +111,22 @@ inline bool SendAll(int fd, std::string_view text) {
   return true;
 }
 
+// Reads the request on `fd` and answers it with HTTP status `status` (e.g.
+// "403 Forbidden"), `content_type` and the body `body(token)`, where token
+// is the request's X-Amz-Security-Token: an endpoint that echoes the
+// session token it was sent, as a careless or hostile one might.
+inline void AnswerEchoingToken(ScriptedPeer& peer, int fd, std::string_view status,
+                               std::string_view content_type,
+                               const std::function<std::string(const std::string&)>& body) {
+  const std::string request = peer.ReadRequest(fd);
+  const std::size_t at = request.find("X-Amz-Security-Token: ");
+  const std::string token =
+      at == std::string::npos ? "" : request.substr(at + 22, request.find("\r\n", at) - at - 22);
+  const std::string text = body(token);
+  SendAll(fd, "HTTP/1.1 " + std::string(status) + "\r\nContent-Type: " + std::string(content_type) +
+                  "\r\nContent-Length: " + std::to_string(text.size()) + "\r\n\r\n" + text);
+}
+
 // Waits until the peer is stopping, keeping the connection open.
 inline void HoldOpen(const std::atomic<bool>& stopping) {
   while (!stopping) std::this_thread::sleep_for(std::chrono::milliseconds(20));

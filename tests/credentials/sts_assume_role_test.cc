@@ -11,13 +11,16 @@
 #include <string>
 #include <vector>
 
-#include "moto_server.h"
 #include "scripted_peer.h"
 #include "support/command_runner.h"
+#include "support/moto_server.h"
 #include "test_environment.h"
 
 namespace aurite::credentials {
 namespace {
+
+using testing::IamAccessKey;
+using testing::MotoServer;
 
 using std::chrono::seconds;
 using std::chrono::system_clock;
@@ -59,7 +62,8 @@ TEST(StsAssumeRoleTest, ReturnsTemporaryCredentialsFromMoto) {
 TEST(StsAssumeRoleTest, MotoChecksSignaturesAndPolicies) {
   MotoServer moto;
   ASSERT_EQ(moto.error(), "");
-  const IamAccessKey key = moto.CreateUser("aurite", "arn:aws:iam::123456789012:role/db-*");
+  const IamAccessKey key =
+      moto.CreateUser("aurite", "sts:AssumeRole", "arn:aws:iam::123456789012:role/db-*");
   ASSERT_FALSE(key.secret_access_key.empty()) << moto.Log();
   ASSERT_TRUE(moto.EnforceAuthentication()) << moto.Log();
   const auto environment = MapEnvironment({{"AWS_ENDPOINT_URL_STS", moto.Url()}});
@@ -172,16 +176,10 @@ TEST(StsAssumeRoleTest, HttpsVerifiesCertificateAndHostName) {
 // session token; and an answer that echoes the token is scrubbed.
 TEST(StsAssumeRoleTest, RequestAsSeenByThePeerAndEchoedSecretsScrubbed) {
   ScriptedPeer peer([&peer](int fd, const std::atomic<bool>&) {
-    const std::string request = peer.ReadRequest(fd);
-    const std::size_t at = request.find("X-Amz-Security-Token: ");
-    const std::string token =
-        at == std::string::npos ? "" : request.substr(at + 22, request.find("\r\n", at) - at - 22);
-    const std::string body =
-        "<ErrorResponse><Error><Code>InvalidClientTokenId</Code><Message>"
-        "bad token " +
-        token + "</Message></Error></ErrorResponse>";
-    SendAll(fd, "HTTP/1.1 403 Forbidden\r\nContent-Type: text/xml\r\nContent-Length: " +
-                    std::to_string(body.size()) + "\r\n\r\n" + body);
+    AnswerEchoingToken(peer, fd, "403 Forbidden", "text/xml", [](const std::string& token) {
+      return "<ErrorResponse><Error><Code>InvalidClientTokenId</Code><Message>bad token " + token +
+             "</Message></Error></ErrorResponse>";
+    });
   });
   const auto now = system_clock::time_point(seconds(1709208000));  // 2024-02-29T12:00:00Z
   StatusOr<AssumedRole> role = AssumeRole(

@@ -1,9 +1,10 @@
-// Reference sources for tests: a map stands in for the process environment;
-// files and commands are real.
+// Reference sources for tests: maps stand in for the process environment
+// and for AWS Secrets Manager; files and commands are real.
 #pragma once
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "host/secret_reference.h"
 
@@ -17,6 +18,12 @@ class FakeEnvironment {
       if (it == variables.end()) return std::nullopt;
       return std::string_view(it->second);
     };
+    sources_.read_aws_secret = [this](const std::string& target) -> StatusOr<crypto::SecretBuffer> {
+      aws_requests.push_back(target);
+      auto it = aws_secrets.find(target);
+      if (it == aws_secrets.end()) return NotFoundError("no secret " + target + " in the fake");
+      return crypto::SecretBuffer::CopyFrom(it->second);
+    };
   }
   FakeEnvironment(const FakeEnvironment&) = delete;
   FakeEnvironment& operator=(const FakeEnvironment&) = delete;
@@ -24,6 +31,9 @@ class FakeEnvironment {
   const ReferenceSources& sources() const { return sources_; }
 
   std::map<std::string, std::string> variables;
+  // By what follows "aws-sm:" ("prod/orders#password"), and what was asked.
+  std::map<std::string, std::string> aws_secrets;
+  std::vector<std::string> aws_requests;
 
  private:
   ReferenceSources sources_;

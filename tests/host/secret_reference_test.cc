@@ -1,4 +1,4 @@
-// ${env:…}, ${file:…}, ${exec:…} expansion: values resolved, failures closed,
+// ${env:…}, ${file:…}, ${exec:…}, ${aws-sm:…} expansion: values resolved, failures closed,
 // errors that name the reference and never the secret.
 #include "host/secret_reference.h"
 
@@ -87,6 +87,33 @@ TEST_F(SecretReferenceTest, ExecCommandInheritsNeitherTheStoreKeyNorOtherSecrets
   ASSERT_TRUE(seen.ok()) << seen.status().message();
   const char* home = std::getenv("HOME");
   EXPECT_EQ(*seen, "[][][" + std::string(home != nullptr ? home : "") + "]");
+}
+
+TEST_F(SecretReferenceTest, AwsSecretsManagerReferencePassesIdAndFieldToTheSource) {
+  fake_.aws_secrets["prod/orders#username"] = "orders_app";
+  fake_.aws_secrets["prod/orders#password"] = std::string(kCanary);
+  fake_.aws_secrets["arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/orders-AbCdEf"] =
+      "whole";
+  EXPECT_EQ(*Expand("postgresql://${aws-sm:prod/orders#username}:${aws-sm:prod/orders#password}"
+                    "@db.internal/orders"),
+            "postgresql://orders_app:" + std::string(kCanary) + "@db.internal/orders");
+  EXPECT_EQ(*Expand("${aws-sm:arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/"
+                    "orders-AbCdEf}"),
+            "whole");
+  EXPECT_EQ(fake_.aws_requests,
+            (std::vector<std::string>{
+                "prod/orders#username", "prod/orders#password",
+                "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/orders-AbCdEf"}));
+}
+
+TEST_F(SecretReferenceTest, AwsSecretsManagerFailureNamesTheReference) {
+  StatusOr<std::string> result = Expand("pw=${aws-sm:prod/missing#password}");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(result.status().message().starts_with("${aws-sm:prod/missing#password}: "))
+      << result.status().message();
+  EXPECT_FALSE(Expand("${aws-sm:}").ok());  // an empty target is not a reference
+  EXPECT_TRUE(fake_.aws_requests == std::vector<std::string>{"prod/missing#password"});
 }
 
 TEST_F(SecretReferenceTest, DoubleDollarIsALiteral) {

@@ -11,7 +11,7 @@
 
 #include "runtime/child_process.h"
 
-namespace aurite::credentials {
+namespace aurite::testing {
 
 struct IamAccessKey {
   std::string access_key_id;
@@ -35,15 +35,24 @@ class MotoServer {
   std::string Log() const;
 
   // Creates an IAM user with an access key and a policy that allows
-  // sts:AssumeRole on `resource` only ("*" for every role). moto takes
-  // these calls unsigned as long as authentication is not enforced.
-  IamAccessKey CreateUser(const std::string& name, const std::string& resource);
+  // `action` (e.g. "sts:AssumeRole") on `resource` only ("*" for every
+  // one). moto takes these calls unsigned as long as authentication is not
+  // enforced.
+  IamAccessKey CreateUser(const std::string& name, const std::string& action,
+                          const std::string& resource);
+  // Calls an operation of a JSON-protocol service, e.g. ("secretsmanager",
+  // "secretsmanager.CreateSecret", R"({"Name": …})"), unsigned as above and
+  // in us-east-1 (moto keeps regional resources per region); returns the
+  // whole HTTP answer, head and body.
+  std::string PostJson(const std::string& service, const std::string& target,
+                       const std::string& body);
   // From now on moto checks every request's signature and policy, as AWS does.
   bool EnforceAuthentication();
 
  private:
   std::string PostUnsigned(const std::string& path, const std::string& service,
-                           const std::string& content_type, const std::string& body);
+                           const std::string& content_type, const std::string& body,
+                           const std::string& extra_headers = "");
 
   std::filesystem::path directory_;
   std::unique_ptr<runtime::ChildProcess> child_;
@@ -52,4 +61,4 @@ class MotoServer {
   std::string error_;
 };
 
-}  // namespace aurite::credentials
+}  // namespace aurite::testing

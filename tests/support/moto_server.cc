@@ -1,6 +1,6 @@
 // moto_server through /bin/sh, so its output goes to a log file and never
 // fills a pipe nobody reads.
-#include "moto_server.h"
+#include "support/moto_server.h"
 
 #include <netinet/in.h>
 #include <signal.h>
@@ -17,7 +17,7 @@
 #include "support/command_runner.h"
 #include "support/raw_http.h"
 
-namespace aurite::credentials {
+namespace aurite::testing {
 namespace {
 
 constexpr auto kStartTimeout = std::chrono::seconds(60);
@@ -71,9 +71,9 @@ MotoServer::MotoServer(const std::string& cert_file, const std::string& key_file
   std::filesystem::create_directories(directory_);
   std::string command = "exec moto_server -H 127.0.0.1 -p " + std::to_string(port_);
   if (tls_) {
-    command += " -c " + testing::ShellQuote(cert_file) + " -k " + testing::ShellQuote(key_file);
+    command += " -c " + ShellQuote(cert_file) + " -k " + ShellQuote(key_file);
   }
-  command += " >>" + testing::ShellQuote((directory_ / "log").string()) + " 2>&1";
+  command += " >>" + ShellQuote((directory_ / "log").string()) + " 2>&1";
   runtime::SpawnOptions options;
   options.program = "/bin/sh";
   options.arguments = {"-c", command};
@@ -124,25 +124,26 @@ std::string MotoServer::Log() const {
 }
 
 std::string MotoServer::PostUnsigned(const std::string& path, const std::string& service,
-                                     const std::string& content_type, const std::string& body) {
+                                     const std::string& content_type, const std::string& body,
+                                     const std::string& extra_headers) {
   // moto routes a request to a service by the scope of its Authorization
   // header; it checks the signature only once authentication is enforced.
   const std::string request =
       "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" +
-      "Content-Type: " + content_type + "\r\n" +
+      "Content-Type: " + content_type + "\r\n" + extra_headers +
       "Authorization: AWS4-HMAC-SHA256 Credential=AKIASETUP/20240101/us-east-1/" + service +
       "/aws4_request, SignedHeaders=host, Signature=00\r\n" +
       "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
   return rawhttp::Exchange(port_, request);
 }
 
-IamAccessKey MotoServer::CreateUser(const std::string& name, const std::string& resource) {
+IamAccessKey MotoServer::CreateUser(const std::string& name, const std::string& action,
+                                    const std::string& resource) {
   const std::string form = "application/x-www-form-urlencoded";
   PostUnsigned("/", "iam", form, "Action=CreateUser&Version=2010-05-08&UserName=" + name);
   const std::string policy =
-      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole",)"
-      R"("Resource":")" +
-      resource + R"("}]})";
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":")" + action +
+      R"(","Resource":")" + resource + R"("}]})";
   PostUnsigned("/", "iam", form,
                "Action=PutUserPolicy&Version=2010-05-08&UserName=" + name +
                    "&PolicyName=assume&PolicyDocument=" + PercentEncode(policy));
@@ -151,8 +152,14 @@ IamAccessKey MotoServer::CreateUser(const std::string& name, const std::string& 
   return {Element(answer, "AccessKeyId"), Element(answer, "SecretAccessKey")};
 }
 
+std::string MotoServer::PostJson(const std::string& service, const std::string& target,
+                                 const std::string& body) {
+  return PostUnsigned("/", service, "application/x-amz-json-1.1", body,
+                      "X-Amz-Target: " + target + "\r\n");
+}
+
 bool MotoServer::EnforceAuthentication() {
   return rawhttp::HttpStatus(PostUnsigned("/moto-api/reset-auth", "iam", "text/plain", "0")) == 200;
 }
 
-}  // namespace aurite::credentials
+}  // namespace aurite::testing

@@ -1,6 +1,6 @@
-// The STS endpoint: the SDKs' variables in their order, the regional
-// default, and endpoint URLs that are refused.
-#include "credentials/sts_endpoint.h"
+// AWS endpoints (STS, Secrets Manager): the SDKs' variables in their
+// order, the regional default, and endpoint URLs that are refused.
+#include "credentials/aws_endpoint.h"
 
 #include <gtest/gtest.h>
 
@@ -13,21 +13,22 @@ namespace {
 
 std::string Url(std::string_view region, Variables variables) {
   StatusOr<HttpEndpoint> endpoint =
-      ResolveStsEndpoint(region, MapEnvironment(std::move(variables)));
+      ResolveAwsEndpoint(kStsService, region, MapEnvironment(std::move(variables)));
   return endpoint.ok() ? endpoint->Url() : "error: " + endpoint.status().message();
 }
 
-TEST(StsEndpointTest, RegionalDefault) {
+TEST(AwsEndpointTest, RegionalDefault) {
   EXPECT_EQ(Url("eu-west-1", {}), "https://sts.eu-west-1.amazonaws.com/");
   EXPECT_EQ(Url("cn-north-1", {}), "https://sts.cn-north-1.amazonaws.com.cn/");
-  StatusOr<HttpEndpoint> endpoint = ResolveStsEndpoint("us-east-2", MapEnvironment({}));
+  StatusOr<HttpEndpoint> endpoint =
+      ResolveAwsEndpoint(kStsService, "us-east-2", MapEnvironment({}));
   ASSERT_TRUE(endpoint.ok());
   EXPECT_TRUE(endpoint->tls);
   EXPECT_EQ(endpoint->port, 443);
   EXPECT_EQ(endpoint->HostHeader(), "sts.us-east-2.amazonaws.com");
 }
 
-TEST(StsEndpointTest, ServiceVariableWinsOverGeneralOne) {
+TEST(AwsEndpointTest, ServiceVariableWinsOverGeneralOne) {
   EXPECT_EQ(Url("eu-west-1", {{"AWS_ENDPOINT_URL_STS", "http://127.0.0.1:5000"},
                               {"AWS_ENDPOINT_URL", "http://127.0.0.1:6000"}}),
             "http://127.0.0.1:5000/");
@@ -39,7 +40,26 @@ TEST(StsEndpointTest, ServiceVariableWinsOverGeneralOne) {
             "http://127.0.0.1:6000/");
 }
 
-TEST(StsEndpointTest, IgnoreConfiguredEndpointUrls) {
+// Secrets Manager has its own variable and host name; AWS_ENDPOINT_URL and
+// the STS variable's neighbour do not mix up the services.
+TEST(AwsEndpointTest, SecretsManagerHasItsOwnVariableAndHost) {
+  auto url = [](Variables variables) {
+    StatusOr<HttpEndpoint> endpoint = ResolveAwsEndpoint(kSecretsManagerService, "eu-west-1",
+                                                         MapEnvironment(std::move(variables)));
+    return endpoint.ok() ? endpoint->Url() : "error: " + endpoint.status().message();
+  };
+  EXPECT_EQ(url({}), "https://secretsmanager.eu-west-1.amazonaws.com/");
+  EXPECT_EQ(url({{"AWS_ENDPOINT_URL_STS", "http://127.0.0.1:5000"}}),
+            "https://secretsmanager.eu-west-1.amazonaws.com/");
+  EXPECT_EQ(url({{"AWS_ENDPOINT_URL_SECRETS_MANAGER", "http://127.0.0.1:5001"},
+                 {"AWS_ENDPOINT_URL", "http://127.0.0.1:6000"}}),
+            "http://127.0.0.1:5001/");
+  EXPECT_EQ(url({{"AWS_ENDPOINT_URL", "http://127.0.0.1:6000"}}), "http://127.0.0.1:6000/");
+  EXPECT_TRUE(url({{"AWS_ENDPOINT_URL_SECRETS_MANAGER", "ftp://x"}})
+                  .starts_with("error: AWS_ENDPOINT_URL_SECRETS_MANAGER "));
+}
+
+TEST(AwsEndpointTest, IgnoreConfiguredEndpointUrls) {
   EXPECT_EQ(Url("eu-west-1", {{"AWS_ENDPOINT_URL_STS", "http://127.0.0.1:5000"},
                               {"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "TRUE"}}),
             "https://sts.eu-west-1.amazonaws.com/");
@@ -48,7 +68,7 @@ TEST(StsEndpointTest, IgnoreConfiguredEndpointUrls) {
             "http://127.0.0.1:5000/");
 }
 
-TEST(StsEndpointTest, HostHeaderOmitsOnlyTheSchemesDefaultPort) {
+TEST(AwsEndpointTest, HostHeaderOmitsOnlyTheSchemesDefaultPort) {
   auto header = [](std::string_view url) {
     StatusOr<HttpEndpoint> endpoint = ParseEndpointUrl(url, "test");
     return endpoint.ok() ? endpoint->HostHeader() : "error: " + endpoint.status().message();
@@ -60,13 +80,13 @@ TEST(StsEndpointTest, HostHeaderOmitsOnlyTheSchemesDefaultPort) {
   EXPECT_EQ(header("HTTPS://[::1]"), "[::1]");
 }
 
-TEST(StsEndpointTest, MalformedUrlsAreRefusedNamingTheVariable) {
+TEST(AwsEndpointTest, MalformedUrlsAreRefusedNamingTheVariable) {
   for (const char* url :
        {"ftp://127.0.0.1", "127.0.0.1:5000", "http://", "http://:5000", "http://user:pw@host",
         "http://host:0", "http://host:65536", "http://host:", "http://host?x=1", "http://host/#f",
         "http://[::1", "http://[::1]x", "http://ho st", "http://host/a b", "https://[zz]"}) {
-    StatusOr<HttpEndpoint> endpoint =
-        ResolveStsEndpoint("eu-west-1", MapEnvironment({{"AWS_ENDPOINT_URL_STS", url}}));
+    StatusOr<HttpEndpoint> endpoint = ResolveAwsEndpoint(
+        kStsService, "eu-west-1", MapEnvironment({{"AWS_ENDPOINT_URL_STS", url}}));
     ASSERT_FALSE(endpoint.ok()) << url;
     EXPECT_EQ(endpoint.status().code(), StatusCode::kInvalidArgument) << url;
     EXPECT_TRUE(endpoint.status().message().starts_with("AWS_ENDPOINT_URL_STS "))
@@ -78,9 +98,9 @@ TEST(StsEndpointTest, MalformedUrlsAreRefusedNamingTheVariable) {
   EXPECT_EQ(endpoint.status().message().find("s3cret"), std::string::npos);
 }
 
-TEST(StsEndpointTest, RegionIsChecked) {
+TEST(AwsEndpointTest, RegionIsChecked) {
   for (const char* region : {"", "EU-WEST-1", "eu_west_1", "eu-west-1.evil.example/"}) {
-    EXPECT_EQ(ResolveStsEndpoint(region, MapEnvironment({})).status().code(),
+    EXPECT_EQ(ResolveAwsEndpoint(kStsService, region, MapEnvironment({})).status().code(),
               StatusCode::kInvalidArgument)
         << region;
   }

@@ -1,5 +1,5 @@
 // Endpoint URLs: the SDKs' variables, then the regional default.
-#include "credentials/sts_endpoint.h"
+#include "credentials/aws_endpoint.h"
 
 #include <algorithm>
 #include <optional>
@@ -115,20 +115,22 @@ StatusOr<HttpEndpoint> ParseEndpointUrl(std::string_view url, std::string_view o
   return endpoint;
 }
 
-StatusOr<HttpEndpoint> ResolveStsEndpoint(std::string_view region,
+StatusOr<HttpEndpoint> ResolveAwsEndpoint(const AwsService& service, std::string_view region,
                                           const crypto::EnvironmentLookup& environment) {
   if (!IsValidAwsRegion(region)) return InvalidArgumentError(std::string(kRegionForm));
   const bool ignore_variables =
       AsciiLowercase(Variable(environment, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS").value_or("")) ==
       "true";
   if (!ignore_variables) {
-    for (std::string_view name : {"AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"}) {
+    for (std::string_view name :
+         {service.endpoint_variable, std::string_view("AWS_ENDPOINT_URL")}) {
       if (auto url = Variable(environment, name)) return ParseEndpointUrl(*url, name);
     }
   }
   const std::string_view domain = region.starts_with("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
   HttpEndpoint endpoint;
-  endpoint.host = "sts." + std::string(region) + "." + std::string(domain);
+  endpoint.host =
+      std::string(service.host_prefix) + "." + std::string(region) + "." + std::string(domain);
   return endpoint;
 }
 

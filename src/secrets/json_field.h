@@ -1,0 +1,22 @@
+// One top-level field of a secret that holds a JSON object, such as the
+// {"username": …, "password": …, "host": …, "port": 5432, "dbname": …} of an
+// RDS-managed secret in AWS Secrets Manager.
+#pragma once
+
+#include <string_view>
+
+#include "base/status.h"
+#include "crypto/secret_buffer.h"
+
+namespace aurite::secrets {
+
+// The value of top-level key `field` of the JSON object in `secret`: a
+// string's text, a number's JSON text (5432, 1.5), or "true" / "false".
+// kInvalidArgument when `secret` is not a JSON object or the field is null,
+// an object or an array; kNotFound when it has no such key. Messages start
+// with `what` (e.g. "secret 'prod/orders'") and name the field, never any
+// part of the secret.
+StatusOr<crypto::SecretBuffer> JsonSecretField(const crypto::SecretBuffer& secret,
+                                               std::string_view field, std::string_view what);
+
+}  // namespace aurite::secrets
