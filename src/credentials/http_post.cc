@@ -1,4 +1,4 @@
-// HttpPost on Boost.Beast: asynchronous operations on a beast::tcp_stream,
+// HttpRequest on Boost.Beast: asynchronous operations on a beast::tcp_stream,
 // whose expiry bounds each step, driven one step at a time on a private
 // io_context, so the caller sees a plain blocking call.
 #include "credentials/http_post.h"
@@ -56,8 +56,8 @@ bool IsIpAddress(const std::string& host) {
 
 class Exchange {
  public:
-  Exchange(const HttpEndpoint& endpoint, const HttpPostOptions& options)
-      : endpoint_(endpoint), options_(options), url_(endpoint.Url()) {}
+  Exchange(HttpMethod method, const HttpEndpoint& endpoint, const HttpPostOptions& options)
+      : method_(method), endpoint_(endpoint), options_(options), url_(endpoint.Url()) {}
 
   StatusOr<HttpAnswer> Run(const std::vector<crypto::HttpHeader>& headers, std::string_view body) {
     tcp::resolver::results_type addresses;
@@ -140,13 +140,16 @@ class Exchange {
                             std::string_view body) {
     beast::error_code ec;
     {
-      http::request<http::string_body, WipedFields> request(http::verb::post, endpoint_.path, 11);
+      const http::verb verb = method_ == HttpMethod::kGet ? http::verb::get : http::verb::post;
+      http::request<http::string_body, WipedFields> request(verb, endpoint_.path, 11);
       request.set(http::field::host, endpoint_.HostHeader());
       for (const crypto::HttpHeader& header : headers) {
         request.set(beast::string_view(header.name.data(), header.name.size()),
                     beast::string_view(header.value.data(), header.value.size()));
       }
       request.keep_alive(false);
+      // A GET without a body carries no Content-Length (prepare_payload
+      // leaves it out), as RFC 9110 recommends.
       request.body() = std::string(body);
       request.prepare_payload();
       http::async_write(stream, request, [&ec](beast::error_code e, std::size_t) { ec = e; });
@@ -209,6 +212,7 @@ class Exchange {
     return UnavailableError(prefix + "could not " + std::string(step) + ": " + ec.message());
   }
 
+  const HttpMethod method_;
   const HttpEndpoint& endpoint_;
   const HttpPostOptions& options_;
   const std::string url_;
@@ -218,10 +222,22 @@ class Exchange {
 
 }  // namespace
 
+StatusOr<HttpAnswer> HttpRequest(HttpMethod method, const HttpEndpoint& endpoint,
+                                 const std::vector<crypto::HttpHeader>& headers,
+                                 std::string_view body, const HttpPostOptions& options) {
+  return Exchange(method, endpoint, options).Run(headers, body);
+}
+
 StatusOr<HttpAnswer> HttpPost(const HttpEndpoint& endpoint,
                               const std::vector<crypto::HttpHeader>& headers, std::string_view body,
                               const HttpPostOptions& options) {
-  return Exchange(endpoint, options).Run(headers, body);
+  return HttpRequest(HttpMethod::kPost, endpoint, headers, body, options);
+}
+
+StatusOr<HttpAnswer> HttpGet(const HttpEndpoint& endpoint,
+                             const std::vector<crypto::HttpHeader>& headers,
+                             const HttpPostOptions& options) {
+  return HttpRequest(HttpMethod::kGet, endpoint, headers, "", options);
 }
 
 }  // namespace aurite::credentials

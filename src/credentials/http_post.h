@@ -1,11 +1,13 @@
-// One HTTP/1.1 POST to an AWS endpoint and its whole answer, for the few
-// API calls the credentials layer makes (STS AssumeRole). A fresh
-// connection per call: they are rare, and it keeps no state to go stale.
+// One HTTP/1.1 request (GET or POST) and its whole answer, for the few API
+// calls Aurite makes to a credential or secret store (STS AssumeRole,
+// Secrets Manager, Vault). A fresh connection per call: they are rare, and
+// it keeps no state to go stale.
 //
 // Contract:
 //  - https:// verifies the peer's certificate chain (the system's trust
 //    store, or `ca_file`) and that it names the endpoint's host; http:// is
-//    plain text, for an emulator on this machine.
+//    plain text, for an emulator on this machine (callers decide which
+//    hosts may be reached that way).
 //  - Connecting (name resolution included) must finish within
 //    `connect_timeout`; the TLS handshake, the request and the whole answer
 //    within `exchange_timeout` after that. A peer that accepts and never
@@ -46,6 +48,16 @@ struct HttpAnswer {
   crypto::SecretBuffer body;  // may hold credentials
 };
 
+enum class HttpMethod { kGet, kPost };
+
+// Sends a `method` request for endpoint.path (which may hold a query) to
+// `endpoint` with `headers` (besides Host, which is endpoint.HostHeader(),
+// and Content-Length when there is a body) and `body` (empty for GET), and
+// returns the answer, of any status. Errors as for HttpPost.
+StatusOr<HttpAnswer> HttpRequest(HttpMethod method, const HttpEndpoint& endpoint,
+                                 const std::vector<crypto::HttpHeader>& headers,
+                                 std::string_view body, const HttpPostOptions& options);
+
 // POSTs `body` to `endpoint` with `headers` (besides Host, which is
 // endpoint.HostHeader(), and Content-Length) and returns the answer, of any
 // status. kUnavailable when the endpoint cannot be reached or closes the
@@ -54,5 +66,10 @@ struct HttpAnswer {
 StatusOr<HttpAnswer> HttpPost(const HttpEndpoint& endpoint,
                               const std::vector<crypto::HttpHeader>& headers, std::string_view body,
                               const HttpPostOptions& options);
+
+// GETs endpoint.path (with its query) from `endpoint`: HttpRequest(kGet, …).
+StatusOr<HttpAnswer> HttpGet(const HttpEndpoint& endpoint,
+                             const std::vector<crypto::HttpHeader>& headers,
+                             const HttpPostOptions& options);
 
 }  // namespace aurite::credentials

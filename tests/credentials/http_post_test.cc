@@ -77,6 +77,24 @@ TEST(HttpPostTest, SendsTheRequestAndReturnsTheAnswer) {
   EXPECT_TRUE(request.ends_with("\r\n\r\nhello")) << request;
 }
 
+TEST(HttpPostTest, GetSendsThePathWithItsQueryAndNoBody) {
+  ScriptedPeer peer([&peer](int fd, const std::atomic<bool>&) {
+    peer.ReadRequest(fd);
+    SendAll(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
+  });
+  HttpEndpoint endpoint = Loopback(peer.port());
+  endpoint.path = "/v1/secret/data/app?version=2";
+  StatusOr<HttpAnswer> answer = HttpGet(endpoint, {{"X-Vault-Token", "t0ken"}}, Short());
+  ASSERT_TRUE(answer.ok()) << answer.status().message();
+  EXPECT_EQ(answer->status, 200);
+  EXPECT_EQ(answer->body.Reveal(), "{}");
+  const std::string request = peer.request();
+  EXPECT_TRUE(request.starts_with("GET /v1/secret/data/app?version=2 HTTP/1.1\r\n")) << request;
+  EXPECT_NE(request.find("X-Vault-Token: t0ken\r\n"), std::string::npos) << request;
+  EXPECT_EQ(request.find("Content-Length"), std::string::npos) << request;
+  EXPECT_TRUE(request.ends_with("\r\n\r\n")) << request;
+}
+
 TEST(HttpPostTest, PeerThatNeverAnswersTimesOut) {
   ScriptedPeer peer([&peer](int fd, const std::atomic<bool>& stopping) {
     peer.ReadRequest(fd);
