@@ -1,5 +1,5 @@
-// Expansion of ${env:…}, ${file:…}, ${exec:…}, ${aws-sm:…} and ${keyring:…}
-// references.
+// Expansion of ${env:…}, ${file:…}, ${exec:…}, ${aws-sm:…}, ${keyring:…} and
+// ${vault:…} references.
 #include "host/secret_reference.h"
 
 #include <fcntl.h>
@@ -14,6 +14,7 @@
 #include "crypto/secret_reader.h"
 #include "secrets/aws_secret_reference.h"
 #include "secrets/keyring.h"
+#include "secrets/vault_secret_reference.h"
 
 namespace aurite::host {
 namespace {
@@ -64,6 +65,10 @@ StatusOr<crypto::SecretBuffer> ReadSecretsManager(const std::string& reference) 
   return secrets::ReadAwsSecret(reference, crypto::ProcessEnvironment);
 }
 
+StatusOr<crypto::SecretBuffer> ReadVault(const std::string& reference) {
+  return secrets::ReadVaultSecret(reference, crypto::ProcessEnvironment);
+}
+
 std::optional<std::string_view> ProcessEnvironment(const std::string& name) {
   const char* value = std::getenv(name.c_str());
   if (value == nullptr) return std::nullopt;
@@ -81,12 +86,12 @@ StatusOr<crypto::SecretBuffer> ResolveReference(std::string_view reference,
   std::string scheme(reference.substr(0, colon == std::string_view::npos ? 0 : colon));
   std::string target(colon == std::string_view::npos ? "" : reference.substr(colon + 1));
   if (target.empty() || (scheme != "env" && scheme != "file" && scheme != "exec" &&
-                         scheme != "aws-sm" && scheme != "keyring")) {
+                         scheme != "aws-sm" && scheme != "keyring" && scheme != "vault")) {
     // Not echoed: an unknown "${…}" may be part of a literal password.
     return InvalidArgumentError(
         "contains a '${' that is not a secret reference; use ${env:VAR}, ${file:PATH}, "
-        "${exec:COMMAND}, ${aws-sm:SECRET_ID#FIELD} or ${keyring:SERVICE/ACCOUNT}, and write $${ "
-        "for a literal ${");
+        "${exec:COMMAND}, ${aws-sm:SECRET_ID#FIELD}, ${keyring:SERVICE/ACCOUNT} or "
+        "${vault:MOUNT/PATH#FIELD}, and write $${ for a literal ${");
   }
   std::string shown = "${" + std::string(reference) + "}";
   if (scheme == "env") {
@@ -100,6 +105,7 @@ StatusOr<crypto::SecretBuffer> ResolveReference(std::string_view reference,
   StatusOr<crypto::SecretBuffer> value = scheme == "file"     ? sources.read_file(target)
                                          : scheme == "exec"   ? sources.run_command(target)
                                          : scheme == "aws-sm" ? sources.read_aws_secret(target)
+                                         : scheme == "vault"  ? sources.read_vault_secret(target)
                                                               : sources.read_keyring(target);
   if (!value.ok()) return Status(value.status().code(), shown + ": " + value.status().message());
   return value;
@@ -108,8 +114,9 @@ StatusOr<crypto::SecretBuffer> ResolveReference(std::string_view reference,
 }  // namespace
 
 const ReferenceSources& SystemReferenceSources() {
-  static const ReferenceSources sources{ProcessEnvironment, ReadSecretFile, RunReferencedCommand,
-                                        ReadSecretsManager, ReadKeyringReference};
+  static const ReferenceSources sources{ProcessEnvironment,   ReadSecretFile,
+                                        RunReferencedCommand, ReadSecretsManager,
+                                        ReadKeyringReference, ReadVault};
   return sources;
 }
 

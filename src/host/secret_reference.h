@@ -1,8 +1,9 @@
 // Secret references in configuration values: ${env:VAR}, ${file:PATH},
 // ${exec:COMMAND}, ${aws-sm:SECRET_ID#FIELD} (AWS Secrets Manager, see
-// secrets/aws_secret_reference.h) and ${keyring:SERVICE/ACCOUNT} (the desktop
-// keyring, secrets/keyring.h), expanded once at start-up so a secret reaches
-// the host without passing through the model or sitting in the config file.
+// secrets/aws_secret_reference.h), ${keyring:SERVICE/ACCOUNT} (the desktop
+// keyring, secrets/keyring.h) and ${vault:MOUNT/PATH#FIELD} (HashiCorp Vault
+// or OpenBao KV version 2, secrets/vault_secret_reference.h), expanded once at start-up so a secret
+// reaches the host without passing through the model or sitting in the config file.
 //
 // A value may mix literal text and references:
 //   "postgresql://app:${env:ORDERS_DB_PASSWORD}@db.internal/orders"
@@ -36,11 +37,14 @@ struct ReferenceSources {
   std::function<StatusOr<crypto::SecretBuffer>(const std::string&)> read_aws_secret;
   // The secret of keyring item "SERVICE/ACCOUNT".
   std::function<StatusOr<crypto::SecretBuffer>(const std::string&)> read_keyring;
+  // Field FIELD of the KV version 2 secret that "MOUNT/PATH[?version=N]#FIELD"
+  // names in Vault.
+  std::function<StatusOr<crypto::SecretBuffer>(const std::string&)> read_vault_secret;
 };
 
 // The process environment, the file system, /bin/sh, AWS Secrets Manager
-// (region and credentials from the process environment) and the Secret
-// Service.
+// (region and credentials from the process environment), the Secret
+// Service and Vault (VAULT_ADDR, VAULT_TOKEN… from the process environment).
 const ReferenceSources& SystemReferenceSources();
 
 // True if `value` contains `${`, i.e. would be expanded.

@@ -4,8 +4,6 @@
 
 #include <string>
 
-#include "secrets/wiping_json.h"
-
 namespace aurite::secrets {
 
 StatusOr<crypto::SecretBuffer> JsonSecretField(const crypto::SecretBuffer& secret,
@@ -17,8 +15,15 @@ StatusOr<crypto::SecretBuffer> JsonSecretField(const crypto::SecretBuffer& secre
     return InvalidArgumentError(subject + " is not a JSON object, so it has no field " + shown +
                                 "; leave out #" + std::string(field) + " to use the whole secret");
   }
-  const auto found = document.find(field);
-  if (found == document.end()) return NotFoundError(subject + " has no field " + shown);
+  return JsonObjectField(document, field, what);
+}
+
+StatusOr<crypto::SecretBuffer> JsonObjectField(const WipingJson& object, std::string_view field,
+                                               std::string_view what) {
+  const std::string shown = "'" + std::string(field) + "'";
+  const std::string subject(what);
+  const auto found = object.find(field);
+  if (found == object.end()) return NotFoundError(subject + " has no field " + shown);
   if (found->is_string())
     return crypto::SecretBuffer::CopyFrom(found->get_ref<const WipedString&>());
   // Numbers and booleans are not serialised through nlohmann's string

@@ -7,6 +7,7 @@
 
 #include "base/status.h"
 #include "crypto/secret_buffer.h"
+#include "secrets/wiping_json.h"
 
 namespace aurite::secrets {
 
@@ -18,5 +19,11 @@ namespace aurite::secrets {
 // part of the secret.
 StatusOr<crypto::SecretBuffer> JsonSecretField(const crypto::SecretBuffer& secret,
                                                std::string_view field, std::string_view what);
+
+// The same for a document already parsed (e.g. the data.data map of a
+// Vault KV answer): the value of key `field` of `object`, which must be a
+// JSON object. kNotFound and kInvalidArgument as above.
+StatusOr<crypto::SecretBuffer> JsonObjectField(const WipingJson& object, std::string_view field,
+                                               std::string_view what);
 
 }  // namespace aurite::secrets

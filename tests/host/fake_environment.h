@@ -1,5 +1,5 @@
 // Reference sources for tests: maps stand in for the process environment
-// and for AWS Secrets Manager; files and commands are real.
+// and for AWS Secrets Manager and Vault; files and commands are real.
 #pragma once
 
 #include <map>
@@ -24,6 +24,13 @@ class FakeEnvironment {
       if (it == aws_secrets.end()) return NotFoundError("no secret " + target + " in the fake");
       return crypto::SecretBuffer::CopyFrom(it->second);
     };
+    sources_.read_vault_secret =
+        [this](const std::string& target) -> StatusOr<crypto::SecretBuffer> {
+      vault_requests.push_back(target);
+      auto it = vault_secrets.find(target);
+      if (it == vault_secrets.end()) return NotFoundError("no secret " + target + " in the fake");
+      return crypto::SecretBuffer::CopyFrom(it->second);
+    };
   }
   FakeEnvironment(const FakeEnvironment&) = delete;
   FakeEnvironment& operator=(const FakeEnvironment&) = delete;
@@ -34,6 +41,9 @@ class FakeEnvironment {
   // By what follows "aws-sm:" ("prod/orders#password"), and what was asked.
   std::map<std::string, std::string> aws_secrets;
   std::vector<std::string> aws_requests;
+  // By what follows "vault:" ("secret/app?version=2#password"), and what was asked.
+  std::map<std::string, std::string> vault_secrets;
+  std::vector<std::string> vault_requests;
 
  private:
   ReferenceSources sources_;

@@ -1,5 +1,5 @@
-// ${env:…}, ${file:…}, ${exec:…}, ${aws-sm:…} expansion: values resolved, failures closed,
-// errors that name the reference and never the secret.
+// ${env:…}, ${file:…}, ${exec:…}, ${aws-sm:…}, ${vault:…} expansion: values resolved, failures
+// closed, errors that name the reference and never the secret.
 #include "host/secret_reference.h"
 
 #include <gtest/gtest.h>
@@ -114,6 +114,28 @@ TEST_F(SecretReferenceTest, AwsSecretsManagerFailureNamesTheReference) {
       << result.status().message();
   EXPECT_FALSE(Expand("${aws-sm:}").ok());  // an empty target is not a reference
   EXPECT_TRUE(fake_.aws_requests == std::vector<std::string>{"prod/missing#password"});
+}
+
+TEST_F(SecretReferenceTest, VaultReferencePassesTheTargetToTheSource) {
+  fake_.vault_secrets["secret/orders#username"] = "orders_app";
+  fake_.vault_secrets["secret/team/orders?version=3#password"] = std::string(kCanary);
+  EXPECT_EQ(*Expand("postgresql://${vault:secret/orders#username}:"
+                    "${vault:secret/team/orders?version=3#password}@db.internal/orders"),
+            "postgresql://orders_app:" + std::string(kCanary) + "@db.internal/orders");
+  EXPECT_EQ(fake_.vault_requests,
+            (std::vector<std::string>{"secret/orders#username",
+                                      "secret/team/orders?version=3#password"}));
+  EXPECT_TRUE(fake_.aws_requests.empty());
+}
+
+TEST_F(SecretReferenceTest, VaultFailureNamesTheReference) {
+  StatusOr<std::string> result = Expand("pw=${vault:secret/missing#password}");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(result.status().message().starts_with("${vault:secret/missing#password}: "))
+      << result.status().message();
+  EXPECT_FALSE(Expand("${vault:}").ok());  // an empty target is not a reference
+  EXPECT_EQ(fake_.vault_requests, std::vector<std::string>{"secret/missing#password"});
 }
 
 TEST_F(SecretReferenceTest, DoubleDollarIsALiteral) {

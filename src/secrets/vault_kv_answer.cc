@@ -1,0 +1,83 @@
+// Status first (Vault's "errors"), then data.data, then the field.
+#include "secrets/vault_kv_answer.h"
+
+#include <string>
+
+#include "base/text.h"
+#include "secrets/json_field.h"
+#include "secrets/wiping_json.h"
+
+namespace aurite::secrets {
+namespace {
+
+// Vault's "errors" joined with "; ", as a peer's text; "" when there are none.
+std::string VaultErrors(const WipingJson& document) {
+  std::string joined;
+  if (!document.is_object()) return joined;
+  const auto errors = document.find("errors");
+  if (errors == document.end() || !errors->is_array()) return joined;
+  for (const WipingJson& error : *errors) {
+    if (!error.is_string()) continue;
+    if (!joined.empty()) joined += "; ";
+    const WipedString& text = error.get_ref<const WipedString&>();
+    joined.append(text.data(), text.size());
+  }
+  return PeerTextExcerpt(joined);
+}
+
+Status ErrorStatus(const WipingJson& document, int http_status, const std::string& subject,
+                   std::string_view address) {
+  const std::string errors = VaultErrors(document);
+  const std::string said = errors.empty() ? "" : " (Vault said: " + errors + ")";
+  if (http_status == 403) {
+    return PermissionDeniedError(subject + ": permission denied" + said +
+                                 "; check the token and that its policy allows reading it");
+  }
+  if (http_status == 404) {
+    return NotFoundError(subject + " does not exist at " + std::string(address) + said);
+  }
+  if (http_status >= 500) {
+    return UnavailableError("Vault at " + std::string(address) + " failed to read " + subject +
+                            " (HTTP " + std::to_string(http_status) + ")" + said);
+  }
+  return InvalidArgumentError("Vault at " + std::string(address) + " refused to read " + subject +
+                              " (HTTP " + std::to_string(http_status) + ")" + said);
+}
+
+}  // namespace
+
+StatusOr<crypto::SecretBuffer> ParseVaultKvAnswer(const crypto::SecretBuffer& body, int http_status,
+                                                  const VaultSecretReference& reference,
+                                                  std::string_view address) {
+  const std::string subject = "Vault secret '" + reference.Describe() + "'";
+  const WipingJson document = ParseWipingJson(body.Reveal());
+  if (http_status != 200) return ErrorStatus(document, http_status, subject, address);
+  const WipingJson* data = nullptr;
+  if (document.is_object()) {
+    const auto outer = document.find("data");
+    if (outer != document.end() && outer->is_object()) {
+      const auto inner = outer->find("data");
+      if (inner != outer->end() && inner->is_object()) data = &*inner;
+    }
+  }
+  if (data == nullptr) {
+    return FailedPreconditionError("Vault at " + std::string(address) + " answered the read of " +
+                                   subject + " without a data.data object; is mount '" +
+                                   reference.mount +
+                                   "' a KV version 2 engine (KV version 1 is not supported)?");
+  }
+  if (reference.field) return JsonObjectField(*data, *reference.field, subject);
+  if (data->size() == 1) return JsonObjectField(*data, data->begin().key(), subject);
+  // Field names are not secret (policies and the UI show them); listing
+  // them says what to write after '#'.
+  std::string names;
+  for (auto it = data->begin(); it != data->end(); ++it) {
+    names += (names.empty() ? "'" : ", '") + std::string(it.key().data(), it.key().size()) + "'";
+  }
+  return InvalidArgumentError(subject + " has " + std::to_string(data->size()) + " fields" +
+                              (names.empty() ? "" : " (" + PeerTextExcerpt(names) + ")") +
+                              "; name one with #FIELD, e.g. ${vault:" + reference.mount + "/" +
+                              reference.path + "#password}");
+}
+
+}  // namespace aurite::secrets

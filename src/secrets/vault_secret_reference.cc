@@ -1,0 +1,110 @@
+// Parse the reference, load the connection, GET, pick the field.
+#include "secrets/vault_secret_reference.h"
+
+#include <algorithm>
+#include <charconv>
+#include <vector>
+
+#include "secrets/vault_connection.h"
+#include "secrets/vault_kv_answer.h"
+
+namespace aurite::secrets {
+namespace {
+
+constexpr std::string_view kForm =
+    "a vault reference is ${vault:MOUNT/PATH#FIELD}, optionally with ?version=N before the "
+    "#FIELD, where MOUNT/PATH is a KV version 2 secret (segments of letters, digits and "
+    "-_.@+=:)";
+
+bool IsPathChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         std::string_view("-_.@+=:").find(c) != std::string_view::npos;
+}
+
+// Only these characters need no percent-encoding in a URL path, so the
+// path goes into the request as written and means what it says.
+bool IsValidSegment(std::string_view segment) {
+  return !segment.empty() && segment != "." && segment != ".." &&
+         std::all_of(segment.begin(), segment.end(), IsPathChar);
+}
+
+}  // namespace
+
+std::string VaultSecretReference::Describe() const {
+  std::string text = mount + "/" + path;
+  if (field) text += "#" + *field;
+  if (version) text += " (version " + std::to_string(*version) + ")";
+  return text;
+}
+
+StatusOr<VaultSecretReference> ParseVaultSecretReference(std::string_view text) {
+  VaultSecretReference reference;
+  const std::size_t hash = text.find('#');
+  std::string_view location = text.substr(0, hash);
+  if (hash != std::string_view::npos) {
+    reference.field = std::string(text.substr(hash + 1));
+    if (reference.field->empty()) {
+      return InvalidArgumentError(std::string(kForm) + "; '#' must be followed by a field name");
+    }
+  }
+  if (const std::size_t query = location.find('?'); query != std::string_view::npos) {
+    const std::string_view option = location.substr(query + 1);
+    constexpr std::string_view kVersion = "version=";
+    std::uint64_t version = 0;
+    const std::string_view digits =
+        option.starts_with(kVersion) ? option.substr(kVersion.size()) : "";
+    const auto [end, error] =
+        std::from_chars(digits.data(), digits.data() + digits.size(), version);
+    if (digits.empty() || error != std::errc() || end != digits.data() + digits.size() ||
+        version == 0) {
+      return InvalidArgumentError(std::string(kForm) +
+                                  "; after '?' only version=N (N >= 1) is accepted");
+    }
+    reference.version = version;
+    location = location.substr(0, query);
+  }
+  const std::size_t slash = location.find('/');
+  if (slash == std::string_view::npos) return InvalidArgumentError(std::string(kForm));
+  reference.mount = std::string(location.substr(0, slash));
+  reference.path = std::string(location.substr(slash + 1));
+  for (std::string_view rest = location;;) {
+    const std::size_t next = rest.find('/');
+    if (!IsValidSegment(rest.substr(0, next))) return InvalidArgumentError(std::string(kForm));
+    if (next == std::string_view::npos) break;
+    rest = rest.substr(next + 1);
+  }
+  return reference;
+}
+
+StatusOr<crypto::SecretBuffer> ReadVaultSecret(std::string_view text,
+                                               const crypto::EnvironmentLookup& environment,
+                                               credentials::HttpPostOptions options) {
+  AURITE_ASSIGN_OR_RETURN(VaultSecretReference reference, ParseVaultSecretReference(text));
+  const std::string subject = "Vault secret '" + reference.Describe() + "'";
+  StatusOr<VaultConnection> connection = LoadVaultConnection(environment);
+  if (!connection.ok()) {
+    return Status(connection.status().code(), subject + ": " + connection.status().message());
+  }
+  const std::string address = connection->address.Url();
+  credentials::HttpEndpoint endpoint = connection->address;
+  endpoint.path += "/v1/" + reference.mount + "/data/" + reference.path;
+  if (reference.version) endpoint.path += "?version=" + std::to_string(*reference.version);
+  std::vector<crypto::HttpHeader> headers{{"X-Vault-Token", connection->token.Reveal()},
+                                          {"Accept", "application/json"}};
+  if (!connection->name_space.empty()) {
+    headers.push_back({"X-Vault-Namespace", connection->name_space});
+  }
+  options.ca_file = connection->ca_file;
+  StatusOr<credentials::HttpAnswer> answer = credentials::HttpGet(endpoint, headers, options);
+  if (!answer.ok()) {
+    // HttpGet names the URL (address and secret path), never a header.
+    const StatusCode code = answer.status().code() == StatusCode::kInvalidArgument
+                                ? StatusCode::kInvalidArgument
+                                : StatusCode::kUnavailable;
+    return Status(code, subject + ": Vault at " + address +
+                            " cannot be reached: " + answer.status().message());
+  }
+  return ParseVaultKvAnswer(answer->body, answer->status, reference, address);
+}
+
+}  // namespace aurite::secrets

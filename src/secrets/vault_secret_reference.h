@@ -1,0 +1,53 @@
+// The target of a ${vault:MOUNT/PATH#FIELD} reference: a secret in the KV
+// version 2 secrets engine of HashiCorp Vault or OpenBao, and one field of
+// it (KV secrets are maps of fields).
+//
+// Syntax, in the order of a URL (the query before the fragment), so that a
+// field name may hold any character but '}':
+//   MOUNT/PATH            the secret's only field (an error unless it has
+//                         exactly one)
+//   MOUNT/PATH#FIELD      field FIELD of the latest version
+//   MOUNT/PATH?version=N  the same for version N (N >= 1), with or
+//   MOUNT/PATH?version=N#FIELD  without a field
+// MOUNT is the first path segment (the engine's mount, e.g. "secret"), PATH
+// the rest. Segments are non-empty, not "." or "..", and made of letters,
+// digits and -_.@+=:, so the path goes into the URL as written.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+#include "credentials/http_post.h"
+#include "crypto/key_loader.h"
+#include "crypto/secret_buffer.h"
+
+namespace aurite::secrets {
+
+struct VaultSecretReference {
+  std::string mount;
+  std::string path;
+  std::optional<std::string> field;      // nullopt: the secret's only field
+  std::optional<std::uint64_t> version;  // nullopt: the latest
+
+  // "MOUNT/PATH", with "#FIELD" and " (version N)" when given: how
+  // messages name the secret.
+  std::string Describe() const;
+};
+
+// Splits `text` as above. kInvalidArgument naming the accepted form.
+StatusOr<VaultSecretReference> ParseVaultSecretReference(std::string_view text);
+
+// What ${vault:TEXT} expands to: parses TEXT, takes the address, token,
+// namespace and CA from `environment` (LoadVaultConnection), GETs
+// {VAULT_ADDR}/v1/MOUNT/data/PATH[?version=N] and picks the field
+// (ParseVaultKvAnswer). Errors name the secret and the address, never the
+// token or any value of the secret. `options` carries the timeouts and
+// size cap; its ca_file is replaced by VAULT_CACERT.
+StatusOr<crypto::SecretBuffer> ReadVaultSecret(std::string_view text,
+                                               const crypto::EnvironmentLookup& environment,
+                                               credentials::HttpPostOptions options = {});
+
+}  // namespace aurite::secrets
