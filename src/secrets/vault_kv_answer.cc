@@ -30,7 +30,9 @@ Status ErrorStatus(const WipingJson& document, int http_status, const std::strin
   const std::string errors = VaultErrors(document);
   const std::string said = errors.empty() ? "" : " (Vault said: " + errors + ")";
   if (http_status == 403) {
-    return PermissionDeniedError(subject + ": permission denied" + said +
+    // Vault's usual text says no more than our own.
+    return PermissionDeniedError(subject + ": permission denied" +
+                                 (errors == "permission denied" ? "" : said) +
                                  "; check the token and that its policy allows reading it");
   }
   if (http_status == 404) {
