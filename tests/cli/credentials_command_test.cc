@@ -20,6 +20,8 @@ using aurite::testing::ShellQuote;
 
 const std::string kBinary = AURITE_BINARY;
 constexpr char kCanary[] = "canary-Secret/Key+0123456789abcdefXYZ";
+// A key id that is plainly not a real one (botocore signs with any).
+const std::string kKeyId = std::string("TESTONLYKEYID") + "CLI";
 
 // A clean environment: none of the caller's AWS variables or files count.
 std::string Isolated(const std::string& variables, const std::string& arguments) {
@@ -63,21 +65,21 @@ TEST(CredentialsCommandTest, RdsTokenFromVariablesEqualsBotocore) {
                  "app user/\xc3\xbc+=",
                  "eu-west-1",
                  0,
-                 "AKIAIOSFODNN7EXAMPLE",
+                 kKeyId,
                  kCanary,
                  std::nullopt};
-  ExpectBotocoreToken(Isolated("AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=" +
-                                   ShellQuote(kCanary),
-                               Arguments(c)),
-                      c);
-
-  c.access_key_id = "ASIAIOSFODNN7EXAMPLE";
-  c.session_token = "FwoGZXIvYXdzEBYaD/session+token==";
   ExpectBotocoreToken(
-      Isolated("AWS_ACCESS_KEY_ID=ASIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY=" +
-                   ShellQuote(kCanary) + " AWS_SESSION_TOKEN=" + ShellQuote(*c.session_token),
+      Isolated("AWS_ACCESS_KEY_ID=" + kKeyId + " AWS_SECRET_ACCESS_KEY=" + ShellQuote(kCanary),
                Arguments(c)),
       c);
+
+  c.access_key_id = kKeyId + "TEMP";
+  c.session_token = "FwoGZXIvYXdzEBYaD/session+token==";
+  ExpectBotocoreToken(Isolated("AWS_ACCESS_KEY_ID=" + c.access_key_id +
+                                   " AWS_SECRET_ACCESS_KEY=" + ShellQuote(kCanary) +
+                                   " AWS_SESSION_TOKEN=" + ShellQuote(*c.session_token),
+                               Arguments(c)),
+                      c);
 }
 
 TEST(CredentialsCommandTest, RdsTokenFromAProfileEqualsBotocore) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "support/botocore_rds_tokens.h"
+#include "test_environment.h"
 
 namespace aurite::credentials {
 namespace {
@@ -154,7 +155,7 @@ TEST(RdsAuthTokenTest, EqualsBotocoreForGeneratedCases) {
 }
 
 crypto::AwsCredentials ExampleCredentials(std::string_view token = "") {
-  return {"AKIAIOSFODNN7EXAMPLE", crypto::SecretBuffer::CopyFrom("canary-secret/Key+1"),
+  return {FakeAccessKeyId("RDS"), crypto::SecretBuffer::CopyFrom("canary-secret/Key+1"),
           crypto::SecretBuffer::CopyFrom(token)};
 }
 
@@ -164,8 +165,9 @@ TEST(RdsAuthTokenTest, HasBotocoresShapeWithoutTheSecret) {
   ASSERT_TRUE(token.ok()) << token.status().ToString();
   const std::string_view text = token->Reveal();
   EXPECT_TRUE(text.starts_with("db.example.com:5432/?Action=connect&DBUser=app&"));
-  EXPECT_NE(text.find("&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20231114%2Feu-west-1%2Frds-db%2F"
-                      "aws4_request&X-Amz-Date=20231114T221320Z&X-Amz-Expires=900&"),
+  EXPECT_NE(text.find("&X-Amz-Credential=" + FakeAccessKeyId("RDS") +
+                      "%2F20231114%2Feu-west-1%2Frds-db%2Faws4_request&X-Amz-Date=20231114T221320Z&"
+                      "X-Amz-Expires=900&"),
             std::string_view::npos)
       << text;
   EXPECT_EQ(text.find("canary-secret"), std::string_view::npos);

@@ -44,7 +44,7 @@ TEST(StsAssumeRoleTest, ReturnsTemporaryCredentialsFromMoto) {
   ASSERT_EQ(moto.error(), "");
   const auto now = system_clock::now();
   StatusOr<AssumedRole> role =
-      AssumeRole(Request(), Source("AKIAIOSFODNN7EXAMPLE", "source-secret"), now,
+      AssumeRole(Request(), Source(FakeAccessKeyId("SOURCE"), "source-secret"), now,
                  MapEnvironment({{"AWS_ENDPOINT_URL_STS", moto.Url()}}));
   ASSERT_TRUE(role.ok()) << role.status().message() << "\n" << moto.Log();
   EXPECT_TRUE(role->credentials.access_key_id.starts_with("ASIA"))
@@ -82,7 +82,7 @@ TEST(StsAssumeRoleTest, MotoChecksSignaturesAndPolicies) {
   ExpectNoCanary(wrong_secret.status());
 
   StatusOr<AssumedRole> unknown =
-      AssumeRole(Request(), Source("AKIAUNKNOWN000000000", kCanarySecret), now, environment);
+      AssumeRole(Request(), Source(FakeAccessKeyId("UNKNOWN"), kCanarySecret), now, environment);
   EXPECT_EQ(unknown.status().code(), StatusCode::kPermissionDenied);
   EXPECT_NE(unknown.status().message().find("InvalidClientTokenId"), std::string::npos)
       << unknown.status().message();
@@ -137,7 +137,7 @@ TEST(StsAssumeRoleTest, HttpsVerifiesCertificateAndHostName) {
   ASSERT_EQ(pki.error, "");
   MotoServer moto(pki.cert(), pki.key());
   ASSERT_EQ(moto.error(), "");
-  const auto source = Source("AKIAIOSFODNN7EXAMPLE", "source-secret");
+  const auto source = Source(FakeAccessKeyId("SOURCE"), "source-secret");
   const auto now = system_clock::now();
   const std::string url = "https://127.0.0.1:" + std::to_string(moto.port());
 

@@ -18,6 +18,13 @@ namespace aurite::credentials {
 constexpr std::string_view kCanarySecret = "CANARYsecret/wJalrXUtnFEMI+K7MDENGbPxRfiCY";
 constexpr std::string_view kCanaryToken = "CANARYtoken/IQoJb3JpZ2luX2VjEJr+FwoGZXIvYXdzEBYaD==";
 
+// An access key id that is plainly not a real one, made at run time
+// (`tag` tells the tests' keys apart). AWS's documented example key appears
+// only where a test checks AWS's own published signing vectors.
+inline std::string FakeAccessKeyId(std::string_view tag) {
+  return "TESTONLYKEYID" + std::string(tag);
+}
+
 using Variables = std::map<std::string, std::string>;
 
 // An EnvironmentLookup that answers from `variables` (and owns them).

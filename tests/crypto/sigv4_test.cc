@@ -24,6 +24,8 @@ std::string Hex(const SecretBuffer& bytes) {
   return hex;
 }
 
+// AWS's documented example key id: the presigned-URL case below is AWS's
+// published vector and signs over it. It is no real key.
 AwsCredentials Credentials(std::string_view secret, std::string_view token = "") {
   return {"AKIAIOSFODNN7EXAMPLE", SecretBuffer::CopyFrom(secret), SecretBuffer::CopyFrom(token)};
 }

@@ -60,7 +60,7 @@ class AwsSecretReferenceTest : public ::testing::Test {
   // us-east-1: where MotoServer::PostJson made the secrets.
   static Variables Environment() {
     return {{"AWS_REGION", "us-east-1"},
-            {"AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE"},
+            {"AWS_ACCESS_KEY_ID", credentials::FakeAccessKeyId("READER")},
             {"AWS_SECRET_ACCESS_KEY", "test-secret-key"},
             {"AWS_ENDPOINT_URL_SECRETS_MANAGER", SharedMoto().Url()},
             {"HOME", "/nonexistent"}};
@@ -179,7 +179,8 @@ TEST(AwsSecretReferenceAuthTest, MotoChecksSignatures) {
       << wrong_secret.status().message();
   ExpectNoCanary(wrong_secret.status());
 
-  StatusOr<crypto::SecretBuffer> unknown = read("AKIAUNKNOWN000000000", credentials::kCanarySecret);
+  StatusOr<crypto::SecretBuffer> unknown =
+      read(credentials::FakeAccessKeyId("UNKNOWN"), credentials::kCanarySecret);
   EXPECT_EQ(unknown.status().code(), StatusCode::kPermissionDenied);
   EXPECT_NE(unknown.status().message().find(
                 "InvalidClientTokenId: The security token included in the request is invalid"),
