@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "credentials/generated_login.h"
+#include "host/admin_session.h"
 #include "host/made_logins.h"
 #include "runtime/log.h"
 #include "sql/connection_string.h"
@@ -22,26 +23,13 @@ constexpr std::chrono::milliseconds kTick{250};
 }  // namespace
 
 struct LeaseManager::Connection {
-  const ConnectionConfig* config = nullptr;
-  const credentials::DynamicCredentials* dynamic = nullptr;
-  std::mutex admin_mu;  // one admin call at a time (DatabaseAdmin is not thread-safe)
-  std::unique_ptr<credentials::DatabaseAdmin> admin;
-
-  // The admin session, opened on first use (and by DatabaseAdmin again
-  // after a lost session). Call with admin_mu held.
-  StatusOr<credentials::DatabaseAdmin*> Admin() {
-    if (!admin) {
-      StatusOr<std::unique_ptr<credentials::DatabaseAdmin>> opened =
-          credentials::DatabaseAdmin::Open(dynamic->admin);
-      if (!opened.ok()) {
-        return Status(
-            opened.status().code(),
-            "connections." + config->name + ".credentials.admin: " + opened.status().message());
-      }
-      admin = std::move(opened).value();
-    }
-    return admin.get();
-  }
+  Connection(const ConnectionConfig& connection, const credentials::DynamicCredentials& made)
+      : config(&connection),
+        dynamic(&made),
+        admin(made.admin, "connections." + connection.name + ".credentials.admin") {}
+  const ConnectionConfig* config;
+  const credentials::DynamicCredentials* dynamic;
+  AdminSession admin;
 };
 
 struct LeaseManager::Live {
@@ -54,10 +42,7 @@ LeaseManager::LeaseManager(security::SecurityManager& manager, const HostInstanc
     : manager_(manager), instance_(instance), clock_(std::move(clock)) {
   for (const auto& [connection, dynamic] :
        ConnectionsOfMode<credentials::DynamicCredentials>(connections)) {
-    auto entry = std::make_unique<Connection>();
-    entry->config = connection;
-    entry->dynamic = dynamic;
-    connections_.emplace(connection->name, std::move(entry));
+    connections_.emplace(connection->name, std::make_unique<Connection>(*connection, *dynamic));
   }
 }
 
@@ -129,15 +114,10 @@ StatusOr<OpenedLease> LeaseManager::Open(std::string_view connection_name) {
     return Status(stored.code(),
                   "the lease cannot be recorded, so no user is made: " + stored.message());
   }
-  Status created;
-  {
-    std::lock_guard admin_lock(connection.admin_mu);
-    StatusOr<credentials::DatabaseAdmin*> admin = connection.Admin();
-    created = admin.ok() ? (*admin)->CreateUser(user, password, FromUnixSeconds(record.expires_at),
-                                                connection.dynamic->grant_roles,
-                                                connection.dynamic->statements)
-                         : admin.status();
-  }
+  const Status created = connection.admin.Run([&](credentials::DatabaseAdmin& admin) {
+    return admin.CreateUser(user, password, FromUnixSeconds(record.expires_at),
+                            connection.dynamic->grant_roles, connection.dynamic->statements);
+  });
   if (!created.ok()) {
     Audit(security::LeaseEvent::kCreated, record, "failed", created.message());
     record.state = security::LeaseState::kRevoking;
@@ -188,12 +168,9 @@ void LeaseManager::Revoke(security::LeaseRecord record, std::string_view why) {
                                  "by hand");
   if (auto found = connections_.find(record.connection); found != connections_.end()) {
     Connection& connection = *found->second;
-    std::lock_guard admin_lock(connection.admin_mu);
-    StatusOr<credentials::DatabaseAdmin*> admin = connection.Admin();
-    revoked = admin.ok() ? (*admin)->RevokeUser(record.user_name, connection.dynamic->statements)
-                         : admin.status();
-    // A lost admin session is opened afresh next time.
-    if (!revoked.ok()) connection.admin.reset();
+    revoked = connection.admin.Run([&](credentials::DatabaseAdmin& admin) {
+      return admin.RevokeUser(record.user_name, connection.dynamic->statements);
+    });
   }
   if (revoked.ok()) {
     (void)manager_.DeleteLease(record.lease_id);
@@ -256,14 +233,10 @@ void LeaseManager::RenewDue(TimePoint now) {
     Connection& connection = *connections_.find(record.connection)->second;
     const std::int64_t until =
         std::min(ToUnixSeconds(now + connection.dynamic->default_ttl), record.max_expires_at);
-    Status renewed;
-    {
-      std::lock_guard admin_lock(connection.admin_mu);
-      StatusOr<credentials::DatabaseAdmin*> admin = connection.Admin();
-      renewed = admin.ok() ? (*admin)->RenewUser(record.user_name, FromUnixSeconds(until),
-                                                 connection.dynamic->statements)
-                           : admin.status();
-    }
+    const Status renewed = connection.admin.Run([&](credentials::DatabaseAdmin& admin) {
+      return admin.RenewUser(record.user_name, FromUnixSeconds(until),
+                             connection.dynamic->statements);
+    });
     if (!renewed.ok()) {
       // The lease keeps its old expiry and ends then; renewal is a favour.
       Audit(security::LeaseEvent::kRenewed, record, "failed", renewed.message());

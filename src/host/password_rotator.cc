@@ -12,8 +12,8 @@
 #include <variant>
 
 #include "base/unique_fd.h"
-#include "credentials/database_admin.h"
 #include "credentials/generated_login.h"
+#include "host/admin_session.h"
 #include "host/made_logins.h"
 #include "runtime/log.h"
 
@@ -51,10 +51,12 @@ class RotationLock {
 }  // namespace
 
 struct PasswordRotator::Connection {
-  const ConnectionConfig* config = nullptr;
-  const credentials::RotatedCredentials* rotated = nullptr;
-  std::mutex admin_mu;  // one rotation of this connection at a time in this process
-  std::unique_ptr<credentials::DatabaseAdmin> admin;
+  Connection(const ConnectionConfig& connection, const credentials::RotatedCredentials& made)
+      : config(&connection), rotated(&made), admin(made.admin, "") {}
+  const ConnectionConfig* config;
+  const credentials::RotatedCredentials* rotated;
+  std::mutex rotating;  // one rotation of this connection at a time in this process
+  AdminSession admin;
   // Retry state, under PasswordRotator::mu_.
   TimePoint next_try{};
   std::uint32_t failures = 0;
@@ -69,10 +71,7 @@ PasswordRotator::PasswordRotator(security::SecurityManager& manager,
     : manager_(manager), lock_file_(std::move(lock_file)), clock_(std::move(clock)) {
   for (const auto& [connection, rotated] :
        ConnectionsOfMode<credentials::RotatedCredentials>(connections)) {
-    auto entry = std::make_unique<Connection>();
-    entry->config = connection;
-    entry->rotated = rotated;
-    connections_.emplace(connection->name, std::move(entry));
+    connections_.emplace(connection->name, std::make_unique<Connection>(*connection, *rotated));
   }
 }
 
@@ -104,7 +103,7 @@ Status PasswordRotator::Rotate(std::string_view name) {
 }
 
 Status PasswordRotator::RotateLocked(Connection& connection, When when) {
-  std::lock_guard admin_lock(connection.admin_mu);
+  std::lock_guard rotating(connection.rotating);
   AURITE_ASSIGN_OR_RETURN(RotationLock lock, RotationLock::Take(lock_file_));
   const std::string& name = connection.config->name;
   const std::string& user = connection.rotated->username;
@@ -140,17 +139,10 @@ Status PasswordRotator::RotateLocked(Connection& connection, When when) {
     manager_.AuditRotation(security::RotationEvent::kPending, name, user);
   }
 
-  Status set = [&] {
-    if (!connection.admin) {
-      StatusOr<std::unique_ptr<credentials::DatabaseAdmin>> opened =
-          credentials::DatabaseAdmin::Open(connection.rotated->admin);
-      if (!opened.ok()) return opened.status();
-      connection.admin = std::move(opened).value();
-    }
-    return connection.admin->SetPassword(user, password, connection.rotated->rotation_statements);
-  }();
+  const Status set = connection.admin.Run([&](credentials::DatabaseAdmin& admin) {
+    return admin.SetPassword(user, password, connection.rotated->rotation_statements);
+  });
   if (!set.ok()) {
-    connection.admin.reset();  // a lost session is opened afresh next time
     manager_.AuditRotation(event, name, user, "failed", set.message());
     return Status(set.code(), connection.Where() + ": the password of user '" + user +
                                   "' could not be set: " + set.message());
