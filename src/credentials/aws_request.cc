@@ -19,7 +19,7 @@ StatusOr<HttpAnswer> PostSignedAwsRequest(const HttpEndpoint& endpoint, const Aw
                                           const crypto::AwsCredentials& credentials,
                                           std::chrono::system_clock::time_point now,
                                           const crypto::EnvironmentLookup& environment,
-                                          const HttpPostOptions& options) {
+                                          const HttpRequestOptions& options) {
   const std::string host = endpoint.HostHeader();
   const std::string payload_hash = crypto::PayloadSha256(request.body);
   crypto::HeaderSignRequest sign;
@@ -37,7 +37,7 @@ StatusOr<HttpAnswer> PostSignedAwsRequest(const HttpEndpoint& endpoint, const Aw
   if (!credentials.session_token.empty()) {
     headers.push_back({"X-Amz-Security-Token", credentials.session_token.Reveal()});
   }
-  HttpPostOptions post_options = options;
+  HttpRequestOptions post_options = options;
   if (post_options.ca_file.empty()) {
     post_options.ca_file = std::string(environment("AWS_CA_BUNDLE").value_or(""));
   }

@@ -35,7 +35,7 @@ StatusOr<HttpAnswer> PostSignedAwsRequest(const HttpEndpoint& endpoint, const Aw
                                           const crypto::AwsCredentials& credentials,
                                           std::chrono::system_clock::time_point now,
                                           const crypto::EnvironmentLookup& environment,
-                                          const HttpPostOptions& options);
+                                          const HttpRequestOptions& options);
 
 // `message` with every occurrence of the secret access key and the session
 // token of `credentials` replaced by "****": for messages that quote what a

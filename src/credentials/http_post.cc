@@ -56,7 +56,7 @@ bool IsIpAddress(const std::string& host) {
 
 class Exchange {
  public:
-  Exchange(HttpMethod method, const HttpEndpoint& endpoint, const HttpPostOptions& options)
+  Exchange(HttpMethod method, const HttpEndpoint& endpoint, const HttpRequestOptions& options)
       : method_(method), endpoint_(endpoint), options_(options), url_(endpoint.Url()) {}
 
   StatusOr<HttpAnswer> Run(const std::vector<crypto::HttpHeader>& headers, std::string_view body) {
@@ -214,7 +214,7 @@ class Exchange {
 
   const HttpMethod method_;
   const HttpEndpoint& endpoint_;
-  const HttpPostOptions& options_;
+  const HttpRequestOptions& options_;
   const std::string url_;
   Clock::time_point connect_deadline_;
   asio::io_context io_;
@@ -224,19 +224,19 @@ class Exchange {
 
 StatusOr<HttpAnswer> HttpRequest(HttpMethod method, const HttpEndpoint& endpoint,
                                  const std::vector<crypto::HttpHeader>& headers,
-                                 std::string_view body, const HttpPostOptions& options) {
+                                 std::string_view body, const HttpRequestOptions& options) {
   return Exchange(method, endpoint, options).Run(headers, body);
 }
 
 StatusOr<HttpAnswer> HttpPost(const HttpEndpoint& endpoint,
                               const std::vector<crypto::HttpHeader>& headers, std::string_view body,
-                              const HttpPostOptions& options) {
+                              const HttpRequestOptions& options) {
   return HttpRequest(HttpMethod::kPost, endpoint, headers, body, options);
 }
 
 StatusOr<HttpAnswer> HttpGet(const HttpEndpoint& endpoint,
                              const std::vector<crypto::HttpHeader>& headers,
-                             const HttpPostOptions& options) {
+                             const HttpRequestOptions& options) {
   return HttpRequest(HttpMethod::kGet, endpoint, headers, "", options);
 }
 

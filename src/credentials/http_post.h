@@ -35,7 +35,7 @@
 
 namespace aurite::credentials {
 
-struct HttpPostOptions {
+struct HttpRequestOptions {
   std::chrono::milliseconds connect_timeout{10'000};
   std::chrono::milliseconds exchange_timeout{30'000};
   std::size_t max_response_bytes = 1024 * 1024;
@@ -56,7 +56,7 @@ enum class HttpMethod { kGet, kPost };
 // returns the answer, of any status. Errors as for HttpPost.
 StatusOr<HttpAnswer> HttpRequest(HttpMethod method, const HttpEndpoint& endpoint,
                                  const std::vector<crypto::HttpHeader>& headers,
-                                 std::string_view body, const HttpPostOptions& options);
+                                 std::string_view body, const HttpRequestOptions& options);
 
 // POSTs `body` to `endpoint` with `headers` (besides Host, which is
 // endpoint.HostHeader(), and Content-Length) and returns the answer, of any
@@ -65,11 +65,11 @@ StatusOr<HttpAnswer> HttpRequest(HttpMethod method, const HttpEndpoint& endpoint
 // as above, kInvalidArgument for an unreadable `ca_file`.
 StatusOr<HttpAnswer> HttpPost(const HttpEndpoint& endpoint,
                               const std::vector<crypto::HttpHeader>& headers, std::string_view body,
-                              const HttpPostOptions& options);
+                              const HttpRequestOptions& options);
 
 // GETs endpoint.path (with its query) from `endpoint`: HttpRequest(kGet, …).
 StatusOr<HttpAnswer> HttpGet(const HttpEndpoint& endpoint,
                              const std::vector<crypto::HttpHeader>& headers,
-                             const HttpPostOptions& options);
+                             const HttpRequestOptions& options);
 
 }  // namespace aurite::credentials

@@ -32,7 +32,7 @@ namespace aurite::credentials {
 struct RdsIamEnvironment {
   crypto::EnvironmentLookup environment = crypto::ProcessEnvironment;  // AWS_*, HOME
   std::function<std::chrono::system_clock::time_point()> clock = std::chrono::system_clock::now;
-  HttpPostOptions sts;  // timeouts and limits of the AssumeRole call
+  HttpRequestOptions sts;  // timeouts and limits of the AssumeRole call
 };
 
 // Assumed credentials are renewed this long before they expire.

@@ -58,7 +58,7 @@ StatusOr<AssumedRole> AssumeRole(const AssumeRoleRequest& request,
                                  const crypto::AwsCredentials& source,
                                  std::chrono::system_clock::time_point now,
                                  const crypto::EnvironmentLookup& environment,
-                                 const HttpPostOptions& options) {
+                                 const HttpRequestOptions& options) {
   AURITE_RETURN_IF_ERROR(ValidateAssumeRoleRequest(request));
   StatusOr<HttpEndpoint> endpoint = ResolveAwsEndpoint(kStsService, request.region, environment);
   if (!endpoint.ok()) return endpoint.status();

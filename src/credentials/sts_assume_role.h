@@ -37,6 +37,6 @@ StatusOr<AssumedRole> AssumeRole(const AssumeRoleRequest& request,
                                  const crypto::AwsCredentials& source,
                                  std::chrono::system_clock::time_point now,
                                  const crypto::EnvironmentLookup& environment,
-                                 const HttpPostOptions& options = {});
+                                 const HttpRequestOptions& options = {});
 
 }  // namespace aurite::credentials

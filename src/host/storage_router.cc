@@ -201,10 +201,12 @@ StatusOr<std::shared_ptr<StorageRouter::Route>> StorageRouter::PrepareRoute(
   route->storage_type = storage_type;
   route->owner = owner;
   std::string preferred;
+  bool dynamic = false;  // the connection makes a database user per connect (OpenLease)
   if (has_name) {
     route->connection_name = args["connection_name"].get<std::string>();
     const ConnectionConfig* named = host_.config().FindConnection(route->connection_name);
-    if (!host_.IsDynamicConnection(route->connection_name)) {
+    dynamic = host_.IsDynamicConnection(route->connection_name);
+    if (!dynamic) {
       AURITE_ASSIGN_OR_RETURN(route->token, host_.NamedConnectionToken(route->connection_name));
     }
     preferred = named != nullptr ? named->server : "";
@@ -216,7 +218,7 @@ StatusOr<std::shared_ptr<StorageRouter::Route>> StorageRouter::PrepareRoute(
         "no server with the \"storage\" capability is configured for storage_type '" +
         storage_type + "'");
   }
-  if (has_name && host_.IsDynamicConnection(route->connection_name)) {
+  if (dynamic) {
     AURITE_ASSIGN_OR_RETURN(MCPHost::LeasedLogin leased,
                             host_.OpenLease(route->connection_name, route->backend->name(), owner));
     route->token = std::move(leased.token);

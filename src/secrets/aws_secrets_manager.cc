@@ -14,7 +14,7 @@ StatusOr<crypto::SecretBuffer> GetSecretValue(std::string_view secret_id, std::s
                                               const crypto::AwsCredentials& credentials,
                                               std::chrono::system_clock::time_point now,
                                               const crypto::EnvironmentLookup& environment,
-                                              const credentials::HttpPostOptions& options) {
+                                              const credentials::HttpRequestOptions& options) {
   const std::string subject = "GetSecretValue of secret '" + std::string(secret_id) + "'";
   StatusOr<credentials::HttpEndpoint> endpoint =
       credentials::ResolveAwsEndpoint(credentials::kSecretsManagerService, region, environment);

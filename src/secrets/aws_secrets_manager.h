@@ -27,6 +27,6 @@ StatusOr<crypto::SecretBuffer> GetSecretValue(std::string_view secret_id, std::s
                                               const crypto::AwsCredentials& credentials,
                                               std::chrono::system_clock::time_point now,
                                               const crypto::EnvironmentLookup& environment,
-                                              const credentials::HttpPostOptions& options = {});
+                                              const credentials::HttpRequestOptions& options = {});
 
 }  // namespace aurite::secrets

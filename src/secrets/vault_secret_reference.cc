@@ -78,7 +78,7 @@ StatusOr<VaultSecretReference> ParseVaultSecretReference(std::string_view text) 
 
 StatusOr<crypto::SecretBuffer> ReadVaultSecret(std::string_view text,
                                                const crypto::EnvironmentLookup& environment,
-                                               credentials::HttpPostOptions options) {
+                                               credentials::HttpRequestOptions options) {
   AURITE_ASSIGN_OR_RETURN(VaultSecretReference reference, ParseVaultSecretReference(text));
   const std::string subject = "Vault secret '" + reference.Describe() + "'";
   StatusOr<VaultConnection> connection = LoadVaultConnection(environment);

@@ -48,6 +48,6 @@ StatusOr<VaultSecretReference> ParseVaultSecretReference(std::string_view text);
 // size cap; its ca_file is replaced by VAULT_CACERT.
 StatusOr<crypto::SecretBuffer> ReadVaultSecret(std::string_view text,
                                                const crypto::EnvironmentLookup& environment,
-                                               credentials::HttpPostOptions options = {});
+                                               credentials::HttpRequestOptions options = {});
 
 }  // namespace aurite::secrets

@@ -22,14 +22,14 @@ HttpEndpoint Loopback(std::uint16_t port) {
   return endpoint;
 }
 
-HttpPostOptions Short() {
-  HttpPostOptions options;
+HttpRequestOptions Short() {
+  HttpRequestOptions options;
   options.connect_timeout = milliseconds(500);
   options.exchange_timeout = milliseconds(800);
   return options;
 }
 
-StatusOr<HttpAnswer> Post(std::uint16_t port, const HttpPostOptions& options = Short()) {
+StatusOr<HttpAnswer> Post(std::uint16_t port, const HttpRequestOptions& options = Short()) {
   return HttpPost(Loopback(port), {{"Content-Type", "text/plain"}}, "hello", options);
 }
 
@@ -44,7 +44,7 @@ milliseconds Timed(Call&& call) {
 // Posts to `peer` with a long exchange timeout, so that only the size cap
 // can stop the answer, and expects it to stop it soon.
 void ExpectSizeCapStops(const ScriptedPeer& peer) {
-  HttpPostOptions options = Short();
+  HttpRequestOptions options = Short();
   options.exchange_timeout = milliseconds(30'000);
   StatusOr<HttpAnswer> answer = InternalError("not run");
   const milliseconds took = Timed([&] { answer = Post(peer.port(), options); });

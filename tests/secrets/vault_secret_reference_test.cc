@@ -55,7 +55,7 @@ class VaultSecretReferenceTest : public ::testing::Test {
   }
 
   static StatusOr<crypto::SecretBuffer> Read(const std::string& text, Variables extra = {}) {
-    credentials::HttpPostOptions options;
+    credentials::HttpRequestOptions options;
     options.connect_timeout = std::chrono::milliseconds(2000);
     options.exchange_timeout = std::chrono::milliseconds(5000);
     StatusOr<crypto::SecretBuffer> value =
