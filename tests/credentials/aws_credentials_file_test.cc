@@ -9,7 +9,7 @@
 namespace aurite::credentials {
 namespace {
 
-constexpr std::string_view kCanary = "canary-wJalrXUtnFEMI/K7MDENG+bPxRfiCY";
+constexpr std::string_view kCanary = "canary-TestOnly/NotAKey+0123456789abcd";
 
 StatusOr<crypto::AwsCredentials> Parse(const std::string& text, std::string_view profile) {
   return ParseCredentialsProfile(crypto::SecretBuffer::CopyFrom(text), profile, "/home/u/creds");

@@ -9,7 +9,7 @@
 namespace aurite::credentials {
 namespace {
 
-constexpr std::string_view kSecret = "CANARYsecretKEYwJalrXUtnFEMI/K7MDENG";
+constexpr std::string_view kSecret = "CANARYsecretKEY/TestOnly+NotAKey";
 constexpr std::string_view kToken = "CANARYsessionTOKEN/FwoGZXIvYXdzEBYaD+a==";
 
 std::string Result(std::string_view credentials_inner) {

@@ -15,8 +15,8 @@
 
 namespace aurite::credentials {
 
-constexpr std::string_view kCanarySecret = "CANARYsecret/wJalrXUtnFEMI+K7MDENGbPxRfiCY";
-constexpr std::string_view kCanaryToken = "CANARYtoken/IQoJb3JpZ2luX2VjEJr+FwoGZXIvYXdzEBYaD==";
+constexpr std::string_view kCanarySecret = "CANARYsecret/TestOnly+NotAKey/0123456789abcd";
+constexpr std::string_view kCanaryToken = "CANARYtoken/TestOnly+NotASessionToken/0123==";
 
 // An access key id that is plainly not a real one, made at run time
 // (`tag` tells the tests' keys apart). AWS's documented example key appears
