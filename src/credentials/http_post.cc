@@ -140,7 +140,9 @@ class Exchange {
                             std::string_view body) {
     beast::error_code ec;
     {
-      const http::verb verb = method_ == HttpMethod::kGet ? http::verb::get : http::verb::post;
+      const http::verb verb = method_ == HttpMethod::kGet   ? http::verb::get
+                              : method_ == HttpMethod::kPut ? http::verb::put
+                                                            : http::verb::post;
       http::request<http::string_body, WipedFields> request(verb, endpoint_.path, 11);
       request.set(http::field::host, endpoint_.HostHeader());
       for (const crypto::HttpHeader& header : headers) {

@@ -48,7 +48,9 @@ struct HttpAnswer {
   crypto::SecretBuffer body;  // may hold credentials
 };
 
-enum class HttpMethod { kGet, kPost };
+// Vault treats PUT and POST alike; its documentation names PUT for some
+// calls (sys/leases/revoke), so both can be sent as documented.
+enum class HttpMethod { kGet, kPost, kPut };
 
 // Sends a `method` request for endpoint.path (which may hold a query) to
 // `endpoint` with `headers` (besides Host, which is endpoint.HostHeader(),

@@ -1,4 +1,4 @@
-// Parse the reference, load the connection, GET, pick the field.
+// Parse the reference, GET it through a VaultClient, pick the field.
 #include "secrets/vault_secret_reference.h"
 
 #include <algorithm>
@@ -76,35 +76,29 @@ StatusOr<VaultSecretReference> ParseVaultSecretReference(std::string_view text) 
   return reference;
 }
 
+StatusOr<crypto::SecretBuffer> ReadVaultSecret(std::string_view text, VaultClient& vault) {
+  AURITE_ASSIGN_OR_RETURN(VaultSecretReference reference, ParseVaultSecretReference(text));
+  std::string path = reference.mount + "/data/" + reference.path;
+  if (reference.version) path += "?version=" + std::to_string(*reference.version);
+  StatusOr<credentials::HttpAnswer> answer = vault.Request(credentials::HttpMethod::kGet, path);
+  if (!answer.ok()) {
+    return Status(answer.status().code(),
+                  "Vault secret '" + reference.Describe() + "': " + answer.status().message());
+  }
+  return ParseVaultKvAnswer(answer->body, answer->status, reference, vault.address());
+}
+
 StatusOr<crypto::SecretBuffer> ReadVaultSecret(std::string_view text,
                                                const crypto::EnvironmentLookup& environment,
                                                credentials::HttpRequestOptions options) {
   AURITE_ASSIGN_OR_RETURN(VaultSecretReference reference, ParseVaultSecretReference(text));
-  const std::string subject = "Vault secret '" + reference.Describe() + "'";
-  StatusOr<VaultConnection> connection = LoadVaultConnection(environment);
-  if (!connection.ok()) {
-    return Status(connection.status().code(), subject + ": " + connection.status().message());
+  StatusOr<std::shared_ptr<VaultClient>> vault =
+      VaultClient::FromEnvironment(environment, std::move(options));
+  if (!vault.ok()) {
+    return Status(vault.status().code(),
+                  "Vault secret '" + reference.Describe() + "': " + vault.status().message());
   }
-  const std::string address = connection->address.Url();
-  credentials::HttpEndpoint endpoint = connection->address;
-  endpoint.path += "/v1/" + reference.mount + "/data/" + reference.path;
-  if (reference.version) endpoint.path += "?version=" + std::to_string(*reference.version);
-  std::vector<crypto::HttpHeader> headers{{"X-Vault-Token", connection->token.Reveal()},
-                                          {"Accept", "application/json"}};
-  if (!connection->name_space.empty()) {
-    headers.push_back({"X-Vault-Namespace", connection->name_space});
-  }
-  options.ca_file = connection->ca_file;
-  StatusOr<credentials::HttpAnswer> answer = credentials::HttpGet(endpoint, headers, options);
-  if (!answer.ok()) {
-    // HttpGet names the URL (address and secret path), never a header.
-    const StatusCode code = answer.status().code() == StatusCode::kInvalidArgument
-                                ? StatusCode::kInvalidArgument
-                                : StatusCode::kUnavailable;
-    return Status(code, subject + ": Vault at " + address +
-                            " cannot be reached: " + answer.status().message());
-  }
-  return ParseVaultKvAnswer(answer->body, answer->status, reference, address);
+  return ReadVaultSecret(text, **vault);
 }
 
 }  // namespace aurite::secrets

@@ -23,6 +23,7 @@
 #include "credentials/http_post.h"
 #include "crypto/key_loader.h"
 #include "crypto/secret_buffer.h"
+#include "secrets/vault_client.h"
 
 namespace aurite::secrets {
 
@@ -40,7 +41,13 @@ struct VaultSecretReference {
 // Splits `text` as above. kInvalidArgument naming the accepted form.
 StatusOr<VaultSecretReference> ParseVaultSecretReference(std::string_view text);
 
-// What ${vault:TEXT} expands to: parses TEXT, takes the address, token,
+// What ${vault:TEXT} expands to: parses TEXT, GETs
+// {address}/v1/MOUNT/data/PATH[?version=N] through `vault` and picks the
+// field (ParseVaultKvAnswer). Errors name the secret and the address, never
+// the token or any value of the secret.
+StatusOr<crypto::SecretBuffer> ReadVaultSecret(std::string_view text, VaultClient& vault);
+
+// The same with a client for the VAULT_* variables of `environment`: takes the address, token,
 // namespace and CA from `environment` (LoadVaultConnection), GETs
 // {VAULT_ADDR}/v1/MOUNT/data/PATH[?version=N] and picks the field
 // (ParseVaultKvAnswer). Errors name the secret and the address, never the
