@@ -201,8 +201,10 @@ Status ParseConnections(const Field& field, Config& config, const ReferenceSourc
     connection.name = name;
     if (!Has(entry, "connection_string"))
       return entry["connection_string"].Error("a connection string");
-    AURITE_ASSIGN_OR_RETURN(connection.connection_string,
-                            TakeSecret(entry["connection_string"], sources));
+    AURITE_ASSIGN_OR_RETURN(ExpandedSecret connection_string,
+                            TakeRefreshableSecret(entry["connection_string"], sources));
+    connection.connection_string = std::move(connection_string.value);
+    connection.refresh = std::move(connection_string.refresh);
     connection.storage_type = "sql";
     if (Has(entry, "storage_type")) {
       AURITE_ASSIGN_OR_RETURN(connection.storage_type, GetString(entry["storage_type"]));
@@ -221,6 +223,13 @@ Status ParseConnections(const Field& field, Config& config, const ReferenceSourc
                               GetBool(entry["allow_privileged_login"]));
     }
     if (Has(entry, "credentials")) {
+      if (connection.refresh) {
+        // The credentials block makes the login from the connection string
+        // it saw at start-up; a refreshed one would not reach it.
+        return entry["connection_string"].Error(
+            "no refresh= in the connection string of a connection with a credentials block; "
+            "refresh the secrets the credentials block reads instead");
+      }
       AURITE_ASSIGN_OR_RETURN(connection.credentials,
                               ParseCredentialsBlock(entry["credentials"], connection.storage_type,
                                                     connection.connection_string, sources));

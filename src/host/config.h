@@ -92,6 +92,9 @@ struct ConnectionConfig {
   // How the host makes this connection's login (connections.<name>.credentials);
   // none: the connection string carries it.
   std::optional<credentials::CredentialsConfig> credentials;
+  // Set when a reference in connection_string has refresh= (secret_reference.h):
+  // the host reads it again that often (SecretRefresher).
+  std::optional<SecretRefresh> refresh;
 };
 
 struct SecurityConfig {

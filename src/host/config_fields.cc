@@ -53,6 +53,17 @@ StatusOr<crypto::SecretBuffer> TakeSecret(const Field& field, const ReferenceSou
   return expanded;
 }
 
+StatusOr<ExpandedSecret> TakeRefreshableSecret(const Field& field,
+                                               const ReferenceSources& sources) {
+  if (!field.value.is_string()) return field.Error("a string");
+  crypto::SecretBuffer raw = crypto::SecretBuffer::TakeFrom(field.value.get_ref<std::string&>());
+  StatusOr<ExpandedSecret> expanded = ExpandRefreshableSecretReferences(raw.Reveal(), sources);
+  if (!expanded.ok()) {
+    return Status(expanded.status().code(), field.path + ": " + expanded.status().message());
+  }
+  return expanded;
+}
+
 StatusOr<std::chrono::milliseconds> GetDuration(const Field& field) {
   std::string text;
   if (field.value.is_number()) {

@@ -43,6 +43,9 @@ StatusOr<std::vector<std::string>> GetStrings(const Field& field);
 // there) and expands its ${env:…}/${file:…}/${exec:…} references.
 StatusOr<crypto::SecretBuffer> TakeSecret(const Field& field, const ReferenceSources& sources);
 
+// TakeSecret for a value whose references may have refresh= options.
+StatusOr<ExpandedSecret> TakeRefreshableSecret(const Field& field, const ReferenceSources& sources);
+
 // A duration as ParseDuration reads it ("30s", "5m", "1h") or a number of
 // seconds.
 StatusOr<std::chrono::milliseconds> GetDuration(const Field& field);

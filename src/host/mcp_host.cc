@@ -99,7 +99,9 @@ Status MCPHost::Start() {
   }
   // Passwords are settled before the named connections can be used.
   if (rotator_) rotator_->Start();
-  return SecureNamedConnections();
+  AURITE_RETURN_IF_ERROR(SecureNamedConnections());
+  if (refresher_) refresher_->Start();
+  return OkStatus();
 }
 
 StatusOr<MCPHost::LeasedLogin> MCPHost::OpenLease(std::string_view name, const std::string& server,
@@ -185,6 +187,16 @@ Status MCPHost::SecureNamedConnections() {
                     "connections." + connection.name + ": " + secured.status().message());
     }
     RememberScoped(secured->token, {secured->credential_id, connection.server});
+    if (connection.refresh) {
+      // Resolving the token yields the latest value (a made login), so new
+      // connections and reconnections use what the store holds now.
+      if (!refresher_) refresher_ = std::make_unique<SecretRefresher>(*manager_);
+      refresher_->Add(connection.name, connection.connection_string.Clone(), *connection.refresh);
+      logins_.Set(DigestHex(secured->token.Reveal()),
+                  [refresher = refresher_.get(), name = connection.name] {
+                    return refresher->Current(name);
+                  });
+    }
     if (connection.credentials) {
       AURITE_RETURN_IF_ERROR(
           logins_.Add(connection, DigestHex(secured->token.Reveal()), rotator_.get()));
@@ -360,6 +372,7 @@ void MCPHost::Shutdown() {
   // Leases end first: their users are dropped while the servers still run.
   if (leases_) leases_->Shutdown();
   if (rotator_) rotator_->Shutdown();
+  if (refresher_) refresher_->Stop();
   {
     std::lock_guard lock(mu_);
     lease_tokens_.clear();

@@ -55,6 +55,7 @@
 #include "host/managed_server.h"
 #include "host/named_logins.h"
 #include "host/password_rotator.h"
+#include "host/secret_refresher.h"
 #include "security/security_manager.h"
 #include "security/store_keys.h"
 
@@ -166,10 +167,11 @@ class MCPHost {
   std::unique_ptr<security::StoreKeySettings> keys_;  // the store's key provider refers to it
   std::unique_ptr<security::SecurityManager> manager_;
   std::vector<std::unique_ptr<ManagedServer>> servers_;
-  NamedLogins logins_;                        // of named connections with a credentials block
-  std::unique_ptr<HostInstance> instance_;    // with leases only
-  std::unique_ptr<LeaseManager> leases_;      // null without dynamic connections
-  std::unique_ptr<PasswordRotator> rotator_;  // null without rotated connections
+  NamedLogins logins_;                          // of named connections with a credentials block
+  std::unique_ptr<HostInstance> instance_;      // with leases only
+  std::unique_ptr<LeaseManager> leases_;        // null without dynamic connections
+  std::unique_ptr<PasswordRotator> rotator_;    // null without rotated connections
+  std::unique_ptr<SecretRefresher> refresher_;  // null without refresh= in connection strings
 
   mutable std::mutex mu_;
   std::map<std::string, Scoped> scoped_;  // by token digest (hex)

@@ -46,9 +46,13 @@ Status NamedLogins::Add(const ConnectionConfig& connection, std::string token_di
     return InternalError("connections." + connection.name + ".credentials: mode \"" +
                          std::string(ModeName(config)) + "\" makes no login when resolving");
   }
+  Set(std::move(token_digest), std::move(maker));
+  return OkStatus();
+}
+
+void NamedLogins::Set(std::string token_digest, Maker maker) {
   std::lock_guard lock(mu_);
   makers_.insert_or_assign(std::move(token_digest), std::move(maker));
-  return OkStatus();
 }
 
 std::optional<StatusOr<crypto::SecretBuffer>> NamedLogins::Make(

@@ -38,6 +38,10 @@ class NamedLogins {
   Status Add(const ConnectionConfig& connection, std::string token_digest,
              PasswordRotator* rotator);
 
+  // Makes the logins of `token_digest` with `maker` from now on (e.g. the
+  // latest value of a refreshed connection string).
+  void Set(std::string token_digest, Maker maker);
+
   std::optional<StatusOr<crypto::SecretBuffer>> Make(std::string_view token_digest) const;
 
  private:

@@ -216,7 +216,8 @@ Status AuditLog::Record(const AuditEvent& event) {
               event.token_digest ? std::string_view(CachedFingerprint(*event.token_digest)) : "");
   for (const auto& [key, value] : {std::pair{"connection", event.connection},
                                    {"user_name", event.user_name},
-                                   {"lease_id", event.lease_id}}) {
+                                   {"lease_id", event.lease_id},
+                                   {"references", event.references}}) {
     if (!value.empty()) AppendField(line, key, value);
   }
   AppendField(line, "outcome", event.outcome);
@@ -258,6 +259,18 @@ std::string_view AuditEventName(RotationEvent event) {
       break;
   }
   return "rotation_settled";
+}
+
+std::string_view AuditEventName(SecretEvent event) {
+  switch (event) {
+    case SecretEvent::kRefreshed:
+      return "secret_refreshed";
+    case SecretEvent::kRefreshFailed:
+      return "secret_refresh_failed";
+    case SecretEvent::kExpired:
+      break;
+  }
+  return "secret_expired";
 }
 
 StatusOr<AuditVerification> VerifyAuditLog(const std::filesystem::path& path) {

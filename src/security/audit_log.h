@@ -46,6 +46,9 @@ struct AuditEvent {
   std::string_view connection = {};  // the connection's name in aurite.json
   std::string_view user_name = {};   // the database user
   std::string_view lease_id = {};
+  // Secret references as written in aurite.json ("${vault:secret/orders#password}"),
+  // which name where a secret is kept, never the secret.
+  std::string_view references = {};
   std::string_view outcome = "ok";
   std::string_view reason = {};  // why a request was denied; fixed text, never a secret
 };
@@ -65,9 +68,17 @@ enum class RotationEvent {
   kSettled,  // "rotation_settled": a pending rotation found at start-up was settled
 };
 
+// A secret whose references are read again while the host runs (refresh=).
+enum class SecretEvent {
+  kRefreshed,      // "secret_refreshed": it changed in its store; new connections use the new one
+  kRefreshFailed,  // "secret_refresh_failed": its store could not be read; the last good one stays
+  kExpired,        // "secret_expired": no good read for max_age; new connections are refused
+};
+
 // The `event` field of each.
 std::string_view AuditEventName(LeaseEvent event);
 std::string_view AuditEventName(RotationEvent event);
+std::string_view AuditEventName(SecretEvent event);
 
 // The event of a stored lease or rotation that could not be read.
 inline constexpr std::string_view kRecordUnreadableEvent = "record_unreadable";

@@ -215,6 +215,10 @@ class SecurityManager {
                   std::string_view reason = {});
   void AuditRotation(RotationEvent event, std::string_view connection, std::string_view username,
                      std::string_view outcome = "ok", std::string_view reason = {});
+  // A refreshed secret of a connection: its references as written, never
+  // its value; `reason` (a store's error) passes through Redact() first.
+  void AuditSecret(SecretEvent event, std::string_view connection, std::string_view references,
+                   std::string_view outcome = "ok", std::string_view reason = {});
   // "record_unreadable", outcome "error", with the record's error (which
   // names its row id) as the reason.
   void AuditUnreadable(const UnreadableRecord& record);

@@ -100,6 +100,17 @@ void SecurityManager::AuditRotation(RotationEvent event, std::string_view connec
          .reason = redacted});
 }
 
+void SecurityManager::AuditSecret(SecretEvent event, std::string_view connection,
+                                  std::string_view references, std::string_view outcome,
+                                  std::string_view reason) {
+  std::string redacted = Redact(reason);
+  Audit({.event = AuditEventName(event),
+         .connection = connection,
+         .references = references,
+         .outcome = outcome,
+         .reason = redacted});
+}
+
 void SecurityManager::AuditUnreadable(const UnreadableRecord& record) {
   Audit({.event = kRecordUnreadableEvent, .outcome = "error", .reason = record.error.message()});
 }

@@ -31,10 +31,12 @@ class GatewayProcess {
  public:
   // Writes `config` to dir/aurite.json and starts the gateway with `key` as
   // AURITE_MCP_ENCRYPTION_KEY; fails the test when it does not initialize.
-  // `prepare` may register handlers on the client before initialize.
+  // `prepare` may register handlers on the client before initialize;
+  // `environment` ("NAME=value") is added to the gateway's environment.
   static std::unique_ptr<GatewayProcess> Start(
       const std::filesystem::path& dir, const mcp::Json& config, const std::string& key,
-      const std::function<void(mcp::McpClient&)>& prepare = {});
+      const std::function<void(mcp::McpClient&)>& prepare = {},
+      const std::vector<std::string>& environment = {});
 
   mcp::McpClient& client() { return process_->client(); }
   pid_t pid() const { return process_->pid(); }

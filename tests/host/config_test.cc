@@ -185,6 +185,30 @@ TEST_F(ConfigTest, UnresolvableReferenceStopsLoadingNamingPathAndVariable) {
       "connections.orders.connection_string: ${env:NOPE}: environment variable NOPE is not set");
 }
 
+TEST_F(ConfigTest, RefreshIsKeptForAConnectionString) {
+  fake_.vault_secrets["secret/orders#pw"] = std::string(kCanary);
+  StatusOr<Config> config = Parse(R"({"connections": {"orders": {"connection_string":
+      "postgresql://a:${vault(refresh=1m):secret/orders#pw}@h/d"}}})");
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  const ConnectionConfig& orders = config->connections.at(0);
+  ASSERT_TRUE(orders.refresh.has_value());
+  EXPECT_EQ(orders.refresh->interval, std::chrono::minutes(1));
+  EXPECT_EQ(orders.refresh->references, "${vault:secret/orders#pw}");
+}
+
+TEST_F(ConfigTest, RefreshIsRefusedWhereAValueIsReadOnce) {
+  fake_.vault_secrets["secret/t#v"] = std::string(kCanary);
+  ExpectError(R"({"mcpServers": {"sql": {"command": "x",
+                  "env": {"T": "${vault(refresh=1m):secret/t#v}"}}}})",
+              "mcpServers.sql.env.T: ${vault:secret/t#v}: refresh= is accepted only in the "
+              "connection_string");
+  ExpectError(R"({"connections": {"orders": {"storage_type": "postgresql",
+                  "connection_string": "postgresql://h/${vault(refresh=1m):secret/t#v}",
+                  "credentials": {"mode": "exec", "command": ["x"], "username": "u"}}}})",
+              "connections.orders.connection_string: expected no refresh= in the connection "
+              "string of a connection with a credentials block");
+}
+
 TEST_F(ConfigTest, ErrorsNameTheBadKeysPath) {
   ExpectError(R"({"mcpServers": {"sql": {"command": "x", "timeout": "soon"}}})",
               "mcpServers.sql.timeout: expected a duration");
