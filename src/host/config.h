@@ -9,7 +9,8 @@
 //       "docs": {"url": "https://mcp.example/mcp", "headers": {"Authorization": "Bearer ${env:T}"}}
 //     },
 //     "security": {"store_path": "...", "key_env": "AURITE_MCP_ENCRYPTION_KEY",
-//                  "audit_log": "...", "default_token_ttl": "1h"},
+//                  "audit_log": "...", "default_token_ttl": "1h",
+//                  "vault": {"address": "https://vault:8200", ...}},  // vault_config.h
 //     "connections": {"orders": {"storage_type": "postgresql",
 //                                "connection_string": "postgresql://app:${env:PW}@db/orders"}},
 //     "gateway": {"transport": "http", "host": "127.0.0.1", "port": 8765,
@@ -28,6 +29,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -39,6 +41,7 @@
 #include "host/secret_reference.h"
 #include "mcp/core/message_parser.h"
 #include "mcp/transport/http_limits.h"
+#include "secrets/vault_client.h"
 
 namespace aurite::host {
 
@@ -125,6 +128,11 @@ struct Config {
   std::vector<ConnectionConfig> connections;
   SecurityConfig security;
   GatewayConfig gateway;
+  // The one Vault client of the host (security.vault, else the VAULT_*
+  // variables), made only when the configuration needed Vault (a
+  // ${vault:…} reference); null otherwise. Hand it to every other Vault
+  // user, so that one token is logged in and renewed for all.
+  std::shared_ptr<secrets::VaultClient> vault;
 
   const ServerConfig* FindServer(std::string_view name) const;
   const ConnectionConfig* FindConnection(std::string_view name) const;

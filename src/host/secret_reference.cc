@@ -14,7 +14,6 @@
 #include "crypto/secret_reader.h"
 #include "secrets/aws_secret_reference.h"
 #include "secrets/keyring.h"
-#include "secrets/vault_secret_reference.h"
 
 namespace aurite::host {
 namespace {
@@ -65,10 +64,6 @@ StatusOr<crypto::SecretBuffer> ReadSecretsManager(const std::string& reference) 
   return secrets::ReadAwsSecret(reference, crypto::ProcessEnvironment);
 }
 
-StatusOr<crypto::SecretBuffer> ReadVault(const std::string& reference) {
-  return secrets::ReadVaultSecret(reference, crypto::ProcessEnvironment);
-}
-
 std::optional<std::string_view> ProcessEnvironment(const std::string& name) {
   const char* value = std::getenv(name.c_str());
   if (value == nullptr) return std::nullopt;
@@ -102,6 +97,9 @@ StatusOr<crypto::SecretBuffer> ResolveReference(std::string_view reference,
     }
     return crypto::SecretBuffer::CopyFrom(*value);
   }
+  if (scheme == "vault" && !sources.read_vault_secret) {
+    return FailedPreconditionError(shown + ": Vault references are read only in aurite.json");
+  }
   StatusOr<crypto::SecretBuffer> value = scheme == "file"     ? sources.read_file(target)
                                          : scheme == "exec"   ? sources.run_command(target)
                                          : scheme == "aws-sm" ? sources.read_aws_secret(target)
@@ -116,7 +114,7 @@ StatusOr<crypto::SecretBuffer> ResolveReference(std::string_view reference,
 const ReferenceSources& SystemReferenceSources() {
   static const ReferenceSources sources{ProcessEnvironment,   ReadSecretFile,
                                         RunReferencedCommand, ReadSecretsManager,
-                                        ReadKeyringReference, ReadVault};
+                                        ReadKeyringReference, nullptr};
   return sources;
 }
 
