@@ -6,7 +6,10 @@
 #include "host/vault_config.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "host/config.h"
@@ -96,6 +99,22 @@ TEST_F(VaultConfigTest, BlockKeysWinOverTheVariables) {
       Parse(R"({"address": ")" + SharedVault().Url() + R"(", "token": "${env:GOOD_TOKEN}"})");
   ASSERT_TRUE(config.ok()) << config.status().message();
   EXPECT_EQ(config->connections.at(0).connection_string.Reveal(), kPassword);
+}
+
+TEST_F(VaultConfigTest, TokenFileAndNamespaceFromTheBlock) {
+  const std::string answer =
+      SharedVault().Put("secret/orders/db", R"({"password": "CANARY-team-a-pw"})", "team-a");
+  ASSERT_EQ(rawhttp::HttpStatus(answer), 200) << answer;
+  const std::filesystem::path sink =
+      std::filesystem::temp_directory_path() / ("aurite-config-sink-" + std::to_string(::getpid()));
+  std::ofstream(sink) << kRoot << "\n";
+  fake_.variables["VAULT_NAMESPACE"] = "team-b";
+  StatusOr<Config> config =
+      Parse(R"({"address": ")" + SharedVault().Url() +
+            R"(", "namespace": "team-a", "token_file": ")" + sink.string() + "\"}");
+  std::filesystem::remove(sink);
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(config->connections.at(0).connection_string.Reveal(), "CANARY-team-a-pw");
 }
 
 TEST_F(VaultConfigTest, WithoutABlockTheVariablesAsBefore) {
