@@ -14,6 +14,8 @@
 #include "host/config_fields.h"
 #include "host/credentials_block.h"
 #include "host/gateway_http_config.h"
+#include "host/vault_config.h"
+#include "secrets/vault_secret_reference.h"
 
 namespace aurite::host {
 namespace {
@@ -164,7 +166,8 @@ Status ParseServers(const Field& field, Config& config, const ReferenceSources& 
 Status ParseSecurity(const Field& field, const std::filesystem::path& base_dir,
                      SecurityConfig& security) {
   AURITE_RETURN_IF_ERROR(
-      ExpectObjectWithKeys(field, {"store_path", "key_env", "audit_log", "default_token_ttl"}));
+      ExpectObjectWithKeys(field, {"store_path", "key_env", "audit_log", "default_token_ttl",
+                                   "vault"}));  // vault: read first, by ParseConfig
   if (Has(field, "store_path")) {
     AURITE_ASSIGN_OR_RETURN(std::string path, GetString(field["store_path"]));
     security.store_path = Resolve(base_dir, path);
@@ -383,19 +386,40 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source,
   AURITE_RETURN_IF_ERROR(ExpectObjectWithKeys(
       top, {"$schema", "mcpServers", "servers", "security", "connections", "gateway", "inputs"}));
   Config config;
+  // security.vault first: the ${vault:…} references of every other section
+  // are read through the client it describes.
+  VaultSettings vault_settings;
+  if (Has(top, "security") && Has(top["security"], "vault")) {
+    AURITE_ASSIGN_OR_RETURN(
+        vault_settings,
+        ParseVaultSettings({root["security"]["vault"], "security.vault"}, base_dir, sources));
+  }
+  config.vault =
+      std::make_shared<VaultClientSource>(std::move(vault_settings), sources.environment);
+  ReferenceSources with_vault = sources;
+  if (!with_vault.read_vault_secret) {
+    // By value: a refreshed reference reads through these sources long
+    // after parsing (SecretRefresher).
+    with_vault.read_vault_secret = [vault = config.vault](const std::string& target) {
+      StatusOr<std::shared_ptr<secrets::VaultClient>> client = vault->Get();
+      if (!client.ok()) return StatusOr<crypto::SecretBuffer>(client.status());
+      return secrets::ReadVaultSecret(target, **client);
+    };
+  }
   for (const char* key : {"mcpServers", "servers"}) {
-    if (Has(top, key)) AURITE_RETURN_IF_ERROR(ParseServers({root[key], key}, config, sources));
+    if (Has(top, key)) AURITE_RETURN_IF_ERROR(ParseServers({root[key], key}, config, with_vault));
   }
   if (Has(top, "security")) {
     AURITE_RETURN_IF_ERROR(
         ParseSecurity({root["security"], "security"}, base_dir, config.security));
   }
   if (Has(top, "connections")) {
-    AURITE_RETURN_IF_ERROR(ParseConnections({root["connections"], "connections"}, config, sources));
+    AURITE_RETURN_IF_ERROR(
+        ParseConnections({root["connections"], "connections"}, config, with_vault));
   }
   if (Has(top, "gateway")) {
     AURITE_RETURN_IF_ERROR(
-        ParseGateway({root["gateway"], "gateway"}, base_dir, config.gateway, sources));
+        ParseGateway({root["gateway"], "gateway"}, base_dir, config.gateway, with_vault));
   }
   AURITE_RETURN_IF_ERROR(CheckConnectionServers(config));
   for (ServerConfig& server : config.servers) server.busy_poll = config.gateway.busy_poll;

@@ -9,7 +9,8 @@
 //       "docs": {"url": "https://mcp.example/mcp", "headers": {"Authorization": "Bearer ${env:T}"}}
 //     },
 //     "security": {"store_path": "...", "key_env": "AURITE_MCP_ENCRYPTION_KEY",
-//                  "audit_log": "...", "default_token_ttl": "1h"},
+//                  "audit_log": "...", "default_token_ttl": "1h",
+//                  "vault": {"address": "https://vault:8200", ...}},  // vault_config.h
 //     "connections": {"orders": {"storage_type": "postgresql",
 //                                "connection_string": "postgresql://app:${env:PW}@db/orders"}},
 //     "gateway": {"transport": "http", "host": "127.0.0.1", "port": 8765,
@@ -28,6 +29,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -37,8 +39,10 @@
 #include "credentials/credentials_config.h"
 #include "crypto/secret_buffer.h"
 #include "host/secret_reference.h"
+#include "host/vault_config.h"
 #include "mcp/core/message_parser.h"
 #include "mcp/transport/http_limits.h"
+#include "secrets/vault_client.h"
 
 namespace aurite::host {
 
@@ -128,6 +132,12 @@ struct Config {
   std::vector<ConnectionConfig> connections;
   SecurityConfig security;
   GatewayConfig gateway;
+  // Where the host's one Vault client comes from (security.vault, else the
+  // VAULT_* variables); never null. The client is made on first use (a
+  // ${vault:…} reference while parsing, a credentials mode "vault" at
+  // start-up) and shared by every Vault user, so that one token is logged
+  // in and renewed for all.
+  std::shared_ptr<VaultClientSource> vault;
 
   const ServerConfig* FindServer(std::string_view name) const;
   const ConnectionConfig* FindConnection(std::string_view name) const;

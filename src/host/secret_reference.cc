@@ -16,7 +16,6 @@
 #include "host/config.h"
 #include "secrets/aws_secret_reference.h"
 #include "secrets/keyring.h"
-#include "secrets/vault_secret_reference.h"
 
 namespace aurite::host {
 namespace {
@@ -65,10 +64,6 @@ StatusOr<crypto::SecretBuffer> RunReferencedCommand(const std::string& command) 
 
 StatusOr<crypto::SecretBuffer> ReadSecretsManager(const std::string& reference) {
   return secrets::ReadAwsSecret(reference, crypto::ProcessEnvironment);
-}
-
-StatusOr<crypto::SecretBuffer> ReadVault(const std::string& reference) {
-  return secrets::ReadVaultSecret(reference, crypto::ProcessEnvironment);
 }
 
 std::optional<std::string_view> ProcessEnvironment(const std::string& name) {
@@ -176,6 +171,9 @@ StatusOr<crypto::SecretBuffer> ReadReference(const ReferenceParts& parts, const 
     }
     return crypto::SecretBuffer::CopyFrom(*value);
   }
+  if (scheme == "vault" && !sources.read_vault_secret) {
+    return FailedPreconditionError(shown + ": Vault references are read only in aurite.json");
+  }
   StatusOr<crypto::SecretBuffer> value = scheme == "file"     ? sources.read_file(target)
                                          : scheme == "exec"   ? sources.run_command(target)
                                          : scheme == "aws-sm" ? sources.read_aws_secret(target)
@@ -250,7 +248,7 @@ StatusOr<crypto::SecretBuffer> Expand(std::string_view value, const ReferenceSou
 const ReferenceSources& SystemReferenceSources() {
   static const ReferenceSources sources{ProcessEnvironment,   ReadSecretFile,
                                         RunReferencedCommand, ReadSecretsManager,
-                                        ReadKeyringReference, ReadVault};
+                                        ReadKeyringReference, nullptr};
   return sources;
 }
 

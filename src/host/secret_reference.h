@@ -39,8 +39,9 @@ namespace aurite::host {
 
 // Where references are looked up; tests substitute their own.
 struct ReferenceSources {
+  using Environment = std::function<std::optional<std::string_view>(const std::string&)>;
   // The value of an environment variable, or nullopt when it is not set.
-  std::function<std::optional<std::string_view>(const std::string&)> environment;
+  Environment environment;
   // The contents of a file (one trailing newline removed).
   std::function<StatusOr<crypto::SecretBuffer>(const std::string&)> read_file;
   // The standard output of `/bin/sh -c COMMAND` (one trailing newline
@@ -52,13 +53,15 @@ struct ReferenceSources {
   // The secret of keyring item "SERVICE/ACCOUNT".
   std::function<StatusOr<crypto::SecretBuffer>(const std::string&)> read_keyring;
   // Field FIELD of the KV version 2 secret that "MOUNT/PATH[?version=N]#FIELD"
-  // names in Vault.
+  // names in Vault. Empty in SystemReferenceSources(): ParseConfig then
+  // reads through the configuration's shared VaultClient (vault_config.h);
+  // elsewhere a ${vault:…} reference is then an error.
   std::function<StatusOr<crypto::SecretBuffer>(const std::string&)> read_vault_secret;
 };
 
 // The process environment, the file system, /bin/sh, AWS Secrets Manager
-// (region and credentials from the process environment), the Secret
-// Service and Vault (VAULT_ADDR, VAULT_TOKEN… from the process environment).
+// (region and credentials from the process environment) and the Secret
+// Service; Vault as ParseConfig provides it (read_vault_secret above).
 const ReferenceSources& SystemReferenceSources();
 
 // How a value with refreshed references is kept fresh.

@@ -27,17 +27,14 @@ std::optional<std::string> Variable(const crypto::EnvironmentLookup& environment
   return std::string(*value);
 }
 
-StatusOr<credentials::HttpEndpoint> Address(const crypto::EnvironmentLookup& environment) {
-  const std::optional<std::string> url = Variable(environment, "VAULT_ADDR");
-  if (!url) {
-    return InvalidArgumentError(
-        "VAULT_ADDR is not set; set it to the address of Vault, e.g. "
-        "https://vault.internal:8200");
-  }
+}  // namespace
+
+StatusOr<credentials::HttpEndpoint> ParseVaultAddress(std::string_view url,
+                                                      std::string_view origin) {
   AURITE_ASSIGN_OR_RETURN(credentials::HttpEndpoint address,
-                          credentials::ParseEndpointUrl(*url, "VAULT_ADDR"));
+                          credentials::ParseEndpointUrl(url, origin));
   if (!address.tls && !IsLoopbackHost(address.host)) {
-    return InvalidArgumentError("VAULT_ADDR " + address.Url() +
+    return InvalidArgumentError(std::string(origin) + " " + address.Url() +
                                 " is plain http:// to a host that is not this machine; use "
                                 "https:// (http:// is allowed only for 127.0.0.1, ::1 and "
                                 "localhost)");
@@ -46,8 +43,8 @@ StatusOr<credentials::HttpEndpoint> Address(const crypto::EnvironmentLookup& env
   return address;
 }
 
-StatusOr<crypto::SecretBuffer> TokenFromFile(const std::string& path) {
-  const std::string what = "VAULT_TOKEN_FILE '" + path + "'";
+StatusOr<crypto::SecretBuffer> ReadVaultTokenFile(const std::string& path) {
+  const std::string what = "Vault token file '" + path + "'";
   UniqueFd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!file.valid()) return NotFoundError(what + " cannot be read: " + std::strerror(errno));
   StatusOr<crypto::SecretBuffer> token = crypto::ReadSecret(file.get(), kMaxTokenFileSize);
@@ -64,8 +61,6 @@ StatusOr<crypto::SecretBuffer> TokenFromFile(const std::string& path) {
   return token;
 }
 
-}  // namespace
-
 bool IsLoopbackHost(const std::string& host) {
   std::string lower(host);
   std::transform(lower.begin(), lower.end(), lower.begin(),
@@ -77,21 +72,40 @@ bool IsLoopbackHost(const std::string& host) {
   return inet_pton(AF_INET6, host.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
 }
 
-StatusOr<VaultConnection> LoadVaultConnection(const crypto::EnvironmentLookup& environment) {
-  VaultConnection connection;
-  AURITE_ASSIGN_OR_RETURN(connection.address, Address(environment));
-  connection.name_space = Variable(environment, "VAULT_NAMESPACE").value_or("");
-  connection.ca_file = Variable(environment, "VAULT_CACERT").value_or("");
+StatusOr<VaultAuth> LoadVaultAuth(const crypto::EnvironmentLookup& environment) {
+  VaultAuth auth;
   if (const std::optional<std::string_view> token = environment("VAULT_TOKEN");
       token && !token->empty()) {
-    connection.token = crypto::SecretBuffer::CopyFrom(*token);
+    auth.token = crypto::SecretBuffer::CopyFrom(*token);
   } else if (const std::optional<std::string> file = Variable(environment, "VAULT_TOKEN_FILE")) {
-    AURITE_ASSIGN_OR_RETURN(connection.token, TokenFromFile(*file));
+    auth.method = VaultAuth::Method::kTokenFile;
+    auth.token_file = *file;
+    AURITE_ASSIGN_OR_RETURN(auth.token, ReadVaultTokenFile(*file));
   } else {
     return InvalidArgumentError(
         "neither VAULT_TOKEN nor VAULT_TOKEN_FILE is set; set one to a Vault token (or the file "
         "a Vault Agent writes it to)");
   }
+  return auth;
+}
+
+StatusOr<VaultConnection> LoadVaultServer(const crypto::EnvironmentLookup& environment) {
+  VaultConnection connection;
+  const std::optional<std::string> url = Variable(environment, "VAULT_ADDR");
+  if (!url) {
+    return InvalidArgumentError(
+        "VAULT_ADDR is not set; set it to the address of Vault, e.g. "
+        "https://vault.internal:8200");
+  }
+  AURITE_ASSIGN_OR_RETURN(connection.address, ParseVaultAddress(*url, "VAULT_ADDR"));
+  connection.name_space = Variable(environment, "VAULT_NAMESPACE").value_or("");
+  connection.ca_file = Variable(environment, "VAULT_CACERT").value_or("");
+  return connection;
+}
+
+StatusOr<VaultConnection> LoadVaultConnection(const crypto::EnvironmentLookup& environment) {
+  AURITE_ASSIGN_OR_RETURN(VaultConnection connection, LoadVaultServer(environment));
+  AURITE_ASSIGN_OR_RETURN(connection.auth, LoadVaultAuth(environment));
   return connection;
 }
 

@@ -5,25 +5,11 @@
 
 #include "base/text.h"
 #include "secrets/json_field.h"
+#include "secrets/vault_errors.h"
 #include "secrets/wiping_json.h"
 
 namespace aurite::secrets {
 namespace {
-
-// Vault's "errors" joined with "; ", as a peer's text; "" when there are none.
-std::string VaultErrors(const WipingJson& document) {
-  std::string joined;
-  if (!document.is_object()) return joined;
-  const auto errors = document.find("errors");
-  if (errors == document.end() || !errors->is_array()) return joined;
-  for (const WipingJson& error : *errors) {
-    if (!error.is_string()) continue;
-    if (!joined.empty()) joined += "; ";
-    const WipedString& text = error.get_ref<const WipedString&>();
-    joined.append(text.data(), text.size());
-  }
-  return PeerTextExcerpt(joined);
-}
 
 Status ErrorStatus(const WipingJson& document, int http_status, const std::string& subject,
                    std::string_view address) {

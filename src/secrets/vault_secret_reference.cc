@@ -88,17 +88,4 @@ StatusOr<crypto::SecretBuffer> ReadVaultSecret(std::string_view text, VaultClien
   return ParseVaultKvAnswer(answer->body, answer->status, reference, vault.address());
 }
 
-StatusOr<crypto::SecretBuffer> ReadVaultSecret(std::string_view text,
-                                               const crypto::EnvironmentLookup& environment,
-                                               credentials::HttpRequestOptions options) {
-  AURITE_ASSIGN_OR_RETURN(VaultSecretReference reference, ParseVaultSecretReference(text));
-  StatusOr<std::shared_ptr<VaultClient>> vault =
-      VaultClient::FromEnvironment(environment, std::move(options));
-  if (!vault.ok()) {
-    return Status(vault.status().code(),
-                  "Vault secret '" + reference.Describe() + "': " + vault.status().message());
-  }
-  return ReadVaultSecret(text, **vault);
-}
-
 }  // namespace aurite::secrets

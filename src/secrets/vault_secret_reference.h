@@ -21,7 +21,6 @@
 
 #include "base/status.h"
 #include "credentials/http_post.h"
-#include "crypto/key_loader.h"
 #include "crypto/secret_buffer.h"
 #include "secrets/vault_client.h"
 
@@ -46,15 +45,5 @@ StatusOr<VaultSecretReference> ParseVaultSecretReference(std::string_view text);
 // field (ParseVaultKvAnswer). Errors name the secret and the address, never
 // the token or any value of the secret.
 StatusOr<crypto::SecretBuffer> ReadVaultSecret(std::string_view text, VaultClient& vault);
-
-// The same with a client for the VAULT_* variables of `environment`: takes the address, token,
-// namespace and CA from `environment` (LoadVaultConnection), GETs
-// {VAULT_ADDR}/v1/MOUNT/data/PATH[?version=N] and picks the field
-// (ParseVaultKvAnswer). Errors name the secret and the address, never the
-// token or any value of the secret. `options` carries the timeouts and
-// size cap; its ca_file is replaced by VAULT_CACERT.
-StatusOr<crypto::SecretBuffer> ReadVaultSecret(std::string_view text,
-                                               const crypto::EnvironmentLookup& environment,
-                                               credentials::HttpRequestOptions options = {});
 
 }  // namespace aurite::secrets

@@ -32,6 +32,16 @@ using testing::VaultStandin;
 constexpr std::string_view kCanaryPassword = "CANARY-pw/9f\"Xq}#{";
 constexpr std::string_view kToken = "CANARYhvs.root-token-4f9a";
 
+// A client for the VAULT_* variables of `environment`, then the read.
+StatusOr<crypto::SecretBuffer> ReadVaultSecret(std::string_view text,
+                                               const crypto::EnvironmentLookup& environment,
+                                               credentials::HttpRequestOptions options = {}) {
+  AURITE_ASSIGN_OR_RETURN(VaultConnection connection, LoadVaultConnection(environment));
+  options.ca_file = connection.ca_file;
+  VaultClient vault(std::move(connection), std::move(options));
+  return secrets::ReadVaultSecret(text, vault);
+}
+
 VaultStandin& SharedVault() {
   static VaultStandin vault{std::string(kToken)};
   return vault;

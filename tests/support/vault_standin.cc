@@ -34,15 +34,17 @@ std::string FirstLine(int fd) {
 
 }  // namespace
 
-VaultStandin::VaultStandin(const std::string& token) : token_(token) {
-  runtime::SpawnOptions options;
-  options.program = "python3";
-  options.arguments = {AURITE_SUPPORT_DIR "/../harness/vault-standin", "--token", token};
+VaultStandin::VaultStandin(const std::string& token, const std::vector<std::string>& options)
+    : token_(token) {
+  runtime::SpawnOptions spawn;
+  spawn.program = "python3";
+  spawn.arguments = {AURITE_SUPPORT_DIR "/../harness/vault-standin", "--token", token};
+  spawn.arguments.insert(spawn.arguments.end(), options.begin(), options.end());
   for (const char* name : {"PATH", "HOME", "LANG"}) {
     if (const char* value = std::getenv(name))
-      options.environment.push_back(std::string(name) + "=" + value);
+      spawn.environment.push_back(std::string(name) + "=" + value);
   }
-  auto child = runtime::ChildProcess::Spawn(options);
+  auto child = runtime::ChildProcess::Spawn(spawn);
   if (!child.ok()) {
     error_ = "cannot start tests/harness/vault-standin: " + child.status().message();
     return;
@@ -75,6 +77,14 @@ std::string VaultStandin::Put(const std::string& secret, const std::string& data
       "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
       "\r\n\r\n" + body;
   return rawhttp::Exchange(port_, request);
+}
+
+int VaultStandin::Revoke(const std::string& token) {
+  const std::string request =
+      "POST /v1/auth/token/revoke-self HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+      "X-Vault-Token: " +
+      token + "\r\nContent-Length: 0\r\n\r\n";
+  return rawhttp::HttpStatus(rawhttp::Exchange(port_, request));
 }
 
 }  // namespace aurite::testing

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "runtime/child_process.h"
 
@@ -15,8 +16,10 @@ namespace aurite::testing {
 
 class VaultStandin {
  public:
-  // Starts the stand-in; requests must carry X-Vault-Token: `token`.
-  explicit VaultStandin(const std::string& token);
+  // Starts the stand-in; requests must carry X-Vault-Token: `token` (a
+  // token that never expires) or another live token. `options` are more
+  // of its options, e.g. {"--approle", "ROLE_ID:SECRET_ID", "--token-ttl", "3"}.
+  explicit VaultStandin(const std::string& token, const std::vector<std::string>& options = {});
   ~VaultStandin();
   VaultStandin(const VaultStandin&) = delete;
   VaultStandin& operator=(const VaultStandin&) = delete;
@@ -32,6 +35,10 @@ class VaultStandin {
   // returns the whole HTTP answer, head and body.
   std::string Put(const std::string& secret, const std::string& data_json,
                   const std::string& name_space = "");
+
+  // Revokes `token` (POST auth/token/revoke-self with it), as an operator
+  // or a Vault Agent replacing it would; returns the HTTP status.
+  int Revoke(const std::string& token);
 
  private:
   std::unique_ptr<runtime::ChildProcess> child_;
