@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "runtime/child_process.h"
 
@@ -16,7 +17,8 @@ namespace aurite::testing {
 class VaultStandin {
  public:
   // Starts the stand-in; requests must carry X-Vault-Token: `token`.
-  explicit VaultStandin(const std::string& token);
+  // `arguments` go to it as well, e.g. {"--database-role", "app=URL,ttl=60"}.
+  explicit VaultStandin(const std::string& token, const std::vector<std::string>& arguments = {});
   ~VaultStandin();
   VaultStandin(const VaultStandin&) = delete;
   VaultStandin& operator=(const VaultStandin&) = delete;
@@ -32,6 +34,13 @@ class VaultStandin {
   // returns the whole HTTP answer, head and body.
   std::string Put(const std::string& secret, const std::string& data_json,
                   const std::string& name_space = "");
+
+  // Sends `method` /v1/`path` with the token, `body` (JSON, may be empty)
+  // and `name_space` ("" for none); returns the whole HTTP answer, head and
+  // body. E.g. Send("PUT", "sys/seal") makes it answer 503 until
+  // Send("PUT", "sys/unseal").
+  std::string Send(const std::string& method, const std::string& path, const std::string& body = "",
+                   const std::string& name_space = "");
 
  private:
   std::unique_ptr<runtime::ChildProcess> child_;
