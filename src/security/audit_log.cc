@@ -216,7 +216,8 @@ Status AuditLog::Record(const AuditEvent& event) {
               event.token_digest ? std::string_view(CachedFingerprint(*event.token_digest)) : "");
   for (const auto& [key, value] : {std::pair{"connection", event.connection},
                                    {"user_name", event.user_name},
-                                   {"lease_id", event.lease_id}}) {
+                                   {"lease_id", event.lease_id},
+                                   {"vault_lease_id", event.vault_lease_id}}) {
     if (!value.empty()) AppendField(line, key, value);
   }
   AppendField(line, "outcome", event.outcome);

@@ -40,7 +40,8 @@ mcp::Json BaseConfig(const std::filesystem::path& dir) {
 
 std::unique_ptr<GatewayProcess> GatewayProcess::Start(
     const std::filesystem::path& dir, const mcp::Json& config, const std::string& key,
-    const std::function<void(mcp::McpClient&)>& prepare) {
+    const std::function<void(mcp::McpClient&)>& prepare,
+    const std::vector<std::string>& environment) {
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "aurite.json") << config.dump(2);
   mcp::StdioClientOptions options;
@@ -48,6 +49,8 @@ std::unique_ptr<GatewayProcess> GatewayProcess::Start(
   options.spawn.arguments = {"-c", "exec \"$0\" serve --config \"$1\" 2>>\"$2\"", AURITE_BINARY,
                              (dir / "aurite.json").string(), (dir / "host.log").string()};
   options.spawn.environment = {"PATH=/usr/bin:/bin", "AURITE_MCP_ENCRYPTION_KEY=" + key};
+  options.spawn.environment.insert(options.spawn.environment.end(), environment.begin(),
+                                   environment.end());
   options.log_name = "gateway";
   options.client.session.default_timeout = std::chrono::seconds(60);
   // Like a real client, take every answer the gateway may give (its backends'

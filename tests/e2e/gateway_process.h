@@ -31,10 +31,12 @@ class GatewayProcess {
  public:
   // Writes `config` to dir/aurite.json and starts the gateway with `key` as
   // AURITE_MCP_ENCRYPTION_KEY; fails the test when it does not initialize.
-  // `prepare` may register handlers on the client before initialize.
+  // `prepare` may register handlers on the client before initialize;
+  // `environment` ("NAME=value") is added to the gateway's.
   static std::unique_ptr<GatewayProcess> Start(
       const std::filesystem::path& dir, const mcp::Json& config, const std::string& key,
-      const std::function<void(mcp::McpClient&)>& prepare = {});
+      const std::function<void(mcp::McpClient&)>& prepare = {},
+      const std::vector<std::string>& environment = {});
 
   mcp::McpClient& client() { return process_->client(); }
   pid_t pid() const { return process_->pid(); }
@@ -61,8 +63,9 @@ class GatewayTestBase : public ::testing::Test {
   void TearDown() override;
   // A SQLite database with table `items` (apple, pear), as a connection string.
   std::string SampleDatabase();
-  std::unique_ptr<GatewayProcess> StartGateway(const mcp::Json& config) {
-    return GatewayProcess::Start(dir_, config, key_);
+  std::unique_ptr<GatewayProcess> StartGateway(const mcp::Json& config,
+                                               const std::vector<std::string>& environment = {}) {
+    return GatewayProcess::Start(dir_, config, key_, {}, environment);
   }
 
   std::filesystem::path dir_;
