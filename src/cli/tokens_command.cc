@@ -38,13 +38,16 @@ const security::LeaseRecord* LeaseOf(const security::CredentialSummary& entry,
 }
 
 nlohmann::json LeaseJson(const security::LeaseRecord& lease) {
-  return {{"id", lease.lease_id},
-          {"connection", lease.connection},
-          {"user", lease.user_name},
-          {"expires_at", lease.expires_at},
-          {"max_expires_at", lease.max_expires_at},
-          {"state", lease.state == security::LeaseState::kActive ? "active" : "revoking"},
-          {"revoke_attempts", lease.revoke_attempts}};
+  nlohmann::json out = {
+      {"id", lease.lease_id},
+      {"connection", lease.connection},
+      {"user", lease.user_name},
+      {"expires_at", lease.expires_at},
+      {"max_expires_at", lease.max_expires_at},
+      {"state", lease.state == security::LeaseState::kActive ? "active" : "revoking"},
+      {"revoke_attempts", lease.revoke_attempts}};
+  if (!lease.vault_lease_id.empty()) out["vault_lease_id"] = lease.vault_lease_id;
+  return out;
 }
 
 void PrintJson(const std::vector<security::CredentialSummary>& list, const Leases& leases) {
@@ -83,8 +86,9 @@ void PrintTable(const std::vector<security::CredentialSummary>& list, const Leas
   for (const auto& [id, lease] : leases) {
     if (lease.state != security::LeaseState::kRevoking) continue;
     std::cout << "lease " << id << "  user " << lease.user_name << " of connection '"
-              << lease.connection << "'  being revoked, " << lease.revoke_attempts
-              << " failed tries";
+              << lease.connection << "'  being revoked";
+    if (!lease.vault_lease_id.empty()) std::cout << " (Vault lease " << lease.vault_lease_id << ")";
+    std::cout << ", " << lease.revoke_attempts << " failed tries";
     if (!lease.last_error.empty()) std::cout << ": " << lease.last_error;
     std::cout << "\n";
   }

@@ -8,6 +8,7 @@
 //                   "profile": "prod", "role_arn": "arn:aws:iam::…:role/db"}
 //   "credentials": {"mode": "exec", "command": ["gcloud", "sql", "generate-login-token"],
 //                   "username": "me@example.com", "lifetime": "45m"}
+//   "credentials": {"mode": "vault", "path": "database/creds/app", "increment": "1h"}
 //
 // The connection's own connection_string then names host, port, database
 // and options but no user or password. Secrets (the admin connection
@@ -71,7 +72,15 @@ struct ExecCredentials {
   std::chrono::seconds timeout{30};
 };
 
-using CredentialsConfig =
-    std::variant<DynamicCredentials, RotatedCredentials, AwsRdsIamCredentials, ExecCredentials>;
+// mode "vault": a login per connect_storage read from Vault's database
+// secrets engine (GET /v1/{path}), its lease renewed while used and revoked
+// when the connection ends.
+struct VaultCredentials {
+  std::string path;                  // e.g. "database/creds/app": segments checked
+  std::chrono::seconds increment{};  // asked for on renewal; 0: the lease's own duration
+};
+
+using CredentialsConfig = std::variant<DynamicCredentials, RotatedCredentials, AwsRdsIamCredentials,
+                                       ExecCredentials, VaultCredentials>;
 
 }  // namespace aurite::credentials

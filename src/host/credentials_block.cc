@@ -3,6 +3,7 @@
 #include "host/credentials_block.h"
 
 #include "credentials/rds_iam_source.h"
+#include "secrets/vault_secret_reference.h"
 #include "sql/connection_string.h"
 
 namespace aurite::host {
@@ -142,6 +143,23 @@ StatusOr<credentials::CredentialsConfig> ParseExec(const Field& block) {
   return credentials::CredentialsConfig(std::move(exec));
 }
 
+StatusOr<credentials::CredentialsConfig> ParseVault(const Field& block) {
+  AURITE_RETURN_IF_ERROR(ExpectObjectWithKeys(block, {"mode", "path", "increment"}));
+  credentials::VaultCredentials vault;
+  if (Has(block, "path")) {
+    AURITE_ASSIGN_OR_RETURN(vault.path, GetString(block["path"]));
+  }
+  if (!secrets::IsVaultPath(vault.path)) {
+    return block["path"].Error(
+        "the path of a role of Vault's database secrets engine, e.g. \"database/creds/app\" "
+        "(segments of letters, digits and -_.@+=:)");
+  }
+  if (Has(block, "increment")) {
+    AURITE_ASSIGN_OR_RETURN(vault.increment, GetPositiveSeconds(block["increment"]));
+  }
+  return credentials::CredentialsConfig(std::move(vault));
+}
+
 }  // namespace
 
 StatusOr<credentials::CredentialsConfig> ParseCredentialsBlock(
@@ -165,13 +183,14 @@ StatusOr<credentials::CredentialsConfig> ParseCredentialsBlock(
         ": the connection_string names a user or password, but the credentials block makes "
         "them; leave them out, e.g. \"postgresql://127.0.0.1:5432/orders?sslmode=require\"");
   }
-  constexpr const char* kModes = "\"dynamic\", \"rotate\", \"aws-rds-iam\" or \"exec\"";
+  constexpr const char* kModes = "\"dynamic\", \"rotate\", \"aws-rds-iam\", \"exec\" or \"vault\"";
   if (!Has(field, "mode")) return field["mode"].Error(kModes);
   AURITE_ASSIGN_OR_RETURN(std::string mode, GetString(field["mode"]));
   if (mode == "dynamic") return ParseDynamic(field, sources);
   if (mode == "rotate") return ParseRotate(field, sources);
   if (mode == "aws-rds-iam") return ParseAwsRdsIam(field, connection_string);
   if (mode == "exec") return ParseExec(field);
+  if (mode == "vault") return ParseVault(field);
   return field["mode"].Error(kModes);
 }
 

@@ -2,15 +2,10 @@
 // expiring and revoking them, and settling what a crashed run left.
 #include "host/lease_manager.h"
 
-#include <algorithm>
 #include <set>
-#include <variant>
 
-#include "credentials/generated_login.h"
-#include "host/admin_session.h"
 #include "host/made_logins.h"
 #include "runtime/log.h"
-#include "sql/connection_string.h"
 
 namespace aurite::host {
 namespace {
@@ -22,34 +17,23 @@ constexpr std::chrono::milliseconds kTick{250};
 
 }  // namespace
 
-struct LeaseManager::Connection {
-  Connection(const ConnectionConfig& connection, const credentials::DynamicCredentials& made)
-      : config(&connection),
-        dynamic(&made),
-        admin(made.admin, "connections." + connection.name + ".credentials.admin") {}
-  const ConnectionConfig* config;
-  const credentials::DynamicCredentials* dynamic;
-  AdminSession admin;
-};
-
 struct LeaseManager::Live {
   security::LeaseRecord record;
+  std::chrono::seconds length;  // what the lease was last granted for
   bool used_since_renewal = false;
 };
 
 LeaseManager::LeaseManager(security::SecurityManager& manager, const HostInstance& instance,
-                           const std::vector<ConnectionConfig>& connections, Clock clock)
-    : manager_(manager), instance_(instance), clock_(std::move(clock)) {
-  for (const auto& [connection, dynamic] :
-       ConnectionsOfMode<credentials::DynamicCredentials>(connections)) {
-    connections_.emplace(connection->name, std::make_unique<Connection>(*connection, *dynamic));
-  }
-}
+                           LeaseIssuers issuers, Clock clock)
+    : manager_(manager),
+      instance_(instance),
+      clock_(std::move(clock)),
+      issuers_(std::move(issuers)) {}
 
 LeaseManager::~LeaseManager() { Shutdown(); }
 
-bool LeaseManager::IsDynamic(std::string_view connection) const {
-  return connections_.find(connection) != connections_.end();
+bool LeaseManager::IsLeased(std::string_view connection) const {
+  return issuers_.find(connection) != issuers_.end();
 }
 
 Status LeaseManager::Start(EndListener on_end) {
@@ -83,55 +67,61 @@ Status LeaseManager::Start(EndListener on_end) {
 }
 
 StatusOr<OpenedLease> LeaseManager::Open(std::string_view connection_name) {
-  auto found = connections_.find(connection_name);
-  if (found == connections_.end()) {
+  auto found = issuers_.find(connection_name);
+  if (found == issuers_.end()) {
     return NotFoundError("connection '" + std::string(connection_name) +
-                         "' does not make dynamic users");
+                         "' does not lease its logins");
   }
-  Connection& connection = *found->second;
-  const ConnectionConfig& config = *connection.config;
-  AURITE_ASSIGN_OR_RETURN(sql::ConnectionConfig target,
-                          sql::ParseConnectionString(config.connection_string.Reveal()));
-  AURITE_ASSIGN_OR_RETURN(std::string user,
-                          credentials::NewDynamicUserName(target.engine, config.name));
-  crypto::SecretBuffer password = credentials::NewPassword();
-  AURITE_ASSIGN_OR_RETURN(
-      crypto::SecretBuffer login,
-      credentials::LoginConnectionString(config.connection_string.Reveal(), user, password));
   const TimePoint now = clock_();
   security::LeaseRecord record;
   record.lease_id = security::NewLeaseId();
-  record.connection = config.name;
-  record.engine = std::string(sql::EngineName(target.engine));
-  record.user_name = user;
+  record.connection = std::string(connection_name);
   record.created_at = ToUnixSeconds(now);
-  record.expires_at = ToUnixSeconds(now + connection.dynamic->default_ttl);
-  record.max_expires_at = ToUnixSeconds(now + connection.dynamic->max_ttl);
   record.host_instance = instance_.id();
+  bool recorded = false;
+  security::LeaseRecord stored_first;
   // The record first: a crash from here on leaves a lease the next start
-  // revokes, never a user nobody knows of.
-  if (Status stored = manager_.PutLease(record); !stored.ok()) {
-    return Status(stored.code(),
-                  "the lease cannot be recorded, so no user is made: " + stored.message());
+  // revokes, never a login nobody knows of.
+  auto record_first = [&](const security::LeaseRecord& first) {
+    if (Status stored = manager_.PutLease(first); !stored.ok()) {
+      return Status(stored.code(),
+                    "the lease cannot be recorded, so no login is made: " + stored.message());
+    }
+    recorded = true;
+    stored_first = first;
+    return OkStatus();
+  };
+  StatusOr<IssuedLogin> issued = found->second->Issue(record, now, record_first);
+  Status made = issued.ok() && !recorded
+                    ? InternalError("connection '" + record.connection +
+                                    "': a login was made without a lease record")
+                    : issued.status();
+  if (made.ok()) {
+    record.expires_at = ToUnixSeconds(issued->term.expires_at);
+    record.max_expires_at = ToUnixSeconds(issued->term.max_expires_at);
+    // What the issuer learnt (Vault's lease id) must be on record too; a
+    // record that did not change is not written again.
+    const bool changed = record.user_name != stored_first.user_name ||
+                         record.vault_lease_id != stored_first.vault_lease_id ||
+                         record.expires_at != stored_first.expires_at ||
+                         record.max_expires_at != stored_first.max_expires_at;
+    if (Status stored = changed ? manager_.PutLease(record) : OkStatus(); !stored.ok()) {
+      made = Status(stored.code(), "the lease cannot be recorded: " + stored.message());
+    }
   }
-  const Status created = connection.admin.Run([&](credentials::DatabaseAdmin& admin) {
-    return admin.CreateUser(user, password, FromUnixSeconds(record.expires_at),
-                            connection.dynamic->grant_roles, connection.dynamic->statements);
-  });
-  if (!created.ok()) {
-    Audit(security::LeaseEvent::kCreated, record, "failed", created.message());
+  if (!made.ok()) {
+    if (!recorded) return made;
+    Audit(security::LeaseEvent::kCreated, record, "failed", made.message());
     record.state = security::LeaseState::kRevoking;
     Revoke(record, "its creation failed");
-    return Status(created.code(),
-                  "connections." + config.name +
-                      ": the database user could not be made: " + created.message());
+    return made;
   }
   Audit(security::LeaseEvent::kCreated, record, "ok", "");
-  OpenedLease opened{record.lease_id, user, std::move(login), FromUnixSeconds(record.expires_at),
-                     FromUnixSeconds(record.max_expires_at)};
+  OpenedLease opened{record.lease_id, record.user_name, std::move(issued->connection_string),
+                     issued->term.expires_at, issued->term.max_expires_at};
   std::string lease_id = record.lease_id;  // the key, before the record is moved
   std::lock_guard lock(mu_);
-  live_.emplace(std::move(lease_id), Live{std::move(record), false});
+  live_.emplace(std::move(lease_id), Live{std::move(record), issued->term.length, false});
   return opened;
 }
 
@@ -163,14 +153,12 @@ void LeaseManager::Revoke(security::LeaseRecord record, std::string_view why) {
   if (on_end) on_end(record.lease_id);
   // Revoking is on record before it starts, so a crash mid-way retries it.
   (void)manager_.PutLease(record);
-  Status revoked = NotFoundError("connection '" + record.connection +
-                                 "' is no longer configured with dynamic users; drop the user "
-                                 "by hand");
-  if (auto found = connections_.find(record.connection); found != connections_.end()) {
-    Connection& connection = *found->second;
-    revoked = connection.admin.Run([&](credentials::DatabaseAdmin& admin) {
-      return admin.RevokeUser(record.user_name, connection.dynamic->statements);
-    });
+  Status revoked = NotFoundError(
+      "connection '" + record.connection +
+      "' no longer leases its logins (mode \"dynamic\" or \"vault\"); drop the user or "
+      "revoke Vault's lease by hand, or configure the connection as it was");
+  if (auto found = issuers_.find(record.connection); found != issuers_.end()) {
+    revoked = found->second->Revoke(record);
   }
   if (revoked.ok()) {
     (void)manager_.DeleteLease(record.lease_id);
@@ -215,40 +203,42 @@ void LeaseManager::ExpireDue(TimePoint now) {
 }
 
 void LeaseManager::RenewDue(TimePoint now) {
-  std::vector<security::LeaseRecord> due;
+  std::vector<std::pair<security::LeaseRecord, std::chrono::seconds>> due;
   {
     std::lock_guard lock(mu_);
     for (auto& [id, live] : live_) {
-      const auto& dynamic = *connections_.find(live.record.connection)->second->dynamic;
-      const bool short_of_time =
-          FromUnixSeconds(live.record.expires_at) - now < dynamic.default_ttl / 3;
+      const bool short_of_time = FromUnixSeconds(live.record.expires_at) - now < live.length / 3;
       const bool can_grow = live.record.expires_at < live.record.max_expires_at;
       if (live.used_since_renewal && short_of_time && can_grow) {
         live.used_since_renewal = false;
-        due.push_back(live.record);
+        due.emplace_back(live.record, live.length);
       }
     }
   }
-  for (security::LeaseRecord& record : due) {
-    Connection& connection = *connections_.find(record.connection)->second;
-    const std::int64_t until =
-        std::min(ToUnixSeconds(now + connection.dynamic->default_ttl), record.max_expires_at);
-    const Status renewed = connection.admin.Run([&](credentials::DatabaseAdmin& admin) {
-      return admin.RenewUser(record.user_name, FromUnixSeconds(until),
-                             connection.dynamic->statements);
-    });
+  for (auto& [record, length] : due) {
+    StatusOr<LeaseTerm> renewed =
+        issuers_.find(record.connection)->second->Renew(record, now, length);
     if (!renewed.ok()) {
-      // The lease keeps its old expiry and ends then; renewal is a favour.
-      Audit(security::LeaseEvent::kRenewed, record, "failed", renewed.message());
+      Audit(security::LeaseEvent::kRenewed, record, "failed", renewed.status().message());
+      if (renewed.status().code() == StatusCode::kNotFound) {
+        // The login is gone: its connection cannot go on.
+        runtime::LogError("lease {} of connection '{}' ends: {}", record.lease_id,
+                          record.connection, renewed.status().message());
+        End(record.lease_id, "renewal found the login gone: " + renewed.status().message());
+      }
+      // Otherwise it keeps its old expiry and ends then; renewal is a favour.
       continue;
     }
-    record.expires_at = until;
+    record.expires_at = ToUnixSeconds(renewed->expires_at);
+    record.max_expires_at = ToUnixSeconds(renewed->max_expires_at);
+    std::lock_guard lock(mu_);
+    auto it = live_.find(record.lease_id);
+    if (it == live_.end()) continue;  // ended meanwhile
+    it->second.record.expires_at = record.expires_at;
+    it->second.record.max_expires_at = record.max_expires_at;
+    it->second.length = renewed->length;
     (void)manager_.PutLease(record);
     Audit(security::LeaseEvent::kRenewed, record, "ok", "");
-    std::lock_guard lock(mu_);
-    if (auto it = live_.find(record.lease_id); it != live_.end()) {
-      it->second.record.expires_at = until;
-    }
   }
 }
 

@@ -1,24 +1,31 @@
-// LeaseManager: the database users the host makes for connections with
-// "credentials": {"mode": "dynamic"}, one per connect_storage, each a lease
-// that ends by itself (HashiCorp Vault's dynamic roles, built into the host).
+// LeaseManager: the logins the host leases for connections whose
+// credentials are made per connect_storage, each a lease that ends by
+// itself: mode "dynamic" (database users the host makes, HashiCorp Vault's
+// dynamic roles built in) and mode "vault" (logins from Vault's database
+// secrets engine). One lifecycle serves both; what differs per mode is a
+// LeaseIssuer (lease_issuer.h).
 //
 // Contract:
-//  - Open() makes a lease: it writes the lease record to the store first,
-//    then creates the user through the connection's admin session, and
-//    returns the login connection string. If creating fails, the user is
-//    revoked (it may exist half-made) and the record deleted.
+//  - Open() makes a lease: the issuer writes the lease record to the store
+//    (through this class) before it asks the database or Vault anything,
+//    then makes the login; the record is stored again with what the issuer
+//    learnt (Vault's lease id). Open() returns the login connection string.
+//    If making fails, the login is revoked (it may exist half-made) and the
+//    record deleted.
 //  - Touch() notes that the lease's connection was used. A used lease is
-//    renewed by the background thread once less than a third of its
-//    default_ttl is left: its expiry moves to now + default_ttl, never past
-//    created + max_ttl. An unused one runs out.
+//    renewed by the background thread once less than a third of the length
+//    it was last granted for is left, never past its max_expires_at. An
+//    unused one runs out. A renewal the issuer answers with kNotFound (the
+//    user or Vault's lease is gone) ends the lease at once, audited and
+//    logged with the reason; other failed renewals leave it to end on time.
 //  - End() revokes a lease now; the background thread does the same when a
 //    lease runs out, within a second. Revoking calls `on_end` first (the
 //    host revokes the lease's token, so the backend closes its connection
-//    and no new one opens), then ends the user's sessions and drops it, then
-//    deletes the record. A revocation that fails is kept in the store as
-//    "revoking" and retried (1 s, doubling, at most 5 min apart) until it
-//    succeeds: it is never forgotten. Every step is audited with the
-//    connection, the user and the lease id, never a password.
+//    and no new one opens), then the issuer's Revoke() (drop the user, or
+//    revoke Vault's lease), then deletes the record. A revocation that fails is kept in the store
+//    as "revoking" and retried (1 s, doubling, at most 5 min apart) until it succeeds: it is never
+//    forgotten. Every step is audited with the connection, the user, the lease id and Vault's lease
+//    id, never a password.
 //  - Recover() revokes the leases in the store whose host is no longer
 //    running (HostInstance): what a crashed or killed run left behind.
 //  - Shutdown() ends every lease of this host and stops the thread; leases
@@ -38,11 +45,9 @@
 #include <vector>
 
 #include "base/status.h"
-#include "credentials/credentials_config.h"
-#include "credentials/database_admin.h"
 #include "crypto/secret_buffer.h"
-#include "host/config.h"
 #include "host/host_instance.h"
+#include "host/lease_issuer.h"
 #include "security/security_manager.h"
 
 namespace aurite::host {
@@ -61,17 +66,16 @@ class LeaseManager {
   // Called with the lease id when a lease ends, before its user is dropped.
   using EndListener = std::function<void(const std::string& lease_id)>;
 
-  // `connections` are the configured ones; those with mode "dynamic" get
-  // leases. `instance` tells running hosts from ended ones.
+  // `issuers` are those of the leased connections, by name. `instance`
+  // tells running hosts from ended ones.
   LeaseManager(security::SecurityManager& manager, const HostInstance& instance,
-               const std::vector<ConnectionConfig>& connections,
-               Clock clock = std::chrono::system_clock::now);
+               LeaseIssuers issuers, Clock clock = std::chrono::system_clock::now);
   ~LeaseManager();
   LeaseManager(const LeaseManager&) = delete;
   LeaseManager& operator=(const LeaseManager&) = delete;
 
-  // True when `connection` is configured with mode "dynamic".
-  bool IsDynamic(std::string_view connection) const;
+  // True when `connection` has an issuer (mode "dynamic" or "vault").
+  bool IsLeased(std::string_view connection) const;
 
   // Revokes what ended hosts left (see above), then starts the background
   // thread. Errors only when the store cannot be read.
@@ -86,7 +90,6 @@ class LeaseManager {
   std::optional<std::chrono::system_clock::time_point> ExpiresAt(const std::string& lease_id) const;
 
  private:
-  struct Connection;
   struct Live;
   // Revokes the lease in `record` (already marked revoking in the store);
   // on failure schedules a retry.
@@ -101,7 +104,7 @@ class LeaseManager {
   security::SecurityManager& manager_;
   const HostInstance& instance_;
   const Clock clock_;
-  std::map<std::string, std::unique_ptr<Connection>, std::less<>> connections_;
+  const LeaseIssuers issuers_;
 
   mutable std::mutex mu_;
   std::condition_variable_any wake_;

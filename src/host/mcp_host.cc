@@ -3,8 +3,11 @@
 
 #include "base/text.h"
 #include "host/credentials_responder.h"
+#include "host/database_user_issuer.h"
 #include "host/host_store.h"
+#include "host/vault_lease_issuer.h"
 #include "runtime/log.h"
+#include "secrets/vault_client.h"
 #include "security/access_token.h"
 #include "servers/credentials_protocol.h"
 
@@ -27,29 +30,49 @@ StatusOr<std::unique_ptr<MCPHost>> MCPHost::Create(Config config, crypto::KeySet
 }
 
 Status MCPHost::PrepareMadeLogins(const std::filesystem::path& store, bool persistent) {
+  LeaseIssuers issuers;
+  std::optional<StatusOr<std::shared_ptr<secrets::VaultClient>>> vault;
   for (const ConnectionConfig& connection : config_.connections) {
     if (!connection.credentials) continue;
-    const bool dynamic =
-        std::holds_alternative<credentials::DynamicCredentials>(*connection.credentials);
+    const auto* dynamic = std::get_if<credentials::DynamicCredentials>(&*connection.credentials);
+    const auto* vaulted = std::get_if<credentials::VaultCredentials>(&*connection.credentials);
     const bool rotated =
         std::holds_alternative<credentials::RotatedCredentials>(*connection.credentials);
-    if (!dynamic && !rotated) continue;
+    if (!dynamic && !vaulted && !rotated) continue;
     if (!persistent) {
+      const char* mode = dynamic ? "dynamic" : vaulted ? "vault" : "rotate";
       return FailedPreconditionError("connections." + connection.name + ".credentials: mode \"" +
-                                     (dynamic ? "dynamic" : "rotate") +
-                                     "\" needs a persistent store (" +
-                                     (dynamic ? "so that a crash cannot leave database users behind"
-                                              : "where the password the host sets is kept") +
+                                     mode + "\" needs a persistent store (" +
+                                     (rotated ? "where the password the host sets is kept"
+                                              : "so that a crash cannot leave logins behind") +
                                      "); set the store key (" + config_.security.key_env + ")");
     }
-    if (dynamic && !leases_) {
-      AURITE_ASSIGN_OR_RETURN(instance_, HostInstance::Claim(store.parent_path() / "hosts"));
-      leases_ = std::make_unique<LeaseManager>(*manager_, *instance_, config_.connections);
+    if (dynamic) {
+      issuers.emplace(connection.name, std::make_unique<DatabaseUserIssuer>(connection, *dynamic));
+    }
+    if (vaulted) {
+      // The host's one Vault client (security.vault, else the VAULT_*
+      // variables), shared with the ${vault:…} references. A Vault that is
+      // not usable fails the connects of these connections, each with the
+      // reason, not the start.
+      if (!vault) {
+        vault = config_.vault->Get();
+        if (!vault->ok()) {
+          runtime::LogWarn("Vault is not usable for credentials mode \"vault\": {}",
+                           vault->status().message());
+        }
+      }
+      issuers.emplace(connection.name,
+                      std::make_unique<VaultLeaseIssuer>(connection, *vaulted, *vault));
     }
     if (rotated && !rotator_) {
       rotator_ = std::make_unique<PasswordRotator>(*manager_, store.parent_path() / "rotation.lock",
                                                    config_.connections);
     }
+  }
+  if (!issuers.empty()) {
+    AURITE_ASSIGN_OR_RETURN(instance_, HostInstance::Claim(store.parent_path() / "hosts"));
+    leases_ = std::make_unique<LeaseManager>(*manager_, *instance_, std::move(issuers));
   }
   return OkStatus();
 }
@@ -106,8 +129,8 @@ Status MCPHost::Start() {
 
 StatusOr<MCPHost::LeasedLogin> MCPHost::OpenLease(std::string_view name, const std::string& server,
                                                   const std::string& owner) {
-  if (!leases_ || !leases_->IsDynamic(name)) {
-    return NotFoundError("connection '" + std::string(name) + "' does not make dynamic users");
+  if (!leases_ || !leases_->IsLeased(name)) {
+    return NotFoundError("connection '" + std::string(name) + "' does not lease its logins");
   }
   AURITE_ASSIGN_OR_RETURN(OpenedLease lease, leases_->Open(name));
   security::SecureOptions options;
@@ -152,7 +175,7 @@ std::optional<std::chrono::system_clock::time_point> MCPHost::LeaseExpiresAt(
 }
 
 bool MCPHost::IsDynamicConnection(std::string_view name) const {
-  return leases_ && leases_->IsDynamic(name);
+  return leases_ && leases_->IsLeased(name);
 }
 
 void MCPHost::OnLeaseEnded(const std::string& lease_id) {
@@ -170,7 +193,7 @@ void MCPHost::OnLeaseEnded(const std::string& lease_id) {
 
 Status MCPHost::SecureNamedConnections() {
   for (const ConnectionConfig& connection : config_.connections) {
-    // Each connection of a dynamic one gets its own login (OpenLease).
+    // Each connection of a leased one gets its own login (OpenLease).
     if (IsDynamicConnection(connection.name)) continue;
     if (!connection.server.empty() && FindServer(connection.server) == nullptr) {
       return InvalidArgumentError("connections." + connection.name + ".server names '" +

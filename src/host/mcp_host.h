@@ -28,9 +28,13 @@
 //    and closes its connections opened with it, and the RevocationSink
 //    (the router) closes its own.
 //  - Named connections with "credentials": {"mode": "dynamic"} get a new
-//    database user per OpenLease() (LeaseManager); such a host needs a
+//    database user per OpenLease() (LeaseManager), those with mode "vault"
+//    a login from Vault's database secrets engine; such a host needs a
 //    persistent store (Create() fails without one), and Start() first
-//    revokes the users a crashed earlier run left. A lease's token is
+//    revokes the logins a crashed earlier run left. The host's one Vault
+//    client is made in Create() only when a connection uses mode "vault"
+//    (from the VAULT_* variables); when it cannot be made, connect_storage
+//    of those connections fails with the reason, the others work. A lease's token is
 //    connection-scoped, bound to one server and owner, and revoked when the
 //    lease ends, however it ends.
 //  - Shutdown() ends every lease, purges those, stops every server, and is
@@ -99,7 +103,8 @@ class MCPHost {
   Status CheckTokenOwner(std::string_view token, const std::string& owner);
 
   // A login of its own for one connection of named connection `name` (mode
-  // "dynamic"): a new database user, secured for `server` only as a
+  // "dynamic": a new database user; mode "vault": a login from Vault),
+  // secured for `server` only as a
   // connection-scoped token owned by `owner`.
   struct LeasedLogin {
     crypto::SecretBuffer token;
@@ -117,7 +122,8 @@ class MCPHost {
   // When the lease runs out unless renewed; nullopt when it has ended.
   std::optional<std::chrono::system_clock::time_point> LeaseExpiresAt(
       const std::string& lease_id) const;
-  // True for a named connection with "mode": "dynamic".
+  // True for a named connection whose logins are leased per connection
+  // ("mode": "dynamic" or "vault").
   bool IsDynamicConnection(std::string_view name) const;
 
   // The token of named connection `name` (a copy), or NotFound.
@@ -159,7 +165,8 @@ class MCPHost {
   };
   void RememberScoped(const crypto::SecretBuffer& token, Scoped scoped);
   Status SecureNamedConnections();
-  // Sets up leases when a connection has dynamic users (see the contract).
+  // Sets up leases when a connection has dynamic users or Vault's logins
+  // (see the contract).
   Status PrepareMadeLogins(const std::filesystem::path& store, bool persistent);
   void OnLeaseEnded(const std::string& lease_id);
 
@@ -169,7 +176,7 @@ class MCPHost {
   std::vector<std::unique_ptr<ManagedServer>> servers_;
   NamedLogins logins_;                          // of named connections with a credentials block
   std::unique_ptr<HostInstance> instance_;      // with leases only
-  std::unique_ptr<LeaseManager> leases_;        // null without dynamic connections
+  std::unique_ptr<LeaseManager> leases_;        // null without leased connections
   std::unique_ptr<PasswordRotator> rotator_;    // null without rotated connections
   std::unique_ptr<SecretRefresher> refresher_;  // null without refresh= in connection strings
 

@@ -15,7 +15,8 @@ namespace aurite::host {
 namespace {
 
 std::string_view ModeName(const credentials::CredentialsConfig& config) {
-  static constexpr std::string_view kNames[] = {"dynamic", "rotate", "aws-rds-iam", "exec"};
+  static constexpr std::string_view kNames[] = {"dynamic", "rotate", "aws-rds-iam", "exec",
+                                                "vault"};
   return kNames[config.index()];
 }
 
@@ -42,7 +43,8 @@ Status NamedLogins::Add(const ConnectionConfig& connection, std::string token_di
   } else if (rotator != nullptr && rotator->IsRotated(connection.name)) {
     maker = [rotator, name = connection.name] { return rotator->ConnectionString(name); };
   } else {
-    // Dynamic users are made per connection (LeaseManager), not here.
+    // Dynamic users and Vault's logins are made per connection
+    // (LeaseManager), not here.
     return InternalError("connections." + connection.name + ".credentials: mode \"" +
                          std::string(ModeName(config)) + "\" makes no login when resolving");
   }

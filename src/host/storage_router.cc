@@ -21,6 +21,12 @@ constexpr const char* kUnknownConnection =
     "no open connection has this connection_id; call connect_storage first (list_connections "
     "shows the open ones)";
 
+constexpr const char* kEndedLease =
+    "this connection_id's connection has ended: the lease of its database login ended (it ran "
+    "out, renewing it failed, or the login was revoked, e.g. at Vault; the host's log and audit "
+    "say why); call connect_storage for a new connection";
+constexpr std::size_t kMaxEndedLeases = 1024;
+
 Json ConnectionIdSchema() {
   return {{"type", "string"}, {"description", "The connection_id from connect_storage"}};
 }
@@ -101,6 +107,14 @@ void StorageRouter::CloseRevoked(const security::TokenDigest& digest) {
     std::lock_guard lock(mu_);
     for (auto it = routes_.begin(); it != routes_.end();) {
       if (security::DigestsEqual(it->second->token_digest, digest)) {
+        if (!it->second->lease_id.empty()) {
+          ended_leases_.insert_or_assign(it->first, it->second->owner);
+          ended_order_.push_back(it->first);
+          if (ended_order_.size() > kMaxEndedLeases) {
+            ended_leases_.erase(ended_order_.front());
+            ended_order_.pop_front();
+          }
+        }
         revoked.push_back(std::move(it->second));
         it = routes_.erase(it);
       } else {
@@ -285,9 +299,13 @@ StatusOr<std::shared_ptr<StorageRouter::Route>> StorageRouter::Find(
     return InvalidArgumentError("connection_id is required: the id connect_storage returned");
   }
   std::lock_guard lock(mu_);
-  auto it = routes_.find(args["connection_id"].get<std::string>());
+  const std::string& id = args["connection_id"].get_ref<const std::string&>();
+  const std::string& owner = context.session.owner().key;
+  auto it = routes_.find(id);
   // Another owner's connection gets the very answer an unknown id gets.
-  if (it == routes_.end() || it->second->owner != context.session.owner().key) {
+  if (it == routes_.end() || it->second->owner != owner) {
+    auto ended = ended_leases_.find(id);
+    if (ended != ended_leases_.end() && ended->second == owner) return NotFoundError(kEndedLease);
     return NotFoundError(kUnknownConnection);
   }
   return it->second;

@@ -35,6 +35,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -98,7 +99,8 @@ class StorageRouter {
   mcp::RpcResult ForwardBlocking(Route& route, const std::string& tool, mcp::Json backend_args,
                                  mcp::RequestContext& context);
   // The caller's route named by args.connection_id; NotFound for an id that
-  // does not exist or is another owner's.
+  // does not exist or is another owner's, saying so when the caller's
+  // connection was closed because its lease ended.
   StatusOr<std::shared_ptr<Route>> Find(const mcp::Json& args, const mcp::CallContext& context);
   // Validates connect_storage's arguments and picks the backend and token
   // (securing a raw string for `owner`, or checking a token is theirs).
@@ -117,6 +119,10 @@ class StorageRouter {
   MCPHost& host_;
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<Route>> routes_;
+  // Connections closed because their lease ended, by id, with their owner,
+  // so a later call is told why (the latest kMaxEndedLeases; oldest first).
+  std::map<std::string, std::string> ended_leases_;
+  std::deque<std::string> ended_order_;
 };
 
 // The CallOptions that pass a backend's progress notifications to `context`'s

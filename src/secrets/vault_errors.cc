@@ -1,4 +1,4 @@
-// Vault's "errors" array to one line of text.
+// Vault's error answers as Statuses (vault_errors.h).
 #include "secrets/vault_errors.h"
 
 #include "base/text.h"
@@ -21,6 +21,27 @@ std::string VaultErrors(const WipingJson& document) {
 
 std::string VaultErrors(const crypto::SecretBuffer& body) {
   return VaultErrors(ParseWipingJson(body.Reveal()));
+}
+
+Status VaultErrorStatus(const WipingJson& document, int http_status, const std::string& subject,
+                        std::string_view address, std::string_view verb, std::string_view gerund) {
+  const std::string errors = VaultErrors(document);
+  const std::string said = errors.empty() ? "" : " (Vault said: " + errors + ")";
+  if (http_status == 403) {
+    // Vault's usual text says no more than our own.
+    return PermissionDeniedError(
+        subject + ": permission denied" + (errors == "permission denied" ? "" : said) +
+        "; check the token and that its policy allows " + std::string(gerund) + " it");
+  }
+  if (http_status == 404) {
+    return NotFoundError(subject + " does not exist at " + std::string(address) + said);
+  }
+  const std::string what = " to " + std::string(verb) + " " + subject + " (HTTP " +
+                           std::to_string(http_status) + ")" + said;
+  if (http_status >= 500) {
+    return UnavailableError("Vault at " + std::string(address) + " failed" + what);
+  }
+  return InvalidArgumentError("Vault at " + std::string(address) + " refused" + what);
 }
 
 }  // namespace aurite::secrets

@@ -9,37 +9,13 @@
 #include "secrets/wiping_json.h"
 
 namespace aurite::secrets {
-namespace {
-
-Status ErrorStatus(const WipingJson& document, int http_status, const std::string& subject,
-                   std::string_view address) {
-  const std::string errors = VaultErrors(document);
-  const std::string said = errors.empty() ? "" : " (Vault said: " + errors + ")";
-  if (http_status == 403) {
-    // Vault's usual text says no more than our own.
-    return PermissionDeniedError(subject + ": permission denied" +
-                                 (errors == "permission denied" ? "" : said) +
-                                 "; check the token and that its policy allows reading it");
-  }
-  if (http_status == 404) {
-    return NotFoundError(subject + " does not exist at " + std::string(address) + said);
-  }
-  if (http_status >= 500) {
-    return UnavailableError("Vault at " + std::string(address) + " failed to read " + subject +
-                            " (HTTP " + std::to_string(http_status) + ")" + said);
-  }
-  return InvalidArgumentError("Vault at " + std::string(address) + " refused to read " + subject +
-                              " (HTTP " + std::to_string(http_status) + ")" + said);
-}
-
-}  // namespace
-
 StatusOr<crypto::SecretBuffer> ParseVaultKvAnswer(const crypto::SecretBuffer& body, int http_status,
                                                   const VaultSecretReference& reference,
                                                   std::string_view address) {
   const std::string subject = "Vault secret '" + reference.Describe() + "'";
   const WipingJson document = ParseWipingJson(body.Reveal());
-  if (http_status != 200) return ErrorStatus(document, http_status, subject, address);
+  if (http_status != 200)
+    return VaultErrorStatus(document, http_status, subject, address, "read", "reading");
   const WipingJson* data = nullptr;
   if (document.is_object()) {
     const auto outer = document.find("data");

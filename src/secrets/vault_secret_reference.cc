@@ -30,6 +30,16 @@ bool IsValidSegment(std::string_view segment) {
 
 }  // namespace
 
+bool IsVaultPath(std::string_view path) {
+  if (path.find('/') == std::string_view::npos) return false;
+  for (std::string_view rest = path;;) {
+    const std::size_t next = rest.find('/');
+    if (!IsValidSegment(rest.substr(0, next))) return false;
+    if (next == std::string_view::npos) return true;
+    rest = rest.substr(next + 1);
+  }
+}
+
 std::string VaultSecretReference::Describe() const {
   std::string text = mount + "/" + path;
   if (field) text += "#" + *field;
@@ -67,12 +77,7 @@ StatusOr<VaultSecretReference> ParseVaultSecretReference(std::string_view text) 
   if (slash == std::string_view::npos) return InvalidArgumentError(std::string(kForm));
   reference.mount = std::string(location.substr(0, slash));
   reference.path = std::string(location.substr(slash + 1));
-  for (std::string_view rest = location;;) {
-    const std::size_t next = rest.find('/');
-    if (!IsValidSegment(rest.substr(0, next))) return InvalidArgumentError(std::string(kForm));
-    if (next == std::string_view::npos) break;
-    rest = rest.substr(next + 1);
-  }
+  if (!IsVaultPath(location)) return InvalidArgumentError(std::string(kForm));
   return reference;
 }
 

@@ -37,6 +37,11 @@ struct VaultSecretReference {
   std::string Describe() const;
 };
 
+// True when `path` is two or more segments as above, joined by '/': a
+// path that goes into a Vault URL as written (also the path of credentials
+// mode "vault", e.g. "database/creds/app").
+bool IsVaultPath(std::string_view path);
+
 // Splits `text` as above. kInvalidArgument naming the accepted form.
 StatusOr<VaultSecretReference> ParseVaultSecretReference(std::string_view text);
 

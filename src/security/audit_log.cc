@@ -217,6 +217,7 @@ Status AuditLog::Record(const AuditEvent& event) {
   for (const auto& [key, value] : {std::pair{"connection", event.connection},
                                    {"user_name", event.user_name},
                                    {"lease_id", event.lease_id},
+                                   {"vault_lease_id", event.vault_lease_id},
                                    {"references", event.references}}) {
     if (!value.empty()) AppendField(line, key, value);
   }

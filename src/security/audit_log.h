@@ -3,7 +3,8 @@
 // Each line is one JSON object with the fields seq, time, event, server,
 // credential_id, credential_type, token_fp, outcome, reason and prev; the
 // events of the host's database users (LeaseEvent, RotationEvent) add
-// connection, user_name and lease_id before outcome, and only those. `prev`
+// connection, user_name, lease_id and (Vault's leases) vault_lease_id
+// before outcome, and only those. `prev`
 // is the hex SHA-256 of the previous line's bytes (64 zeros on the first
 // line), so changing, removing or reordering a line breaks the chain and
 // VerifyAuditLog() reports the first line where it breaks. Removing lines
@@ -46,6 +47,7 @@ struct AuditEvent {
   std::string_view connection = {};  // the connection's name in aurite.json
   std::string_view user_name = {};   // the database user
   std::string_view lease_id = {};
+  std::string_view vault_lease_id = {};  // Vault's id of the lease (not a secret)
   // Secret references as written in aurite.json ("${vault:secret/orders#password}"),
   // which name where a secret is kept, never the secret.
   std::string_view references = {};

@@ -29,10 +29,13 @@ enum LeaseTag : std::uint8_t {
   kNextAttemptAt,
   kLastError,
   kHostInstance,
+  kVaultPath,     // optional: written for Vault's leases only
+  kVaultLeaseId,  // optional, likewise
 };
 constexpr std::uint8_t kLeaseTags[] = {
-    kLeaseId,      kConnection, kEngine,         kUserName,      kCreatedAt, kExpiresAt,
-    kMaxExpiresAt, kState,      kRevokeAttempts, kNextAttemptAt, kLastError, kHostInstance};
+    kLeaseId,   kConnection,   kEngine,    kUserName,       kCreatedAt,
+    kExpiresAt, kMaxExpiresAt, kState,     kRevokeAttempts, kNextAttemptAt,
+    kLastError, kHostInstance, kVaultPath, kVaultLeaseId};
 
 // The tags of a rotation's fields.
 enum RotationTag : std::uint8_t {
@@ -115,7 +118,10 @@ Status ValidateLease(const LeaseRecord& lease) {
   const std::string record = "lease " + lease.lease_id;
   AURITE_RETURN_IF_ERROR(CheckField(record, "connection", lease.connection.size(), true));
   AURITE_RETURN_IF_ERROR(CheckField(record, "engine", lease.engine.size(), true));
-  AURITE_RETURN_IF_ERROR(CheckField(record, "user_name", lease.user_name.size(), true));
+  AURITE_RETURN_IF_ERROR(
+      CheckField(record, "user_name", lease.user_name.size(), lease.vault_path.empty()));
+  AURITE_RETURN_IF_ERROR(CheckField(record, "vault_path", lease.vault_path.size(), false));
+  AURITE_RETURN_IF_ERROR(CheckField(record, "vault_lease_id", lease.vault_lease_id.size(), false));
   AURITE_RETURN_IF_ERROR(CheckField(record, "last_error", lease.last_error.size(), false));
   AURITE_RETURN_IF_ERROR(CheckField(record, "host_instance", lease.host_instance.size(), true));
   AURITE_RETURN_IF_ERROR(CheckTime(record, "created_at", lease.created_at));
@@ -155,6 +161,10 @@ StatusOr<crypto::SecretBuffer> EncodeLease(const LeaseRecord& lease) {
   writer.Int(kNextAttemptAt, lease.next_attempt_at);
   writer.Text(kLastError, lease.last_error);
   writer.Text(kHostInstance, lease.host_instance);
+  if (!lease.vault_path.empty()) {
+    writer.Text(kVaultPath, lease.vault_path);
+    writer.Text(kVaultLeaseId, lease.vault_lease_id);
+  }
   return writer.Finish();
 }
 
@@ -174,6 +184,10 @@ StatusOr<LeaseRecord> DecodeLease(std::span<const unsigned char> bytes) {
   AURITE_ASSIGN_OR_RETURN(out.next_attempt_at, reader.Int(kNextAttemptAt));
   AURITE_ASSIGN_OR_RETURN(out.last_error, reader.Text(kLastError));
   AURITE_ASSIGN_OR_RETURN(out.host_instance, reader.Text(kHostInstance));
+  if (reader.Has(kVaultPath)) {
+    AURITE_ASSIGN_OR_RETURN(out.vault_path, reader.Text(kVaultPath));
+    AURITE_ASSIGN_OR_RETURN(out.vault_lease_id, reader.Text(kVaultLeaseId));
+  }
   if (state != 0 && state != 1) return InvalidArgumentError("lease record: unknown state");
   if (attempts < 0 || attempts > UINT32_MAX) {
     return InvalidArgumentError("lease record: revoke_attempts is out of range");

@@ -37,7 +37,7 @@ struct LeaseRecord {
   std::string lease_id;             // 32 lower-case hex digits (NewLeaseId())
   std::string connection;           // the connection's name in aurite.json
   std::string engine;               // e.g. "postgresql", "mariadb"
-  std::string user_name;            // the database user the lease made
+  std::string user_name;            // the database user the lease made; "" until Vault names it
   std::int64_t created_at = 0;      // Unix seconds
   std::int64_t expires_at = 0;      // Unix seconds; renewals move it
   std::int64_t max_expires_at = 0;  // Unix seconds; no renewal goes past it
@@ -46,6 +46,12 @@ struct LeaseRecord {
   std::int64_t next_attempt_at = 0;   // Unix seconds of the next revocation try; 0: none planned
   std::string last_error;             // why the last revocation failed (BoundedRecordText)
   std::string host_instance;          // NewHostInstanceId() of the process that made it
+  // Credentials mode "vault" only: the path the login was read from (e.g.
+  // "database/creds/app") and Vault's lease id, "" until Vault answered.
+  // Both are optional fields of the record's encoded form, so records of
+  // mode "dynamic" written before they existed read as they were.
+  std::string vault_path;
+  std::string vault_lease_id;
 };
 
 struct RotationRecord {
@@ -96,7 +102,8 @@ inline std::string_view RecordKey(const RotationRecord& rotation) { return rotat
 std::string BoundedRecordText(std::string_view text);
 
 // Ok when every field is within its bounds: the lease id has its shape;
-// connection, engine, user name and host instance are not empty; text
+// connection, engine and host instance are not empty, nor the user name
+// unless the lease is Vault's (vault_path set); text
 // fields and passwords hold at most kMaxRecordField bytes; times are not
 // negative; a rotation has a current or a pending password, neither empty.
 Status ValidateLease(const LeaseRecord& lease);

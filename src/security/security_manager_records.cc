@@ -85,6 +85,7 @@ void SecurityManager::AuditLease(LeaseEvent event, const LeaseRecord& lease,
          .connection = lease.connection,
          .user_name = lease.user_name,
          .lease_id = lease.lease_id,
+         .vault_lease_id = lease.vault_lease_id,
          .outcome = outcome,
          .reason = redacted});
 }

@@ -25,28 +25,8 @@ using mcp::Json;
 using namespace std::chrono_literals;
 using sql::Engine;
 
-class DynamicUsersTest : public EngineGatewayTest {
+class DynamicUsersTest : public ReaderRoleGatewayTest {
  protected:
-  void SetUp() override {
-    EngineGatewayTest::SetUp();
-    if (HasFatalFailure()) return;
-    role_ = sql::testing::UniqueName("aurite_e2e_reader");
-    if (postgres()) {
-      Root("CREATE ROLE \"" + role_ + "\" NOLOGIN");
-      Root("GRANT USAGE ON SCHEMA public TO \"" + role_ + "\"");
-    } else {
-      Root("CREATE ROLE `" + role_ + "`");
-      Root("GRANT SELECT ON `" + Database() + "`.* TO `" + role_ + "`");
-    }
-  }
-  void TearDown() override {
-    if (root_) {
-      if (postgres()) Root("DROP OWNED BY \"" + role_ + "\"");
-      Root(postgres() ? "DROP ROLE \"" + role_ + "\"" : "DROP ROLE `" + role_ + "`");
-    }
-    EngineGatewayTest::TearDown();
-  }
-
   Json Config(const std::string& default_ttl = "15m", const std::string& max_ttl = "8h") {
     Json config = BaseConfig(dir_);
     config["connections"] = {{"orders",
@@ -62,15 +42,6 @@ class DynamicUsersTest : public EngineGatewayTest {
     return config;
   }
 
-  bool UserExists(const std::string& user) {
-    const std::string query = postgres() ? "SELECT count(*) FROM pg_roles WHERE rolname = $1"
-                                         : "SELECT count(*) FROM mysql.user WHERE User = ?";
-    StatusOr<sql::QueryResult> result = root_->Execute(query, {sql::Param(user)}, {});
-    EXPECT_TRUE(result.ok()) << result.status().ToString();
-    if (!result.ok()) return false;
-    const Json& count = result->rows.at(0).at(0);  // bigint: a number or its text
-    return count.is_string() ? count.get<std::string>() != "0" : count.get<long>() != 0;
-  }
   std::vector<std::string> RolesOf(const std::string& user) {
     const std::string query =
         postgres() ? "SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid "
@@ -84,34 +55,6 @@ class DynamicUsersTest : public EngineGatewayTest {
     }
     return roles;
   }
-  bool WaitUntilGone(const std::string& user, std::chrono::milliseconds limit) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (UserExists(user)) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      std::this_thread::sleep_for(50ms);
-    }
-    return true;
-  }
-
-  // connect_storage on "orders": the connection id.
-  std::string Connect(GatewayProcess& gateway) {
-    Json connected = Structured(gateway.Call(
-        "connect_storage", {{"storage_type", Scheme()}, {"connection_name", "orders"}}));
-    EXPECT_TRUE(connected.contains("connection_id")) << connected.dump();
-    return connected.value("connection_id", "");
-  }
-  Json Query(GatewayProcess& gateway, const std::string& id, const std::string& sql) {
-    return gateway.Call("query_storage", {{"connection_id", id}, {"query", sql}});
-  }
-  // The database user the connection logs in as.
-  std::string CurrentUser(GatewayProcess& gateway, const std::string& id) {
-    Json rows = Structured(Query(
-        gateway, id,
-        postgres() ? "SELECT current_user" : "SELECT SUBSTRING_INDEX(CURRENT_USER(), '@', 1)"));
-    return rows.contains("rows") ? rows["rows"][0][0].get<std::string>() : "";
-  }
-
-  std::string role_;
 };
 
 TEST_P(DynamicUsersTest, EachConnectionHasItsOwnUserWithTheGrantedRoleUntilDisconnect) {

@@ -63,8 +63,9 @@ class GatewayTestBase : public ::testing::Test {
   void TearDown() override;
   // A SQLite database with table `items` (apple, pear), as a connection string.
   std::string SampleDatabase();
-  std::unique_ptr<GatewayProcess> StartGateway(const mcp::Json& config) {
-    return GatewayProcess::Start(dir_, config, key_);
+  std::unique_ptr<GatewayProcess> StartGateway(const mcp::Json& config,
+                                               const std::vector<std::string>& environment = {}) {
+    return GatewayProcess::Start(dir_, config, key_, {}, environment);
   }
 
   std::filesystem::path dir_;

@@ -114,7 +114,9 @@ TEST_F(CredentialsBlockTest, UnknownKeysAndKeysOfAnotherModeAreErrors) {
               "connections.orders.credentials.ttl: unknown key");
   ExpectError(R"({"mode": "aws-rds-iam", "region": "r", "username": "u", "grant_roles": ["r"]})",
               "connections.orders.credentials.grant_roles: unknown key");
-  ExpectError(R"({"mode": "vault"})", "connections.orders.credentials.mode: expected");
+  ExpectError(R"({"mode": "keyring"})", "connections.orders.credentials.mode: expected");
+  ExpectError(R"({"mode": "vault", "path": "database/creds/app", "admin": "x"})",
+              "connections.orders.credentials.admin: unknown key");
   ExpectError(R"({"admin": "postgresql://a:b@h/o"})", "connections.orders.credentials.mode");
   ExpectError(R"("dynamic")", "connections.orders.credentials: expected an object");
 }
@@ -130,6 +132,42 @@ TEST_F(CredentialsBlockTest, MissingOrBadRequiredSettingsSayWhatToGive) {
               "connections.orders.credentials.region");
   ExpectError(R"({"mode": "exec", "command": [], "username": "u"})",
               "connections.orders.credentials.command");
+}
+
+TEST_F(CredentialsBlockTest, VaultModeReadsPathAndIncrement) {
+  StatusOr<Config> config = Parse(R"({"mode": "vault", "path": "database/creds/app"})");
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  const auto& vault = std::get<credentials::VaultCredentials>(*config->connections[0].credentials);
+  EXPECT_EQ(vault.path, "database/creds/app");
+  EXPECT_EQ(vault.increment, 0s) << "no increment: Vault renews by the lease's own duration";
+
+  config = Parse(R"({"mode": "vault", "path": "db-prod/creds/reports.v2", "increment": "1h"})");
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(std::get<credentials::VaultCredentials>(*config->connections[0].credentials).increment,
+            1h);
+}
+
+TEST_F(CredentialsBlockTest, VaultPathsAreCheckedLikeVaultReferences) {
+  for (const char* path : {"", "app", "database/creds/", "/database/creds/app", "database//app",
+                           "database/creds/../app", "database/creds/a b", "database/creds/app?x=1",
+                           "database/creds/app#f"}) {
+    ExpectError(R"({"mode": "vault", "path": ")" + std::string(path) + R"("})",
+                "connections.orders.credentials.path: expected the path of a role");
+  }
+  ExpectError(R"({"mode": "vault"})", "connections.orders.credentials.path: expected");
+  ExpectError(R"({"mode": "vault", "path": "database/creds/app", "increment": "0s"})",
+              "connections.orders.credentials.increment: expected a duration above zero");
+}
+
+TEST_F(CredentialsBlockTest, VaultModeTakesNoLoginInTheConnectionStringNorSqlite) {
+  StatusOr<Config> config = Parse(R"({"mode": "vault", "path": "database/creds/app"})",
+                                  "postgresql://someone:pw@127.0.0.1/orders");
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.status().message().find("names a user or password"), std::string::npos);
+  config =
+      Parse(R"({"mode": "vault", "path": "database/creds/app"})", "sqlite:///tmp/x.db", "sqlite");
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.status().message().find("SQLite has no database users"), std::string::npos);
 }
 
 TEST_F(CredentialsBlockTest, DurationsMustBePositiveAndMaxTtlAtLeastDefault) {

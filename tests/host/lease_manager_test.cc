@@ -1,6 +1,6 @@
-// LeaseManager when the database is not there: a lease that cannot be made
-// is not handed out, a revocation that cannot run is kept and retried, and
-// start-up touches only the leases of hosts that ended. The happy paths run
+// LeaseManager when the database or Vault is not there: a lease that cannot
+// be made is not handed out, a revocation that cannot run is kept and
+// retried, and start-up touches only the leases of hosts that ended. The happy paths run
 // against the real databases in tests/e2e/dynamic_users_e2e_test.cc.
 #include "host/lease_manager.h"
 
@@ -11,6 +11,10 @@
 #include <fstream>
 #include <thread>
 
+#include "host/database_user_issuer.h"
+#include "host/vault_config.h"
+#include "host/vault_lease_issuer.h"
+#include "secrets/vault_client.h"
 #include "security/audit_log.h"
 
 namespace aurite::host {
@@ -49,6 +53,7 @@ class LeaseManagerTest : public ::testing::Test {
                                                    "@127.0.0.1:1/orders?connect_timeout=2");
     dynamic.grant_roles = {"reader"};
     orders.credentials = std::move(dynamic);
+    connections_.reserve(4);  // issuers keep references to their connections
     connections_.push_back(std::move(orders));
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -71,6 +76,35 @@ class LeaseManagerTest : public ::testing::Test {
     EXPECT_TRUE(manager_->PutLease(record).ok());
     return record;
   }
+  // Connection "reports" of mode "vault", its Vault at refusing port 1.
+  LeaseIssuers VaultIssuers() {
+    ConnectionConfig& reports = connections_.emplace_back();
+    reports.name = "reports";
+    reports.storage_type = "postgresql";
+    reports.connection_string = crypto::SecretBuffer::CopyFrom("postgresql://127.0.0.1:1/reports");
+    reports.credentials = credentials::VaultCredentials{"database/creds/reports", {}};
+    auto vault = VaultClientSource(VaultSettings{},
+                                   [](const std::string& name) -> std::optional<std::string_view> {
+                                     if (name == "VAULT_ADDR") return "http://127.0.0.1:1";
+                                     if (name == "VAULT_TOKEN") return kCanary;
+                                     return std::nullopt;
+                                   })
+                     .Get();
+    LeaseIssuers issuers;
+    issuers.emplace("reports",
+                    std::make_unique<VaultLeaseIssuer>(
+                        reports, std::get<credentials::VaultCredentials>(*reports.credentials),
+                        std::move(vault)));
+    return issuers;
+  }
+  // The issuer of "orders" (mode "dynamic").
+  LeaseIssuers Issuers() {
+    LeaseIssuers issuers;
+    issuers.emplace("orders", std::make_unique<DatabaseUserIssuer>(
+                                  connections_[0], std::get<credentials::DynamicCredentials>(
+                                                       *connections_[0].credentials)));
+    return issuers;
+  }
   std::string Audit() {
     std::ifstream in(dir_ / "audit.jsonl");
     return std::string(std::istreambuf_iterator<char>(in), {});
@@ -83,7 +117,7 @@ class LeaseManagerTest : public ::testing::Test {
 };
 
 TEST_F(LeaseManagerTest, AnUnreachableAdminMakesNoLeaseAndKeepsRetryingItsRevocation) {
-  LeaseManager leases(*manager_, *instance_, connections_);
+  LeaseManager leases(*manager_, *instance_, Issuers());
   ASSERT_TRUE(leases.Start([](const std::string&) {}).ok());
   StatusOr<OpenedLease> opened = leases.Open("orders");
   ASSERT_FALSE(opened.ok());
@@ -122,7 +156,7 @@ TEST_F(LeaseManagerTest, StartRevokesOnlyTheLeasesOfHostsThatEnded) {
   const security::LeaseRecord live = StoredLease((*other)->id());
   const security::LeaseRecord left = StoredLease("0123456789abcdef0123456789abcdef");
 
-  LeaseManager leases(*manager_, *instance_, connections_);
+  LeaseManager leases(*manager_, *instance_, Issuers());
   ASSERT_TRUE(leases.Start([](const std::string&) {}).ok());
   for (const security::LeaseRecord& record : Leases()) {
     if (record.lease_id == live.lease_id) {
@@ -136,10 +170,28 @@ TEST_F(LeaseManagerTest, StartRevokesOnlyTheLeasesOfHostsThatEnded) {
   EXPECT_EQ(Leases().size(), 2u);
 }
 
+TEST_F(LeaseManagerTest, AnUnreachableVaultGivesAClearErrorAndLeavesNoRecord) {
+  LeaseManager leases(*manager_, *instance_, VaultIssuers());
+  ASSERT_TRUE(leases.Start([](const std::string&) {}).ok());
+  StatusOr<OpenedLease> opened = leases.Open("reports");
+  ASSERT_FALSE(opened.ok());
+  const std::string message = opened.status().message();
+  EXPECT_NE(message.find("connections.reports.credentials"), std::string::npos) << message;
+  EXPECT_NE(message.find("database/creds/reports"), std::string::npos) << message;
+  EXPECT_NE(message.find("http://127.0.0.1:1"), std::string::npos) << message;
+  EXPECT_EQ(message.find(kCanary), std::string::npos) << "the token is not quoted";
+  // Recorded before Vault was asked; Vault made nothing, so it is settled.
+  EXPECT_TRUE(Leases().empty());
+  const std::string audit = Audit();
+  EXPECT_NE(audit.find("lease_created"), std::string::npos) << audit;
+  EXPECT_NE(audit.find("lease_revoked"), std::string::npos) << audit;
+  EXPECT_EQ(audit.find(kCanary), std::string::npos);
+}
+
 TEST_F(LeaseManagerTest, AConnectionThatIsNotDynamicGetsNoLease) {
-  LeaseManager leases(*manager_, *instance_, connections_);
-  EXPECT_TRUE(leases.IsDynamic("orders"));
-  EXPECT_FALSE(leases.IsDynamic("billing"));
+  LeaseManager leases(*manager_, *instance_, Issuers());
+  EXPECT_TRUE(leases.IsLeased("orders"));
+  EXPECT_FALSE(leases.IsLeased("billing"));
   EXPECT_EQ(leases.Open("billing").status().code(), StatusCode::kNotFound);
   EXPECT_FALSE(leases.ExpiresAt("no-such-lease").has_value());
 }

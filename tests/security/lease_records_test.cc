@@ -72,6 +72,31 @@ TEST(LeaseRecordsTest, RequiredFieldsAndTimesAreChecked) {
   EXPECT_TRUE(ValidateRotation(rotation).ok());
 }
 
+TEST(LeaseRecordsTest, VaultLeasesKeepPathAndLeaseIdAndMayLackAUserAtFirst) {
+  LeaseRecord lease = ValidLease();
+  lease.user_name.clear();
+  lease.vault_path = "database/creds/app";
+  EXPECT_TRUE(ValidateLease(lease).ok()) << "recorded before Vault names the user";
+  lease.user_name = "v-token-app-x";
+  lease.vault_lease_id = "database/creds/app/AbCdEf";
+  auto encoded = EncodeLease(lease);
+  ASSERT_TRUE(encoded.ok()) << encoded.status().ToString();
+  auto decoded = DecodeLease(Bytes(*encoded));
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  EXPECT_EQ(decoded->vault_path, "database/creds/app");
+  EXPECT_EQ(decoded->vault_lease_id, "database/creds/app/AbCdEf");
+  EXPECT_EQ(decoded->user_name, "v-token-app-x");
+
+  // A lease of mode "dynamic" is encoded as before these fields existed.
+  auto plain = EncodeLease(ValidLease());
+  ASSERT_TRUE(plain.ok());
+  auto reread = DecodeLease(Bytes(*plain));
+  ASSERT_TRUE(reread.ok()) << reread.status().ToString();
+  EXPECT_TRUE(reread->vault_path.empty());
+  EXPECT_TRUE(reread->vault_lease_id.empty());
+  EXPECT_LT(plain->size(), encoded->size());
+}
+
 TEST(LeaseRecordsTest, BoundedTextIsCutAtACharacterBoundary) {
   EXPECT_EQ(BoundedRecordText("short"), "short");
   std::string exact(kMaxRecordField, 'a');

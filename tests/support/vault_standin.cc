@@ -68,10 +68,14 @@ std::string VaultStandin::Url() const { return "http://127.0.0.1:" + std::to_str
 std::string VaultStandin::Put(const std::string& secret, const std::string& data_json,
                               const std::string& name_space) {
   const std::size_t slash = secret.find('/');
-  const std::string path = "/v1/" + secret.substr(0, slash) + "/data/" + secret.substr(slash + 1);
-  const std::string body = "{\"data\": " + data_json + "}";
+  return Send("POST", secret.substr(0, slash) + "/data/" + secret.substr(slash + 1),
+              "{\"data\": " + data_json + "}", name_space);
+}
+
+std::string VaultStandin::Send(const std::string& method, const std::string& path,
+                               const std::string& body, const std::string& name_space) {
   const std::string request =
-      "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" +
+      method + " /v1/" + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" +
       "X-Vault-Token: " + token_ + "\r\n" +
       (name_space.empty() ? "" : "X-Vault-Namespace: " + name_space + "\r\n") +
       "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +

@@ -18,7 +18,8 @@ class VaultStandin {
  public:
   // Starts the stand-in; requests must carry X-Vault-Token: `token` (a
   // token that never expires) or another live token. `options` are more
-  // of its options, e.g. {"--approle", "ROLE_ID:SECRET_ID", "--token-ttl", "3"}.
+  // of its options, e.g. {"--approle", "ROLE_ID:SECRET_ID", "--token-ttl", "3"}
+  // or {"--database-role", "app=URL,ttl=60"}.
   explicit VaultStandin(const std::string& token, const std::vector<std::string>& options = {});
   ~VaultStandin();
   VaultStandin(const VaultStandin&) = delete;
@@ -39,6 +40,13 @@ class VaultStandin {
   // Revokes `token` (POST auth/token/revoke-self with it), as an operator
   // or a Vault Agent replacing it would; returns the HTTP status.
   int Revoke(const std::string& token);
+
+  // Sends `method` /v1/`path` with the token, `body` (JSON, may be empty)
+  // and `name_space` ("" for none); returns the whole HTTP answer, head and
+  // body. E.g. Send("PUT", "sys/seal") makes it answer 503 until
+  // Send("PUT", "sys/unseal").
+  std::string Send(const std::string& method, const std::string& path, const std::string& body = "",
+                   const std::string& name_space = "");
 
  private:
   std::unique_ptr<runtime::ChildProcess> child_;
