@@ -227,6 +227,48 @@ TEST_P(VaultCredentialsTest, RenewalKeepsABusyConnectionUntilVaultsMaxTtl) {
   EXPECT_TRUE(WaitUntilGone(user, 2s));
 }
 
+TEST_P(VaultCredentialsTest, AKvReferenceThroughAnAppRoleBlockLogsInAndShowsNothing) {
+  // ${vault(refresh=…):…} in a connection string, read through a
+  // security.vault block that logs in with AppRole ids kept in files: the
+  // password, the role_id and the secret_id reach no result, log, audit
+  // line, argv or environment of the gateway or its servers.
+  const std::string role_id = "e2e-role-" + sql::testing::UniqueName("id");
+  const std::string secret_id = "e2e-secret-" + sql::testing::UniqueName("id");
+  vault_ = std::make_unique<testing::VaultStandin>(
+      kToken, std::vector<std::string>{"--approle", role_id + ":" + secret_id});
+  ASSERT_EQ(vault_->error(), "");
+  const std::string answer =
+      vault_->Put("secret/orders", Json{{"password", AdminPassword()}}.dump());
+  ASSERT_NE(answer.find(" 200 "), std::string::npos) << answer;
+  std::ofstream(dir_ / "role_id") << role_id;
+  std::ofstream(dir_ / "secret_id") << secret_id;
+  Json config = BaseConfig(dir_);
+  config["security"]["vault"] = {
+      {"address", vault_->Url()},
+      {"auth",
+       {{"method", "approle"},
+        {"role_id", "${file:" + (dir_ / "role_id").string() + "}"},
+        {"secret_id", "${file:" + (dir_ / "secret_id").string() + "}"}}}};
+  config["connections"] = {
+      {"orders",
+       {{"storage_type", "postgresql"},
+        {"connection_string", "postgresql://" + Server()["admin_user"].get<std::string>() +
+                                  ":${vault(refresh=2s):secret/orders#password}@" + Address()}}}};
+  auto gateway = StartGateway(config);
+  ASSERT_NE(gateway, nullptr);
+  Json connected = gateway->Call("connect_storage",
+                                 {{"storage_type", "postgresql"}, {"connection_name", "orders"}});
+  ASSERT_FALSE(connected.value("isError", false)) << connected.dump();
+  const std::string id = Structured(connected)["connection_id"];
+  EXPECT_FALSE(Query(*gateway, id, "SELECT 1").value("isError", false));
+  for (const std::string& secret : {AdminPassword(), role_id, secret_id}) {
+    EXPECT_EQ(gateway->received().find(secret), std::string::npos);
+    EXPECT_EQ(ReadFile(dir_ / "host.log").find(secret), std::string::npos);
+    EXPECT_EQ(Audit().find(secret), std::string::npos);
+    ExpectNotInAnyProcess(*gateway, secret);
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, VaultCredentialsTest, ::testing::Values(sql::Engine::kPostgres),
                          EngineTestName);
 
