@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "gateway_process.h"
 #include "host/secret_reference.h"
 #include "support/command_runner.h"
 
@@ -90,6 +91,46 @@ TEST(KeyringTest, AKeyringReferenceExpandsToTheItemsSecret) {
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
   EXPECT_NE(missing.status().message().find("${keyring:aurite-test/absent}"), std::string::npos)
       << missing.status().message();
+}
+
+TEST(KeyringTest, TheGatewayTakesAKeyringPasswordAndShowsItNowhere) {
+  // The real `aurite serve` with a named PostgreSQL connection whose
+  // password is a keyring item, to a port where nothing listens: the
+  // connect fails with a clear error, and the password is in no result,
+  // error, log, audit line, argv or environment of the gateway or its
+  // servers.
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("aurite-keyring-e2e-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  SecretTool("store --label=test service aurite-test account db-password", kCanary);
+  mcp::Json config = e2e::BaseConfig(dir);
+  config["connections"] = {
+      {"orders",
+       {{"storage_type", "postgresql"},
+        {"connection_string",
+         "postgresql://app:${keyring:aurite-test/db-password}@127.0.0.1:1/orders"}}}};
+  const char* bus = std::getenv("DBUS_SESSION_BUS_ADDRESS");
+  ASSERT_NE(bus, nullptr) << "keyring_test_main starts a session bus";
+  auto gateway = e2e::GatewayProcess::Start(dir, config, e2e::NewKey(), {},
+                                            {std::string("DBUS_SESSION_BUS_ADDRESS=") + bus});
+  ASSERT_NE(gateway, nullptr);
+  mcp::Json connected = gateway->Call(
+      "connect_storage", {{"storage_type", "postgresql"}, {"connection_name", "orders"}});
+  EXPECT_TRUE(connected.value("isError", false)) << connected.dump();
+  EXPECT_NE(connected.dump().find("could not connect"), std::string::npos) << connected.dump();
+  std::vector<pid_t> processes = e2e::ChildrenOf(gateway->pid());
+  processes.push_back(gateway->pid());
+  for (pid_t process : processes) {
+    for (const char* file : {"cmdline", "environ"}) {
+      EXPECT_EQ(e2e::ProcFile(process, file).find(kCanary), std::string::npos)
+          << "/proc/" << process << "/" << file;
+    }
+  }
+  EXPECT_EQ(gateway->received().find(kCanary), std::string::npos);
+  gateway->Stop();
+  EXPECT_EQ(e2e::ReadFile(dir / "host.log").find(kCanary), std::string::npos);
+  EXPECT_EQ(e2e::ReadFile(dir / "audit.jsonl").find(kCanary), std::string::npos);
+  std::filesystem::remove_all(dir);
 }
 
 // Last: the keyring stays locked (each test has a keyring of its own under
