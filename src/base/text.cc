@@ -39,4 +39,10 @@ std::string PercentEncode(std::string_view text) {
   return encoded;
 }
 
+std::string SecondsText(std::chrono::milliseconds duration) {
+  const auto tenths = duration.count() / 100;
+  return std::to_string(tenths / 10) + (tenths % 10 != 0 ? "." + std::to_string(tenths % 10) : "") +
+         " s";
+}
+
 }  // namespace aurite

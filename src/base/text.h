@@ -1,5 +1,5 @@
-// Small ASCII text helpers shared by every layer: case mapping, hex digits
-// and percent-encoding (RFC 3986).
+// Small ASCII text helpers shared by every layer: case mapping, hex digits,
+// durations and percent-encoding (RFC 3986).
 //
 // All of them work on bytes and ignore the locale, so they behave the same
 // in every process. Percent-encoding and -decoding hand their output to a
@@ -7,6 +7,7 @@
 // the result in a crypto::SecretBuffer never needs a std::string copy of it.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <span>
 #include <string>
@@ -37,6 +38,9 @@ enum class HexCase { kLower, kUpper };
 constexpr char HexDigit(unsigned value, HexCase letters = HexCase::kLower) {
   return (letters == HexCase::kLower ? "0123456789abcdef" : "0123456789ABCDEF")[value & 0xF];
 }
+
+// A duration for messages, in seconds to a tenth: "30 s", "0.5 s".
+std::string SecondsText(std::chrono::milliseconds duration);
 
 // Lower-case hex of `bytes`, two digits a byte.
 std::string HexEncode(std::span<const unsigned char> bytes);

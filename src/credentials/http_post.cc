@@ -14,6 +14,7 @@
 #include <boost/beast/ssl.hpp>
 #include <optional>
 
+#include "base/text.h"
 #include "crypto/wiping_allocator.h"
 
 namespace aurite::credentials {
@@ -40,12 +41,6 @@ constexpr std::uint32_t kMaxHeadBytes = 64 * 1024;
 void Await(asio::io_context& io) {
   io.restart();
   io.run();
-}
-
-std::string Seconds(std::chrono::milliseconds duration) {
-  const auto tenths = duration.count() / 100;
-  return std::to_string(tenths / 10) + (tenths % 10 != 0 ? "." + std::to_string(tenths % 10) : "") +
-         " s";
 }
 
 bool IsIpAddress(const std::string& host) {
@@ -192,7 +187,7 @@ class Exchange {
       const bool connecting = step == "connect" || step == "resolve its host name";
       return DeadlineExceededError(
           prefix + "did not " + std::string(step) + " within " +
-          Seconds(connecting ? options_.connect_timeout : options_.exchange_timeout));
+          SecondsText(connecting ? options_.connect_timeout : options_.exchange_timeout));
     }
     if (ec == http::error::body_limit) {
       return ResourceExhaustedError(prefix + "answered with a body larger than " +

@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "base/text.h"
 #include "runtime/log.h"
 
 namespace aurite::host {
@@ -13,10 +14,6 @@ using TimePoint = std::chrono::system_clock::time_point;
 
 // How often the thread looks for due values: refresh= is at least 1 s.
 constexpr std::chrono::milliseconds kTick{250};
-
-std::string Seconds(std::chrono::milliseconds duration) {
-  return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(duration).count()) + " s";
-}
 
 }  // namespace
 
@@ -44,8 +41,9 @@ StatusOr<crypto::SecretBuffer> SecretRefresher::Current(std::string_view connect
   if (refresh.max_age && clock_() - value.last_good > *refresh.max_age) {
     return UnavailableError("connections." + std::string(connection) + ": " + refresh.references +
                             " could not be read for longer than its max_age of " +
-                            Seconds(*refresh.max_age) + ", so its last value is no longer used (" +
-                            value.last_error + "); new connections work again once it can be read");
+                            SecondsText(*refresh.max_age) +
+                            ", so its last value is no longer used (" + value.last_error +
+                            "); new connections work again once it can be read");
   }
   return value.current.Clone();
 }
@@ -94,7 +92,7 @@ void SecretRefresher::Settle(const std::string& connection, StatusOr<crypto::Sec
   const bool newly_expired = expired && !value.expired;
   value.expired = expired;
   const std::string since =
-      Seconds(std::chrono::duration_cast<std::chrono::milliseconds>(now - value.last_good));
+      SecondsText(std::chrono::duration_cast<std::chrono::milliseconds>(now - value.last_good));
   lock.unlock();
   manager_.AuditSecret(security::SecretEvent::kRefreshFailed, connection, references, "failed",
                        read.status().message());

@@ -46,6 +46,12 @@ TEST(TextTest, PeerTextExcerptBlanksControlsAndCutsOnACharacter) {
   EXPECT_EQ(PeerTextExcerpt("abc\xc3\xbc", 4), "abc…");
 }
 
+TEST(TextTest, SecondsTextShowsTenthsOnlyWhenThereAreAny) {
+  EXPECT_EQ(SecondsText(std::chrono::seconds(30)), "30 s");
+  EXPECT_EQ(SecondsText(std::chrono::milliseconds(500)), "0.5 s");
+  EXPECT_EQ(SecondsText(std::chrono::milliseconds(12'340)), "12.3 s");
+}
+
 TEST(TextTest, HexDigitValueReadsBothCases) {
   EXPECT_EQ(HexDigitValue('0'), 0);
   EXPECT_EQ(HexDigitValue('9'), 9);
