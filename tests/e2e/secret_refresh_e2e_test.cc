@@ -64,13 +64,15 @@ class SecretRefreshTest : public EngineGatewayTest {
     PutSecret("secretsmanager.PutSecretValue", "SecretId", second_);
   }
 
-  std::unique_ptr<GatewayProcess> Start() {
+  // The gateway with connection "orders", its password the secret's field
+  // through a reference with `options` ("(refresh=1s)", or "" for none).
+  std::unique_ptr<GatewayProcess> Start(const std::string& options = "(refresh=1s)") {
     Json config = BaseConfig(dir_);
     config["connections"] = {
         {"orders",
          {{"storage_type", Scheme()},
-          {"connection_string", Scheme() + "://" + user_ + ":${aws-sm(refresh=1s):" + secret_id_ +
-                                    "#password}@" + Address()}}}};
+          {"connection_string", Scheme() + "://" + user_ + ":${aws-sm" + options + ":" +
+                                    secret_id_ + "#password}@" + Address()}}}};
     return GatewayProcess::Start(dir_, config, key_, {},
                                  {"AWS_ENDPOINT_URL_SECRETS_MANAGER=" + moto_->Url(),
                                   "AWS_REGION=us-east-1", "AWS_ACCESS_KEY_ID=TESTONLYKEYIDREFRESH",
@@ -137,16 +139,7 @@ TEST_P(SecretRefreshTest, RotatedPasswordIsUsedByNewConnectionsAndTheLastGoodOne
 TEST_P(SecretRefreshTest, WithoutRefreshTheRotatedPasswordIsNotSeen) {
   // The control for the test above: the same rotation with refresh= left
   // out is not picked up, so that test's second connect proves the refresh.
-  Json config = BaseConfig(dir_);
-  config["connections"] = {{"orders",
-                            {{"storage_type", Scheme()},
-                             {"connection_string", Scheme() + "://" + user_ + ":${aws-sm:" +
-                                                       secret_id_ + "#password}@" + Address()}}}};
-  auto gateway =
-      GatewayProcess::Start(dir_, config, key_, {},
-                            {"AWS_ENDPOINT_URL_SECRETS_MANAGER=" + moto_->Url(),
-                             "AWS_REGION=us-east-1", "AWS_ACCESS_KEY_ID=TESTONLYKEYIDREFRESH",
-                             "AWS_SECRET_ACCESS_KEY=TestOnlyNotASecretKeyForMoto"});
+  auto gateway = Start("");
   ASSERT_NE(gateway, nullptr);
   EXPECT_EQ(ConnectAndQuery(*gateway), "");
   RotatePassword();
