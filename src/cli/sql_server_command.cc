@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -33,6 +34,8 @@ struct HttpFlags {
   std::string bearer_token_file;
   std::string tls_certificate_file;
   std::string tls_private_key_file;
+  mcp::HttpLimits limits;
+  double session_idle_timeout_s = 1800;
 };
 
 struct SqlServerFlags {
@@ -93,6 +96,16 @@ StatusOr<mcp::HttpServerOptions> HttpOptions(const HttpFlags& flags) {
   options.allowed_origins = flags.allowed_origins;
   options.tls_certificate_file = flags.tls_certificate_file;
   options.tls_private_key_file = flags.tls_private_key_file;
+  options.limits = flags.limits;
+  options.limits.session_idle_timeout = std::chrono::milliseconds(
+      std::max<long long>(1, std::llround(flags.session_idle_timeout_s * 1000)));
+  if (options.limits.max_connections <= options.limits.max_sessions) {
+    return InvalidArgumentError(
+        "--http-max-connections must exceed --http-max-sessions, so that clients whose "
+        "sessions are all in use can still connect");
+  }
+  options.limits.max_connections_per_client =
+      std::min(options.limits.max_connections_per_client, options.limits.max_connections);
   const bool with_token = !flags.bearer_token_env.empty() || !flags.bearer_token_file.empty();
   if (with_token) {
     AURITE_ASSIGN_OR_RETURN(std::string digest, BearerTokenDigest(flags));
@@ -254,6 +267,38 @@ void AddLimitOptions(CLI::App& command, SqlServerFlags& flags) {
       ->check(CLI::NonNegativeNumber);
 }
 
+// The availability limits of http_limits.h (docs/security.md).
+void AddHttpLimitOptions(CLI::App& command, HttpFlags& flags, CLI::Option* http) {
+  const char* group = "Streamable HTTP limits";
+  const auto count = [&](const char* name, std::size_t& value, const char* help, std::size_t min,
+                         std::size_t max) {
+    command.add_option(name, value, help)
+        ->capture_default_str()
+        ->check(CLI::Range(min, max))
+        ->needs(http)
+        ->group(group);
+  };
+  count("--http-max-connections", flags.limits.max_connections,
+        "Most open HTTP connections (more get 503); must exceed --http-max-sessions", 2, 100000);
+  count("--http-max-sessions", flags.limits.max_sessions,
+        "Most MCP sessions; a new one ends the least recently used idle one, and gets 503 "
+        "only when all are in use",
+        1, 100000);
+  count("--http-max-in-flight", flags.limits.max_in_flight_per_session,
+        "Most requests in progress in one session; more get 429 with a JSON-RPC error", 1, 100000);
+  count("--http-max-header-bytes", flags.limits.max_header_bytes,
+        "Most bytes of a request head; more get 431", 1024, 1024 * 1024);
+  count("--http-max-body-bytes", flags.limits.max_body_bytes,
+        "Most bytes of a request body; more get 413", 1024, std::size_t{1} << 30);
+  command
+      .add_option("--http-session-idle-timeout", flags.session_idle_timeout_s,
+                  "Seconds before a session no request uses ends")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber)
+      ->needs(http)
+      ->group(group);
+}
+
 void AddHttpOptions(CLI::App& command, HttpFlags& flags) {
   const char* group = "Streamable HTTP (instead of stdio)";
   CLI::Option* http =
@@ -306,6 +351,7 @@ void AddHttpOptions(CLI::App& command, HttpFlags& flags) {
           ->needs(cert)
           ->group(group);
   cert->needs(key);
+  AddHttpLimitOptions(command, flags, http);
 }
 
 }  // namespace

@@ -11,11 +11,18 @@ namespace aurite::host {
 namespace {
 
 constexpr long kMaxCount = 100'000;
+// A head needs room for a bearer token and the Mcp-* headers; a body over
+// 1 GiB would be a memory cap of its own.
+constexpr long kMinHeaderBytes = 1024;
+constexpr long kMaxHeaderBytes = 1024 * 1024;
+constexpr long kMinBodyBytes = 1024;
+constexpr long kMaxBodyBytes = 1024L * 1024 * 1024;
 
-Status ReadCount(const nlohmann::json& value, const std::string& path, std::size_t& out) {
-  if (!value.is_number_integer() || value.get<long>() < 1 || value.get<long>() > kMaxCount) {
+Status ReadCount(const nlohmann::json& value, const std::string& path, std::size_t& out,
+                 long min = 1, long max = kMaxCount) {
+  if (!value.is_number_integer() || value.get<long>() < min || value.get<long>() > max) {
     return InvalidArgumentError(
-        fmt::format("{}: expected a whole number from 1 to {}", path, kMaxCount));
+        fmt::format("{}: expected a whole number from {} to {}", path, min, max));
   }
   out = static_cast<std::size_t>(value.get<long>());
   return OkStatus();
@@ -53,6 +60,14 @@ Status ParseGatewayHttp(const nlohmann::json& value, const std::string& path,
       AURITE_RETURN_IF_ERROR(ReadCount(item, at, limits.max_connections_per_client));
     } else if (key == "max_sessions") {
       AURITE_RETURN_IF_ERROR(ReadCount(item, at, limits.max_sessions));
+    } else if (key == "max_in_flight_per_session") {
+      AURITE_RETURN_IF_ERROR(ReadCount(item, at, limits.max_in_flight_per_session));
+    } else if (key == "max_header_bytes") {
+      AURITE_RETURN_IF_ERROR(
+          ReadCount(item, at, limits.max_header_bytes, kMinHeaderBytes, kMaxHeaderBytes));
+    } else if (key == "max_body_bytes") {
+      AURITE_RETURN_IF_ERROR(
+          ReadCount(item, at, limits.max_body_bytes, kMinBodyBytes, kMaxBodyBytes));
     } else if (key == "header_timeout") {
       AURITE_RETURN_IF_ERROR(ReadDuration(item, at, limits.header_timeout));
     } else if (key == "io_timeout") {
@@ -62,8 +77,9 @@ Status ParseGatewayHttp(const nlohmann::json& value, const std::string& path,
     } else {
       return InvalidArgumentError(
           at +
-          ": unknown key; known keys here: header_timeout, io_timeout, max_connections, "
-          "max_connections_per_client, max_sessions, session_idle_timeout");
+          ": unknown key; known keys here: header_timeout, io_timeout, max_body_bytes, "
+          "max_connections, max_connections_per_client, max_header_bytes, "
+          "max_in_flight_per_session, max_sessions, session_idle_timeout");
     }
   }
   if (limits.max_connections_per_client == 0) {

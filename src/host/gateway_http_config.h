@@ -3,7 +3,9 @@
 //
 //   "gateway": {"http": {"max_connections": 512, "max_connections_per_client": 256,
 //                        "max_sessions": 256, "header_timeout": "10s",
-//                        "io_timeout": "30s", "session_idle_timeout": "30m"}}
+//                        "io_timeout": "30s", "session_idle_timeout": "30m",
+//                        "max_header_bytes": 16384, "max_body_bytes": 4194304,
+//                        "max_in_flight_per_session": 64}}
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -16,6 +18,7 @@ namespace aurite::host {
 
 // Reads `value` (found at `path`, for messages) into `limits`, keeping the
 // defaults of absent keys. Counts are whole numbers from 1 to 100000,
+// max_header_bytes from 1 KiB to 1 MiB, max_body_bytes from 1 KiB to 1 GiB,
 // durations as in ParseDuration (above zero); max_connections_per_client
 // may not exceed max_connections (unset, it is lowered to it), and
 // max_connections must exceed

@@ -132,9 +132,13 @@ TEST_F(ConfigTest, GatewayHttpLimitsAreOptionalAndValidated) {
   EXPECT_EQ(defaults->gateway.http.header_timeout, std::chrono::seconds(10));
   EXPECT_EQ(defaults->gateway.http.io_timeout, std::chrono::seconds(30));
   EXPECT_EQ(defaults->gateway.http.session_idle_timeout, std::chrono::minutes(30));
+  EXPECT_EQ(defaults->gateway.http.max_header_bytes, 16u * 1024);
+  EXPECT_EQ(defaults->gateway.http.max_body_bytes, 4u * 1024 * 1024);
+  EXPECT_EQ(defaults->gateway.http.max_in_flight_per_session, 64u);
   StatusOr<Config> set = Parse(R"({"gateway": {"http": {
       "max_connections": 100, "max_connections_per_client": 10, "max_sessions": 50,
-      "header_timeout": "2s", "io_timeout": 20, "session_idle_timeout": "5m"}}})");
+      "header_timeout": "2s", "io_timeout": 20, "session_idle_timeout": "5m",
+      "max_header_bytes": 4096, "max_body_bytes": 65536, "max_in_flight_per_session": 4}}})");
   ASSERT_TRUE(set.ok()) << set.status().ToString();
   EXPECT_EQ(set->gateway.http.max_connections, 100u);
   EXPECT_EQ(set->gateway.http.max_connections_per_client, 10u);
@@ -142,6 +146,9 @@ TEST_F(ConfigTest, GatewayHttpLimitsAreOptionalAndValidated) {
   EXPECT_EQ(set->gateway.http.header_timeout, std::chrono::seconds(2));
   EXPECT_EQ(set->gateway.http.io_timeout, std::chrono::seconds(20));
   EXPECT_EQ(set->gateway.http.session_idle_timeout, std::chrono::minutes(5));
+  EXPECT_EQ(set->gateway.http.max_header_bytes, 4096u);
+  EXPECT_EQ(set->gateway.http.max_body_bytes, 65536u);
+  EXPECT_EQ(set->gateway.http.max_in_flight_per_session, 4u);
   StatusOr<Config> partial = Parse(R"({"gateway": {"http": {"header_timeout": "500ms"}}})");
   ASSERT_TRUE(partial.ok()) << partial.status().ToString();
   EXPECT_EQ(partial->gateway.http.header_timeout, std::chrono::milliseconds(500));
@@ -160,6 +167,12 @@ TEST_F(ConfigTest, GatewayHttpLimitsAreOptionalAndValidated) {
               "gateway.http.max_sessions: expected a whole number");
   ExpectError(R"({"gateway": {"http": {"max_connections_per_client": 2.5}}})",
               "gateway.http.max_connections_per_client: expected a whole number");
+  ExpectError(R"({"gateway": {"http": {"max_header_bytes": 100}}})",
+              "gateway.http.max_header_bytes: expected a whole number from 1024 to 1048576");
+  ExpectError(R"({"gateway": {"http": {"max_body_bytes": 4294967296}}})",
+              "gateway.http.max_body_bytes: expected a whole number from 1024 to 1073741824");
+  ExpectError(R"({"gateway": {"http": {"max_in_flight_per_session": 0}}})",
+              "gateway.http.max_in_flight_per_session: expected a whole number from 1 to 100000");
   ExpectError(R"({"gateway": {"http": {"header_timeout": "0s"}}})",
               "gateway.http.header_timeout: expected a duration above zero");
   ExpectError(R"({"gateway": {"http": {"io_timeout": "soon"}}})",

@@ -14,7 +14,14 @@
 //    reach them;
 //  - at most max_sessions sessions: a new one ends the least recently used
 //    idle session first, and is refused (503) only when every one is in use;
-//  - a session no request has used for session_idle_timeout ends.
+//  - a session no request has used for session_idle_timeout ends;
+//  - a request head over max_header_bytes gets 431, a body over
+//    max_body_bytes 413 (both close the connection);
+//  - a session has at most max_in_flight_per_session requests in progress;
+//    a POST that would exceed it gets 429 with a JSON-RPC error and
+//    Retry-After, and the session's other requests carry on.
+// Each bounds memory: per connection a head and a body, per session its
+// requests in progress, in all connections times that.
 #pragma once
 
 #include <chrono>
@@ -29,6 +36,9 @@ struct HttpLimits {
   std::chrono::milliseconds header_timeout = std::chrono::seconds(10);
   std::chrono::milliseconds io_timeout = std::chrono::seconds(30);
   std::chrono::milliseconds session_idle_timeout = std::chrono::minutes(30);
+  std::size_t max_header_bytes = 16 * 1024;
+  std::size_t max_body_bytes = 4 * 1024 * 1024;
+  std::size_t max_in_flight_per_session = 64;
 };
 
 }  // namespace aurite::mcp

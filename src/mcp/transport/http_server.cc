@@ -22,7 +22,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr std::size_t kHeaderLimit = 16 * 1024;
 constexpr std::size_t kReadChunk = 4096;
 
 }  // namespace
@@ -31,9 +30,12 @@ Status HttpServer::Impl::Start() {
   const HttpLimits& limits = options.limits;
   if (limits.max_connections == 0 || limits.max_connections_per_client == 0 ||
       limits.max_sessions == 0 || limits.header_timeout.count() <= 0 ||
-      limits.io_timeout.count() <= 0 || limits.session_idle_timeout.count() <= 0) {
+      limits.io_timeout.count() <= 0 || limits.session_idle_timeout.count() <= 0 ||
+      limits.max_header_bytes == 0 || limits.max_body_bytes == 0 ||
+      limits.max_in_flight_per_session == 0) {
     return InvalidArgumentError(
-        "every HTTP limit (connections, sessions, timeouts) must be above zero");
+        "every HTTP limit (connections, sessions, timeouts, sizes, requests in flight) must be "
+        "above zero");
   }
   beast::error_code ec;
   const auto address = asio::ip::make_address(options.address, ec);
@@ -88,6 +90,8 @@ void HttpServer::Impl::AcceptLoop() {
     if (ec) continue;
     const tcp::endpoint peer = socket->remote_endpoint(ec);
     if (ec) continue;  // already gone
+    // Answers are small and connections kept alive: no waiting on Nagle.
+    socket->set_option(tcp::no_delay(true), ec);
     const auto admission = connections.Admit(
         socket->native_handle(), peer.address().to_string(),
         [this, socket](HttpConnection& connection) { ServeSocket(*socket, connection); });
@@ -136,8 +140,8 @@ void HttpServer::Impl::ServeConnection(Stream& stream, HttpConnection& connectio
   beast::flat_buffer buffer;
   for (bool first = true; !stopping; first = false) {
     http::request_parser<http::string_body> parser;
-    parser.body_limit(options.max_body_bytes);
-    parser.header_limit(kHeaderLimit);
+    parser.body_limit(options.limits.max_body_bytes);
+    parser.header_limit(static_cast<std::uint32_t>(options.limits.max_header_bytes));
     beast::error_code ec;
     if (!first) {
       // A kept-alive connection may wait io_timeout for its next request;
@@ -159,7 +163,16 @@ void HttpServer::Impl::ServeConnection(Stream& stream, HttpConnection& connectio
       HttpRequest head;
       HttpResponse res =
           Simple(http::status::payload_too_large, head,
-                 fmt::format("request body exceeds {} bytes", options.max_body_bytes));
+                 fmt::format("request body exceeds {} bytes", options.limits.max_body_bytes));
+      res.keep_alive(false);
+      Write(stream, connection, res);
+      return;
+    }
+    if (ec == http::error::header_limit) {
+      HttpRequest head;
+      HttpResponse res =
+          Simple(http::status::request_header_fields_too_large, head,
+                 fmt::format("request head exceeds {} bytes", options.limits.max_header_bytes));
       res.keep_alive(false);
       Write(stream, connection, res);
       return;

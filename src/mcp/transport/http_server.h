@@ -15,8 +15,12 @@
 //    MCP-Protocol-Version header naming an unsupported version gets 400.
 //  - A request head that is malformed or ambiguous (no Host, or two Host,
 //    Content-Length, Mcp-* or other single-valued headers) gets 400 and
-//    the connection is closed. Bodies over max_body_bytes get 413;
-//    malformed JSON-RPC gets 400 with a JSON-RPC error body.
+//    the connection is closed. Heads over limits.max_header_bytes get 431,
+//    bodies over limits.max_body_bytes 413; malformed JSON-RPC gets 400
+//    with a JSON-RPC error body.
+//  - A POST carrying a lone request whose handler sends nothing before its
+//    response is answered with application/json on a kept-alive
+//    connection; otherwise the answer is an SSE stream.
 //  - Slow or idle clients cannot starve others (limits in http_limits.h): a
 //    request head is due within header_timeout however its bytes trickle,
 //    connections are limited in all and per client address (more than
@@ -51,8 +55,7 @@ struct HttpServerOptions {
   std::string path = "/mcp";
   std::vector<std::string> allowed_hosts = {"127.0.0.1", "localhost", "[::1]"};
   std::vector<std::string> allowed_origins;  // e.g. "http://localhost:6274"
-  std::size_t max_body_bytes = 4 * 1024 * 1024;
-  std::string tls_certificate_file;  // PEM; with tls_private_key_file enables HTTPS
+  std::string tls_certificate_file;          // PEM; with tls_private_key_file enables HTTPS
   std::string tls_private_key_file;
   std::vector<std::string> bearer_token_digests;  // hex SHA-256 (bearer_auth.h)
   bool json_response = false;                     // answer POSTs with JSON instead of SSE

@@ -45,7 +45,7 @@ struct HttpServer::Impl {
       : server(s),
         options(std::move(o)),
         connections(options.limits.max_connections, options.limits.max_connections_per_client),
-        sessions(s, options.limits.max_sessions, options.limits.session_idle_timeout) {}
+        sessions(s, options.limits) {}
 
   Status Start();
   void Stop();

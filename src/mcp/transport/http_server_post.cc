@@ -44,7 +44,7 @@ bool HttpServer::Impl::HandlePost(Stream& stream, HttpConnection& connection,
     return Write(stream, connection, res);
   }
   ParseLimits limits = server.options().session.limits;
-  limits.max_bytes = options.max_body_bytes;
+  limits.max_bytes = options.limits.max_body_bytes;
   auto parsed = ParseJsonText(req.body(), limits);
   if (auto* error = std::get_if<RpcError>(&parsed)) {
     HttpResponse res =
@@ -92,7 +92,9 @@ bool HttpServer::Impl::AnswerPost(Stream& stream, HttpConnection& connection,
                                   const HttpRequest& req, const Json& body, HttpSession& session) {
   auto outcome = session.Post(body, req.body());
   if (auto* rejected = std::get_if<HttpSession::Rejected>(&outcome)) {
-    HttpResponse res = JsonRpcError(http::status::bad_request, req, rejected->error_body);
+    HttpResponse res =
+        JsonRpcError(static_cast<http::status>(rejected->http_status), req, rejected->error_body);
+    if (rejected->http_status == 429) res.set(http::field::retry_after, "1");
     return Write(stream, connection, res);
   }
   if (std::holds_alternative<HttpSession::NoRequests>(outcome)) {
@@ -112,6 +114,23 @@ bool HttpServer::Impl::AnswerPost(Stream& stream, HttpConnection& connection,
         Simple(http::status::ok, req, all.empty() ? "" : all.back().data, "application/json");
     res.set("Mcp-Session-Id", session.id());
     return Write(stream, connection, res);
+  }
+  // A lone request whose response is the first thing its handler sends is
+  // answered with that response as JSON on a kept-alive connection (the
+  // client Accepts both): no stream, and no new connection per call. What
+  // sends anything first (progress, logs, requests to the client) is
+  // streamed, with event ids for resumption. A handler silent for
+  // sse_keepalive is streamed too, so its keepalives notice a gone client.
+  bool done = false;
+  std::vector<EventStream::Event> first;
+  if (body.is_object()) first = events->Next(0, options.sse_keepalive, &done);
+  if (first.size() == 1 && !stopping) {
+    const Json head = Json::parse(first.front().data, nullptr, false);
+    if (head.is_object() && !head.contains("method")) {
+      HttpResponse res = Simple(http::status::ok, req, first.front().data, "application/json");
+      res.set("Mcp-Session-Id", session.id());
+      return Write(stream, connection, res);
+    }
   }
   if (!WriteRaw(stream, connection,
                 "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: "

@@ -2,6 +2,8 @@
 // session, so even an immediate reply (ping) finds its stream.
 #include "mcp/transport/http_session.h"
 
+#include <fmt/format.h>
+
 #include "mcp/core/message_parser.h"
 #include "mcp/core/protocol_version.h"
 #include "runtime/log.h"
@@ -32,7 +34,8 @@ std::vector<std::string> ResponseKeys(const Json& message) {
 
 }  // namespace
 
-HttpSession::HttpSession(McpServer& server, std::string id) : id_(std::move(id)) {
+HttpSession::HttpSession(McpServer& server, std::string id, std::size_t max_in_flight)
+    : id_(std::move(id)), max_in_flight_(max_in_flight) {
   mcp_ = server.Connect([this](std::string message) { return Route(std::move(message)); });
 }
 
@@ -71,13 +74,17 @@ HttpSession::PostOutcome HttpSession::Post(const Json& body, std::string_view te
                                                       "this protocol version"))};
   }
   std::vector<std::string> keys;
+  std::optional<RequestId> lone;  // the request's id when the POST carries one
   for (const Json& item : body.is_array() ? body : Json::array({body})) {
     auto classified = ClassifyMessage(item);
     if (auto* rejection = std::get_if<Rejection>(&classified)) {
       return Rejected{ErrorBody(rejection->id, rejection->error)};
     }
     auto& message = std::get<Message>(classified);
-    if (auto* request = std::get_if<Request>(&message)) keys.push_back(request->id.Key());
+    if (auto* request = std::get_if<Request>(&message)) {
+      keys.push_back(request->id.Key());
+      lone = body.is_object() ? std::optional(request->id) : std::nullopt;
+    }
     if (auto* notification = std::get_if<Notification>(&message)) ForgetCancelled(*notification);
   }
   if (keys.empty()) {
@@ -93,6 +100,16 @@ HttpSession::PostOutcome HttpSession::Post(const Json& body, std::string_view te
             std::nullopt,
             MakeError(error_code::kInvalidRequest, "a request with this id is still in progress"))};
       }
+    }
+    // Each request in progress holds a handler and its stream: bounded, so
+    // one session cannot take every worker or grow memory without end.
+    if (by_request_.size() + keys.size() > max_in_flight_) {
+      return Rejected{
+          ErrorBody(lone, MakeError(error_code::kInvalidRequest,
+                                    fmt::format("too many requests in progress in this session (at "
+                                                "most {}); retry when one has been answered",
+                                                max_in_flight_))),
+          429};
     }
     stream = NewStreamLocked();
     for (const auto& key : keys) by_request_[key] = stream;

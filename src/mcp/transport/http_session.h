@@ -29,7 +29,9 @@ namespace aurite::mcp {
 
 class HttpSession {
  public:
-  HttpSession(McpServer& server, std::string id);
+  // At most `max_in_flight` requests of the session may be in progress at
+  // once (Post rejects more with HTTP 429).
+  HttpSession(McpServer& server, std::string id, std::size_t max_in_flight);
   ~HttpSession();
   HttpSession(const HttpSession&) = delete;
   HttpSession& operator=(const HttpSession&) = delete;
@@ -39,7 +41,8 @@ class HttpSession {
 
   struct NoRequests {};  // only notifications and responses: answer 202
   struct Rejected {
-    Json error_body;  // a JSON-RPC error response to send with HTTP 400
+    Json error_body;        // a JSON-RPC error response to send with http_status
+    int http_status = 400;  // 429: too many requests in progress, retry later
   };
   using PostOutcome = std::variant<std::shared_ptr<EventStream>, NoRequests, Rejected>;
 
@@ -73,6 +76,7 @@ class HttpSession {
   std::shared_ptr<EventStream> NewStreamLocked();
 
   const std::string id_;
+  const std::size_t max_in_flight_;
   mutable std::mutex mu_;
   std::uint64_t next_stream_ = 1;
   // Request id key -> the open stream awaiting its response.

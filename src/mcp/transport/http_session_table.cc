@@ -36,9 +36,11 @@ SessionLease& SessionLease::operator=(SessionLease&& other) noexcept {
   return *this;
 }
 
-HttpSessionTable::HttpSessionTable(McpServer& server, std::size_t max_sessions,
-                                   std::chrono::milliseconds idle_timeout)
-    : server_(server), max_sessions_(max_sessions), idle_timeout_(idle_timeout) {}
+HttpSessionTable::HttpSessionTable(McpServer& server, const HttpLimits& limits)
+    : server_(server),
+      max_sessions_(limits.max_sessions),
+      idle_timeout_(limits.session_idle_timeout),
+      max_in_flight_(limits.max_in_flight_per_session) {}
 
 HttpSessionTable::~HttpSessionTable() { EndAll(); }
 
@@ -64,7 +66,7 @@ SessionLease HttpSessionTable::Create() {
     evicted_.push_back(std::move(oldest->second));
     sessions_.erase(oldest);
   }
-  auto session = std::make_shared<HttpSession>(server_, NewSessionId());
+  auto session = std::make_shared<HttpSession>(server_, NewSessionId(), max_in_flight_);
   sessions_[session->id()] = session;
   session->BeginUse();
   return SessionLease(std::move(session), /*passive=*/false);

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "mcp/server/server.h"
+#include "mcp/transport/http_limits.h"
 #include "mcp/transport/http_session.h"
 
 namespace aurite::mcp {
@@ -55,8 +56,9 @@ class SessionLease {
 
 class HttpSessionTable {
  public:
-  HttpSessionTable(McpServer& server, std::size_t max_sessions,
-                   std::chrono::milliseconds idle_timeout);
+  // Uses limits.max_sessions, session_idle_timeout and
+  // max_in_flight_per_session (for each session).
+  HttpSessionTable(McpServer& server, const HttpLimits& limits);
   ~HttpSessionTable();  // EndAll
   HttpSessionTable(const HttpSessionTable&) = delete;
   HttpSessionTable& operator=(const HttpSessionTable&) = delete;
@@ -84,6 +86,7 @@ class HttpSessionTable {
   McpServer& server_;
   const std::size_t max_sessions_;
   const std::chrono::milliseconds idle_timeout_;
+  const std::size_t max_in_flight_;
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<HttpSession>, std::less<>> sessions_;
   std::vector<std::shared_ptr<HttpSession>> evicted_;  // to be ended by EndRetired
