@@ -18,12 +18,6 @@ using mcp::Json;
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
-Json HttpConfig(const std::filesystem::path& dir) {
-  Json config = BaseConfig(dir);
-  config["gateway"] = {{"transport", "http"}};
-  return config;
-}
-
 // Connects, initializes and lists the tools like a normal client; returns
 // how long it took, or fails the test.
 Clock::duration ServeNormalClient(const HttpGateway& gateway) {

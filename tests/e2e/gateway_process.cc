@@ -38,6 +38,12 @@ mcp::Json BaseConfig(const std::filesystem::path& dir) {
           {"gateway", {{"transport", "stdio"}}}};
 }
 
+mcp::Json HttpConfig(const std::filesystem::path& dir) {
+  mcp::Json config = BaseConfig(dir);
+  config["gateway"] = {{"transport", "http"}};
+  return config;
+}
+
 std::unique_ptr<GatewayProcess> GatewayProcess::Start(
     const std::filesystem::path& dir, const mcp::Json& config, const std::string& key,
     const std::function<void(mcp::McpClient&)>& prepare,
@@ -140,6 +146,8 @@ std::unique_ptr<HttpGateway> HttpGateway::Start(const std::filesystem::path& dir
   EXPECT_NE(gateway->port_, 0) << ReadFile(log);
   return gateway;
 }
+
+pid_t HttpGateway::pid() const { return child_ ? child_->pid() : 0; }
 
 HttpGateway::~HttpGateway() {
   if (!child_) return;

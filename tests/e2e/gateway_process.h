@@ -26,6 +26,8 @@ std::string NewKey();
 // "storage", writes allowed) and the probe server ("probe", without), with
 // the store, audit log and host log under `dir`.
 mcp::Json BaseConfig(const std::filesystem::path& dir);
+// BaseConfig with gateway.transport "http".
+mcp::Json HttpConfig(const std::filesystem::path& dir);
 
 class GatewayProcess {
  public:
@@ -91,6 +93,7 @@ class HttpGateway {
                                             const mcp::Json& config, const std::string& key);
   ~HttpGateway();
   std::uint16_t port() const { return port_; }
+  pid_t pid() const;
   // A new, initialized client session.
   std::unique_ptr<mcp::HttpClient> Connect() const;
 
