@@ -4,10 +4,15 @@
 #include <gtest/gtest.h>
 #include <openssl/crypto.h>
 
+#include <array>
+#include <latch>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <type_traits>
 #include <vector>
+
+#include "crypto/random.h"
 
 namespace aurite::crypto {
 namespace {
@@ -138,6 +143,32 @@ TEST(SecretBufferTest, UsesTheLockedSecureHeapWhenAvailable) {
     // The arena could not be set up (mlock limit): secrets still work.
     EXPECT_EQ(secret.Reveal(), kCanary);
   }
+}
+
+// OpenSSL keeps each thread's random generator in the secure heap and
+// seeds it from there, with no fallback: secrets that filled the heap made
+// RAND_bytes fail under load (64 HTTP clients opening sessions at once),
+// and FillRandom stops the process then. 256 threads drawing at once,
+// beside more secrets than the heap holds.
+TEST(SecretBufferTest, ManySecretsLeaveOpenSslRoomForManyThreads) {
+  std::vector<SecretBuffer> secrets;
+  for (int i = 0; i < 4096; ++i) secrets.emplace_back(64);  // 256 KiB: the whole arena
+  EXPECT_EQ(secrets.back().size(), 64u);
+  constexpr int kThreads = 256;
+  std::latch drawn(kThreads);
+  std::latch release(1);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&] {
+      std::array<unsigned char, 32> bytes{};
+      FillRandom(bytes);  // stops the test binary on failure
+      drawn.count_down();
+      release.wait();  // every generator alive at once
+    });
+  }
+  drawn.wait();
+  release.count_down();
+  for (auto& thread : threads) thread.join();
 }
 
 }  // namespace
