@@ -52,6 +52,7 @@ bench-build: deps
 bench-peers: bench-build
 	@bench/peers/install
 	@bench/sql-bench $(BENCH_DIR) --peers
+	@bench/http-bench $(BENCH_DIR) --peers
 
 format:
 	clang-format -i $(SOURCES)

@@ -66,6 +66,24 @@ class Client {
   Client(const LoadOptions& options, std::atomic<std::uint64_t>& connections)
       : options_(options), connections_(connections), stream_(io_) {}
 
+  // Ends the session (DELETE), so what it holds on the server is released
+  // now rather than at its idle expiry; the answer does not matter.
+  void End() {
+    if (session_.empty() || !open_) return;
+    http::request<http::empty_body> req(http::verb::delete_, options_.path, 11);
+    req.set(http::field::host, options_.host);
+    req.set("Mcp-Session-Id", session_);
+    req.keep_alive(false);
+    beast::error_code ec;
+    stream_.expires_after(options_.call_timeout);
+    http::async_write(stream_, req, [&ec](beast::error_code e, std::size_t) { ec = e; });
+    Run();
+    http::response<http::string_body> res;
+    if (!ec) http::async_read(stream_, buffer_, res, [](beast::error_code, std::size_t) {});
+    Run();
+    Close();
+  }
+
   // Posts `body`; the parsed answer to request `id` (or, for a
   // notification, id < 0, an empty object on 202). Errors name what failed.
   std::optional<Json> Post(const Json& body, int id, std::string* error) {
@@ -213,6 +231,7 @@ LoadResult RunLoad(const LoadOptions& options) {
   // The measured phase starts when the last client is ready: the barrier's
   // completion stamps it before any client leaves.
   Clock::time_point start;
+  Clock::time_point last_stop;  // the last measured call's end (session ends aside)
   std::barrier ready(options.clients, [&start]() noexcept { start = Clock::now(); });
   auto note_error = [&](const std::string& error) {
     std::lock_guard lock(mu);
@@ -238,7 +257,7 @@ LoadResult RunLoad(const LoadOptions& options) {
     }
     if (!ok) note_error(error);
     ready.arrive_and_wait();
-    if (!ok) return;
+    if (!ok) return client.End();
     const auto deadline = start + options.duration;
     std::vector<double> latencies;
     std::uint64_t n = static_cast<std::uint64_t>(index) * 7919;
@@ -258,7 +277,10 @@ LoadResult RunLoad(const LoadOptions& options) {
       }
       latencies.push_back(micros);
     }
+    const auto stopped = Clock::now();
+    client.End();
     std::lock_guard lock(mu);
+    last_stop = std::max(last_stop, stopped);
     ++result.clients_ready;
     result.calls += latencies.size();
     result.latencies_us.insert(result.latencies_us.end(), latencies.begin(), latencies.end());
@@ -266,7 +288,7 @@ LoadResult RunLoad(const LoadOptions& options) {
   std::vector<std::thread> threads;
   for (int i = 0; i < options.clients; ++i) threads.emplace_back(run, i);
   for (auto& thread : threads) thread.join();
-  result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  result.seconds = std::chrono::duration<double>(last_stop - start).count();
   std::sort(result.latencies_us.begin(), result.latencies_us.end());
   result.connections = connections;
   return result;

@@ -58,8 +58,8 @@ struct LoadResult {
 
 // Runs `options.clients` clients: each initializes, runs the setup calls,
 // waits for all others to be ready, then calls `options.tool` in a loop
-// for `options.duration`. A client whose setup fails counts one error and
-// stops.
+// for `options.duration`, and ends its session (DELETE). A client whose
+// setup fails counts one error and stops.
 LoadResult RunLoad(const LoadOptions& options);
 
 }  // namespace aurite::httpload
