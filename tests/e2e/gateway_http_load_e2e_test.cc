@@ -19,6 +19,7 @@
 #include <string>
 #include <thread>
 
+#include "base/memory_cap.h"
 #include "gateway_process.h"
 #include "support/http_load.h"
 #include "support/raw_http.h"
@@ -62,6 +63,11 @@ int PingStatus(std::uint16_t port, const std::string& session_id) {
 class GatewayHttpLoadTest : public GatewayTestBase {};
 
 TEST_F(GatewayHttpLoadTest, MemoryReturnsAfterAThousandAbandonedSessionsExpire) {
+  if (kSanitizerReservesMemory) {
+    // AddressSanitizer holds freed memory in quarantine, so the RSS of a
+    // sanitized gateway does not return; the plain build measures it.
+    GTEST_SKIP() << "resident memory is not meaningful under a sanitizer";
+  }
   Json config = HttpConfig(dir_);
   config["gateway"]["http"] = {
       {"max_sessions", 1000}, {"max_connections", 1100}, {"session_idle_timeout", "1s"}};
