@@ -5,15 +5,20 @@
 #   make asan     only the sanitizer pass
 #   make bench    benchmarks (Release build)
 #   make bench-peers  the SQL server against the pinned peer servers (npm), side by side
+#   make fuzz     every libFuzzer target for FUZZ_SECONDS each (clang-14, ASan + UBSan)
+#   make fuzz-smoke   the same for FUZZ_SMOKE_SECONDS each, two at a time
 #   make format   clang-format every source file in place
 
 BUILD_DIR ?= build
 ASAN_DIR  ?= build-asan
 BENCH_DIR ?= build-bench
+FUZZ_DIR  ?= build-fuzz
+FUZZ_SECONDS       ?= 600
+FUZZ_SMOKE_SECONDS ?= 30
 JOBS      ?= $(shell nproc)
 SOURCES    = $(shell git ls-files --cached --others --exclude-standard -- '*.h' '*.cc' 2>/dev/null)
 
-.PHONY: deps configure build run test unit asan bench bench-build bench-peers format format-check clean
+.PHONY: deps configure build run test unit asan bench bench-build bench-peers fuzz fuzz-smoke fuzz-build format format-check clean
 
 deps:
 	@scripts/install-deps
@@ -54,6 +59,22 @@ bench-peers: bench-build
 	@bench/sql-bench $(BENCH_DIR) --peers
 	@bench/http-bench $(BENCH_DIR) --peers
 
+# The fuzz build has a directory of its own: clang, every library
+# instrumented, only the fuzz targets and what they link (fuzz/README.md).
+fuzz-build: deps
+	@cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAURITE_FUZZ=ON \
+	  -DAURITE_BUILD_TESTS=OFF -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_C_COMPILER=clang-14 \
+	  --no-warn-unused-cli >/dev/null
+	@cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_targets
+
+# Both run every target over its corpus plus fresh inputs, two at a time (2
+# cores), and fail on any crash; new inputs stay in $(FUZZ_DIR)/fuzz-work.
+fuzz: fuzz-build
+	@fuzz/run $(FUZZ_DIR) $(FUZZ_SECONDS) 2
+
+fuzz-smoke: fuzz-build
+	@fuzz/run $(FUZZ_DIR) $(FUZZ_SMOKE_SECONDS) 2
+
 format:
 	clang-format -i $(SOURCES)
 
@@ -61,4 +82,4 @@ format-check: deps
 	@clang-format --dry-run --Werror $(SOURCES) || { echo "run 'make format' to fix the formatting above" >&2; exit 1; }
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(BENCH_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(BENCH_DIR) $(FUZZ_DIR)

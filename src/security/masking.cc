@@ -122,11 +122,16 @@ std::size_t BracedValueEnd(std::string_view text, std::size_t open) {
   return pos;
 }
 
-std::size_t UnquotedValueEnd(std::string_view text, std::size_t start, bool in_query) {
+// `semicolons`: the pairs around the value are ';'-separated (ADO.NET,
+// ODBC, JDBC properties), where ';' ends a bare value. Elsewhere the value
+// may be libpq's, whose bare values end only at a blank, so a ';' inside it
+// is part of the secret and the mask runs on.
+std::size_t UnquotedValueEnd(std::string_view text, std::size_t start, bool in_query,
+                             bool semicolons) {
   std::size_t pos = start;
   for (; pos < text.size(); ++pos) {
     char c = text[pos];
-    if (IsLineEnd(c) || c == ';') break;
+    if (IsLineEnd(c) || (c == ';' && (in_query || semicolons))) break;
     if (in_query && (c == '&' || IsSpace(c))) break;
     if (!in_query && (c == ' ' || c == '\t') && NextKeywordFollows(text, pos)) break;
   }
@@ -135,12 +140,19 @@ std::size_t UnquotedValueEnd(std::string_view text, std::size_t start, bool in_q
   return pos;
 }
 
-std::size_t ValueEnd(std::string_view text, std::size_t start, bool in_query) {
+std::size_t ValueEnd(std::string_view text, std::size_t start, bool in_query, bool semicolons) {
   if (start >= text.size()) return start;
   char first = text[start];
   if (first == '\'' || first == '"') return QuotedValueEnd(text, start, first);
   if (first == '{') return BracedValueEnd(text, start);
-  return UnquotedValueEnd(text, start, in_query);
+  return UnquotedValueEnd(text, start, in_query, semicolons);
+}
+
+// True when the pair whose key starts at `key_start` follows a ';' (blanks
+// allowed in between): it is one of ';'-separated pairs.
+bool AfterSemicolon(std::string_view text, std::size_t key_start) {
+  while (key_start > 0 && (text[key_start - 1] == ' ' || text[key_start - 1] == '\t')) --key_start;
+  return key_start > 0 && text[key_start - 1] == ';';
 }
 
 // The key ending just before `equals` (blanks allowed in between), or npos.
@@ -168,7 +180,7 @@ void FindKeyValuePasswords(std::string_view text, std::vector<ByteSpan>& spans) 
     bool in_query = key_start > 0 && (text[key_start - 1] == '?' || text[key_start - 1] == '&');
     std::size_t start = equals + 1;
     while (start < text.size() && (text[start] == ' ' || text[start] == '\t')) ++start;
-    std::size_t end = ValueEnd(text, start, in_query);
+    std::size_t end = ValueEnd(text, start, in_query, AfterSemicolon(text, key_start));
     if (end > start) spans.push_back({start, end});
     if (end > equals) equals = end - 1;
   }

@@ -10,7 +10,10 @@
 // layer's ConnectionConfig follows too.
 //
 // Masking errs towards hiding too much: when a value's end is ambiguous, the
-// mask runs on. It never leaves part of a recognised secret visible.
+// mask runs on. It never leaves part of a recognised secret visible. So a
+// bare value ends at ';' only among ';'-separated pairs (its key follows a
+// ';'); at the start of a line or after a blank it may be libpq's, whose
+// bare values run to the next blank, ';' included.
 #pragma once
 
 #include <cstddef>

@@ -49,10 +49,25 @@ SecretBuffer StandardBase64(std::string_view text) {
   return out;
 }
 
+// `quoted` (a value inside its quotes) with `escape` + `c` read as `c`: the
+// doubled quotes of ADO.NET and ODBC ("" '' }}) and libpq's backslashes.
+SecretBuffer Unescaped(std::string_view quoted, char escape) {
+  SecretBuffer out;
+  for (std::size_t i = 0; i < quoted.size(); ++i) {
+    if (quoted[i] == escape && i + 1 < quoted.size() &&
+        (escape == '\\' || quoted[i + 1] == escape)) {
+      ++i;
+    }
+    out.Append(quoted.substr(i, 1));
+  }
+  return out;
+}
+
 // The values worth finding on their own: the whole secret and each secret
-// part, unquoted and percent-decoded. A secret-free connection string is its
-// own masked form (MaskedCredential), so it is not one of them: redacting it
-// would hide the very text shown in its place.
+// part, unquoted, unescaped as its quoting says (the value the database
+// gets, which an error message may echo) and percent-decoded. A secret-free
+// connection string is its own masked form (MaskedCredential), so it is not
+// one of them: redacting it would hide the very text shown in its place.
 std::vector<SecretBuffer> SecretValues(std::string_view secret) {
   std::vector<SecretBuffer> values;
   if (IsSecretFreeConnectionString(secret)) return values;
@@ -61,8 +76,12 @@ std::vector<SecretBuffer> SecretValues(std::string_view secret) {
     std::string_view part = secret.substr(span.begin, span.end - span.begin);
     values.push_back(SecretBuffer::CopyFrom(part));
     if (part.size() >= 2 && (part.front() == '\'' || part.front() == '"' || part.front() == '{')) {
+      const char open = part.front();
       part = part.substr(1, part.size() - 2);
       values.push_back(SecretBuffer::CopyFrom(part));
+      // '...' is libpq's (backslash escapes) or ADO.NET's ('' doubled).
+      if (open == '\'') values.push_back(Unescaped(part, '\\'));
+      values.push_back(Unescaped(part, open == '{' ? '}' : open));
     }
     if (part.find('%') != std::string_view::npos) values.push_back(PercentDecoded(part));
   }

@@ -2,7 +2,8 @@
 // about to emit (responses, log lines, error messages).
 //
 // For each live secret it knows the whole value and each password part alone
-// (as FindSecretParts sees it, with quotes stripped and percent-decoded too),
+// (as FindSecretParts sees it, with quotes stripped, unescaped as the quoting
+// says: "" '' }} doubling, libpq's backslashes, and percent-decoded too),
 // each in raw, percent-encoded, JSON-escaped (with and without \u escapes)
 // and base64 (standard and URL-safe) form. Every occurrence of any of those,
 // and every span the Detector reports, becomes "[REDACTED]" (kRedacted).

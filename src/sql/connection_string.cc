@@ -328,8 +328,11 @@ StatusOr<ConnectionConfig> ParseConnectionString(std::string_view text) {
   text = Trim(text);
   if (text.empty()) return InvalidArgumentError("connection string is empty");
   std::size_t sep = text.find("://");
-  std::string scheme = AsciiLowercase(text.substr(0, std::min(sep, text.find(':'))));
-  if (scheme == "sqlite") return ParseSqlite(text.substr(7));
+  std::size_t colon = text.find(':');  // at or before sep
+  std::string scheme = AsciiLowercase(text.substr(0, colon));
+  if (scheme == "sqlite" && colon != std::string_view::npos) {
+    return ParseSqlite(text.substr(colon + 1));
+  }
   if (sep == std::string_view::npos) {
     if (text.find('=') != std::string_view::npos) return ParseKeywordValue(text);
     return InvalidArgumentError(std::string("connection string is not recognised: ") +

@@ -7,10 +7,13 @@ namespace aurite::sql {
 
 std::string ScrubSecret(std::string message, std::string_view secret) {
   if (secret.empty()) return message;
+  constexpr std::string_view kMask = "****";
+  // The search goes on after the mask: a secret of asterisks ("*", "****")
+  // would otherwise be found in its own mask, for ever.
   for (std::size_t at = message.find(secret); at != std::string::npos;
-       at = message.find(secret, at)) {
+       at = message.find(secret, at + kMask.size())) {
     OPENSSL_cleanse(message.data() + at, secret.size());
-    message.replace(at, secret.size(), "****");
+    message.replace(at, secret.size(), kMask);
   }
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
   return message;

@@ -101,7 +101,12 @@ std::vector<MaskCase> Cases() {
        "p@ss:w/rd;\\'\"}%=&#+ ü"},
       {"libpq_spaces_around_equals", "host=h password = s3cret user=u",
        "host=h password = **** user=u", "s3cret"},
-      {"libpq_unquoted_specials", "password=a@b:c/d;e host=h", "password=****;e host=h", "a@b:c/d"},
+      // libpq (and our parser) read a bare value to the next blank: ';' is part of it.
+      {"libpq_unquoted_specials", "password=a@b:c/d;e host=h", "password=**** host=h", "a@b:c/d;e"},
+      {"libpq_unquoted_semicolon_mid", "host=a user=aa password=M;cIw,M dbname=a",
+       "host=a user=aa password=**** dbname=a", "M;cIw,M"},
+      // A leading pair could be either: the mask runs on past the ';'.
+      {"ambiguous_leading_pair", "Password=s3cret;Server=h", "Password=****", "s3cret"},
       {"libpq_sslpassword", "sslkey=/k sslpassword=keypass host=h",
        "sslkey=**** sslpassword=**** host=h", "keypass"},
       // ADO.NET.

@@ -44,6 +44,28 @@ TEST(RedactorTest, RemovesThePasswordPartAloneInEveryForm) {
   }
 }
 
+// Found by fuzz/redaction_fuzz: a quoted password with escapes reaches the
+// database unescaped, and an error message may echo it so.
+TEST(RedactorTest, RemovesAQuotedPasswordAsTheDatabaseGetsIt) {
+  const struct {
+    std::string connection_string;
+    std::string password;
+  } cases[] = {
+      {"host=db user=u password='it\\'s \\\\ok' dbname=app", "it's \\ok"},
+      {"Server=db;User Id=u;Password=\"a;b\"\"c\";Database=app", "a;b\"c"},
+      {"Server=db;User Id=u;Password='a;b''c';Database=app", "a;b'c"},
+      {"Driver={x};Server=db;Uid=u;Pwd={XwwN}}GXw}}BJz};Database=app", "XwwN}GXw}BJz"},
+  };
+  for (const auto& c : cases) {
+    std::vector<SecretBuffer> secrets;
+    secrets.push_back(SecretBuffer::CopyFrom(c.connection_string));
+    Redactor redactor = RedactorFor(secrets);
+    EXPECT_EQ(redactor.Redact("login failed for '" + c.password + "'"),
+              "login failed for '[REDACTED]'")
+        << c.connection_string;
+  }
+}
+
 TEST(RedactorTest, RemovesPercentDecodedUriPassword) {
   std::vector<SecretBuffer> secrets;
   secrets.push_back(SecretBuffer::CopyFrom("postgres://u:s3cr%40t%3Aok@h/db"));

@@ -135,6 +135,9 @@ TEST(ConnectionStringTest, ErrorsSayWhatIsWrong) {
       {"host=h =x", "keyword"},
       {"sqlite:relative.db", "SQLite needs"},
       {"sqlite:///a.db?mode=rw", "no options"},
+      // Found by fuzz/connection_string_fuzz: a scheme alone threw out_of_range.
+      {"sqlite", "not recognised"},
+      {" SQLite ", "not recognised"},
   };
   for (const Case& c : cases) {
     StatusOr<ConnectionConfig> config = ParseConnectionString(c.input);

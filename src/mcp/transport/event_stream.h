@@ -10,7 +10,9 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace aurite::mcp {
@@ -44,5 +46,17 @@ class EventStream {
   std::vector<Event> events_;
   bool finished_ = false;
 };
+
+// What a Last-Event-ID header names: the stream and the sequence number of
+// an id EventStream::EventId made.
+struct EventPosition {
+  std::string_view stream_id;  // a view into the text parsed: keep it alive
+  std::uint64_t seq = 0;
+};
+
+// Reads "<stream id>/<seq>" (the stream id may hold '/' itself; <seq> is
+// the decimal digits after the last one, without sign or spaces, within 64
+// bits); nullopt for anything else, which names no event we sent.
+std::optional<EventPosition> ParseEventId(std::string_view event_id);
 
 }  // namespace aurite::mcp

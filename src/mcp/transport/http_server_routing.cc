@@ -3,8 +3,6 @@
 // standalone stream, or resuming one) and DELETE. POSTs are
 // http_server_post.cc; the sockets, TLS, reading requests and writing
 // answers are http_server.cc.
-#include <cstdlib>
-
 #include "mcp/transport/http_server_impl.h"
 
 namespace aurite::mcp {
@@ -85,10 +83,9 @@ bool HttpServer::Impl::HandleGet(Stream& stream, HttpConnection& connection,
   std::uint64_t after = 0;
   bool standalone = false;
   if (const auto last = HeaderValue(req, "Last-Event-ID"); !last.empty()) {
-    const auto slash = last.rfind('/');
-    if (slash != std::string_view::npos) {
-      events = session->FindStream(std::string(last.substr(0, slash)));
-      after = std::strtoull(std::string(last.substr(slash + 1)).c_str(), nullptr, 10);
+    if (const auto position = ParseEventId(last)) {
+      events = session->FindStream(std::string(position->stream_id));
+      after = position->seq;
     }
     if (!events) {
       HttpResponse res = Simple(http::status::not_found, req, "unknown Last-Event-ID");

@@ -420,6 +420,12 @@ TEST(HttpTransport, StreamsCanBeResumedWithLastEventId) {
                              "close\r\nAccept: text/event-stream\r\n" +
                                  session + "Last-Event-ID: 999/0\r\n\r\n")),
             404);
+  // A sequence that is not a number names no event: not a replay from the start.
+  EXPECT_EQ(StatusOf(RawHttp(port,
+                             "GET /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: "
+                             "close\r\nAccept: text/event-stream\r\n" +
+                                 session + "Last-Event-ID: " + stream + "/x\r\n\r\n")),
+            404);
 }
 
 TEST(HttpTransport, StandaloneGetStreamCarriesServerNotifications) {
