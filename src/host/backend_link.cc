@@ -137,6 +137,11 @@ StatusOr<std::unique_ptr<BackendLink>> OpenStdioLink(const ServerConfig& server,
       options.spawn.arguments.push_back("--max-message-bytes");
       options.spawn.arguments.push_back(std::to_string(server.max_message_bytes));
     }
+    // It waits for our next call as we wait for its answer: alike.
+    if (Lacks(server.args, "--busy-poll-us")) {
+      options.spawn.arguments.push_back("--busy-poll-us");
+      options.spawn.arguments.push_back(std::to_string(server.busy_poll.count()));
+    }
   }
   options.spawn.environment = BuildServerEnvironment(server);
   options.client = BackendClientOptions(server);
