@@ -24,8 +24,8 @@
 #include <thread>
 #include <vector>
 
+#include "bench_processes.h"
 #include "crypto/fernet_key.h"
-#include "mcp/transport/stdio_client.h"
 #include "sql/connection.h"
 
 namespace aurite {
@@ -49,21 +49,6 @@ bool CreateDatabase(const std::filesystem::path& file) {
          run("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " +
              std::to_string(kRows) +
              ") INSERT INTO items SELECT i, 'item ' || i, i * 7 % 1000 FROM n");
-}
-
-std::unique_ptr<mcp::StdioClient> Start(const std::string& program,
-                                        std::vector<std::string> arguments,
-                                        std::vector<std::string> environment) {
-  mcp::StdioClientOptions options;
-  options.spawn.program = program;
-  options.spawn.arguments = std::move(arguments);
-  options.spawn.environment = std::move(environment);
-  auto started = mcp::StdioClient::Start(std::move(options));
-  if (!started.ok() || !(*started)->client().Initialize().ok()) {
-    std::fprintf(stderr, "cannot start %s\n", program.c_str());
-    return nullptr;
-  }
-  return std::move(started).value();
 }
 
 // Calls `tool` with `arguments(i)` `calls` times after a warm-up; returns
@@ -91,17 +76,6 @@ double Percentile(const std::vector<double>& sorted, double q) {
   return sorted[static_cast<std::size_t>(q * static_cast<double>(sorted.size() - 1))];
 }
 
-// A "Name:   123 kB" field of a /proc/<pid> file, in MiB.
-double ProcMiB(pid_t pid, const char* file, const std::string& field) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/" + file);
-  for (std::string line; std::getline(status, line);) {
-    if (line.starts_with(field + ":")) return std::atof(line.c_str() + field.size() + 1) / 1024.0;
-  }
-  return 0;
-}
-
-double RssMiB(pid_t pid) { return ProcMiB(pid, "status", "VmRSS"); }
-
 // CPU time used so far by all threads of `pid`, in microseconds (schedstat
 // counts nanoseconds, where /proc/<pid>/stat counts 10 ms ticks).
 double CpuMicros(pid_t pid) {
@@ -114,27 +88,6 @@ double CpuMicros(pid_t pid) {
     if (schedstat >> nanos) total += nanos / 1000.0;
   }
   return total;
-}
-
-pid_t ChildOf(pid_t parent_pid) {
-  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-    if (std::atoi(entry.path().filename().c_str()) <= 0) continue;
-    std::ifstream stat(entry.path() / "stat");
-    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-    std::size_t close = text.rfind(')');
-    if (close == std::string::npos) continue;
-    std::istringstream fields(text.substr(close + 2));
-    std::string state;
-    pid_t parent = 0;
-    fields >> state >> parent;
-    if (parent == parent_pid) return std::atoi(entry.path().filename().c_str());
-  }
-  return 0;
-}
-
-std::string StructuredString(const mcp::RpcResult& result, const char* key) {
-  if (!result.ok()) return "";
-  return result.value().value("structuredContent", Json::object()).value(key, "");
 }
 
 Json PointQuery(int i, const std::string& id_key, const std::string& id) {
@@ -151,9 +104,9 @@ int Run(const std::string& aurite, int calls, int busy_poll_us) {
   if (!CreateDatabase(dir / "items.db")) return 1;
   const std::string database = "sqlite:///" + (dir / "items.db").string();
 
-  auto direct = Start(aurite, {"sql-server"}, {"PATH=/usr/bin:/bin"});
+  auto direct = bench::StartServer(aurite, {"sql-server"}, {"PATH=/usr/bin:/bin"});
   if (!direct) return 1;
-  std::string direct_id = StructuredString(
+  std::string direct_id = bench::StructuredString(
       direct->client().CallTool("connect_database", {{"connection_string", database}}),
       "connection_id");
 
@@ -167,13 +120,13 @@ int Run(const std::string& aurite, int calls, int busy_poll_us) {
   if (busy_poll_us >= 0) config["gateway"]["busy_poll_us"] = busy_poll_us;
   std::ofstream(dir / "aurite.json") << config.dump();
   std::string key(crypto::FernetKey::Generate().ToText().Reveal());
-  auto gateway = Start(aurite, {"serve", "--config", (dir / "aurite.json").string()},
-                       {"PATH=/usr/bin:/bin", "AURITE_MCP_ENCRYPTION_KEY=" + key});
+  auto gateway = bench::StartServer(aurite, {"serve", "--config", (dir / "aurite.json").string()},
+                                    {"PATH=/usr/bin:/bin", "AURITE_MCP_ENCRYPTION_KEY=" + key});
   if (!gateway) return 1;
-  std::string token = StructuredString(
+  std::string token = bench::StructuredString(
       gateway->client().CallTool("secure_database_connection", {{"connection_string", database}}),
       "token");
-  std::string gateway_id = StructuredString(
+  std::string gateway_id = bench::StructuredString(
       gateway->client().CallTool("connect_storage",
                                  {{"storage_type", "sqlite"}, {"connection_string", token}}),
       "connection_id");
@@ -182,7 +135,7 @@ int Run(const std::string& aurite, int calls, int busy_poll_us) {
     return 1;
   }
 
-  const pid_t sql_server = ChildOf(gateway->pid());
+  const pid_t sql_server = bench::ChildOf(gateway->pid());
   // Interleaved rounds, so both sides see the same machine load.
   std::vector<double> straight, through;
   double gateway_cpu = 0, backend_cpu = 0, direct_cpu = 0;
@@ -220,11 +173,12 @@ int Run(const std::string& aurite, int calls, int busy_poll_us) {
   std::printf(
       "gateway idle RSS, one SQL server attached   %8.1f MiB   (goal: < 15 MiB; the SQL "
       "server itself: %.1f MiB)\n",
-      RssMiB(gateway->pid()), sql_server ? RssMiB(sql_server) : 0.0);
+      bench::RssMiB(gateway->pid()), sql_server ? bench::RssMiB(sql_server) : 0.0);
   std::printf(
       "  of which anonymous %.1f MiB, file-backed (shared libraries) %.1f MiB; PSS %.1f MiB\n",
-      ProcMiB(gateway->pid(), "status", "RssAnon"), ProcMiB(gateway->pid(), "status", "RssFile"),
-      ProcMiB(gateway->pid(), "smaps_rollup", "Pss"));
+      bench::ProcMiB(gateway->pid(), "status", "RssAnon"),
+      bench::ProcMiB(gateway->pid(), "status", "RssFile"),
+      bench::ProcMiB(gateway->pid(), "smaps_rollup", "Pss"));
   gateway->Shutdown();
   direct->Shutdown();
   std::filesystem::remove_all(dir);

@@ -49,6 +49,8 @@ struct SqlServerFlags {
   double idle_timeout_s = 300;
   // Unset: kDefaultMaxMemory, or more when --max-message-bytes needs it.
   std::optional<std::size_t> max_memory;
+  // How long a read of stdin polls before it sleeps (see StdioServerOptions).
+  int busy_poll_us = 300;
   HttpFlags http;
 };
 
@@ -215,7 +217,10 @@ int RunSqlServer(const SqlServerFlags& flags) {
   // maximum) it is written in one go instead of 64 KiB per client wake-up.
   // Not a pipe, or a lower limit: the call fails and nothing changes.
   if (flags.http.port < 0) (void)::fcntl(STDOUT_FILENO, F_SETPIPE_SZ, 1 << 20);
-  Status served = flags.http.port >= 0 ? ServeHttp(server, flags.http) : mcp::ServeStdio(server);
+  mcp::StdioServerOptions stdio;
+  stdio.busy_poll = std::chrono::microseconds(flags.busy_poll_us);
+  Status served =
+      flags.http.port >= 0 ? ServeHttp(server, flags.http) : mcp::ServeStdio(server, stdio);
   if (!served.ok()) {
     std::cerr << "aurite sql-server: " << served.message() << "\n";
     return flags.http.port >= 0 && served.code() == StatusCode::kInvalidArgument ? kExitUsage : 1;
@@ -250,6 +255,13 @@ void AddLimitOptions(CLI::App& command, SqlServerFlags& flags) {
                   "Seconds before the database cancels a statement")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  command
+      .add_option("--busy-poll-us", flags.busy_poll_us,
+                  "Microseconds a read of stdin polls before it sleeps: a client's next call "
+                  "often comes within that, and waking a sleeping thread costs more (0: off; "
+                  "aurite serve passes its gateway.busy_poll_us)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 10'000));
   command.add_option("--max-connections", flags.max_connections, "Most open connection ids")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);

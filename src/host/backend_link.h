@@ -4,7 +4,8 @@
 // Contract:
 //  - OpenStdioLink() spawns `server.command` with BuildServerEnvironment()
 //    (and, for `aurite sql-server`, --max-message-bytes with the limit the
-//    host reads, and --allow-writes with allow_writes); replies over the
+//    host reads, --busy-poll-us 0 (the host's readers poll instead), and
+//    --allow-writes with allow_writes); replies over the
 //    server's max_message_bytes fail their calls at once.
 //    `on_exit` runs once when the child's stdout closes.
 //  - OpenHttpLink() connects to `server.url`. Of `headers` only

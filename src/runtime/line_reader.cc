@@ -9,17 +9,31 @@
 #include <cerrno>
 #include <cstring>
 
+#include "runtime/cpu_contention.h"
+
 namespace aurite::runtime {
 namespace {
 constexpr std::size_t kChunk = 64 * 1024;
 }  // namespace
 
 // Yields between polls, so a thread that is due to run on this CPU (the very
-// peer we wait for, on a busy machine) is not held up by the polling.
+// peer we wait for) is not held up by the polling. A yield that gave the CPU
+// away for longer than a peer's quick turn means the machine is busy
+// (cpu_contention.h): the polling ends after one more look, and no read polls
+// for a while.
 void LineReader::PollBriefly() const {
+  constexpr auto kGaveCpuAway = std::chrono::microseconds(500);
+  if (CpuRecentlyContended()) return;
   const auto until = std::chrono::steady_clock::now() + busy_poll_;
   pollfd ready{fd_, POLLIN, 0};
-  while (::poll(&ready, 1, 0) == 0 && std::chrono::steady_clock::now() < until) ::sched_yield();
+  bool contended = false;
+  while (::poll(&ready, 1, 0) == 0 && !contended) {
+    const auto before = std::chrono::steady_clock::now();
+    if (before >= until) return;
+    ::sched_yield();
+    contended = std::chrono::steady_clock::now() - before > kGaveCpuAway;
+  }
+  if (contended) NoteCpuContended();
 }
 
 bool LineReader::Fill() {

@@ -19,29 +19,47 @@ ThreadPool::~ThreadPool() {
   for (auto& worker : workers_) worker.join();
 }
 
+bool ThreadPool::AddWorkerLocked() {
+  if (workers_.size() >= max_threads_) return false;
+  try {
+    workers_.emplace_back([this] { WorkerLoop(); });
+  } catch (const std::system_error&) {
+    // No thread to spare (e.g. its stack would exceed the memory cap).
+    return false;
+  }
+  return true;
+}
+
 void ThreadPool::Submit(std::function<void()> task) {
   std::function<void()> run_here;
   {
     std::lock_guard lock(mu_);
     tasks_.push_back(std::move(task));
-    if (idle_ < tasks_.size() && workers_.size() < max_threads_) {
-      try {
-        workers_.emplace_back([this] { WorkerLoop(); });
-      } catch (const std::system_error&) {
-        // No thread to spare (e.g. its stack would exceed the memory cap):
-        // a running worker takes the task when it is free.
-        if (workers_.empty()) {
-          run_here = std::move(tasks_.back());
-          tasks_.pop_back();
-        }
-      }
+    // Without a new thread, a running worker takes the task when it is free;
+    // with no worker at all, nobody else could ever run it.
+    if (idle_ < tasks_.size() && !AddWorkerLocked() && workers_.empty()) {
+      run_here = std::move(tasks_.back());
+      tasks_.pop_back();
     }
   }
   if (run_here) {
-    run_here();  // Nobody else could ever run it.
+    run_here();
     return;
   }
   cv_.notify_one();
+}
+
+bool ThreadPool::TryStart(std::function<void()> task) {
+  {
+    std::lock_guard lock(mu_);
+    // Workers take tasks in order: behind a backlog (more tasks queued than
+    // idle workers), even a new worker would take an older task first.
+    if (idle_ < tasks_.size()) return false;
+    if (idle_ == tasks_.size() && !AddWorkerLocked()) return false;
+    tasks_.push_back(std::move(task));
+  }
+  cv_.notify_one();
+  return true;
 }
 
 void ThreadPool::WorkerLoop() {

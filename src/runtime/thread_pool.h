@@ -26,9 +26,17 @@ class ThreadPool {
   ThreadPool& operator=(const ThreadPool&) = delete;
 
   void Submit(std::function<void()> task);
+  // Runs `task` on an idle worker, or on a new one when fewer than
+  // max_threads run; false (and `task` dropped, never run) when neither is
+  // possible at once: for work that must not wait in the queue behind
+  // others, such as a transport's reading moving to another thread. Never
+  // blocks and never runs `task` on the caller's thread.
+  bool TryStart(std::function<void()> task);
 
  private:
   void WorkerLoop();
+  // Starts one more worker if below max_threads; false when it cannot.
+  bool AddWorkerLocked();
 
   const std::size_t max_threads_;
   std::mutex mu_;

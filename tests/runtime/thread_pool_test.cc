@@ -1,6 +1,7 @@
-// ThreadPool when no new thread can start (a memory cap leaves no room for
-// its stack): tasks wait for a running worker, or, with none, run at once
-// on the caller's thread; Submit never throws.
+// ThreadPool: TryStart takes a task only for a worker that starts it at once;
+// and when no new thread can start (a memory cap leaves no room for its
+// stack), tasks wait for a running worker, or, with none, run at once on the
+// caller's thread; Submit never throws.
 #include "runtime/thread_pool.h"
 
 #include <gtest/gtest.h>
@@ -16,6 +17,47 @@
 
 namespace aurite::runtime {
 namespace {
+
+// Keeps one worker of a pool busy until destroyed (declare it after the pool).
+class BusyWorker {
+ public:
+  explicit BusyWorker(ThreadPool& pool) {
+    pool.Submit([this] {
+      ran_on_.set_value(std::this_thread::get_id());
+      released_.wait();
+    });
+    id_ = ran_on_.get_future().get();
+  }
+  ~BusyWorker() { release_.set_value(); }
+  std::thread::id id() const { return id_; }
+
+ private:
+  std::promise<std::thread::id> ran_on_;
+  std::promise<void> release_;
+  std::shared_future<void> released_ = release_.get_future().share();
+  std::thread::id id_;
+};
+
+TEST(ThreadPoolTest, TryStartRunsTheTaskOnAWorkerAtOnce) {
+  ThreadPool pool(2);
+  BusyWorker busy(pool);
+  std::promise<std::thread::id> started;
+  // The only worker is busy: a new one starts the task.
+  ASSERT_TRUE(pool.TryStart([&] { started.set_value(std::this_thread::get_id()); }));
+  const std::thread::id second = started.get_future().get();
+  EXPECT_NE(second, std::this_thread::get_id());
+  EXPECT_NE(second, busy.id());
+}
+
+TEST(ThreadPoolTest, TryStartRefusesWhenEveryWorkerIsBusy) {
+  std::atomic<bool> ran{false};
+  {
+    ThreadPool pool(1);
+    BusyWorker busy(pool);
+    EXPECT_FALSE(pool.TryStart([&] { ran = true; }));
+  }  // the destructor runs every task still queued: the refused one is not
+  EXPECT_FALSE(ran);
+}
 
 // Not built under sanitizers: their shadow memory is private writable and
 // already above any cap (kSanitizerReservesMemory), so a skipped test would
@@ -71,24 +113,25 @@ TEST(ThreadPoolTest, WithoutAnyWorkerATaskRunsOnTheCallersThread) {
 TEST(ThreadPoolTest, WhenNoThreadStartsTasksWaitForARunningWorker) {
   ExpectZeroInChild([] {
     ThreadPool pool(4);
-    std::promise<void> release;
-    std::shared_future<void> released = release.get_future().share();
-    std::promise<std::thread::id> first_ran;
-    pool.Submit([&] {
-      first_ran.set_value(std::this_thread::get_id());
-      released.wait();
-    });
-    std::thread::id worker = first_ran.get_future().get();
-    if (!LeaveNoRoomForThreads()) return 3;
     std::promise<std::thread::id> second_ran;
-    try {
+    std::thread::id worker;
+    {
+      BusyWorker busy(pool);
+      worker = busy.id();
+      if (!LeaveNoRoomForThreads()) return 3;
       pool.Submit([&] { second_ran.set_value(std::this_thread::get_id()); });
-    } catch (...) {
-      release.set_value();  // lets the pool's destructor join the worker
-      throw;
     }
-    release.set_value();
     return second_ran.get_future().get() == worker ? 0 : 1;
+  });
+}
+
+TEST(ThreadPoolTest, WithoutAnyWorkerTryStartRefusesRatherThanRunOnTheCaller) {
+  ExpectZeroInChild([] {
+    ThreadPool pool(4);
+    if (!LeaveNoRoomForThreads()) return 3;
+    bool ran = false;
+    if (pool.TryStart([&] { ran = true; })) return 1;
+    return ran ? 2 : 0;
   });
 }
 

@@ -286,7 +286,8 @@ void Session::Receive(std::string_view text) {
     ReceiveBatch(std::move(j));
     return;
   }
-  ReceiveOne(ClassifyMessage(std::move(j)), [this](std::string r) { SendReply(std::move(r)); });
+  ReceiveOne(
+      ClassifyMessage(std::move(j)), [this](std::string r) { SendReply(std::move(r)); }, false);
 }
 
 void Session::ReceiveBatch(Json j) {
@@ -310,11 +311,13 @@ void Session::ReceiveBatch(Json j) {
   }
   auto batch = std::make_shared<BatchReply>(*this, expected);
   for (auto& item : items) {
-    ReceiveOne(std::move(item), [batch](std::string r) { batch->Add(std::move(r)); });
+    ReceiveOne(
+        std::move(item), [batch](std::string r) { batch->Add(std::move(r)); }, true);
   }
 }
 
-void Session::ReceiveOne(std::variant<Message, Rejection> classified, const ReplyFn& reply) {
+void Session::ReceiveOne(std::variant<Message, Rejection> classified, const ReplyFn& reply,
+                         bool in_batch) {
   if (auto* rejection = std::get_if<Rejection>(&classified)) {
     runtime::LogWarn("rejected message: {}", rejection->error.message);
     if (rejection->reply) reply(Dump(ErrorResponse(rejection->id, rejection->error)));
@@ -322,7 +325,7 @@ void Session::ReceiveOne(std::variant<Message, Rejection> classified, const Repl
   }
   auto& message = std::get<Message>(classified);
   if (auto* request = std::get_if<Request>(&message)) {
-    DispatchRequest(std::move(*request), reply);
+    DispatchRequest(std::move(*request), reply, in_batch);
   } else if (auto* notification = std::get_if<Notification>(&message)) {
     DispatchNotification(std::move(*notification));
   } else {
@@ -330,7 +333,7 @@ void Session::ReceiveOne(std::variant<Message, Rejection> classified, const Repl
   }
 }
 
-void Session::DispatchRequest(Request request, ReplyFn reply) {
+void Session::DispatchRequest(Request request, ReplyFn reply, bool in_batch) {
   // A 2026-07-28 ping (it carries _meta) is the server's to refuse: that era has none.
   if (request.method == "ping" && !IsModernEraRequest(request.params)) {
     reply(ResponseText(request.id, Json::object()));
@@ -354,6 +357,11 @@ void Session::DispatchRequest(Request request, ReplyFn reply) {
   }
   if (inline_predicate_ && inline_predicate_(request)) {
     InlineScope inline_scope(this);
+    RunRequest(request, *context);
+    return;
+  }
+  // Another request of the batch would wait for this one to end.
+  if (!in_batch && reader_handoff_ && reader_handoff_(*pool_)) {
     RunRequest(request, *context);
     return;
   }

@@ -194,6 +194,16 @@ class Session {
   void SetInlinePredicate(std::function<bool(const Request&)> predicate) {
     inline_predicate_ = std::move(predicate);
   }
+  // For a transport whose reading can move to another thread (stdio): a
+  // request bound for the pool runs on the thread that received it instead,
+  // once `hand_off(pool)` has moved the reading to a pool worker that starts
+  // at once. It returns false when it could not (no worker free at once, or
+  // the caller is not the reading thread); the request then goes to the pool.
+  // The reply waits for no worker to wake, and input is still read while the
+  // request runs (cancellations, answers to its own calls). Requests of a
+  // batch always go to the pool. Set before the first Receive().
+  using ReaderHandoff = std::function<bool(runtime::ThreadPool&)>;
+  void SetReaderHandoff(ReaderHandoff hand_off) { reader_handoff_ = std::move(hand_off); }
 
   void Receive(std::string_view text);
   // The peer will send nothing more (e.g. stdin reached EOF): pending and new
@@ -236,8 +246,9 @@ class Session {
   class BatchReply;
 
   void ReceiveBatch(Json batch);
-  void ReceiveOne(std::variant<Message, Rejection> classified, const ReplyFn& reply);
-  void DispatchRequest(Request request, ReplyFn reply);
+  // `in_batch`: a request of a batch never runs on the receiving thread.
+  void ReceiveOne(std::variant<Message, Rejection> classified, const ReplyFn& reply, bool in_batch);
+  void DispatchRequest(Request request, ReplyFn reply, bool in_batch);
   void RunRequest(const Request& request, RequestContext& context);
   // Sends `context`'s response (unless it was cancelled) and retires it.
   void FinishRequest(RequestContext& context, RpcResult result);
@@ -266,6 +277,7 @@ class Session {
   RequestHandler request_handler_;
   NotificationHandler notification_handler_;
   std::function<bool(const Request&)> inline_predicate_;
+  ReaderHandoff reader_handoff_;
   std::atomic<bool> batches_allowed_{false};
 
   mutable std::mutex mu_;

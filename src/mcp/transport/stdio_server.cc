@@ -1,20 +1,24 @@
-// The read loop runs on the calling thread; handlers write replies from pool
-// threads through one mutex-guarded writer.
+// The read loop starts on the calling thread and may move to a pool worker
+// with each request (ReadLoop); handlers write replies through one
+// mutex-guarded writer.
 #include "mcp/transport/stdio_server.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <memory>
 #include <mutex>
 
 #include "mcp/server/server_session.h"
+#include "runtime/cpu_contention.h"
 #include "runtime/line_reader.h"
 #include "runtime/log.h"
 #include "runtime/pipe_io.h"
+#include "runtime/thread_pool.h"
 
 namespace aurite::mcp {
 namespace {
@@ -66,6 +70,80 @@ class LineWriter {
   bool broken_ = false;
 };
 
+// Reading stdin and handing each message to the session. The loop runs on
+// one thread at a time, the reader. A request bound for the pool runs on the
+// reader instead, once a pool worker has taken the loop over (HandOff, called
+// by the session): the request's reply does not wait for a sleeping worker
+// to wake, while input is still read as it runs, so a cancellation or the
+// answer to the handler's own request to the client gets through. Which
+// thread is the reader is known only to that thread (a thread_local), so the
+// thread that handed the loop off leaves it as soon as its request is done.
+class ReadLoop : public std::enable_shared_from_this<ReadLoop> {
+ public:
+  ReadLoop(ServerSession& session, LineWriter& writer, const StdioServerOptions& options,
+           std::size_t max_bytes)
+      : session_(session),
+        writer_(writer),
+        max_bytes_(max_bytes),
+        reader_(options.in_fd, max_bytes, -1, options.busy_poll) {}
+
+  // Reads until the input ends, or until this thread hands the loop off.
+  void Run() {
+    reading_here = this;
+    while (auto item = reader_.Next()) {
+      if (writer_.broken()) break;
+      if (item->kind == runtime::LineReader::Kind::kTooLong) {
+        runtime::LogWarn("skipped a message over the {} byte limit", max_bytes_);
+        (void)writer_.Write(Dump(
+            {{"jsonrpc", "2.0"},
+             {"id", nullptr},
+             {"error",
+              MakeError(error_code::kParseError, "message exceeds the size limit").ToJson()}}));
+        continue;
+      }
+      if (item->line.find_first_not_of(" \t") == std::string::npos) continue;
+      session_.Receive(item->line);
+      if (reading_here != this) return;  // another thread reads on
+    }
+    reading_here = nullptr;
+    // Calls waiting for an answer fail now; running handlers finish.
+    session_.rpc().EndOfInput();
+    std::lock_guard lock(mu_);
+    ended_ = true;
+    ended_cv_.notify_all();
+  }
+
+  // On the reader: moves the loop to a worker of `pool` that starts at once.
+  // Not on a busy machine (cpu_contention.h): there the worker it wakes
+  // would preempt this thread mid-request, where a reader that hands the
+  // request to a worker sleeps at once.
+  bool HandOff(runtime::ThreadPool& pool) {
+    if (reading_here != this || runtime::CpuRecentlyContended()) return false;
+    reading_here = nullptr;
+    if (pool.TryStart([self = shared_from_this()] { self->Run(); })) return true;
+    reading_here = this;
+    return false;
+  }
+
+  void WaitEnded() {
+    std::unique_lock lock(mu_);
+    ended_cv_.wait(lock, [this] { return ended_; });
+  }
+
+ private:
+  static thread_local const ReadLoop* reading_here;
+
+  ServerSession& session_;
+  LineWriter& writer_;
+  const std::size_t max_bytes_;
+  runtime::LineReader reader_;
+  std::mutex mu_;
+  std::condition_variable ended_cv_;
+  bool ended_ = false;
+};
+
+thread_local const ReadLoop* ReadLoop::reading_here = nullptr;
+
 }  // namespace
 
 Status ServeStdio(McpServer& server, const StdioServerOptions& options) {
@@ -83,24 +161,13 @@ Status ServeStdio(McpServer& server, const StdioServerOptions& options) {
   // The client that started us runs as our user: it is that user's session,
   // and what it creates may serve the same user's next session.
   session->SetOwner({"user:local", true});
-  runtime::LineReader reader(options.in_fd, server.options().session.limits.max_bytes, -1,
-                             options.busy_poll);
-  while (auto item = reader.Next()) {
-    if (writer.broken()) break;
-    if (item->kind == runtime::LineReader::Kind::kTooLong) {
-      runtime::LogWarn("skipped a message over the {} byte limit",
-                       server.options().session.limits.max_bytes);
-      (void)writer.Write(
-          Dump({{"jsonrpc", "2.0"},
-                {"id", nullptr},
-                {"error",
-                 MakeError(error_code::kParseError, "message exceeds the size limit").ToJson()}}));
-      continue;
-    }
-    if (item->line.find_first_not_of(" \t") == std::string::npos) continue;
-    session->Receive(item->line);
-  }
-  session->rpc().EndOfInput();
+  auto loop = std::make_shared<ReadLoop>(*session, writer, options,
+                                         server.options().session.limits.max_bytes);
+  session->rpc().SetReaderHandoff(
+      [loop](runtime::ThreadPool& pool) { return loop->HandOff(pool); });
+  loop->Run();
+  // This thread may have handed the reading off: wait for whoever reads last.
+  loop->WaitEnded();
   session->rpc().WaitIdle();
   session->End();
   return writer.broken() ? UnavailableError("stdout was closed by the client") : OkStatus();

@@ -8,11 +8,13 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <future>
 #include <sstream>
 #include <thread>
 #include <vector>
 
 #include "mcp/server/server.h"
+#include "mcp/server/server_session.h"
 #include "mcp/transport/stdio_client.h"
 #include "mcp/transport/stdio_server.h"
 #include "runtime/line_reader.h"
@@ -181,6 +183,11 @@ class PipeServer {
     Send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n");
   }
   McpServer& server() { return *server_; }
+  void AddTool(const char* name, ToolHandler handler) {
+    Tool tool;
+    tool.name = name;
+    server_->AddTool(tool, std::move(handler));
+  }
   void CloseInput() { to_server_.Reset(); }
   void CloseOutput() { from_server_.Reset(); }
   Status Join() {
@@ -247,9 +254,7 @@ TEST(StdioServer, EndOfInputReportsTheSessionClosedAfterItsLastHandler) {
   PipeServer s;
   std::atomic<bool> handler_done{false};
   std::atomic<const ServerSession*> caller{nullptr};
-  Tool last;
-  last.name = "last";
-  s.server().AddTool(last, [&](const Json&, CallContext& context) -> RpcResult {
+  s.AddTool("last", [&](const Json&, CallContext& context) -> RpcResult {
     caller = &context.session;
     std::this_thread::sleep_for(100ms);
     handler_done = true;
@@ -287,6 +292,80 @@ TEST(StdioServer, BatchesFollowTheNegotiatedVersion) {
   Json reply = s.Read();
   ASSERT_TRUE(reply.is_array());
   EXPECT_EQ(reply.size(), 2u);
+}
+
+// A request runs on the thread that read it once reading has moved to
+// another thread (Session::SetReaderHandoff): input must still be read while
+// it runs, and the next request must not wait for it.
+std::string CallLine(int id, const char* tool) {
+  return Dump({{"jsonrpc", "2.0"},
+               {"id", id},
+               {"method", "tools/call"},
+               {"params", {{"name", tool}, {"arguments", Json::object()}}}}) +
+         "\n";
+}
+
+TEST(StdioServer, ARunningRequestDoesNotHoldUpTheNext) {
+  PipeServer s;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  s.AddTool("blocked", [&](const Json&, CallContext&) -> RpcResult {
+    released.wait();
+    return ToolTextResult("released");
+  });
+  s.Initialize();
+  s.Send(CallLine(1, "blocked"));
+  s.Send(
+      "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
+      "\"arguments\":{\"message\":\"next\"}}}\n");
+  Json next = s.Read();  // while the first is still blocked
+  EXPECT_EQ(next["id"], 2);
+  release.set_value();
+  EXPECT_EQ(s.Read()["id"], 1);
+  s.CloseInput();
+  EXPECT_TRUE(s.Join().ok());
+}
+
+TEST(StdioServer, ACancellationReachesTheRunningRequest) {
+  PipeServer s;
+  std::promise<bool> saw_cancel;
+  s.AddTool("waits", [&](const Json&, CallContext& context) -> RpcResult {
+    const auto give_up = std::chrono::steady_clock::now() + 10s;
+    while (!context.rpc.cancelled() && std::chrono::steady_clock::now() < give_up) {
+      std::this_thread::sleep_for(1ms);
+    }
+    saw_cancel.set_value(context.rpc.cancelled());
+    return ToolTextResult("ended");
+  });
+  s.Initialize();
+  s.Send(CallLine(7, "waits"));
+  s.Send(
+      "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{"
+      "\"requestId\":7}}\n");
+  EXPECT_TRUE(saw_cancel.get_future().get());
+  s.Send("{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"ping\"}\n");
+  EXPECT_EQ(s.Read()["id"], 8);  // the cancelled request sent nothing
+  s.CloseInput();
+  EXPECT_TRUE(s.Join().ok());
+}
+
+TEST(StdioServer, ARunningRequestGetsTheAnswerToItsOwnCall) {
+  PipeServer s;
+  s.AddTool("asks", [](const Json&, CallContext& context) -> RpcResult {
+    RpcResult answer = context.session.Call("test/ask", Json::object());
+    if (!answer.ok()) return ToolErrorResult(answer.error().message);
+    return ToolTextResult(answer.value()["said"].get<std::string>());
+  });
+  s.Initialize();
+  s.Send(CallLine(3, "asks"));
+  Json question = s.Read();
+  ASSERT_EQ(question["method"], "test/ask");
+  s.Send(Dump({{"jsonrpc", "2.0"}, {"id", question["id"]}, {"result", {{"said", "yes"}}}}) + "\n");
+  Json reply = s.Read();
+  EXPECT_EQ(reply["id"], 3);
+  EXPECT_EQ(reply["result"]["content"][0]["text"], "yes");
+  s.CloseInput();
+  EXPECT_TRUE(s.Join().ok());
 }
 
 }  // namespace
