@@ -78,16 +78,21 @@ StatusOr<RecordList<RotationRecord>> SecurityManager::ListRotations() {
   return ListOf<RotationRecord>(rotations_);
 }
 
-void SecurityManager::AuditLease(LeaseEvent event, const LeaseRecord& lease,
-                                 std::string_view outcome, std::string_view reason) {
+Status SecurityManager::AuditLease(LeaseEvent event, const LeaseRecord& lease,
+                                   std::string_view outcome, std::string_view reason) {
   std::string redacted = Redact(reason);
-  Audit({.event = AuditEventName(event),
-         .connection = lease.connection,
-         .user_name = lease.user_name,
-         .lease_id = lease.lease_id,
-         .vault_lease_id = lease.vault_lease_id,
-         .outcome = outcome,
-         .reason = redacted});
+  const AuditEvent record{.event = AuditEventName(event),
+                          .connection = lease.connection,
+                          .user_name = lease.user_name,
+                          .lease_id = lease.lease_id,
+                          .vault_lease_id = lease.vault_lease_id,
+                          .outcome = outcome,
+                          .reason = redacted};
+  if (event == LeaseEvent::kCreated && outcome == "ok") {
+    return AuditOrRefuse(record, "make a login for connection '" + lease.connection + "'");
+  }
+  Audit(record);
+  return OkStatus();
 }
 
 void SecurityManager::AuditRotation(RotationEvent event, std::string_view connection,
