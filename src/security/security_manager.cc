@@ -98,27 +98,6 @@ Status SecurityManager::Load() {
   return OkStatus();
 }
 
-void SecurityManager::Audit(const AuditEvent& event) {
-  if (audit_log_ == nullptr) return;
-  // Records of what only takes access away (a denial, a revocation, an
-  // expiry) must not be refused for want of a record: the failure is
-  // reported on stderr instead (the message holds no secret).
-  Status status = audit_log_->Record(event);
-  if (!status.ok()) std::fprintf(stderr, "aurite: audit: %s\n", status.ToString().c_str());
-}
-
-Status SecurityManager::AuditOrRefuse(const AuditEvent& event, std::string_view action) {
-  if (audit_log_ == nullptr) return OkStatus();
-  Status status = audit_log_->Record(event);
-  if (status.ok()) return status;
-  std::fprintf(stderr, "aurite: audit: %s\n", status.ToString().c_str());
-  // Fail closed, as Vault does: what grants access happens only on record.
-  return UnavailableError("refused to " + std::string(action) +
-                          ": the audit log cannot be written (" + status.message() +
-                          "); every access must be recorded, so fix the audit log (free disk "
-                          "space, or check its file and directory) and try again");
-}
-
 StatusOr<SecuredCredential> SecurityManager::Secure(std::string_view credential_type,
                                                     crypto::SecretBuffer value,
                                                     const SecureOptions& options) {
