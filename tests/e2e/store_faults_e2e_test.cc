@@ -1,13 +1,15 @@
 // End-to-end fault injection on the gateway's store and audit log (SQLite
 // only): a full disk under a running gateway (RLIMIT_FSIZE set on it from
 // outside with prlimit(2), which works unprivileged, unlike mounting a small
-// tmpfs, and binds root, unlike a read-only directory), and store files that
-// were truncated or corrupted before it started. The gateway fails closed --
+// tmpfs, and binds root, unlike a read-only directory), a store whose write
+// lock another process holds, and store files that were truncated or
+// corrupted before it started. The gateway fails closed --
 // nothing is secured or resolved without its audit record -- keeps serving
 // what needs no new record, never loses a credential and never leaves a
 // partial record; a store it cannot trust stops start-up with a clear error
 // and is left as it was.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <sys/resource.h>
 
 #include <filesystem>
@@ -119,6 +121,38 @@ TEST_F(StoreFaultsTest, AFullDiskRefusesWhatCannotBeAuditedAndKeepsServingTheRes
   EXPECT_TRUE(reopened.contains("connection_id")) << reopened.dump();
   EXPECT_GT(ReadFile(audit_path()).size(), log_size);
   ExpectAuditLogIntact();
+}
+
+TEST_F(StoreFaultsTest, AStoreLockedByAnotherProcessRefusesNewTokensAndServesOpenConnections) {
+  const std::string database = SampleDatabase();
+  auto gateway = StartGateway(BaseConfig(dir_));
+  ASSERT_NE(gateway, nullptr);
+  Json opened = Structured(gateway->Call(
+      "connect_storage", {{"storage_type", "sqlite"}, {"connection_string", database}}));
+  const std::string id = opened.value("connection_id", "");
+  ASSERT_FALSE(id.empty()) << opened.dump();
+  // Another process's connection (here: ours) holds the store's write lock,
+  // as a long `aurite key rotate` would. (An exclusive lock cannot be had
+  // while the gateway has the WAL store open.)
+  sqlite3* holder = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "store.db").c_str(), &holder), SQLITE_OK);
+  sqlite3_busy_timeout(holder, 5000);
+  ASSERT_EQ(sqlite3_exec(holder, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(holder);
+
+  // Securing must write: refused once the store's 5 s busy wait is over.
+  const std::string refused =
+      ErrorText(gateway->Call("secure_database_connection", {{"connection_string", database}}));
+  Json rows =
+      gateway->Call("query_storage", {{"connection_id", id}, {"query", "SELECT name FROM items"}});
+  sqlite3_exec(holder, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(holder);
+  EXPECT_NE(refused.find("locked"), std::string::npos) << refused;
+  EXPECT_NE(refused.find((dir_ / "store.db").string()), std::string::npos) << refused;
+  EXPECT_NE(Structured(rows).dump().find("apple"), std::string::npos) << rows.dump();
+  Json secured =
+      Structured(gateway->Call("secure_database_connection", {{"connection_string", database}}));
+  EXPECT_TRUE(secured.contains("token")) << secured.dump();
 }
 
 TEST_F(StoreFaultsTest, AnAuditLogThatCannotBeWrittenStopsStartUp) {
