@@ -205,7 +205,7 @@ mcp::RpcResult ManagedServer::CallTool(const std::string& tool, mcp::Json argume
   if (!options.timeout) options.timeout = config_.timeout;
   mcp::RpcResult result = link->client().CallTool(tool, std::move(arguments), options);
   ForgetIfLost(link, result);
-  AfterCall(link, result);
+  AfterCall(link, *options.timeout, result);
   return result;
 }
 
@@ -229,21 +229,22 @@ void ManagedServer::CallToolAsync(const std::string& tool, mcp::Json arguments,
     return;
   }
   if (!options.timeout) options.timeout = config_.timeout;
-  link->client().CallToolAsync(tool, std::move(arguments), options,
-                               // Weak: the callback is kept by the link's own session.
-                               [this, weak = std::weak_ptr<BackendLink>(link),
-                                done = std::move(done)](mcp::RpcResult result) {
-                                 AfterCall(weak.lock(), result);
-                                 done(std::move(result));
-                               });
+  link->client().CallToolAsync(
+      tool, std::move(arguments), options,
+      // Weak: the callback is kept by the link's own session.
+      [this, weak = std::weak_ptr<BackendLink>(link), timeout = *options.timeout,
+       done = std::move(done)](mcp::RpcResult result) {
+        AfterCall(weak.lock(), timeout, result);
+        done(std::move(result));
+      });
 }
 
-void ManagedServer::AfterCall(const std::shared_ptr<BackendLink>& link, mcp::RpcResult& result) {
+void ManagedServer::AfterCall(const std::shared_ptr<BackendLink>& link,
+                              std::chrono::milliseconds timeout, mcp::RpcResult& result) {
   if (result.ok() || result.error().code != mcp::error_code::kRequestTimeout) return;
   result = mcp::MakeError(mcp::error_code::kRequestTimeout,
                           "server '" + config_.name + "' did not answer within its timeout of " +
-                              SecondsText(config_.timeout) + " (mcpServers." + config_.name +
-                              ".timeout)");
+                              SecondsText(timeout) + " (mcpServers." + config_.name + ".timeout)");
   if (link && !config_.is_http()) Probe(link);
 }
 

@@ -91,9 +91,10 @@ class ManagedServer {
   // An HTTP call that lost its connection or session drops the link.
   void ForgetIfLost(const std::shared_ptr<BackendLink>& link, const mcp::RpcResult& result);
   mcp::RpcError Unreachable() const;
-  // Names the timeout in a timed-out call's error and, for a stdio server,
+  // Names the call's `timeout` in its error when it timed out and, for a stdio server,
   // pings it to tell a slow call from a hung server.
-  void AfterCall(const std::shared_ptr<BackendLink>& link, mcp::RpcResult& result);
+  void AfterCall(const std::shared_ptr<BackendLink>& link, std::chrono::milliseconds timeout,
+                 mcp::RpcResult& result);
   // The ping of a server whose call timed out; a hung server is stopped.
   void Probe(const std::shared_ptr<BackendLink>& link);
   void Supervise(std::stop_token stop);
