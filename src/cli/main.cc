@@ -1,4 +1,5 @@
 // The `aurite` binary: one entry point, one subcommand per job.
+#include <csignal>
 #include <iostream>
 
 #include "base/version.h"
@@ -6,6 +7,10 @@
 
 int main(int argc, char** argv) {
   using namespace aurite::cli;
+  // A write past a file size limit (RLIMIT_FSIZE) fails with EFBIG and is
+  // reported like a full disk; the signal would kill the process half-way
+  // through writing a record instead. (Children get the default back.)
+  std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app(
       "Aurite MCP: a Model Context Protocol host, SQL server and storage router that lets LLM "
       "applications use databases while the credentials stay secret.",

@@ -23,7 +23,13 @@ mcp::RpcResult Resolve(security::SecurityManager& manager, const std::string& se
       return mcp::MakeError(kPermissionDeniedError,
                             "permission denied: this server may not resolve this token");
     }
-    return mcp::MakeError(kUnknownTokenError, "unknown, expired or revoked token");
+    if (resolved.status().code() == StatusCode::kUnauthenticated) {
+      return mcp::MakeError(kUnknownTokenError, "unknown, expired or revoked token");
+    }
+    // The host's own trouble (its store or audit log cannot be written):
+    // said as it is, so a live token is not taken for a dead one. The
+    // message names files, never the token or its secret.
+    return mcp::MakeError(mcp::error_code::kInternalError, resolved.status().message());
   }
   bool login_made = false;
   if (policy.login) {

@@ -7,7 +7,10 @@
 //    installed on that server's client; nothing in a request can change it.
 //  - resolve answers {secret, expires_at} only when the SecurityManager
 //    grants it (which audits every decision); a dead or unknown token gets
-//    -32010 and a refused one -32011. No error message contains the token.
+//    -32010 and a refused one -32011. When the host itself cannot grant it
+//    (its store or audit log cannot be written: fail closed) the answer is
+//    -32603 with the SecurityManager's message, which names the problem and
+//    its file. No error message contains the token.
 //  - The answer carries "allow_writes": true exactly when `writes_allowed`
 //    says so for the token (the host's named connections configured with
 //    allow_writes); it is absent otherwise, and never comes from the request.

@@ -111,12 +111,17 @@ StatusOr<OpenedLease> LeaseManager::Open(std::string_view connection_name) {
   }
   if (!made.ok()) {
     if (!recorded) return made;
-    Audit(security::LeaseEvent::kCreated, record, "failed", made.message());
+    (void)Audit(security::LeaseEvent::kCreated, record, "failed", made.message());
     record.state = security::LeaseState::kRevoking;
     Revoke(record, "its creation failed");
     return made;
   }
-  Audit(security::LeaseEvent::kCreated, record, "ok", "");
+  if (Status audited = Audit(security::LeaseEvent::kCreated, record, "ok", ""); !audited.ok()) {
+    // Fail closed: a login nobody can find in the audit log is dropped.
+    record.state = security::LeaseState::kRevoking;
+    Revoke(record, "its creation could not be audited");
+    return audited;
+  }
   OpenedLease opened{record.lease_id, record.user_name, std::move(issued->connection_string),
                      issued->term.expires_at, issued->term.max_expires_at};
   std::string lease_id = record.lease_id;  // the key, before the record is moved
@@ -162,7 +167,7 @@ void LeaseManager::Revoke(security::LeaseRecord record, std::string_view why) {
   }
   if (revoked.ok()) {
     (void)manager_.DeleteLease(record.lease_id);
-    Audit(security::LeaseEvent::kRevoked, record, "ok", why);
+    (void)Audit(security::LeaseEvent::kRevoked, record, "ok", why);
     std::lock_guard lock(mu_);
     retrying_.erase(record.lease_id);
     return;
@@ -172,7 +177,7 @@ void LeaseManager::Revoke(security::LeaseRecord record, std::string_view why) {
   record.next_attempt_at = ToUnixSeconds(clock_() + wait);
   record.last_error = security::BoundedRecordText(revoked.message());
   (void)manager_.PutLease(record);
-  Audit(security::LeaseEvent::kRevokeFailed, record, "failed", revoked.message());
+  (void)Audit(security::LeaseEvent::kRevokeFailed, record, "failed", revoked.message());
   runtime::LogWarn("revoking lease {} (user {} of connection '{}') failed, retrying in {} s: {}",
                    record.lease_id, record.user_name, record.connection, wait.count(),
                    revoked.message());
@@ -219,7 +224,7 @@ void LeaseManager::RenewDue(TimePoint now) {
     StatusOr<LeaseTerm> renewed =
         issuers_.find(record.connection)->second->Renew(record, now, length);
     if (!renewed.ok()) {
-      Audit(security::LeaseEvent::kRenewed, record, "failed", renewed.status().message());
+      (void)Audit(security::LeaseEvent::kRenewed, record, "failed", renewed.status().message());
       if (renewed.status().code() == StatusCode::kNotFound) {
         // The login is gone: its connection cannot go on.
         runtime::LogError("lease {} of connection '{}' ends: {}", record.lease_id,
@@ -238,7 +243,7 @@ void LeaseManager::RenewDue(TimePoint now) {
     it->second.record.max_expires_at = record.max_expires_at;
     it->second.length = renewed->length;
     (void)manager_.PutLease(record);
-    Audit(security::LeaseEvent::kRenewed, record, "ok", "");
+    (void)Audit(security::LeaseEvent::kRenewed, record, "ok", "");
   }
 }
 
@@ -275,9 +280,9 @@ std::optional<TimePoint> LeaseManager::ExpiresAt(const std::string& lease_id) co
   return FromUnixSeconds(it->second.record.expires_at);
 }
 
-void LeaseManager::Audit(security::LeaseEvent event, const security::LeaseRecord& record,
-                         std::string_view outcome, std::string_view reason) {
-  manager_.AuditLease(event, record, outcome, reason);
+Status LeaseManager::Audit(security::LeaseEvent event, const security::LeaseRecord& record,
+                           std::string_view outcome, std::string_view reason) {
+  return manager_.AuditLease(event, record, outcome, reason);
 }
 
 }  // namespace aurite::host

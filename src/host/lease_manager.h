@@ -98,8 +98,9 @@ class LeaseManager {
   void RenewDue(std::chrono::system_clock::time_point now);
   void ExpireDue(std::chrono::system_clock::time_point now);
   void RetryDue(std::chrono::system_clock::time_point now);
-  void Audit(security::LeaseEvent event, const security::LeaseRecord& record,
-             std::string_view outcome, std::string_view reason);
+  // An error only when a created lease cannot be recorded (fail closed).
+  Status Audit(security::LeaseEvent event, const security::LeaseRecord& record,
+               std::string_view outcome, std::string_view reason);
 
   security::SecurityManager& manager_;
   const HostInstance& instance_;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "base/text.h"
 #include "runtime/log.h"
 
 namespace aurite::host {
@@ -62,14 +63,21 @@ Status ManagedServer::Start() {
   return OkStatus();
 }
 
-bool ManagedServer::WaitForExit(std::stop_token& stop) {
+bool ManagedServer::WaitForExit(std::stop_token& stop, bool& hung) {
   std::unique_lock lock(mu_);
-  changed_.wait(lock, stop, [this] { return child_exited_; });
+  changed_.wait(lock, stop, [this] { return child_exited_ || hung_; });
+  hung = hung_ && !child_exited_;
+  if (hung) {
+    runtime::LogWarn("[{}] did not answer a ping after a call timed out; stopping it to restart it",
+                     config_.name);
+  }
+  hung_ = false;
   return !stop.stop_requested();
 }
 
-bool ManagedServer::ShouldRestart(int wait_status, int restarts) const {
-  bool clean = WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0;
+bool ManagedServer::ShouldRestart(int wait_status, bool hung, int restarts) const {
+  // A hung server we stopped failed, however it then exited.
+  bool clean = !hung && WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0;
   switch (config_.restart.mode) {
     case RestartPolicy::Mode::kNever:
       return false;
@@ -85,7 +93,8 @@ bool ManagedServer::ShouldRestart(int wait_status, int restarts) const {
 void ManagedServer::Supervise(std::stop_token stop) {
   int restarts = 0;
   std::chrono::milliseconds backoff = config_.restart.initial_backoff;
-  while (WaitForExit(stop)) {
+  bool hung = false;
+  while (WaitForExit(stop, hung)) {
     std::shared_ptr<BackendLink> gone;
     std::chrono::steady_clock::time_point started_at;
     {
@@ -99,7 +108,7 @@ void ManagedServer::Supervise(std::stop_token stop) {
       restarts = 0;
       backoff = config_.restart.initial_backoff;
     }
-    if (!ShouldRestart(status, restarts)) {
+    if (!ShouldRestart(status, hung, restarts)) {
       runtime::LogError("[{}] exited (status {}); not restarting it", config_.name, status);
       return;
     }
@@ -196,6 +205,7 @@ mcp::RpcResult ManagedServer::CallTool(const std::string& tool, mcp::Json argume
   if (!options.timeout) options.timeout = config_.timeout;
   mcp::RpcResult result = link->client().CallTool(tool, std::move(arguments), options);
   ForgetIfLost(link, result);
+  AfterCall(link, *options.timeout, result);
   return result;
 }
 
@@ -219,7 +229,44 @@ void ManagedServer::CallToolAsync(const std::string& tool, mcp::Json arguments,
     return;
   }
   if (!options.timeout) options.timeout = config_.timeout;
-  link->client().CallToolAsync(tool, std::move(arguments), options, std::move(done));
+  link->client().CallToolAsync(
+      tool, std::move(arguments), options,
+      // Weak: the callback is kept by the link's own session.
+      [this, weak = std::weak_ptr<BackendLink>(link), timeout = *options.timeout,
+       done = std::move(done)](mcp::RpcResult result) {
+        AfterCall(weak.lock(), timeout, result);
+        done(std::move(result));
+      });
+}
+
+void ManagedServer::AfterCall(const std::shared_ptr<BackendLink>& link,
+                              std::chrono::milliseconds timeout, mcp::RpcResult& result) {
+  if (result.ok() || result.error().code != mcp::error_code::kRequestTimeout) return;
+  result = mcp::MakeError(mcp::error_code::kRequestTimeout,
+                          "server '" + config_.name + "' did not answer within its timeout of " +
+                              SecondsText(timeout) + " (mcpServers." + config_.name + ".timeout)");
+  if (link && !config_.is_http()) Probe(link);
+}
+
+void ManagedServer::Probe(const std::shared_ptr<BackendLink>& link) {
+  const BackendLink* probed = link.get();
+  {
+    std::lock_guard lock(mu_);
+    if (probing_ == probed || current_ != link) return;  // one ping at a time, to the live link
+    probing_ = probed;
+  }
+  mcp::CallOptions options;
+  options.timeout = std::min(config_.timeout, kMaxPingWait);
+  // The answer comes before the link is shut down (which fails the ping),
+  // so before Stop() returns: `this` outlives it.
+  link->client().rpc().CallAsync("ping", nullptr, options, [this, probed](mcp::RpcResult answer) {
+    std::lock_guard lock(mu_);
+    if (probing_ == probed) probing_ = nullptr;
+    if (answer.ok() || answer.error().code != mcp::error_code::kRequestTimeout) return;
+    if (current_.get() != probed) return;
+    hung_ = true;
+    changed_.notify_all();
+  });
 }
 
 mcp::RpcError ManagedServer::Unreachable() const {

@@ -17,6 +17,12 @@
 //    count). generation() grows with every successful start, so users can
 //    tell that server-side state (e.g. connection ids) was lost.
 //  - Call() on a server that is down returns kConnectionClosed at once.
+//  - A call that gets no answer within the server's timeout fails with
+//    kRequestTimeout, naming the timeout. A stdio server is then pinged
+//    (the ping is answered by its reading thread, even while a long query
+//    runs); one that does not answer the ping within the same timeout (at
+//    most kMaxPingWait) is hung: it is stopped and restarted as if it had
+//    crashed, failing its other calls in flight.
 //  - Stop() (and the destructor) ends supervision and stops the child.
 //  - Thread-safe.
 #pragma once
@@ -45,6 +51,9 @@ using ClientPreparer = std::function<void(const std::string& server, mcp::McpCli
 
 class ManagedServer {
  public:
+  // The longest a server whose call timed out gets to answer a ping.
+  static constexpr std::chrono::milliseconds kMaxPingWait{10'000};
+
   ManagedServer(const ServerConfig& config, ClientPreparer prepare);
   ~ManagedServer();
   ManagedServer(const ManagedServer&) = delete;
@@ -82,10 +91,17 @@ class ManagedServer {
   // An HTTP call that lost its connection or session drops the link.
   void ForgetIfLost(const std::shared_ptr<BackendLink>& link, const mcp::RpcResult& result);
   mcp::RpcError Unreachable() const;
+  // Names the call's `timeout` in its error when it timed out and, for a stdio server,
+  // pings it to tell a slow call from a hung server.
+  void AfterCall(const std::shared_ptr<BackendLink>& link, std::chrono::milliseconds timeout,
+                 mcp::RpcResult& result);
+  // The ping of a server whose call timed out; a hung server is stopped.
+  void Probe(const std::shared_ptr<BackendLink>& link);
   void Supervise(std::stop_token stop);
-  // Waits for the current child to exit; false when asked to stop.
-  bool WaitForExit(std::stop_token& stop);
-  bool ShouldRestart(int wait_status, int restarts) const;
+  // Waits for the current child to exit or to be found hung (`hung`);
+  // false when asked to stop.
+  bool WaitForExit(std::stop_token& stop, bool& hung);
+  bool ShouldRestart(int wait_status, bool hung, int restarts) const;
   std::shared_ptr<BackendLink> Current() const;
 
   const ServerConfig& config_;
@@ -98,6 +114,8 @@ class ManagedServer {
   mcp::Json tools_ = mcp::Json::array();
   std::uint64_t generation_ = 0;
   bool child_exited_ = false;
+  const BackendLink* probing_ = nullptr;  // a ping is out to this link
+  bool hung_ = false;                     // the current link did not answer its ping
   std::chrono::steady_clock::time_point started_at_;
   std::jthread supervisor_;  // last: stopped first
 };

@@ -66,6 +66,7 @@ class SpawnSetup {
     sigset_t defaults;
     sigemptyset(&defaults);
     sigaddset(&defaults, SIGPIPE);
+    sigaddset(&defaults, SIGXFSZ);
     sigset_t none;
     sigemptyset(&none);
     rc |= ::posix_spawnattr_setsigdefault(&attr_, &defaults);

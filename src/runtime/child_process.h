@@ -6,7 +6,7 @@
 //  - `program` without a '/' is looked up in the PATH of `environment`, or in
 //    /usr/local/bin:/usr/bin:/bin when it has none.
 //  - The child gets no descriptor of ours beyond the three pipes, and default
-//    signal dispositions (SIGPIPE included).
+//    signal dispositions (SIGPIPE and SIGXFSZ included).
 //  - Shutdown() closes stdin, waits `grace`, sends SIGTERM, waits `grace`
 //    again, then SIGKILLs; it always reaps. The destructor does the same with
 //    a short grace when the child still runs.

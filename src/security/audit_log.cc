@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -184,7 +185,17 @@ Status AuditLog::AppendLine(const std::string& line) {
   while (done < with_newline.size()) {
     ssize_t n = ::write(fd_.get(), with_newline.data() + done, with_newline.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return IoError(path_, "cannot append");
+    if (n < 0) {
+      Status error = IoError(path_, "cannot append");
+      // A full disk (or file size limit) may have let part of the line in:
+      // cut it off again, so the log never holds a partial record and the
+      // next record continues the chain. Under the flock the file ended at
+      // known_size_ before this line.
+      if (done > 0 && ::ftruncate(fd_.get(), static_cast<off_t>(known_size_)) != 0) {
+        return IoError(path_, "cannot append, and cannot remove the partial record written");
+      }
+      return error;
+    }
     done += static_cast<std::size_t>(n);
   }
   last_hash_ = Sha256Hex(line);
@@ -203,6 +214,12 @@ Status AuditLog::Record(const AuditEvent& event) {
   FileLock lock(fd_.get());
   struct stat info {};
   if (::fstat(fd_.get(), &info) != 0) return IoError(path_, "cannot stat");
+  if (info.st_nlink == 0) {
+    // Appending would succeed, into a file nobody can read any more.
+    return UnavailableError("audit log '" + path_.string() +
+                            "' was deleted while in use, so records written to it would be lost; "
+                            "restart aurite to start a new log there");
+  }
   if (static_cast<std::uint64_t>(info.st_size) != known_size_) {
     AURITE_RETURN_IF_ERROR(ReloadTail(static_cast<std::uint64_t>(info.st_size)));
   }

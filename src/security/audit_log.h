@@ -15,6 +15,11 @@
 // audit devices do, so the same token can be followed through a log without
 // the log holding the token. No record ever contains a secret or a token.
 //
+// A record that cannot be written whole (a full disk, a file size limit) is
+// cut off again: Record() returns the error naming the log, and the file
+// ends at its last complete record, so the chain goes on from there. A log
+// deleted while open is an error too: its records would reach nobody.
+//
 // Several processes may append to one log: each append takes an exclusive
 // flock and re-reads the tail when another writer got there first. The file
 // is created with mode 0600. Thread-safe.

@@ -92,17 +92,10 @@ Status SecurityManager::Load() {
       entries_.emplace(digest, Entry{std::move(row.info), std::move(row.secret)});
     }
   }
-  Audit({.event = "store_opened", .reason = store_ ? "persistent" : "memory"});
+  AURITE_RETURN_IF_ERROR(AuditOrRefuse(
+      {.event = "store_opened", .reason = store_ ? "persistent" : "memory"}, "open the store"));
   SweepExpiredLocked(clock_());
   return OkStatus();
-}
-
-void SecurityManager::Audit(const AuditEvent& event) {
-  if (audit_log_ == nullptr) return;
-  // An audit write that fails must not turn into a different security
-  // decision; it is reported on stderr instead (the message holds no secret).
-  Status status = audit_log_->Record(event);
-  if (!status.ok()) std::fprintf(stderr, "aurite: audit: %s\n", status.ToString().c_str());
 }
 
 StatusOr<SecuredCredential> SecurityManager::Secure(std::string_view credential_type,
@@ -140,12 +133,19 @@ StatusOr<SecuredCredential> SecurityManager::Secure(std::string_view credential_
   info.created_at = clock_();
   if (ttl.count() > 0) info.expires_at = info.created_at + ttl.count();
   if (store_ != nullptr) AURITE_RETURN_IF_ERROR(store_->Insert(info, value));
+  if (Status recorded = AuditOrRefuse({.event = "secure",
+                                       .credential_id = info.id,
+                                       .credential_type = info.type,
+                                       .token_digest = info.token_digest},
+                                      "secure the credential");
+      !recorded.ok()) {
+    // The token is never handed out, so a row left behind (when the delete
+    // fails too) can never be resolved.
+    if (store_ != nullptr) (void)store_->Delete(info.id);
+    return recorded;
+  }
   entry.secret = std::move(value);
   SecuredCredential secured{std::move(token), info.masked, info.id, info.expires_at};
-  Audit({.event = "secure",
-         .credential_id = info.id,
-         .credential_type = info.type,
-         .token_digest = info.token_digest});
   TokenDigest digest = info.token_digest;
   entries_.emplace(digest, std::move(entry));
   redactor_.reset();
@@ -220,13 +220,19 @@ StatusOr<ResolvedSecret> SecurityManager::ResolveLocked(std::string_view token,
     // another process reads the count, and a max_uses limit relies on it.
     AURITE_RETURN_IF_ERROR(store_->UpdateUses(entry.info.id, entry.info.uses + 1));
   }
+  if (Status recorded = AuditOrRefuse({.event = "resolve",
+                                       .server_id = requesting_server_id,
+                                       .credential_id = entry.info.id,
+                                       .credential_type = entry.info.type,
+                                       .token_digest = digest},
+                                      "resolve the token");
+      !recorded.ok()) {
+    // The secret was not handed out: the use is given back, where it can be.
+    if (store_ != nullptr) (void)store_->UpdateUses(entry.info.id, entry.info.uses);
+    return recorded;
+  }
   ++entry.info.uses;
   ResolvedSecret resolved{entry.secret.Clone(), entry.info.id, entry.info.expires_at};
-  Audit({.event = "resolve",
-         .server_id = requesting_server_id,
-         .credential_id = entry.info.id,
-         .credential_type = entry.info.type,
-         .token_digest = digest});
   if (entry.info.max_uses && entry.info.uses >= *entry.info.max_uses) {
     (void)Remove(it, Removal::kUsedUp, "use limit reached");
   }

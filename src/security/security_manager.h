@@ -23,7 +23,13 @@
 //    never under the manager's lock. A listener may revoke or purge in turn:
 //    what it removes is announced by the same announcer, after the
 //    removal being announced, on the same thread.
-//  - Every decision goes to the audit log, when one is attached.
+//  - Every decision goes to the audit log, when one is attached. It fails
+//    closed: when the record of a grant ("store_opened" at Create(),
+//    "secure", "resolve", "lease_created") cannot be written, the action is
+//    refused with an error naming the audit log, and nothing is handed out.
+//    Records of what only takes access away (denials, revocations, purges,
+//    expiries) are best effort: the removal goes ahead and the write
+//    failure is reported on stderr.
 //  - List() returns masked entries only.
 //  - Redact() replaces every form of every live secret and every detection
 //    finding; it is the filter for everything the host emits.
@@ -211,8 +217,10 @@ class SecurityManager {
   // Audit records of the host's database users, with the connection, the
   // user name and (for leases) the lease id; never a password. `reason`
   // passes through Redact() first: it may quote a database's error.
-  void AuditLease(LeaseEvent event, const LeaseRecord& lease, std::string_view outcome = "ok",
-                  std::string_view reason = {});
+  // An error (fail closed) only when the record of a lease created with
+  // outcome "ok" cannot be written: the caller drops the lease.
+  Status AuditLease(LeaseEvent event, const LeaseRecord& lease, std::string_view outcome = "ok",
+                    std::string_view reason = {});
   void AuditRotation(RotationEvent event, std::string_view connection, std::string_view username,
                      std::string_view outcome = "ok", std::string_view reason = {});
   // A refreshed secret of a connection: its references as written, never
@@ -240,7 +248,11 @@ class SecurityManager {
   };
   using EntryMap = std::unordered_map<TokenDigest, Entry, DigestHash, DigestEqual>;
 
+  // Best effort: a failure is reported on stderr.
   void Audit(const AuditEvent& event);
+  // Fail closed: a record that cannot be written is an error saying the
+  // `action` ("secure the credential") was refused for it.
+  Status AuditOrRefuse(const AuditEvent& event, std::string_view action);
   Status Load();
   // Removes the entry (wiping its secret) from memory and the store, and
   // queues its announcement.

@@ -1,5 +1,5 @@
 // The SecurityManager's leases and rotations: in the store when there is
-// one, else in memory; and their audit records.
+// one, else in memory (their audit records: security_manager_audit.cc).
 #include "security/security_manager.h"
 
 namespace aurite::security {
@@ -76,44 +76,6 @@ StatusOr<RecordList<RotationRecord>> SecurityManager::ListRotations() {
   std::lock_guard<std::mutex> lock(mutex_);
   if (store_ != nullptr) return store_->ListRotations();
   return ListOf<RotationRecord>(rotations_);
-}
-
-void SecurityManager::AuditLease(LeaseEvent event, const LeaseRecord& lease,
-                                 std::string_view outcome, std::string_view reason) {
-  std::string redacted = Redact(reason);
-  Audit({.event = AuditEventName(event),
-         .connection = lease.connection,
-         .user_name = lease.user_name,
-         .lease_id = lease.lease_id,
-         .vault_lease_id = lease.vault_lease_id,
-         .outcome = outcome,
-         .reason = redacted});
-}
-
-void SecurityManager::AuditRotation(RotationEvent event, std::string_view connection,
-                                    std::string_view username, std::string_view outcome,
-                                    std::string_view reason) {
-  std::string redacted = Redact(reason);
-  Audit({.event = AuditEventName(event),
-         .connection = connection,
-         .user_name = username,
-         .outcome = outcome,
-         .reason = redacted});
-}
-
-void SecurityManager::AuditSecret(SecretEvent event, std::string_view connection,
-                                  std::string_view references, std::string_view outcome,
-                                  std::string_view reason) {
-  std::string redacted = Redact(reason);
-  Audit({.event = AuditEventName(event),
-         .connection = connection,
-         .references = references,
-         .outcome = outcome,
-         .reason = redacted});
-}
-
-void SecurityManager::AuditUnreadable(const UnreadableRecord& record) {
-  Audit({.event = kRecordUnreadableEvent, .outcome = "error", .reason = record.error.message()});
 }
 
 }  // namespace aurite::security

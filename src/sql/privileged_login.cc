@@ -184,6 +184,16 @@ std::string QuoteIdentifier(std::string_view name) {
   return out + "`";
 }
 
+// Whether `role` is still one the session's user may SET ROLE to (true
+// when that cannot be told: the SET ROLE error then stands).
+bool StillApplicable(Connection& connection, const std::string& role) {
+  StatusOr<QueryResult> found = connection.Execute(
+      "SELECT ROLE_NAME FROM information_schema.APPLICABLE_ROLES WHERE GRANTEE = CURRENT_USER() "
+      "AND ROLE_NAME = ?",
+      {Param(role)}, kInspectLimits);
+  return !found.ok() || !found->rows.empty();
+}
+
 // SHOW GRANTS for the user and, on MariaDB, once more with each role it may
 // SET ROLE to enabled (that output includes the role's own roles), then the
 // session's role is put back.
@@ -206,6 +216,12 @@ StatusOr<std::vector<std::string>> MariaDbGrantLines(Connection& connection, boo
   Status status;
   for (const std::string& role : roles) {
     status = connection.Execute("SET ROLE " + QuoteIdentifier(role), {}, kInspectLimits).status();
+    // A role dropped since it was listed (another session's DDL; MariaDB
+    // grants every role to the user who created it) grants nothing.
+    if (!status.ok() && !StillApplicable(connection, role)) {
+      status = OkStatus();
+      continue;
+    }
     if (!status.ok()) break;
     StatusOr<std::vector<std::string>> more = Strings(connection, "SHOW GRANTS");
     if (!more.ok()) {

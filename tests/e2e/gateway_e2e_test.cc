@@ -396,6 +396,9 @@ TEST_F(PostgresGatewayTest, KillingTheSqlServerMidQueryFailsTheCallAtOnceAndReco
   ASSERT_EQ(slow.wait_for(1s), std::future_status::ready) << "no answer within 1 s of the crash";
   std::string error = ErrorText(slow.get());
   EXPECT_NE(error.find("restarted"), std::string::npos) << error;
+  // The other server is served while this one restarts.
+  Json probe = gateway->Call("probe_pid", Json::object());
+  EXPECT_TRUE(Structured(probe).contains("pid")) << probe.dump();
 
   Json recovered;
   for (int attempt = 0; attempt < 100; ++attempt) {

@@ -182,11 +182,12 @@ TEST_F(SecurityManagerRecordsTest, AuditRecordsNameConnectionUserAndLeaseButNoPa
   LeaseRecord lease = Lease("aurite_orders_q1");
   ASSERT_TRUE(manager->PutRotation(Rotation()).ok());
   for (LeaseEvent event : {LeaseEvent::kCreated, LeaseEvent::kRenewed, LeaseEvent::kRevoked}) {
-    manager->AuditLease(event, lease);
+    EXPECT_TRUE(manager->AuditLease(event, lease).ok());
   }
   // A database's error may quote a connection string: its password goes.
-  manager->AuditLease(LeaseEvent::kRevokeFailed, lease, "error",
-                      "could not connect to postgresql://aurite_admin:Adm1nCanary99@127.0.0.1/db");
+  (void)manager->AuditLease(
+      LeaseEvent::kRevokeFailed, lease, "error",
+      "could not connect to postgresql://aurite_admin:Adm1nCanary99@127.0.0.1/db");
   for (RotationEvent event :
        {RotationEvent::kPending, RotationEvent::kRotated, RotationEvent::kSettled}) {
     manager->AuditRotation(event, "orders", "app_owner");
