@@ -87,14 +87,15 @@ bool NextKeywordFollows(std::string_view text, std::size_t pos) {
   return pos < text.size() && text[pos] == '=';
 }
 
-// End of a value quoted with `quote`, starting at the opening quote. Doubled
-// quotes and backslash escapes both stay inside; an unterminated value runs to
-// the end of the line.
-std::size_t QuotedValueEnd(std::string_view text, std::size_t open, char quote) {
+// End of a value quoted with `quote`, starting at the opening quote, read
+// with or without backslash escapes; doubled quotes stay inside. An
+// unterminated value runs to the end of the line.
+std::size_t QuotedValueEndReadAs(std::string_view text, std::size_t open, char quote,
+                                 bool backslash_escapes) {
   std::size_t pos = open + 1;
   while (pos < text.size() && !IsLineEnd(text[pos])) {
     char c = text[pos];
-    if (c == '\\' && pos + 1 < text.size()) {
+    if (backslash_escapes && c == '\\' && pos + 1 < text.size()) {
       pos += 2;
     } else if (c == quote && pos + 1 < text.size() && text[pos + 1] == quote) {
       pos += 2;
@@ -105,6 +106,14 @@ std::size_t QuotedValueEnd(std::string_view text, std::size_t open, char quote) 
     }
   }
   return pos;
+}
+
+// libpq escapes with a backslash; ADO.NET and ODBC only double the quote, so
+// `"a\""b"` ends after `\"` for one and runs on for the other. The mask
+// takes the longer reading: hiding too much is safe, the other is a leak.
+std::size_t QuotedValueEnd(std::string_view text, std::size_t open, char quote) {
+  return std::max(QuotedValueEndReadAs(text, open, quote, true),
+                  QuotedValueEndReadAs(text, open, quote, false));
 }
 
 // End of an ODBC {braced} value; "}}" is an escaped brace.

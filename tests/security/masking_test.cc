@@ -117,6 +117,10 @@ std::vector<MaskCase> Cases() {
        "Data Source=h;Initial Catalog=db;UID=sa;PWD=****;", "s3cret"},
       {"ado_double_quoted", "Server=h;Password=\"a;b\"\"c\";Database=db",
        "Server=h;Password=****;Database=db", "a;b\"\"c"},
+      // ADO.NET has no backslash escape: `\"` is a backslash, then `""` a quote
+      // (found by fuzz/masking_fuzz).
+      {"ado_backslash_before_doubled_quote", "Server=h;Password=\"a\\\"\"bc\";Database=db",
+       "Server=h;Password=****;Database=db", "bc"},
       {"ado_single_quoted", "Server=h;Password='a;b''c=d';Database=db",
        "Server=h;Password=****;Database=db", "a;b''c=d"},
       {"ado_single_quoted_canary", "Server=h;Password='p@ss:w/rd;''\"}%=&#+ ü';Database=db",
