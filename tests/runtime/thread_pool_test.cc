@@ -22,9 +22,11 @@ namespace {
 class BusyWorker {
  public:
   explicit BusyWorker(ThreadPool& pool) {
-    pool.Submit([this] {
+    // The task holds its own copy of the future: it may still be waking
+    // from wait() after this object is gone.
+    pool.Submit([this, released = released_] {
       ran_on_.set_value(std::this_thread::get_id());
-      released_.wait();
+      released.wait();
     });
     id_ = ran_on_.get_future().get();
   }

@@ -10,7 +10,8 @@ namespace {
 
 TEST(ParseEventId, ReadsBackTheIdsAStreamMakes) {
   EventStream stream("a1b2");
-  auto position = ParseEventId(stream.EventId(42));
+  const std::string id = stream.EventId(42);  // the position views into it
+  auto position = ParseEventId(id);
   ASSERT_TRUE(position.has_value());
   EXPECT_EQ(position->stream_id, "a1b2");
   EXPECT_EQ(position->seq, 42u);
