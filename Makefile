@@ -23,10 +23,18 @@ SOURCES    = $(shell git ls-files --cached --others --exclude-standard -- '*.h' 
 deps:
 	@scripts/install-deps
 
+# Unity builds: CMake compiles the sources of a target 16 to a file, so the
+# Beast, Asio, nlohmann and GoogleTest headers are parsed and instantiated
+# once per 16 sources instead of once per source. A cold build takes about a
+# third of the CPU it took file by file, which keeps `make test` within its CI
+# budget. For quick edit-compile cycles configure a build directory of your
+# own without -DCMAKE_UNITY_BUILD=ON (docs/development.md).
+UNITY = -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=16
+
 # Line tables only (-g1): backtraces and gdb still name file and line, and a
 # heavy Beast file compiles in 18 s of CPU instead of 28 s with full -g.
 configure: deps
-	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(UNITY) \
 	  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" >/dev/null
 
 build: configure
@@ -45,7 +53,7 @@ unit: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
 asan: deps
-	@cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DAURITE_SANITIZE=address,undefined \
+	@cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DAURITE_SANITIZE=address,undefined $(UNITY) \
 	  -DCMAKE_CXX_FLAGS_DEBUG="-g1" >/dev/null
 	@cmake --build $(ASAN_DIR) -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
@@ -68,7 +76,7 @@ bench-peers: bench-build
 # -O1 with line tables only, as OSS-Fuzz builds: under the sanitizers -O2 -g
 # took three times as long to compile for little more speed, and asserts stay on.
 fuzz-build: deps
-	@cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAURITE_FUZZ=ON \
+	@cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAURITE_FUZZ=ON $(UNITY) \
 	  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
 	  -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
 	  -DAURITE_BUILD_TESTS=OFF -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_C_COMPILER=clang-14 \

@@ -25,17 +25,10 @@ std::string HowToProvide() {
          "with --profile or AWS_PROFILE (default: [default])";
 }
 
-std::optional<std::string_view> Variable(const crypto::EnvironmentLookup& environment,
-                                         std::string_view name) {
-  std::optional<std::string_view> value = environment(name);
-  if (value && value->empty()) return std::nullopt;
-  return value;
-}
-
 StatusOr<std::optional<crypto::AwsCredentials>> FromVariables(
     const crypto::EnvironmentLookup& environment) {
-  const auto access_key_id = Variable(environment, kAccessKeyVariable);
-  const auto secret_access_key = Variable(environment, kSecretKeyVariable);
+  const auto access_key_id = crypto::NonEmptyVariable(environment, kAccessKeyVariable);
+  const auto secret_access_key = crypto::NonEmptyVariable(environment, kSecretKeyVariable);
   if (!access_key_id && !secret_access_key) return std::optional<crypto::AwsCredentials>();
   if (!access_key_id || !secret_access_key) {
     const std::string_view set = access_key_id ? kAccessKeyVariable : kSecretKeyVariable;
@@ -46,15 +39,15 @@ StatusOr<std::optional<crypto::AwsCredentials>> FromVariables(
   crypto::AwsCredentials credentials;
   credentials.access_key_id = std::string(*access_key_id);
   credentials.secret_access_key = crypto::SecretBuffer::CopyFrom(*secret_access_key);
-  if (auto token = Variable(environment, "AWS_SESSION_TOKEN")) {
+  if (auto token = crypto::NonEmptyVariable(environment, "AWS_SESSION_TOKEN")) {
     credentials.session_token = crypto::SecretBuffer::CopyFrom(*token);
   }
   return std::optional(std::move(credentials));
 }
 
 StatusOr<std::string> CredentialsFilePath(const crypto::EnvironmentLookup& environment) {
-  const auto home = Variable(environment, "HOME");
-  if (auto path = Variable(environment, "AWS_SHARED_CREDENTIALS_FILE")) {
+  const auto home = crypto::NonEmptyVariable(environment, "HOME");
+  if (auto path = crypto::NonEmptyVariable(environment, "AWS_SHARED_CREDENTIALS_FILE")) {
     if (!path->starts_with("~/")) return std::string(*path);
     if (!home) return NotFoundError("AWS_SHARED_CREDENTIALS_FILE starts with ~ but HOME is unset");
     return std::string(*home) + std::string(path->substr(1));
@@ -103,7 +96,7 @@ StatusOr<crypto::AwsCredentials> LoadAwsCredentials(std::optional<std::string_vi
     because = "AWS_ACCESS_KEY_ID is not set, and ";
   }
   const std::string_view name =
-      profile.value_or(Variable(environment, "AWS_PROFILE").value_or("default"));
+      profile.value_or(crypto::NonEmptyVariable(environment, "AWS_PROFILE").value_or("default"));
   StatusOr<crypto::AwsCredentials> credentials = FromFile(name, environment);
   if (credentials.status().code() != StatusCode::kNotFound) return credentials;
   return NotFoundError("no AWS credentials: " + because + credentials.status().message() + "; " +

@@ -13,13 +13,6 @@ namespace {
 constexpr std::uint16_t kHttpPort = 80;
 constexpr std::uint16_t kHttpsPort = 443;
 
-std::optional<std::string_view> Variable(const crypto::EnvironmentLookup& environment,
-                                         std::string_view name) {
-  std::optional<std::string_view> value = environment(name);
-  if (value && value->empty()) return std::nullopt;
-  return value;
-}
-
 bool IsHostChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
          c == '.' || c == '_';
@@ -119,12 +112,13 @@ StatusOr<HttpEndpoint> ResolveAwsEndpoint(const AwsService& service, std::string
                                           const crypto::EnvironmentLookup& environment) {
   if (!IsValidAwsRegion(region)) return InvalidArgumentError(std::string(kRegionForm));
   const bool ignore_variables =
-      AsciiLowercase(Variable(environment, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS").value_or("")) ==
-      "true";
+      AsciiLowercase(crypto::NonEmptyVariable(environment, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+                         .value_or("")) == "true";
   if (!ignore_variables) {
     for (std::string_view name :
          {service.endpoint_variable, std::string_view("AWS_ENDPOINT_URL")}) {
-      if (auto url = Variable(environment, name)) return ParseEndpointUrl(*url, name);
+      if (auto url = crypto::NonEmptyVariable(environment, name))
+        return ParseEndpointUrl(*url, name);
     }
   }
   const std::string_view domain = region.starts_with("cn-") ? "amazonaws.com.cn" : "amazonaws.com";

@@ -11,7 +11,7 @@
 namespace aurite::credentials {
 namespace {
 
-constexpr int kHttpsPort = 443;
+constexpr int kDefaultTokenPort = 443;
 
 bool IsHostnameChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -34,7 +34,7 @@ std::string SignedHost(const RdsTokenRequest& request) {
   std::transform(host.begin(), host.end(), host.begin(), [](char c) {
     return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
   });
-  if (request.port != kHttpsPort) host += ":" + std::to_string(request.port);
+  if (request.port != kDefaultTokenPort) host += ":" + std::to_string(request.port);
   return host;
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "crypto/base64url.h"
+#include "crypto/openssl_handles.h"
 #include "crypto/random.h"
 
 namespace aurite::crypto {
@@ -30,11 +31,6 @@ const EVP_CIPHER* Aes128Cbc() {
 EVP_MAC* Hmac() {
   static EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
   return mac;
-}
-
-[[noreturn]] void Fatal(const char* what) {
-  std::fprintf(stderr, "aurite: OpenSSL failure in %s; stopping\n", what);
-  std::abort();
 }
 
 void PutBigEndian64(std::uint64_t value, unsigned char* out) {
@@ -73,13 +69,13 @@ Status InvalidFernetTokenError() {
 }
 
 Fernet::Fernet(FernetKey key) : key_(std::move(key)), mac_template_(EVP_MAC_CTX_new(Hmac())) {
-  if (!mac_template_) Fatal("EVP_MAC_CTX_new");
+  if (!mac_template_) OpenSslFailure("EVP_MAC_CTX_new");
   char digest[] = "SHA256";
   OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
                          OSSL_PARAM_construct_end()};
   std::span<const unsigned char> signing = key_.signing_key();
   if (EVP_MAC_init(mac_template_.get(), signing.data(), signing.size(), params) != 1) {
-    Fatal("EVP_MAC_init");
+    OpenSslFailure("EVP_MAC_init");
   }
 }
 
@@ -120,11 +116,11 @@ std::string Fernet::EncryptAt(std::span<const unsigned char> plaintext, std::uin
                         static_cast<int>(plaintext.size())) != 1 ||
       EVP_EncryptFinal_ex(ctx.get(), ciphertext + out1, &out2) != 1 ||
       static_cast<std::size_t>(out1 + out2) != padded) {
-    Fatal("AES-128-CBC encryption");
+    OpenSslFailure("AES-128-CBC encryption");
   }
   std::size_t signed_size = kHeaderSize + padded;
   if (!ComputeMac(std::span(raw.data(), signed_size), raw.data() + signed_size))
-    Fatal("HMAC-SHA256");
+    OpenSslFailure("HMAC-SHA256");
   return Base64UrlEncode(raw, Padding::kPadded);
 }
 

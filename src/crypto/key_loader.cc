@@ -74,6 +74,13 @@ std::optional<std::string_view> ProcessEnvironment(std::string_view name) {
   return std::string_view(value);
 }
 
+std::optional<std::string_view> NonEmptyVariable(const EnvironmentLookup& environment,
+                                                 std::string_view name) {
+  std::optional<std::string_view> value = environment(name);
+  if (value && value->empty()) return std::nullopt;
+  return value;
+}
+
 StatusOr<KeySetting> ClassifyKeyText(SecretBuffer text, std::string origin, std::string variable) {
   if (variable.empty()) variable = origin;
   if (text.empty()) {

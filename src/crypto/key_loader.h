@@ -43,6 +43,10 @@ struct KeySetting {
 // Looks up an environment variable; std::nullopt when it is not set.
 using EnvironmentLookup = std::function<std::optional<std::string_view>(std::string_view)>;
 std::optional<std::string_view> ProcessEnvironment(std::string_view name);
+// `name` looked up in `environment`, an empty value counting as unset (as
+// the AWS SDKs and most tools read their variables).
+std::optional<std::string_view> NonEmptyVariable(const EnvironmentLookup& environment,
+                                                 std::string_view name);
 
 // Reads `variable` or `variable`_FILE (at most one may be set).
 StatusOr<KeySetting> ReadKeySetting(const EnvironmentLookup& lookup = ProcessEnvironment,

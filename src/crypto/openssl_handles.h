@@ -3,9 +3,19 @@
 
 #include <openssl/evp.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 
 namespace aurite::crypto {
+
+// For an OpenSSL call that cannot fail short of memory exhaustion or a
+// broken OpenSSL: going on with a wrong MAC or signature would be worse than
+// stopping. `what` names the call, never data.
+[[noreturn]] inline void OpenSslFailure(const char* what) {
+  std::fprintf(stderr, "aurite: OpenSSL failure in %s; stopping\n", what);
+  std::abort();
+}
 
 struct CipherCtxDeleter {
   void operator()(EVP_CIPHER_CTX* ctx) const { EVP_CIPHER_CTX_free(ctx); }

@@ -6,26 +6,18 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
 #include <ctime>
 #include <span>
 #include <utility>
 
 #include "base/text.h"
+#include "crypto/openssl_handles.h"
 
 namespace aurite::crypto {
 namespace {
 
 constexpr std::size_t kSha256Size = 32;
 constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
-
-// Hashing cannot fail short of memory exhaustion or a broken OpenSSL; going
-// on with a wrong signature would be worse than stopping.
-[[noreturn]] void Fatal(const char* what) {
-  std::fprintf(stderr, "aurite: OpenSSL failure in %s; stopping\n", what);
-  std::abort();
-}
 
 std::span<const unsigned char> Bytes(std::string_view text) {
   return {reinterpret_cast<const unsigned char*>(text.data()), text.size()};
@@ -39,7 +31,7 @@ SecretBuffer HmacSha256(std::span<const unsigned char> key, std::string_view dat
   if (EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, key.data(), key.size(),
                 Bytes(data).data(), data.size(), mac.data(), mac.size(), &written) == nullptr ||
       written != kSha256Size) {
-    Fatal("HMAC-SHA256");
+    OpenSslFailure("HMAC-SHA256");
   }
   return mac;
 }
@@ -49,7 +41,7 @@ std::string Sha256Hex(std::string_view data) {
   std::size_t size = 0;
   if (EVP_Q_digest(nullptr, "SHA256", nullptr, data.data(), data.size(), digest, &size) != 1 ||
       size != kSha256Size) {
-    Fatal("SHA-256");
+    OpenSslFailure("SHA-256");
   }
   return HexEncode(digest);
 }

@@ -13,7 +13,7 @@ namespace {
 using std::chrono::seconds;
 using TimePoint = std::chrono::system_clock::time_point;
 
-constexpr std::chrono::milliseconds kTick{250};
+constexpr std::chrono::milliseconds kLeaseTick{250};
 
 }  // namespace
 
@@ -192,7 +192,7 @@ void LeaseManager::Run(std::stop_token stop) {
     RenewDue(now);
     RetryDue(now);
     std::unique_lock lock(mu_);
-    wake_.wait_for(lock, stop, kTick, [] { return false; });
+    wake_.wait_for(lock, stop, kLeaseTick, [] { return false; });
   }
 }
 

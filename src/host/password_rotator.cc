@@ -23,7 +23,7 @@ namespace {
 using std::chrono::seconds;
 using TimePoint = std::chrono::system_clock::time_point;
 
-constexpr std::chrono::milliseconds kTick{1000};
+constexpr std::chrono::milliseconds kRotationTick{1000};
 
 // An exclusive flock(2) on a file for as long as it lives: one rotation at a
 // time among every process of the store.
@@ -174,7 +174,7 @@ void PasswordRotator::RotateDue() {
     std::lock_guard lock(mu_);
     if (status.ok()) {
       connection->failures = 0;
-      connection->next_try = now + kTick;
+      connection->next_try = now + kRotationTick;
       connection->last_error.clear();
       continue;
     }
@@ -190,7 +190,7 @@ void PasswordRotator::Run(std::stop_token stop) {
   while (!stop.stop_requested()) {
     {
       std::unique_lock lock(mu_);
-      wake_.wait_for(lock, stop, kTick, [] { return false; });
+      wake_.wait_for(lock, stop, kRotationTick, [] { return false; });
     }
     if (stop.stop_requested()) return;
     RotateDue();

@@ -13,7 +13,7 @@ namespace {
 using TimePoint = std::chrono::system_clock::time_point;
 
 // How often the thread looks for due values: refresh= is at least 1 s.
-constexpr std::chrono::milliseconds kTick{250};
+constexpr std::chrono::milliseconds kRefreshTick{250};
 
 }  // namespace
 
@@ -116,7 +116,7 @@ void SecretRefresher::Start() {
     while (!stop.stop_requested()) {
       RefreshDue(clock_());
       std::unique_lock lock(mu_);
-      wake_.wait_for(lock, stop, kTick, [] { return false; });
+      wake_.wait_for(lock, stop, kRefreshTick, [] { return false; });
     }
   });
 }

@@ -110,7 +110,7 @@ bool NamesAVariable(std::string_view value) {
 
 namespace {
 
-constexpr unsigned kFilterBits = 16;
+constexpr unsigned kRuleFilterBits = 16;
 
 std::uint32_t Load4(const char* p) {
   std::uint32_t word;
@@ -121,7 +121,7 @@ std::uint32_t Load4(const char* p) {
 // Folds ASCII upper case onto lower case for the filter (other bytes move
 // too, identically on both sides, which only adds false positives).
 std::uint32_t HashFolded(std::uint32_t word) {
-  return ((word | 0x20202020u) * 2654435761u) >> (32 - kFilterBits);
+  return ((word | 0x20202020u) * 2654435761u) >> (32 - kRuleFilterBits);
 }
 
 bool EqualsIgnoringCase(std::string_view text, std::string_view lower) {
@@ -198,7 +198,7 @@ struct Detector::Compiled {
 
   std::vector<std::unique_ptr<RE2>> regexes;
   std::vector<Anchor> anchors;
-  std::vector<std::uint64_t> filter;  // 2^kFilterBits bits
+  std::vector<std::uint64_t> filter;  // 2^kRuleFilterBits bits
   std::vector<Candidate> candidates;  // sorted by hash
 
   void AddToFilter(std::uint32_t word, std::uint32_t anchor) {
@@ -261,7 +261,7 @@ struct Detector::Compiled {
 Detector::Detector() : compiled_(std::make_unique<Compiled>()) {
   RE2::Options options;
   options.set_log_errors(false);
-  compiled_->filter.assign((std::size_t{1} << kFilterBits) / 64, 0);
+  compiled_->filter.assign((std::size_t{1} << kRuleFilterBits) / 64, 0);
   const std::vector<DetectionRule>& rules = DetectionRules();
   for (std::size_t r = 0; r < rules.size(); ++r) {
     auto re = std::make_unique<RE2>(rules[r].pattern, options);

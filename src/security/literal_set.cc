@@ -9,7 +9,7 @@
 namespace aurite::security {
 namespace {
 
-constexpr unsigned kFilterBits = 22;
+constexpr unsigned kLiteralFilterBits = 22;
 
 std::uint32_t Load4(const unsigned char* p) {
   std::uint32_t word;
@@ -17,14 +17,14 @@ std::uint32_t Load4(const unsigned char* p) {
   return word;
 }
 
-std::uint32_t Hash(std::uint32_t word) { return (word * 2654435761u) >> (32 - kFilterBits); }
+std::uint32_t Hash(std::uint32_t word) { return (word * 2654435761u) >> (32 - kLiteralFilterBits); }
 
 bool ByHash(const auto& a, const auto& b) { return a.hash < b.hash; }
 
 }  // namespace
 
 void LiteralSet::Index::Insert(std::uint32_t hash, std::uint32_t index, std::uint32_t offset) {
-  if (filter.empty()) filter.assign((std::size_t{1} << kFilterBits) / 64, 0);
+  if (filter.empty()) filter.assign((std::size_t{1} << kLiteralFilterBits) / 64, 0);
   filter[hash / 64] |= std::uint64_t{1} << (hash % 64);
   candidates.push_back({hash, index, offset});
 }

@@ -27,7 +27,7 @@ namespace {
 
 // KILL QUERY that reaches the server before our statement does is lost;
 // while the statement still runs, it is sent again.
-constexpr std::chrono::milliseconds kInterruptRetry{500};
+constexpr std::chrono::milliseconds kKillQueryRetry{500};
 
 // Client and server error numbers (errmsg.h, mysqld_error.h).
 constexpr unsigned kServerGone = 2006, kServerLost = 2013, kServerLostExtended = 2055;
@@ -50,7 +50,7 @@ class MariaDbConnection final : public Connection {
         thread_id_(My().mysql_thread_id(mysql_.get())),
         version_(My().mysql_get_server_info(mysql_.get())),
         is_mariadb_(version_.find("MariaDB") != std::string::npos),
-        interrupt_([this] { KillQuery(); }, kInterruptRetry) {}
+        interrupt_([this] { KillQuery(); }, kKillQueryRetry) {}
 
   Engine engine() const override { return Engine::kMariaDb; }
   const std::string& ServerVersion() const override { return version_; }

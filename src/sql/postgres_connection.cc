@@ -31,7 +31,7 @@ namespace {
 
 // A cancel request that reaches the backend before our statement does is
 // ignored; while the statement still runs, the request is sent again.
-constexpr std::chrono::milliseconds kInterruptRetry{500};
+constexpr std::chrono::milliseconds kCancelRetry{500};
 
 class PostgresConnection final : public Connection {
  public:
@@ -40,7 +40,7 @@ class PostgresConnection final : public Connection {
         options_(options),
         password_(std::move(password)),
         cancel_(Pq().PQgetCancel(conn_.get())),
-        interrupt_([this] { CancelOnServer(); }, kInterruptRetry) {
+        interrupt_([this] { CancelOnServer(); }, kCancelRetry) {
     const char* version = Pq().PQparameterStatus(conn_.get(), "server_version");
     version_ = version ? version : "";
   }

@@ -35,7 +35,7 @@ using StatementHandle = std::unique_ptr<sqlite3_stmt, StatementFinalizer>;
 constexpr int kProgressInterval = 1000;
 // sqlite3_interrupt takes effect at once; a retry only matters when the
 // statement had not started yet, which the progress handler covers too.
-constexpr std::chrono::milliseconds kInterruptRetry{200};
+constexpr std::chrono::milliseconds kSqliteInterruptRetry{200};
 
 nlohmann::json ReadCell(sqlite3_stmt* stmt, int column, bool json_column) {
   switch (sqlite3_column_type(stmt, column)) {
@@ -65,7 +65,7 @@ class SqliteConnection final : public Connection {
         options_(options),
         mode_{options.allow_writes},
         version_(sqlite3_libversion()),
-        interrupt_([this] { sqlite3_interrupt(db_.get()); }, kInterruptRetry) {}
+        interrupt_([this] { sqlite3_interrupt(db_.get()); }, kSqliteInterruptRetry) {}
 
   Status Initialise();
 

@@ -21,11 +21,11 @@ std::string WithKey(const std::string& key, const std::string& args) {
          " " + args;
 }
 
-const std::string kBinary = AURITE_BINARY;
+const std::string kAuriteBinary = AURITE_BINARY;
 
 TEST(KeyCommandTest, GeneratePrintsAFreshUsableKey) {
-  auto first = RunCommand(Aurite(kBinary + " key generate"));
-  auto second = RunCommand(Aurite(kBinary + " key generate"));
+  auto first = RunCommand(Aurite(kAuriteBinary + " key generate"));
+  auto second = RunCommand(Aurite(kAuriteBinary + " key generate"));
   ASSERT_EQ(first.exit_status, 0);
   ASSERT_EQ(first.out.size(), crypto::FernetKey::kTextSize + 1);
   EXPECT_TRUE(crypto::FernetKey::FromText(first.out.substr(0, 44)).ok());
@@ -35,7 +35,7 @@ TEST(KeyCommandTest, GeneratePrintsAFreshUsableKey) {
 
 TEST(KeyCommandTest, CheckNamesTheFormWithoutPrintingTheKey) {
   std::string key(crypto::FernetKey::Generate().ToText().Reveal());
-  auto result = RunCommand(WithKey(key, kBinary + " key check"));
+  auto result = RunCommand(WithKey(key, kAuriteBinary + " key check"));
   EXPECT_EQ(result.exit_status, 0);
   EXPECT_NE(result.out.find("a Fernet key"), std::string::npos) << result.out;
   EXPECT_EQ((result.out + result.err).find(key), std::string::npos);
@@ -43,7 +43,7 @@ TEST(KeyCommandTest, CheckNamesTheFormWithoutPrintingTheKey) {
 
 TEST(KeyCommandTest, CheckRecognisesAPassphrase) {
   std::string canary = "canary-p@ss:w/rd;'\"}%=&#+ \xc3\xbc";
-  auto result = RunCommand(WithKey(canary, kBinary + " key check"));
+  auto result = RunCommand(WithKey(canary, kAuriteBinary + " key check"));
   EXPECT_EQ(result.exit_status, 0);
   EXPECT_NE(result.out.find("a passphrase"), std::string::npos) << result.out;
   EXPECT_EQ((result.out + result.err).find(canary), std::string::npos);
@@ -52,7 +52,7 @@ TEST(KeyCommandTest, CheckRecognisesAPassphrase) {
 TEST(KeyCommandTest, UnusableKeyExitsTwoNamingVariableAndForms) {
   std::string key(crypto::FernetKey::Generate().ToText().Reveal());
   std::string mangled = key.substr(0, 43);
-  auto result = RunCommand(WithKey(mangled, kBinary + " key check"));
+  auto result = RunCommand(WithKey(mangled, kAuriteBinary + " key check"));
   EXPECT_EQ(result.exit_status, 2);
   EXPECT_NE(result.err.find("AURITE_MCP_ENCRYPTION_KEY"), std::string::npos) << result.err;
   EXPECT_NE(result.err.find("accepted forms"), std::string::npos) << result.err;
@@ -60,7 +60,7 @@ TEST(KeyCommandTest, UnusableKeyExitsTwoNamingVariableAndForms) {
 }
 
 TEST(KeyCommandTest, EmptyKeyExitsTwo) {
-  auto result = RunCommand(WithKey("", kBinary + " key check"));
+  auto result = RunCommand(WithKey("", kAuriteBinary + " key check"));
   EXPECT_EQ(result.exit_status, 2);
   EXPECT_NE(result.err.find("set but empty"), std::string::npos) << result.err;
 }
@@ -68,13 +68,13 @@ TEST(KeyCommandTest, EmptyKeyExitsTwo) {
 TEST(KeyCommandTest, UnreadableKeyFileExitsTwo) {
   auto result = RunCommand(
       "env -u AURITE_MCP_ENCRYPTION_KEY AURITE_MCP_ENCRYPTION_KEY_FILE=/nonexistent/key " +
-      kBinary + " key check");
+      kAuriteBinary + " key check");
   EXPECT_EQ(result.exit_status, 2);
   EXPECT_NE(result.err.find("AURITE_MCP_ENCRYPTION_KEY_FILE"), std::string::npos) << result.err;
 }
 
 TEST(KeyCommandTest, UnsetKeySaysCredentialsDoNotPersist) {
-  auto result = RunCommand(Aurite(kBinary + " key check"));
+  auto result = RunCommand(Aurite(kAuriteBinary + " key check"));
   EXPECT_EQ(result.exit_status, 0);
   EXPECT_NE(result.out.find("do not persist"), std::string::npos) << result.out;
 }

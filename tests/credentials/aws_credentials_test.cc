@@ -14,7 +14,7 @@
 namespace aurite::credentials {
 namespace {
 
-constexpr std::string_view kCanary = "canary-secret-5a1f/Qx+";
+constexpr std::string_view kAwsCanary = "canary-secret-5a1f/Qx+";
 
 class AwsCredentialsTest : public ::testing::Test {
  protected:
@@ -34,7 +34,7 @@ class AwsCredentialsTest : public ::testing::Test {
     WriteFile(home_ / ".aws/credentials",
               "[default]\naws_access_key_id = AKIAFILE\naws_secret_access_key = file-secret\n"
               "[work]\naws_access_key_id = ASIAWORK\naws_secret_access_key = " +
-                  std::string(kCanary) + "\naws_session_token = work-token\n");
+                  std::string(kAwsCanary) + "\naws_session_token = work-token\n");
   }
 
   StatusOr<crypto::AwsCredentials> Load(std::optional<std::string_view> profile = std::nullopt) {
@@ -51,12 +51,12 @@ class AwsCredentialsTest : public ::testing::Test {
 TEST_F(AwsCredentialsTest, VariablesComeFirst) {
   WriteDefaultFile();
   variables_["AWS_ACCESS_KEY_ID"] = "AKIAVARIABLE";
-  variables_["AWS_SECRET_ACCESS_KEY"] = std::string(kCanary);
+  variables_["AWS_SECRET_ACCESS_KEY"] = std::string(kAwsCanary);
   variables_["AWS_PROFILE"] = "work";
   StatusOr<crypto::AwsCredentials> credentials = Load();
   ASSERT_TRUE(credentials.ok()) << credentials.status().ToString();
   EXPECT_EQ(credentials->access_key_id, "AKIAVARIABLE");
-  EXPECT_EQ(credentials->secret_access_key.Reveal(), kCanary);
+  EXPECT_EQ(credentials->secret_access_key.Reveal(), kAwsCanary);
   EXPECT_TRUE(credentials->session_token.empty());
 
   variables_["AWS_SESSION_TOKEN"] = "variable-token";
@@ -67,7 +67,7 @@ TEST_F(AwsCredentialsTest, VariablesComeFirst) {
 
 TEST_F(AwsCredentialsTest, HalfSetVariablesAreAnError) {
   WriteDefaultFile();
-  variables_["AWS_SECRET_ACCESS_KEY"] = std::string(kCanary);
+  variables_["AWS_SECRET_ACCESS_KEY"] = std::string(kAwsCanary);
   Status status = Load().status();
   EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(status.message(),
@@ -110,7 +110,7 @@ TEST_F(AwsCredentialsTest, ExplicitProfileIgnoresVariables) {
   StatusOr<crypto::AwsCredentials> credentials = Load("work");
   ASSERT_TRUE(credentials.ok()) << credentials.status().ToString();
   EXPECT_EQ(credentials->access_key_id, "ASIAWORK");
-  EXPECT_EQ(credentials->secret_access_key.Reveal(), kCanary);
+  EXPECT_EQ(credentials->secret_access_key.Reveal(), kAwsCanary);
 }
 
 TEST_F(AwsCredentialsTest, SharedCredentialsFileVariableNamesTheFile) {
@@ -152,11 +152,11 @@ TEST_F(AwsCredentialsTest, NoCredentialsSaysWhereItLookedAndHowToProvideThem) {
 
 TEST_F(AwsCredentialsTest, FileErrorsKeepTheSecretOut) {
   WriteFile(home_ / ".aws/credentials",
-            "[default]\naws_access_key_id = A\n" + std::string(kCanary) + "\n");
+            "[default]\naws_access_key_id = A\n" + std::string(kAwsCanary) + "\n");
   Status status = Load().status();
   EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
   EXPECT_NE(status.message().find("line 3"), std::string::npos) << status.message();
-  EXPECT_EQ(status.message().find(kCanary), std::string::npos);
+  EXPECT_EQ(status.message().find(kAwsCanary), std::string::npos);
 
   std::filesystem::remove(home_ / ".aws/credentials");
   std::filesystem::create_directory(home_ / ".aws/credentials");

@@ -13,7 +13,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr std::string_view kCanary = "canary-token-5d1e7a";
+constexpr std::string_view kCommandCanary = "canary-token-5d1e7a";
 
 SecretCommand Shell(std::string script, std::vector<std::string> environment = {}) {
   return {.program = "/bin/sh",
@@ -25,18 +25,18 @@ SecretCommand Shell(std::string script, std::vector<std::string> environment = {
 
 TEST(SecretCommandTest, TakesStandardOutputWithoutTheTrailingNewline) {
   StatusOr<crypto::SecretBuffer> output =
-      RunSecretCommand(Shell("printf '%s\\r\\n' " + std::string(kCanary)));
+      RunSecretCommand(Shell("printf '%s\\r\\n' " + std::string(kCommandCanary)));
   ASSERT_TRUE(output.ok()) << output.status().message();
-  EXPECT_EQ(output->Reveal(), kCanary);
+  EXPECT_EQ(output->Reveal(), kCommandCanary);
 }
 
 TEST(SecretCommandTest, StandardErrorIsDroppedAndNeverQuoted) {
-  StatusOr<crypto::SecretBuffer> output =
-      RunSecretCommand(Shell("echo stderr-" + std::string(kCanary) + " >&2; echo out; exit 3"));
+  StatusOr<crypto::SecretBuffer> output = RunSecretCommand(
+      Shell("echo stderr-" + std::string(kCommandCanary) + " >&2; echo out; exit 3"));
   ASSERT_FALSE(output.ok());
   EXPECT_NE(output.status().message().find("the test command failed (exit status 3)"),
             std::string::npos);
-  EXPECT_EQ(output.status().message().find(kCanary), std::string::npos);
+  EXPECT_EQ(output.status().message().find(kCommandCanary), std::string::npos);
 }
 
 TEST(SecretCommandTest, GetsOnlyTheEnvironmentGiven) {
@@ -78,12 +78,12 @@ TEST(SecretCommandTest, AHangingCommandIsStoppedAtTheTimeout) {
 }
 
 TEST(SecretCommandTest, AnEndlessOutputIsCutOffAtTheLimit) {
-  SecretCommand command = Shell("exec yes " + std::string(kCanary));
+  SecretCommand command = Shell("exec yes " + std::string(kCommandCanary));
   command.max_output = 1024;
   StatusOr<crypto::SecretBuffer> output = RunSecretCommand(command);
   ASSERT_FALSE(output.ok());
   EXPECT_NE(output.status().message().find("printed more than 1024 bytes"), std::string::npos);
-  EXPECT_EQ(output.status().message().find(kCanary), std::string::npos);
+  EXPECT_EQ(output.status().message().find(kCommandCanary), std::string::npos);
 }
 
 TEST(SecretCommandTest, EmptyOutputMissingProgramAndDeathBySignalAreErrors) {

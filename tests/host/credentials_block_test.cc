@@ -16,7 +16,7 @@ namespace {
 using namespace std::chrono_literals;
 
 // URL-safe, so that it parses inside connection strings.
-constexpr std::string_view kCanary = "canary-admin-7f3a9c";
+constexpr std::string_view kAdminCanary = "canary-admin-7f3a9c";
 
 class CredentialsBlockTest : public ::testing::Test {
  protected:
@@ -36,14 +36,14 @@ class CredentialsBlockTest : public ::testing::Test {
     ASSERT_FALSE(config.ok()) << block;
     EXPECT_NE(config.status().message().find(mentions), std::string::npos)
         << config.status().message();
-    EXPECT_EQ(config.status().message().find(kCanary), std::string::npos);
+    EXPECT_EQ(config.status().message().find(kAdminCanary), std::string::npos);
   }
 
   FakeEnvironment fake_;
 };
 
 TEST_F(CredentialsBlockTest, DynamicModeReadsEveryKey) {
-  fake_.variables["ADMIN_PW"] = std::string(kCanary);
+  fake_.variables["ADMIN_PW"] = std::string(kAdminCanary);
   StatusOr<Config> config = Parse(R"({"mode": "dynamic",
       "admin": "postgresql://aurite_admin:${env:ADMIN_PW}@127.0.0.1/orders",
       "grant_roles": ["app_readonly", "reports"], "default_ttl": "5m", "max_ttl": "1h",
@@ -53,7 +53,7 @@ TEST_F(CredentialsBlockTest, DynamicModeReadsEveryKey) {
   ASSERT_TRUE(config.ok()) << config.status().message();
   const auto& dynamic =
       std::get<credentials::DynamicCredentials>(*config->connections.at(0).credentials);
-  EXPECT_NE(dynamic.admin.Reveal().find(kCanary), std::string_view::npos);
+  EXPECT_NE(dynamic.admin.Reveal().find(kAdminCanary), std::string_view::npos);
   EXPECT_EQ(dynamic.grant_roles, (std::vector<std::string>{"app_readonly", "reports"}));
   EXPECT_EQ(dynamic.default_ttl, 5min);
   EXPECT_EQ(dynamic.max_ttl, 1h);
@@ -204,24 +204,24 @@ TEST_F(CredentialsBlockTest, SqliteHasNoUsers) {
 }
 
 TEST_F(CredentialsBlockTest, ConnectionStringMayNotCarryALogin) {
-  fake_.variables["PW"] = std::string(kCanary);
+  fake_.variables["PW"] = std::string(kAdminCanary);
   StatusOr<Config> config = Parse(R"({"mode": "exec", "command": ["x"], "username": "u"})",
                                   "postgresql://app:${env:PW}@127.0.0.1/orders");
   ASSERT_FALSE(config.ok());
   EXPECT_NE(config.status().message().find("names a user or password"), std::string::npos);
-  EXPECT_EQ(config.status().message().find(kCanary), std::string::npos);
+  EXPECT_EQ(config.status().message().find(kAdminCanary), std::string::npos);
 }
 
 TEST_F(CredentialsBlockTest, UnparsableConnectionStringIsRefusedWithoutQuotingIt) {
   StatusOr<Config> config = Parse(R"({"mode": "exec", "command": ["x"], "username": "u"})",
-                                  "nosuchscheme://" + std::string(kCanary));
+                                  "nosuchscheme://" + std::string(kAdminCanary));
   ASSERT_FALSE(config.ok());
   EXPECT_NE(config.status().message().find("does not parse"), std::string::npos);
-  EXPECT_EQ(config.status().message().find(kCanary), std::string::npos);
+  EXPECT_EQ(config.status().message().find(kAdminCanary), std::string::npos);
 }
 
 TEST_F(CredentialsBlockTest, BadAdminStringIsRefusedWithoutQuotingIt) {
-  fake_.variables["ADMIN"] = "notaurl-" + std::string(kCanary);
+  fake_.variables["ADMIN"] = "notaurl-" + std::string(kAdminCanary);
   ExpectError(R"({"mode": "dynamic", "admin": "${env:ADMIN}", "grant_roles": ["r"]})",
               "connections.orders.credentials.admin:");
 }

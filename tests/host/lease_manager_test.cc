@@ -23,7 +23,7 @@ namespace {
 using namespace std::chrono_literals;
 
 // Port 1 on loopback refuses at once: an admin whose database is down.
-constexpr char kCanary[] = "Canary-Admin-Pw-4417";
+constexpr char kLeaseCanary[] = "Canary-Admin-Pw-4417";
 
 class LeaseManagerTest : public ::testing::Test {
  protected:
@@ -49,8 +49,9 @@ class LeaseManagerTest : public ::testing::Test {
     orders.storage_type = "postgresql";
     orders.connection_string = crypto::SecretBuffer::CopyFrom("postgresql://127.0.0.1:1/orders");
     credentials::DynamicCredentials dynamic;
-    dynamic.admin = crypto::SecretBuffer::CopyFrom(std::string("postgresql://admin:") + kCanary +
-                                                   "@127.0.0.1:1/orders?connect_timeout=2");
+    dynamic.admin =
+        crypto::SecretBuffer::CopyFrom(std::string("postgresql://admin:") + kLeaseCanary +
+                                       "@127.0.0.1:1/orders?connect_timeout=2");
     dynamic.grant_roles = {"reader"};
     orders.credentials = std::move(dynamic);
     connections_.reserve(4);  // issuers keep references to their connections
@@ -86,7 +87,7 @@ class LeaseManagerTest : public ::testing::Test {
     auto vault = VaultClientSource(VaultSettings{},
                                    [](const std::string& name) -> std::optional<std::string_view> {
                                      if (name == "VAULT_ADDR") return "http://127.0.0.1:1";
-                                     if (name == "VAULT_TOKEN") return kCanary;
+                                     if (name == "VAULT_TOKEN") return kLeaseCanary;
                                      return std::nullopt;
                                    })
                      .Get();
@@ -123,7 +124,7 @@ TEST_F(LeaseManagerTest, AnUnreachableAdminMakesNoLeaseAndKeepsRetryingItsRevoca
   ASSERT_FALSE(opened.ok());
   EXPECT_NE(opened.status().message().find("connections.orders"), std::string::npos)
       << opened.status().message();
-  EXPECT_EQ(opened.status().message().find(kCanary), std::string::npos);
+  EXPECT_EQ(opened.status().message().find(kLeaseCanary), std::string::npos);
 
   // The user may exist half-made: its revocation is on record and retried.
   std::vector<security::LeaseRecord> stored = Leases();
@@ -132,7 +133,7 @@ TEST_F(LeaseManagerTest, AnUnreachableAdminMakesNoLeaseAndKeepsRetryingItsRevoca
   EXPECT_GE(stored[0].revoke_attempts, 1u);
   EXPECT_GT(stored[0].next_attempt_at, 0);
   EXPECT_FALSE(stored[0].last_error.empty());
-  EXPECT_EQ(stored[0].last_error.find(kCanary), std::string::npos);
+  EXPECT_EQ(stored[0].last_error.find(kLeaseCanary), std::string::npos);
   const std::uint32_t first_attempts = stored[0].revoke_attempts;
   const auto deadline = std::chrono::steady_clock::now() + 5s;
   while (Leases().at(0).revoke_attempts == first_attempts &&
@@ -147,7 +148,7 @@ TEST_F(LeaseManagerTest, AnUnreachableAdminMakesNoLeaseAndKeepsRetryingItsRevoca
   EXPECT_EQ(Leases().size(), 1u);
   const std::string audit = Audit();
   EXPECT_NE(audit.find("lease_revoke_failed"), std::string::npos) << audit;
-  EXPECT_EQ(audit.find(kCanary), std::string::npos);
+  EXPECT_EQ(audit.find(kLeaseCanary), std::string::npos);
 }
 
 TEST_F(LeaseManagerTest, StartRevokesOnlyTheLeasesOfHostsThatEnded) {
@@ -179,13 +180,13 @@ TEST_F(LeaseManagerTest, AnUnreachableVaultGivesAClearErrorAndLeavesNoRecord) {
   EXPECT_NE(message.find("connections.reports.credentials"), std::string::npos) << message;
   EXPECT_NE(message.find("database/creds/reports"), std::string::npos) << message;
   EXPECT_NE(message.find("http://127.0.0.1:1"), std::string::npos) << message;
-  EXPECT_EQ(message.find(kCanary), std::string::npos) << "the token is not quoted";
+  EXPECT_EQ(message.find(kLeaseCanary), std::string::npos) << "the token is not quoted";
   // Recorded before Vault was asked; Vault made nothing, so it is settled.
   EXPECT_TRUE(Leases().empty());
   const std::string audit = Audit();
   EXPECT_NE(audit.find("lease_created"), std::string::npos) << audit;
   EXPECT_NE(audit.find("lease_revoked"), std::string::npos) << audit;
-  EXPECT_EQ(audit.find(kCanary), std::string::npos);
+  EXPECT_EQ(audit.find(kLeaseCanary), std::string::npos);
 }
 
 TEST_F(LeaseManagerTest, AConnectionThatIsNotDynamicGetsNoLease) {

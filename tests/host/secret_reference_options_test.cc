@@ -11,12 +11,12 @@ namespace {
 
 using std::chrono::milliseconds;
 
-constexpr std::string_view kCanary = "canary-refresh-pw-5b1e";
+constexpr std::string_view kRefreshCanary = "canary-refresh-pw-5b1e";
 
 class SecretReferenceOptionsTest : public ::testing::Test {
  protected:
   SecretReferenceOptionsTest() {
-    fake_.vault_secrets["secret/orders#password"] = std::string(kCanary);
+    fake_.vault_secrets["secret/orders#password"] = std::string(kRefreshCanary);
     fake_.aws_secrets["prod/orders#user"] = "app";
   }
   StatusOr<ExpandedSecret> Refreshable(std::string_view value) {
@@ -26,7 +26,7 @@ class SecretReferenceOptionsTest : public ::testing::Test {
     StatusOr<ExpandedSecret> expanded = Refreshable(value);
     EXPECT_FALSE(expanded.ok()) << value;
     if (expanded.ok()) return "";
-    EXPECT_EQ(expanded.status().message().find(kCanary), std::string::npos);
+    EXPECT_EQ(expanded.status().message().find(kRefreshCanary), std::string::npos);
     return expanded.status().message();
   }
   FakeEnvironment fake_;
@@ -36,7 +36,7 @@ TEST_F(SecretReferenceOptionsTest, RefreshOptionIsGatheredWithTheRawValue) {
   const std::string raw = "postgresql://app:${vault(refresh=5m):secret/orders#password}@db/o";
   StatusOr<ExpandedSecret> expanded = Refreshable(raw);
   ASSERT_TRUE(expanded.ok()) << expanded.status().message();
-  EXPECT_EQ(expanded->value.Reveal(), "postgresql://app:" + std::string(kCanary) + "@db/o");
+  EXPECT_EQ(expanded->value.Reveal(), "postgresql://app:" + std::string(kRefreshCanary) + "@db/o");
   ASSERT_TRUE(expanded->refresh.has_value());
   EXPECT_EQ(expanded->refresh->interval, milliseconds(300'000));
   EXPECT_FALSE(expanded->refresh->max_age.has_value());
@@ -87,7 +87,7 @@ TEST_F(SecretReferenceOptionsTest, ErrorsNameTheReferenceWithoutItsOptions) {
 }
 
 TEST_F(SecretReferenceOptionsTest, EnvironmentReferencesCannotBeRefreshed) {
-  fake_.variables["PW"] = std::string(kCanary);
+  fake_.variables["PW"] = std::string(kRefreshCanary);
   EXPECT_NE(ErrorOf("${env(refresh=1m):PW}").find("the environment does not change"),
             std::string::npos);
 }

@@ -15,7 +15,7 @@
 namespace aurite::host {
 namespace {
 
-constexpr std::string_view kCanary = "canary-p@ss:w/rd;'\"}%=&#+ \xc3\xbc";
+constexpr std::string_view kReferenceCanary = "canary-p@ss:w/rd;'\"}%=&#+ \xc3\xbc";
 
 class SecretReferenceTest : public ::testing::Test {
  protected:
@@ -41,10 +41,10 @@ TEST_F(SecretReferenceTest, LiteralTextIsUnchanged) {
 }
 
 TEST_F(SecretReferenceTest, EnvironmentReferencesMixWithText) {
-  env_["PW"] = std::string(kCanary);
+  env_["PW"] = std::string(kReferenceCanary);
   env_["HOST"] = "db.internal";
   EXPECT_EQ(*Expand("postgresql://app:${env:PW}@${env:HOST}/orders"),
-            "postgresql://app:" + std::string(kCanary) + "@db.internal/orders");
+            "postgresql://app:" + std::string(kReferenceCanary) + "@db.internal/orders");
 }
 
 TEST_F(SecretReferenceTest, UnsetVariableFailsNamingIt) {
@@ -55,8 +55,8 @@ TEST_F(SecretReferenceTest, UnsetVariableFailsNamingIt) {
 }
 
 TEST_F(SecretReferenceTest, FileReferenceReadsTheFileWithoutTrailingNewline) {
-  std::ofstream(file_) << kCanary << "\n";
-  EXPECT_EQ(*Expand("${file:" + file_.string() + "}"), kCanary);
+  std::ofstream(file_) << kReferenceCanary << "\n";
+  EXPECT_EQ(*Expand("${file:" + file_.string() + "}"), kReferenceCanary);
 }
 
 TEST_F(SecretReferenceTest, MissingFileFailsNamingThePath) {
@@ -91,12 +91,12 @@ TEST_F(SecretReferenceTest, ExecCommandInheritsNeitherTheStoreKeyNorOtherSecrets
 
 TEST_F(SecretReferenceTest, AwsSecretsManagerReferencePassesIdAndFieldToTheSource) {
   fake_.aws_secrets["prod/orders#username"] = "orders_app";
-  fake_.aws_secrets["prod/orders#password"] = std::string(kCanary);
+  fake_.aws_secrets["prod/orders#password"] = std::string(kReferenceCanary);
   fake_.aws_secrets["arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/orders-AbCdEf"] =
       "whole";
   EXPECT_EQ(*Expand("postgresql://${aws-sm:prod/orders#username}:${aws-sm:prod/orders#password}"
                     "@db.internal/orders"),
-            "postgresql://orders_app:" + std::string(kCanary) + "@db.internal/orders");
+            "postgresql://orders_app:" + std::string(kReferenceCanary) + "@db.internal/orders");
   EXPECT_EQ(*Expand("${aws-sm:arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/"
                     "orders-AbCdEf}"),
             "whole");
@@ -118,10 +118,10 @@ TEST_F(SecretReferenceTest, AwsSecretsManagerFailureNamesTheReference) {
 
 TEST_F(SecretReferenceTest, VaultReferencePassesTheTargetToTheSource) {
   fake_.vault_secrets["secret/orders#username"] = "orders_app";
-  fake_.vault_secrets["secret/team/orders?version=3#password"] = std::string(kCanary);
+  fake_.vault_secrets["secret/team/orders?version=3#password"] = std::string(kReferenceCanary);
   EXPECT_EQ(*Expand("postgresql://${vault:secret/orders#username}:"
                     "${vault:secret/team/orders?version=3#password}@db.internal/orders"),
-            "postgresql://orders_app:" + std::string(kCanary) + "@db.internal/orders");
+            "postgresql://orders_app:" + std::string(kReferenceCanary) + "@db.internal/orders");
   EXPECT_EQ(fake_.vault_requests,
             (std::vector<std::string>{"secret/orders#username",
                                       "secret/team/orders?version=3#password"}));

@@ -29,7 +29,7 @@ using credentials::Variables;
 using testing::VaultStandin;
 
 // ExpectNoCanary looks for "CANARY" in every message.
-constexpr std::string_view kCanaryPassword = "CANARY-pw/9f\"Xq}#{";
+constexpr std::string_view kVaultCanaryPassword = "CANARY-pw/9f\"Xq}#{";
 constexpr std::string_view kToken = "CANARYhvs.root-token-4f9a";
 
 // A client for the VAULT_* variables of `environment`, then the read.
@@ -83,7 +83,7 @@ TEST_F(VaultSecretReferenceTest, ReadsAField) {
   Put("secret/orders/db", PasswordJson());
   StatusOr<crypto::SecretBuffer> password = Read("secret/orders/db#password");
   ASSERT_TRUE(password.ok()) << password.status().message();
-  EXPECT_EQ(password->Reveal(), kCanaryPassword);
+  EXPECT_EQ(password->Reveal(), kVaultCanaryPassword);
   StatusOr<crypto::SecretBuffer> port = Read("secret/orders/db#port");
   ASSERT_TRUE(port.ok()) << port.status().message();
   EXPECT_EQ(port->Reveal(), "5432");
@@ -222,7 +222,7 @@ TEST_F(VaultSecretReferenceTest, TokenFromAFileLikeAnAgentSink) {
       MapEnvironment({{"VAULT_ADDR", SharedVault().Url()}, {"VAULT_TOKEN_FILE", sink.string()}}));
   std::filesystem::remove(sink);
   ASSERT_TRUE(value.ok()) << value.status().message();
-  EXPECT_EQ(value->Reveal(), kCanaryPassword);
+  EXPECT_EQ(value->Reveal(), kVaultCanaryPassword);
   StatusOr<crypto::SecretBuffer> gone = ReadVaultSecret(
       "secret/orders/db#password",
       MapEnvironment({{"VAULT_ADDR", SharedVault().Url()}, {"VAULT_TOKEN_FILE", sink.string()}}));

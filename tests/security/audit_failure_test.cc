@@ -28,8 +28,8 @@ using testing::kCanaryPassword;
 using testing::ReadFile;
 using testing::ScratchDir;
 
-const std::string kConnection = "postgresql://app:" + kCanaryPassword + "@db.internal/prod";
-constexpr std::string_view kType = "database_connection";
+const std::string kAuditedConnection = "postgresql://app:" + kCanaryPassword + "@db.internal/prod";
+constexpr std::string_view kAuditedType = "database_connection";
 
 // While it lives, no file of this process may grow past `bytes`; writes past
 // it fail with EFBIG (SIGXFSZ, which would kill the process, is ignored).
@@ -70,7 +70,7 @@ class AuditFailureTest : public ::testing::Test {
       create_error_ = manager.status();
       return nullptr;
     }
-    (*manager)->RegisterServerPermissions("sql", {std::string(kType)});
+    (*manager)->RegisterServerPermissions("sql", {std::string(kAuditedType)});
     return std::move(*manager);
   }
 
@@ -148,13 +148,13 @@ TEST(AuditLogFailureTest, ALogDeletedWhileOpenIsAnErrorNotASilentLoss) {
 TEST_F(AuditFailureTest, SecureIsRefusedAndNothingIsStored) {
   auto manager = MakeManager();
   ASSERT_NE(manager, nullptr) << create_error_.ToString();
-  auto kept = manager->Secure(kType, SecretBuffer::CopyFrom(kConnection));
+  auto kept = manager->Secure(kAuditedType, SecretBuffer::CopyFrom(kAuditedConnection));
   ASSERT_TRUE(kept.ok());
   const std::uintmax_t log_size = GrowAuditLog();
   {
     FileSizeLimit limit(log_size);
     StatusOr<SecuredCredential> refused =
-        manager->Secure(kType, SecretBuffer::CopyFrom(kConnection));
+        manager->Secure(kAuditedType, SecretBuffer::CopyFrom(kAuditedConnection));
     ASSERT_FALSE(refused.ok());
     ExpectRefusedForTheAuditLog(refused.status());
     EXPECT_NE(refused.status().message().find("refused to secure the credential"),
@@ -175,14 +175,14 @@ TEST_F(AuditFailureTest, SecureIsRefusedAndNothingIsStored) {
 TEST_F(AuditFailureTest, ResolveIsRefusedWithoutTheSecretAndTheCredentialSurvives) {
   auto manager = MakeManager();
   ASSERT_NE(manager, nullptr) << create_error_.ToString();
-  auto secured =
-      manager->Secure(kType, SecretBuffer::CopyFrom(kConnection), SecureOptions{.max_uses = 1});
+  auto secured = manager->Secure(kAuditedType, SecretBuffer::CopyFrom(kAuditedConnection),
+                                 SecureOptions{.max_uses = 1});
   ASSERT_TRUE(secured.ok());
   const std::string token(secured->token.Reveal());
   const std::uintmax_t log_size = GrowAuditLog();
   {
     FileSizeLimit limit(log_size);
-    StatusOr<ResolvedSecret> refused = manager->Resolve(token, "sql", kType);
+    StatusOr<ResolvedSecret> refused = manager->Resolve(token, "sql", kAuditedType);
     ASSERT_FALSE(refused.ok());
     ExpectRefusedForTheAuditLog(refused.status());
     EXPECT_EQ(refused.status().message().find(token), std::string::npos);
@@ -191,15 +191,15 @@ TEST_F(AuditFailureTest, ResolveIsRefusedWithoutTheSecretAndTheCredentialSurvive
   // The refused resolve did not use up the token's one use.
   ASSERT_EQ(manager->List().size(), 1u);
   EXPECT_EQ(manager->List()[0].uses, 0u);
-  StatusOr<ResolvedSecret> resolved = manager->Resolve(token, "sql", kType);
+  StatusOr<ResolvedSecret> resolved = manager->Resolve(token, "sql", kAuditedType);
   ASSERT_TRUE(resolved.ok()) << resolved.status().ToString();
-  EXPECT_EQ(resolved->secret.Reveal(), kConnection);
+  EXPECT_EQ(resolved->secret.Reveal(), kAuditedConnection);
 }
 
 TEST_F(AuditFailureTest, RevokingStillWorksWhenItCannotBeRecorded) {
   auto manager = MakeManager();
   ASSERT_NE(manager, nullptr) << create_error_.ToString();
-  auto secured = manager->Secure(kType, SecretBuffer::CopyFrom(kConnection));
+  auto secured = manager->Secure(kAuditedType, SecretBuffer::CopyFrom(kAuditedConnection));
   ASSERT_TRUE(secured.ok());
   const std::string token(secured->token.Reveal());
   const std::uintmax_t log_size = GrowAuditLog();
@@ -209,7 +209,7 @@ TEST_F(AuditFailureTest, RevokingStillWorksWhenItCannotBeRecorded) {
   }
   ExpectLogIntact();
   EXPECT_TRUE(manager->List().empty());
-  EXPECT_FALSE(manager->Resolve(token, "sql", kType).ok());
+  EXPECT_FALSE(manager->Resolve(token, "sql", kAuditedType).ok());
 }
 
 TEST_F(AuditFailureTest, TheStoreIsNotOpenedWhenThatCannotBeRecorded) {

@@ -7,12 +7,13 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "test_support.h"
+
 namespace aurite::security {
 namespace {
 
 using crypto::SecretBuffer;
-
-const std::string kCanaryPassword = "p@ss:w/rd;'\"}%=&#+ ü";
+using testing::kCanaryPassword;
 
 Redactor RedactorFor(const std::vector<SecretBuffer>& secrets) {
   std::vector<const SecretBuffer*> pointers;

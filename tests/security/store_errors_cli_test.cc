@@ -18,6 +18,7 @@
 #include "crypto/fernet.h"
 #include "crypto/fernet_key.h"
 #include "security/access_token.h"
+#include "store_test_support.h"
 #include "support/command_runner.h"
 #include "test_support.h"
 
@@ -39,17 +40,6 @@ std::string Lower(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return text;
-}
-
-// Runs `sql` on the store from this process, as another tool would.
-void RunSql(const std::filesystem::path& store, const std::string& sql) {
-  sqlite3* raw = nullptr;
-  ASSERT_EQ(sqlite3_open(store.c_str(), &raw), SQLITE_OK);
-  char* error = nullptr;
-  EXPECT_EQ(sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK)
-      << (error ? error : "");
-  sqlite3_free(error);
-  sqlite3_close(raw);
 }
 
 class StoreErrorsCliTest : public ::testing::Test {
@@ -186,7 +176,7 @@ TEST_F(StoreErrorsCliTest, ADamagedStoreIsReportedAsDamaged) {
 }
 
 TEST_F(StoreErrorsCliTest, ADamagedKeyCheckIsDamageNotAWrongKey) {
-  RunSql(store_, "UPDATE meta SET value = 'not a token' WHERE name = 'key_check'");
+  testing::RunSql(store_, "UPDATE meta SET value = 'not a token' WHERE name = 'key_check'");
   before_ = ReadFile(store_);
   CommandOutput run = Run("tokens list --store store.db");
   ExpectRefused(run, "its key check is not a Fernet token");
@@ -195,9 +185,9 @@ TEST_F(StoreErrorsCliTest, ADamagedKeyCheckIsDamageNotAWrongKey) {
   // A well-formed key check under another key, while the right key still
   // decrypts the credentials: the key check is what is wrong.
   crypto::Fernet other(crypto::FernetKey::Generate());
-  RunSql(store_, "UPDATE meta SET value = '" +
-                     other.Encrypt(std::string_view("aurite key check v1")) +
-                     "' WHERE name = 'key_check'");
+  testing::RunSql(store_, "UPDATE meta SET value = '" +
+                              other.Encrypt(std::string_view("aurite key check v1")) +
+                              "' WHERE name = 'key_check'");
   before_ = ReadFile(store_);
   run = Run("tokens list --store store.db");
   ExpectRefused(run, "does not match the key its credentials are encrypted with");
@@ -211,7 +201,7 @@ TEST_F(StoreErrorsCliTest, FilesThatAreNoStoreSayWhatTheyAre) {
   EXPECT_NE(text.err.find("is not an Aurite credential store (it is not a SQLite database)"),
             std::string::npos)
       << text.err;
-  RunSql(dir_ / "other.db", "CREATE TABLE t (x)");
+  testing::RunSql(dir_ / "other.db", "CREATE TABLE t (x)");
   CommandOutput other = Run("tokens list --store other.db");
   EXPECT_EQ(other.exit_status, 2);
   EXPECT_NE(other.err.find("is not an Aurite credential store (a SQLite database without "

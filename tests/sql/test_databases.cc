@@ -30,6 +30,10 @@ const nlohmann::json& Databases() {
   return databases;
 }
 
+std::string UrlOf(Engine engine) {
+  return Databases()[engine == Engine::kPostgres ? "postgres" : "mariadb"]["uri"];
+}
+
 std::string Password() { return Databases()["postgres"]["password"].get<std::string>(); }
 
 ConnectionConfig ConfigFor(Engine engine, const std::string& sqlite_path) {

@@ -15,6 +15,10 @@ namespace aurite::sql::testing {
 // The parsed databases.json; fails the current test when it is missing.
 const nlohmann::json& Databases();
 
+// The URL of the application login of `engine`'s server (PostgreSQL or
+// MariaDB), as databases.json gives it.
+std::string UrlOf(Engine engine);
+
 // The application user's password (the canary that must never leak).
 std::string Password();
 

@@ -20,7 +20,7 @@
 namespace aurite::testing {
 namespace {
 
-constexpr auto kStartTimeout = std::chrono::seconds(60);
+constexpr auto kMotoStartTimeout = std::chrono::seconds(60);
 
 // The directory of PATH that holds an executable moto_server, or "".
 std::string FindOnPath(const std::string& program) {
@@ -89,7 +89,7 @@ MotoServer::MotoServer(const std::string& cert_file, const std::string& key_file
     return;
   }
   child_ = std::move(*child);
-  const auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
+  const auto deadline = std::chrono::steady_clock::now() + kMotoStartTimeout;
   while (std::chrono::steady_clock::now() < deadline) {
     if (child_->TryWait()) {
       error_ = "moto_server exited at start: " + Log();

@@ -13,11 +13,11 @@
 namespace aurite::testing {
 namespace {
 
-constexpr auto kStartTimeout = std::chrono::seconds(20);
+constexpr auto kStandInStartTimeout = std::chrono::seconds(20);
 
-// The first line the child writes to stdout, waiting up to kStartTimeout.
+// The first line the child writes to stdout, waiting up to kStandInStartTimeout.
 std::string FirstLine(int fd) {
-  const auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
+  const auto deadline = std::chrono::steady_clock::now() + kStandInStartTimeout;
   std::string line;
   while (line.find('\n') == std::string::npos) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -39,10 +39,6 @@ struct CancellableCall {
   std::future<mcp::RpcResult> result;
 };
 
-std::string UrlOf(db::Engine engine) {
-  return db::testing::Databases()[engine == db::Engine::kPostgres ? "postgres" : "mariadb"]["uri"];
-}
-
 // The database session behind a connection id: pooled sessions are reused,
 // so the same id before and after proves the cancelled call's session came
 // back healthy.
@@ -61,9 +57,9 @@ TEST_P(NetworkCancelTest, CancellingExecuteQueryStopsTheStatementOnTheServer) {
   ASSERT_TRUE(observer.ok()) << observer.status().ToString();
   auto server = SqlServerClient::Start();
   ASSERT_NE(server, nullptr);
-  std::string id =
-      Structured(server->Call("connect_database", {{"connection_string", UrlOf(GetParam())}}))
-          .value("connection_id", "");
+  std::string id = Structured(server->Call("connect_database",
+                                           {{"connection_string", db::testing::UrlOf(GetParam())}}))
+                       .value("connection_id", "");
   ASSERT_FALSE(id.empty());
   Json session = SessionId(*server, id, GetParam());
 

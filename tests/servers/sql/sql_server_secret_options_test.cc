@@ -29,10 +29,6 @@ struct CanaryCase {
   std::string masked_option;
 };
 
-std::string Uri(db::Engine engine) {
-  return db::testing::Databases()[engine == db::Engine::kPostgres ? "postgres" : "mariadb"]["uri"];
-}
-
 // The fixture's PostgreSQL in libpq keyword/value form, with `extra` appended.
 std::string PostgresKeywords(const std::string& extra) {
   db::ConnectionConfig config = db::testing::ConfigFor(db::Engine::kPostgres);
@@ -47,8 +43,8 @@ std::string PostgresKeywords(const std::string& extra) {
 }
 
 std::vector<CanaryCase> Cases() {
-  std::string postgres = Uri(db::Engine::kPostgres);
-  std::string mariadb = Uri(db::Engine::kMariaDb);
+  std::string postgres = db::testing::UrlOf(db::Engine::kPostgres);
+  std::string mariadb = db::testing::UrlOf(db::Engine::kMariaDb);
   auto with = [](const std::string& uri, const std::string& query) {
     return uri + (uri.find('?') == std::string::npos ? "?" : "&") + query;
   };

@@ -21,10 +21,6 @@ using testing::Structured;
 namespace db = aurite::sql;
 using Clock = std::chrono::steady_clock;
 
-std::string UrlOf(db::Engine engine) {
-  return db::testing::Databases()[engine == db::Engine::kPostgres ? "postgres" : "mariadb"]["uri"];
-}
-
 // tools/call with a bound, so a call that never answers fails the test
 // instead of hanging it.
 mcp::RpcResult CallWithin(SqlServerClient& server, const std::string& tool, Json arguments) {
@@ -43,7 +39,8 @@ class SqlServerSessionTest : public ::testing::TestWithParam<db::Engine> {
     // Calls one after another reuse the one pooled session (SessionId).
     server_ = SqlServerClient::Start();
     ASSERT_NE(server_, nullptr);
-    id_ = Structured(server_->Call("connect_database", {{"connection_string", UrlOf(GetParam())}}))
+    id_ = Structured(server_->Call("connect_database",
+                                   {{"connection_string", db::testing::UrlOf(GetParam())}}))
               .value("connection_id", "");
     ASSERT_FALSE(id_.empty());
   }
@@ -77,7 +74,8 @@ TEST_P(SqlServerSessionTest, AnUnsupportedResultIsAToolErrorAndTheSessionAnswers
     server_.reset();
     server_ = SqlServerClient::Start({"--allow-writes"});
     ASSERT_NE(server_, nullptr);
-    id_ = Structured(server_->Call("connect_database", {{"connection_string", UrlOf(GetParam())}}))
+    id_ = Structured(server_->Call("connect_database",
+                                   {{"connection_string", db::testing::UrlOf(GetParam())}}))
               .value("connection_id", "");
     session = SessionId();
   }
