@@ -9,6 +9,7 @@
 #include <openssl/crypto.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdlib>
 #include <map>
@@ -120,11 +121,22 @@ class PostgresConnection final : public Connection {
   // Set when the pipeline protocol went wrong: the pool then drops us.
   bool broken_ = false;
   // Read-only statements prepared on this session, by SQL text, so a
-  // repeated query skips parsing and planning. At most kMaxPrepared names
-  // are ever created per session; after that, statements run unnamed.
-  static constexpr int kMaxPrepared = 100;
+  // repeated query skips parsing and planning. A text is prepared the second
+  // time it comes among the last kRecentTexts ones not prepared: each
+  // prepared statement adds a row to the pg_prepared_statements scan of
+  // every call's reset (PostgresCallEnd), which made it the largest part of
+  // PostgreSQL's CPU for a point query when one-off texts (an LLM's queries
+  // with their values written in) filled the cache. At most kMaxPrepared
+  // names are ever created per session; after that, statements run unnamed.
+  static constexpr int kMaxPrepared = 32;
+  static constexpr std::size_t kRecentTexts = 64;
   std::map<std::string, std::string, std::less<>> prepared_;
   int prepared_names_ = 0;
+  // Hashes of recent texts not prepared: a ring, oldest overwritten.
+  std::array<std::size_t, kRecentTexts> recent_texts_{};
+  std::size_t next_recent_ = 0;
+  // Whether `sql` came among the recent texts; remembers it if not.
+  bool SeenRecently(std::string_view sql);
   // The statement being prepared by the current call: (SQL, name).
   std::optional<std::pair<std::string, std::string>> preparing_;
   // The SQL of a cached statement the current call executes.
@@ -265,7 +277,7 @@ Status PostgresConnection::SendReadOnlyPipeline(std::string_view sql,
   if (auto found = prepared_.find(sql); found != prepared_.end()) {
     executing_cached_ = found->first;
     status = SendPrepared(found->second, encoded);
-  } else if (prepared_names_ < kMaxPrepared) {
+  } else if (prepared_names_ < kMaxPrepared && SeenRecently(sql)) {
     preparing_.emplace(std::string(sql), fmt::format("aurite_{}", ++prepared_names_));
     if (!Pq().PQsendPrepare(conn, preparing_->second.c_str(), preparing_->first.c_str(), 0,
                             nullptr)) {
@@ -282,6 +294,16 @@ Status PostgresConnection::SendReadOnlyPipeline(std::string_view sql,
                        : status;
   }
   return OkStatus();
+}
+
+bool PostgresConnection::SeenRecently(std::string_view sql) {
+  const std::size_t hash = std::hash<std::string_view>{}(sql);
+  if (std::find(recent_texts_.begin(), recent_texts_.end(), hash) != recent_texts_.end()) {
+    return true;
+  }
+  recent_texts_[next_recent_] = hash;
+  next_recent_ = (next_recent_ + 1) % kRecentTexts;
+  return false;
 }
 
 // Reads the results of one command of the pipeline; the first error.

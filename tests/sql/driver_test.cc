@@ -360,6 +360,42 @@ TEST(PostgresDriverTest, PreparedStatementsRecoverFromTableChangesAndDeallocate)
   ASSERT_TRUE((*writer)->Execute("DROP TABLE " + table, {}, {}).ok());
 }
 
+// A statement is prepared when its text comes a second time, not before:
+// each prepared statement costs every later call's session reset a row of
+// pg_prepared_statements, and one-off texts would fill the cache.
+TEST(PostgresDriverTest, OnlyRepeatedStatementsArePreparedAndAtMostThirtyTwo) {
+  StatusOr<std::unique_ptr<Connection>> connection =
+      OpenConnection(ConfigFor(Engine::kPostgres), {});
+  ASSERT_TRUE(connection.ok()) << connection.status().ToString();
+  int probes = 0;
+  // The count comes from a text of its own each time, so it is never cached itself.
+  const auto prepared_names = [&]() -> std::string {
+    StatusOr<QueryResult> result = (*connection)
+                                       ->Execute(
+                                           "SELECT count(*) FROM pg_catalog.pg_prepared_statements "
+                                           "WHERE name ~ '^aurite_[0-9]+$' "
+                                           "AND " +
+                                               std::to_string(++probes) + " > 0",
+                                           {}, {});
+    if (!result.ok()) return result.status().ToString();
+    const auto& cell = result->rows[0][0];
+    return cell.is_string() ? cell.get<std::string>() : cell.dump();
+  };
+  const auto run = [&](int n) {
+    return (*connection)->Execute("SELECT " + std::to_string(n) + " AS n", {}, {}).ok();
+  };
+  for (int n = 0; n < 5; ++n) ASSERT_TRUE(run(n));
+  EXPECT_EQ(prepared_names(), "0");
+  ASSERT_TRUE(run(100));
+  ASSERT_TRUE(run(100));
+  EXPECT_EQ(prepared_names(), "1");
+  for (int n = 200; n < 240; ++n) {
+    ASSERT_TRUE(run(n));
+    ASSERT_TRUE(run(n));
+  }
+  EXPECT_EQ(prepared_names(), "32");
+}
+
 TEST(PostgresDriverTest, ColumnTypesOutsideTheBuiltinListAreNamed) {
   StatusOr<std::unique_ptr<Connection>> connection =
       OpenConnection(ConfigFor(Engine::kPostgres), {});
