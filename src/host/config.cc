@@ -35,11 +35,6 @@ StatusOr<std::vector<SecretPair>> GetSecretMap(const Field& field,
   return pairs;
 }
 
-std::filesystem::path Resolve(const std::filesystem::path& base_dir, const std::string& path) {
-  std::filesystem::path p(path);
-  return p.is_absolute() ? p : base_dir / p;
-}
-
 Status ParseRestart(const Field& field, RestartPolicy& restart) {
   if (field.value.is_string()) {
     // Shorthand: "restart": "on-failure".
@@ -170,14 +165,14 @@ Status ParseSecurity(const Field& field, const std::filesystem::path& base_dir,
                                    "vault"}));  // vault: read first, by ParseConfig
   if (Has(field, "store_path")) {
     AURITE_ASSIGN_OR_RETURN(std::string path, GetString(field["store_path"]));
-    security.store_path = Resolve(base_dir, path);
+    security.store_path = ResolvePath(base_dir, path);
   }
   if (Has(field, "key_env")) {
     AURITE_ASSIGN_OR_RETURN(security.key_env, GetString(field["key_env"]));
   }
   if (Has(field, "audit_log")) {
     AURITE_ASSIGN_OR_RETURN(std::string path, GetString(field["audit_log"]));
-    security.audit_log = Resolve(base_dir, path);
+    security.audit_log = ResolvePath(base_dir, path);
   }
   if (Has(field, "default_token_ttl")) {
     AURITE_ASSIGN_OR_RETURN(std::chrono::milliseconds ttl, GetDuration(field["default_token_ttl"]));
@@ -250,8 +245,8 @@ Status ParseGatewayTls(const Field& field, const std::filesystem::path& base_dir
   }
   AURITE_ASSIGN_OR_RETURN(std::string cert, GetString(field["cert_file"]));
   AURITE_ASSIGN_OR_RETURN(std::string key, GetString(field["key_file"]));
-  gateway.tls_cert_file = Resolve(base_dir, cert);
-  gateway.tls_key_file = Resolve(base_dir, key);
+  gateway.tls_cert_file = ResolvePath(base_dir, cert);
+  gateway.tls_key_file = ResolvePath(base_dir, key);
   return OkStatus();
 }
 

@@ -64,6 +64,11 @@ StatusOr<ExpandedSecret> TakeRefreshableSecret(const Field& field,
   return expanded;
 }
 
+std::filesystem::path ResolvePath(const std::filesystem::path& base_dir, const std::string& path) {
+  std::filesystem::path p(path);
+  return p.is_absolute() ? p : base_dir / p;
+}
+
 StatusOr<std::chrono::milliseconds> GetDuration(const Field& field) {
   std::string text;
   if (field.value.is_number()) {
