@@ -365,7 +365,12 @@ StatusOr<std::chrono::milliseconds> ParseDuration(std::string_view text) {
   } else {
     return InvalidArgumentError("not a duration");
   }
-  return std::chrono::milliseconds(static_cast<std::int64_t>(amount * per_unit_ms));
+  const double ms = amount * per_unit_ms;
+  // Also false for NaN, which from_chars reads from "nan".
+  if (!(ms <= std::chrono::milliseconds(kLongestDuration).count())) {
+    return InvalidArgumentError("longer than 100 years");
+  }
+  return std::chrono::milliseconds(static_cast<std::int64_t>(ms));
 }
 
 StatusOr<Config> ParseConfig(std::string_view text, const std::string& source,

@@ -301,5 +301,16 @@ TEST(ParseDurationTest, AcceptsUnitsAndBareSeconds) {
   }
 }
 
+// Found by config_fuzz (fuzz/corpus/config_fuzz/crash-duration-overflow):
+// "66666666666666666666666666666666661h" overflowed the conversion to
+// milliseconds (undefined behaviour, in practice a negative duration).
+TEST(ParseDurationTest, RefusesWhatIsLongerThanAHundredYears) {
+  EXPECT_EQ(*ParseDuration("36500d"), kLongestDuration);
+  for (const char* bad :
+       {"36501d", "1e30h", "66666666666666666666666666666666661h", "inf", "nan"}) {
+    EXPECT_FALSE(ParseDuration(bad).ok()) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace aurite::host
