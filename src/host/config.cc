@@ -381,6 +381,11 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source,
     root = json::parse(text);
   } catch (const json::parse_error& error) {
     return JsonSyntaxError(error, source);
+  } catch (const json::out_of_range&) {
+    // What nlohmann throws for a number past a double's range ("1e999").
+    return InvalidArgumentError(source +
+                                ": invalid JSON: a number too large to represent (at most "
+                                "about 1.8e308)");
   }
   Field top{root, source};
   AURITE_RETURN_IF_ERROR(ExpectObjectWithKeys(

@@ -271,6 +271,16 @@ TEST_F(ConfigTest, TruncatedStringDoesNotQuoteTheFile) {
       << config.status().message();
 }
 
+// Found by config_fuzz (fuzz/corpus/config_fuzz/crash-number-overflow):
+// nlohmann throws out_of_range, not parse_error, for a number past a
+// double's range, and the exception escaped ParseConfig.
+TEST_F(ConfigTest, HugeNumberIsAnErrorNotAnException) {
+  StatusOr<Config> config = Parse(R"({"gateway": {"port": 8E888}})");
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.status().message(),
+            "aurite.json: invalid JSON: a number too large to represent (at most about 1.8e308)");
+}
+
 TEST_F(ConfigTest, LoadsAFileAndResolvesPathsNextToIt) {
   std::filesystem::path dir =
       std::filesystem::temp_directory_path() / ("aurite-config-" + std::to_string(getpid()));
