@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <initializer_list>
+#include <string_view>
 
 #include "base/text.h"
 #include "credentials/aws_credentials.h"
@@ -30,6 +32,18 @@ std::string OptionOf(const sql::ConnectionConfig& config, const std::string& nam
   return found == config.options.end() ? "" : found->second;
 }
 
+// Why `mode` (the value of option `key`) falls short, for a message. Only
+// the engine's known weaker modes are quoted: the connection string may
+// have come from a secret reference, whose value no message shows.
+std::string WhyNot(const std::string& key, const std::string& mode,
+                   std::initializer_list<std::string_view> weaker) {
+  if (mode.empty()) return " (it has no " + key + ")";
+  if (std::find(weaker.begin(), weaker.end(), mode) != weaker.end()) {
+    return " (" + key + "=" + mode + " does not)";
+  }
+  return " (its " + key + " is not a mode the driver knows)";
+}
+
 // TLS must be required: the token is a password for 15 minutes.
 Status CheckTls(const sql::ConnectionConfig& config) {
   if (config.engine == sql::Engine::kPostgres) {
@@ -39,9 +53,9 @@ Status CheckTls(const sql::ConnectionConfig& config) {
         "aws-rds-iam: the connection_string must require TLS, since the IAM token is sent as "
         "the password: add sslmode=verify-full (with sslrootcert=PATH to the RDS CA bundle), or "
         "at least sslmode=require" +
-        std::string(mode.empty() ? " (it has no sslmode, and libpq's default, prefer, may fall "
-                                   "back to plain text)"
-                                 : " (sslmode=" + mode + " does not)"));
+        (mode.empty() ? " (it has no sslmode, and libpq's default, prefer, may fall back to "
+                        "plain text)"
+                      : WhyNot("sslmode", mode, {"disable", "allow", "prefer"})));
   }
   const std::string mode = Upper(OptionOf(config, "ssl-mode"));
   if (mode == "REQUIRED" || mode == "REQUIRE" || mode == "VERIFY_CA" || mode == "VERIFY_IDENTITY" ||
@@ -52,7 +66,7 @@ Status CheckTls(const sql::ConnectionConfig& config) {
       "aws-rds-iam: the connection_string must require TLS, since the IAM token is sent as the "
       "password: add ssl-mode=VERIFY_IDENTITY (with ssl-ca=PATH to the RDS CA bundle), or at "
       "least ssl-mode=REQUIRED" +
-      std::string(mode.empty() ? " (it has no ssl-mode)" : " (ssl-mode=" + mode + " does not)"));
+      WhyNot("ssl-mode", mode, {"DISABLED", "PREFERRED"}));
 }
 
 // The token request for `config` once `base` is known to be acceptable.

@@ -35,11 +35,6 @@ StatusOr<std::vector<SecretPair>> GetSecretMap(const Field& field,
   return pairs;
 }
 
-std::filesystem::path Resolve(const std::filesystem::path& base_dir, const std::string& path) {
-  std::filesystem::path p(path);
-  return p.is_absolute() ? p : base_dir / p;
-}
-
 Status ParseRestart(const Field& field, RestartPolicy& restart) {
   if (field.value.is_string()) {
     // Shorthand: "restart": "on-failure".
@@ -170,14 +165,14 @@ Status ParseSecurity(const Field& field, const std::filesystem::path& base_dir,
                                    "vault"}));  // vault: read first, by ParseConfig
   if (Has(field, "store_path")) {
     AURITE_ASSIGN_OR_RETURN(std::string path, GetString(field["store_path"]));
-    security.store_path = Resolve(base_dir, path);
+    security.store_path = ResolvePath(base_dir, path);
   }
   if (Has(field, "key_env")) {
     AURITE_ASSIGN_OR_RETURN(security.key_env, GetString(field["key_env"]));
   }
   if (Has(field, "audit_log")) {
     AURITE_ASSIGN_OR_RETURN(std::string path, GetString(field["audit_log"]));
-    security.audit_log = Resolve(base_dir, path);
+    security.audit_log = ResolvePath(base_dir, path);
   }
   if (Has(field, "default_token_ttl")) {
     AURITE_ASSIGN_OR_RETURN(std::chrono::milliseconds ttl, GetDuration(field["default_token_ttl"]));
@@ -250,8 +245,8 @@ Status ParseGatewayTls(const Field& field, const std::filesystem::path& base_dir
   }
   AURITE_ASSIGN_OR_RETURN(std::string cert, GetString(field["cert_file"]));
   AURITE_ASSIGN_OR_RETURN(std::string key, GetString(field["key_file"]));
-  gateway.tls_cert_file = Resolve(base_dir, cert);
-  gateway.tls_key_file = Resolve(base_dir, key);
+  gateway.tls_cert_file = ResolvePath(base_dir, cert);
+  gateway.tls_key_file = ResolvePath(base_dir, key);
   return OkStatus();
 }
 
@@ -370,7 +365,12 @@ StatusOr<std::chrono::milliseconds> ParseDuration(std::string_view text) {
   } else {
     return InvalidArgumentError("not a duration");
   }
-  return std::chrono::milliseconds(static_cast<std::int64_t>(amount * per_unit_ms));
+  const double ms = amount * per_unit_ms;
+  // Also false for NaN, which from_chars reads from "nan".
+  if (!(ms <= std::chrono::milliseconds(kLongestDuration).count())) {
+    return InvalidArgumentError("longer than 100 years");
+  }
+  return std::chrono::milliseconds(static_cast<std::int64_t>(ms));
 }
 
 StatusOr<Config> ParseConfig(std::string_view text, const std::string& source,
@@ -381,6 +381,11 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source,
     root = json::parse(text);
   } catch (const json::parse_error& error) {
     return JsonSyntaxError(error, source);
+  } catch (const json::out_of_range&) {
+    // What nlohmann throws for a number past a double's range ("1e999").
+    return InvalidArgumentError(source +
+                                ": invalid JSON: a number too large to represent (at most "
+                                "about 1.8e308)");
   }
   Field top{root, source};
   AURITE_RETURN_IF_ERROR(ExpectObjectWithKeys(

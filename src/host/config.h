@@ -152,7 +152,12 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source,
 StatusOr<Config> LoadConfigFile(const std::filesystem::path& file,
                                 const ReferenceSources& sources = SystemReferenceSources());
 
-// "30s", "5m", "1h", "2d", "250ms", or a bare number of seconds.
+// "30s", "5m", "1h", "2d", "250ms", or a bare number of seconds; at most
+// kLongestDuration.
 StatusOr<std::chrono::milliseconds> ParseDuration(std::string_view text);
+// 100 years: anything longer is a mistake, and would overflow the clocks
+// a duration is added to (and milliseconds themselves, from about 292
+// million years).
+inline constexpr std::chrono::hours kLongestDuration{24 * 36500};
 
 }  // namespace aurite::host

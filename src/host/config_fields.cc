@@ -64,18 +64,24 @@ StatusOr<ExpandedSecret> TakeRefreshableSecret(const Field& field,
   return expanded;
 }
 
+std::filesystem::path ResolvePath(const std::filesystem::path& base_dir, const std::string& path) {
+  std::filesystem::path p(path);
+  return p.is_absolute() ? p : base_dir / p;
+}
+
 StatusOr<std::chrono::milliseconds> GetDuration(const Field& field) {
+  constexpr const char* kExpected =
+      "a duration such as \"30s\", \"5m\", \"1h\" or a number of seconds, at most 100 years";
   std::string text;
   if (field.value.is_number()) {
     text = field.value.dump();
   } else if (field.value.is_string()) {
     text = field.value.get<std::string>();
   } else {
-    return field.Error("a duration such as \"30s\", \"5m\", \"1h\" or a number of seconds");
+    return field.Error(kExpected);
   }
   StatusOr<std::chrono::milliseconds> duration = ParseDuration(text);
-  if (!duration.ok())
-    return field.Error("a duration such as \"30s\", \"5m\", \"1h\" or a number of seconds");
+  if (!duration.ok()) return field.Error(kExpected);
   return duration;
 }
 

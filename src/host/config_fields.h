@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -45,6 +46,10 @@ StatusOr<crypto::SecretBuffer> TakeSecret(const Field& field, const ReferenceSou
 
 // TakeSecret for a value whose references may have refresh= options.
 StatusOr<ExpandedSecret> TakeRefreshableSecret(const Field& field, const ReferenceSources& sources);
+
+// A path written in the config: absolute as it is, relative under
+// `base_dir` (the config file's directory).
+std::filesystem::path ResolvePath(const std::filesystem::path& base_dir, const std::string& path);
 
 // A duration as ParseDuration reads it ("30s", "5m", "1h") or a number of
 // seconds.

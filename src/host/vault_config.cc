@@ -10,11 +10,7 @@ namespace {
 using config_json::Field;
 using config_json::GetString;
 using config_json::Has;
-
-std::string Resolve(const std::filesystem::path& base_dir, const std::string& path) {
-  const std::filesystem::path p(path);
-  return (p.is_absolute() ? p : base_dir / p).string();
-}
+using config_json::ResolvePath;
 
 // A secret value of the block: any reference but ${vault:…}.
 StatusOr<crypto::SecretBuffer> TakeBlockSecret(const Field& field,
@@ -76,7 +72,7 @@ StatusOr<VaultSettings> ParseVaultSettings(const Field& field,
   }
   if (Has(field, "ca_cert")) {
     AURITE_ASSIGN_OR_RETURN(const std::string path, GetString(field["ca_cert"]));
-    settings.ca_cert = Resolve(base_dir, path);
+    settings.ca_cert = ResolvePath(base_dir, path).string();
     if (path.empty() || !std::ifstream(*settings.ca_cert).good()) {
       return field["ca_cert"].Error(
           "a readable PEM file of the CA(s) that signed Vault's "
@@ -95,7 +91,7 @@ StatusOr<VaultSettings> ParseVaultSettings(const Field& field,
     AURITE_ASSIGN_OR_RETURN(const std::string path, GetString(field["token_file"]));
     if (path.empty()) return field["token_file"].Error("the path of a file holding the token");
     auth.method = secrets::VaultAuth::Method::kTokenFile;
-    auth.token_file = Resolve(base_dir, path);
+    auth.token_file = ResolvePath(base_dir, path).string();
     settings.auth = std::move(auth);
   } else if (Has(field, "auth")) {
     AURITE_ASSIGN_OR_RETURN(settings.auth, ParseAppRole(field["auth"], sources));

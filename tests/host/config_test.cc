@@ -271,6 +271,16 @@ TEST_F(ConfigTest, TruncatedStringDoesNotQuoteTheFile) {
       << config.status().message();
 }
 
+// Found by config_fuzz (fuzz/corpus/config_fuzz/crash-number-overflow):
+// nlohmann throws out_of_range, not parse_error, for a number past a
+// double's range, and the exception escaped ParseConfig.
+TEST_F(ConfigTest, HugeNumberIsAnErrorNotAnException) {
+  StatusOr<Config> config = Parse(R"({"gateway": {"port": 8E888}})");
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.status().message(),
+            "aurite.json: invalid JSON: a number too large to represent (at most about 1.8e308)");
+}
+
 TEST_F(ConfigTest, LoadsAFileAndResolvesPathsNextToIt) {
   std::filesystem::path dir =
       std::filesystem::temp_directory_path() / ("aurite-config-" + std::to_string(getpid()));
@@ -297,6 +307,17 @@ TEST(ParseDurationTest, AcceptsUnitsAndBareSeconds) {
   EXPECT_EQ(*ParseDuration("2d"), std::chrono::hours(48));
   EXPECT_EQ(*ParseDuration("0"), std::chrono::milliseconds(0));
   for (const char* bad : {"", "s", "-1s", "5 minutes", "1w", "abc"}) {
+    EXPECT_FALSE(ParseDuration(bad).ok()) << bad;
+  }
+}
+
+// Found by config_fuzz (fuzz/corpus/config_fuzz/crash-duration-overflow):
+// "66666666666666666666666666666666661h" overflowed the conversion to
+// milliseconds (undefined behaviour, in practice a negative duration).
+TEST(ParseDurationTest, RefusesWhatIsLongerThanAHundredYears) {
+  EXPECT_EQ(*ParseDuration("36500d"), kLongestDuration);
+  for (const char* bad :
+       {"36501d", "1e30h", "66666666666666666666666666666666661h", "inf", "nan"}) {
     EXPECT_FALSE(ParseDuration(bad).ok()) << bad;
   }
 }

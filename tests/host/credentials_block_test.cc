@@ -7,6 +7,7 @@
 
 #include <variant>
 
+#include "base/text.h"
 #include "host/config.h"
 #include "host/fake_environment.h"
 
@@ -190,6 +191,27 @@ TEST_F(CredentialsBlockTest, AwsRdsIamNeedsTls) {
       << config.status().message();
   EXPECT_NE(config.status().message().find("sslmode"), std::string::npos)
       << config.status().message();
+}
+
+// Found while writing config_fuzz, which traps on it
+// (fuzz/corpus/config_fuzz/crash-rds-iam-sslmode):
+// the refusal quoted the sslmode, which may come from a secret reference.
+TEST_F(CredentialsBlockTest, AwsRdsIamTlsRefusalQuotesOnlyKnownModes) {
+  fake_.variables["MODE"] = std::string(kAdminCanary);
+  const std::string block = R"({"mode": "aws-rds-iam", "region": "eu-west-1", "username": "u"})";
+  for (const char* connection_string : {"postgresql://db.example/orders?sslmode=${env:MODE}",
+                                        "mysql://db.example/orders?ssl-mode=${env:MODE}"}) {
+    StatusOr<Config> config = Parse(block, connection_string);
+    ASSERT_FALSE(config.ok()) << connection_string;
+    EXPECT_NE(config.status().message().find("is not a mode the driver knows"), std::string::npos)
+        << config.status().message();
+    EXPECT_EQ(AsciiLowercase(config.status().message()).find(kAdminCanary), std::string::npos)
+        << config.status().message();
+  }
+  StatusOr<Config> prefer = Parse(block, "postgresql://db.example/orders?sslmode=prefer");
+  ASSERT_FALSE(prefer.ok());
+  EXPECT_NE(prefer.status().message().find("(sslmode=prefer does not)"), std::string::npos)
+      << prefer.status().message();
 }
 
 TEST_F(CredentialsBlockTest, SqliteHasNoUsers) {
