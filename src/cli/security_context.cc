@@ -15,6 +15,7 @@
 
 #include "cli/command.h"
 #include "crypto/key_loader.h"
+#include "host/config.h"
 #include "security/store_keys.h"
 
 namespace aurite::cli {
@@ -107,6 +108,12 @@ StatusOr<std::chrono::seconds> ParseDuration(std::string_view text) {
     return InvalidArgumentError("'" + std::string(text) +
                                 "' is not a duration; use a number with s, m, h or d (e.g. 90s, "
                                 "15m, 1h, 7d), or 0 for no expiry");
+  }
+  // Checked before multiplying: value * scale could overflow.
+  const auto longest = std::chrono::duration_cast<std::chrono::seconds>(host::kLongestDuration);
+  if (value > longest.count() / scale) {
+    return InvalidArgumentError("'" + std::string(text) +
+                                "' is longer than 100 years; use 0 for no expiry");
   }
   return std::chrono::seconds(value * scale);
 }

@@ -3,9 +3,11 @@
 #include "host/config.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -19,6 +21,10 @@
 
 namespace aurite::host {
 namespace {
+
+// More restarts than a server could use in years at the longest backoff; a
+// bound, so that no count wraps.
+constexpr std::int64_t kMostRestarts = 1000000;
 
 using nlohmann::json;
 using namespace config_json;
@@ -57,8 +63,10 @@ Status ParseRestart(const Field& field, RestartPolicy& restart) {
   }
   if (Has(field, "max_restarts")) {
     Field max = field["max_restarts"];
-    if (!max.value.is_number_integer() || max.value.get<int>() < 0) {
-      return max.Error("a whole number >= 0");
+    // Read as 64 bits: get<int>() of 4294967296 wraps to 0 without a word.
+    if (!max.value.is_number_integer() || max.value.get<std::int64_t>() < 0 ||
+        max.value.get<std::int64_t>() > kMostRestarts) {
+      return max.Error(fmt::format("a whole number from 0 to {}", kMostRestarts));
     }
     restart.max_restarts = max.value.get<int>();
   }

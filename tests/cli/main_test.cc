@@ -34,5 +34,13 @@ TEST(MainTest, UnknownCommandIsAUsageError) {
   EXPECT_NE(result.err.find("--help"), std::string::npos) << result.err;
 }
 
+// value * unit used to overflow into a negative, or an already past, expiry.
+TEST(MainTest, SecureRefusesATtlLongerThanAHundredYears) {
+  auto result = RunCommand(std::string(AURITE_BINARY) + " secure --ttl 106751991167301d");
+  EXPECT_EQ(result.exit_status, 2);
+  EXPECT_NE(result.err.find("'106751991167301d' is longer than 100 years"), std::string::npos)
+      << result.err;
+}
+
 }  // namespace
 }  // namespace aurite::cli

@@ -241,6 +241,9 @@ TEST_F(ConfigTest, ErrorsNameTheBadKeysPath) {
               "connections.c.storage_type: expected one of");
   ExpectError(R"({"mcpServers": {"sql": {"command": "x", "restart": "sometimes"}}})",
               "mcpServers.sql.restart.policy");
+  ExpectError(
+      R"({"mcpServers": {"sql": {"command": "x", "restart": {"max_restarts": 4294967296}}}})",
+      "mcpServers.sql.restart.max_restarts: expected a whole number from 0 to 1000000");
   ExpectError(R"({"mcpServers": 3})", "mcpServers: expected an object");
   ExpectError(R"({"unexpected": 1})", "aurite.json.unexpected: unknown key");
 }
