@@ -49,16 +49,23 @@ SecretBuffer StandardBase64(std::string_view text) {
   return out;
 }
 
-// `quoted` (a value inside its quotes) with `escape` + `c` read as `c`: the
-// doubled quotes of ADO.NET and ODBC ("" '' }}) and libpq's backslashes.
-SecretBuffer Unescaped(std::string_view quoted, char escape) {
+// The value of a quoted part as the database reads it, from just after its
+// opening quote to its closing `close` (or the end): with `backslash`,
+// libpq's (\x is x); otherwise ADO.NET's and ODBC's (a doubled close quote,
+// '' "" }}, is one). FindSecretParts gives the longer of the readings, so
+// each is read here from the start, never by trimming the part's ends.
+SecretBuffer QuotedValue(std::string_view after_open, char close, bool backslash) {
   SecretBuffer out;
-  for (std::size_t i = 0; i < quoted.size(); ++i) {
-    if (quoted[i] == escape && i + 1 < quoted.size() &&
-        (escape == '\\' || quoted[i + 1] == escape)) {
+  for (std::size_t i = 0; i < after_open.size(); ++i) {
+    const bool escaped =
+        i + 1 < after_open.size() &&
+        (backslash ? after_open[i] == '\\' : after_open[i] == close && after_open[i + 1] == close);
+    if (escaped) {
       ++i;
+    } else if (after_open[i] == close) {
+      break;
     }
-    out.Append(quoted.substr(i, 1));
+    out.Append(after_open.substr(i, 1));
   }
   return out;
 }
@@ -76,12 +83,14 @@ std::vector<SecretBuffer> SecretValues(std::string_view secret) {
     std::string_view part = secret.substr(span.begin, span.end - span.begin);
     values.push_back(SecretBuffer::CopyFrom(part));
     if (part.size() >= 2 && (part.front() == '\'' || part.front() == '"' || part.front() == '{')) {
-      const char open = part.front();
-      part = part.substr(1, part.size() - 2);
-      values.push_back(SecretBuffer::CopyFrom(part));
+      const char close = part.front() == '{' ? '}' : part.front();
+      const std::string_view after_open = part.substr(1);
       // '...' is libpq's (backslash escapes) or ADO.NET's ('' doubled).
-      if (open == '\'') values.push_back(Unescaped(part, '\\'));
-      values.push_back(Unescaped(part, open == '{' ? '}' : open));
+      if (part.front() == '\'') values.push_back(QuotedValue(after_open, close, true));
+      values.push_back(QuotedValue(after_open, close, false));
+      // And as written between the quotes, which a message may echo.
+      part = part.back() == close ? part.substr(1, part.size() - 2) : after_open;
+      values.push_back(SecretBuffer::CopyFrom(part));
     }
     if (part.find('%') != std::string_view::npos) values.push_back(PercentDecoded(part));
   }

@@ -34,7 +34,8 @@ void AppendJsonDouble(std::string& out, double value);
 // shortest decimal text that reads back as its double ([-]d[.d][e[+-]d],
 // e.g. PostgreSQL's float8 output): what AppendJsonDouble would write for
 // that double, without converting it. False, and nothing appended, when
-// the text is not of that form or has more than 17 significant digits.
+// the text is not of that form, has more than 17 significant digits, or is
+// no double (past the range of one, or lost under its smallest).
 bool AppendJsonShortestDecimal(std::string& out, std::string_view text);
 
 // Appends the compact JSON text of `value` (any JSON value), as mcp::Dump.

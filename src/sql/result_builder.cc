@@ -131,9 +131,11 @@ void ResultBuilder::AddDoubleText(std::string_view text) {
     result_.rows_text.resize(mark);
     first_cell_ = first_cell;
   }
-  // Also "NaN", "Infinity" and "-Infinity", which from_chars reads.
+  // Also "NaN", "Infinity" and "-Infinity", which from_chars reads. A text
+  // that is no double (none comes from the engines) stays text, never 0.
   double value = 0;
-  std::from_chars(text.data(), text.data() + text.size(), value);
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) return AddText(text);
   AddDouble(value);
 }
 
