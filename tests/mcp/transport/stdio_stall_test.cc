@@ -76,6 +76,27 @@ TEST(StdioClientStall, AChildThatDoesNotReadStallsTheLinkAtTheWriteDeadline) {
   child->Shutdown();
 }
 
+// What waits for a full pipe is bounded: past kMaxQueuedBytes a send fails
+// at once, saying so, and the link stays open for when the child reads.
+TEST(StdioClientStall, QueuedInputIsBounded) {
+  auto child = StartSleeper(60s);
+  ASSERT_TRUE(child);
+  const std::string mebibyte(1024 * 1024, 'x');
+  Status sent;
+  std::size_t sends = 0;
+  while (sent.ok() && sends <= StdioClient::kMaxQueuedBytes / mebibyte.size() + 1) {
+    sent = child->client().Notify("test/fill", {{"data", mebibyte}});
+    ++sends;
+  }
+  EXPECT_EQ(sent.code(), StatusCode::kResourceExhausted) << sent.ToString();
+  EXPECT_NE(sent.message().find("server 'sleeper' is not reading its input fast enough"),
+            std::string::npos)
+      << sent.message();
+  EXPECT_GE(sends, StdioClient::kMaxQueuedBytes / mebibyte.size() - 1);
+  EXPECT_FALSE(child->stalled());
+  child->Shutdown();
+}
+
 // A child that leaves its pipe full for less than the deadline, then reads,
 // is not stalled: what waited is written, and the link stays open.
 TEST(StdioClientStall, AChildThatReadsLateIsNotStalled) {
