@@ -44,33 +44,33 @@ Clock::duration TimeToStall(StdioClient& child, Clock::time_point since, Clock::
 
 TEST(StdioClientStall, AChildThatDoesNotReadStallsTheLinkAtTheWriteDeadline) {
   std::atomic<int> stalls{0};
-  auto child = StartSleeper(500ms, [&] { ++stalls; });
+  auto child = StartSleeper(1s, [&] { ++stalls; });
   ASSERT_TRUE(child);
   const auto start = Clock::now();
-  // Queued for the writer thread: the sender does not wait for the child.
+  // Queued for the writer thread: the sender does not wait for the child
+  // (a sender that did would return after the link stalled, or never).
   EXPECT_TRUE(child->client().Notify("test/fill", {{"data", kOverAPipe}}).ok());
   EXPECT_TRUE(child->client().Notify("test/more", {{"data", kOverAPipe}}).ok());
-  EXPECT_LT(Clock::now() - start, 500ms);
   EXPECT_FALSE(child->stalled());
   // At the deadline: not before, and not long after (a bound, not a speed test).
   const auto waited = TimeToStall(*child, start, 10s);
   EXPECT_TRUE(child->stalled());
-  EXPECT_GE(waited, 500ms);
-  EXPECT_LT(waited, 5s);
+  EXPECT_GE(waited, 1s);
+  EXPECT_LT(waited, 6s);
   EXPECT_EQ(stalls.load(), 1);
 
   // The stream's framing is lost: later messages fail at once, saying why.
   const auto again = Clock::now();
   Status sent = child->client().Notify("test/small", {{"n", 1}});
   EXPECT_EQ(sent.code(), StatusCode::kDeadlineExceeded);
-  EXPECT_NE(sent.message().find("server 'sleeper' has not read its input for 0.5 s"),
+  EXPECT_NE(sent.message().find("server 'sleeper' has not read its input for 1 s"),
             std::string::npos)
       << sent.message();
   RpcResult ping = child->client().Ping();
   ASSERT_FALSE(ping.ok());
   EXPECT_EQ(ping.error().code, error_code::kConnectionClosed);
   EXPECT_NE(ping.error().message.find("has not read its input"), std::string::npos);
-  EXPECT_LT(Clock::now() - again, 500ms);
+  EXPECT_LT(Clock::now() - again, 1s);  // less than another deadline
   EXPECT_EQ(stalls.load(), 1);
   EXPECT_FALSE(child->exited());  // the child is the owner's to stop
   child->Shutdown();
