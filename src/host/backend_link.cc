@@ -40,6 +40,7 @@ class StdioLink : public BackendLink {
   explicit StdioLink(std::unique_ptr<mcp::StdioClient> client) : client_(std::move(client)) {}
   mcp::McpClient& client() override { return client_->client(); }
   bool exited() const override { return client_->exited(); }
+  bool stalled() const override { return client_->stalled(); }
   std::optional<pid_t> pid() const override {
     if (client_->exited()) return std::nullopt;
     return client_->pid();
@@ -56,6 +57,7 @@ class HttpLink : public BackendLink {
       : client_(std::make_unique<mcp::HttpClient>(std::move(options))) {}
   mcp::McpClient& client() override { return client_->client(); }
   bool exited() const override { return false; }
+  bool stalled() const override { return false; }
   std::optional<pid_t> pid() const override { return std::nullopt; }
   int Shutdown() override {
     if (!client_->session_id().empty()) (void)client_->Terminate();
@@ -121,7 +123,8 @@ StatusOr<HttpTarget> ParseHttpUrl(const std::string& url) {
 }
 
 StatusOr<std::unique_ptr<BackendLink>> OpenStdioLink(const ServerConfig& server,
-                                                     std::function<void()> on_exit) {
+                                                     std::function<void()> on_exit,
+                                                     std::function<void()> on_stalled) {
   mcp::StdioClientOptions options;
   options.spawn.program = server.command;
   options.spawn.arguments = server.args;
@@ -150,6 +153,7 @@ StatusOr<std::unique_ptr<BackendLink>> OpenStdioLink(const ServerConfig& server,
   options.log_name = server.name;
   options.shutdown_grace = std::chrono::milliseconds(500);
   options.on_exit = std::move(on_exit);
+  options.on_stalled = std::move(on_stalled);
   options.busy_poll = server.busy_poll;
   StatusOr<std::unique_ptr<mcp::StdioClient>> started = mcp::StdioClient::Start(std::move(options));
   if (!started.ok()) {

@@ -7,7 +7,9 @@
 //    host reads, --busy-poll-us 0 (the host's readers poll instead), and
 //    --allow-writes with allow_writes); replies over the
 //    server's max_message_bytes fail their calls at once.
-//    `on_exit` runs once when the child's stdout closes.
+//    `on_exit` runs once when the child's stdout closes; `on_stalled` runs
+//    once, on the link's writer thread, when the child left its full stdin
+//    pipe unread for the write deadline (StdioClientOptions::write_deadline).
 //  - OpenHttpLink() connects to `server.url`. Of `headers` only
 //    Authorization: Bearer … can be sent (the mcp layer's HTTP client sends
 //    no other header); any other header is refused with an error naming it.
@@ -37,6 +39,9 @@ class BackendLink {
   virtual mcp::McpClient& client() = 0;
   // The stdio child went away (an HTTP link never reports this: its calls fail instead).
   virtual bool exited() const = 0;
+  // The stdio child left its full stdin pipe unread for the write deadline,
+  // so the link is closed for writing (StdioClient::stalled); never for HTTP.
+  virtual bool stalled() const = 0;
   virtual std::optional<pid_t> pid() const = 0;
   // Ends the connection (for a child: stdin closed, SIGTERM, SIGKILL) and
   // returns the child's wait status, 0 for HTTP.
@@ -56,7 +61,8 @@ struct HttpTarget {
 StatusOr<HttpTarget> ParseHttpUrl(const std::string& url);
 
 StatusOr<std::unique_ptr<BackendLink>> OpenStdioLink(const ServerConfig& server,
-                                                     std::function<void()> on_exit);
+                                                     std::function<void()> on_exit,
+                                                     std::function<void()> on_stalled);
 StatusOr<std::unique_ptr<BackendLink>> OpenHttpLink(const ServerConfig& server);
 
 }  // namespace aurite::host

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "base/text.h"
+#include "mcp/transport/stdio_client.h"
 #include "runtime/log.h"
 
 namespace aurite::host {
@@ -22,11 +23,20 @@ StatusOr<std::shared_ptr<BackendLink>> ManagedServer::Open() {
       std::lock_guard lock(mu_);
       child_exited_ = false;
     }
-    return OpenStdioLink(config_, [this] {
-      std::lock_guard lock(mu_);
-      child_exited_ = true;
-      changed_.notify_all();
-    });
+    return OpenStdioLink(
+        config_,
+        [this] {
+          std::lock_guard lock(mu_);
+          child_exited_ = true;
+          changed_.notify_all();
+        },
+        [this] {
+          // A link that stalls while it starts fails its start instead.
+          std::lock_guard lock(mu_);
+          if (!current_ || !current_->stalled()) return;
+          hung_ = true;
+          changed_.notify_all();
+        });
   }();
   if (!link.ok()) return link.status();
   return std::shared_ptr<BackendLink>(std::move(link).value());
@@ -67,7 +77,9 @@ bool ManagedServer::WaitForExit(std::stop_token& stop, bool& hung) {
   std::unique_lock lock(mu_);
   changed_.wait(lock, stop, [this] { return child_exited_ || hung_; });
   hung = hung_ && !child_exited_;
-  if (hung) {
+  if (hung && current_ && current_->stalled()) {
+    runtime::LogWarn("[{}] {}; stopping it to restart it", config_.name, StalledText());
+  } else if (hung) {
     runtime::LogWarn("[{}] did not answer a ping after a call timed out; stopping it to restart it",
                      config_.name);
   }
@@ -241,7 +253,15 @@ void ManagedServer::CallToolAsync(const std::string& tool, mcp::Json arguments,
 
 void ManagedServer::AfterCall(const std::shared_ptr<BackendLink>& link,
                               std::chrono::milliseconds timeout, mcp::RpcResult& result) {
-  if (result.ok() || result.error().code != mcp::error_code::kRequestTimeout) return;
+  if (result.ok()) return;
+  if (link && link->stalled() && result.error().code == mcp::error_code::kConnectionClosed) {
+    // The supervisor already restarts it (on_stalled): say why the call failed.
+    result = mcp::MakeError(mcp::error_code::kRequestTimeout,
+                            "server '" + config_.name + "' " + StalledText() +
+                                "; it is being restarted, so try again in a moment");
+    return;
+  }
+  if (result.error().code != mcp::error_code::kRequestTimeout) return;
   result = mcp::MakeError(mcp::error_code::kRequestTimeout,
                           "server '" + config_.name + "' did not answer within its timeout of " +
                               SecondsText(timeout) + " (mcpServers." + config_.name + ".timeout)");
@@ -267,6 +287,11 @@ void ManagedServer::Probe(const std::shared_ptr<BackendLink>& link) {
     hung_ = true;
     changed_.notify_all();
   });
+}
+
+std::string ManagedServer::StalledText() {
+  return "has not read its input for " + SecondsText(mcp::StdioClientOptions{}.write_deadline) +
+         " (it is stopped or hung)";
 }
 
 mcp::RpcError ManagedServer::Unreachable() const {

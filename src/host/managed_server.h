@@ -23,6 +23,10 @@
 //    runs); one that does not answer the ping within the same timeout (at
 //    most kMaxPingWait) is hung: it is stopped and restarted as if it had
 //    crashed, failing its other calls in flight.
+//  - A stdio server that leaves its full stdin pipe unread for the link's
+//    write deadline (stopped, hung) is hung too (StdioClient::stalled): it
+//    is restarted the same way, and its calls that fail meanwhile (not
+//    timed out first) fail with kRequestTimeout saying so.
 //  - Stop() (and the destructor) ends supervision and stops the child.
 //  - Thread-safe.
 #pragma once
@@ -97,6 +101,8 @@ class ManagedServer {
                  mcp::RpcResult& result);
   // The ping of a server whose call timed out; a hung server is stopped.
   void Probe(const std::shared_ptr<BackendLink>& link);
+  // Why a stalled stdio server is restarted, after its name.
+  static std::string StalledText();
   void Supervise(std::stop_token stop);
   // Waits for the current child to exit or to be found hung (`hung`);
   // false when asked to stop.

@@ -33,6 +33,30 @@ Status WriteAll(int fd, std::string_view data) {
   return OkStatus();
 }
 
+Status SetNonBlocking(int fd) {
+  const int flags = ::fcntl(fd, F_GETFL);
+  if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0) {
+    return UnavailableError(
+        fmt::format("cannot make a descriptor non-blocking: {}", std::strerror(errno)));
+  }
+  return OkStatus();
+}
+
+Status WriteSome(int fd, std::string_view& data) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n >= 0) {
+      data.remove_prefix(static_cast<std::size_t>(n));
+      continue;
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return OkStatus();
+    if (errno == EPIPE) return UnavailableError("the peer closed the pipe");
+    return UnavailableError(fmt::format("write failed: {}", std::strerror(errno)));
+  }
+  return OkStatus();
+}
+
 void IgnoreSigpipe() {
   static std::once_flag once;
   std::call_once(once, [] { std::signal(SIGPIPE, SIG_IGN); });

@@ -19,6 +19,15 @@ StatusOr<Pipe> MakePipe();
 // ignored (see IgnoreSigpipe) so that a dead peer is an error, not a signal.
 Status WriteAll(int fd, std::string_view data);
 
+// Makes `fd` non-blocking (O_NONBLOCK on its open file description: the
+// other end of a pipe keeps its own mode).
+Status SetNonBlocking(int fd);
+
+// Writes what the non-blocking `fd` takes of `data` at once, removing it
+// from `data`: a full pipe leaves the rest there. A closed peer (EPIPE) is
+// kUnavailable, as for WriteAll.
+Status WriteSome(int fd, std::string_view& data);
+
 // Makes writes to a closed pipe fail with EPIPE instead of killing the
 // process. Process-wide and idempotent; children get SIGPIPE back by default.
 void IgnoreSigpipe();

@@ -1,14 +1,17 @@
 // End-to-end fault injection on the gateway's backends (SQLite only, so no
-// database fixture): an `aurite sql-server` stopped with SIGSTOP (a hang),
-// and one behind a wrapper that writes garbage on its stdout. Each call gets
-// a clear answer within the server's timeout, the broken server is replaced,
+// database fixture): an `aurite sql-server` stopped with SIGSTOP (a hang,
+// with and without its stdin pipe filled), and one behind a wrapper that writes garbage on its
+// stdout. Each call gets a clear answer within the server's timeout, the broken server is replaced,
 // and the other server (the probe) is served throughout. (SIGKILL mid-query
 // is in gateway_e2e_test.cc.)
 #include <gtest/gtest.h>
 #include <signal.h>
 
 #include <chrono>
+#include <future>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "gateway_process.h"
 
@@ -61,6 +64,50 @@ class BackendFaultsTest : public GatewayTestBase {
                         {{"connection_id", id}, {"query", "SELECT name FROM items ORDER BY id"}});
   }
 
+  // SIGSTOP, then waits until every thread of `pid` has stopped (state T):
+  // the signal is delivered asynchronously, and a thread that runs on for a
+  // moment could still answer a call.
+  static bool StopProcess(pid_t pid) {
+    if (::kill(pid, SIGSTOP) != 0) return false;
+    for (int attempt = 0; attempt < 500; ++attempt) {
+      const std::string stat = ProcFile(pid, "stat");
+      const std::size_t close = stat.rfind(')');
+      if (close != std::string::npos && stat.compare(close + 2, 1, "T") == 0) return true;
+      std::this_thread::sleep_for(10ms);
+    }
+    return false;
+  }
+
+  struct StoppedSqlServer {
+    std::unique_ptr<GatewayProcess> gateway;
+    std::string id;  // a connection open on the SQL server
+    pid_t pid = 0;   // the SQL server, stopped
+  };
+  // A gateway on `config` with a connection open on its SQL server, which is
+  // then stopped; a null gateway or a zero pid when a step failed.
+  StoppedSqlServer StartWithStoppedSqlServer(const Json& config) {
+    StoppedSqlServer started;
+    started.gateway = StartGateway(config);
+    if (!started.gateway) return started;
+    started.id = Structured(Connect(*started.gateway, SampleDatabase())).value("connection_id", "");
+    const pid_t pid = SqlServer(*started.gateway);
+    EXPECT_FALSE(started.id.empty());
+    EXPECT_NE(pid, 0);
+    if (!started.id.empty() && pid != 0 && StopProcess(pid)) started.pid = pid;
+    return started;
+  }
+
+  // Query() once the replaced server answers again (within 5 s).
+  static Json QueryOnceBack(GatewayProcess& gateway, const std::string& id) {
+    Json rows;
+    for (int attempt = 0; attempt < 50; ++attempt) {
+      rows = Query(gateway, id);
+      if (!rows.value("isError", true)) break;
+      std::this_thread::sleep_for(100ms);
+    }
+    return rows;
+  }
+
   // The probe server answers: the other backend is unaffected.
   static void ExpectProbeServed(GatewayProcess& gateway) {
     Json pid = gateway.Call("probe_pid", Json::object());
@@ -69,13 +116,11 @@ class BackendFaultsTest : public GatewayTestBase {
 };
 
 TEST_F(BackendFaultsTest, AHungSqlServerTimesOutAtItsTimeoutAndIsReplaced) {
-  auto gateway = StartGateway(Config());
-  ASSERT_NE(gateway, nullptr);
-  std::string id = Structured(Connect(*gateway, SampleDatabase())).value("connection_id", "");
-  ASSERT_FALSE(id.empty());
-  const pid_t hung = SqlServer(*gateway);
-  ASSERT_NE(hung, 0);
-  ASSERT_EQ(::kill(hung, SIGSTOP), 0);
+  StoppedSqlServer started = StartWithStoppedSqlServer(Config());
+  ASSERT_TRUE(started.gateway && started.pid != 0);
+  auto& gateway = started.gateway;
+  const std::string& id = started.id;
+  const pid_t hung = started.pid;
 
   const auto asked = std::chrono::steady_clock::now();
   const std::string error = ErrorText(Query(*gateway, id));
@@ -94,14 +139,111 @@ TEST_F(BackendFaultsTest, AHungSqlServerTimesOutAtItsTimeoutAndIsReplaced) {
   ASSERT_NE(replacement, 0) << "the hung server was not replaced\n" << ReadFile(dir_ / "host.log");
   EXPECT_EQ(ProcFile(hung, "cmdline").find("sql-server"), std::string::npos)
       << "the hung server is still there";
-  Json rows;
-  for (int attempt = 0; attempt < 50; ++attempt) {
-    rows = Query(*gateway, id);
-    if (!rows.value("isError", true)) break;
-    std::this_thread::sleep_for(100ms);
-  }
+  Json rows = QueryOnceBack(*gateway, id);
   EXPECT_NE(Structured(rows).dump().find("apple"), std::string::npos) << rows.dump();
   EXPECT_NE(ReadFile(dir_ / "host.log").find("did not answer a ping"), std::string::npos);
+  ExpectProbeServed(*gateway);
+}
+
+// A stopped server whose stdin pipe fills up (queries bigger than the
+// pipe): every call fails on time with a clear error instead of blocking in
+// the write, a small call still times out on time while the pipe is full
+// (the shared timer thread is not stuck), the other server answers
+// throughout, and the stopped one is replaced (here its failed ping, 1 s,
+// gives it away before the 5 s write deadline does; see the next test).
+TEST_F(BackendFaultsTest, AStoppedServerWithAFullPipeFailsCallsOnTimeAndIsReplaced) {
+  using Clock = std::chrono::steady_clock;
+  StoppedSqlServer started = StartWithStoppedSqlServer(Config());
+  ASSERT_TRUE(started.gateway && started.pid != 0);
+  auto& gateway = started.gateway;
+  const std::string& id = started.id;
+  const pid_t stopped = started.pid;
+
+  struct Outcome {
+    std::string error;
+    Clock::duration waited;
+  };
+  // Bounded on the test's side too, so that a gateway that blocks fails the
+  // test instead of hanging it.
+  mcp::CallOptions bounded;
+  bounded.timeout = 20s;
+  auto ask = [&](std::string query) {
+    return std::async(std::launch::async, [&gateway, &id, &bounded, query] {
+      const auto start = Clock::now();
+      mcp::RpcResult result = gateway->client().CallTool(
+          "query_storage", {{"connection_id", id}, {"query", query}}, bounded);
+      const auto waited = Clock::now() - start;
+      if (!result.ok()) return Outcome{"protocol error: " + result.error().message, waited};
+      return Outcome{result.value()["content"][0].value("text", ""), waited};
+    });
+  };
+  // Each one more than the 64 KiB pipe holds.
+  const std::string big = "SELECT '" + std::string(100 * 1024, 'a') + "'";
+  std::vector<std::future<Outcome>> big_calls;
+  for (int i = 0; i < 3; ++i) big_calls.push_back(ask(big));
+  std::this_thread::sleep_for(300ms);  // the pipe is full by now
+
+  // (b) A small call times out at its 1 s, not at the write deadline.
+  Outcome small = ask("SELECT name FROM items").get();
+  EXPECT_NE(small.error.find("did not answer within its timeout of 1 s"), std::string::npos)
+      << small.error;
+  EXPECT_LT(small.waited, 3s);
+  // (c) The other server is served while this one's pipe is full.
+  ExpectProbeServed(*gateway);
+  // (a) Each big call fails within its timeout + the write deadline + slack.
+  for (auto& call : big_calls) {
+    Outcome outcome = call.get();
+    EXPECT_TRUE(outcome.error.find("did not answer within its timeout of 1 s") !=
+                    std::string::npos ||
+                outcome.error.find("has not read its input for 5 s") != std::string::npos)
+        << outcome.error;
+    EXPECT_LT(outcome.waited, 1s + 5s + 3s);
+  }
+
+  // (d) It is stopped and started again, and the same connection id works.
+  const pid_t replacement = Replacement(*gateway, stopped);
+  ASSERT_NE(replacement, 0) << "the stopped server was not replaced\n"
+                            << ReadFile(dir_ / "host.log");
+  EXPECT_EQ(ProcFile(stopped, "cmdline").find("sql-server"), std::string::npos)
+      << "the stopped server is still there";
+  Json rows = QueryOnceBack(*gateway, id);
+  EXPECT_NE(Structured(rows).dump().find("apple"), std::string::npos) << rows.dump();
+  ExpectProbeServed(*gateway);
+}
+
+// With a timeout longer than the write deadline, the full pipe itself gives
+// the stopped server away: it is restarted as hung once it has read nothing
+// for 5 s, and the call fails then, saying why, not at its 10 s timeout.
+TEST_F(BackendFaultsTest, AServerThatLeavesItsFullPipeUnreadIsRestarted) {
+  Json config = Config();
+  config["mcpServers"]["sql"]["timeout"] = "10s";
+  StoppedSqlServer started = StartWithStoppedSqlServer(config);
+  ASSERT_TRUE(started.gateway && started.pid != 0);
+  auto& gateway = started.gateway;
+  const std::string& id = started.id;
+  const pid_t stopped = started.pid;
+
+  const auto asked = std::chrono::steady_clock::now();
+  const std::string error = ErrorText(gateway->Call(
+      "query_storage",
+      {{"connection_id", id}, {"query", "SELECT '" + std::string(100 * 1024, 'a') + "'"}}));
+  const auto waited = std::chrono::steady_clock::now() - asked;
+  EXPECT_NE(error.find("server 'sql' has not read its input for 5 s (it is stopped or hung); it "
+                       "is being restarted"),
+            std::string::npos)
+      << error;
+  EXPECT_GE(waited, 5s);
+  EXPECT_LT(waited, 10s);
+  ExpectProbeServed(*gateway);
+
+  ASSERT_NE(Replacement(*gateway, stopped), 0) << ReadFile(dir_ / "host.log");
+  Json rows = QueryOnceBack(*gateway, id);
+  EXPECT_NE(Structured(rows).dump().find("apple"), std::string::npos) << rows.dump();
+  const std::string log = ReadFile(dir_ / "host.log");
+  EXPECT_NE(log.find("[sql] has not read its input for 5 s (it is stopped or hung); stopping it "
+                     "to restart it"),
+            std::string::npos)
+      << log;
   ExpectProbeServed(*gateway);
 }
 

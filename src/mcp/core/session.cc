@@ -590,9 +590,24 @@ bool Session::Withdraw(const PendingCall& pending) {
 void Session::Abandon(const std::shared_ptr<PendingCall>& pending, const std::string& reason,
                       RpcError error) {
   if (!Withdraw(*pending)) return;
-  (void)Notify("notifications/cancelled",
-               {{"requestId", pending->id.ToJson()}, {"reason", reason}});
+  // The caller learns first; telling the peer may wait for a slow pipe.
   Complete(*pending, std::move(error));
+  NotifyCancelledOnPool(pending->id, reason);
+}
+
+void Session::NotifyCancelledOnPool(const RequestId& id, const std::string& reason) {
+  {
+    std::lock_guard lock(mu_);
+    if (closed_) return;  // the peer is gone: nobody to tell
+    // Counted as a handler, so the destructor waits for it (see ~Session).
+    ++running_;
+  }
+  pool_->Submit([this, id, reason] {
+    Status sent =
+        Notify("notifications/cancelled", {{"requestId", id.ToJson()}, {"reason", reason}});
+    if (!sent.ok()) runtime::LogDebug("cancellation not sent: {}", sent.ToString());
+    HandlerDone();
+  });
 }
 
 void Session::Complete(PendingCall& pending, RpcResult result) {

@@ -2,6 +2,8 @@
 // and servers. It correlates our requests with their responses, applies
 // per-request timeouts (sending notifications/cancelled), honours incoming
 // cancellation, carries progress both ways and answers ping itself.
+// A timed-out or cancelled call fails at once; its notifications/cancelled
+// is sent afterwards from the pool, so the shared timer thread never writes.
 //
 // Contract:
 //  - The transport calls Receive() with each wire text and Close() when the
@@ -221,12 +223,13 @@ class Session {
   static const RequestContext* CurrentRequest();
 
   // Sends a request and waits for its outcome: the peer's result or error,
-  // kRequestTimeout (after sending notifications/cancelled) or kConnectionClosed.
+  // kRequestTimeout (notifications/cancelled follows) or kConnectionClosed.
   RpcResult Call(const std::string& method, Json params, const CallOptions& options = {});
   // Call without waiting: `done` runs once with the outcome, on the thread
   // that learnt it (the reader for a response, the timer thread for a
   // timeout, the canceller, or the caller itself when sending failed). It
-  // must not destroy this session. Allowed from inline handlers.
+  // must not destroy this session, and must not block: the timer thread is
+  // shared by every session of the process. Allowed from inline handlers.
   using CallDone = std::function<void(RpcResult)>;
   void CallAsync(const std::string& method, Json params, const CallOptions& options, CallDone done);
   Status Notify(const std::string& method, Json params = nullptr);
@@ -252,10 +255,14 @@ class Session {
   void RunRequest(const Request& request, RequestContext& context);
   // Sends `context`'s response (unless it was cancelled) and retires it.
   void FinishRequest(RequestContext& context, RpcResult result);
-  // Ends a call that got no response: sends notifications/cancelled for it
-  // with `reason`, then completes it with `error`. No-op if it already ended.
+  // Ends a call that got no response: completes it with `error`, then has
+  // notifications/cancelled sent for it with `reason` off this thread (it
+  // runs on the shared timer thread for a timeout). No-op if it already ended.
   void Abandon(const std::shared_ptr<PendingCall>& pending, const std::string& reason,
                RpcError error);
+  // Sends notifications/cancelled for our request `id` from the pool, best
+  // effort: a peer that does not read must not hold up the caller's thread.
+  void NotifyCancelledOnPool(const RequestId& id, const std::string& reason);
   // Removes `pending` from the calls awaiting a response; false when it had
   // already ended (whoever removes it completes it).
   bool Withdraw(const PendingCall& pending);

@@ -1,8 +1,11 @@
-// Two reader threads per child: stdout feeds the session, stderr feeds the log.
+// Two reader threads per child: stdout feeds the session, stderr feeds the
+// log; a writer thread writes what the child's stdin pipe had no room for.
 #include "mcp/transport/stdio_client.h"
 
 #include <fmt/format.h>
+#include <poll.h>
 
+#include "base/text.h"
 #include "mcp/transport/oversized_message.h"
 #include "runtime/line_reader.h"
 #include "runtime/log.h"
@@ -16,6 +19,8 @@ StatusOr<std::unique_ptr<StdioClient>> StdioClient::Start(StdioClientOptions opt
   runtime::IgnoreSigpipe();
   AURITE_ASSIGN_OR_RETURN(runtime::Pipe stop, runtime::MakePipe());
   AURITE_ASSIGN_OR_RETURN(auto child, runtime::ChildProcess::Spawn(options.spawn));
+  // A full pipe must not block a sender: the writer thread waits instead.
+  AURITE_RETURN_IF_ERROR(runtime::SetNonBlocking(child->stdin_fd()));
   return std::make_unique<StdioClient>(Key{}, std::move(options), std::move(child),
                                        std::move(stop));
 }
@@ -27,15 +32,104 @@ StdioClient::StdioClient(Key, StdioClientOptions options,
       [this](std::string message) { return Send(std::move(message)); }, options_.client);
   stdout_reader_ = std::thread([this] { ReadStdout(); });
   stderr_reader_ = std::thread([this] { ReadStderr(); });
+  writer_ = std::jthread([this](std::stop_token stopping) { Flush(stopping); });
 }
 
 StdioClient::~StdioClient() { Shutdown(); }
 
+Status StdioClient::Stalled() const {
+  return DeadlineExceededError(
+      fmt::format("server '{}' has not read its input for {}; the connection to it is closed",
+                  options_.log_name, SecondsText(options_.write_deadline)));
+}
+
 Status StdioClient::Send(std::string message) {
   message.push_back('\n');
   std::lock_guard lock(write_mu_);
-  if (child_->stdin_fd() < 0) return UnavailableError("the child's stdin is closed");
-  return runtime::WriteAll(child_->stdin_fd(), message);
+  if (stalled_) return Stalled();
+  const int fd = child_->stdin_fd();
+  if (fd < 0) return UnavailableError("the child's stdin is closed");
+  if (queue_.empty()) {
+    // The usual case: the pipe has room, and the message is written here.
+    std::string_view rest = message;
+    AURITE_RETURN_IF_ERROR(runtime::WriteSome(fd, rest));
+    if (rest.empty()) return OkStatus();
+    front_written_ = message.size() - rest.size();
+  } else if (queued_bytes_ + message.size() > kMaxQueuedBytes) {
+    return ResourceExhaustedError(fmt::format(
+        "server '{}' is not reading its input fast enough: {} bytes wait to be written to it",
+        options_.log_name, queued_bytes_));
+  }
+  // The child has this long from now to make room.
+  if (queue_.empty()) last_progress_ = std::chrono::steady_clock::now();
+  queued_bytes_ += message.size();
+  queue_.push_back(std::move(message));
+  queued_cv_.notify_one();
+  return OkStatus();
+}
+
+bool StdioClient::WriteQueuedLocked() {
+  bool progress = false;
+  while (!queue_.empty()) {
+    std::string_view rest = queue_.front();
+    rest.remove_prefix(front_written_);
+    const std::size_t before = rest.size();
+    if (!runtime::WriteSome(child_->stdin_fd(), rest).ok()) {
+      // The child closed its stdin (or is gone): the reader sees it exit.
+      queue_.clear();
+      queued_bytes_ = 0;
+      front_written_ = 0;
+      return true;
+    }
+    progress |= rest.size() != before;
+    if (!rest.empty()) {
+      front_written_ += before - rest.size();
+      return progress;
+    }
+    queued_bytes_ -= queue_.front().size();
+    queue_.pop_front();
+    front_written_ = 0;
+  }
+  return progress;
+}
+
+void StdioClient::Flush(std::stop_token stop) {
+  using Clock = std::chrono::steady_clock;
+  std::unique_lock lock(write_mu_);
+  while (queued_cv_.wait(lock, stop, [this] { return !queue_.empty(); }) &&
+         !stop.stop_requested()) {
+    if (child_->stdin_fd() < 0) {
+      queue_.clear();
+      queued_bytes_ = 0;
+      continue;
+    }
+    if (WriteQueuedLocked()) last_progress_ = Clock::now();
+    if (queue_.empty()) continue;
+    if (Clock::now() - last_progress_ >= options_.write_deadline) {
+      StallLocked(lock);
+      continue;
+    }
+    // Waits for room without the lock, in short slices: Shutdown may close
+    // the descriptor meanwhile (it is only written under the lock).
+    const int fd = child_->stdin_fd();
+    lock.unlock();
+    pollfd p{fd, POLLOUT, 0};
+    (void)::poll(&p, 1, 50);
+    lock.lock();
+  }
+}
+
+void StdioClient::StallLocked(std::unique_lock<std::mutex>& lock) {
+  child_->CloseStdin();
+  stalled_ = true;
+  queue_.clear();
+  queued_bytes_ = 0;
+  front_written_ = 0;
+  lock.unlock();
+  runtime::LogWarn("[{}] has not read its input for {}; closed the pipe to it", options_.log_name,
+                   SecondsText(options_.write_deadline));
+  if (options_.on_stalled) options_.on_stalled();
+  lock.lock();
 }
 
 void StdioClient::ReadStdout() {
@@ -86,9 +180,13 @@ void StdioClient::ReadStderr() {
 
 int StdioClient::Shutdown() {
   if (exit_status_) return *exit_status_;
+  writer_.request_stop();
+  if (writer_.joinable()) writer_.join();
   {
     std::lock_guard lock(write_mu_);
     child_->CloseStdin();
+    queue_.clear();
+    queued_bytes_ = 0;
   }
   exit_status_ = child_->Shutdown(options_.shutdown_grace);
   // The child is reaped, but a grandchild may still hold its pipes open:
