@@ -94,7 +94,6 @@ bool StdioClient::WriteQueuedLocked() {
 }
 
 void StdioClient::Flush(std::stop_token stop) {
-  using Clock = std::chrono::steady_clock;
   std::unique_lock lock(write_mu_);
   while (queued_cv_.wait(lock, stop, [this] { return !queue_.empty(); }) &&
          !stop.stop_requested()) {
@@ -103,9 +102,9 @@ void StdioClient::Flush(std::stop_token stop) {
       queued_bytes_ = 0;
       continue;
     }
-    if (WriteQueuedLocked()) last_progress_ = Clock::now();
+    if (WriteQueuedLocked()) last_progress_ = std::chrono::steady_clock::now();
     if (queue_.empty()) continue;
-    if (Clock::now() - last_progress_ >= options_.write_deadline) {
+    if (std::chrono::steady_clock::now() - last_progress_ >= options_.write_deadline) {
       StallLocked(lock);
       continue;
     }
