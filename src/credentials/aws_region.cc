@@ -5,8 +5,8 @@ namespace aurite::credentials {
 
 StatusOr<std::string> AwsRegionFromEnvironment(const crypto::EnvironmentLookup& environment) {
   for (std::string_view name : {"AWS_REGION", "AWS_DEFAULT_REGION"}) {
-    const std::optional<std::string_view> region = environment(name);
-    if (!region || region->empty()) continue;
+    const std::optional<std::string_view> region = crypto::NonEmptyVariable(environment, name);
+    if (!region) continue;
     if (!IsValidAwsRegion(*region)) {
       return InvalidArgumentError(std::string(name) + ": " + std::string(kRegionForm));
     }

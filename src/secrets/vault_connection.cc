@@ -20,13 +20,6 @@ namespace {
 // A token is some 100 bytes; anything much larger is the wrong file.
 constexpr std::size_t kMaxTokenFileSize = 64 * 1024;
 
-std::optional<std::string> Variable(const crypto::EnvironmentLookup& environment,
-                                    std::string_view name) {
-  const std::optional<std::string_view> value = environment(name);
-  if (!value || value->empty()) return std::nullopt;
-  return std::string(*value);
-}
-
 }  // namespace
 
 StatusOr<credentials::HttpEndpoint> ParseVaultAddress(std::string_view url,
@@ -74,13 +67,12 @@ bool IsLoopbackHost(const std::string& host) {
 
 StatusOr<VaultAuth> LoadVaultAuth(const crypto::EnvironmentLookup& environment) {
   VaultAuth auth;
-  if (const std::optional<std::string_view> token = environment("VAULT_TOKEN");
-      token && !token->empty()) {
+  if (const auto token = crypto::NonEmptyVariable(environment, "VAULT_TOKEN")) {
     auth.token = crypto::SecretBuffer::CopyFrom(*token);
-  } else if (const std::optional<std::string> file = Variable(environment, "VAULT_TOKEN_FILE")) {
+  } else if (const auto file = crypto::NonEmptyVariable(environment, "VAULT_TOKEN_FILE")) {
     auth.method = VaultAuth::Method::kTokenFile;
-    auth.token_file = *file;
-    AURITE_ASSIGN_OR_RETURN(auth.token, ReadVaultTokenFile(*file));
+    auth.token_file = std::string(*file);
+    AURITE_ASSIGN_OR_RETURN(auth.token, ReadVaultTokenFile(auth.token_file));
   } else {
     return InvalidArgumentError(
         "neither VAULT_TOKEN nor VAULT_TOKEN_FILE is set; set one to a Vault token (or the file "
@@ -91,15 +83,15 @@ StatusOr<VaultAuth> LoadVaultAuth(const crypto::EnvironmentLookup& environment) 
 
 StatusOr<VaultConnection> LoadVaultServer(const crypto::EnvironmentLookup& environment) {
   VaultConnection connection;
-  const std::optional<std::string> url = Variable(environment, "VAULT_ADDR");
+  const std::optional<std::string_view> url = crypto::NonEmptyVariable(environment, "VAULT_ADDR");
   if (!url) {
     return InvalidArgumentError(
         "VAULT_ADDR is not set; set it to the address of Vault, e.g. "
         "https://vault.internal:8200");
   }
   AURITE_ASSIGN_OR_RETURN(connection.address, ParseVaultAddress(*url, "VAULT_ADDR"));
-  connection.name_space = Variable(environment, "VAULT_NAMESPACE").value_or("");
-  connection.ca_file = Variable(environment, "VAULT_CACERT").value_or("");
+  connection.name_space = crypto::NonEmptyVariable(environment, "VAULT_NAMESPACE").value_or("");
+  connection.ca_file = crypto::NonEmptyVariable(environment, "VAULT_CACERT").value_or("");
   return connection;
 }
 
