@@ -290,7 +290,7 @@ void ManagedServer::Probe(const std::shared_ptr<BackendLink>& link) {
 }
 
 std::string ManagedServer::StalledText() {
-  return "has not read its input for " + SecondsText(mcp::StdioClientOptions{}.write_deadline) +
+  return "has not read its input for " + SecondsText(mcp::kDefaultWriteDeadline) +
          " (it is stopped or hung)";
 }
 

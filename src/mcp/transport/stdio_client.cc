@@ -76,9 +76,7 @@ bool StdioClient::WriteQueuedLocked() {
     const std::size_t before = rest.size();
     if (!runtime::WriteSome(child_->stdin_fd(), rest).ok()) {
       // The child closed its stdin (or is gone): the reader sees it exit.
-      queue_.clear();
-      queued_bytes_ = 0;
-      front_written_ = 0;
+      DropQueueLocked();
       return true;
     }
     progress |= rest.size() != before;
@@ -93,13 +91,18 @@ bool StdioClient::WriteQueuedLocked() {
   return progress;
 }
 
+void StdioClient::DropQueueLocked() {
+  queue_.clear();
+  queued_bytes_ = 0;
+  front_written_ = 0;
+}
+
 void StdioClient::Flush(std::stop_token stop) {
   std::unique_lock lock(write_mu_);
   while (queued_cv_.wait(lock, stop, [this] { return !queue_.empty(); }) &&
          !stop.stop_requested()) {
     if (child_->stdin_fd() < 0) {
-      queue_.clear();
-      queued_bytes_ = 0;
+      DropQueueLocked();
       continue;
     }
     if (WriteQueuedLocked()) last_progress_ = std::chrono::steady_clock::now();
@@ -121,9 +124,7 @@ void StdioClient::Flush(std::stop_token stop) {
 void StdioClient::StallLocked(std::unique_lock<std::mutex>& lock) {
   child_->CloseStdin();
   stalled_ = true;
-  queue_.clear();
-  queued_bytes_ = 0;
-  front_written_ = 0;
+  DropQueueLocked();
   lock.unlock();
   runtime::LogWarn("[{}] has not read its input for {}; closed the pipe to it", options_.log_name,
                    SecondsText(options_.write_deadline));
@@ -184,8 +185,7 @@ int StdioClient::Shutdown() {
   {
     std::lock_guard lock(write_mu_);
     child_->CloseStdin();
-    queue_.clear();
-    queued_bytes_ = 0;
+    DropQueueLocked();
   }
   exit_status_ = child_->Shutdown(options_.shutdown_grace);
   // The child is reaped, but a grandchild may still hold its pipes open:

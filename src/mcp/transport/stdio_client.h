@@ -43,6 +43,14 @@
 
 namespace aurite::mcp {
 
+// How long a child may leave its stdin pipe full, reading nothing, before
+// the link stalls (see above). A healthy child's reader drains the 64 KiB
+// pipe in micro- to milliseconds; even a loaded machine schedules it well
+// within a second. 5 s is far beyond that, yet short beside a call's
+// timeout, so a stopped child is found (and restarted by the host) soon,
+// while its queued input stays small.
+inline constexpr std::chrono::seconds kDefaultWriteDeadline{5};
+
 struct StdioClientOptions {
   runtime::SpawnOptions spawn;
   ClientOptions client;
@@ -50,13 +58,8 @@ struct StdioClientOptions {
   std::chrono::milliseconds shutdown_grace = std::chrono::seconds(2);
   // Runs on the reader thread when the child's stdout closes.
   std::function<void()> on_exit;
-  // How long the child may leave its stdin pipe full, reading nothing,
-  // before the link stalls (see above). A healthy child's reader drains the
-  // 64 KiB pipe in micro- to milliseconds; even a loaded machine schedules
-  // it well within a second. 5 s is far beyond that, yet short beside a
-  // call's timeout, so a stopped child is found (and restarted by the host)
-  // soon, while its queued input stays small.
-  std::chrono::milliseconds write_deadline = std::chrono::seconds(5);
+  // kDefaultWriteDeadline unless a test needs it shorter.
+  std::chrono::milliseconds write_deadline = kDefaultWriteDeadline;
   // Runs once, on the writer thread, when the link stalls (see above).
   std::function<void()> on_stalled;
   // How long a read of the child's stdout polls before it sleeps
@@ -96,6 +99,8 @@ class StdioClient {
   void Flush(std::stop_token stop);
   // Writes what it can of the queue without waiting; true on progress.
   bool WriteQueuedLocked();
+  // Forgets every queued message, the front's written part included.
+  void DropQueueLocked();
   // No progress for write_deadline: closes the link for writing.
   void StallLocked(std::unique_lock<std::mutex>& lock);
   void ReadStdout();
