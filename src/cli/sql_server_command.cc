@@ -46,6 +46,7 @@ struct SqlServerFlags {
   std::size_t max_message_bytes = mcp::kDefaultServerMessageBytes;
   double statement_timeout_s = 30;
   std::size_t max_connections = 16;
+  std::size_t sessions_per_connection = 4;
   double idle_timeout_s = 300;
   // Unset: kDefaultMaxMemory, or more when --max-message-bytes needs it.
   std::optional<std::size_t> max_memory;
@@ -195,6 +196,7 @@ int RunSqlServer(const SqlServerFlags& flags) {
   options.statement_timeout =
       std::chrono::milliseconds(static_cast<std::int64_t>(flags.statement_timeout_s * 1000));
   options.max_connections = flags.max_connections;
+  options.pool_size = flags.sessions_per_connection;
   options.idle_timeout =
       std::chrono::milliseconds(static_cast<std::int64_t>(flags.idle_timeout_s * 1000));
   // The rows appear twice in an answer (structured, and escaped as text),
@@ -265,6 +267,12 @@ void AddLimitOptions(CLI::App& command, SqlServerFlags& flags) {
   command.add_option("--max-connections", flags.max_connections, "Most open connection ids")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  command
+      .add_option("--sessions-per-connection", flags.sessions_per_connection,
+                  "Most database sessions one connection id keeps open; a call that finds "
+                  "them all busy waits for one")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
   command
       .add_option("--idle-timeout", flags.idle_timeout_s,
                   "Seconds before an idle database session is closed")

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <map>
@@ -76,6 +77,7 @@ class PostgresConnection final : public Connection {
   // uses it to stop the rows a query sends beyond its limits.
   void CancelOnServer() {
     char error[256];
+    cancel_sent_.store(true, std::memory_order_relaxed);
     if (cancel_) Pq().PQcancel(cancel_.get(), error, sizeof error);
   }
   static Status Cancelled() { return CancelledError("PostgreSQL: the statement was cancelled"); }
@@ -114,10 +116,13 @@ class PostgresConnection final : public Connection {
   crypto::SecretBuffer password_;
   std::string version_;
   PostgresTypeNames type_names_;
-  // A read-only call's ROLLBACK is sent at its end, but its answer is read
-  // at the start of the next use: one round trip less per call.
+  // A read-only call's ROLLBACK goes in its pipeline, but its answer is
+  // read at the start of the next use: one round trip less per call.
   bool rollback_pending_ = false;
   PostgresCallEnd call_end_;
+  // A cancel went to the server during the current call: it may have hit
+  // the call end queued behind the statement.
+  std::atomic<bool> cancel_sent_{false};
   // Set when the pipeline protocol went wrong: the pool then drops us.
   bool broken_ = false;
   // Read-only statements prepared on this session, by SQL text, so a
@@ -203,7 +208,7 @@ Status PostgresConnection::FinishPendingRollback() {
   }
   if (ended.status.ok()) return OkStatus();
   broken_ = true;
-  if (ended.status.code() == StatusCode::kUnavailable) return ended.status;
+  if (ended.status.code() == StatusCode::kUnavailable) return LostOr(ended.status);
   return UnavailableError("PostgreSQL: the session could not be reset after the last call (" +
                           ended.status.message() +
                           "); the connection was closed and the next call opens a new one");
@@ -257,11 +262,12 @@ Status PostgresConnection::SendStatement(std::string_view sql, const PgParams& e
   return OkStatus();
 }
 
-// A read-only call sends BEGIN READ ONLY, the statement and a Sync at once
-// (libpq pipeline mode): one round trip. If BEGIN fails, the server skips
-// the statement (the pipeline aborts up to the Sync), so it never runs
-// outside the read-only transaction. The timeout is the session's (see
-// SetSessionTimeout).
+// A read-only call sends BEGIN READ ONLY, the statement, the call's end
+// (PostgresCallEnd: session reset and ROLLBACK) and a Sync at once (libpq
+// pipeline mode): one round trip, and one wake-up of the server. If BEGIN
+// fails, the server skips the statement (the pipeline aborts up to the
+// Sync), so it never runs outside the read-only transaction. The timeout is
+// the session's (see SetSessionTimeout).
 Status PostgresConnection::SendReadOnlyPipeline(std::string_view sql,
                                                 const std::vector<Param>& params) {
   AURITE_ASSIGN_OR_RETURN(PgParams encoded, EncodePostgresParams(params));
@@ -288,7 +294,7 @@ Status PostgresConnection::SendReadOnlyPipeline(std::string_view sql,
   } else {
     status = SendStatement(sql, encoded);
   }
-  if (!status.ok() || !Pq().PQpipelineSync(conn)) {
+  if (!status.ok() || !call_end_.Append(Pq(), conn) || !Pq().PQpipelineSync(conn)) {
     broken_ = true;
     return status.ok() ? LostOr(UnavailableError("PostgreSQL: " + Scrub(Pq().PQerrorMessage(conn))))
                        : status;
@@ -337,16 +343,8 @@ Status PostgresConnection::FetchReadOnlyPipeline(ResultBuilder& builder, std::ve
   // A cached statement that failed (dropped by the client, or its plan no
   // longer fits the table) is prepared afresh next time.
   if (!fetched.ok() && executing_cached_) prepared_.erase(*executing_cached_);
-  PgResultHandle sync(Pq().PQgetResult(conn_.get()));
-  if (Pq().PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC ||
-      !Pq().PQexitPipelineMode(conn_.get())) {
-    broken_ = true;
-    if (error.ok() && fetched.ok()) {
-      error =
-          LostOr(UnavailableError("PostgreSQL: the pipeline ended unexpectedly; the next "
-                                  "call opens a new connection"));
-    }
-  }
+  // The call end's answers and the Sync are read at the next use.
+  rollback_pending_ = true;
   return error.ok() ? fetched : error;
 }
 
@@ -354,8 +352,9 @@ Status PostgresConnection::FetchReadOnlyPipeline(ResultBuilder& builder, std::ve
 // statement is cancelled (nothing is lost) while a writing one is drained,
 // so that its effect is not rolled back behind the caller's back. PQcancel
 // returns once the server has signalled the backend, and a backend that is
-// already waiting for the next command ignores the signal, so the cancel
-// cannot hit our ROLLBACK.
+// already waiting for the next command ignores the signal. A read-only call's
+// reset, queued behind the statement, can still catch it: PostgresCallEnd
+// then resets the session the plain way.
 Status PostgresConnection::Fetch(ResultBuilder& builder, bool read_only, std::vector<Oid>& types) {
   Status error;
   bool columns_known = false;
@@ -413,12 +412,14 @@ StatusOr<QueryResult> PostgresConnection::Run(std::string_view sql,
   // below (and with it READ ONLY): end it first.
   if (Pq().PQtransactionStatus(conn_.get()) != PQTRANS_IDLE)
     AURITE_RETURN_IF_ERROR(Exec("ROLLBACK"));
+  cancel_sent_.store(false);
   ResultBuilder builder(limits);
   std::vector<Oid> types;
   Status status;
   auto started = std::chrono::steady_clock::now();
   {
-    // Commands after this scope (ROLLBACK, COMMIT) are never cancelled.
+    // A writing call's commands after this scope (ROLLBACK, COMMIT) are
+    // never cancelled.
     StatementInterrupt::Scope running(interrupt_);
     if (!running.ok()) return Cancelled();
     if (read_only) {
@@ -445,14 +446,13 @@ StatusOr<QueryResult> PostgresConnection::Run(std::string_view sql,
   if (interrupt_.interrupted()) status = Cancelled();
   if (Pq().PQstatus(conn_.get()) == CONNECTION_BAD) return LostOr(status);
   if (read_only) {
-    // The call ends with the session reset and ROLLBACK (PostgresCallEnd).
-    // Nothing was written, so the caller need not wait for them: the server
-    // runs them now, and the next use reads their answers.
-    if (!call_end_.Send(Pq(), conn_.get())) {
-      broken_ = true;
-      return LostOr(UnavailableError("PostgreSQL: " + Scrub(Pq().PQerrorMessage(conn_.get()))));
-    }
-    rollback_pending_ = true;
+    // The session reset and ROLLBACK (PostgresCallEnd) went in the call's
+    // pipeline. Nothing was written, so the caller need not wait for them:
+    // the next use reads their answers. Unless the statement failed (the
+    // server then skipped them) or a cancel may have hit them: then the call
+    // waits for the reset, so that a lock it took is free when it ends. A
+    // reset that fails closes the session; the call's outcome stands.
+    if (!status.ok() || cancel_sent_.exchange(false)) (void)FinishPendingRollback();
     AURITE_RETURN_IF_ERROR(status);
   } else {
     Status end = Exec(!status.ok() ? "ROLLBACK" : "COMMIT");

@@ -33,60 +33,87 @@ std::string RandomName() {
 
 PostgresCallEnd::PostgresCallEnd() : name_(RandomName()) {}
 
-bool PostgresCallEnd::Send(const LibPq& pq, PGconn* conn) {
-  auto command = [&](const char* sql) {
-    return pq.PQsendQueryParams(conn, sql, 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
-  };
-  if (!pq.PQenterPipelineMode(conn)) return false;
-  // The call's own READ ONLY transaction, when it is still healthy; else a
-  // new one (the statement failed, or ended the transaction itself).
-  bool sent = pq.PQtransactionStatus(conn) == PQTRANS_INTRANS ||
-              (command("ROLLBACK") && command("BEGIN READ ONLY"));
-  preparing_ = !prepared_;
-  sent = sent && (!preparing_ || pq.PQsendPrepare(conn, name_.c_str(), kReset, 0, nullptr) == 1);
-  sent = sent &&
-         pq.PQsendQueryPrepared(conn, name_.c_str(), 0, nullptr, nullptr, nullptr, 0) == 1 &&
-         command("ROLLBACK") && pq.PQpipelineSync(conn) == 1;
-  return sent;
+namespace {
+
+struct ClearResult {
+  const LibPq& pq;
+  void operator()(PGresult* result) const { pq.PQclear(result); }
+};
+using Result = std::unique_ptr<PGresult, ClearResult>;
+
+bool SendCommand(const LibPq& pq, PGconn* conn, const char* sql) {
+  return pq.PQsendQueryParams(conn, sql, 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
 }
 
-PostgresCallEnd::Outcome PostgresCallEnd::Finish(
+}  // namespace
+
+bool PostgresCallEnd::Append(const LibPq& pq, PGconn* conn) {
+  preparing_ = !prepared_;
+  return SendCommand(pq, conn, "BEGIN READ ONLY") &&
+         (!preparing_ || pq.PQsendPrepare(conn, name_.c_str(), kReset, 0, nullptr) == 1) &&
+         pq.PQsendQueryPrepared(conn, name_.c_str(), 0, nullptr, nullptr, nullptr, 0) == 1 &&
+         SendCommand(pq, conn, "ROLLBACK");
+}
+
+bool PostgresCallEnd::Send(const LibPq& pq, PGconn* conn) {
+  // A failed transaction takes no BEGIN: end it first.
+  const bool failed = pq.PQtransactionStatus(conn) == PQTRANS_INERROR;
+  return pq.PQenterPipelineMode(conn) && (!failed || SendCommand(pq, conn, "ROLLBACK")) &&
+         Append(pq, conn) && pq.PQpipelineSync(conn) == 1;
+}
+
+PostgresCallEnd::Answers PostgresCallEnd::Read(
     const LibPq& pq, PGconn* conn, const std::function<Status(const PGresult*)>& error_of) {
-  struct Clear {
-    const LibPq& pq;
-    void operator()(PGresult* result) const { pq.PQclear(result); }
-  };
-  using Result = std::unique_ptr<PGresult, Clear>;
-  Status error;
-  std::optional<bool> statements_left;
-  // Each command's results end with a null result; the Sync's ends the pipeline.
-  for (int nulls = 0; nulls < 8;) {
-    Result result(pq.PQgetResult(conn), Clear{pq});
+  Answers answers;
+  // Each command's results end with a null result; the Sync's ends the
+  // pipeline. The bound only guards against a protocol gone wrong.
+  for (int nulls = 0; nulls < 12;) {
+    Result result(pq.PQgetResult(conn), ClearResult{pq});
     if (!result) {
       ++nulls;
       continue;
     }
     ExecStatusType kind = pq.PQresultStatus(result.get());
-    if (kind == PGRES_PIPELINE_SYNC) break;
-    if (kind == PGRES_FATAL_ERROR && error.ok()) error = error_of(result.get());
+    if (kind == PGRES_PIPELINE_SYNC) {
+      answers.ended = pq.PQexitPipelineMode(conn) == 1;
+      break;
+    }
+    if (kind == PGRES_PIPELINE_ABORTED) answers.skipped = true;
+    if (kind == PGRES_FATAL_ERROR && answers.error.ok()) answers.error = error_of(result.get());
     if (kind == PGRES_TUPLES_OK && pq.PQntuples(result.get()) == 1 &&
         pq.PQnfields(result.get()) == 2) {
-      statements_left = std::string_view(pq.PQgetvalue(result.get(), 0, 1)) != "0";
+      answers.statements_left = std::string_view(pq.PQgetvalue(result.get(), 0, 1)) != "0";
     }
   }
-  if (!pq.PQexitPipelineMode(conn)) {
-    return {UnavailableError("PostgreSQL: the session reset's pipeline did not end"), false};
+  if (preparing_ && answers.ended && answers.error.ok() && !answers.skipped) prepared_ = true;
+  return answers;
+}
+
+PostgresCallEnd::Outcome PostgresCallEnd::Finish(
+    const LibPq& pq, PGconn* conn, const std::function<Status(const PGresult*)>& error_of) {
+  Answers answers = Read(pq, conn, error_of);
+  // The call's statement failed, and the server skipped what came after it.
+  if (answers.ended && answers.error.ok() && answers.skipped) {
+    if (!Send(pq, conn)) {
+      return {UnavailableError("PostgreSQL: the session reset could not be sent"), false};
+    }
+    answers = Read(pq, conn, error_of);
   }
-  if (preparing_ && error.ok()) prepared_ = true;
+  if (!answers.ended) {
+    std::string cause = answers.error.ok() ? "" : " (" + answers.error.message() + ")";
+    return {UnavailableError("PostgreSQL: the session reset's pipeline did not end" + cause),
+            false};
+  }
   auto exec = [&](const char* sql) -> Status {
-    Result result(pq.PQexec(conn, sql), Clear{pq});
+    Result result(pq.PQexec(conn, sql), ClearResult{pq});
     ExecStatusType kind = pq.PQresultStatus(result.get());
     if (kind == PGRES_COMMAND_OK || kind == PGRES_TUPLES_OK) return OkStatus();
     return error_of(result.get());
   };
-  if (error.ok() && statements_left && !*statements_left) return {OkStatus(), false};
+  const bool reset_ran = answers.error.ok() && answers.statements_left.has_value();
+  if (reset_ran && !*answers.statements_left) return {OkStatus(), false};
   // SQL-prepared statements were left, or the reset failed: the plain way.
-  if (!error.ok() || !statements_left) {
+  if (!reset_ran) {
     if (pq.PQtransactionStatus(conn) != PQTRANS_IDLE) (void)exec("ROLLBACK");
     Status unlocked = exec("SELECT pg_catalog.pg_advisory_unlock_all()");
     if (!unlocked.ok()) return {unlocked, false};

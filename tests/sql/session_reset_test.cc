@@ -68,6 +68,45 @@ TEST_P(PostgresSessionResetTest, AnAdvisoryLockIsFreeForOtherClientsAfterTheCall
   }
 }
 
+// A failing statement makes the server skip the reset queued behind it in
+// the call's pipeline: the call must reset the session before it returns,
+// not leave the lock held while the session waits in the pool.
+TEST_P(PostgresSessionResetTest, AnAdvisoryLockTakenByAFailingCallIsFreeWhenTheCallEnds) {
+  std::unique_ptr<Connection> observer = Open();
+  std::unique_ptr<Connection> connection = Open();
+  ASSERT_NE(observer, nullptr);
+  ASSERT_NE(connection, nullptr);
+  int key = 5200 + static_cast<int>(getpid() % 1000);
+  std::string held = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = " +
+                     std::to_string(key);
+  Status failed = Run(*connection, "SELECT pg_advisory_lock(" + std::to_string(key) +
+                                       "), 1 / (SELECT count(*) - count(*) FROM pg_class)");
+  ASSERT_FALSE(failed.ok());
+  EXPECT_NE(failed.message().find("division by zero"), std::string::npos) << failed.message();
+  EXPECT_EQ(Value(*observer, held), 0) << "the failed call's lock outlived it";
+  // The session is healthy and read-only still.
+  EXPECT_EQ(Value(*connection, "SELECT 40 + 2"), 42);
+  EXPECT_TRUE(connection->IsUsable());
+}
+
+// A statement that ends the call's transaction itself: the reset still runs
+// read-only, and the next call is read-only again.
+TEST_P(PostgresSessionResetTest, ACallThatEndsItsTransactionLeavesNothingBehind) {
+  std::unique_ptr<Connection> observer = Open();
+  std::unique_ptr<Connection> connection = Open();
+  ASSERT_NE(observer, nullptr);
+  ASSERT_NE(connection, nullptr);
+  int key = 6200 + static_cast<int>(getpid() % 1000);
+  std::string held = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = " +
+                     std::to_string(key);
+  ASSERT_TRUE(Run(*connection, "SELECT pg_advisory_lock(" + std::to_string(key) + ")").ok());
+  EXPECT_TRUE(Run(*connection, "COMMIT").ok());
+  EXPECT_TRUE(Becomes(*observer, held, 0));
+  Status write = Run(*connection, "CREATE TEMPORARY TABLE after_commit (id int)");
+  EXPECT_FALSE(write.ok()) << "a call after COMMIT could write";
+  EXPECT_EQ(Value(*connection, "SELECT 40 + 2"), 42);
+}
+
 TEST_P(PostgresSessionResetTest, PreparedStatementsDoNotSurviveTheCall) {
   for (bool writes : {false, true}) {
     std::unique_ptr<Connection> connection = Open(writes);
