@@ -124,6 +124,7 @@ int ServeStdio(mcp::McpServer& server, host::MCPHost& host, host::StorageRouter&
   std::cerr << "aurite serve: ready on stdio" << std::endl;
   mcp::StdioServerOptions options;
   options.busy_poll = host.config().gateway.busy_poll;
+  options.write_stall = host.config().gateway.stdio_write_timeout;
   Status served = mcp::ServeStdio(server, options);
   if (!served.ok()) return ReportError(served);
   return kExitOk;

@@ -42,6 +42,7 @@
 #include "host/vault_config.h"
 #include "mcp/core/message_parser.h"
 #include "mcp/transport/http_limits.h"
+#include "mcp/transport/stdio_server.h"
 #include "secrets/vault_client.h"
 
 namespace aurite::host {
@@ -122,6 +123,9 @@ struct GatewayConfig {
   // sleeping thread costs tens of them on an idle virtual CPU. At most this
   // much CPU per message; 0 turns it off.
   std::chrono::microseconds busy_poll{300};
+  // gateway.stdio_write_timeout_s: how long the stdio client may leave our
+  // output unread before its session ends (StdioServerOptions::write_stall).
+  std::chrono::seconds stdio_write_timeout{mcp::kDefaultClientWriteStall};
   // The HTTP transport's connection, session and timeout limits
   // (gateway.http, gateway_http_config.h).
   mcp::HttpLimits http;

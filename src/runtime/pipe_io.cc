@@ -3,8 +3,11 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <limits.h>
+#include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -29,6 +32,31 @@ Status WriteAll(int fd, std::string_view data) {
       return UnavailableError(fmt::format("write failed: {}", std::strerror(errno)));
     }
     data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return OkStatus();
+}
+
+Status WriteAllUnlessStalled(int fd, std::string_view data, std::chrono::milliseconds stall) {
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point deadline = Clock::now() + stall;
+  while (!data.empty()) {
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+    pollfd room{fd, POLLOUT, 0};
+    const int ready = left.count() > 0 ? ::poll(&room, 1, static_cast<int>(left.count())) : 0;
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready < 0) return UnavailableError(fmt::format("poll failed: {}", std::strerror(errno)));
+    if (ready == 0) {
+      return DeadlineExceededError(fmt::format("the reader took nothing for {} ms", stall.count()));
+    }
+    // POLLERR or POLLHUP: the write below reports the closed peer.
+    const ssize_t n = ::write(fd, data.data(), std::min<std::size_t>(data.size(), PIPE_BUF));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EPIPE) return UnavailableError("the peer closed the pipe");
+      return UnavailableError(fmt::format("write failed: {}", std::strerror(errno)));
+    }
+    data.remove_prefix(static_cast<std::size_t>(n));
+    deadline = Clock::now() + stall;
   }
   return OkStatus();
 }

@@ -123,6 +123,19 @@ TEST_F(ConfigTest, BusyPollAppliesToTheGatewayAndEveryServer) {
   EXPECT_EQ(off->FindServer("sql")->busy_poll, std::chrono::microseconds(0));
 }
 
+TEST_F(ConfigTest, StdioWriteTimeoutIsOptionalAndBounded) {
+  StatusOr<Config> defaults = Parse("{}");
+  ASSERT_TRUE(defaults.ok()) << defaults.status().ToString();
+  EXPECT_EQ(defaults->gateway.stdio_write_timeout, std::chrono::seconds(30));
+  StatusOr<Config> set = Parse(R"({"gateway": {"stdio_write_timeout_s": 120}})");
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  EXPECT_EQ(set->gateway.stdio_write_timeout, std::chrono::seconds(120));
+  ExpectError(R"({"gateway": {"stdio_write_timeout_s": 0}})",
+              "gateway.stdio_write_timeout_s: expected a number of seconds from 1 to 3600");
+  ExpectError(R"({"gateway": {"stdio_write_timeout_s": 1e9}})",
+              "gateway.stdio_write_timeout_s: expected");
+}
+
 TEST_F(ConfigTest, GatewayHttpLimitsAreOptionalAndValidated) {
   StatusOr<Config> defaults = Parse("{}");
   ASSERT_TRUE(defaults.ok());

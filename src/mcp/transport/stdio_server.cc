@@ -48,26 +48,46 @@ class StdoutClaim {
   UniqueFd protocol_;
 };
 
+// Replies go out one at a time. A write that finds the client reading
+// nothing for `stall` breaks the writer: later writes fail at once, and
+// `stop` is signalled, so the reader ends once the input already sent is
+// used up (a stalled client may never close its end).
 class LineWriter {
  public:
-  explicit LineWriter(int fd) : fd_(fd) {}
+  LineWriter(int fd, std::chrono::milliseconds stall, int stop_fd)
+      : fd_(fd), stall_(stall), stop_fd_(stop_fd) {}
   Status Write(std::string message) {
     message.push_back('\n');
     std::lock_guard lock(mu_);
-    if (broken_) return UnavailableError("stdout is closed");
-    Status status = runtime::WriteAll(fd_, message);
-    if (!status.ok()) broken_ = true;
+    if (!failure_.ok()) return failure_;
+    Status status = stall_.count() > 0 ? runtime::WriteAllUnlessStalled(fd_, message, stall_)
+                                       : runtime::WriteAll(fd_, message);
+    if (status.code() == StatusCode::kDeadlineExceeded) {
+      status = DeadlineExceededError(fmt::format(
+          "the client read none of our output for {} ms; its session ended", stall_.count()));
+      runtime::LogWarn("{}", status.message());
+      (void)runtime::WriteAll(stop_fd_, "x");
+    } else if (!status.ok()) {
+      status = UnavailableError("stdout was closed by the client");
+    }
+    failure_ = status;
     return status;
   }
   bool broken() {
     std::lock_guard lock(mu_);
-    return broken_;
+    return !failure_.ok();
+  }
+  Status failure() {
+    std::lock_guard lock(mu_);
+    return failure_;
   }
 
  private:
   const int fd_;
+  const std::chrono::milliseconds stall_;
+  const int stop_fd_;
   std::mutex mu_;
-  bool broken_ = false;
+  Status failure_;
 };
 
 // Reading stdin and handing each message to the session. The loop runs on
@@ -81,11 +101,11 @@ class LineWriter {
 class ReadLoop : public std::enable_shared_from_this<ReadLoop> {
  public:
   ReadLoop(ServerSession& session, LineWriter& writer, const StdioServerOptions& options,
-           std::size_t max_bytes)
+           std::size_t max_bytes, int stop_fd)
       : session_(session),
         writer_(writer),
         max_bytes_(max_bytes),
-        reader_(options.in_fd, max_bytes, -1, options.busy_poll) {}
+        reader_(options.in_fd, max_bytes, stop_fd, options.busy_poll) {}
 
   // Reads until the input ends, or until this thread hands the loop off.
   void Run() {
@@ -155,14 +175,15 @@ Status ServeStdio(McpServer& server, const StdioServerOptions& options) {
     claim.emplace(std::move(taken));
     out_fd = claim->fd();
   }
-  LineWriter writer(out_fd);
+  AURITE_ASSIGN_OR_RETURN(runtime::Pipe stop, runtime::MakePipe());
+  LineWriter writer(out_fd, options.write_stall, stop.write.get());
   auto session =
       server.Connect([&writer](std::string message) { return writer.Write(std::move(message)); });
   // The client that started us runs as our user: it is that user's session,
   // and what it creates may serve the same user's next session.
   session->SetOwner({"user:local", true});
-  auto loop = std::make_shared<ReadLoop>(*session, writer, options,
-                                         server.options().session.limits.max_bytes);
+  auto loop = std::make_shared<ReadLoop>(
+      *session, writer, options, server.options().session.limits.max_bytes, stop.read.get());
   session->rpc().SetReaderHandoff(
       [loop](runtime::ThreadPool& pool) { return loop->HandOff(pool); });
   loop->Run();
@@ -170,7 +191,7 @@ Status ServeStdio(McpServer& server, const StdioServerOptions& options) {
   loop->WaitEnded();
   session->rpc().WaitIdle();
   session->End();
-  return writer.broken() ? UnavailableError("stdout was closed by the client") : OkStatus();
+  return writer.failure();
 }
 
 }  // namespace aurite::mcp
