@@ -155,6 +155,7 @@ StatusOr<std::unique_ptr<BackendLink>> OpenStdioLink(const ServerConfig& server,
   options.on_exit = std::move(on_exit);
   options.on_stalled = std::move(on_stalled);
   options.busy_poll = server.busy_poll;
+  options.write_deadline = server.write_timeout;
   StatusOr<std::unique_ptr<mcp::StdioClient>> started = mcp::StdioClient::Start(std::move(options));
   if (!started.ok()) {
     return UnavailableError("could not start server '" + server.name +

@@ -110,9 +110,9 @@ Status ParseServerTransport(const Field& field, ServerConfig& server,
 StatusOr<ServerConfig> ParseServer(const Field& field, const std::string& name,
                                    const ReferenceSources& sources) {
   AURITE_RETURN_IF_ERROR(ExpectObjectWithKeys(
-      field,
-      {"command", "args", "env", "url", "headers", "type", "capabilities", "timeout", "restart",
-       "allow_writes", "allow_privileged_login", "max_message_bytes", "disabled", "description"}));
+      field, {"command", "args", "env", "url", "headers", "type", "capabilities", "timeout",
+              "write_timeout", "restart", "allow_writes", "allow_privileged_login",
+              "max_message_bytes", "disabled", "description"}));
   ServerConfig server;
   server.name = name;
   AURITE_RETURN_IF_ERROR(ParseServerTransport(field, server, sources));
@@ -121,6 +121,13 @@ StatusOr<ServerConfig> ParseServer(const Field& field, const std::string& name,
   }
   if (Has(field, "timeout")) {
     AURITE_ASSIGN_OR_RETURN(server.timeout, GetDuration(field["timeout"]));
+  }
+  if (Has(field, "write_timeout")) {
+    AURITE_ASSIGN_OR_RETURN(server.write_timeout, GetDuration(field["write_timeout"]));
+    if (server.write_timeout < std::chrono::milliseconds(100) ||
+        server.write_timeout > std::chrono::hours(1)) {
+      return field["write_timeout"].Error("a duration from 100ms to 1h");
+    }
   }
   if (Has(field, "restart")) AURITE_RETURN_IF_ERROR(ParseRestart(field["restart"], server.restart));
   if (Has(field, "allow_writes")) {

@@ -42,6 +42,7 @@
 #include "host/vault_config.h"
 #include "mcp/core/message_parser.h"
 #include "mcp/transport/http_limits.h"
+#include "mcp/transport/stdio_client.h"
 #include "mcp/transport/stdio_server.h"
 #include "secrets/vault_client.h"
 
@@ -67,6 +68,9 @@ struct ServerConfig {
   std::vector<SecretPair> headers;
   std::vector<std::string> capabilities;  // e.g. "tools", "storage"
   std::chrono::milliseconds timeout{30'000};
+  // How long a stdio server may leave its full stdin pipe unread before it
+  // is restarted as hung (StdioClientOptions::write_deadline).
+  std::chrono::milliseconds write_timeout{mcp::kDefaultWriteDeadline};
   RestartPolicy restart;
   bool allow_writes = false;
   // `aurite sql-server` only: accept read-only connections whose login is

@@ -289,8 +289,8 @@ void ManagedServer::Probe(const std::shared_ptr<BackendLink>& link) {
   });
 }
 
-std::string ManagedServer::StalledText() {
-  return "has not read its input for " + SecondsText(mcp::kDefaultWriteDeadline) +
+std::string ManagedServer::StalledText() const {
+  return "has not read its input for " + SecondsText(config_.write_timeout) +
          " (it is stopped or hung)";
 }
 

@@ -102,7 +102,7 @@ class ManagedServer {
   // The ping of a server whose call timed out; a hung server is stopped.
   void Probe(const std::shared_ptr<BackendLink>& link);
   // Why a stalled stdio server is restarted, after its name.
-  static std::string StalledText();
+  std::string StalledText() const;
   void Supervise(std::stop_token stop);
   // Waits for the current child to exit or to be found hung (`hung`);
   // false when asked to stop.

@@ -213,10 +213,12 @@ TEST_F(BackendFaultsTest, AStoppedServerWithAFullPipeFailsCallsOnTimeAndIsReplac
 
 // With a timeout longer than the write deadline, the full pipe itself gives
 // the stopped server away: it is restarted as hung once it has read nothing
-// for 5 s, and the call fails then, saying why, not at its 10 s timeout.
+// for its write_timeout (2 s here, 5 s by default), and the call fails then,
+// saying why, not at its 10 s timeout.
 TEST_F(BackendFaultsTest, AServerThatLeavesItsFullPipeUnreadIsRestarted) {
   Json config = Config();
   config["mcpServers"]["sql"]["timeout"] = "10s";
+  config["mcpServers"]["sql"]["write_timeout"] = "2s";
   StoppedSqlServer started = StartWithStoppedSqlServer(config);
   ASSERT_TRUE(started.gateway && started.pid != 0);
   auto& gateway = started.gateway;
@@ -228,11 +230,11 @@ TEST_F(BackendFaultsTest, AServerThatLeavesItsFullPipeUnreadIsRestarted) {
       "query_storage",
       {{"connection_id", id}, {"query", "SELECT '" + std::string(100 * 1024, 'a') + "'"}}));
   const auto waited = std::chrono::steady_clock::now() - asked;
-  EXPECT_NE(error.find("server 'sql' has not read its input for 5 s (it is stopped or hung); it "
+  EXPECT_NE(error.find("server 'sql' has not read its input for 2 s (it is stopped or hung); it "
                        "is being restarted"),
             std::string::npos)
       << error;
-  EXPECT_GE(waited, 5s);
+  EXPECT_GE(waited, 2s);
   EXPECT_LT(waited, 10s);
   ExpectProbeServed(*gateway);
 
@@ -240,7 +242,7 @@ TEST_F(BackendFaultsTest, AServerThatLeavesItsFullPipeUnreadIsRestarted) {
   Json rows = QueryOnceBack(*gateway, id);
   EXPECT_NE(Structured(rows).dump().find("apple"), std::string::npos) << rows.dump();
   const std::string log = ReadFile(dir_ / "host.log");
-  EXPECT_NE(log.find("[sql] has not read its input for 5 s (it is stopped or hung); stopping it "
+  EXPECT_NE(log.find("[sql] has not read its input for 2 s (it is stopped or hung); stopping it "
                      "to restart it"),
             std::string::npos)
       << log;

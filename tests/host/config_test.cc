@@ -123,6 +123,20 @@ TEST_F(ConfigTest, BusyPollAppliesToTheGatewayAndEveryServer) {
   EXPECT_EQ(off->FindServer("sql")->busy_poll, std::chrono::microseconds(0));
 }
 
+TEST_F(ConfigTest, ServerWriteTimeoutIsOptionalAndBounded) {
+  StatusOr<Config> defaults = Parse(R"({"mcpServers": {"sql": {"command": "aurite"}}})");
+  ASSERT_TRUE(defaults.ok()) << defaults.status().ToString();
+  EXPECT_EQ(defaults->FindServer("sql")->write_timeout, std::chrono::seconds(5));
+  StatusOr<Config> set =
+      Parse(R"({"mcpServers": {"sql": {"command": "aurite", "write_timeout": "20s"}}})");
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  EXPECT_EQ(set->FindServer("sql")->write_timeout, std::chrono::seconds(20));
+  ExpectError(R"({"mcpServers": {"sql": {"command": "aurite", "write_timeout": "10ms"}}})",
+              "mcpServers.sql.write_timeout: expected a duration from 100ms to 1h");
+  ExpectError(R"({"mcpServers": {"sql": {"command": "aurite", "write_timeout": "2h"}}})",
+              "mcpServers.sql.write_timeout: expected a duration from 100ms to 1h");
+}
+
 TEST_F(ConfigTest, StdioWriteTimeoutIsOptionalAndBounded) {
   StatusOr<Config> defaults = Parse("{}");
   ASSERT_TRUE(defaults.ok()) << defaults.status().ToString();
