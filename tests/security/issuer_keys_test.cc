@@ -15,7 +15,10 @@ namespace {
 
 using Json = nlohmann::json;
 using namespace std::chrono_literals;
-using namespace testing;
+using testing::CjoseKey;
+using testing::EcKey;
+using testing::RsaKey;
+using testing::SignCjose;
 
 // An issuer whose JWKS document the test changes, counting fetches, on a
 // clock the test moves.

@@ -16,7 +16,14 @@ namespace {
 
 using Json = nlohmann::json;
 using Clock = std::chrono::system_clock;
-using namespace testing;
+using testing::B64;
+using testing::CjoseKey;
+using testing::EcKey;
+using testing::Ed25519;
+using testing::Ed25519Key;
+using testing::RsaKey;
+using testing::SignCjose;
+using testing::SignEd25519;
 
 class JwtVerifierTest : public ::testing::Test {
  protected:
