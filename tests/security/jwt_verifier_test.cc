@@ -15,7 +15,7 @@ namespace aurite::security {
 namespace {
 
 using Json = nlohmann::json;
-using Clock = std::chrono::system_clock;
+using SystemClock = std::chrono::system_clock;
 using testing::B64;
 using testing::CjoseKey;
 using testing::EcKey;
@@ -33,7 +33,8 @@ class JwtVerifierTest : public ::testing::Test {
   }
   Json Claims(long lifetime_s = 300) const {
     const long now =
-        std::chrono::duration_cast<std::chrono::seconds>(Clock::now().time_since_epoch()).count();
+        std::chrono::duration_cast<std::chrono::seconds>(SystemClock::now().time_since_epoch())
+            .count();
     return {{"iss", rules_.issuer},
             {"aud", rules_.audience},
             {"sub", "user-1"},
@@ -46,12 +47,12 @@ class JwtVerifierTest : public ::testing::Test {
     return std::move(keys).value();
   }
   StatusOr<Json> Verify(const std::string& token, const JsonWebKeySet& keys,
-                        Clock::time_point now = Clock::now()) const {
+                        SystemClock::time_point now = SystemClock::now()) const {
     return VerifyAccessToken(token, keys, rules_, now);
   }
   // Refused (kUnauthenticated) for a reason containing `why`, never echoing the token.
   void ExpectRefused(const std::string& token, const JsonWebKeySet& keys, const std::string& why,
-                     Clock::time_point now = Clock::now()) const {
+                     SystemClock::time_point now = SystemClock::now()) const {
     StatusOr<Json> verified = Verify(token, keys, now);
     ASSERT_FALSE(verified.ok()) << "accepted, expected refused for: " << why;
     EXPECT_EQ(verified.status().code(), StatusCode::kUnauthenticated)
@@ -167,12 +168,12 @@ TEST_F(JwtVerifierTest, ClaimsAreCheckedWithBoundedSkew) {
 
   // Expired 30 s ago: within the 60 s skew; 90 s ago: not.
   const std::string expiring = sign(Claims(0));
-  EXPECT_TRUE(Verify(expiring, keys, Clock::now() + std::chrono::seconds(30)).ok());
-  ExpectRefused(expiring, keys, "has expired", Clock::now() + std::chrono::seconds(90));
+  EXPECT_TRUE(Verify(expiring, keys, SystemClock::now() + std::chrono::seconds(30)).ok());
+  ExpectRefused(expiring, keys, "has expired", SystemClock::now() + std::chrono::seconds(90));
   claims = Claims(3600);
   claims["nbf"] = claims["iat"].get<long>() + 600;
   ExpectRefused(sign(claims), keys, "not valid yet");
-  EXPECT_TRUE(Verify(sign(claims), keys, Clock::now() + std::chrono::seconds(570)).ok());
+  EXPECT_TRUE(Verify(sign(claims), keys, SystemClock::now() + std::chrono::seconds(570)).ok());
 }
 
 TEST_F(JwtVerifierTest, MalformedTokensAndHeadersAreRefusedClearly) {
