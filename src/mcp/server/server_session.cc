@@ -74,6 +74,10 @@ void ServerSession::End() {
   if (ended_.exchange(true)) return;
   rpc_.Close();
   rpc_.WaitIdle();
+  // Tasks only this session could reach end with it; a shared scope's stay.
+  if (server_.tasks() != nullptr && !owner_.outlives_session && owner_.task_scope.empty()) {
+    server_.tasks()->DropOwner(owner_.key);
+  }
   server_.SessionClosed(*this);
 }
 

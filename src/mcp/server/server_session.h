@@ -64,8 +64,10 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
   void Receive(std::string_view text) { rpc_.Receive(text); }
   void Close() { rpc_.Close(); }
   // The transport is done with this session: closes it, waits for its
-  // handlers, then reports it to McpServer::SessionClosed. Only the first
-  // call does anything. Must not run on one of its handler threads.
+  // handlers, cancels and forgets the tasks no one else can reach (those of
+  // an owner that does not outlive it, unless a task scope is shared), then
+  // reports it to McpServer::SessionClosed. Only the first call does
+  // anything. Must not run on one of its handler threads.
   void End();
   Session& rpc() { return rpc_; }
 

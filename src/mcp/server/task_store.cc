@@ -47,20 +47,22 @@ RpcError TooManyTasks(std::size_t limit) {
 TaskStore::TaskStore(TaskLimits limits) : limits_(limits) {}
 
 TaskStore::~TaskStore() {
-  std::vector<std::shared_ptr<TaskExecution>> executions;
+  Retired executions;
   {
     std::lock_guard lock(mu_);
     for (auto& [id, record] : tasks_) {
-      if (record->execution) executions.push_back(std::move(record->execution));
+      if (record->execution) executions.cancel.push_back(std::move(record->execution));
     }
     tasks_.clear();
   }
   Drop(executions);
 }
 
-void TaskStore::Drop(std::vector<std::shared_ptr<TaskExecution>>& executions) {
-  for (auto& execution : executions) execution->Cancel();
-  executions.clear();  // destroys them: waits for their handlers
+void TaskStore::Drop(Retired& retired) {
+  for (auto& execution : retired.cancel) execution->Cancel();
+  // Destroying them waits for their handlers.
+  retired.cancel.clear();
+  retired.release.clear();
 }
 
 TaskStore::Record* TaskStore::FindLocked(const std::string& owner, const std::string& task_id) {
@@ -69,23 +71,27 @@ TaskStore::Record* TaskStore::FindLocked(const std::string& owner, const std::st
   return it->second.get();
 }
 
-void TaskStore::TakeExpiredLocked(std::vector<std::shared_ptr<TaskExecution>>& dropped) {
+void TaskStore::TakeExpiredLocked(Retired& dropped) {
   const auto now = Clock::now();
   for (auto it = tasks_.begin(); it != tasks_.end();) {
     if (it->second->expires_at > now) {
+      // A finished task keeps its result, not its worker (and its thread).
+      if (it->second->execution && IsTerminal(it->second->view.status)) {
+        dropped.release.push_back(std::move(it->second->execution));
+      }
       ++it;
       continue;
     }
-    if (it->second->execution) dropped.push_back(std::move(it->second->execution));
+    if (it->second->execution) dropped.cancel.push_back(std::move(it->second->execution));
     it = tasks_.erase(it);
   }
-  if (!dropped.empty()) changed_.notify_all();
+  if (!dropped.cancel.empty()) changed_.notify_all();
 }
 
 std::variant<TaskView, RpcError> TaskStore::Create(const std::string& owner,
                                                    std::optional<std::chrono::milliseconds> ttl,
                                                    StatusListener listener) {
-  std::vector<std::shared_ptr<TaskExecution>> dropped;
+  Retired dropped;
   std::variant<TaskView, RpcError> outcome = TooManyTasks(limits_.max_tasks_per_owner);
   {
     std::lock_guard lock(mu_);
@@ -105,7 +111,8 @@ std::variant<TaskView, RpcError> TaskStore::Create(const std::string& owner,
         }
       }
       if (oldest != tasks_.end()) {
-        if (oldest->second->execution) dropped.push_back(std::move(oldest->second->execution));
+        if (oldest->second->execution)
+          dropped.release.push_back(std::move(oldest->second->execution));
         tasks_.erase(oldest);
         mine.pop_back();  // only the count matters now
       }
@@ -141,7 +148,7 @@ void TaskStore::Attach(const std::string& task_id, std::shared_ptr<TaskExecution
 }
 
 std::optional<TaskSnapshot> TaskStore::Get(const std::string& owner, const std::string& task_id) {
-  std::vector<std::shared_ptr<TaskExecution>> dropped;
+  Retired dropped;
   std::optional<TaskSnapshot> snapshot;
   {
     std::lock_guard lock(mu_);
@@ -156,7 +163,7 @@ std::optional<TaskSnapshot> TaskStore::Get(const std::string& owner, const std::
 }
 
 std::vector<TaskView> TaskStore::List(const std::string& owner) {
-  std::vector<std::shared_ptr<TaskExecution>> dropped;
+  Retired dropped;
   std::vector<TaskView> views;
   {
     std::lock_guard lock(mu_);
@@ -174,7 +181,7 @@ std::vector<TaskView> TaskStore::List(const std::string& owner) {
 
 std::optional<TaskStore::CancelOutcome> TaskStore::Cancel(const std::string& owner,
                                                           const std::string& task_id) {
-  std::vector<std::shared_ptr<TaskExecution>> dropped;
+  Retired dropped;
   std::shared_ptr<TaskExecution> execution;
   std::optional<CancelOutcome> outcome;
   StatusListener listener;
@@ -203,7 +210,7 @@ std::optional<TaskStore::CancelOutcome> TaskStore::Cancel(const std::string& own
 
 std::optional<TaskView> TaskStore::Update(const std::string& owner, const std::string& task_id,
                                           const Json& responses) {
-  std::vector<std::shared_ptr<TaskExecution>> dropped;
+  Retired dropped;
   std::shared_ptr<TaskExecution> resume;
   Json answers;
   std::optional<std::string> state;
@@ -234,6 +241,24 @@ std::optional<TaskView> TaskStore::Update(const std::string& owner, const std::s
   if (resume) resume->Resume(std::move(answers), std::move(state));
   if (listener && view) listener(*view);
   return view;
+}
+
+void TaskStore::DropOwner(const std::string& owner) {
+  Retired dropped;
+  {
+    std::lock_guard lock(mu_);
+    TakeExpiredLocked(dropped);
+    for (auto it = tasks_.begin(); it != tasks_.end();) {
+      if (it->second->owner != owner) {
+        ++it;
+        continue;
+      }
+      if (it->second->execution) dropped.cancel.push_back(std::move(it->second->execution));
+      it = tasks_.erase(it);
+    }
+    changed_.notify_all();
+  }
+  Drop(dropped);
 }
 
 std::optional<TaskSnapshot> TaskStore::WaitTerminal(const std::string& owner,

@@ -11,7 +11,8 @@
 //    run, Create fails with a -32600 error saying so.
 //  - A task lives `ttl` from its creation (the client may ask for less in
 //    2025-11-25, never more than max_ttl). Every call but the execution's own
-//    reports first drops expired tasks, cancelling those still running.
+//    reports first drops expired tasks, cancelling those still running, and
+//    releases the executions of finished tasks (their results stay).
 //  - Terminal statuses are final: a cancelled task stays cancelled whatever
 //    its execution reports later.
 //  - Executions are cancelled, resumed and destroyed outside the store's
@@ -98,6 +99,10 @@ class TaskStore {
   std::optional<TaskView> Update(const std::string& owner, const std::string& task_id,
                                  const Json& responses);
 
+  // Cancels and forgets every task of `owner` (its session ended and no one
+  // else can reach them).
+  void DropOwner(const std::string& owner);
+
   // Blocks until the task is terminal; nullopt when it vanished (expired),
   // is unknown, or `stop` was requested first.
   std::optional<TaskSnapshot> WaitTerminal(const std::string& owner, const std::string& task_id,
@@ -112,17 +117,24 @@ class TaskStore {
  private:
   struct Record;
   using Clock = std::chrono::system_clock;
+  // Executions leaving the store: those of running tasks are cancelled
+  // first, those of finished ones only destroyed.
+  struct Retired {
+    std::vector<std::shared_ptr<TaskExecution>> cancel;
+    std::vector<std::shared_ptr<TaskExecution>> release;
+  };
 
   Record* FindLocked(const std::string& owner, const std::string& task_id);
-  // Moves expired records out, for the caller to cancel outside the lock.
-  void TakeExpiredLocked(std::vector<std::shared_ptr<TaskExecution>>& dropped);
+  // Moves expired records out, and the executions of finished ones, for
+  // the caller to cancel and destroy outside the lock.
+  void TakeExpiredLocked(Retired& dropped);
   // Settles a report: false when the task is gone or terminal.
   bool SettleLocked(const std::string& task_id, TaskStatus status,
                     const std::function<void(Record&)>& fill, TaskView& view,
                     StatusListener& listener);
   void Report(const std::string& task_id, TaskStatus status,
               const std::function<void(Record&)>& fill);
-  static void Drop(std::vector<std::shared_ptr<TaskExecution>>& executions);
+  static void Drop(Retired& retired);
 
   const TaskLimits limits_;
   std::mutex mu_;

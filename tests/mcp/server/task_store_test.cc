@@ -126,6 +126,32 @@ TEST(TaskStore, ResumesOnlyOnceEveryInputRequestIsAnswered) {
   EXPECT_EQ(execution->resumed_state, "sealed-state");
 }
 
+TEST(TaskStore, FinishedTasksKeepTheirResultButReleaseTheirExecution) {
+  TaskStore store;
+  const TaskView task = MustCreate(store, "alice");
+  auto execution = std::make_shared<RecordingExecution>();
+  std::weak_ptr<RecordingExecution> watch = execution;
+  store.Attach(task.task_id, std::move(execution));
+  store.Complete(task.task_id, {{"content", Json::array({{{"type", "text"}, {"text", "done"}}})}});
+  EXPECT_FALSE(watch.expired()) << "never destroyed on the reporting thread";
+  auto done = store.Get("alice", task.task_id);
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->result["content"][0]["text"], "done");
+  EXPECT_TRUE(watch.expired());
+}
+
+TEST(TaskStore, DropOwnerCancelsAndForgetsOnlyThatOwnersTasks) {
+  TaskStore store;
+  const TaskView mine = MustCreate(store, "alice");
+  const TaskView theirs = MustCreate(store, "bob");
+  auto execution = std::make_shared<RecordingExecution>();
+  store.Attach(mine.task_id, execution);
+  store.DropOwner("alice");
+  EXPECT_EQ(execution->cancels, 1);
+  EXPECT_FALSE(store.Get("alice", mine.task_id));
+  EXPECT_TRUE(store.Get("bob", theirs.task_id));
+}
+
 TEST(TaskStore, WaitTerminalReturnsTheOutcomeOrStopsWhenAsked) {
   TaskStore store;
   const TaskView task = MustCreate(store, "alice");

@@ -212,6 +212,19 @@ TEST(LegacyTasks, AnotherSessionCannotGetCancelOrReadATask) {
   fixture.gate = true;
 }
 
+TEST(LegacyTasks, EndingTheSessionCancelsItsTasks) {
+  TaskServer fixture;
+  Peer peer(fixture.server);
+  peer.Initialize();
+  const std::string id = peer.Ask(
+      "tools/call", {{"name", "long_query"}, {"task", Json::object()}})["result"]["task"]["taskId"];
+  ASSERT_FALSE(id.empty());
+  fixture.AwaitStart();
+  peer.session->End();
+  for (int i = 0; i < 5000 && !fixture.saw_cancel; ++i) std::this_thread::sleep_for(1ms);
+  EXPECT_TRUE(fixture.saw_cancel);
+}
+
 TEST(ModernTasks, ExtensionMakesTheServerChooseATask) {
   TaskServer fixture;
   Peer peer(fixture.server);
