@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <stdexcept>
 #include <thread>
 
 #include "mcp/core/modern_era.h"
@@ -95,6 +96,12 @@ struct TaskServer {
     sync_only.name = "sync_only";
     server.AddTool(sync_only,
                    [](const Json&, CallContext&) -> RpcResult { return ToolTextResult("now"); });
+    Tool crashes;
+    crashes.name = "crashes";
+    crashes.task_support = TaskSupport::kOptional;
+    server.AddTool(crashes, [](const Json&, CallContext&) -> RpcResult {
+      throw std::runtime_error("half-way");
+    });
     Tool only_task;
     only_task.name = "only_task";
     only_task.task_support = TaskSupport::kRequired;
@@ -282,6 +289,24 @@ TEST(ModernTasks, InputRequestsAreAnsweredThroughTasksUpdate) {
     std::this_thread::sleep_for(5ms);
   }
   EXPECT_EQ(detail["result"]["content"][0]["text"], "went on");
+}
+
+TEST(ModernTasks, AHandlerCrashingHalfWayFailsItsTaskAndNothingElse) {
+  TaskServer fixture;
+  Peer peer(fixture.server);
+  const std::string id = peer.Ask("tools/call", Modern({{"name", "crashes"}}))["result"]["taskId"];
+  Json detail = Json::object();
+  for (int i = 0; i < 500 && detail.value("status", "") != "failed"; ++i) {
+    detail = peer.Ask("tasks/get", Modern({{"taskId", id}}))["result"];
+    std::this_thread::sleep_for(5ms);
+  }
+  EXPECT_EQ(detail["error"]["code"], error_code::kInternalError) << detail;
+  EXPECT_FALSE(detail.contains("result"));
+  EXPECT_EQ(detail.dump().find("half-way"), std::string::npos) << "no internals leak";
+  fixture.gate = true;
+  EXPECT_EQ(peer.Ask("tools/call",
+                     Modern({{"name", "long_query"}}, false))["result"]["content"][0]["text"],
+            "rows: 42");
 }
 
 TEST(ModernTasks, AnotherScopeCannotReachATask) {
