@@ -10,7 +10,8 @@
 #     there would not fail the run
 #   - client scenarios initialize, tools_call, sse-retry,
 #     elicitation-sep1034-client-defaults against aurite-conformance-client
-#   - interop: @modelcontextprotocol/sdk 1.32.2 over stdio and HTTP, and
+#   - interop: @modelcontextprotocol/sdk 1.32.2 over stdio and HTTP (a plain
+#     call and a 2025-11-25 task through its experimental task client), and
 #     @modelcontextprotocol/client 2.4.0 in 'auto' mode and pinned to
 #     2026-07-28, each over stdio and HTTP
 #
