@@ -38,7 +38,7 @@ Json AskConfirm(const std::string& message) {
                                     {"required", {"confirm"}}});
 }
 
-bool Accepted(const CallContext& ctx, const char* key) {
+bool AnswerAccepted(const CallContext& ctx, const char* key) {
   const Json* answer = InputResponse(ctx, key);
   return answer != nullptr && answer->value("action", "") == "accept";
 }
@@ -76,14 +76,14 @@ void AddInputTools(McpServer& server) {
                           TaskSupport::kOptional, {{"filename", {{"type", "string"}}}}),
                  [](const Json& args, CallContext& ctx) -> RpcResult {
                    const std::string file = args.value("filename", std::string("file"));
-                   if (!Accepted(ctx, "confirm")) {
+                   if (!AnswerAccepted(ctx, "confirm")) {
                      return InputRequiredResult({{"confirm", AskConfirm("Delete " + file + "?")}});
                    }
                    return ToolTextResult("Deleted " + file);
                  });
   server.AddTool(TaskTool("multi_input", "Asks two things at once", TaskSupport::kOptional),
                  [](const Json&, CallContext& ctx) -> RpcResult {
-                   if (!Accepted(ctx, "first") || !Accepted(ctx, "second")) {
+                   if (!AnswerAccepted(ctx, "first") || !AnswerAccepted(ctx, "second")) {
                      return InputRequiredResult({{"first", AskConfirm("First question?")},
                                                  {"second", AskConfirm("Second question?")}});
                    }
