@@ -47,6 +47,10 @@ mcp::ServerOptions Gateway::ServerOptions() {
   options.resources = false;
   options.prompts = false;
   options.completions = false;
+  // query_storage and the forwarded tools whose server runs them as tasks
+  // (execute_query) may run as tasks here; cancelling one cancels the call
+  // on the server, which stops its statement.
+  options.tasks = true;
   return options;
 }
 
@@ -192,6 +196,13 @@ void Gateway::AddBackendTools(mcp::McpServer& server, ManagedServer& backend) {
     exposed.input_schema = tool.value("inputSchema", Json{{"type", "object"}});
     if (tool.contains("outputSchema")) exposed.output_schema = tool["outputSchema"];
     if (tool.contains("annotations")) exposed.annotations = tool["annotations"];
+    const std::string support =
+        tool.value("execution", Json::object()).value("taskSupport", std::string("forbidden"));
+    // The gateway runs the task itself and forwards one plain call, so a
+    // tool the server requires as a task is still only optional here.
+    if (support == "optional" || support == "required") {
+      exposed.task_support = mcp::TaskSupport::kOptional;
+    }
     BackendTool info{original,
                      TakesProperty(tool, "connection_string") && TakesProperty(tool, "use_token"),
                      TakesProperty(tool, "connection_id")};

@@ -176,6 +176,8 @@ std::vector<std::pair<mcp::Tool, mcp::ToolHandler>> StorageRouter::Tools() {
   for (auto& [tool, handler] : tools) {
     tool.runs_inline = tool.name == "query_storage" || tool.name == "list_storage_tables" ||
                        tool.name == "describe_storage_table";
+    // A long query may run as a task (the gateway's ServerOptions::tasks).
+    if (tool.name == "query_storage") tool.task_support = mcp::TaskSupport::kOptional;
   }
   return tools;
 }

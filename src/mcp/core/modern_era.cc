@@ -86,7 +86,9 @@ std::optional<RpcError> CheckRoutingHeaders(const std::string& method, const Jso
   }
   const char* key = method == "tools/call" || method == "prompts/get" ? "name"
                     : method == "resources/read"                      ? "uri"
-                                                                      : nullptr;
+                    : method == "tasks/get" || method == "tasks/update" || method == "tasks/cancel"
+                        ? "taskId"
+                        : nullptr;
   if (key == nullptr || !params.is_object()) return std::nullopt;
   auto named = params.find(key);
   if (named == params.end() || !named->is_string()) return std::nullopt;

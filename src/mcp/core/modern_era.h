@@ -47,8 +47,9 @@ std::variant<ModernRequest, RpcError> ReadModernRequest(
 
 // The Streamable HTTP routing headers of a 2026-07-28 request must repeat
 // its body: Mcp-Method the method (case-sensitive), Mcp-Name the
-// params.name of tools/call and prompts/get or the params.uri of
-// resources/read. A missing or different header is -32020.
+// params.name of tools/call and prompts/get, the params.uri of
+// resources/read or the params.taskId of tasks/get, tasks/update and
+// tasks/cancel. A missing or different header is -32020.
 std::optional<RpcError> CheckRoutingHeaders(const std::string& method, const Json& params,
                                             std::string_view method_header,
                                             std::string_view name_header);

@@ -27,6 +27,9 @@ Json Tool::ToJson() const {
   PutIfSet(j, "outputSchema", output_schema);
   PutIfSet(j, "annotations", annotations);
   PutIfSet(j, "_meta", meta);
+  if (task_support != TaskSupport::kForbidden) {
+    j["execution"] = {{"taskSupport", TaskSupportName(task_support)}};
+  }
   return j;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "mcp/core/jsonrpc.h"
+#include "mcp/core/tasks.h"
 
 namespace aurite::mcp {
 
@@ -33,6 +34,10 @@ struct Tool {
   // Reading the next message waits for it; a request to the client from it
   // fails. Not part of the tool's description on the wire.
   bool runs_inline = false;
+  // Whether a call may (kOptional) or must (kRequired) run as a task, when
+  // the server offers tasks (ServerOptions::tasks); 2025-11-25 tools/list
+  // shows it as execution.taskSupport.
+  TaskSupport task_support = TaskSupport::kForbidden;
   Json ToJson() const;
 };
 

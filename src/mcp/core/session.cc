@@ -143,21 +143,34 @@ thread_local const RequestContext* current_request = nullptr;
 // The session whose handler runs inline on this (its receiving) thread.
 thread_local const Session* running_inline = nullptr;
 
+// Both scopes restore what they replaced: a handler may feed another
+// session whose request then runs inline on the same thread (a task's
+// worker session, mcp/server/task_runner.h).
 class InlineScope {
  public:
-  explicit InlineScope(const Session* session) { running_inline = session; }
-  ~InlineScope() { running_inline = nullptr; }
+  explicit InlineScope(const Session* session) : previous_(running_inline) {
+    running_inline = session;
+  }
+  ~InlineScope() { running_inline = previous_; }
   InlineScope(const InlineScope&) = delete;
   InlineScope& operator=(const InlineScope&) = delete;
+
+ private:
+  const Session* previous_;
 };
 
 // Marks `context` as the current request for the lifetime of the scope.
 class CurrentRequestScope {
  public:
-  explicit CurrentRequestScope(const RequestContext* context) { current_request = context; }
-  ~CurrentRequestScope() { current_request = nullptr; }
+  explicit CurrentRequestScope(const RequestContext* context) : previous_(current_request) {
+    current_request = context;
+  }
+  ~CurrentRequestScope() { current_request = previous_; }
   CurrentRequestScope(const CurrentRequestScope&) = delete;
   CurrentRequestScope& operator=(const CurrentRequestScope&) = delete;
+
+ private:
+  const RequestContext* previous_;
 };
 
 Json ErrorResponse(const std::optional<RequestId>& id, const RpcError& error) {

@@ -14,16 +14,18 @@ std::string CompleterKey(const std::string& ref_type, const std::string& key,
 
 }  // namespace
 
-McpServer::McpServer(ServerOptions options) : options_(std::move(options)) {}
+McpServer::McpServer(ServerOptions options) : options_(std::move(options)) {
+  if (options_.tasks) tasks_ = std::make_unique<TaskStore>(options_.task_limits);
+}
 
 McpServer::~McpServer() = default;
 
-void McpServer::AddTool(Tool tool, ToolHandler handler) {
+void McpServer::AddTool(Tool tool, ToolHandler handler, TaskPrecheck precheck) {
   {
     std::lock_guard lock(mu_);
     std::string name = tool.name;
-    tools_[name] =
-        std::make_shared<const ToolEntry>(ToolEntry{std::move(tool), std::move(handler)});
+    tools_[name] = std::make_shared<const ToolEntry>(
+        ToolEntry{std::move(tool), std::move(handler), std::move(precheck)});
   }
   Broadcast("notifications/tools/list_changed", nullptr);
 }

@@ -27,6 +27,7 @@
 
 #include "mcp/core/server_types.h"
 #include "mcp/core/session.h"
+#include "mcp/server/task_store.h"
 
 namespace aurite::mcp {
 
@@ -41,6 +42,11 @@ struct ServerOptions {
   bool prompts = true;
   bool logging = true;
   bool completions = true;
+  // Tasks (mcp/core/tasks.h): advertised, and tools whose task_support is
+  // not kForbidden run as tasks when the client asks (2025-11-25) or
+  // declared the extension (2026-07-28).
+  bool tasks = false;
+  TaskLimits task_limits;
   Json experimental = Json::object();  // capabilities.experimental
   std::size_t page_size = 100;
   SessionOptions session;
@@ -57,6 +63,11 @@ struct CallContext {
 };
 
 using ToolHandler = std::function<RpcResult(const Json& arguments, CallContext& context)>;
+// Runs on the request before a call becomes a task: a result ends the call
+// there (e.g. input_required while the 2026-07-28 multi-round-trip gathers
+// input), nullopt lets the task start.
+using TaskPrecheck =
+    std::function<std::optional<RpcResult>(const Json& arguments, CallContext& context)>;
 // Returns a ReadResourceResult: {"contents": [...]}.
 using ResourceReader = std::function<RpcResult(const std::string& uri, CallContext& context)>;
 using TemplateReader = std::function<RpcResult(const std::string& uri,
@@ -80,7 +91,7 @@ class McpServer {
   const ServerOptions& options() const { return options_; }
 
   // Adding under an existing name replaces the entry.
-  void AddTool(Tool tool, ToolHandler handler);
+  void AddTool(Tool tool, ToolHandler handler, TaskPrecheck precheck = nullptr);
   bool RemoveTool(const std::string& name);
   void AddResource(Resource resource, ResourceReader reader);
   bool RemoveResource(const std::string& uri);
@@ -114,6 +125,7 @@ class McpServer {
   struct ToolEntry {
     Tool tool;
     ToolHandler handler;
+    TaskPrecheck precheck;
   };
   struct ResourceEntry {
     Resource resource;
@@ -137,6 +149,8 @@ class McpServer {
   Json ListResources() const;
   Json ListResourceTemplates() const;
   Json ListPrompts() const;
+  // Null unless options().tasks.
+  TaskStore* tasks() { return tasks_.get(); }
 
  private:
   void Broadcast(const std::string& method, const Json& params);
@@ -152,6 +166,8 @@ class McpServer {
   std::vector<std::weak_ptr<ServerSession>> sessions_;
   SessionClosedHandler session_closed_;
   std::map<std::string, NotificationHandler> notification_handlers_;
+  // Last: destroyed first, so running tasks end while the registry lives.
+  std::unique_ptr<TaskStore> tasks_;
 };
 
 }  // namespace aurite::mcp

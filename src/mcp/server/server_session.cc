@@ -54,10 +54,10 @@ std::string_view LogLevelName(LogLevel level) {
   return kLogLevelNames[static_cast<std::size_t>(level)];
 }
 
-ServerSession::ServerSession(McpServer& server, SendFn send)
+ServerSession::ServerSession(McpServer& server, SendFn send, std::optional<SessionOptions> options)
     : server_(server),
-      owner_{RandomOwnerKey(), false},
-      rpc_(std::move(send), server.options().session) {
+      owner_{RandomOwnerKey(), false, {}},
+      rpc_(std::move(send), options.value_or(server.options().session)) {
   rpc_.SetRequestHandler(
       [this](const Request& request, RequestContext& context) { return Handle(request, context); });
   rpc_.SetNotificationHandler(
@@ -74,6 +74,10 @@ void ServerSession::End() {
   if (ended_.exchange(true)) return;
   rpc_.Close();
   rpc_.WaitIdle();
+  // Tasks only this session could reach end with it; a shared scope's stay.
+  if (server_.tasks() != nullptr && !owner_.outlives_session && owner_.task_scope.empty()) {
+    server_.tasks()->DropOwner(owner_.key);
+  }
   server_.SessionClosed(*this);
 }
 
@@ -207,6 +211,9 @@ RpcResult ServerSession::Dispatch(const std::string& method, const Json& params,
   if (options.prompts && method == "prompts/get") return GetPrompt(params, context);
   if (options.logging && method == "logging/setLevel") return SetLevel(params);
   if (options.completions && method == "completion/complete") return Complete(params);
+  if (server_.tasks() != nullptr && method.starts_with("tasks/")) {
+    return HandleTaskMethod(method, params, context.rpc);
+  }
   return MakeError(error_code::kMethodNotFound, fmt::format("method not found: {}", method));
 }
 
@@ -236,6 +243,7 @@ Json ServerSession::Capabilities(bool modern) const {
   if (options.logging) caps["logging"] = Json::object();
   if (options.completions) caps["completions"] = Json::object();
   if (!options.experimental.empty()) caps["experimental"] = options.experimental;
+  if (server_.tasks() != nullptr) caps.update(TaskCapabilities(modern));
   return caps;
 }
 
@@ -299,6 +307,7 @@ RpcResult ServerSession::CallTool(const Json& params, CallContext& context) {
   if (auto problem = CheckAgainstSchema(entry->tool.input_schema, arguments)) {
     return ToolErrorResult(fmt::format("Invalid arguments for tool {}: {}", *name, *problem));
   }
+  if (auto task = MaybeStartTask(*entry, params, arguments, context)) return std::move(*task);
   return context.rpc.Then(entry->handler(arguments, context), [entry](RpcResult result) {
     return CheckToolResult(entry->tool, std::move(result));
   });

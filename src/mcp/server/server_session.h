@@ -45,11 +45,17 @@ std::string_view LogLevelName(LogLevel level);
 struct SessionOwner {
   std::string key;
   bool outlives_session = false;
+  // Who may see the tasks this session creates; empty: `key`. Stateless
+  // (2026-07-28) HTTP requests each have a session and key of their own, so
+  // the transport names the caller here instead (its bearer token).
+  std::string task_scope;
 };
 
-class ServerSession {
+class ServerSession : public std::enable_shared_from_this<ServerSession> {
  public:
-  ServerSession(McpServer& server, SendFn send);
+  // `options`: the server's session options unless given.
+  ServerSession(McpServer& server, SendFn send,
+                std::optional<SessionOptions> options = std::nullopt);
   ~ServerSession();
   ServerSession(const ServerSession&) = delete;
   ServerSession& operator=(const ServerSession&) = delete;
@@ -58,8 +64,10 @@ class ServerSession {
   void Receive(std::string_view text) { rpc_.Receive(text); }
   void Close() { rpc_.Close(); }
   // The transport is done with this session: closes it, waits for its
-  // handlers, then reports it to McpServer::SessionClosed. Only the first
-  // call does anything. Must not run on one of its handler threads.
+  // handlers, cancels and forgets the tasks no one else can reach (those of
+  // an owner that does not outlive it, unless a task scope is shared), then
+  // reports it to McpServer::SessionClosed. Only the first call does
+  // anything. Must not run on one of its handler threads.
   void End();
   Session& rpc() { return rpc_; }
 
@@ -73,6 +81,15 @@ class ServerSession {
   // See SessionOwner. SetOwner is for the transport, before the first message.
   const SessionOwner& owner() const { return owner_; }
   void SetOwner(SessionOwner owner) { owner_ = std::move(owner); }
+  void SetTaskScope(std::string scope) { owner_.task_scope = std::move(scope); }
+  const std::string& task_scope() const {
+    return owner_.task_scope.empty() ? owner_.key : owner_.task_scope;
+  }
+  // For TaskRunner, before the first message: this session runs one task's
+  // calls, synchronously (never as a task again), for a client already
+  // known. `legacy`: as if initialize had succeeded with these values.
+  void BecomeTaskWorker(const std::string& protocol_version, const Json& capabilities,
+                        const Json& client_info, bool legacy);
 
   // notifications/message, if `level` passes the client's logging/setLevel.
   void Log(LogLevel level, const std::string& logger, const Json& data);
@@ -96,6 +113,14 @@ class ServerSession {
   void HandleNotification(const Notification& notification);
   RpcResult Initialize(const Json& params);
   RpcResult CallTool(const Json& params, CallContext& context);
+  // server_session_tasks.cc: a task for this call when the tool and client
+  // agree on one (or an error when the tool requires one); nullopt: run it now.
+  std::optional<RpcResult> MaybeStartTask(const McpServer::ToolEntry& entry, const Json& params,
+                                          const Json& arguments, CallContext& context);
+  RpcResult HandleTaskMethod(const std::string& method, const Json& params,
+                             RequestContext& context);
+  bool ModernRequestRunning() const;
+  Json TaskCapabilities(bool modern) const;
   RpcResult ReadResource(const Json& params, CallContext& context);
   RpcResult Subscribe(const Json& params, bool subscribe);
   RpcResult GetPrompt(const Json& params, CallContext& context);
@@ -115,6 +140,7 @@ class ServerSession {
   std::optional<LogLevel> log_level_;
   std::set<std::string> subscriptions_;
   std::map<std::string, ModernRequest> modern_requests_;  // by request id key, while running
+  bool task_worker_ = false;
   std::atomic<bool> ended_{false};
   Session rpc_;  // last: destroyed (and drained) before the state above
 };

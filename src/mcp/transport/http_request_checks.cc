@@ -68,6 +68,21 @@ std::optional<std::string> AmbiguousHead(const HttpRequest& req) {
   return std::nullopt;
 }
 
+std::optional<std::string_view> BearerToken(const HttpRequest& req) {
+  const auto auth = HeaderValue(req, http::field::authorization);
+  constexpr std::string_view kBearer = "Bearer ";
+  if (auth.size() <= kBearer.size() || auth.substr(0, kBearer.size()) != kBearer) {
+    return std::nullopt;
+  }
+  return auth.substr(kBearer.size());
+}
+
+std::string StatelessTaskScope(const HttpRequest& req) {
+  // The digest, never the token: scopes are compared and kept in memory.
+  const auto token = BearerToken(req);
+  return token ? "http-bearer:" + TokenDigestHex(*token) : "http-anonymous";
+}
+
 std::optional<Refusal> CheckAccess(const HttpRequest& req, const HttpServerOptions& options) {
   const std::string host = HostName(HeaderValue(req, http::field::host));
   if (std::find(options.allowed_hosts.begin(), options.allowed_hosts.end(), host) ==
@@ -82,12 +97,9 @@ std::optional<Refusal> CheckAccess(const HttpRequest& req, const HttpServerOptio
     }
   }
   if (!options.bearer_token_digests.empty()) {
-    const auto auth = HeaderValue(req, http::field::authorization);
-    constexpr std::string_view kBearer = "Bearer ";
-    const bool has_token =
-        auth.size() > kBearer.size() && auth.substr(0, kBearer.size()) == kBearer;
-    if (!has_token ||
-        !BearerTokenAccepted(auth.substr(kBearer.size()), options.bearer_token_digests)) {
+    const auto token = BearerToken(req);
+    const bool has_token = token.has_value();
+    if (!has_token || !BearerTokenAccepted(*token, options.bearer_token_digests)) {
       return Refusal{http::status::unauthorized, "authentication required",
                      has_token ? R"(Bearer realm="aurite", error="invalid_token")"
                                : R"(Bearer realm="aurite")"};

@@ -39,6 +39,14 @@ struct Refusal {
   std::string message;
   std::string www_authenticate;  // for 401
 };
+// The token of an "Authorization: Bearer <token>" header, if any.
+std::optional<std::string_view> BearerToken(const HttpRequest& req);
+
+// Who a stateless (2026-07-28) request acts for, for the tasks it creates:
+// its bearer token's digest, or one anonymous scope when it has none (on a
+// server without tokens, a task's 128-bit random id is then what guards it).
+std::string StatelessTaskScope(const HttpRequest& req);
+
 // The access rules of HttpServerOptions (http_server.h), in order: the
 // Host, the Origin, the bearer token, the MCP-Protocol-Version of a
 // request that names a session.

@@ -201,6 +201,7 @@ bool HttpServer::Impl::HandleStateless(Stream& stream, HttpConnection& connectio
     if (response) events->Finish();
     return OkStatus();
   });
+  session->SetTaskScope(StatelessTaskScope(req));
   EndOnExit end(session);
   session->Receive(req.body());
   std::vector<EventStream::Event> first;

@@ -131,6 +131,9 @@ mcp::ServerOptions SqlServer::ServerOptions() {
       "read-only unless the operator enabled writes.";
   options.prompts = false;
   options.completions = false;
+  // execute_query may run as a task (a long analytical query): the client
+  // polls it and tasks/cancel stops its statement like a cancelled call.
+  options.tasks = true;
   return options;
 }
 

@@ -151,12 +151,14 @@ mcp::Tool ExecuteQueryTool(bool allow_writes) {
   std::string description =
       allow_writes ? "Runs one SQL statement. This server allows writes."
                    : "Runs one read-only SQL statement; the database itself refuses writes.";
-  return MakeTool("execute_query", "Run a SQL query",
-                  description +
-                      " Large integers and exact decimals come back as strings, "
-                      "binary values as {\"base64\": …}.",
-                  std::move(input), std::move(output),
-                  Annotations("Run a SQL query", !allow_writes, allow_writes, false));
+  mcp::Tool tool = MakeTool("execute_query", "Run a SQL query",
+                            description +
+                                " Large integers and exact decimals come back as strings, "
+                                "binary values as {\"base64\": …}.",
+                            std::move(input), std::move(output),
+                            Annotations("Run a SQL query", !allow_writes, allow_writes, false));
+  tool.task_support = mcp::TaskSupport::kOptional;
+  return tool;
 }
 
 mcp::Tool ExplainQueryTool() {

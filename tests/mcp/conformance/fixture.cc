@@ -304,6 +304,7 @@ void AddPrompts(McpServer& server) {
 std::unique_ptr<McpServer> MakeFixtureServer() {
   ServerOptions options;
   options.info = {"mcp-conformance-test-server", "1.0.0", ""};
+  options.tasks = true;
   auto server = std::make_unique<McpServer>(options);
   AddContentTools(*server);
   AddNotifyingTools(*server);
@@ -312,6 +313,7 @@ std::unique_ptr<McpServer> MakeFixtureServer() {
   AddResources(*server);
   AddPrompts(*server);
   AddModernEraEntries(*server);
+  AddTaskEntries(*server);
   return server;
 }
 

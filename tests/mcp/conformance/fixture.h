@@ -16,4 +16,9 @@ std::unique_ptr<McpServer> MakeFixtureServer();
 // of MakeFixtureServer (fixture_modern.cc).
 void AddModernEraEntries(McpServer& server);
 
+// The tools the suite's tasks-* scenarios call (greet, slow_compute,
+// failing_job, protocol_error_job, confirm_delete, multi_input,
+// test_tool_with_task); part of MakeFixtureServer (fixture_tasks.cc).
+void AddTaskEntries(McpServer& server);
+
 }  // namespace aurite::mcp::conformance

@@ -5,9 +5,13 @@
 #   - @modelcontextprotocol/conformance 0.1.16, server side, active suite (HTTP)
 #   - @modelcontextprotocol/conformance 0.2.0-alpha.12, --requirements 2025-11-25
 #     and --requirements 2026-07-28 (the stateless era)
+#   - each tasks-* scenario of that revision's requirements, one by one: the
+#     requirements run reports them unscored (an extension), so a failure
+#     there would not fail the run
 #   - client scenarios initialize, tools_call, sse-retry,
 #     elicitation-sep1034-client-defaults against aurite-conformance-client
-#   - interop: @modelcontextprotocol/sdk 1.32.2 over stdio and HTTP, and
+#   - interop: @modelcontextprotocol/sdk 1.32.2 over stdio and HTTP (a plain
+#     call and a 2025-11-25 task through its experimental task client), and
 #     @modelcontextprotocol/client 2.4.0 in 'auto' mode and pinned to
 #     2026-07-28, each over stdio and HTTP
 #
@@ -68,6 +72,15 @@ step "conformance 0.2.0-alpha.12 server --requirements 2025-11-25"
 
 step "conformance 0.2.0-alpha.12 server --requirements 2026-07-28"
 "$node" "$suite_new" server --url "$url" --requirements 2026-07-28
+
+# The tasks extension's scenarios, as the requirements file lists them.
+tasks_scenarios=$(sed -n 's/^ *- scenario: \(tasks-[a-z-]*\)$/\1/p' \
+  "$peers/conformance-next/requirements/2026-07-28.yaml")
+[[ -n "$tasks_scenarios" ]] || { echo "run-suites: no tasks-* scenarios found" >&2; exit 1; }
+for scenario in $tasks_scenarios; do
+  step "conformance 0.2.0-alpha.12 server scenario $scenario (tasks extension)"
+  "$node" "$suite_new" server --url "$url" --scenario "$scenario"
+done
 
 for scenario in initialize tools_call sse-retry elicitation-sep1034-client-defaults; do
   step "conformance 0.1.16 client scenario $scenario"

@@ -55,6 +55,25 @@ TEST(Session, InlineRequestsRunOnTheReceivingThreadAndCannotCallThePeer) {
   session.Close();
 }
 
+TEST(Session, AHandlerFeedingAnotherSessionKeepsItsCurrentRequest) {
+  // A task's worker session runs inline requests on the thread of the
+  // handler that fed it; that handler is still the current request after.
+  Recorder inner_out, outer_out;
+  Session inner(inner_out.Sender());
+  inner.SetRequestHandler([](const Request&, RequestContext&) -> RpcResult { return Json(1); });
+  inner.SetInlinePredicate([](const Request&) { return true; });
+  Session outer(outer_out.Sender());
+  outer.SetRequestHandler([&inner](const Request&, RequestContext& context) -> RpcResult {
+    inner.Receive(R"({"jsonrpc":"2.0","id":9,"method":"nested"})");
+    return Json{{"still_current", Session::CurrentRequest() == &context}};
+  });
+  outer.SetInlinePredicate([](const Request&) { return true; });
+  outer.Receive(R"({"jsonrpc":"2.0","id":1,"method":"outer"})");
+  EXPECT_EQ(inner_out.Wait(0)["result"], 1);
+  EXPECT_EQ(outer_out.Wait(0)["result"]["still_current"], true);
+  EXPECT_EQ(Session::CurrentRequest(), nullptr);
+}
+
 TEST(Session, CallReturnsThePeersResult) {
   SessionPair pair;
   pair.b->SetRequestHandler(Echo());

@@ -6,7 +6,9 @@
 // Without "2026" it runs @modelcontextprotocol/sdk (v1) over stdio and HTTP
 // and @modelcontextprotocol/client (v2) in 'auto' mode over both. With "2026"
 // it runs v2 pinned to protocol revision 2026-07-28 (stateless) over stdio and
-// HTTP. Exits non-zero on the first failure.
+// HTTP. The v1 runs also call slow_compute as a 2025-11-25 task through the
+// SDK's experimental task client (task created, polled, result read).
+// Exits non-zero on the first failure.
 import { Client as ClientV1 } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport as StdioV1 } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport as HttpV1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -16,6 +18,21 @@ import { StdioClientTransport as StdioV2 } from '@modelcontextprotocol/client/st
 const [fixture, url, era] = process.argv.slice(2);
 const EXPECTED = 'This is a simple text response for testing.';
 
+// A 2025-11-25 task: the stream must announce the task and end with its result.
+async function exerciseTask(name, client) {
+  const seen = [];
+  let text;
+  const params = { name: 'slow_compute', arguments: { seconds: 0.2, label: 'interop' } };
+  for await (const message of client.experimental.tasks.callToolStream(params, undefined, { task: { ttl: 60000 } })) {
+    seen.push(message.type);
+    if (message.type === 'error') throw new Error(`${name}: task failed ${JSON.stringify(message.error)}`);
+    if (message.type === 'result') text = message.result.content?.[0]?.text;
+  }
+  if (seen[0] !== 'taskCreated' || text !== 'Computed interop') {
+    throw new Error(`${name}: unexpected task stream ${seen.join(',')} ending in ${JSON.stringify(text)}`);
+  }
+}
+
 async function exercise(name, client, transport) {
   await client.connect(transport);
   const { tools } = await client.listTools();
@@ -23,6 +40,7 @@ async function exercise(name, client, transport) {
   const result = await client.callTool({ name: 'test_simple_text', arguments: {} });
   const text = result.content?.[0]?.text;
   if (text !== EXPECTED) throw new Error(`${name}: unexpected tool result ${JSON.stringify(result)}`);
+  if (name.startsWith('sdk v1')) await exerciseTask(name, client);
   await client.close();
   console.log(`ok   ${name} (${tools.length} tools)`);
 }
