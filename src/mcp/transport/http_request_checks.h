@@ -39,6 +39,8 @@ struct Refusal {
   std::string message;
   std::string www_authenticate;  // for 401
 };
+// The Host rule alone (the one pages follow, http_pages.h).
+std::optional<Refusal> CheckHost(const HttpRequest& req, const HttpServerOptions& options);
 // The access rules of HttpServerOptions (http_server.h), in order: the
 // Host, the Origin, the bearer token, the MCP-Protocol-Version of a
 // request that names a session.

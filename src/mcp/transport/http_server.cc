@@ -154,6 +154,13 @@ void HttpServer::Impl::ServeConnection(Stream& stream, HttpConnection& connectio
       connection.Arm(options.limits.header_timeout);
     }
     http::read_header(stream, buffer, parser, ec);
+    const bool page = !ec && IsPagePath(parser.get());
+    if (page) {
+      // A Content-Length was checked against the limit as the head ended.
+      parser.body_limit(options.pages_max_body_bytes);
+      const auto length = parser.content_length();
+      if (length && *length > options.pages_max_body_bytes) ec = http::error::body_limit;
+    }
     if (!ec) {
       connection.Arm(options.limits.io_timeout);
       http::read(stream, buffer, parser, ec);
@@ -163,7 +170,8 @@ void HttpServer::Impl::ServeConnection(Stream& stream, HttpConnection& connectio
       HttpRequest head;
       HttpResponse res =
           Simple(http::status::payload_too_large, head,
-                 fmt::format("request body exceeds {} bytes", options.limits.max_body_bytes));
+                 fmt::format("request body exceeds {} bytes",
+                             page ? options.pages_max_body_bytes : options.limits.max_body_bytes));
       res.keep_alive(false);
       Write(stream, connection, res);
       return;
@@ -188,7 +196,11 @@ void HttpServer::Impl::ServeConnection(Stream& stream, HttpConnection& connectio
       return;
     }
     if (ec) return;
-    const HttpRequest& req = parser.get();
+    HttpRequest& req = parser.get();
+    if (page) {
+      if (!HandlePage(stream, connection, req) || !req.keep_alive()) return;
+      continue;
+    }
     if (!Handle(stream, connection, req) || !req.keep_alive()) return;
   }
 }
