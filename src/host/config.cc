@@ -260,9 +260,9 @@ Status ParseGatewayTls(const Field& field, const std::filesystem::path& base_dir
 
 Status ParseGateway(const Field& field, const std::filesystem::path& base_dir,
                     GatewayConfig& gateway, const ReferenceSources& sources) {
-  AURITE_RETURN_IF_ERROR(
-      ExpectObjectWithKeys(field, {"transport", "host", "port", "tls", "bearer_tokens",
-                                   "allowed_origins", "busy_poll_us", "http"}));
+  AURITE_RETURN_IF_ERROR(ExpectObjectWithKeys(
+      field, {"transport", "host", "port", "tls", "bearer_tokens", "allowed_origins",
+              "busy_poll_us", "http", "connection_entry_seconds"}));
   if (Has(field, "transport")) {
     AURITE_ASSIGN_OR_RETURN(std::string transport, GetString(field["transport"]));
     if (transport != "stdio" && transport != "http")
@@ -302,6 +302,14 @@ Status ParseGateway(const Field& field, const std::filesystem::path& base_dir,
       return poll.Error("a number of microseconds from 0 (off) to 10000");
     }
     gateway.busy_poll = std::chrono::microseconds(poll.value.get<long>());
+  }
+  if (Has(field, "connection_entry_seconds")) {
+    Field seconds = field["connection_entry_seconds"];
+    if (!seconds.value.is_number_integer() || seconds.value.get<long>() < 1 ||
+        seconds.value.get<long>() > 3600) {
+      return seconds.Error("a number of seconds from 1 to 3600");
+    }
+    gateway.connection_entry_lifetime = std::chrono::seconds(seconds.value.get<long>());
   }
   if (Has(field, "http")) {
     AURITE_RETURN_IF_ERROR(

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "base/text.h"
 #include "host/connection_entry_form.h"
 #include "security/digests.h"
 #include "sql/value_encoding.h"
@@ -99,7 +100,8 @@ std::string Field(const char* name, const char* label, const char* type, const c
       name, label, type, extra);
 }
 
-std::string FormBody(const ConnectionEntryTable::PageView& view, const std::string& path) {
+std::string FormBody(const ConnectionEntryTable::PageView& view, const std::string& path,
+                     std::chrono::milliseconds lifetime) {
   const EntryDetails& d = view.details;
   std::string body = fmt::format(
       "<p><strong>{}</strong> asks for a database connection. What you enter here goes to the "
@@ -138,7 +140,8 @@ std::string FormBody(const ConnectionEntryTable::PageView& view, const std::stri
   }
   body +=
       "</fieldset><button type=\"submit\">Save connection</button></form>"
-      "<p class=\"note\">This link works once and expires 10 minutes after it was made.</p>";
+      "<p class=\"note\">This link works once and expires " +
+      SecondsText(lifetime) + " after it was made.</p>";
   return body;
 }
 
@@ -160,17 +163,24 @@ mcp::PageResponse ConnectionEntryPage::Serve(mcp::PageRequest& request) {
 mcp::PageResponse ConnectionEntryPage::ServeForm(const std::string& id) {
   StatusOr<ConnectionEntryTable::PageView> view = table_.ForPage(id);
   if (!view.ok()) return ErrorPage(HttpStatusOf(view.status()), view.status().message(), "");
-  return Page(200, "Connect a database", FormBody(*view, ConnectionEntryPath(id)));
+  return Page(200, "Connect a database",
+              FormBody(*view, ConnectionEntryPath(id), table_.lifetime()));
 }
 
 mcp::PageResponse ConnectionEntryPage::Submit(const std::string& id, mcp::PageRequest& request) {
   const std::string own_origin = (request.tls ? "https://" : "http://") + request.host;
-  if (request.origin != own_origin) {
-    return ErrorPage(403,
-                     "This form must be submitted from its own page (the request came from " +
-                         std::string(request.origin.empty() ? "no origin" : "another site") +
-                         "). Open the link from your client and submit the form there.",
-                     "");
+  // Under Referrer-Policy: no-referrer a browser posts the page's own form
+  // with Origin "null"; Sec-Fetch-Site (which a page cannot set) then says
+  // whether the form was this site's.
+  const bool own = request.origin == own_origin ||
+                   (request.origin == "null" && request.fetch_site == "same-origin");
+  if (!own) {
+    return ErrorPage(
+        403,
+        "This form must be submitted from its own page (the request came from " +
+            std::string(request.origin.empty() ? "no origin" : "another site or an opaque origin") +
+            "). Open the link from your client and submit the form there.",
+        "");
   }
   if (request.content_type.rfind("application/x-www-form-urlencoded", 0) != 0) {
     return ErrorPage(415, "The form must be sent as application/x-www-form-urlencoded.", "");

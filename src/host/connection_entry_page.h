@@ -7,8 +7,9 @@
 //  - GET shows which client asked, the storage type and the description,
 //    and a form asking for the confirmation code and the connection
 //    (a connection string, or host, port, database, user, password, TLS).
-//  - POST needs an Origin header naming this page's own origin (403
-//    otherwise), a form body (415 otherwise) with the entry's CSRF token
+//  - POST needs an Origin header naming this page's own origin, or "null"
+//    (what a browser sends under no-referrer) with Sec-Fetch-Site:
+//    same-origin (403 otherwise), a form body (415 otherwise) with the entry's CSRF token
 //    and confirmation code; see ConnectionEntryTable::Submit for the rest.
 //  - Every answer carries Content-Security-Policy (no sources but the
 //    page's own hashed stylesheet; no script; frame-ancestors 'none';

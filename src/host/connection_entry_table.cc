@@ -125,9 +125,8 @@ Status ConnectionEntryTable::NotSubmittable(const Entry& entry) const {
       break;
   }
   if (ExpiredLocked(entry)) {
-    return NotFoundError(
-        "this link has expired (links are valid for 10 minutes). Ask your assistant for a new "
-        "one.");
+    return NotFoundError("this link has expired (links are valid for " +
+                         SecondsText(options_.lifetime) + "). Ask your assistant for a new one.");
   }
   return OkStatus();
 }
@@ -220,8 +219,8 @@ StatusOr<SecuredEntry> ConnectionEntryTable::Wait(const std::string& id, const s
       return NotFoundError("this connection request's connection was already handed out");
     }
     if (entry.state == State::kPending && ExpiredLocked(entry)) {
-      return DeadlineExceededError(
-          "the user did not enter the connection within 10 minutes; the link has expired");
+      return DeadlineExceededError("the user did not enter the connection within " +
+                                   SecondsText(options_.lifetime) + "; the link has expired");
     }
     if (stop.stop_requested()) return CancelledError("the tool call was cancelled");
     // Real time to the entry's expiry (with an injected clock, Tick wakes us).

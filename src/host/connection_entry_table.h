@@ -102,6 +102,7 @@ class ConnectionEntryTable {
   bool HasPending();
   // Wakes waiters to look at the clock again (tests that move their clock).
   void Tick();
+  std::chrono::milliseconds lifetime() const { return options_.lifetime; }
 
  private:
   enum class State { kPending, kSubmitted, kTaken, kCancelled };

@@ -76,11 +76,13 @@ struct Fixture {
     return html.substr(start, html.find('"', start) - start);
   }
   std::string Post(const std::string& id, const std::string& body, const std::string& origin,
-                   const std::string& type = "application/x-www-form-urlencoded") {
+                   const std::string& type = "application/x-www-form-urlencoded",
+                   const std::string& fetch_site = "") {
     std::string head = "POST /connect/" + id +
                        " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(listener->port()) +
                        "\r\nConnection: close\r\n";
     if (!origin.empty()) head += "Origin: " + origin + "\r\n";
+    if (!fetch_site.empty()) head += "Sec-Fetch-Site: " + fetch_site + "\r\n";
     head +=
         "Content-Type: " + type + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
     return Exchange(listener->port(), head + body);
@@ -189,6 +191,7 @@ TEST(ConnectionEntryPage, RefusesWhatIsNotTheUserOnTheirOwnPageAndChangesNothing
     std::string name, body, origin, type;
     int status;
     std::string says;
+    std::string fetch_site = "";
   } cases[] = {
       {"wrong code", f.Form(csrf, "WXYZ-2345"), f.Origin(), "application/x-www-form-urlencoded",
        403, "confirmation code is wrong"},
@@ -200,21 +203,28 @@ TEST(ConnectionEntryPage, RefusesWhatIsNotTheUserOnTheirOwnPageAndChangesNothing
        "application/x-www-form-urlencoded", 403, "another site"},
       {"no Origin", f.Form(csrf, entry.code), "", "application/x-www-form-urlencoded", 403,
        "no origin"},
+      {"opaque Origin from another site", f.Form(csrf, entry.code), "null",
+       "application/x-www-form-urlencoded", 403, "opaque origin", "cross-site"},
+      {"opaque Origin, no Sec-Fetch-Site", f.Form(csrf, entry.code), "null",
+       "application/x-www-form-urlencoded", 403, "opaque origin"},
       {"JSON body", f.Form(csrf, entry.code), f.Origin(), "application/json", 415,
        "x-www-form-urlencoded"},
       {"no connection", "csrf=" + csrf + "&code=" + entry.code, f.Origin(),
        "application/x-www-form-urlencoded", 400, "enter the host"},
   };
   for (const Case& c : cases) {
-    const std::string answer = f.Post(entry.id, c.body, c.origin, c.type);
+    const std::string answer = f.Post(entry.id, c.body, c.origin, c.type, c.fetch_site);
     EXPECT_EQ(HttpStatus(answer), c.status) << c.name << ": " << answer;
     EXPECT_NE(answer.find(c.says), std::string::npos) << c.name << ": " << answer;
     EXPECT_EQ(HttpHeader(answer, "X-Frame-Options"), "DENY") << c.name;
     ExpectNoCanary(answer);
   }
   EXPECT_EQ(f.SecuredCount(), 0u);
-  // Nothing changed: the entry still takes the right submission.
-  EXPECT_EQ(HttpStatus(f.Post(entry.id, f.Form(csrf, entry.code), f.Origin())), 200);
+  // Nothing changed: the entry still takes the right submission, here as a
+  // browser sends it under Referrer-Policy: no-referrer.
+  EXPECT_EQ(HttpStatus(f.Post(entry.id, f.Form(csrf, entry.code), "null",
+                              "application/x-www-form-urlencoded", "same-origin")),
+            200);
 }
 
 TEST(ConnectionEntryPage, TooManyWrongCodesCancelTheRequest) {

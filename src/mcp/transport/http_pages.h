@@ -28,6 +28,7 @@ struct PageRequest {
   std::string path;          // the target without its query
   std::string host;          // the Host header
   std::string origin;        // the Origin header; "" when absent
+  std::string fetch_site;    // the Sec-Fetch-Site header; "" when absent
   std::string content_type;  // the Content-Type header
   bool tls = false;          // whether it came over HTTPS
   crypto::SecretBuffer body;

@@ -31,6 +31,7 @@ bool HttpServer::Impl::HandlePage(Stream& stream, HttpConnection& connection, Ht
   page.path = std::string(target.substr(0, target.find('?')));
   page.host = std::string(HeaderValue(req, http::field::host));
   page.origin = std::string(HeaderValue(req, http::field::origin));
+  page.fetch_site = std::string(HeaderValue(req, "Sec-Fetch-Site"));
   page.content_type = std::string(HeaderValue(req, http::field::content_type));
   page.tls = tls.has_value();
   PageResponse answer = options.pages(page);
