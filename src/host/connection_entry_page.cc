@@ -4,7 +4,6 @@
 
 #include <fmt/format.h>
 
-#include "base/text.h"
 #include "host/connection_entry_form.h"
 #include "security/digests.h"
 #include "sql/value_encoding.h"
@@ -141,7 +140,7 @@ std::string FormBody(const ConnectionEntryTable::PageView& view, const std::stri
   body +=
       "</fieldset><button type=\"submit\">Save connection</button></form>"
       "<p class=\"note\">This link works once and expires " +
-      SecondsText(lifetime) + " after it was made.</p>";
+      LifetimeText(lifetime) + " after it was made.</p>";
   return body;
 }
 

@@ -55,6 +55,12 @@ bool SameSecret(std::string_view a, std::string_view b) {
 
 }  // namespace
 
+std::string LifetimeText(std::chrono::milliseconds lifetime) {
+  const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(lifetime);
+  if (minutes.count() == 0 || minutes != lifetime) return SecondsText(lifetime);
+  return std::to_string(minutes.count()) + (minutes.count() == 1 ? " minute" : " minutes");
+}
+
 ConnectionEntryTable::ConnectionEntryTable(EntrySecuring securing, Options options)
     : securing_(std::move(securing)), options_(std::move(options)) {
   if (!options_.clock) options_.clock = [] { return std::chrono::steady_clock::now(); };
@@ -126,7 +132,7 @@ Status ConnectionEntryTable::NotSubmittable(const Entry& entry) const {
   }
   if (ExpiredLocked(entry)) {
     return NotFoundError("this link has expired (links are valid for " +
-                         SecondsText(options_.lifetime) + "). Ask your assistant for a new one.");
+                         LifetimeText(options_.lifetime) + "). Ask your assistant for a new one.");
   }
   return OkStatus();
 }
@@ -220,7 +226,7 @@ StatusOr<SecuredEntry> ConnectionEntryTable::Wait(const std::string& id, const s
     }
     if (entry.state == State::kPending && ExpiredLocked(entry)) {
       return DeadlineExceededError("the user did not enter the connection within " +
-                                   SecondsText(options_.lifetime) + "; the link has expired");
+                                   LifetimeText(options_.lifetime) + "; the link has expired");
     }
     if (stop.stop_requested()) return CancelledError("the tool call was cancelled");
     // Real time to the entry's expiry (with an injected clock, Tick wakes us).
@@ -245,7 +251,9 @@ bool ConnectionEntryTable::HasPending() {
   std::lock_guard lock(mu_);
   SweepLocked();
   for (const auto& [id, entry] : entries_) {
-    if ((entry.state == State::kPending || entry.secured) && !ExpiredLocked(entry)) return true;
+    // Submitted: being secured, or secured and not yet taken.
+    const bool open = entry.state == State::kPending || entry.state == State::kSubmitted;
+    if (open && !ExpiredLocked(entry)) return true;
   }
   return false;
 }

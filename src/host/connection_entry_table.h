@@ -129,4 +129,7 @@ class ConnectionEntryTable {
   std::map<std::string, Entry> entries_;
 };
 
+// A lifetime for the user: "10 minutes", "1 minute", or seconds ("6 s").
+std::string LifetimeText(std::chrono::milliseconds lifetime);
+
 }  // namespace aurite::host

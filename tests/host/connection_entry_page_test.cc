@@ -125,6 +125,7 @@ TEST(ConnectionEntryPage, ShowsTheRequestWithTheSecurityHeadersAndNoSecret) {
   EXPECT_NE(page.find("Claude &lt;x&gt;"), std::string::npos);  // escaped, never markup
   EXPECT_NE(page.find("the &lt;b&gt;sales&lt;/b&gt; reports"), std::string::npos);
   EXPECT_NE(page.find("postgresql"), std::string::npos);
+  EXPECT_NE(page.find("expires 10 minutes after"), std::string::npos);
   // The code is what proves the submitter saw the client's message: the
   // page (which anyone with the URL can load) must not give it away.
   EXPECT_EQ(page.find(entry.code), std::string::npos);
