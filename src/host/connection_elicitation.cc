@@ -189,6 +189,11 @@ ConnectionElicitation::Outcome ConnectionElicitation::Request(const std::string&
       !SupportsUrlElicitation(context.session.client_capabilities())) {
     return Failure(kNoUrlElicitation);
   }
+  if (host_.StorageServer("") == nullptr) {
+    return Failure(
+        "no server with the \"storage\" capability is configured, so no connection "
+        "can be opened; add one to aurite.json (mcpServers, capabilities [\"storage\"])");
+  }
   Outcome outcome = modern ? RequestModern(storage_type, description, context)
                            : RequestLegacy(storage_type, description, context);
   CloseIdleListener();

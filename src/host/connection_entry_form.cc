@@ -41,7 +41,7 @@ void AppendEncoded(crypto::SecretBuffer& out, std::string_view text) {
 }
 
 // The engine the separate fields are for.
-StatusOr<std::string> Engine(std::string_view storage_type, const std::string& chosen) {
+StatusOr<std::string> EngineOfFields(std::string_view storage_type, const std::string& chosen) {
   if (storage_type == "postgresql" || storage_type == "postgres") return std::string("postgresql");
   if (storage_type == "mysql" || storage_type == "mariadb") return std::string("mysql");
   if (storage_type == "sqlite") return std::string("sqlite");
@@ -103,7 +103,7 @@ StatusOr<EntryForm> ParseEntryForm(const crypto::SecretBuffer& body,
     form.connection_string = get("connection_string").Clone();
     return form;
   }
-  AURITE_ASSIGN_OR_RETURN(std::string engine, Engine(storage_type, Plain(get("engine"))));
+  AURITE_ASSIGN_OR_RETURN(std::string engine, EngineOfFields(storage_type, Plain(get("engine"))));
   if (engine == "sqlite") {
     if (get("database").empty()) return InvalidArgumentError("enter the SQLite database file path");
     form.connection_string.Append("sqlite:///");

@@ -92,7 +92,8 @@ int HttpStatusOf(const Status& status) {
   }
 }
 
-std::string Field(const char* name, const char* label, const char* type, const char* extra = "") {
+std::string FormInput(const char* name, const char* label, const char* type,
+                      const char* extra = "") {
   return fmt::format(
       "<label for=\"{0}\">{1}</label><input id=\"{0}\" name=\"{0}\" type=\"{2}\" "
       "autocomplete=\"off\" spellcheck=\"false\"{3}>",
@@ -112,11 +113,11 @@ std::string FormBody(const ConnectionEntryTable::PageView& view, const std::stri
       Escape(d.description.empty() ? "(not given)" : d.description));
   body += "<form method=\"post\" action=\"" + Escape(path) + "\">";
   body += "<input type=\"hidden\" name=\"csrf\" value=\"" + Escape(view.csrf) + "\">";
-  body += Field("code", "Confirmation code (shown by your client with this link)", "text",
-                " required placeholder=\"ABCD-EFGH\"");
+  body += FormInput("code", "Confirmation code (shown by your client with this link)", "text",
+                    " required placeholder=\"ABCD-EFGH\"");
   body += "<fieldset><legend>A connection string</legend>" +
-          Field("connection_string", "Connection string", "password",
-                " placeholder=\"postgresql://user:password@host:5432/db\"") +
+          FormInput("connection_string", "Connection string", "password",
+                    " placeholder=\"postgresql://user:password@host:5432/db\"") +
           "</fieldset>";
   body += "<fieldset><legend>or its parts</legend>";
   if (d.storage_type == "sql") {
@@ -126,12 +127,12 @@ std::string FormBody(const ConnectionEntryTable::PageView& view, const std::stri
         "<option value=\"mysql\">MySQL / MariaDB</option></select>";
   }
   if (d.storage_type == "sqlite") {
-    body += Field("database", "Database file path", "text");
+    body += FormInput("database", "Database file path", "text");
   } else {
-    body += Field("host", "Host", "text") +
-            Field("port", "Port", "text", " inputmode=\"numeric\"") +
-            Field("database", "Database", "text") + Field("user", "User", "text") +
-            Field("password", "Password", "password") +
+    body += FormInput("host", "Host", "text") +
+            FormInput("port", "Port", "text", " inputmode=\"numeric\"") +
+            FormInput("database", "Database", "text") + FormInput("user", "User", "text") +
+            FormInput("password", "Password", "password") +
             "<label for=\"tls\">TLS</label><select id=\"tls\" name=\"tls\">"
             "<option value=\"\">driver default</option><option value=\"require\">require</option>"
             "<option value=\"verify-full\">verify the server's certificate</option>"
