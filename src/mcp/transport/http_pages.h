@@ -11,7 +11,8 @@
 //    Origin itself.
 //  - Its body is at most pages_max_body_bytes (413 beyond), is moved into
 //    PageRequest::body (a SecretBuffer: a form may carry a password) and
-//    wiped in the request; the server never logs it.
+//    wiped in the request and in the connection's read buffer; the server
+//    never logs it.
 #pragma once
 
 #include <functional>

@@ -11,6 +11,7 @@
 #include "mcp/transport/http_server.h"
 
 #include <fmt/format.h>
+#include <openssl/crypto.h>
 #include <sys/socket.h>
 
 #include "mcp/server/server_session.h"
@@ -198,7 +199,12 @@ void HttpServer::Impl::ServeConnection(Stream& stream, HttpConnection& connectio
     if (ec) return;
     HttpRequest& req = parser.get();
     if (page) {
-      if (!HandlePage(stream, connection, req) || !req.keep_alive()) return;
+      const bool more = HandlePage(stream, connection, req) && req.keep_alive();
+      // The form (maybe a password) passed through the read buffer: wipe
+      // all of it but a pipelined request's unread bytes.
+      const auto spare = buffer.prepare(buffer.capacity() - buffer.size());
+      OPENSSL_cleanse(spare.data(), spare.size());
+      if (!more) return;
       continue;
     }
     if (!Handle(stream, connection, req) || !req.keep_alive()) return;
