@@ -114,6 +114,12 @@ std::vector<std::string> MappingsHoldingCanary(const MaskedCanary& canary) {
   return found;
 }
 
+std::string Lines(const std::vector<std::string>& lines) {
+  std::string all;
+  for (const std::string& line : lines) all += line + "\n";
+  return all;
+}
+
 // The SQL server's side, cut down to what matters here: a tool that
 // resolves a token through the host and drops the secret.
 mcp::RpcResult ResolveAndDrop(const Json& args, mcp::CallContext& context) {
@@ -180,12 +186,7 @@ TEST(SecretMemoryTest, NoCopyOfAResolvedSecretOutlivesItsHolders) {
   // Everything that held the secret is gone: the manager (SecretBuffers),
   // the sessions, the threads and their buffers.
   std::vector<std::string> holding = MappingsHoldingCanary(canary);
-  EXPECT_TRUE(holding.empty()) << "the canary password is still in memory, in:\n"
-                               << [&] {
-                                    std::string all;
-                                    for (const std::string& line : holding) all += line + "\n";
-                                    return all;
-                                  }();
+  EXPECT_TRUE(holding.empty()) << "the canary password is still in memory, in:\n" << Lines(holding);
 }
 
 // The connection entry page (URL-mode elicitation): the password of a
@@ -251,12 +252,7 @@ TEST(SecretMemoryTest, AnEntryFormLeavesNoCopyOfItsPasswordWhileItsConnectionSta
   // The connection is still open: the server's thread, parser and read
   // buffer for it are alive.
   std::vector<std::string> holding = MappingsHoldingCanary(canary);
-  EXPECT_TRUE(holding.empty()) << "the form's password is still in memory, in:\n"
-                               << [&] {
-                                    std::string all;
-                                    for (const std::string& line : holding) all += line + "\n";
-                                    return all;
-                                  }();
+  EXPECT_TRUE(holding.empty()) << "the form's password is still in memory, in:\n" << Lines(holding);
 }
 
 }  // namespace
