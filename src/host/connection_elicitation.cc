@@ -120,6 +120,7 @@ void ConnectionElicitation::Closer(std::stop_token stop) {
   while (!stop.stop_requested()) {
     if (close_at_ && std::chrono::steady_clock::now() >= *close_at_) {
       close_at_.reset();
+      if (table_.HasPending()) continue;  // a 2026-07-28 entry awaiting its retry
       std::unique_ptr<mcp::HttpServer> idle = std::move(side_listener_);
       page_base_.clear();
       lock.unlock();
@@ -133,6 +134,12 @@ void ConnectionElicitation::Closer(std::stop_token stop) {
     if (close_at_) {
       const auto at = *close_at_;
       close_cv_.wait_until(lock, stop, at, [&] { return close_at_ != at; });
+    } else if (side_listener_ != nullptr) {
+      // Entries also end by expiring, with no call left to notice: look again.
+      close_cv_.wait_for(lock, stop, kSideListenerLinger, [&] { return close_at_.has_value(); });
+      if (!close_at_ && side_listener_ != nullptr && !table_.HasPending()) {
+        close_at_ = std::chrono::steady_clock::now() + kSideListenerLinger;
+      }
     } else {
       close_cv_.wait(lock, stop, [&] { return close_at_.has_value(); });
     }

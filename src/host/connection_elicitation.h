@@ -23,7 +23,7 @@
 //    stdio by a loopback-only listener on a random port that is opened
 //    when an entry is made and closed when none has been pending for
 //    kSideListenerLinger, so the last page's answer reaches the browser
-//    (UseSideListener).
+//    (UseSideListener); entries that expire unanswered count as ended.
 #pragma once
 
 #include <chrono>

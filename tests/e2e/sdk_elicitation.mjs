@@ -189,6 +189,10 @@ if (transport === 'stdio') {
   plan = 'ignore';
   const expired = await call('request_database_connection', { storage_type: 'postgresql' });
   expect(expired.isError && JSON.stringify(expired).includes('expired'), 'an expired link is a clear tool error', expired);
+  // Nothing is pending: the loopback listener closes (after 2 s of grace).
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const closed = await fetch(elicitations[elicitations.length - 1].url).then(() => false, (e) => e.cause?.code === 'ECONNREFUSED');
+  expect(closed, 'the stdio side listener is closed once nothing is pending', '');
 }
 
 if (transport === 'http') {
