@@ -52,7 +52,7 @@ for mode in stdio http; do
       exit 1
     fi
   done
-  grep -q '"event"' "$work/$mode/audit.jsonl" || { echo "FAIL [$mode] empty audit log" >&2; exit 1; }
+  grep -q '"event":"secure"' "$work/$mode/audit.jsonl" || { echo "FAIL [$mode] the entered connection was not audited as secured" >&2; exit 1; }
   [[ -s "$work/$mode/entry-page-$mode.png" ]] || { echo "FAIL [$mode] no screenshot" >&2; exit 1; }
 done
 echo "ok   the canary is in no host log, no audit log, and the store holds it only encrypted"
