@@ -137,6 +137,11 @@ async function abuseThenFill(url, code) {
 const { tools } = await client.listTools();
 expect(tools.some((t) => t.name === 'request_database_connection'), 'request_database_connection is listed', tools.map((t) => t.name));
 
+// A bad storage type is refused before anyone is asked.
+const badType = await call('request_database_connection', { storage_type: 'oracle' });
+expect(badType.isError && JSON.stringify(badType).includes('storage_type') && elicitations.length === 0,
+  'a bad storage_type is refused without asking the user', badType);
+
 // The happy path.
 plan = 'fill';
 const connected = await call('request_database_connection', { storage_type: 'postgresql', description: 'the e2e sales reports' });
