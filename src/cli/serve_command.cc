@@ -15,6 +15,7 @@
 #include "cli/security_context.h"
 #include "crypto/key_loader.h"
 #include "host/config.h"
+#include "host/connection_elicitation.h"
 #include "host/gateway.h"
 #include "host/mcp_host.h"
 #include "host/storage_router.h"
@@ -69,6 +70,14 @@ sigset_t ShutdownSignals() {
   return signals;
 }
 
+// A listen address as the host part of a URL: a wildcard address names
+// this machine, reached by the user's browser on loopback.
+std::string UrlHost(const std::string& address) {
+  if (address == "0.0.0.0") return "127.0.0.1";
+  if (address == "::") return "[::1]";
+  return address.find(':') != std::string::npos ? "[" + address + "]" : address;
+}
+
 mcp::HttpServerOptions HttpOptions(const host::GatewayConfig& gateway) {
   mcp::HttpServerOptions options;
   options.address = gateway.host;
@@ -86,8 +95,11 @@ mcp::HttpServerOptions HttpOptions(const host::GatewayConfig& gateway) {
   return options;
 }
 
-int ServeHttp(mcp::McpServer& server, const host::GatewayConfig& gateway) {
-  mcp::HttpServer http(server, HttpOptions(gateway));
+int ServeHttp(mcp::McpServer& server, const host::GatewayConfig& gateway,
+              host::ConnectionElicitation& elicitation) {
+  mcp::HttpServerOptions options = HttpOptions(gateway);
+  elicitation.ServeOn(options);
+  mcp::HttpServer http(server, std::move(options));
   Status started = http.Start();
   if (!started.ok()) {
     // The usual cause is a port already taken (another gateway, or `make
@@ -97,6 +109,8 @@ int ServeHttp(mcp::McpServer& server, const host::GatewayConfig& gateway) {
                                                   "(with make run: make run PORT=N)"));
   }
   std::string scheme = gateway.tls_cert_file ? "https" : "http";
+  elicitation.SetPageBase(scheme + "://" + UrlHost(gateway.host) + ":" +
+                          std::to_string(http.port()));
   std::cerr << "aurite serve: ready at " << scheme << "://" << gateway.host << ":" << http.port()
             << "/mcp" << std::endl;
   sigset_t signals = ShutdownSignals();
@@ -149,14 +163,16 @@ int Serve(const ServeFlags& flags) {
     (*host)->Shutdown();
     return ReportError(started);
   }
+  const host::GatewayConfig& options = (*host)->config().gateway;
+  host::ConnectionElicitation elicitation(**host, options.connection_entry_lifetime);
   host::StorageRouter router(**host);
+  router.SetConnectionRequests(&elicitation);
   host::Gateway gateway(**host, router);
   mcp::McpServer server(host::Gateway::ServerOptions());
   gateway.RegisterWith(server);
-  const host::GatewayConfig& options = (*host)->config().gateway;
-  int status = options.transport == host::GatewayConfig::Transport::kHttp
-                   ? ServeHttp(server, options)
-                   : ServeStdio(server, **host, router);
+  const bool http = options.transport == host::GatewayConfig::Transport::kHttp;
+  if (!http) elicitation.UseSideListener(server);
+  int status = http ? ServeHttp(server, options, elicitation) : ServeStdio(server, **host, router);
   router.DisconnectAll();
   (*host)->Shutdown();
   g_redacting_manager = nullptr;

@@ -269,7 +269,7 @@ Status ParseGateway(const Field& field, const std::filesystem::path& base_dir,
                     GatewayConfig& gateway, const ReferenceSources& sources) {
   AURITE_RETURN_IF_ERROR(ExpectObjectWithKeys(
       field, {"transport", "host", "port", "tls", "bearer_tokens", "allowed_origins",
-              "busy_poll_us", "stdio_write_timeout_s", "http"}));
+              "busy_poll_us", "stdio_write_timeout_s", "http", "connection_entry_seconds"}));
   if (Has(field, "transport")) {
     AURITE_ASSIGN_OR_RETURN(std::string transport, GetString(field["transport"]));
     if (transport != "stdio" && transport != "http")
@@ -317,6 +317,14 @@ Status ParseGateway(const Field& field, const std::filesystem::path& base_dir,
       return timeout.Error("a number of seconds from 1 to 3600");
     }
     gateway.stdio_write_timeout = std::chrono::seconds(timeout.value.get<long>());
+  }
+  if (Has(field, "connection_entry_seconds")) {
+    Field seconds = field["connection_entry_seconds"];
+    if (!seconds.value.is_number_integer() || seconds.value.get<long>() < 1 ||
+        seconds.value.get<long>() > 3600) {
+      return seconds.Error("a number of seconds from 1 to 3600");
+    }
+    gateway.connection_entry_lifetime = std::chrono::seconds(seconds.value.get<long>());
   }
   if (Has(field, "http")) {
     AURITE_RETURN_IF_ERROR(

@@ -133,6 +133,8 @@ struct GatewayConfig {
   // The HTTP transport's connection, session and timeout limits
   // (gateway.http, gateway_http_config.h).
   mcp::HttpLimits http;
+  // How long a connection entry page (URL-mode elicitation) stays valid.
+  std::chrono::seconds connection_entry_lifetime{600};
 };
 
 struct Config {

@@ -71,6 +71,14 @@ bool TypeMatches(const std::string& storage_type, const std::string& database_ty
   return storage_type == database_type;
 }
 
+Status CheckStorageType(const std::string& storage_type) {
+  if (std::find(kStorageTypes.begin(), kStorageTypes.end(), storage_type) == kStorageTypes.end()) {
+    return InvalidArgumentError(
+        "storage_type must be one of sql, sqlite, postgresql, mysql, mariadb");
+  }
+  return OkStatus();
+}
+
 std::string NewConnectionId() {
   std::array<unsigned char, 16> bytes{};
   crypto::FillRandom(bytes);
@@ -137,16 +145,39 @@ std::vector<std::pair<mcp::Tool, mcp::ToolHandler>> StorageRouter::Tools() {
                 "Open a database connection through a storage server. Give storage_type and one "
                 "of: connection_string (an access token from secure_database_connection, or a "
                 "raw connection string, which is secured at once), or connection_name (a "
-                "connection configured on the host, so no secret passes through you). Returns "
-                "connection_id and the masked connection string.",
+                "connection configured on the host, so no secret passes through you); with "
+                "neither, the user is asked to enter it (see request_database_connection). "
+                "Returns connection_id and the masked connection string.",
                 {{"storage_type",
                   {{"type", "string"},
                    {"enum", kStorageTypes},
                    {"description", "sql, sqlite, postgresql, mysql or mariadb"}}},
                  {"connection_string", {{"type", "string"}}},
-                 {"connection_name", {{"type", "string"}}}},
+                 {"connection_name", {{"type", "string"}}},
+                 {"description", {{"type", "string"}}}},
                 {"storage_type"}, false),
        bind(&StorageRouter::ConnectStorage)},
+      {MakeTool("request_database_connection",
+                "Ask the user to enter a database connection on a secure page of the gateway "
+                "(the client opens it through URL-mode elicitation): the password never passes "
+                "through you. Returns connection_id, storage_type and the masked connection "
+                "string, as connect_storage does.",
+                {{"storage_type",
+                  {{"type", "string"},
+                   {"enum", kStorageTypes},
+                   {"description", "sql, sqlite, postgresql, mysql or mariadb"}}},
+                 {"description",
+                  {{"type", "string"},
+                   {"description", "What the connection is for, shown to the user"}}}},
+                {"storage_type"}, false),
+       [this](const Json& args, mcp::CallContext& context) {
+         // Always the user's entry, whatever else the arguments say.
+         Json asked = Json::object();
+         for (const char* key : {"storage_type", "description"}) {
+           if (args.contains(key)) asked[key] = args[key];
+         }
+         return ConnectStorage(asked, context);
+       }},
       {MakeTool("query_storage", "Run a SQL query on a connection from connect_storage.",
                 {{"connection_id", connection_id},
                  {"query", {{"type", "string"}}},
@@ -200,14 +231,25 @@ mcp::RpcResult StorageRouter::OpenOnBackend(Route& route, mcp::RequestContext& c
 }
 
 StatusOr<std::shared_ptr<StorageRouter::Route>> StorageRouter::PrepareRoute(
-    const Json& args, const std::string& owner) {
+    const Json& args, const std::string& owner, std::optional<SecuredEntry> entered) {
   std::string storage_type = args.value("storage_type", "");
-  if (std::find(kStorageTypes.begin(), kStorageTypes.end(), storage_type) == kStorageTypes.end()) {
-    return InvalidArgumentError(
-        "storage_type must be one of sql, sqlite, postgresql, mysql, mariadb");
-  }
+  AURITE_RETURN_IF_ERROR(CheckStorageType(storage_type));
   bool has_string = args.contains("connection_string") && args["connection_string"].is_string();
   bool has_name = args.contains("connection_name") && args["connection_name"].is_string();
+  if (entered) {
+    auto route = std::make_shared<Route>();
+    route->storage_type = storage_type;
+    route->owner = owner;
+    route->backend = host_.FindServer(entered->server);
+    if (route->backend == nullptr) {
+      host_.RevokeToken(entered->token.Reveal());
+      return FailedPreconditionError("the storage server '" + entered->server + "' is gone");
+    }
+    route->token = std::move(entered->token);
+    route->masked = std::move(entered->masked);
+    route->minted = true;
+    return route;
+  }
   if (has_string == has_name) {
     return InvalidArgumentError(
         "give exactly one of connection_string (a token or connection string) and "
@@ -264,7 +306,22 @@ StatusOr<std::shared_ptr<StorageRouter::Route>> StorageRouter::PrepareRoute(
 }
 
 mcp::RpcResult StorageRouter::ConnectStorage(const Json& args, mcp::CallContext& context) {
-  StatusOr<std::shared_ptr<Route>> prepared = PrepareRoute(args, context.session.owner().key);
+  std::optional<SecuredEntry> entered;
+  const bool names_one =
+      (args.contains("connection_string") && args["connection_string"].is_string()) ||
+      (args.contains("connection_name") && args["connection_name"].is_string());
+  if (!names_one && requests_ != nullptr) {
+    const Json& type = args.value("storage_type", Json());
+    const std::string storage_type = type.is_string() ? type.get<std::string>() : "";
+    if (Status valid = CheckStorageType(storage_type); !valid.ok()) return Error(valid.message());
+    const Json& description = args.value("description", Json());
+    ConnectionElicitation::Outcome outcome = requests_->Request(
+        storage_type, description.is_string() ? description.get<std::string>() : "", context);
+    if (!outcome.secured) return std::move(outcome.answer);
+    entered = std::move(outcome.secured);
+  }
+  StatusOr<std::shared_ptr<Route>> prepared =
+      PrepareRoute(args, context.session.owner().key, std::move(entered));
   if (!prepared.ok()) return Error(prepared.status().message());
   std::shared_ptr<Route> route = std::move(prepared).value();
   route->token_digest = security::DigestAccessToken(route->token.Reveal());

@@ -8,6 +8,9 @@
 //    string, secured at once as a token bound to the backend; or an access
 //    token from secure_database_connection) or connection_name (a configured
 //    connection). The backend only ever sees the token (use_token=true).
+//  - With neither, and in request_database_connection, the user enters the
+//    connection on the entry page (ConnectionElicitation), when the gateway
+//    set one with SetConnectionRequests.
 //  - When the backend was restarted since a connection was opened, the next
 //    call re-opens it with the same token, so connection ids survive crashes.
 //  - A failed connect_storage revokes a token it minted, never the caller's.
@@ -39,10 +42,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "host/connection_elicitation.h"
 #include "host/mcp_host.h"
 #include "mcp/server/server.h"
 #include "mcp/server/server_session.h"
@@ -55,6 +60,10 @@ class StorageRouter {
   ~StorageRouter();
   StorageRouter(const StorageRouter&) = delete;
   StorageRouter& operator=(const StorageRouter&) = delete;
+
+  // Where connect_storage without a connection goes; null: nowhere. Set
+  // before serving.
+  void SetConnectionRequests(ConnectionElicitation* requests) { requests_ = requests; }
 
   // The router's tools and their handlers.
   std::vector<std::pair<mcp::Tool, mcp::ToolHandler>> Tools();
@@ -104,7 +113,10 @@ class StorageRouter {
   StatusOr<std::shared_ptr<Route>> Find(const mcp::Json& args, const mcp::CallContext& context);
   // Validates connect_storage's arguments and picks the backend and token
   // (securing a raw string for `owner`, or checking a token is theirs).
-  StatusOr<std::shared_ptr<Route>> PrepareRoute(const mcp::Json& args, const std::string& owner);
+  // `entered`: the connection the user entered on the entry page, when args
+  // name none.
+  StatusOr<std::shared_ptr<Route>> PrepareRoute(const mcp::Json& args, const std::string& owner,
+                                                std::optional<SecuredEntry> entered);
   // Opens the route's connection on its backend; returns the backend's result.
   mcp::RpcResult OpenOnBackend(Route& route, mcp::RequestContext& context);
   // Disconnects `route` on its backend (when still open there), revokes its
@@ -117,6 +129,7 @@ class StorageRouter {
   void AddLeaseExpiry(const Route& route, mcp::Json& out) const;
 
   MCPHost& host_;
+  ConnectionElicitation* requests_ = nullptr;
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<Route>> routes_;
   // Connections closed because their lease ended, by id, with their owner,

@@ -12,6 +12,7 @@ work="$2"
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 node="$("$root/scripts/node-tools")"
+. "$here/start-http-gateway.sh"
 
 rm -rf "$work" && mkdir -p "$work"
 ln -sfn "$root/tests/node/node_modules" "$work/node_modules"
@@ -24,16 +25,8 @@ cat >"$work/aurite.json" <<JSON
 JSON
 key="$(head -c 32 /dev/urandom | base64 | tr '+/' '-_')"
 export AURITE_GATEWAY_TOKEN="$(head -c 24 /dev/urandom | base64 | tr '+/' '-_')"
-AURITE_MCP_ENCRYPTION_KEY="$key" "$aurite" serve --config "$work/aurite.json" --port 0 2>"$work/host.log" &
-gateway=$!
-trap 'kill "$gateway" 2>/dev/null || true' EXIT
-url=""
-for _ in $(seq 100); do
-  url=$(sed -n 's/.*ready at \(http[^ ]*\).*/\1/p' "$work/host.log" 2>/dev/null || true)
-  [[ -n "$url" ]] && break
-  sleep 0.1
-done
-[[ -n "$url" ]] || { echo "the gateway did not start:" >&2; cat "$work/host.log" >&2; exit 1; }
+export AURITE_MCP_ENCRYPTION_KEY="$key"
+start_http_gateway "$aurite" "$work/aurite.json" "$work/host.log"
 (cd "$work" && "$node" sdk_gateway.mjs "$url" "sqlite:///$work/sample.db")
 kill -TERM "$gateway"
 wait "$gateway"

@@ -150,6 +150,19 @@ TEST_F(ConfigTest, StdioWriteTimeoutIsOptionalAndBounded) {
               "gateway.stdio_write_timeout_s: expected");
 }
 
+TEST_F(ConfigTest, ConnectionEntryLifetimeDefaultsToTenMinutesAndIsBounded) {
+  StatusOr<Config> defaults = Parse("{}");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->gateway.connection_entry_lifetime, std::chrono::seconds(600));
+  StatusOr<Config> short_lived = Parse(R"({"gateway": {"connection_entry_seconds": 5}})");
+  ASSERT_TRUE(short_lived.ok()) << short_lived.status().ToString();
+  EXPECT_EQ(short_lived->gateway.connection_entry_lifetime, std::chrono::seconds(5));
+  ExpectError(R"({"gateway": {"connection_entry_seconds": 0}})",
+              "gateway.connection_entry_seconds: expected a number of seconds");
+  ExpectError(R"({"gateway": {"connection_entry_seconds": 86400}})",
+              "gateway.connection_entry_seconds: expected");
+}
+
 TEST_F(ConfigTest, GatewayHttpLimitsAreOptionalAndValidated) {
   StatusOr<Config> defaults = Parse("{}");
   ASSERT_TRUE(defaults.ok());

@@ -19,16 +19,19 @@
 
 #include "base/unique_fd.h"
 #include "crypto/random.h"
+#include "host/connection_entry_page.h"
 #include "host/credentials_responder.h"
 #include "mcp/client/client.h"
 #include "mcp/server/server.h"
 #include "mcp/server/server_session.h"
+#include "mcp/transport/http_server.h"
 #include "mcp/transport/stdio_server.h"
 #include "runtime/line_reader.h"
 #include "runtime/pipe_io.h"
 #include "security/security_manager.h"
 #include "servers/credentials_protocol.h"
 #include "servers/sql/token_resolver.h"
+#include "support/raw_http.h"
 
 namespace aurite::host {
 namespace {
@@ -111,6 +114,12 @@ std::vector<std::string> MappingsHoldingCanary(const MaskedCanary& canary) {
   return found;
 }
 
+std::string Lines(const std::vector<std::string>& lines) {
+  std::string all;
+  for (const std::string& line : lines) all += line + "\n";
+  return all;
+}
+
 // The SQL server's side, cut down to what matters here: a tool that
 // resolves a token through the host and drops the secret.
 mcp::RpcResult ResolveAndDrop(const Json& args, mcp::CallContext& context) {
@@ -177,12 +186,73 @@ TEST(SecretMemoryTest, NoCopyOfAResolvedSecretOutlivesItsHolders) {
   // Everything that held the secret is gone: the manager (SecretBuffers),
   // the sessions, the threads and their buffers.
   std::vector<std::string> holding = MappingsHoldingCanary(canary);
-  EXPECT_TRUE(holding.empty()) << "the canary password is still in memory, in:\n"
-                               << [&] {
-                                    std::string all;
-                                    for (const std::string& line : holding) all += line + "\n";
-                                    return all;
-                                  }();
+  EXPECT_TRUE(holding.empty()) << "the canary password is still in memory, in:\n" << Lines(holding);
+}
+
+// The connection entry page (URL-mode elicitation): the password of a
+// submitted form leaves no copy behind, even while the browser keeps its
+// connection open, so nothing is freed yet: the request's body is taken
+// into a SecretBuffer and wiped where Beast kept it (copying it instead
+// makes this test fail).
+TEST(SecretMemoryTest, AnEntryFormLeavesNoCopyOfItsPasswordWhileItsConnectionStaysOpen) {
+  MaskedCanary canary;
+  crypto::SecretBuffer secret = MakeSecret(canary);  // the password is its letters 17..40
+  const std::string_view password = secret.Reveal().substr(17, canary.masked.size());
+  EntrySecuring securing;
+  securing.secure = [](const EntryDetails&, crypto::SecretBuffer) -> StatusOr<SecuredEntry> {
+    return SecuredEntry{crypto::SecretBuffer::CopyFrom("aurite_tk_x"), "masked", "sql"};
+  };
+  securing.discard = [](SecuredEntry&) {};
+  ConnectionEntryTable table(std::move(securing), {});
+  ConnectionEntryPage page(table);
+  mcp::McpServer server;
+  mcp::HttpServerOptions options;
+  options.serve_mcp = false;
+  options.pages_prefix = ConnectionEntryPage::kPathPrefix;
+  options.pages = [&page](mcp::PageRequest& request) { return page.Serve(request); };
+  mcp::HttpServer listener(server, options);
+  ASSERT_TRUE(listener.Start().ok());
+  auto entry = table.Open({"owner", "postgresql", "", ""});
+  ASSERT_TRUE(entry.ok());
+  const std::string form_page =
+      rawhttp::Exchange(listener.port(), "GET /connect/" + entry->id +
+                                             " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                             "Connection: close\r\n\r\n");
+  const auto at = form_page.find("name=\"csrf\" value=\"");
+  ASSERT_NE(at, std::string::npos);
+  const std::string csrf = form_page.substr(at + 19, 32);
+
+  crypto::SecretBuffer body = crypto::SecretBuffer::CopyFrom(
+      "csrf=" + csrf + "&code=" + entry->code + "&host=db&database=d&user=u&password=");
+  body.Append(password);
+  secret.Clear();
+  const std::string port = std::to_string(listener.port());
+  crypto::SecretBuffer request = crypto::SecretBuffer::CopyFrom(
+      "POST /connect/" + entry->id + " HTTP/1.1\r\nHost: 127.0.0.1:" + port +
+      "\r\nOrigin: http://127.0.0.1:" + port +
+      "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n");
+  request.Append(body.Reveal());
+  body.Clear();
+  UniqueFd connection = rawhttp::ConnectLoopback(listener.port());
+  ASSERT_TRUE(connection.valid());
+  ASSERT_EQ(::send(connection.get(), request.data(), request.size(), MSG_NOSIGNAL),
+            static_cast<ssize_t>(request.size()));
+  request.Clear();
+  std::string answer;
+  char chunk[4096];
+  for (int i = 0; i < 50 && answer.find("</html>") == std::string::npos; ++i) {
+    pollfd ready{connection.get(), POLLIN, 0};
+    if (::poll(&ready, 1, 100) <= 0) continue;
+    const ssize_t got = ::read(connection.get(), chunk, sizeof chunk);
+    if (got <= 0) break;
+    answer.append(chunk, static_cast<std::size_t>(got));
+  }
+  ASSERT_NE(answer.find("Connection saved"), std::string::npos) << answer;
+  // The connection is still open: the server's thread, parser and read
+  // buffer for it are alive.
+  std::vector<std::string> holding = MappingsHoldingCanary(canary);
+  EXPECT_TRUE(holding.empty()) << "the form's password is still in memory, in:\n" << Lines(holding);
 }
 
 }  // namespace

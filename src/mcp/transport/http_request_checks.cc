@@ -83,12 +83,17 @@ std::string StatelessTaskScope(const HttpRequest& req) {
   return token ? "http-bearer:" + TokenDigestHex(*token) : "http-anonymous";
 }
 
-std::optional<Refusal> CheckAccess(const HttpRequest& req, const HttpServerOptions& options) {
+std::optional<Refusal> CheckHost(const HttpRequest& req, const HttpServerOptions& options) {
   const std::string host = HostName(HeaderValue(req, http::field::host));
   if (std::find(options.allowed_hosts.begin(), options.allowed_hosts.end(), host) ==
       options.allowed_hosts.end()) {
     return Refusal{http::status::forbidden, "host not allowed", ""};
   }
+  return std::nullopt;
+}
+
+std::optional<Refusal> CheckAccess(const HttpRequest& req, const HttpServerOptions& options) {
+  if (auto refusal = CheckHost(req, options)) return refusal;
   if (const auto origin = HeaderValue(req, http::field::origin); !origin.empty()) {
     const bool listed = std::find(options.allowed_origins.begin(), options.allowed_origins.end(),
                                   origin) != options.allowed_origins.end();

@@ -47,6 +47,8 @@ std::optional<std::string_view> BearerToken(const HttpRequest& req);
 // server without tokens, a task's 128-bit random id is then what guards it).
 std::string StatelessTaskScope(const HttpRequest& req);
 
+// The Host rule alone (the one pages follow, http_pages.h).
+std::optional<Refusal> CheckHost(const HttpRequest& req, const HttpServerOptions& options);
 // The access rules of HttpServerOptions (http_server.h), in order: the
 // Host, the Origin, the bearer token, the MCP-Protocol-Version of a
 // request that names a session.

@@ -11,6 +11,7 @@
 #include "mcp/transport/http_server.h"
 
 #include <fmt/format.h>
+#include <openssl/crypto.h>
 #include <sys/socket.h>
 
 #include "mcp/server/server_session.h"
@@ -154,6 +155,13 @@ void HttpServer::Impl::ServeConnection(Stream& stream, HttpConnection& connectio
       connection.Arm(options.limits.header_timeout);
     }
     http::read_header(stream, buffer, parser, ec);
+    const bool page = !ec && IsPagePath(parser.get());
+    if (page) {
+      // A Content-Length was checked against the limit as the head ended.
+      parser.body_limit(options.pages_max_body_bytes);
+      const auto length = parser.content_length();
+      if (length && *length > options.pages_max_body_bytes) ec = http::error::body_limit;
+    }
     if (!ec) {
       connection.Arm(options.limits.io_timeout);
       http::read(stream, buffer, parser, ec);
@@ -163,7 +171,8 @@ void HttpServer::Impl::ServeConnection(Stream& stream, HttpConnection& connectio
       HttpRequest head;
       HttpResponse res =
           Simple(http::status::payload_too_large, head,
-                 fmt::format("request body exceeds {} bytes", options.limits.max_body_bytes));
+                 fmt::format("request body exceeds {} bytes",
+                             page ? options.pages_max_body_bytes : options.limits.max_body_bytes));
       res.keep_alive(false);
       Write(stream, connection, res);
       return;
@@ -188,7 +197,16 @@ void HttpServer::Impl::ServeConnection(Stream& stream, HttpConnection& connectio
       return;
     }
     if (ec) return;
-    const HttpRequest& req = parser.get();
+    HttpRequest& req = parser.get();
+    if (page) {
+      const bool more = HandlePage(stream, connection, req) && req.keep_alive();
+      // The form (maybe a password) passed through the read buffer: wipe
+      // all of it but a pipelined request's unread bytes.
+      const auto spare = buffer.prepare(buffer.capacity() - buffer.size());
+      OPENSSL_cleanse(spare.data(), spare.size());
+      if (!more) return;
+      continue;
+    }
     if (!Handle(stream, connection, req) || !req.keep_alive()) return;
   }
 }

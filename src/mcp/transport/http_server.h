@@ -33,6 +33,8 @@
 //    (2026-07-28) request's session ends after its answer. Every session
 //    end reports to McpServer's session-closed handler.
 //  - With TLS files set, only HTTPS is served.
+//  - Paths under pages_prefix go to `pages` (http_pages.h). With serve_mcp
+//    false the server serves those pages only: a side listener for them.
 //  - Stop() (and the destructor) closes the listener and every connection
 //    and session, and joins all threads.
 #pragma once
@@ -46,6 +48,7 @@
 #include "base/status.h"
 #include "mcp/server/server.h"
 #include "mcp/transport/http_limits.h"
+#include "mcp/transport/http_pages.h"
 
 namespace aurite::mcp {
 
@@ -61,6 +64,10 @@ struct HttpServerOptions {
   bool json_response = false;                     // answer POSTs with JSON instead of SSE
   HttpLimits limits;
   std::chrono::milliseconds sse_keepalive = std::chrono::seconds(15);
+  bool serve_mcp = true;     // false: `path` is not served, only pages
+  std::string pages_prefix;  // e.g. "/connect/"; empty: no pages
+  PageHandler pages;         // answers requests under pages_prefix
+  std::size_t pages_max_body_bytes = 16 * 1024;
 };
 
 class HttpServer {

@@ -56,6 +56,11 @@ struct HttpServer::Impl {
   void ServeConnection(Stream& stream, HttpConnection& connection);
   template <class Stream>
   bool Handle(Stream& stream, HttpConnection& connection, const HttpRequest& req);
+  // Whether the request goes to options.pages (http_pages.h).
+  bool IsPagePath(const HttpRequest& req) const;
+  // Answers a page request; wipes its body.
+  template <class Stream>
+  bool HandlePage(Stream& stream, HttpConnection& connection, HttpRequest& req);
   template <class Stream>
   bool HandlePost(Stream& stream, HttpConnection& connection, const HttpRequest& req);
   template <class Stream>

@@ -39,7 +39,7 @@ bool HttpServer::Impl::Handle(Stream& stream, HttpConnection& connection, const 
   if (auto denied = CheckHead(req)) return Write(stream, connection, *denied);
   const std::string_view target(req.target().data(), req.target().size());
   const auto path = target.substr(0, target.find('?'));
-  if (path != options.path) {
+  if (path != options.path || !options.serve_mcp) {
     HttpResponse res = Simple(http::status::not_found, req, "not found");
     return Write(stream, connection, res);
   }

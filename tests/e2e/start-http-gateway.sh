@@ -1,0 +1,17 @@
+# Sourced by the e2e runners: start_http_gateway AURITE CONFIG LOG starts
+# `aurite serve --port 0` in the background, sets $gateway (its pid, killed
+# on exit) and $url (the MCP endpoint it announces), or fails with its log.
+start_http_gateway() {
+  "$1" serve --config "$2" --port 0 2>"$3" &
+  gateway=$!
+  trap 'kill "$gateway" 2>/dev/null || true' EXIT
+  url=""
+  for _ in $(seq 100); do
+    url=$(sed -n 's/.*ready at \(http[^ ]*\).*/\1/p' "$3" 2>/dev/null || true)
+    [[ -n "$url" ]] && return 0
+    sleep 0.1
+  done
+  echo "the gateway did not start:" >&2
+  cat "$3" >&2
+  return 1
+}
