@@ -14,7 +14,7 @@ ASAN_DIR  ?= build-asan
 BENCH_DIR ?= build-bench
 FUZZ_DIR  ?= build-fuzz
 FUZZ_SECONDS       ?= 600
-FUZZ_SMOKE_SECONDS ?= 30
+FUZZ_SMOKE_SECONDS ?= 20
 JOBS      ?= $(shell nproc)
 SOURCES    = $(shell git ls-files --cached --others --exclude-standard -- '*.h' '*.cc' 2>/dev/null)
 
