@@ -37,10 +37,10 @@ Status WriteAll(int fd, std::string_view data) {
 }
 
 Status WriteAllUnlessStalled(int fd, std::string_view data, std::chrono::milliseconds stall) {
-  using Clock = std::chrono::steady_clock;
-  Clock::time_point deadline = Clock::now() + stall;
+  auto deadline = std::chrono::steady_clock::now() + stall;
   while (!data.empty()) {
-    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+    const auto left =
+        std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     pollfd room{fd, POLLOUT, 0};
     const int ready = left.count() > 0 ? ::poll(&room, 1, static_cast<int>(left.count())) : 0;
     if (ready < 0 && errno == EINTR) continue;
@@ -56,7 +56,7 @@ Status WriteAllUnlessStalled(int fd, std::string_view data, std::chrono::millise
       return UnavailableError(fmt::format("write failed: {}", std::strerror(errno)));
     }
     data.remove_prefix(static_cast<std::size_t>(n));
-    deadline = Clock::now() + stall;
+    deadline = std::chrono::steady_clock::now() + stall;
   }
   return OkStatus();
 }
