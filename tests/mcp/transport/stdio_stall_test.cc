@@ -57,6 +57,10 @@ TEST(StdioClientStall, AChildThatDoesNotReadStallsTheLinkAtTheWriteDeadline) {
   EXPECT_TRUE(child->stalled());
   EXPECT_GE(waited, 1s);
   EXPECT_LT(waited, 6s);
+  // on_stalled runs on the writer thread just after stalled() turns true.
+  for (const auto seen = Clock::now(); stalls.load() == 0 && Clock::now() - seen < 2s;) {
+    std::this_thread::sleep_for(10ms);
+  }
   EXPECT_EQ(stalls.load(), 1);
 
   // The stream's framing is lost: later messages fail at once, saying why.
