@@ -36,8 +36,24 @@ std::size_t NumberBytes(const Json& key, const char* member) {
   return bytes;
 }
 
+// Whether every member of `key` that cjose decodes is canonical base64url:
+// cjose's own decoder asserts (aborts the process) on some malformed
+// lengths, so nothing it decodes may reach it unchecked.
+bool MembersAreBase64Url(const Json& key) {
+  for (const char* member : {"n", "e", "x", "y"}) {
+    auto it = key.find(member);
+    if (it == key.end()) continue;
+    if (!it->is_string()) return false;
+    if (!crypto::Base64UrlDecode(it->get<std::string>(), crypto::Padding::kUnpadded).ok()) {
+      return false;
+    }
+  }
+  return true;
+}
+
 // A public RSA or EC key, through cjose; nullopt when it is unusable.
 std::optional<JsonWebKey> RsaOrEcKey(const Json& key, JsonWebKey made) {
+  if (!MembersAreBase64Url(key)) return std::nullopt;
   if (made.kty == "RSA" && NumberBytes(key, "n") < kSmallestRsaModulusBytes) return std::nullopt;
   if (made.kty == "EC" && made.crv != "P-256" && made.crv != "P-384" && made.crv != "P-521") {
     return std::nullopt;

@@ -192,6 +192,25 @@ TEST_F(JwtVerifierTest, MalformedTokensAndHeadersAreRefusedClearly) {
   ExpectRefused(std::string(kMaxAccessTokenBytes + 1, 'a'), keys, "longer than");
 }
 
+// cjose's base64url decoder asserts (aborts the process) on a length of 1
+// mod 4: such a signature or key member must be refused before cjose sees
+// it (found by jwt_fuzz).
+TEST_F(JwtVerifierTest, MalformedBase64NeverReachesCjose) {
+  CjoseKey rsa = RsaKey("rsa-1");
+  JsonWebKeySet keys = Keys({rsa.public_jwk});
+  std::string token = SignCjose(rsa.key.get(), "RS256", "rsa-1", Claims());
+  const std::string signature = token.substr(token.rfind('.') + 1);
+  token.resize(token.size() - signature.size());
+  token += signature.substr(0, signature.size() - signature.size() % 4 + 1);
+  ExpectRefused(token, keys, "signature is not base64url");
+
+  Json bad_n = rsa.public_jwk;
+  bad_n["kid"] = "bad-n";
+  bad_n["n"] = bad_n["n"].get<std::string>().substr(0, 341);  // 341 = 1 mod 4
+  JsonWebKeySet kept = Keys({bad_n, rsa.public_jwk});
+  EXPECT_EQ(kept.size(), 1u) << "the key with a malformed modulus was kept";
+}
+
 TEST_F(JwtVerifierTest, AnUnknownKeyIdIsNotFoundSoTheCallerCanRefetch) {
   CjoseKey old_key = RsaKey("2025");
   CjoseKey new_key = RsaKey("2026");
