@@ -303,28 +303,20 @@ Status ParseGateway(const Field& field, const std::filesystem::path& base_dir,
     AURITE_ASSIGN_OR_RETURN(gateway.allowed_origins, GetStrings(field["allowed_origins"]));
   }
   if (Has(field, "busy_poll_us")) {
-    Field poll = field["busy_poll_us"];
-    if (!poll.value.is_number_integer() || poll.value.get<long>() < 0 ||
-        poll.value.get<long>() > 10'000) {
-      return poll.Error("a number of microseconds from 0 (off) to 10000");
-    }
-    gateway.busy_poll = std::chrono::microseconds(poll.value.get<long>());
+    AURITE_ASSIGN_OR_RETURN(long poll,
+                            GetIntegerIn(field["busy_poll_us"], 0, 10'000,
+                                         "a number of microseconds from 0 (off) to 10000"));
+    gateway.busy_poll = std::chrono::microseconds(poll);
   }
   if (Has(field, "stdio_write_timeout_s")) {
-    Field timeout = field["stdio_write_timeout_s"];
-    if (!timeout.value.is_number_integer() || timeout.value.get<long>() < 1 ||
-        timeout.value.get<long>() > 3600) {
-      return timeout.Error("a number of seconds from 1 to 3600");
-    }
-    gateway.stdio_write_timeout = std::chrono::seconds(timeout.value.get<long>());
+    AURITE_ASSIGN_OR_RETURN(long seconds, GetIntegerIn(field["stdio_write_timeout_s"], 1, 3600,
+                                                       "a number of seconds from 1 to 3600"));
+    gateway.stdio_write_timeout = std::chrono::seconds(seconds);
   }
   if (Has(field, "connection_entry_seconds")) {
-    Field seconds = field["connection_entry_seconds"];
-    if (!seconds.value.is_number_integer() || seconds.value.get<long>() < 1 ||
-        seconds.value.get<long>() > 3600) {
-      return seconds.Error("a number of seconds from 1 to 3600");
-    }
-    gateway.connection_entry_lifetime = std::chrono::seconds(seconds.value.get<long>());
+    AURITE_ASSIGN_OR_RETURN(long seconds, GetIntegerIn(field["connection_entry_seconds"], 1, 3600,
+                                                       "a number of seconds from 1 to 3600"));
+    gateway.connection_entry_lifetime = std::chrono::seconds(seconds);
   }
   if (Has(field, "http")) {
     AURITE_RETURN_IF_ERROR(

@@ -1,6 +1,8 @@
 // The shared readers of aurite.json values (config_fields.h).
 #include "host/config_fields.h"
 
+#include <cstdint>
+
 #include "host/config.h"
 
 namespace aurite::host::config_json {
@@ -25,6 +27,19 @@ bool Has(const Field& field, const std::string& key) {
 StatusOr<std::string> GetString(const Field& field) {
   if (!field.value.is_string()) return field.Error("a string");
   return field.value.get<std::string>();
+}
+
+StatusOr<long> GetIntegerIn(const Field& field, long low, long high,
+                            const std::string& what_range) {
+  if (!field.value.is_number_integer()) return field.Error(what_range);
+  // A huge unsigned value must not wrap into range when read as signed.
+  if (field.value.is_number_unsigned() &&
+      field.value.get<std::uint64_t>() > static_cast<std::uint64_t>(high)) {
+    return field.Error(what_range);
+  }
+  const auto value = field.value.get<std::int64_t>();
+  if (value < low || value > high) return field.Error(what_range);
+  return static_cast<long>(value);
 }
 
 StatusOr<bool> GetBool(const Field& field) {

@@ -38,6 +38,9 @@ bool Has(const Field& field, const std::string& key);
 
 StatusOr<std::string> GetString(const Field& field);
 StatusOr<bool> GetBool(const Field& field);
+// An integer from `low` to `high`; otherwise the error "expected
+// <what_range>" (e.g. "a number of seconds from 1 to 3600").
+StatusOr<long> GetIntegerIn(const Field& field, long low, long high, const std::string& what_range);
 StatusOr<std::vector<std::string>> GetStrings(const Field& field);
 
 // Takes a value that may be secret out of the JSON tree (wiping the copy

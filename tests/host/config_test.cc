@@ -148,6 +148,9 @@ TEST_F(ConfigTest, StdioWriteTimeoutIsOptionalAndBounded) {
               "gateway.stdio_write_timeout_s: expected a number of seconds from 1 to 3600");
   ExpectError(R"({"gateway": {"stdio_write_timeout_s": 1e9}})",
               "gateway.stdio_write_timeout_s: expected");
+  // A value past 2^63 must not wrap into range.
+  ExpectError(R"({"gateway": {"stdio_write_timeout_s": 18446744073709551615}})",
+              "gateway.stdio_write_timeout_s: expected a number of seconds from 1 to 3600");
 }
 
 TEST_F(ConfigTest, ConnectionEntryLifetimeDefaultsToTenMinutesAndIsBounded) {
