@@ -62,13 +62,10 @@ Status ParseRestart(const Field& field, RestartPolicy& restart) {
     }
   }
   if (Has(field, "max_restarts")) {
-    Field max = field["max_restarts"];
-    // Read as 64 bits: get<int>() of 4294967296 wraps to 0 without a word.
-    if (!max.value.is_number_integer() || max.value.get<std::int64_t>() < 0 ||
-        max.value.get<std::int64_t>() > kMostRestarts) {
-      return max.Error(fmt::format("a whole number from 0 to {}", kMostRestarts));
-    }
-    restart.max_restarts = max.value.get<int>();
+    AURITE_ASSIGN_OR_RETURN(
+        long max, GetIntegerIn(field["max_restarts"], 0, kMostRestarts,
+                               fmt::format("a whole number from 0 to {}", kMostRestarts)));
+    restart.max_restarts = static_cast<int>(max);
   }
   if (Has(field, "initial_backoff")) {
     AURITE_ASSIGN_OR_RETURN(restart.initial_backoff, GetDuration(field["initial_backoff"]));
@@ -281,12 +278,9 @@ Status ParseGateway(const Field& field, const std::filesystem::path& base_dir,
     AURITE_ASSIGN_OR_RETURN(gateway.host, GetString(field["host"]));
   }
   if (Has(field, "port")) {
-    Field port = field["port"];
-    if (!port.value.is_number_integer() || port.value.get<long>() < 1 ||
-        port.value.get<long>() > 65535) {
-      return port.Error("a port number from 1 to 65535");
-    }
-    gateway.port = static_cast<std::uint16_t>(port.value.get<long>());
+    AURITE_ASSIGN_OR_RETURN(long port,
+                            GetIntegerIn(field["port"], 1, 65535, "a port number from 1 to 65535"));
+    gateway.port = static_cast<std::uint16_t>(port);
   }
   if (Has(field, "tls")) AURITE_RETURN_IF_ERROR(ParseGatewayTls(field["tls"], base_dir, gateway));
   if (Has(field, "bearer_tokens")) {
