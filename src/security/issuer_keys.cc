@@ -9,7 +9,16 @@ IssuerKeys::IssuerKeys(FetchFn fetch, Options options, SteadyClock clock)
     : fetch_(std::move(fetch)), options_(options), clock_(std::move(clock)) {}
 
 StatusOr<std::shared_ptr<const JsonWebKeySet>> IssuerKeys::Keys(bool unknown_key_id) {
-  std::lock_guard fetching(fetch_mu_);
+  // While another thread fetches (up to the HTTP timeout), the cached keys
+  // serve everyone else; only a caller with no keys at all waits for it.
+  std::unique_lock fetching(fetch_mu_, std::try_to_lock);
+  if (!fetching.owns_lock()) {
+    {
+      std::lock_guard lock(mu_);
+      if (keys_) return keys_;
+    }
+    fetching.lock();
+  }
   std::shared_ptr<const JsonWebKeySet> cached;
   {
     std::lock_guard lock(mu_);

@@ -15,7 +15,8 @@
 //    `min_refetch`.
 //  - With no keys cached and the fetch failing, Verify() fails with
 //    kUnavailable (fail closed: no token is accepted unchecked).
-//  - Thread-safe; the fetch runs outside the lock, one at a time.
+//  - Thread-safe. One fetch runs at a time; while it runs, other callers
+//    use the cached keys, and only a caller with none waits for it.
 #pragma once
 
 #include <chrono>

@@ -5,7 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <future>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "jose_test_support.h"
@@ -28,6 +32,7 @@ class IssuerKeysTest : public ::testing::Test {
       : keys_(
             [this]() -> StatusOr<std::string> {
               ++fetches_;
+              if (slow_) slow_->wait();
               if (!reachable_) return UnavailableError("connection refused");
               return Json({{"keys", published_}}).dump();
             },
@@ -46,8 +51,10 @@ class IssuerKeysTest : public ::testing::Test {
   }
 
   std::vector<Json> published_;
-  bool reachable_ = true;
-  int fetches_ = 0;
+  std::atomic<bool> reachable_ = true;
+  std::atomic<int> fetches_ = 0;
+  // When set, a fetch waits for it (an issuer that answers slowly).
+  std::optional<std::shared_future<void>> slow_;
   std::chrono::steady_clock::time_point now_ = std::chrono::steady_clock::now();
   AccessTokenRules rules_;
   IssuerKeys keys_;
@@ -82,6 +89,27 @@ TEST_F(IssuerKeysTest, KeysAreFetchedOnceAndRefetchedForARotatedKeyAtMostOnceAMi
   now_ += 61s;
   EXPECT_FALSE(Verify(made_up).ok());
   EXPECT_EQ(fetches_, 3);
+}
+
+TEST_F(IssuerKeysTest, ASlowFetchDoesNotHoldUpTokensTheCachedKeysVerify) {
+  CjoseKey key = RsaKey("k");
+  published_ = {key.public_jwk};
+  const std::string known = SignCjose(key.key.get(), "RS256", "k", Claims());
+  ASSERT_TRUE(Verify(known).ok());
+  // A made-up key id makes one caller refetch, from an issuer that hangs.
+  std::promise<void> answer;
+  slow_ = answer.get_future().share();
+  now_ += 61s;
+  const std::string made_up = SignCjose(key.key.get(), "RS256", "made-up", Claims());
+  auto refetching = std::async(std::launch::async, [&] { return Verify(made_up); });
+  while (fetches_.load() < 2) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  // Meanwhile a token the cached keys verify is answered at once.
+  auto known_again = std::async(std::launch::async, [&] { return Verify(known); });
+  const bool prompt = known_again.wait_for(5s) == std::future_status::ready;
+  answer.set_value();  // before any check can end the test: the threads must finish
+  EXPECT_TRUE(prompt) << "a known token waited for another caller's fetch";
+  EXPECT_TRUE(known_again.get().ok());
+  EXPECT_EQ(refetching.get().status().code(), StatusCode::kUnauthenticated);
 }
 
 TEST_F(IssuerKeysTest, AWithdrawnKeyStopsWorkingAfterTheMaximumAge) {
