@@ -199,12 +199,14 @@ void HttpServer::Impl::ServeConnection(Stream& stream, HttpConnection& connectio
     if (ec) return;
     HttpRequest& req = parser.get();
     if (page) {
-      const bool more = HandlePage(stream, connection, req) && req.keep_alive();
-      // The form (maybe a password) passed through the read buffer: wipe
-      // all of it but a pipelined request's unread bytes.
+      // The form (maybe a password) passed through the parser's body and
+      // the read buffer: take it and wipe both (all of the buffer but a
+      // pipelined request's unread bytes) before anything is answered, so
+      // no copy outlives the response.
+      crypto::SecretBuffer body = crypto::SecretBuffer::TakeFrom(req.body());
       const auto spare = buffer.prepare(buffer.capacity() - buffer.size());
       OPENSSL_cleanse(spare.data(), spare.size());
-      if (!more) return;
+      if (!HandlePage(stream, connection, req, std::move(body)) || !req.keep_alive()) return;
       continue;
     }
     if (!Handle(stream, connection, req) || !req.keep_alive()) return;

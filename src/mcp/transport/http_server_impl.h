@@ -23,6 +23,7 @@
 #include <string>
 #include <thread>
 
+#include "crypto/secret_buffer.h"
 #include "mcp/transport/event_stream.h"
 #include "mcp/transport/http_connections.h"
 #include "mcp/transport/http_request_checks.h"
@@ -58,9 +59,11 @@ struct HttpServer::Impl {
   bool Handle(Stream& stream, HttpConnection& connection, const HttpRequest& req);
   // Whether the request goes to options.pages (http_pages.h).
   bool IsPagePath(const HttpRequest& req) const;
-  // Answers a page request; wipes its body.
+  // Answers a page request whose body the caller has already taken out of
+  // req and the read buffer (both wiped) into `body`.
   template <class Stream>
-  bool HandlePage(Stream& stream, HttpConnection& connection, HttpRequest& req);
+  bool HandlePage(Stream& stream, HttpConnection& connection, const HttpRequest& req,
+                  crypto::SecretBuffer body);
   template <class Stream>
   bool HandlePost(Stream& stream, HttpConnection& connection, const HttpRequest& req);
   template <class Stream>

@@ -1,8 +1,6 @@
 // The pages of the HTTP server (http_pages.h): requests under
 // options.pages_prefix handed to the application's page handler, with the
-// body moved into a SecretBuffer and wiped where Beast kept it.
-#include <openssl/crypto.h>
-
+// body already moved into a SecretBuffer by ServeConnection.
 #include "mcp/transport/http_server_impl.h"
 
 namespace aurite::mcp {
@@ -14,10 +12,10 @@ bool HttpServer::Impl::IsPagePath(const HttpRequest& req) const {
 }
 
 template <class Stream>
-bool HttpServer::Impl::HandlePage(Stream& stream, HttpConnection& connection, HttpRequest& req) {
-  std::string& body = req.body();
+bool HttpServer::Impl::HandlePage(Stream& stream, HttpConnection& connection,
+                                  const HttpRequest& req, crypto::SecretBuffer body) {
   PageRequest page;
-  page.body = crypto::SecretBuffer::TakeFrom(body);
+  page.body = std::move(body);
   std::optional<HttpResponse> denied;
   if (auto ambiguous = AmbiguousHead(req)) {
     denied = Simple(http::status::bad_request, req, *ambiguous);
@@ -35,13 +33,16 @@ bool HttpServer::Impl::HandlePage(Stream& stream, HttpConnection& connection, Ht
   page.content_type = std::string(HeaderValue(req, http::field::content_type));
   page.tls = tls.has_value();
   PageResponse answer = options.pages(page);
+  page.body.Clear();  // before answering: no copy of a form outlives its response
   HttpResponse res = Simple(static_cast<http::status>(answer.status), req, std::move(answer.body),
                             answer.content_type.c_str());
   for (const auto& [name, value] : answer.headers) res.set(name, value);
   return Write(stream, connection, res);
 }
 
-template bool HttpServer::Impl::HandlePage(tcp::socket&, HttpConnection&, HttpRequest&);
-template bool HttpServer::Impl::HandlePage(TlsStream&, HttpConnection&, HttpRequest&);
+template bool HttpServer::Impl::HandlePage(tcp::socket&, HttpConnection&, const HttpRequest&,
+                                           crypto::SecretBuffer);
+template bool HttpServer::Impl::HandlePage(TlsStream&, HttpConnection&, const HttpRequest&,
+                                           crypto::SecretBuffer);
 
 }  // namespace aurite::mcp
