@@ -56,7 +56,7 @@ std::string_view LogLevelName(LogLevel level) {
 
 ServerSession::ServerSession(McpServer& server, SendFn send, std::optional<SessionOptions> options)
     : server_(server),
-      owner_{RandomOwnerKey(), false, {}},
+      owner_{RandomOwnerKey(), false, {}, nullptr},
       rpc_(std::move(send), options.value_or(server.options().session)) {
   rpc_.SetRequestHandler(
       [this](const Request& request, RequestContext& context) { return Handle(request, context); });

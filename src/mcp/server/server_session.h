@@ -28,6 +28,7 @@
 
 #include "mcp/core/modern_era.h"
 #include "mcp/core/session.h"
+#include "mcp/server/auth_info.h"
 #include "mcp/server/server.h"
 
 namespace aurite::mcp {
@@ -49,6 +50,9 @@ struct SessionOwner {
   // (2026-07-28) HTTP requests each have a session and key of their own, so
   // the transport names the caller here instead (its bearer token).
   std::string task_scope;
+  // Who the peer is, when the transport authenticated it (auth_info.h);
+  // null when the transport authenticates no one.
+  std::shared_ptr<const AuthInfo> auth;
 };
 
 class ServerSession : public std::enable_shared_from_this<ServerSession> {

@@ -181,7 +181,7 @@ Status ServeStdio(McpServer& server, const StdioServerOptions& options) {
       server.Connect([&writer](std::string message) { return writer.Write(std::move(message)); });
   // The client that started us runs as our user: it is that user's session,
   // and what it creates may serve the same user's next session.
-  session->SetOwner({"user:local", true, {}});
+  session->SetOwner({"user:local", true, {}, nullptr});
   auto loop = std::make_shared<ReadLoop>(
       *session, writer, options, server.options().session.limits.max_bytes, stop.read.get());
   session->rpc().SetReaderHandoff(
