@@ -22,8 +22,12 @@ struct AuthInfo {
   // A stable name for audit records and policy matching: the token's "sub"
   // (OAuth), the configured token's name (bearer) or the user name (local).
   std::string principal;
-  std::string client_id;                             // OAuth "client_id" or "azp"; "" otherwise
-  std::vector<std::string> scopes;                   // what the token grants; empty otherwise
+  std::string client_id;            // OAuth "client_id" or "azp"; "" otherwise
+  std::vector<std::string> scopes;  // what the token grants; empty otherwise
+  std::string email;                // OAuth "email"; "" otherwise
+  // The principal's groups: the configured claim of an OAuth token
+  // (gateway.auth.groups_claim), or those configured for a bearer token.
+  std::vector<std::string> groups;
   nlohmann::json claims = nlohmann::json::object();  // verified; {} unless OAuth
   // When the token stops being valid; the epoch when it does not expire.
   std::chrono::system_clock::time_point expires_at{};
