@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# The Debian package (issue 21), made by CPack from the build directory's
+# binary (no rebuild) and installed into a scratch root with `dpkg -x`:
+#  1. its control data: Depends from dpkg-shlibdeps, the dlopen'ed client
+#     libraries as versioned Recommends, /etc/aurite/aurite.json a conffile;
+#  2. lintian (when installed) reports no error;
+#  3. the installed `aurite --version`, and aurite(1) renders without warnings;
+#  4. the installed `aurite sql-server` answers a query on a SQLite file;
+#  5. the installed `aurite serve`, with the installed example configuration,
+#     lists its tools and connects the example's `sample` database;
+#  6. aurite.service passes `systemd-analyze verify` and its offline
+#     `systemd-analyze security` exposure stays at most 2.0 (when the tool exists).
+#
+#   deb_package_test.sh <build dir> <work dir>
+set -euo pipefail
+build="$(cd "$1" && pwd)"
+work="$2"
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+client="$here/mcp_stdio_client.py"
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+rm -rf "$work" && mkdir -p "$work"
+
+# `make package` does the same (Makefile): CPack over the built tree.
+cpack --config "$build/CPackConfig.cmake" -B "$work/out" >"$work/cpack.log" 2>&1 ||
+  fail "cpack failed: $(cat "$work/cpack.log")"
+deb="$(ls "$work"/out/aurite_*_amd64.deb)"
+version="$(dpkg-deb -f "$deb" Version)"
+
+# 1. Control data.
+depends="$(dpkg-deb -f "$deb" Depends)"
+recommends="$(dpkg-deb -f "$deb" Recommends)"
+for library in libc6 libssl3 libsqlite3-0; do
+  [[ "$depends" == *"$library ("* ]] || fail "Depends lacks $library: $depends"
+done
+[[ "$recommends" =~ libpq5\ \(\>=\ 1[4-9] ]] || fail "Recommends lacks libpq5 (>= 14): $recommends"
+[[ "$recommends" == *"libmariadb3 (>= "* ]] || fail "Recommends lacks libmariadb3: $recommends"
+[[ "$(dpkg-deb --info "$deb" conffiles)" == "/etc/aurite/aurite.json" ]] || fail "conffiles is wrong"
+echo "ok   Depends: $depends; Recommends: $recommends"
+
+# 2. lintian, when it is installed (scripts/install-deps installs it).
+if command -v lintian >/dev/null; then
+  lintian --allow-root "$deb" >"$work/lintian.log" 2>&1 || true
+  if grep -q '^E:' "$work/lintian.log"; then fail "lintian errors: $(cat "$work/lintian.log")"; fi
+  echo "ok   lintian: no error ($(grep -c '^W:' "$work/lintian.log" || true) warnings)"
+else
+  echo "skip lintian is not installed"
+fi
+
+# 3. The installed binary and its man page.
+dpkg -x "$deb" "$work/root"
+aurite="$work/root/usr/bin/aurite"
+[[ "$("$aurite" --version)" == "aurite ${version}" ]] || fail "aurite --version: $("$aurite" --version)"
+page="$work/root/usr/share/man/man1/aurite.1.gz"
+for command in "aurite serve" "aurite sql-server" "aurite key rotate"; do
+  zcat "$page" | grep -q "^.SS \"$command\"" || fail "aurite(1) does not describe $command"
+done
+if command -v man >/dev/null; then
+  warnings="$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l -Tutf8 -Z "$page" 2>&1 >/dev/null)"
+  [[ -z "$warnings" ]] || fail "aurite(1) renders with warnings: $warnings"
+fi
+echo "ok   installed aurite --version is 'aurite $version'; aurite(1) is complete"
+
+# 4. The installed sql-server on a SQLite file, seeded by the installed example script.
+examples="$work/root/usr/share/doc/aurite/examples"
+"$examples/seed-sqlite" "$aurite" "$work/sample.db" "$examples/sample.sql"
+printf '{"command": "%s", "args": ["sql-server"]}\n' "$aurite" >"$work/sql-server.json"
+cat >"$work/sql-calls.json" <<JSON
+[{"method": "tools/call", "params": {"name": "connect_database",
+  "arguments": {"connection_string": "sqlite:///$work/sample.db"}}},
+ {"method": "tools/call", "params": {"name": "execute_query",
+  "arguments": {"connection_id": "{{connection_id}}", "query": "SELECT count(*) FROM products"}}}]
+JSON
+"$client" "$work/sql-server.json" "$work/sql-calls.json" >"$work/sql.out"
+[[ "$(tail -1 "$work/sql.out" | python3 -c 'import json, sys; print(json.load(sys.stdin)["structuredContent"]["rows"])')" == "[[4]]" ]] ||
+  fail "sql-server answered: $(cat "$work/sql.out")"
+echo "ok   installed aurite sql-server queried a SQLite file"
+
+# 5. The installed gateway with the installed example, over stdio.
+mkdir -p "$work/state" && cp "$work/sample.db" "$work/state/sample.db"
+key="$("$aurite" key generate)"
+cat >"$work/serve.json" <<JSON
+{"command": "$aurite",
+ "args": ["serve", "--config", "$examples/aurite.json", "--transport", "stdio"],
+ "env": {"AURITE_MCP_ENCRYPTION_KEY": "$key", "AURITE_BIN_DIR": "$work/root/usr/bin",
+         "AURITE_STATE_DIR": "$work/state", "XDG_STATE_HOME": "$work/state"}}
+JSON
+cat >"$work/serve-calls.json" <<'JSON'
+[{"method": "tools/list"},
+ {"method": "tools/call", "params": {"name": "connect_storage",
+  "arguments": {"storage_type": "sqlite", "connection_name": "sample"}}},
+ {"method": "tools/call", "params": {"name": "query_storage",
+  "arguments": {"connection_id": "{{connection_id}}", "query": "SELECT count(*) FROM customers"}}}]
+JSON
+"$client" "$work/serve.json" "$work/serve-calls.json" >"$work/serve.out"
+python3 - "$work/serve.out" <<'PY' || fail "aurite serve answered: $(cat "$work/serve.out")"
+import json, sys
+tools, connected, queried = [json.loads(line) for line in open(sys.argv[1])]
+names = {tool["name"] for tool in tools["tools"]}
+assert {"connect_storage", "query_storage", "sql_execute_query"} <= names, names
+assert connected["structuredContent"]["storage_type"] == "sqlite", connected
+assert queried["structuredContent"]["row_count"] == 1, queried
+PY
+[[ -f "$work/state/aurite/credentials.db" ]] || fail "aurite serve made no store in XDG_STATE_HOME"
+echo "ok   installed aurite serve with the installed example lists its tools and queries 'sample'"
+
+# 6. The unit, when systemd-analyze exists. verify checks that ExecStart's
+# binary exists, so it reads a copy that names the scratch root's binary.
+unit="$work/root/usr/lib/systemd/system/aurite.service"
+grep -q '^ExecStart=/usr/bin/aurite serve --config /etc/aurite/aurite.json' "$unit" ||
+  fail "aurite.service does not start /usr/bin/aurite with /etc/aurite/aurite.json"
+if command -v systemd-analyze >/dev/null; then
+  mkdir -p "$work/unit"
+  sed "s#/usr/bin/aurite#$aurite#" "$unit" >"$work/unit/aurite.service"
+  verify="$(systemd-analyze verify --man=no "$work/unit/aurite.service" 2>&1)" ||
+    fail "systemd-analyze verify: $verify"
+  [[ -z "$verify" ]] || fail "systemd-analyze verify warns: $verify"
+  systemd-analyze security --offline=yes --threshold=20 "$work/unit/aurite.service" \
+    >"$work/security.log" 2>&1 || fail "exposure above 2.0: $(tail -3 "$work/security.log")"
+  echo "ok   aurite.service verifies; $(grep -o 'Overall exposure level.*' "$work/security.log")"
+else
+  echo "skip systemd-analyze is not installed"
+fi
