@@ -56,6 +56,13 @@ package: configure
 	@cpack --config $(BUILD_DIR)/CPackConfig.cmake -B $(BUILD_DIR)/package >/dev/null
 	@ls $(BUILD_DIR)/package/aurite_*.deb
 
+# The Claude Desktop bundle (docs/packaging.md): the binary and its
+# libraries, validated and packed with the pinned @anthropic-ai/mcpb.
+bundle: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target aurite
+	@packaging/mcpb/make-bundle $(BUILD_DIR)/aurite $(BUILD_DIR)/aurite.mcpb >/dev/null
+	@ls $(BUILD_DIR)/aurite.mcpb
+
 test: format-check unit asan fuzz-smoke
 
 unit: build
