@@ -17,7 +17,6 @@ build="$(cd "$1" && pwd)"
 work="$2"
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-client="$here/mcp_stdio_client.py"
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 rm -rf "$work" && mkdir -p "$work"
@@ -72,7 +71,7 @@ cat >"$work/sql-calls.json" <<JSON
  {"method": "tools/call", "params": {"name": "execute_query",
   "arguments": {"connection_id": "{{connection_id}}", "query": "SELECT count(*) FROM products"}}}]
 JSON
-"$client" "$work/sql-server.json" "$work/sql-calls.json" >"$work/sql.out"
+"$here/mcp_stdio_client.py" "$work/sql-server.json" "$work/sql-calls.json" >"$work/sql.out"
 [[ "$(tail -1 "$work/sql.out" | python3 -c 'import json, sys; print(json.load(sys.stdin)["structuredContent"]["rows"])')" == "[[4]]" ]] ||
   fail "sql-server answered: $(cat "$work/sql.out")"
 echo "ok   installed aurite sql-server queried a SQLite file"
@@ -86,22 +85,8 @@ cat >"$work/serve.json" <<JSON
  "env": {"AURITE_MCP_ENCRYPTION_KEY": "$key", "AURITE_BIN_DIR": "$work/root/usr/bin",
          "AURITE_STATE_DIR": "$work/state", "XDG_STATE_HOME": "$work/state"}}
 JSON
-cat >"$work/serve-calls.json" <<'JSON'
-[{"method": "tools/list"},
- {"method": "tools/call", "params": {"name": "connect_storage",
-  "arguments": {"storage_type": "sqlite", "connection_name": "sample"}}},
- {"method": "tools/call", "params": {"name": "query_storage",
-  "arguments": {"connection_id": "{{connection_id}}", "query": "SELECT count(*) FROM customers"}}}]
-JSON
-"$client" "$work/serve.json" "$work/serve-calls.json" >"$work/serve.out"
-python3 - "$work/serve.out" <<'PY' || fail "aurite serve answered: $(cat "$work/serve.out")"
-import json, sys
-tools, connected, queried = [json.loads(line) for line in open(sys.argv[1])]
-names = {tool["name"] for tool in tools["tools"]}
-assert {"connect_storage", "query_storage", "sql_execute_query"} <= names, names
-assert connected["structuredContent"]["storage_type"] == "sqlite", connected
-assert queried["structuredContent"]["row_count"] == 1, queried
-PY
+"$here/gateway-on-sample" "$work/serve.json" "$work/serve.out" ||
+  fail "the installed gateway did not answer as expected"
 [[ -f "$work/state/aurite/credentials.db" ]] || fail "aurite serve made no store in XDG_STATE_HOME"
 echo "ok   installed aurite serve with the installed example lists its tools and queries 'sample'"
 
