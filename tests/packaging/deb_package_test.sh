@@ -24,7 +24,7 @@ rm -rf "$work" && mkdir -p "$work"
 # `make package` does the same (Makefile): CPack over the built tree.
 cpack --config "$build/CPackConfig.cmake" -B "$work/out" >"$work/cpack.log" 2>&1 ||
   fail "cpack failed: $(cat "$work/cpack.log")"
-deb="$(ls "$work"/out/aurite_*_amd64.deb)"
+deb="$(ls "$work"/out/aurite_*.deb)"
 version="$(dpkg-deb -f "$deb" Version)"
 
 # 1. Control data.
