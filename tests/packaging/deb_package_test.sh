@@ -9,7 +9,9 @@
 #  5. the installed `aurite serve`, with the installed example configuration,
 #     lists its tools and connects the example's `sample` database;
 #  6. aurite.service passes `systemd-analyze verify` and its offline
-#     `systemd-analyze security` exposure stays at most 2.0 (when the tool exists).
+#     `systemd-analyze security` exposure stays at most 2.0 (when the tool exists);
+#  7. `cmake --install --prefix` puts the same files under another prefix,
+#     the configuration and the unit naming that prefix's binary.
 #
 #   deb_package_test.sh <build dir> <work dir>
 set -euo pipefail
@@ -107,3 +109,15 @@ if command -v systemd-analyze >/dev/null; then
 else
   echo "skip systemd-analyze is not installed"
 fi
+
+# 7. The same rules under another prefix.
+prefix="$work/prefix"
+cmake --install "$build" --prefix "$prefix" >"$work/install.log" 2>&1 ||
+  fail "cmake --install: $(cat "$work/install.log")"
+[[ "$("$prefix/bin/aurite" --version)" == "aurite ${version}" ]] || fail "no $prefix/bin/aurite"
+grep -q "\"command\": \"$prefix/bin/aurite\"" "$prefix/etc/aurite/aurite.json" ||
+  fail "$prefix/etc/aurite/aurite.json does not run $prefix/bin/aurite"
+grep -q "^ExecStart=$prefix/bin/aurite serve --config $prefix/etc/aurite/aurite.json" \
+  "$prefix/lib/systemd/system/aurite.service" || fail "the unit under $prefix names other paths"
+[[ -f "$prefix/share/man/man1/aurite.1.gz" ]] || fail "no man page under $prefix"
+echo "ok   cmake --install --prefix $prefix: binary, man page, configuration and unit name the prefix"
