@@ -7,7 +7,8 @@
 #  3. the installed `aurite --version`, and aurite(1) renders without warnings;
 #  4. the installed `aurite sql-server` answers a query on a SQLite file;
 #  5. the installed `aurite serve`, with the installed example configuration,
-#     lists its tools and connects the example's `sample` database;
+#     lists its tools and connects the example's `sample` database; with the
+#     service's /etc/aurite/aurite.json it starts its sql server;
 #  6. aurite.service passes `systemd-analyze verify` and its offline
 #     `systemd-analyze security` exposure stays at most 2.0 (when the tool exists);
 #  7. `cmake --install --prefix` puts the same files under another prefix,
@@ -91,6 +92,22 @@ JSON
   fail "the installed gateway did not answer as expected"
 [[ -f "$work/state/aurite/credentials.db" ]] || fail "aurite serve made no store in XDG_STATE_HOME"
 echo "ok   installed aurite serve with the installed example lists its tools and queries 'sample'"
+
+# The service's own configuration, its paths moved into the scratch root
+# (it names /var/lib/aurite and /usr/bin/aurite), over stdio instead of HTTP.
+sed -e "s#/var/lib/aurite#$work/var#g" -e "s#/usr/bin/aurite#$aurite#g" \
+  "$work/root/etc/aurite/aurite.json" >"$work/service.json"
+mkdir -p "$work/var"
+cat >"$work/service-launch.json" <<JSON
+{"command": "$aurite", "args": ["serve", "--config", "$work/service.json", "--transport", "stdio"],
+ "env": {"AURITE_MCP_ENCRYPTION_KEY": "$key"}}
+JSON
+echo '[{"method": "tools/list"}]' >"$work/list.json"
+"$here/mcp_stdio_client.py" "$work/service-launch.json" "$work/list.json" >"$work/service.out"
+grep -q '"sql_execute_query"' "$work/service.out" ||
+  fail "the service configuration /etc/aurite/aurite.json does not start its sql server"
+[[ -f "$work/var/credentials.db" ]] || fail "the service configuration keeps no store in /var/lib/aurite"
+echo "ok   /etc/aurite/aurite.json starts the gateway and its sql server, store in /var/lib/aurite"
 
 # 6. The unit, when systemd-analyze exists. verify checks that ExecStart's
 # binary exists, so it reads a copy that names the scratch root's binary.
