@@ -7,7 +7,9 @@
 #     the user's store key and configuration file), the store key is in the
 #     environment and not in the arguments, and the gateway answers tools/list
 #     and queries SQLite through the bundled sql-server;
-#  4. without the required store key the launch configuration is refused.
+#  4. the bundle's examples/aurite.json as the configuration starts the
+#     bundled sql server;
+#  5. without the required store key the launch configuration is refused.
 #
 #   bundle_test.sh <aurite binary> <work dir>
 set -euo pipefail
@@ -66,7 +68,21 @@ PY
   fail "the bundled gateway did not answer as expected"
 echo "ok   launched as Claude Desktop would: key in env only; tools/list and a query through sql-server"
 
-# 4. No store key: the client must not start it.
+# 4. The bundle's own example configuration, as the user's file: the gateway
+# starts the bundled sql server (the store goes under HOME).
+echo "{\"store_key\": \"$(cat "$work/key")\", \"config_file\": \"$bundle/examples/aurite.json\"}" \
+  >"$work/example-config.json"
+"$node" "$work/resolve_mcp_config.mjs" "$bundle" "$work/example-config.json" >"$work/example-launch.json"
+echo '[{"method": "tools/list"}]' >"$work/list.json"
+mkdir -p "$work/home"
+HOME="$work/home" "$here/mcp_stdio_client.py" "$work/example-launch.json" "$work/list.json" \
+  >"$work/example.out"
+grep -q '"sql_execute_query"' "$work/example.out" ||
+  fail "the bundle's examples/aurite.json does not start the bundled sql server"
+[[ -f "$work/home/.local/state/aurite/credentials.db" ]] || fail "no store under HOME"
+echo "ok   the bundle's examples/aurite.json starts the bundled sql server"
+
+# 5. No store key: the client must not start it.
 echo "{\"config_file\": \"$work/aurite.json\"}" >"$work/no-key.json"
 if "$node" "$work/resolve_mcp_config.mjs" "$bundle" "$work/no-key.json" >/dev/null 2>&1; then
   fail "a launch configuration without the required store key was produced"
