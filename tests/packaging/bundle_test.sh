@@ -9,7 +9,9 @@
 #     and queries SQLite through the bundled sql-server;
 #  4. the bundle's examples/aurite.json as the configuration starts the
 #     bundled sql server;
-#  5. without the required store key the launch configuration is refused.
+#  5. a damaged store key stops the gateway with an error that names the
+#     variable and does not echo the key;
+#  6. without the required store key the launch configuration is refused.
 #
 #   bundle_test.sh <aurite binary> <work dir>
 set -euo pipefail
@@ -82,7 +84,24 @@ grep -q '"sql_execute_query"' "$work/example.out" ||
 [[ -f "$work/home/.local/state/aurite/credentials.db" ]] || fail "no store under HOME"
 echo "ok   the bundle's examples/aurite.json starts the bundled sql server"
 
-# 5. No store key: the client must not start it.
+# 5. A damaged key typed into the setting (a character missing): the gateway
+# stops with an error naming the variable, never the value.
+damaged="$(cut -c2- "$work/key")"
+echo "{\"store_key\": \"$damaged\", \"config_file\": \"$work/aurite.json\"}" >"$work/damaged.json"
+"$node" "$work/resolve_mcp_config.mjs" "$bundle" "$work/damaged.json" >"$work/damaged-launch.json"
+python3 - "$work/damaged-launch.json" "$damaged" <<'PY' || fail "a damaged store key was not refused cleanly"
+import json, subprocess, sys
+launch, damaged = json.load(open(sys.argv[1])), sys.argv[2]
+done = subprocess.run([launch["command"], *launch["args"]], env=launch["env"], input=b"",
+                      capture_output=True, timeout=30)
+err = done.stderr.decode(errors="replace")
+assert done.returncode != 0, "the gateway started with a damaged key"
+assert "AURITE_MCP_ENCRYPTION_KEY" in err, err
+assert damaged not in err and damaged not in done.stdout.decode(errors="replace"), "the key was echoed"
+PY
+echo "ok   a damaged store key stops the gateway with an error naming the variable, not the key"
+
+# 6. No store key: the client must not start it.
 echo "{\"config_file\": \"$work/aurite.json\"}" >"$work/no-key.json"
 if "$node" "$work/resolve_mcp_config.mjs" "$bundle" "$work/no-key.json" >/dev/null 2>&1; then
   fail "a launch configuration without the required store key was produced"
