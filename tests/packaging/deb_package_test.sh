@@ -129,7 +129,7 @@ fi
 
 # 7. The same rules under another prefix.
 prefix="$work/prefix"
-cmake --install "$build" --prefix "$prefix" >"$work/install.log" 2>&1 ||
+cmake --install "$build" --prefix "$prefix" --strip >"$work/install.log" 2>&1 ||
   fail "cmake --install: $(cat "$work/install.log")"
 [[ "$("$prefix/bin/aurite" --version)" == "aurite ${version}" ]] || fail "no $prefix/bin/aurite"
 grep -q "\"command\": \"$prefix/bin/aurite\"" "$prefix/etc/aurite/aurite.json" ||
