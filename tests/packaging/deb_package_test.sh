@@ -2,7 +2,8 @@
 # The Debian package (issue 21), made by CPack from the build directory's
 # binary (no rebuild) and installed into a scratch root with `dpkg -x`:
 #  1. its control data: Depends from dpkg-shlibdeps, the dlopen'ed client
-#     libraries as versioned Recommends, /etc/aurite/aurite.json a conffile;
+#     libraries as versioned Recommends (and dlopen-depends refusing a
+#     function the library lacks), /etc/aurite/aurite.json a conffile;
 #  2. lintian (when installed) reports no error;
 #  3. the installed `aurite --version`, and aurite(1) renders without warnings;
 #  4. the installed `aurite sql-server` answers a query on a SQLite file;
@@ -40,6 +41,19 @@ done
 [[ "$recommends" == *"libmariadb3 (>= "* ]] || fail "Recommends lacks libmariadb3: $recommends"
 [[ "$(dpkg-deb --info "$deb" conffiles)" == "/etc/aurite/aurite.json" ]] || fail "conffiles is wrong"
 echo "ok   Depends: $depends; Recommends: $recommends"
+# A driver resolving a function its library does not export stops the
+# computation of those Recommends, naming the function.
+if [[ -n "$(ls /var/lib/dpkg/info/libpq5*.symbols 2>/dev/null)" ]]; then
+  mkdir -p "$work/fake-sql"
+  printf '%s\n' 'inline constexpr const char* kLibFakePackage = "libpq5";' \
+    '#define AURITE_LIBFAKE_FUNCTIONS(X) \' '  X(PQconnectdbParams) \' '  X(PQnoSuchFunction)' \
+    >"$work/fake-sql/libfake_library.h"
+  if "$root/packaging/dlopen-depends" "$work/fake-sql" >"$work/fake.out" 2>&1 ||
+     ! grep -q 'does not export PQnoSuchFunction' "$work/fake.out"; then
+    fail "dlopen-depends accepted a function libpq5 does not export: $(cat "$work/fake.out")"
+  fi
+  echo "ok   dlopen-depends refuses a function the library does not export"
+fi
 
 # 2. lintian, when it is installed (scripts/install-deps installs it).
 if command -v lintian >/dev/null; then
