@@ -8,6 +8,8 @@
 #   make fuzz     every libFuzzer target for FUZZ_SECONDS each (clang-14, ASan + UBSan)
 #   make fuzz-smoke   the same for FUZZ_SMOKE_SECONDS each, two at a time
 #   make format   clang-format every source file in place
+#   make package  the Debian package (build/package/aurite_VERSION_amd64.deb)
+#   make bundle   the Claude Desktop bundle (build/aurite.mcpb)
 
 BUILD_DIR ?= build
 ASAN_DIR  ?= build-asan
@@ -18,7 +20,7 @@ FUZZ_SMOKE_SECONDS ?= 20
 JOBS      ?= $(shell nproc)
 SOURCES    = $(shell git ls-files --cached --others --exclude-standard -- '*.h' '*.cc' 2>/dev/null)
 
-.PHONY: deps configure build run test unit asan bench bench-build bench-peers fuzz fuzz-smoke fuzz-build format format-check clean
+.PHONY: deps configure build run package bundle test unit asan bench bench-build bench-peers fuzz fuzz-smoke fuzz-build format format-check clean
 
 deps:
 	@scripts/install-deps
@@ -46,6 +48,20 @@ PORT      ?= 8765
 run: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS) --target aurite
 	@examples/run $(BUILD_DIR) $(PORT)
+
+# The Debian package from the same build (docs/packaging.md): the binary,
+# its man page and changelog, then CPack; no test suite is built.
+package: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target aurite aurite_install_files
+	@cpack --config $(BUILD_DIR)/CPackConfig.cmake -B $(BUILD_DIR)/package >/dev/null
+	@ls $(BUILD_DIR)/package/aurite_*.deb
+
+# The Claude Desktop bundle (docs/packaging.md): the binary and its
+# libraries, validated and packed with the pinned @anthropic-ai/mcpb.
+bundle: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target aurite
+	@packaging/mcpb/make-bundle $(BUILD_DIR)/aurite $(BUILD_DIR)/aurite.mcpb >/dev/null
+	@ls $(BUILD_DIR)/aurite.mcpb
 
 test: format-check unit asan fuzz-smoke
 
