@@ -47,9 +47,9 @@ void Print(const std::string& line, const ReadFlags& flags) {
   std::cout << (flags.json ? line : HumanLine(line)) << "\n";
 }
 
-// Prints the complete lines appended to `in` from here on, until killed.
-void Follow(std::ifstream& in, const ReadFlags& flags) {
-  std::string partial;
+// Prints the complete lines appended to `in` from here on, until killed;
+// `partial`: the start of a line the writer has not finished.
+void Follow(std::ifstream& in, const ReadFlags& flags, std::string partial) {
   for (;;) {
     std::string line;
     while (std::getline(in, line)) {
@@ -86,7 +86,12 @@ int Read(ReadFlags flags, bool tail) {
   }
   std::deque<std::string> last;
   std::string line;
+  std::string partial;  // a last line without its newline: still being written
   while (std::getline(in, line)) {
+    if (in.eof() && tail && flags.follow) {
+      partial = std::move(line);
+      break;
+    }
     if (!Matches(line, flags.filter)) continue;
     if (!tail) {
       Print(line, flags);
@@ -99,7 +104,7 @@ int Read(ReadFlags flags, bool tail) {
   std::cout << std::flush;
   if (tail && flags.follow) {
     in.clear();
-    Follow(in, flags);
+    Follow(in, flags, std::move(partial));
   }
   return kExitOk;
 }

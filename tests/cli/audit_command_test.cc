@@ -101,6 +101,18 @@ TEST_F(AuditCommandTest, TailShowsTheLastRecordsAsHumanLines) {
   EXPECT_EQ(JsonLines(json.out).size(), 6u);  // the header, 3 statements, revoke, the old one
 }
 
+// --follow prints what is appended later, and a line only once it is
+// whole: here the writer finishes a half-written record after the start.
+// Whether tail starts before or after that, the record is printed once.
+TEST_F(AuditCommandTest, TailFollowPrintsRecordsAppendedLater) {
+  const std::string late = ShellQuote((dir_ / "late.jsonl").string());
+  auto followed = RunCommand("printf '{\"seq\":7,' > " + late +
+                             "; (sleep 0.5; printf '\"event\":\"late\"}\\n' >> " + late +
+                             ") & timeout 2 " + ShellQuote(AURITE_BINARY) +
+                             " audit tail -n 1 --follow --json --audit-log " + late + "; wait");
+  EXPECT_EQ(followed.out, "{\"seq\":7,\"event\":\"late\"}\n") << followed.err;
+}
+
 TEST_F(AuditCommandTest, BadFlagsExit2WithAClearMessage) {
   auto unknown = Audit("search --bogus");
   EXPECT_EQ(unknown.exit_status, 2);
