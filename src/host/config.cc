@@ -405,8 +405,8 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source,
                                 "about 1.8e308)");
   }
   Field top{root, source};
-  AURITE_RETURN_IF_ERROR(ExpectObjectWithKeys(
-      top, {"$schema", "mcpServers", "servers", "security", "connections", "gateway", "inputs"}));
+  AURITE_RETURN_IF_ERROR(ExpectObjectWithKeys(top, {"$schema", "mcpServers", "servers", "security",
+                                                    "connections", "gateway", "inputs", "audit"}));
   Config config;
   // security.vault first: the ${vault:…} references of every other section
   // are read through the client it describes.
@@ -434,6 +434,9 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source,
   if (Has(top, "security")) {
     AURITE_RETURN_IF_ERROR(
         ParseSecurity({root["security"], "security"}, base_dir, config.security));
+  }
+  if (Has(top, "audit")) {
+    AURITE_RETURN_IF_ERROR(ParseAuditConfig({root["audit"], "audit"}, config.audit));
   }
   if (Has(top, "connections")) {
     AURITE_RETURN_IF_ERROR(

@@ -11,6 +11,7 @@
 //     "security": {"store_path": "...", "key_env": "AURITE_MCP_ENCRYPTION_KEY",
 //                  "audit_log": "...", "default_token_ttl": "1h",
 //                  "vault": {"address": "https://vault:8200", ...}},  // vault_config.h
+//     "audit": {"statements": "masked"},     // audit_config.h
 //     "connections": {"orders": {"storage_type": "postgresql",
 //                                "connection_string": "postgresql://app:${env:PW}@db/orders"}},
 //     "gateway": {"transport": "http", "host": "127.0.0.1", "port": 8765,
@@ -38,6 +39,7 @@
 #include "base/status.h"
 #include "credentials/credentials_config.h"
 #include "crypto/secret_buffer.h"
+#include "host/audit_config.h"
 #include "host/secret_reference.h"
 #include "host/vault_config.h"
 #include "mcp/core/message_parser.h"
@@ -141,6 +143,7 @@ struct Config {
   std::vector<ServerConfig> servers;
   std::vector<ConnectionConfig> connections;
   SecurityConfig security;
+  AuditConfig audit;  // audit_config.h
   GatewayConfig gateway;
   // Where the host's one Vault client comes from (security.vault, else the
   // VAULT_* variables); never null. The client is made on first use (a

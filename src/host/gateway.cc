@@ -6,6 +6,7 @@
 
 #include "base/version.h"
 #include "host/gateway_arguments.h"
+#include "host/statement_audit.h"
 #include "runtime/log.h"
 #include "security/access_token.h"
 #include "servers/credentials_protocol.h"
@@ -251,6 +252,13 @@ StatusOr<Json> Gateway::PrepareBackendArguments(ManagedServer& backend, const Ba
     }
     args["use_token"] = true;
   }
+  // The database role a statement runs as comes from the caller's policy
+  // (StorageRouter's DbRoleSource), never from the caller.
+  if (storage && args.is_object() && args.contains("role")) {
+    return InvalidArgumentError(
+        "the argument 'role' is not the caller's to set: the gateway runs statements as the "
+        "database role its policy names (db_role); leave 'role' out");
+  }
   if (storage && tool.takes_connection_id && args.is_object() && args.contains("connection_id") &&
       args["connection_id"].is_string() &&
       !backend_connections_.Owns(backend.name(), args["connection_id"].get<std::string>(), owner)) {
@@ -264,6 +272,16 @@ mcp::RpcResult Gateway::CallBackend(ManagedServer& backend, const BackendTool& t
   const std::string owner = context.session.owner().key;
   StatusOr<Json> prepared = PrepareBackendArguments(backend, tool, std::move(args), owner);
   if (!prepared.ok()) return mcp::ToolErrorResult(prepared.status().message());
+  // A storage server's statements are audited as query_storage's are
+  // (statement_audit.h); which engine the connection is on is not known here.
+  std::optional<StartedStatement> statement;
+  if (tool.name == "execute_query" && backend.config().HasCapability("storage")) {
+    StatusOr<StartedStatement> started =
+        BeginStatement(host_.security(), host_.config().audit.statements,
+                       StatementOf(*prepared, context.session.owner(), "", "", ""));
+    if (!started.ok()) return mcp::ToolErrorResult(started.status().message());
+    statement = std::move(started).value();
+  }
   // What the result means for ownership: a connect opened an id for the
   // caller, a disconnect closed one.
   const bool connects = tool.takes_secret && backend.config().HasCapability("storage");
@@ -274,8 +292,8 @@ mcp::RpcResult Gateway::CallBackend(ManagedServer& backend, const BackendTool& t
   }
   backend.CallToolAsync(
       tool.name, std::move(prepared).value(), PassProgressTo(context),
-      [this, responder = context.rpc.Defer(), &backend, owner, connects,
-       closing](mcp::RpcResult result) {
+      [this, responder = context.rpc.Defer(), &backend, owner, connects, closing,
+       statement = std::move(statement)](mcp::RpcResult result) {
         if (!result.ok() && result.error().code == mcp::error_code::kConnectionClosed) {
           result =
               mcp::ToolErrorResult("the server '" + backend.name() +
@@ -291,6 +309,7 @@ mcp::RpcResult Gateway::CallBackend(ManagedServer& backend, const BackendTool& t
           }
           if (!closing.empty()) backend_connections_.Forget(backend.name(), closing);
         }
+        if (statement) result = FinishStatement(host_.security(), *statement, std::move(result));
         responder.Send(std::move(result));
       });
   return mcp::DeferredResult();

@@ -6,6 +6,7 @@
 
 #include "base/text.h"
 #include "crypto/random.h"
+#include "host/statement_audit.h"
 #include "security/access_token.h"
 #include "servers/credentials_protocol.h"
 
@@ -346,6 +347,8 @@ mcp::RpcResult StorageRouter::ConnectStorage(const Json& args, mcp::CallContext&
   result["storage_type"] = route->storage_type;
   result["masked_connection_string"] = route->masked;
   result["server"] = route->backend->name();
+  route->database_type = database_type;
+  route->database_user = DatabaseUserOf(route->masked);
   AddLeaseExpiry(*route, result);
   std::lock_guard lock(mu_);
   routes_[id] = std::move(route);
@@ -374,7 +377,12 @@ mcp::RpcResult StorageRouter::Forward(const Json& args, const std::string& tool,
                                       mcp::CallContext& context) {
   StatusOr<std::shared_ptr<Route>> found = Find(args, context);
   if (!found.ok()) return Error(found.status().message());
-  std::shared_ptr<Route> route = std::move(found).value();
+  return ForwardTo(std::move(found).value(), tool, std::move(backend_args), context, {});
+}
+
+mcp::RpcResult StorageRouter::ForwardTo(std::shared_ptr<Route> route, const std::string& tool,
+                                        Json backend_args, mcp::CallContext& context,
+                                        ResultFilter finish) {
   if (!route->lease_id.empty()) host_.TouchLease(route->lease_id);
   bool reopen = false;
   std::string backend_connection_id;
@@ -385,17 +393,19 @@ mcp::RpcResult StorageRouter::Forward(const Json& args, const std::string& tool,
   }
   // ForwardBlocking re-opens if needed and adds the connection id itself.
   if (reopen || route->backend->config().is_http()) {
-    return context.rpc.Offload(
-        [this, route, tool, backend_args = std::move(backend_args), rpc = &context.rpc]() mutable {
-          return ForwardBlocking(*route, tool, std::move(backend_args), *rpc);
-        });
+    return context.rpc.Offload([this, route, tool, backend_args = std::move(backend_args),
+                                rpc = &context.rpc, finish = std::move(finish)]() mutable {
+      mcp::RpcResult result = ForwardBlocking(*route, tool, std::move(backend_args), *rpc);
+      return finish ? finish(std::move(result)) : std::move(result);
+    });
   }
   backend_args["connection_id"] = std::move(backend_connection_id);
   ManagedServer& backend = *route->backend;
   backend.CallToolAsync(tool, std::move(backend_args), PassProgressTo(context),
-                        [responder = context.rpc.Defer(), &backend](mcp::RpcResult result) {
+                        [responder = context.rpc.Defer(), &backend,
+                         finish = std::move(finish)](mcp::RpcResult result) {
                           if (!result.ok()) result = BackendFailure(backend, result.error());
-                          responder.Send(std::move(result));
+                          responder.Send(finish ? finish(std::move(result)) : std::move(result));
                         });
   return mcp::DeferredResult();
 }
@@ -429,7 +439,27 @@ Json Pick(const Json& args, std::initializer_list<const char*> keys) {
 }  // namespace
 
 mcp::RpcResult StorageRouter::QueryStorage(const Json& args, mcp::CallContext& context) {
-  return Forward(args, "execute_query", Pick(args, {"query", "params", "max_rows"}), context);
+  StatusOr<std::shared_ptr<Route>> found = Find(args, context);
+  if (!found.ok()) return Error(found.status().message());
+  std::shared_ptr<Route> route = std::move(found).value();
+  // The caller's own "role" is not picked: only the DbRoleSource names one.
+  Json backend_args = Pick(args, {"query", "params", "max_rows"});
+  StatementInfo info = StatementOf(args, context.session.owner(), route->connection_name,
+                                   route->database_user, route->database_type);
+  if (db_role_source_) {
+    StatusOr<std::string> role = db_role_source_(context, route->connection_name);
+    if (!role.ok()) return Error(role.status().message());
+    info.role = std::move(role).value();
+    if (!info.role.empty()) backend_args["role"] = info.role;
+  }
+  security::SecurityManager& security = host_.security();
+  StatusOr<StartedStatement> started =
+      BeginStatement(security, host_.config().audit.statements, std::move(info));
+  if (!started.ok()) return Error(started.status().message());
+  return ForwardTo(std::move(route), "execute_query", std::move(backend_args), context,
+                   [&security, started = std::move(started).value()](mcp::RpcResult result) {
+                     return FinishStatement(security, started, std::move(result));
+                   });
 }
 
 mcp::RpcResult StorageRouter::ListStorageTables(const Json& args, mcp::CallContext& context) {

@@ -33,12 +33,18 @@
 //    connection, in any of the ways above, ends it. A lease that runs out
 //    revokes the token, which closes the connection. list_connections shows
 //    its expiry (lease_expires_at, Unix seconds).
+//  - Every query_storage statement is audited (statement_audit.h): a record
+//    before it runs (none written: the statement is refused) and one after
+//    (none written: its result is withheld). It runs as the database role
+//    the DbRoleSource names, if any (the backend's execute_query `role`);
+//    a caller's own `role` argument is never passed on.
 //  - Tool results are MCP CallToolResults; failures are isError results
 //    whose text names what was wrong. Thread-safe.
 #pragma once
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -64,6 +70,14 @@ class StorageRouter {
   // Where connect_storage without a connection goes; null: nowhere. Set
   // before serving.
   void SetConnectionRequests(ConnectionElicitation* requests) { requests_ = requests; }
+
+  // The database role a caller's statements on a connection run as: the
+  // role's name, "" for the connection's own login, or an error that
+  // refuses the statement. `connection_name` is "" for ad-hoc connections.
+  using DbRoleSource = std::function<StatusOr<std::string>(const mcp::CallContext& context,
+                                                           const std::string& connection_name)>;
+  // Set before serving; unset: statements run as the login.
+  void SetDbRoleSource(DbRoleSource source) { db_role_source_ = std::move(source); }
 
   // The router's tools and their handlers.
   std::vector<std::pair<mcp::Tool, mcp::ToolHandler>> Tools();
@@ -95,16 +109,22 @@ class StorageRouter {
     bool minted = false;     // we secured a raw string for this connection
     std::string masked;
     std::string connection_name;
-    std::string lease_id;  // a dynamic connection's own database user (MCPHost::OpenLease)
-    std::string owner;     // mcp::SessionOwner::key
+    std::string lease_id;       // a dynamic connection's own database user (MCPHost::OpenLease)
+    std::string owner;          // mcp::SessionOwner::key
+    std::string database_type;  // the backend's answer: postgresql, mariadb, sqlite
+    std::string database_user;  // from the masked connection string; "" when none
   };
 
   // Calls `tool` on the connection's backend with its backend connection id
   // added to `args`, re-opening the connection first if the backend restarted.
   // It answers when the backend does (RequestContext::Defer), so its tools
   // run inline; re-opening and HTTP backends block, so they go to the pool.
+  // `finish` maps the backend's answer before it goes to the caller.
+  using ResultFilter = std::function<mcp::RpcResult(mcp::RpcResult)>;
   mcp::RpcResult Forward(const mcp::Json& args, const std::string& tool, mcp::Json backend_args,
                          mcp::CallContext& context);
+  mcp::RpcResult ForwardTo(std::shared_ptr<Route> route, const std::string& tool,
+                           mcp::Json backend_args, mcp::CallContext& context, ResultFilter finish);
   mcp::RpcResult ForwardBlocking(Route& route, const std::string& tool, mcp::Json backend_args,
                                  mcp::RequestContext& context);
   // The caller's route named by args.connection_id; NotFound for an id that
@@ -130,6 +150,7 @@ class StorageRouter {
 
   MCPHost& host_;
   ConnectionElicitation* requests_ = nullptr;
+  DbRoleSource db_role_source_;
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<Route>> routes_;
   // Connections closed because their lease ended, by id, with their owner,

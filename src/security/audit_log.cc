@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <fstream>
@@ -63,6 +64,28 @@ void AppendField(std::string& line, std::string_view key, std::string_view value
     line += nlohmann::json(std::string(value))
                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
+}
+
+// The fields of a "statement" record, each only when set.
+void AppendStatementFields(std::string& line, const AuditEvent& event) {
+  if (!event.role.empty()) AppendField(line, "role", event.role);
+  if (!event.statement_id.empty()) AppendField(line, "statement_id", event.statement_id);
+  if (event.statement) {
+    // An empty statement is still a statement: "" rather than null.
+    if (event.statement->empty()) {
+      line += ",\"statement\":\"\"";
+    } else {
+      AppendField(line, "statement", *event.statement);
+    }
+  }
+  if (event.params) line += ",\"params\":" + std::to_string(*event.params);
+  if (event.duration_ms) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.3f", *event.duration_ms);
+    line += ",\"duration_ms\":";
+    line += text;
+  }
+  if (event.rows) line += ",\"rows\":" + std::to_string(*event.rows);
 }
 
 Status IoError(const std::filesystem::path& path, std::string_view what) {
@@ -231,6 +254,7 @@ Status AuditLog::Record(const AuditEvent& event) {
   AppendField(line, "credential_type", event.credential_type);
   AppendField(line, "token_fp",
               event.token_digest ? std::string_view(CachedFingerprint(*event.token_digest)) : "");
+  if (!event.principal.empty()) AppendField(line, "principal", event.principal);
   for (const auto& [key, value] : {std::pair{"connection", event.connection},
                                    {"user_name", event.user_name},
                                    {"lease_id", event.lease_id},
@@ -238,6 +262,7 @@ Status AuditLog::Record(const AuditEvent& event) {
                                    {"references", event.references}}) {
     if (!value.empty()) AppendField(line, key, value);
   }
+  AppendStatementFields(line, event);
   AppendField(line, "outcome", event.outcome);
   AppendField(line, "reason", event.reason);
   AppendField(line, "prev", last_hash_);

@@ -4,7 +4,10 @@
 // credential_id, credential_type, token_fp, outcome, reason and prev; the
 // events of the host's database users (LeaseEvent, RotationEvent) add
 // connection, user_name, lease_id and (Vault's leases) vault_lease_id
-// before outcome, and only those. `prev`
+// before outcome, and only those; a statement run through the gateway
+// (event "statement", see AuditEvent) adds principal, connection,
+// user_name, role, statement_id, statement, params, duration_ms and rows,
+// each only when known. `prev`
 // is the hex SHA-256 of the previous line's bytes (64 zeros on the first
 // line), so changing, removing or reordering a line breaks the chain and
 // VerifyAuditLog() reports the first line where it breaks. Removing lines
@@ -56,6 +59,16 @@ struct AuditEvent {
   // Secret references as written in aurite.json ("${vault:secret/orders#password}"),
   // which name where a secret is kept, never the secret.
   std::string_view references = {};
+  // A statement run through the gateway (event "statement"): who ran it,
+  // as which database role, and what (its text as audit.statements asks:
+  // literals masked, in full, or none). Each is written only when set.
+  std::string_view principal = {};
+  std::string_view role = {};
+  std::string_view statement_id = {};  // the same on a statement's start and end records
+  std::optional<std::string_view> statement = {};
+  std::optional<std::size_t> params = {};  // how many parameters were bound
+  std::optional<double> duration_ms = {};
+  std::optional<std::int64_t> rows = {};
   std::string_view outcome = "ok";
   std::string_view reason = {};  // why a request was denied; fixed text, never a secret
 };

@@ -230,6 +230,12 @@ class SecurityManager {
   // "record_unreadable", outcome "error", with the record's error (which
   // names its row id) as the reason.
   void AuditUnreadable(const UnreadableRecord& record);
+  // A statement run through the gateway (event "statement"). Fail closed:
+  // an error (kUnavailable, naming the audit log and the fix) when the
+  // record cannot be written, and the caller then refuses the statement or
+  // withholds its result. The record's text is written as given: masking
+  // it is the caller's (audit.statements).
+  Status AuditStatement(const AuditEvent& event);
 
   std::string Mask(std::string_view text) const;
   std::vector<Finding> Detect(std::string_view text) const;

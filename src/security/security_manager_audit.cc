@@ -66,6 +66,10 @@ void SecurityManager::AuditSecret(SecretEvent event, std::string_view connection
          .reason = redacted});
 }
 
+Status SecurityManager::AuditStatement(const AuditEvent& event) {
+  return AuditOrRefuse(event, "run the statement");
+}
+
 void SecurityManager::AuditUnreadable(const UnreadableRecord& record) {
   Audit({.event = kRecordUnreadableEvent, .outcome = "error", .reason = record.error.message()});
 }

@@ -1,6 +1,7 @@
 // OpenConnection: picks the driver for the configured engine.
 #include "sql/connection.h"
 
+#include "sql/database_role.h"
 #include "sql/mariadb_connection.h"
 #include "sql/postgres_connection.h"
 #include "sql/privileged_login.h"
@@ -24,6 +25,12 @@ StatusOr<std::unique_ptr<Connection>> OpenDriver(const ConnectionConfig& config,
 }
 
 }  // namespace
+
+StatusOr<QueryResult> Connection::ExecuteAsRole(std::string_view, const std::vector<Param>&,
+                                                const QueryLimits&, std::string_view role) {
+  AURITE_RETURN_IF_ERROR(QuotedRole(engine(), role).status());
+  return UnimplementedError(std::string(EngineName(engine())) + ": roles are not supported");
+}
 
 StatusOr<std::unique_ptr<Connection>> OpenConnection(const ConnectionConfig& config,
                                                      const OpenOptions& options) {

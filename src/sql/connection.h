@@ -75,6 +75,17 @@ class Connection {
                                                    const std::optional<std::string>& schema) = 0;
   virtual StatusOr<QueryResult> Execute(std::string_view sql, const std::vector<Param>& params,
                                         const QueryLimits& limits) = 0;
+  // Execute, with the statement running as the database role `role`
+  // (database_role.h checks and quotes it) instead of the login: PostgreSQL
+  // SET LOCAL ROLE inside the call's transaction, MariaDB SET ROLE before
+  // and SET ROLE NONE after, on the same session. The role never outlives
+  // the call: a session whose role could not be dropped is closed. A role
+  // that does not exist or is not granted to the login is an error naming
+  // it, never a fallback to the login. The default (SQLite) is an error:
+  // SQLite has no roles.
+  virtual StatusOr<QueryResult> ExecuteAsRole(std::string_view sql,
+                                              const std::vector<Param>& params,
+                                              const QueryLimits& limits, std::string_view role);
   // The engine's plan for `sql`, without running it; always read-only.
   virtual StatusOr<nlohmann::json> Explain(std::string_view sql,
                                            const std::vector<Param>& params) = 0;

@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "sql/catalogue.h"
+#include "sql/database_role.h"
 #include "sql/error_text.h"
 #include "sql/libmariadb_library.h"
 #include "sql/mariadb_catalog.h"
@@ -65,6 +66,11 @@ class MariaDbConnection final : public Connection {
                                 const QueryLimits& limits) override {
     return Run(sql, params, limits, !options_.allow_writes);
   }
+  StatusOr<QueryResult> ExecuteAsRole(std::string_view sql, const std::vector<Param>& params,
+                                      const QueryLimits& limits, std::string_view role) override {
+    AURITE_ASSIGN_OR_RETURN(std::string quoted, QuotedRole(Engine::kMariaDb, role));
+    return Run(sql, params, limits, !options_.allow_writes, quoted);
+  }
   StatusOr<nlohmann::json> Explain(std::string_view sql, const std::vector<Param>& params) override;
   bool IsUsable() const override { return !lost_; }
   void Interrupt() override { interrupt_.Interrupt(); }
@@ -74,8 +80,13 @@ class MariaDbConnection final : public Connection {
   void KillQuery() const;
   void KillFromSecondSession(std::string_view kill) const;
   static Status Cancelled() { return CancelledError("MariaDB: the statement was cancelled"); }
+  // `quoted_role`: empty, or the role (quoted) the statement runs as: SET
+  // ROLE before the call's transaction, SET ROLE NONE after it.
   StatusOr<QueryResult> Run(std::string_view sql, const std::vector<Param>& params,
-                            const QueryLimits& limits, bool read_only);
+                            const QueryLimits& limits, bool read_only,
+                            const std::string& quoted_role = {});
+  StatusOr<QueryResult> RunInTransaction(std::string_view sql, const std::vector<Param>& params,
+                                         const QueryLimits& limits, bool read_only);
   Status RunStatement(MYSQL_STMT* stmt, const std::vector<Param>& params, ResultBuilder& builder);
   Status FetchRows(MYSQL_STMT* stmt, MYSQL_RES* meta, ResultBuilder& builder);
   Status DrainMoreResults(MYSQL_STMT* stmt, int row_sets);
@@ -268,10 +279,25 @@ bool MariaDbConnection::InTransaction() const {
 }
 
 StatusOr<QueryResult> MariaDbConnection::Run(std::string_view sql, const std::vector<Param>& params,
-                                             const QueryLimits& limits, bool read_only) {
+                                             const QueryLimits& limits, bool read_only,
+                                             const std::string& quoted_role) {
   deadline_ = std::chrono::steady_clock::now() + options_.statement_timeout;
   // Nothing of an earlier call may carry over, least of all a transaction.
   if (InTransaction()) AURITE_RETURN_IF_ERROR(Query("ROLLBACK"));
+  // A role that does not exist or is not granted fails here (error 1959
+  // names it) and the statement never runs: no fallback to the login.
+  if (!quoted_role.empty()) AURITE_RETURN_IF_ERROR(Query("SET ROLE " + quoted_role));
+  // From here on the role is dropped on every way out (SET ROLE NONE): a
+  // session that cannot drop it is closed, never reused under the role.
+  StatusOr<QueryResult> result = RunInTransaction(sql, params, limits, read_only);
+  if (!quoted_role.empty() && !lost_ && !Query("SET ROLE NONE").ok()) lost_ = true;
+  return result;
+}
+
+StatusOr<QueryResult> MariaDbConnection::RunInTransaction(std::string_view sql,
+                                                          const std::vector<Param>& params,
+                                                          const QueryLimits& limits,
+                                                          bool read_only) {
   AURITE_RETURN_IF_ERROR(Query(SessionSettings(read_only)));
   if (read_only) AURITE_RETURN_IF_ERROR(Query("START TRANSACTION READ ONLY"));
   ResultBuilder builder(limits);

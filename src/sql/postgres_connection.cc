@@ -17,6 +17,7 @@
 #include <optional>
 
 #include "sql/catalogue.h"
+#include "sql/database_role.h"
 #include "sql/error_text.h"
 #include "sql/libpq_library.h"
 #include "sql/memory_errors.h"
@@ -60,6 +61,11 @@ class PostgresConnection final : public Connection {
                                 const QueryLimits& limits) override {
     return Run(sql, params, limits, !options_.allow_writes);
   }
+  StatusOr<QueryResult> ExecuteAsRole(std::string_view sql, const std::vector<Param>& params,
+                                      const QueryLimits& limits, std::string_view role) override {
+    AURITE_ASSIGN_OR_RETURN(std::string quoted, QuotedRole(Engine::kPostgres, role));
+    return Run(sql, params, limits, !options_.allow_writes, "SET LOCAL ROLE " + quoted);
+  }
   StatusOr<nlohmann::json> Explain(std::string_view sql, const std::vector<Param>& params) override;
   // The session's statement_timeout, which read-only calls rely on: a
   // statement that changes it does so inside its call's transaction, and
@@ -86,13 +92,17 @@ class PostgresConnection final : public Connection {
     return UnavailableError(
         "PostgreSQL: the session ended unexpectedly; the next call opens a new connection");
   }
+  // `set_role`: empty, or the SET LOCAL ROLE that runs first in the call's
+  // transaction (ExecuteAsRole), so the role ends with the transaction.
   StatusOr<QueryResult> Run(std::string_view sql, const std::vector<Param>& params,
-                            const QueryLimits& limits, bool read_only);
+                            const QueryLimits& limits, bool read_only,
+                            const std::string& set_role = {});
   Status Send(std::string_view sql, const std::vector<Param>& params);
   Status SendStatement(std::string_view sql, const PgParams& encoded);
   Status SendPrepared(const std::string& name, const PgParams& encoded);
-  Status SendReadOnlyPipeline(std::string_view sql, const std::vector<Param>& params);
-  Status FetchReadOnlyPipeline(ResultBuilder& builder, std::vector<Oid>& types);
+  Status SendReadOnlyPipeline(std::string_view sql, const std::vector<Param>& params,
+                              const std::string& set_role);
+  Status FetchReadOnlyPipeline(ResultBuilder& builder, std::vector<Oid>& types, bool set_role);
   Status CommandResult();
   Status Fetch(ResultBuilder& builder, bool read_only, std::vector<Oid>& types);
   void NameColumnTypes(const std::vector<Oid>& types, std::vector<Column>& columns);
@@ -262,18 +272,22 @@ Status PostgresConnection::SendStatement(std::string_view sql, const PgParams& e
   return OkStatus();
 }
 
-// A read-only call sends BEGIN READ ONLY, the statement, the call's end
-// (PostgresCallEnd: session reset and ROLLBACK) and a Sync at once (libpq
-// pipeline mode): one round trip, and one wake-up of the server. If BEGIN
-// fails, the server skips the statement (the pipeline aborts up to the
-// Sync), so it never runs outside the read-only transaction. The timeout is
-// the session's (see SetSessionTimeout).
+// A read-only call sends BEGIN READ ONLY, the SET LOCAL ROLE of a call with
+// a role, the statement, the call's end (PostgresCallEnd: session reset and
+// ROLLBACK) and a Sync at once (libpq pipeline mode): one round trip, and
+// one wake-up of the server. If BEGIN or SET LOCAL ROLE fails, the server
+// skips the statement (the pipeline aborts up to the Sync), so it never
+// runs outside the read-only transaction, nor as the login when a role was
+// asked for. The timeout is the session's (see SetSessionTimeout).
 Status PostgresConnection::SendReadOnlyPipeline(std::string_view sql,
-                                                const std::vector<Param>& params) {
+                                                const std::vector<Param>& params,
+                                                const std::string& set_role) {
   AURITE_ASSIGN_OR_RETURN(PgParams encoded, EncodePostgresParams(params));
   PGconn* conn = conn_.get();
   if (!Pq().PQenterPipelineMode(conn) ||
-      !Pq().PQsendQueryParams(conn, "BEGIN READ ONLY", 0, nullptr, nullptr, nullptr, nullptr, 0)) {
+      !Pq().PQsendQueryParams(conn, "BEGIN READ ONLY", 0, nullptr, nullptr, nullptr, nullptr, 0) ||
+      (!set_role.empty() &&
+       !Pq().PQsendQueryParams(conn, set_role.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0))) {
     broken_ = true;
     return LostOr(UnavailableError("PostgreSQL: " + Scrub(Pq().PQerrorMessage(conn))));
   }
@@ -326,8 +340,13 @@ Status PostgresConnection::CommandResult() {
   return error;
 }
 
-Status PostgresConnection::FetchReadOnlyPipeline(ResultBuilder& builder, std::vector<Oid>& types) {
+Status PostgresConnection::FetchReadOnlyPipeline(ResultBuilder& builder, std::vector<Oid>& types,
+                                                 bool set_role) {
   Status error = CommandResult();  // BEGIN's
+  if (set_role) {
+    Status role = CommandResult();
+    if (error.ok()) error = role;
+  }
   if (preparing_) {
     Status prepared = CommandResult();
     if (prepared.ok()) {
@@ -406,7 +425,8 @@ Status PostgresConnection::Fetch(ResultBuilder& builder, bool read_only, std::ve
 
 StatusOr<QueryResult> PostgresConnection::Run(std::string_view sql,
                                               const std::vector<Param>& params,
-                                              const QueryLimits& limits, bool read_only) {
+                                              const QueryLimits& limits, bool read_only,
+                                              const std::string& set_role) {
   AURITE_RETURN_IF_ERROR(FinishPendingRollback());
   // A transaction left over from an earlier call would swallow the BEGIN
   // below (and with it READ ONLY): end it first.
@@ -423,12 +443,19 @@ StatusOr<QueryResult> PostgresConnection::Run(std::string_view sql,
     StatementInterrupt::Scope running(interrupt_);
     if (!running.ok()) return Cancelled();
     if (read_only) {
-      status = SendReadOnlyPipeline(sql, params);
-      if (status.ok()) status = FetchReadOnlyPipeline(builder, types);
+      status = SendReadOnlyPipeline(sql, params, set_role);
+      if (status.ok()) status = FetchReadOnlyPipeline(builder, types, !set_role.empty());
       if (broken_) return status.ok() ? SessionEnded() : status;
     } else {
-      AURITE_RETURN_IF_ERROR(Exec(fmt::format("BEGIN; SET LOCAL statement_timeout = {}",
-                                              options_.statement_timeout.count())));
+      // The role is SET LOCAL in the transaction; a failed SET leaves it
+      // aborted, and it is rolled back before the error is returned.
+      Status begun = Exec(fmt::format("BEGIN; SET LOCAL statement_timeout = {}{}{}",
+                                      options_.statement_timeout.count(),
+                                      set_role.empty() ? "" : "; ", set_role));
+      if (!begun.ok()) {
+        if (Pq().PQtransactionStatus(conn_.get()) != PQTRANS_IDLE) (void)Exec("ROLLBACK");
+        return begun;
+      }
       status = Send(sql, params);
       if (status.ok()) status = Fetch(builder, read_only, types);
       if (broken_) return status.ok() ? SessionEnded() : status;

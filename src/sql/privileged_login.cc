@@ -260,6 +260,10 @@ class WarningConnection final : public Connection {
                                 const QueryLimits& limits) override {
     return inner_->Execute(sql, params, limits);
   }
+  StatusOr<QueryResult> ExecuteAsRole(std::string_view sql, const std::vector<Param>& params,
+                                      const QueryLimits& limits, std::string_view role) override {
+    return inner_->ExecuteAsRole(sql, params, limits, role);
+  }
   StatusOr<nlohmann::json> Explain(std::string_view sql,
                                    const std::vector<Param>& params) override {
     return inner_->Explain(sql, params);

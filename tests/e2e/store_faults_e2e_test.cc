@@ -107,10 +107,12 @@ TEST_F(StoreFaultsTest, AFullDiskRefusesWhatCannotBeAuditedAndKeepsServingTheRes
   EXPECT_EQ(not_resolved.find("unknown, expired or revoked"), std::string::npos)
       << "a live token was reported dead: " << not_resolved;
   EXPECT_EQ(not_resolved.find(token), std::string::npos);
-  // An open connection needs no new record and keeps working.
-  Json rows =
-      gateway->Call("query_storage", {{"connection_id", id}, {"query", "SELECT name FROM items"}});
-  EXPECT_NE(Structured(rows).dump().find("apple"), std::string::npos) << rows.dump();
+  // An open connection stays open, but every statement needs its record.
+  const std::string not_run = ErrorText(
+      gateway->Call("query_storage", {{"connection_id", id}, {"query", "SELECT name FROM items"}}));
+  EXPECT_NE(not_run.find("refused to run the statement: the audit log cannot be written"),
+            std::string::npos)
+      << not_run;
   Json listed = gateway->Call("list_connections", Json::object());
   EXPECT_EQ(Structured(listed)["connections"].size(), 1u) << listed.dump();
 
@@ -119,6 +121,9 @@ TEST_F(StoreFaultsTest, AFullDiskRefusesWhatCannotBeAuditedAndKeepsServingTheRes
   Json reopened = Structured(
       gateway->Call("connect_storage", {{"storage_type", "sqlite"}, {"connection_string", token}}));
   EXPECT_TRUE(reopened.contains("connection_id")) << reopened.dump();
+  Json rows =
+      gateway->Call("query_storage", {{"connection_id", id}, {"query", "SELECT name FROM items"}});
+  EXPECT_NE(Structured(rows).dump().find("apple"), std::string::npos) << rows.dump();
   EXPECT_GT(ReadFile(audit_path()).size(), log_size);
   ExpectAuditLogIntact();
 }

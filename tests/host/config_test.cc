@@ -111,6 +111,22 @@ TEST_F(ConfigTest, DefaultsAreSafe) {
   EXPECT_TRUE(config->servers.empty());
 }
 
+// Statement texts are masked unless the operator says otherwise; an unknown
+// mode or key is an error naming the key and the accepted values.
+TEST_F(ConfigTest, AuditStatementsDefaultToMaskedAndTakeOnlyTheKnownModes) {
+  EXPECT_EQ(Parse("{}")->audit.statements, StatementAudit::kMasked);
+  EXPECT_EQ(Parse(R"({"audit": {"statements": "full"}})")->audit.statements, StatementAudit::kFull);
+  EXPECT_EQ(Parse(R"({"audit": {"statements": "none"}})")->audit.statements, StatementAudit::kNone);
+  for (const char* bad :
+       {R"({"audit": {"statements": "partial"}})", R"({"audit": {"statements": true}})",
+        R"({"audit": {"statement": "full"}})"}) {
+    StatusOr<Config> config = Parse(bad);
+    ASSERT_FALSE(config.ok()) << bad;
+    EXPECT_NE(config.status().message().find("audit.statement"), std::string::npos)
+        << config.status().message();
+  }
+}
+
 TEST_F(ConfigTest, BusyPollAppliesToTheGatewayAndEveryServer) {
   StatusOr<Config> defaults = Parse(R"({"mcpServers": {"sql": {"command": "aurite"}}})");
   ASSERT_TRUE(defaults.ok()) << defaults.status().ToString();

@@ -310,9 +310,16 @@ mcp::RpcResult SqlServer::ExecuteQuery(const Json& args, mcp::CallContext& conte
   if (args.contains("max_rows") && args["max_rows"].is_number_unsigned()) {
     limits.max_rows = std::min(limits.max_rows, args["max_rows"].get<std::size_t>());
   }
+  // A role given but not a string is an error, never a call as the login.
+  if (args.contains("role") && !args["role"].is_string() && !args["role"].is_null()) {
+    return ErrorResult(InvalidArgumentError("the argument 'role' must be a string"));
+  }
+  std::optional<std::string> role = OptionalString(args, "role");
   return WithConnection(*id, context, [&](db::Connection& connection) -> mcp::RpcResult {
     auto start = std::chrono::steady_clock::now();
-    StatusOr<db::QueryResult> result = connection.Execute(*query, *params, limits);
+    StatusOr<db::QueryResult> result =
+        role ? connection.ExecuteAsRole(*query, *params, limits, *role)
+             : connection.Execute(*query, *params, limits);
     std::chrono::duration<double, std::milli> elapsed = std::chrono::steady_clock::now() - start;
     if (!result.ok()) return ErrorResult(result.status());
     return QueryToolResult(*result, elapsed.count(), connection.ReadOnlyWarning());

@@ -136,7 +136,11 @@ mcp::Tool ExecuteQueryTool(bool allow_writes) {
        {"max_rows",
         {{"type", "integer"},
          {"minimum", 0},
-         {"description", "Return at most this many rows (the server caps it)."}}}},
+         {"description", "Return at most this many rows (the server caps it)."}}},
+       {"role",
+        StringProperty("Run the statement as this database role (PostgreSQL SET LOCAL ROLE, "
+                       "MariaDB SET ROLE), which must be granted to the connection's login; a "
+                       "plain identifier. Not for SQLite.")}},
       {"connection_id", "query"});
   Json column = ObjectSchema({{"name", {{"type", "string"}}}, {"type", {{"type", "string"}}}},
                              {"name", "type"});

@@ -181,6 +181,21 @@ TEST_F(SqliteServerTest, BadArgumentsAreToolErrors) {
   EXPECT_EQ(error.find("canary"), std::string::npos) << error;
 }
 
+// execute_query's role: SQLite has no roles, and a role that is not a
+// string is an error, never a run as the login.
+TEST_F(SqliteServerTest, ARoleIsAnErrorOnSqliteAndMustBeAString) {
+  auto server = SqlServerClient::Start();
+  const std::string id = Connect(*server);
+  EXPECT_NE(ErrorText(server->Call("execute_query",
+                                   {{"connection_id", id}, {"query", "SELECT 1"}, {"role", "r"}}))
+                .find("SQLite has no roles"),
+            std::string::npos);
+  EXPECT_NE(ErrorText(server->Call("execute_query",
+                                   {{"connection_id", id}, {"query", "SELECT 1"}, {"role", 7}}))
+                .find("role"),
+            std::string::npos);
+}
+
 // A test host: answers io.aurite/credentials/resolve with `answer` and
 // records released tokens.
 struct TestHost {
