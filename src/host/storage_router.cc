@@ -103,7 +103,7 @@ mcp::CallOptions PassProgressTo(mcp::RequestContext& context) {
   return options;
 }
 
-StorageRouter::StorageRouter(MCPHost& host) : host_(host) {
+StorageRouter::StorageRouter(MCPHost& host) : host_(host), policy_(host.config().policies) {
   host_.SetRevocationSink([this](const security::TokenDigest& digest) { CloseRevoked(digest); });
 }
 
@@ -214,9 +214,10 @@ std::vector<std::pair<mcp::Tool, mcp::ToolHandler>> StorageRouter::Tools() {
 }
 
 mcp::RpcResult StorageRouter::OpenOnBackend(Route& route, mcp::RequestContext& context) {
-  mcp::RpcResult opened = route.backend->CallTool(
-      "connect_database", {{"connection_string", route.token.Reveal()}, {"use_token", true}},
-      PassProgressTo(context));
+  Json args = {{"connection_string", route.token.Reveal()}, {"use_token", true}};
+  if (route.read_only) args["read_only"] = true;
+  mcp::RpcResult opened =
+      route.backend->CallTool("connect_database", std::move(args), PassProgressTo(context));
   if (!opened.ok()) return BackendFailure(*route.backend, opened.error());
   if (IsError(opened)) return opened;
   const Json& content = opened.value().value("structuredContent", Json::object());
@@ -306,6 +307,10 @@ StatusOr<std::shared_ptr<StorageRouter::Route>> StorageRouter::PrepareRoute(
 }
 
 mcp::RpcResult StorageRouter::ConnectStorage(const Json& args, mcp::CallContext& context) {
+  const mcp::AuthInfo* auth = context.session.owner().auth.get();
+  if (auto refused = RefuseConnect(args, auth)) {
+    return Deny(context.session, "connect_storage", *refused);
+  }
   std::optional<SecuredEntry> entered;
   const bool names_one =
       (args.contains("connection_string") && args["connection_string"].is_string()) ||
@@ -325,15 +330,24 @@ mcp::RpcResult StorageRouter::ConnectStorage(const Json& args, mcp::CallContext&
   if (!prepared.ok()) return Error(prepared.status().message());
   std::shared_ptr<Route> route = std::move(prepared).value();
   route->token_digest = security::DigestAccessToken(route->token.Reveal());
+  route->principal = SessionPrincipalKey(auth);
+  route->read_only = policy_.ReadOnly(auth);
   mcp::RpcResult opened = OpenOnBackend(*route, context.rpc);
   Json result =
       IsError(opened) ? Json::object() : opened.value().value("structuredContent", Json::object());
   std::string database_type = result.value("database_type", "");
+  route->database_type = database_type;
   if (!IsError(opened) && !TypeMatches(route->storage_type, database_type)) {
     (void)route->backend->CallTool("disconnect", {{"connection_id", route->backend_connection_id}});
     opened = Error("storage_type '" + route->storage_type +
                    "' does not match the connection, which is " + database_type +
                    "; pass storage_type '" + database_type + "' or 'sql'");
+  } else if (!IsError(opened)) {
+    if (auto refused = RefuseUse(*route, context.session, "connect_storage")) {
+      (void)route->backend->CallTool("disconnect",
+                                     {{"connection_id", route->backend_connection_id}});
+      opened = Error(*refused);
+    }
   }
   if (IsError(opened)) {
     // A token we minted dies with the attempt; the caller's own stays usable.
@@ -362,7 +376,7 @@ StatusOr<std::shared_ptr<StorageRouter::Route>> StorageRouter::Find(
   const std::string& owner = context.session.owner().key;
   auto it = routes_.find(id);
   // Another owner's connection gets the very answer an unknown id gets.
-  if (it == routes_.end() || it->second->owner != owner) {
+  if (it == routes_.end() || !Owns(*it->second, context.session)) {
     auto ended = ended_leases_.find(id);
     if (ended != ended_leases_.end() && ended->second == owner) return NotFoundError(kEndedLease);
     return NotFoundError(kUnknownConnection);
@@ -375,6 +389,13 @@ mcp::RpcResult StorageRouter::Forward(const Json& args, const std::string& tool,
   StatusOr<std::shared_ptr<Route>> found = Find(args, context);
   if (!found.ok()) return Error(found.status().message());
   std::shared_ptr<Route> route = std::move(found).value();
+  if (auto refused = RefuseUse(*route, context.session, tool)) return Error(*refused);
+  if (tool == "execute_query") {
+    StatusOr<Json> limited =
+        LimitQuery(std::move(backend_args), context.session.owner().auth.get());
+    if (!limited.ok()) return Deny(context.session, tool, limited.status().message());
+    backend_args = std::move(limited).value();
+  }
   if (!route->lease_id.empty()) host_.TouchLease(route->lease_id);
   bool reopen = false;
   std::string backend_connection_id;
@@ -490,10 +511,9 @@ void StorageRouter::DisconnectSession(const mcp::ServerSession& session) {
 
 mcp::RpcResult StorageRouter::ListConnections(mcp::CallContext& context) {
   Json connections = Json::array();
-  const std::string& owner = context.session.owner().key;
   std::lock_guard lock(mu_);
   for (const auto& [id, route] : routes_) {
-    if (route->owner != owner) continue;
+    if (!Owns(*route, context.session)) continue;
     Json entry = {{"connection_id", id},
                   {"storage_type", route->storage_type},
                   {"server", route->backend->name()},

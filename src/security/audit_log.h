@@ -56,6 +56,9 @@ struct AuditEvent {
   // Secret references as written in aurite.json ("${vault:secret/orders#password}"),
   // which name where a secret is kept, never the secret.
   std::string_view references = {};
+  // Who asked, and for which tool (a gateway policy's decisions).
+  std::string_view principal = {};
+  std::string_view tool = {};
   std::string_view outcome = "ok";
   std::string_view reason = {};  // why a request was denied; fixed text, never a secret
 };

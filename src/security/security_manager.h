@@ -230,6 +230,10 @@ class SecurityManager {
   // "record_unreadable", outcome "error", with the record's error (which
   // names its row id) as the reason.
   void AuditUnreadable(const UnreadableRecord& record);
+  // "policy_denied", outcome "denied": the gateway's policy refused
+  // `principal` a call of `tool`; `reason` is the refusal's fixed text.
+  void AuditPolicyDenial(std::string_view principal, std::string_view tool,
+                         std::string_view reason);
 
   std::string Mask(std::string_view text) const;
   std::vector<Finding> Detect(std::string_view text) const;
