@@ -389,11 +389,15 @@ mcp::RpcResult StorageRouter::Forward(const Json& args, const std::string& tool,
   StatusOr<std::shared_ptr<Route>> found = Find(args, context);
   if (!found.ok()) return Error(found.status().message());
   std::shared_ptr<Route> route = std::move(found).value();
-  if (auto refused = RefuseUse(*route, context.session, tool)) return Error(*refused);
+  // Audit records name the tool the client called.
+  const std::string called = tool == "execute_query" ? "query_storage"
+                             : tool == "list_tables" ? "list_storage_tables"
+                                                     : "describe_storage_table";
+  if (auto refused = RefuseUse(*route, context.session, called)) return Error(*refused);
   if (tool == "execute_query") {
     StatusOr<Json> limited =
         LimitQuery(std::move(backend_args), context.session.owner().auth.get());
-    if (!limited.ok()) return Deny(context.session, tool, limited.status().message());
+    if (!limited.ok()) return Deny(context.session, called, limited.status().message());
     backend_args = std::move(limited).value();
   }
   if (!route->lease_id.empty()) host_.TouchLease(route->lease_id);

@@ -98,7 +98,7 @@ class GatewayPolicyTest : public ::testing::Test {
   }
 
   // A gateway over one SQLite database, named "orders" (writes allowed)
-  // and "payroll", with these policies.
+  // and "payroll", with these policies ("": no `policies` key).
   void StartGateway(const std::string& policies_json) {
     Config config;
     ServerConfig sql;
@@ -117,10 +117,12 @@ class GatewayPolicyTest : public ::testing::Test {
     }
     config.security.store_path = dir_ / "store.db";
     config.security.audit_log = dir_ / "audit.jsonl";
-    StatusOr<Config> parsed =
-        ParseConfig(R"({"policies": )" + policies_json + "}", "aurite.json", dir_);
-    ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
-    config.policies = std::move(parsed->policies);
+    if (!policies_json.empty()) {
+      StatusOr<Config> parsed =
+          ParseConfig(R"({"policies": )" + policies_json + "}", "aurite.json", dir_);
+      ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+      config.policies = std::move(parsed->policies);
+    }
     StatusOr<std::unique_ptr<MCPHost>> host = MCPHost::Create(std::move(config), {});
     ASSERT_TRUE(host.ok()) << host.status().ToString();
     host_ = std::move(host).value();
@@ -157,7 +159,7 @@ constexpr const char* kPolicies = R"([
    "allow": {"connections": ["ord*"], "tools": ["connect_storage", "query_storage",
              "list_connections", "disconnect_storage"], "access": "read", "max_rows": 3}},
   {"match": {"subject": ["writer"]},
-   "allow": {"connections": ["orders"], "tools": ["connect_storage", "query_storage"],
+   "allow": {"connections": ["orders", "payroll"], "tools": ["connect_storage", "query_storage"],
              "access": "write"}},
   {"match": {"subject": ["adhoc"]},
    "allow": {"storage_types": ["postgresql"], "tools": ["connect_storage"]}},
@@ -229,6 +231,13 @@ TEST_F(GatewayPolicyTest, ConnectionsAccessAndMaxRowsFollowTheRule) {
   wrote = writer->Call("query_storage",
                        {{"connection_id", writable}, {"query", "INSERT INTO t VALUES (11)"}});
   EXPECT_FALSE(wrote.value("isError", false)) << wrote.dump();
+  // A write rule adds no writes the operator did not allow (payroll).
+  std::string payroll =
+      writer->Connect({{"storage_type", "sqlite"}, {"connection_name", "payroll"}});
+  ASSERT_FALSE(payroll.empty());
+  wrote = writer->Call("query_storage",
+                       {{"connection_id", payroll}, {"query", "INSERT INTO t VALUES (12)"}});
+  EXPECT_TRUE(wrote.value("isError", false)) << wrote.dump();
 
   // max_rows: the lower of the rule's (3) and the caller's.
   Json rows = ann->Call(
@@ -263,6 +272,9 @@ TEST_F(GatewayPolicyTest, DbRoleNeedsItsClaimAndIsNeverSkipped) {
   std::string refused =
       ErrorText(roled->Call("query_storage", {{"connection_id", orders}, {"query", "SELECT 1"}}));
   EXPECT_NE(refused.find("needs the claim 'preferred_username'"), std::string::npos) << refused;
+  const std::string audit = AuditLog();
+  EXPECT_NE(audit.find(R"("principal":"roled","tool":"query_storage")"), std::string::npos)
+      << audit;
 }
 
 TEST_F(GatewayPolicyTest, ConnectionsBelongToTheirPrincipal) {
@@ -285,6 +297,22 @@ TEST_F(GatewayPolicyTest, ConnectionsBelongToTheirPrincipal) {
   Json query = ann_again->Call("query_storage",
                                {{"connection_id", id}, {"query", "SELECT count(*) FROM t"}});
   EXPECT_FALSE(query.value("isError", false)) << query.dump();
+}
+
+TEST_F(GatewayPolicyTest, WithoutPoliciesNothingChanges) {
+  StartGateway("");
+  auto local = std::make_shared<mcp::AuthInfo>();
+  local->principal = "me";  // kLocalUser, as stdio names it
+  auto me = As(local);
+  std::set<std::string> tools = me->ToolNames();
+  EXPECT_EQ(tools.count("secure_database_connection"), 1u);
+  EXPECT_EQ(tools.count("sql_execute_query"), 1u);
+  std::string orders = me->Connect({{"storage_type", "sqlite"}, {"connection_name", "orders"}});
+  Json wrote = me->Call("query_storage",
+                        {{"connection_id", orders}, {"query", "INSERT INTO t VALUES (11)"}});
+  EXPECT_FALSE(wrote.value("isError", false)) << wrote.dump();
+  // An OAuth principal is governed even so (gateway.auth on): denied by default.
+  EXPECT_TRUE(As(Principal("ann"))->ToolNames().empty());
 }
 
 }  // namespace
