@@ -8,6 +8,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <vector>
 
 #include "host/gateway.h"
 #include "host/storage_router.h"
@@ -39,15 +40,22 @@ class PrincipalClient {
     client_.reset();
     session_->End();
   }
-  std::set<std::string> ToolNames() {
+  Json Tools() {
     mcp::RpcResult listed = client_->ListTools();
     EXPECT_TRUE(listed.ok());
+    return listed.ok() ? listed.value()["tools"] : Json::array();
+  }
+  std::set<std::string> ToolNames() {
     std::set<std::string> names;
-    if (listed.ok()) {
-      for (const Json& tool : listed.value()["tools"])
-        names.insert(tool["name"].get<std::string>());
-    }
+    for (const Json& tool : Tools()) names.insert(tool["name"].get<std::string>());
     return names;
+  }
+  // The input schema of the listed tool `name`; null when not listed.
+  Json ToolSchema(const std::string& name) {
+    for (const Json& tool : Tools()) {
+      if (tool["name"] == name) return tool["inputSchema"];
+    }
+    return nullptr;
   }
   Json Call(const std::string& tool, Json arguments) {
     mcp::RpcResult result = client_->CallTool(tool, std::move(arguments));
@@ -98,8 +106,10 @@ class GatewayPolicyTest : public ::testing::Test {
   }
 
   // A gateway over one SQLite database, named "orders" (writes allowed)
-  // and "payroll", with these policies ("": no `policies` key).
-  void StartGateway(const std::string& policies_json) {
+  // and "payroll", with these policies ("": no `policies` key). With
+  // `probe`, also the connection "probed" on the e2e probe, a storage server
+  // that records what it is sent in probe.jsonl.
+  void StartGateway(const std::string& policies_json, bool probe = false) {
     Config config;
     ServerConfig sql;
     sql.name = "sql";
@@ -107,6 +117,20 @@ class GatewayPolicyTest : public ::testing::Test {
     sql.args = {"sql-server"};
     sql.capabilities = {"tools", "storage"};
     config.servers.push_back(std::move(sql));
+    if (probe) {
+      ServerConfig recorder;
+      recorder.name = "probe";
+      recorder.command = AURITE_E2E_PROBE;
+      recorder.args = {"--record", (dir_ / "probe.jsonl").string()};
+      recorder.capabilities = {"tools", "storage"};
+      config.servers.push_back(std::move(recorder));
+      ConnectionConfig probed;
+      probed.name = "probed";
+      probed.storage_type = "sql";
+      probed.server = "probe";
+      probed.connection_string = crypto::SecretBuffer::CopyFrom("sqlite:///unused.db");
+      config.connections.push_back(std::move(probed));
+    }
     for (const char* name : {"orders", "payroll"}) {
       ConnectionConfig named;
       named.name = name;
@@ -136,6 +160,14 @@ class GatewayPolicyTest : public ::testing::Test {
   std::unique_ptr<PrincipalClient> As(std::shared_ptr<const mcp::AuthInfo> auth) {
     return std::make_unique<PrincipalClient>(*server_, std::move(auth),
                                              "session-" + std::to_string(++sessions_));
+  }
+
+  // The calls the probe received, as {"tool", "arguments"} objects.
+  std::vector<Json> ProbeCalls() {
+    std::vector<Json> calls;
+    std::ifstream in(dir_ / "probe.jsonl");
+    for (std::string line; std::getline(in, line);) calls.push_back(Json::parse(line));
+    return calls;
   }
 
   std::string AuditLog() {
@@ -313,6 +345,54 @@ TEST_F(GatewayPolicyTest, WithoutPoliciesNothingChanges) {
   EXPECT_FALSE(wrote.value("isError", false)) << wrote.dump();
   // An OAuth principal is governed even so (gateway.auth on): denied by default.
   EXPECT_TRUE(As(Principal("ann"))->ToolNames().empty());
+}
+
+TEST_F(GatewayPolicyTest, TheStorageServerGetsThePolicysRoleMaxRowsAndReadOnly) {
+  StartGateway(R"([{"match": {"subject": ["ann"]},
+                    "allow": {"connections": ["probed"], "tools": ["connect_storage",
+                              "query_storage"], "max_rows": 7},
+                    "db_role": "{preferred_username}_role"}])",
+               true);
+  auto auth = std::make_shared<mcp::AuthInfo>(*Principal("ann"));
+  auth->claims["preferred_username"] = "ann";
+  auto ann = As(auth);
+  std::string id = ann->Connect({{"storage_type", "sql"}, {"connection_name", "probed"}});
+  ASSERT_FALSE(id.empty());
+  // The client's own role and a larger max_rows do not pass.
+  Json query = ann->Call(
+      "query_storage",
+      {{"connection_id", id}, {"query", "SELECT 1"}, {"max_rows", 100}, {"role", "postgres"}});
+  ASSERT_FALSE(query.value("isError", false)) << query.dump();
+  Json connect, execute;
+  for (const Json& call : ProbeCalls()) {
+    if (call["tool"] == "connect_database") connect = call["arguments"];
+    if (call["tool"] == "execute_query") execute = call["arguments"];
+  }
+  EXPECT_EQ(connect.value("read_only", false), true) << connect.dump();
+  EXPECT_EQ(execute.value("role", ""), "ann_role") << execute.dump();
+  EXPECT_EQ(execute.value("max_rows", 0), 7) << execute.dump();
+}
+
+TEST_F(GatewayPolicyTest, ClientsNeverSeeOrSetAStorageServersRole) {
+  StartGateway("", true);
+  auto anyone = As(nullptr);
+  std::set<std::string> tools = anyone->ToolNames();
+  ASSERT_EQ(tools.count("probe_execute_query"), 1u);
+  EXPECT_EQ(anyone->ToolSchema("probe_execute_query")["properties"].count("role"), 0u);
+  Json opened =
+      anyone->Call("probe_connect_database", {{"connection_string", "sqlite:///unused.db"}});
+  std::string id = opened.value("structuredContent", Json::object()).value("connection_id", "");
+  ASSERT_FALSE(id.empty());
+  Json query = anyone->Call("probe_execute_query",
+                            {{"connection_id", id}, {"query", "SELECT 1"}, {"role", "postgres"}});
+  ASSERT_FALSE(query.value("isError", false)) << query.dump();
+  int executed = 0;
+  for (const Json& call : ProbeCalls()) {
+    if (call["tool"] != "execute_query") continue;
+    ++executed;
+    EXPECT_FALSE(call["arguments"].contains("role")) << call.dump();
+  }
+  EXPECT_EQ(executed, 1);
 }
 
 }  // namespace
