@@ -92,7 +92,7 @@ std::shared_ptr<const mcp::AuthInfo> Principal(std::string subject,
 class GatewayPolicyTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = testing::MakeSqliteTestDir("aurite-policy", 10);
+    dir_ = MakeSqliteTestDir("aurite-policy", 10);
     database_ = dir_ / "t.db";
   }
   void TearDown() override {

@@ -23,7 +23,7 @@ using namespace std::chrono_literals;
 class McpHostTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = testing::MakeSqliteTestDir("aurite-host");
+    dir_ = MakeSqliteTestDir("aurite-host");
     database_ = dir_ / "t.db";
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }

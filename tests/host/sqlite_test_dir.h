@@ -11,7 +11,7 @@
 
 #include "sql/connection.h"
 
-namespace aurite::host::testing {
+namespace aurite::host {
 
 // Makes the directory and the database; removes neither (the caller does).
 inline std::filesystem::path MakeSqliteTestDir(const std::string& prefix, int rows = 0) {
@@ -33,4 +33,4 @@ inline std::filesystem::path MakeSqliteTestDir(const std::string& prefix, int ro
   return dir;
 }
 
-}  // namespace aurite::host::testing
+}  // namespace aurite::host
