@@ -16,6 +16,7 @@
 #include "host/config_fields.h"
 #include "host/credentials_block.h"
 #include "host/gateway_http_config.h"
+#include "host/policy_config.h"
 #include "host/vault_config.h"
 #include "secrets/vault_secret_reference.h"
 
@@ -405,8 +406,9 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source,
                                 "about 1.8e308)");
   }
   Field top{root, source};
-  AURITE_RETURN_IF_ERROR(ExpectObjectWithKeys(top, {"$schema", "mcpServers", "servers", "security",
-                                                    "connections", "gateway", "inputs", "audit"}));
+  AURITE_RETURN_IF_ERROR(
+      ExpectObjectWithKeys(top, {"$schema", "mcpServers", "servers", "security", "connections",
+                                 "gateway", "inputs", "audit", "policies"}));
   Config config;
   // security.vault first: the ${vault:…} references of every other section
   // are read through the client it describes.
@@ -445,6 +447,9 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source,
   if (Has(top, "gateway")) {
     AURITE_RETURN_IF_ERROR(
         ParseGateway({root["gateway"], "gateway"}, base_dir, config.gateway, with_vault));
+  }
+  if (Has(top, "policies")) {
+    AURITE_ASSIGN_OR_RETURN(config.policies, ParsePolicies({root["policies"], "policies"}));
   }
   AURITE_RETURN_IF_ERROR(CheckConnectionServers(config));
   for (ServerConfig& server : config.servers) server.busy_poll = config.gateway.busy_poll;

@@ -40,6 +40,7 @@
 #include "credentials/credentials_config.h"
 #include "crypto/secret_buffer.h"
 #include "host/audit_config.h"
+#include "host/policy_config.h"
 #include "host/secret_reference.h"
 #include "host/vault_config.h"
 #include "mcp/core/message_parser.h"
@@ -145,6 +146,9 @@ struct Config {
   SecurityConfig security;
   AuditConfig audit;  // audit_config.h
   GatewayConfig gateway;
+  // `policies`: who may do what through the gateway (policy_config.h);
+  // nullopt when the key is absent. Present, even empty, it denies by default.
+  std::optional<std::vector<PolicyRule>> policies;
   // Where the host's one Vault client comes from (security.vault, else the
   // VAULT_* variables); never null. The client is made on first use (a
   // ${vault:…} reference while parsing, a credentials mode "vault" at

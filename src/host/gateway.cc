@@ -25,6 +25,18 @@ bool TakesProperty(const Json& tool, const char* name) {
   return properties.is_object() && properties.contains(name);
 }
 
+// Takes `role` out of a storage server tool's input schema.
+void HideRoleArgument(Json& schema) {
+  if (!schema.is_object()) return;
+  if (schema.contains("properties") && schema["properties"].is_object()) {
+    schema["properties"].erase("role");
+  }
+  if (schema.contains("required") && schema["required"].is_array()) {
+    Json& required = schema["required"];
+    required.erase(std::remove(required.begin(), required.end(), Json("role")), required.end());
+  }
+}
+
 Json ToolResult(Json content) {
   return {{"content", Json::array({mcp::TextContent(mcp::Dump(content))})},
           {"structuredContent", std::move(content)}};
@@ -83,7 +95,8 @@ void Gateway::RedactStrings(Json& value) {
   }
 }
 
-Gateway::Gateway(MCPHost& host, StorageRouter& router) : host_(host), router_(router) {
+Gateway::Gateway(MCPHost& host, StorageRouter& router)
+    : host_(host), router_(router), policy_(host.config().policies) {
   host_.SetBackendLogSink(
       [this](const std::string& server, const Json& params) { ForwardLog(server, params); });
 }
@@ -145,10 +158,26 @@ void Gateway::RegisterWith(mcp::McpServer& server) {
   });
   for (auto& [tool, handler] : router_.Tools()) AddRedacted(server, tool, handler);
   for (const auto& backend : host_.servers()) AddBackendTools(server, *backend);
+  server.SetToolGate([this](const std::string& name, const mcp::ServerSession& session,
+                            bool calling) { return RefuseTool(name, session, calling); });
   // A client that leaves (stdio EOF, HTTP DELETE or idle expiry) takes what
   // it opened with it.
   server.SetSessionClosedHandler(
       [this](const mcp::ServerSession& session) { DisconnectSession(session); });
+}
+
+std::optional<std::string> Gateway::RefuseTool(const std::string& name,
+                                               const mcp::ServerSession& session, bool calling) {
+  const mcp::AuthInfo* auth = session.owner().auth.get();
+  std::optional<std::string> refused = policy_.CheckTool(auth, name);
+  if (!refused && policy_.Governs(auth) && storage_server_tools_.count(name) != 0) {
+    refused = "the tool " + name + " is not offered to " + PrincipalName(auth) +
+              " under the gateway's policy; use connect_storage and query_storage";
+  }
+  if (refused && calling) {
+    host_.security().AuditPolicyDenial(auth != nullptr ? auth->principal : "", name, *refused);
+  }
+  return refused;
 }
 
 void Gateway::DisconnectSession(const mcp::ServerSession& session) {
@@ -195,6 +224,11 @@ void Gateway::AddBackendTools(mcp::McpServer& server, ManagedServer& backend) {
     exposed.title = tool.value("title", "");
     exposed.description = "[" + backend.name() + "] " + tool.value("description", "");
     exposed.input_schema = tool.value("inputSchema", Json{{"type", "object"}});
+    const bool storage = backend.config().HasCapability("storage");
+    if (storage) {
+      storage_server_tools_.insert(name);
+      HideRoleArgument(exposed.input_schema);
+    }
     if (tool.contains("outputSchema")) exposed.output_schema = tool["outputSchema"];
     if (tool.contains("annotations")) exposed.annotations = tool["annotations"];
     const std::string support =
@@ -253,7 +287,7 @@ StatusOr<Json> Gateway::PrepareBackendArguments(ManagedServer& backend, const Ba
     args["use_token"] = true;
   }
   // The database role a statement runs as comes from the caller's policy
-  // (StorageRouter's DbRoleSource), never from the caller.
+  // (db_role, applied by StorageRouter::QueryStorage), never from the caller.
   if (storage && args.is_object() && args.contains("role")) {
     return InvalidArgumentError(
         "the argument 'role' is not the caller's to set: the gateway runs statements as the "

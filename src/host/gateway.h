@@ -18,6 +18,16 @@
 //    caller's owner (BackendConnections): a connection_id argument of
 //    another owner gets the same error as an unknown one, and a session's
 //    connections are closed when it ends (DisconnectSession).
+//  - A storage server's tools never take a `role` from the client: it is
+//    left out of their schema here and dropped from their arguments (only
+//    the policy sets a database role, through query_storage).
+//  - The gateway's policy (policy.h) decides which tools a governed
+//    session sees in tools/list and may call; a refused call is a tool
+//    error naming the tool and is written to the audit log
+//    (policy_denied). A governed session reaches databases only through
+//    the StorageRouter's tools, which apply its connections, access,
+//    max_rows and db_role: a storage server's own tools (e.g.
+//    sql_execute_query) are refused to it whatever its rule lists.
 //  - Every result and error passes through the SecurityManager's redactor.
 //  - Backend progress notifications reach the client; a backend's log
 //    messages (redacted) reach every client session with a call in flight,
@@ -27,10 +37,13 @@
 
 #include <map>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <string>
 
 #include "host/backend_connections.h"
 #include "host/mcp_host.h"
+#include "host/policy.h"
 #include "host/storage_router.h"
 #include "mcp/server/server.h"
 #include "mcp/server/server_session.h"
@@ -75,10 +88,16 @@ class Gateway {
                                               mcp::Json args, const std::string& owner);
 
   void ForwardLog(const std::string& server, const mcp::Json& params);
+  // The tool gate (mcp::ToolGate) the policy makes.
+  std::optional<std::string> RefuseTool(const std::string& name, const mcp::ServerSession& session,
+                                        bool calling);
 
   MCPHost& host_;
   StorageRouter& router_;
   BackendConnections backend_connections_;
+  const Policy policy_;
+  // The names of storage servers' own tools; filled before serving.
+  std::set<std::string> storage_server_tools_;
   // Sessions with a call in flight (and how many): they are alive while listed.
   std::mutex sessions_mu_;
   std::map<mcp::ServerSession*, int> active_sessions_;

@@ -104,7 +104,7 @@ mcp::CallOptions PassProgressTo(mcp::RequestContext& context) {
   return options;
 }
 
-StorageRouter::StorageRouter(MCPHost& host) : host_(host) {
+StorageRouter::StorageRouter(MCPHost& host) : host_(host), policy_(host.config().policies) {
   host_.SetRevocationSink([this](const security::TokenDigest& digest) { CloseRevoked(digest); });
 }
 
@@ -215,9 +215,10 @@ std::vector<std::pair<mcp::Tool, mcp::ToolHandler>> StorageRouter::Tools() {
 }
 
 mcp::RpcResult StorageRouter::OpenOnBackend(Route& route, mcp::RequestContext& context) {
-  mcp::RpcResult opened = route.backend->CallTool(
-      "connect_database", {{"connection_string", route.token.Reveal()}, {"use_token", true}},
-      PassProgressTo(context));
+  Json args = {{"connection_string", route.token.Reveal()}, {"use_token", true}};
+  if (route.read_only) args["read_only"] = true;
+  mcp::RpcResult opened =
+      route.backend->CallTool("connect_database", std::move(args), PassProgressTo(context));
   if (!opened.ok()) return BackendFailure(*route.backend, opened.error());
   if (IsError(opened)) return opened;
   const Json& content = opened.value().value("structuredContent", Json::object());
@@ -307,6 +308,10 @@ StatusOr<std::shared_ptr<StorageRouter::Route>> StorageRouter::PrepareRoute(
 }
 
 mcp::RpcResult StorageRouter::ConnectStorage(const Json& args, mcp::CallContext& context) {
+  const mcp::AuthInfo* auth = context.session.owner().auth.get();
+  if (auto refused = RefuseConnect(args, auth)) {
+    return Deny(context.session, "connect_storage", *refused);
+  }
   std::optional<SecuredEntry> entered;
   const bool names_one =
       (args.contains("connection_string") && args["connection_string"].is_string()) ||
@@ -326,15 +331,24 @@ mcp::RpcResult StorageRouter::ConnectStorage(const Json& args, mcp::CallContext&
   if (!prepared.ok()) return Error(prepared.status().message());
   std::shared_ptr<Route> route = std::move(prepared).value();
   route->token_digest = security::DigestAccessToken(route->token.Reveal());
+  route->principal = SessionPrincipalKey(auth);
+  route->read_only = policy_.ReadOnly(auth);
   mcp::RpcResult opened = OpenOnBackend(*route, context.rpc);
   Json result =
       IsError(opened) ? Json::object() : opened.value().value("structuredContent", Json::object());
   std::string database_type = result.value("database_type", "");
+  route->database_type = database_type;
   if (!IsError(opened) && !TypeMatches(route->storage_type, database_type)) {
     (void)route->backend->CallTool("disconnect", {{"connection_id", route->backend_connection_id}});
     opened = Error("storage_type '" + route->storage_type +
                    "' does not match the connection, which is " + database_type +
                    "; pass storage_type '" + database_type + "' or 'sql'");
+  } else if (!IsError(opened)) {
+    if (auto refused = RefuseUse(*route, context.session, "connect_storage")) {
+      (void)route->backend->CallTool("disconnect",
+                                     {{"connection_id", route->backend_connection_id}});
+      opened = Error(*refused);
+    }
   }
   if (IsError(opened)) {
     // A token we minted dies with the attempt; the caller's own stays usable.
@@ -365,7 +379,7 @@ StatusOr<std::shared_ptr<StorageRouter::Route>> StorageRouter::Find(
   const std::string& owner = context.session.owner().key;
   auto it = routes_.find(id);
   // Another owner's connection gets the very answer an unknown id gets.
-  if (it == routes_.end() || it->second->owner != owner) {
+  if (it == routes_.end() || !Owns(*it->second, context.session)) {
     auto ended = ended_leases_.find(id);
     if (ended != ended_leases_.end() && ended->second == owner) return NotFoundError(kEndedLease);
     return NotFoundError(kUnknownConnection);
@@ -377,7 +391,12 @@ mcp::RpcResult StorageRouter::Forward(const Json& args, const std::string& tool,
                                       mcp::CallContext& context) {
   StatusOr<std::shared_ptr<Route>> found = Find(args, context);
   if (!found.ok()) return Error(found.status().message());
-  return ForwardTo(std::move(found).value(), tool, std::move(backend_args), context, {});
+  std::shared_ptr<Route> route = std::move(found).value();
+  // Audit records name the tool the client called.
+  const std::string called =
+      tool == "list_tables" ? "list_storage_tables" : "describe_storage_table";
+  if (auto refused = RefuseUse(*route, context.session, called)) return Error(*refused);
+  return ForwardTo(std::move(route), tool, std::move(backend_args), context, {});
 }
 
 mcp::RpcResult StorageRouter::ForwardTo(std::shared_ptr<Route> route, const std::string& tool,
@@ -442,15 +461,17 @@ mcp::RpcResult StorageRouter::QueryStorage(const Json& args, mcp::CallContext& c
   StatusOr<std::shared_ptr<Route>> found = Find(args, context);
   if (!found.ok()) return Error(found.status().message());
   std::shared_ptr<Route> route = std::move(found).value();
-  // The caller's own "role" is not picked: only the DbRoleSource names one.
-  Json backend_args = Pick(args, {"query", "params", "max_rows"});
+  if (auto refused = RefuseUse(*route, context.session, "query_storage")) return Error(*refused);
+  // The caller's own "role" is not picked: only the principal's policy
+  // names one (db_role), with the lower max_rows.
+  StatusOr<Json> limited =
+      LimitQuery(Pick(args, {"query", "params", "max_rows"}), context.session.owner().auth.get());
+  if (!limited.ok()) return Deny(context.session, "query_storage", limited.status().message());
+  Json backend_args = std::move(limited).value();
   StatementInfo info = StatementOf(args, context.session.owner(), route->connection_name,
                                    route->database_user, route->database_type);
-  if (db_role_source_) {
-    StatusOr<std::string> role = db_role_source_(context, route->connection_name);
-    if (!role.ok()) return Error(role.status().message());
-    info.role = std::move(role).value();
-    if (!info.role.empty()) backend_args["role"] = info.role;
+  if (const auto role = backend_args.find("role"); role != backend_args.end()) {
+    info.role = role->get<std::string>();
   }
   security::SecurityManager& security = host_.security();
   StatusOr<StartedStatement> started =
@@ -520,10 +541,9 @@ void StorageRouter::DisconnectSession(const mcp::ServerSession& session) {
 
 mcp::RpcResult StorageRouter::ListConnections(mcp::CallContext& context) {
   Json connections = Json::array();
-  const std::string& owner = context.session.owner().key;
   std::lock_guard lock(mu_);
   for (const auto& [id, route] : routes_) {
-    if (route->owner != owner) continue;
+    if (!Owns(*route, context.session)) continue;
     Json entry = {{"connection_id", id},
                   {"storage_type", route->storage_type},
                   {"server", route->backend->name()},

@@ -22,7 +22,19 @@
 //    the same error as an id that never existed, and list_connections
 //    shows only the caller's own. A token from secure_database_connection
 //    is likewise usable only by its owner (MCPHost::CheckTokenOwner).
-//    Connection ids are 128 random bits.
+//    Connection ids are 128 random bits. A session whose transport named
+//    its principal (SessionOwner::auth) shares its connections with the
+//    other sessions of that same principal (same kind and name), never
+//    with anyone else; they still close when the session that opened them
+//    ends.
+//  - The gateway's policy (policy.h), when it governs the caller: a named
+//    connection must be allowed by name, one the caller brings by storage
+//    type (the requested one, and the database's own once connected); a
+//    read-only rule opens the connection read-only (connect_database
+//    read_only) even where the operator allowed writes; query_storage's
+//    max_rows and database role follow the rule (policy_arguments.h). Each
+//    use checks again against the caller's rule. Refusals are tool errors
+//    and audit records (policy_denied).
 //  - DisconnectSession() closes a session's connections as
 //    disconnect_storage would, and purges the tokens it owned when they
 //    end with it (the transport calls it when a session ends).
@@ -36,7 +48,7 @@
 //  - Every query_storage statement is audited (statement_audit.h): a record
 //    before it runs (none written: the statement is refused) and one after
 //    (none written: its result is withheld). It runs as the database role
-//    the DbRoleSource names, if any (the backend's execute_query `role`);
+//    the principal's policy names (db_role: the backend's execute_query `role`);
 //    a caller's own `role` argument is never passed on.
 //  - Tool results are MCP CallToolResults; failures are isError results
 //    whose text names what was wrong. Thread-safe.
@@ -55,6 +67,7 @@
 
 #include "host/connection_elicitation.h"
 #include "host/mcp_host.h"
+#include "host/policy.h"
 #include "mcp/server/server.h"
 #include "mcp/server/server_session.h"
 
@@ -70,14 +83,6 @@ class StorageRouter {
   // Where connect_storage without a connection goes; null: nowhere. Set
   // before serving.
   void SetConnectionRequests(ConnectionElicitation* requests) { requests_ = requests; }
-
-  // The database role a caller's statements on a connection run as: the
-  // role's name, "" for the connection's own login, or an error that
-  // refuses the statement. `connection_name` is "" for ad-hoc connections.
-  using DbRoleSource = std::function<StatusOr<std::string>(const mcp::CallContext& context,
-                                                           const std::string& connection_name)>;
-  // Set before serving; unset: statements run as the login.
-  void SetDbRoleSource(DbRoleSource source) { db_role_source_ = std::move(source); }
 
   // The router's tools and their handlers.
   std::vector<std::pair<mcp::Tool, mcp::ToolHandler>> Tools();
@@ -111,6 +116,8 @@ class StorageRouter {
     std::string connection_name;
     std::string lease_id;       // a dynamic connection's own database user (MCPHost::OpenLease)
     std::string owner;          // mcp::SessionOwner::key
+    std::string principal;      // SessionPrincipalKey of the opener; "" without one
+    bool read_only = false;     // opened read-only for the opener's policy
     std::string database_type;  // the backend's answer: postgresql, mariadb, sqlite
     std::string database_user;  // from the masked connection string; "" when none
   };
@@ -144,13 +151,28 @@ class StorageRouter {
   bool Close(Route& route, const mcp::CallOptions& options);
   // Closes every route opened with the token whose digest is `digest`.
   void CloseRevoked(const security::TokenDigest& digest);
+  // Whether the caller of `context` may use `route` (see the contract).
+  static bool Owns(const Route& route, const mcp::ServerSession& session);
+  // Nullopt when the caller's policy lets it use `route`; else why not
+  // (audited as a denial of `tool`).
+  std::optional<std::string> RefuseUse(const Route& route, const mcp::ServerSession& session,
+                                       const std::string& tool);
+  // Nullopt when the policy lets `auth` open the connection connect_storage's
+  // `args` name (by name, or by storage type); else why not.
+  std::optional<std::string> RefuseConnect(const mcp::Json& args, const mcp::AuthInfo* auth) const;
+  // execute_query's `backend_args` with the caller's policy applied
+  // (ApplyPolicyToQuery).
+  StatusOr<mcp::Json> LimitQuery(mcp::Json backend_args, const mcp::AuthInfo* auth) const;
+  // The refusal `reason` of `tool` as a tool error, written to the audit log.
+  mcp::Json Deny(const mcp::ServerSession& session, const std::string& tool,
+                 const std::string& reason);
   // Sets `out["lease_expires_at"]` (Unix seconds) when `route` runs on a
   // dynamic login whose lease is still open.
   void AddLeaseExpiry(const Route& route, mcp::Json& out) const;
 
   MCPHost& host_;
+  const Policy policy_;
   ConnectionElicitation* requests_ = nullptr;
-  DbRoleSource db_role_source_;
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<Route>> routes_;
   // Connections closed because their lease ended, by id, with their owner,

@@ -254,12 +254,13 @@ Status AuditLog::Record(const AuditEvent& event) {
   AppendField(line, "credential_type", event.credential_type);
   AppendField(line, "token_fp",
               event.token_digest ? std::string_view(CachedFingerprint(*event.token_digest)) : "");
-  if (!event.principal.empty()) AppendField(line, "principal", event.principal);
   for (const auto& [key, value] : {std::pair{"connection", event.connection},
                                    {"user_name", event.user_name},
                                    {"lease_id", event.lease_id},
                                    {"vault_lease_id", event.vault_lease_id},
-                                   {"references", event.references}}) {
+                                   {"references", event.references},
+                                   {"principal", event.principal},
+                                   {"tool", event.tool}}) {
     if (!value.empty()) AppendField(line, key, value);
   }
   AppendStatementFields(line, event);

@@ -69,6 +69,7 @@ struct AuditEvent {
   std::optional<std::size_t> params = {};  // how many parameters were bound
   std::optional<double> duration_ms = {};
   std::optional<std::int64_t> rows = {};
+  std::string_view tool = {};  // the tool a gateway policy refused (event "policy_denied")
   std::string_view outcome = "ok";
   std::string_view reason = {};  // why a request was denied; fixed text, never a secret
 };

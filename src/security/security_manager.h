@@ -236,6 +236,10 @@ class SecurityManager {
   // withholds its result. The record's text is written as given: masking
   // it is the caller's (audit.statements).
   Status AuditStatement(const AuditEvent& event);
+  // "policy_denied", outcome "denied": the gateway's policy refused
+  // `principal` a call of `tool`; `reason` is the refusal's fixed text.
+  void AuditPolicyDenial(std::string_view principal, std::string_view tool,
+                         std::string_view reason);
 
   std::string Mask(std::string_view text) const;
   std::vector<Finding> Detect(std::string_view text) const;

@@ -74,4 +74,13 @@ void SecurityManager::AuditUnreadable(const UnreadableRecord& record) {
   Audit({.event = kRecordUnreadableEvent, .outcome = "error", .reason = record.error.message()});
 }
 
+void SecurityManager::AuditPolicyDenial(std::string_view principal, std::string_view tool,
+                                        std::string_view reason) {
+  Audit({.event = "policy_denied",
+         .principal = principal,
+         .tool = tool,
+         .outcome = "denied",
+         .reason = reason});
+}
+
 }  // namespace aurite::security

@@ -56,6 +56,14 @@ aurite::mcp::RpcResult ConnectDatabase(const Json&, aurite::mcp::CallContext&) {
               {"structuredContent", content}};
 }
 
+// Looks like the SQL server's execute_query (its role argument included):
+// answers with no rows, so a test sees in the record what a query was sent.
+aurite::mcp::RpcResult ExecuteQuery(const Json&, aurite::mcp::CallContext&) {
+  Json content = {{"columns", Json::array()}, {"rows", Json::array()}, {"row_count", 0}};
+  return Json{{"content", Json::array({aurite::mcp::TextContent(content.dump())})},
+              {"structuredContent", content}};
+}
+
 // Tells the host this server is done with `token`, as a storage server does
 // on disconnect.
 aurite::mcp::RpcResult Release(const Json& args, aurite::mcp::CallContext& context) {
@@ -119,6 +127,17 @@ int main(int argc, char** argv) {
       {"properties",
        {{"connection_string", {{"type", "string"}}}, {"use_token", {{"type", "boolean"}}}}}};
   server.AddTool(connect, recorder.Wrap("connect_database", ConnectDatabase));
+  aurite::mcp::Tool query;
+  query.name = "execute_query";
+  query.description = "Shaped like the SQL server's execute_query";
+  query.input_schema = {{"type", "object"},
+                        {"properties",
+                         {{"connection_id", {{"type", "string"}}},
+                          {"query", {{"type", "string"}}},
+                          {"max_rows", {{"type", "integer"}}},
+                          {"role", {{"type", "string"}}}}},
+                        {"required", {"connection_id", "query"}}};
+  server.AddTool(query, recorder.Wrap("execute_query", ExecuteQuery));
   aurite::mcp::Tool release;
   release.name = "release";
   release.description = "Release a token to the host";

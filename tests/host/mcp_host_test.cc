@@ -13,6 +13,7 @@
 #include "host/storage_router.h"
 #include "mcp/client_server.h"
 #include "sql/connection.h"
+#include "sqlite_test_dir.h"
 
 namespace aurite::host {
 namespace {
@@ -22,17 +23,8 @@ using namespace std::chrono_literals;
 class McpHostTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           ("aurite-host-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
+    dir_ = MakeSqliteTestDir("aurite-host");
     database_ = dir_ / "t.db";
-    sql::ConnectionConfig database;
-    database.engine = sql::Engine::kSqlite;
-    database.path = database_.string();
-    auto connection = sql::OpenConnection(database, {.allow_writes = true});
-    ASSERT_TRUE(connection.ok()) << connection.status().ToString();
-    ASSERT_TRUE((*connection)->Execute("CREATE TABLE t(x INTEGER)", {}, {}).ok());
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 

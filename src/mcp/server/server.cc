@@ -194,6 +194,37 @@ Json McpServer::ListTools() const {
   return list;
 }
 
+void McpServer::SetToolGate(ToolGate gate) {
+  std::lock_guard lock(mu_);
+  tool_gate_ = std::move(gate);
+}
+
+Json McpServer::ListToolsFor(const ServerSession& session) const {
+  ToolGate gate;
+  {
+    std::lock_guard lock(mu_);
+    gate = tool_gate_;
+  }
+  Json list = ListTools();
+  if (!gate) return list;
+  Json allowed = Json::array();
+  for (Json& tool : list) {
+    if (!gate(tool.value("name", ""), session, false)) allowed.push_back(std::move(tool));
+  }
+  return allowed;
+}
+
+std::optional<std::string> McpServer::RefuseCall(const std::string& name,
+                                                 const ServerSession& session) const {
+  ToolGate gate;
+  {
+    std::lock_guard lock(mu_);
+    gate = tool_gate_;
+  }
+  if (!gate) return std::nullopt;
+  return gate(name, session, true);
+}
+
 Json McpServer::ListResources() const {
   std::lock_guard lock(mu_);
   Json list = Json::array();

@@ -68,6 +68,11 @@ using ToolHandler = std::function<RpcResult(const Json& arguments, CallContext& 
 // input), nullopt lets the task start.
 using TaskPrecheck =
     std::function<std::optional<RpcResult>(const Json& arguments, CallContext& context)>;
+// Whether `session` may see and call the tool `name`: nullopt when it may,
+// otherwise why not (the text of the tool error a call gets). `calling` is
+// true for a tools/call, false while listing tools.
+using ToolGate = std::function<std::optional<std::string>(
+    const std::string& name, const ServerSession& session, bool calling)>;
 // Returns a ReadResourceResult: {"contents": [...]}.
 using ResourceReader = std::function<RpcResult(const std::string& uri, CallContext& context)>;
 using TemplateReader = std::function<RpcResult(const std::string& uri,
@@ -101,6 +106,16 @@ class McpServer {
   // `ref_type` is "ref/prompt" (key: prompt name) or "ref/resource" (key: URI template).
   void SetCompleter(const std::string& ref_type, const std::string& key,
                     const std::string& argument, Completer completer);
+
+  // Set before serving. tools/list then shows a session only the tools the
+  // gate lets it call, and a tools/call of any other tool gets a tool error
+  // with the gate's reason; without a gate every session sees every tool.
+  void SetToolGate(ToolGate gate);
+  // The session's view of ListTools(): every tool the gate lets it call.
+  Json ListToolsFor(const ServerSession& session) const;
+  // The gate's reason to refuse `session` a call of `name`; nullopt: none.
+  std::optional<std::string> RefuseCall(const std::string& name,
+                                        const ServerSession& session) const;
 
   // Sends notifications/resources/updated to every session subscribed to `uri`.
   void NotifyResourceUpdated(const std::string& uri);
@@ -165,6 +180,7 @@ class McpServer {
   std::map<std::string, Completer> completers_;
   std::vector<std::weak_ptr<ServerSession>> sessions_;
   SessionClosedHandler session_closed_;
+  ToolGate tool_gate_;
   std::map<std::string, NotificationHandler> notification_handlers_;
   // Last: destroyed first, so running tasks end while the registry lives.
   std::unique_ptr<TaskStore> tasks_;

@@ -192,7 +192,7 @@ RpcResult ServerSession::Dispatch(const std::string& method, const Json& params,
                                   CallContext& context) {
   const auto& options = server_.options();
   if (options.tools && method == "tools/list") {
-    return Paginate(params, "tools", server_.ListTools(), options.page_size);
+    return Paginate(params, "tools", server_.ListToolsFor(*this), options.page_size);
   }
   if (options.tools && method == "tools/call") return CallTool(params, context);
   if (options.resources && method == "resources/list") {
@@ -299,6 +299,9 @@ RpcResult ServerSession::CallTool(const Json& params, CallContext& context) {
   if (name == nullptr) return InvalidParams("tools/call needs a tool name");
   auto entry = server_.FindTool(*name);
   if (!entry) return InvalidParams(fmt::format("Unknown tool: {}", *name));
+  // Before the arguments are looked at: a refused caller learns nothing
+  // about what the tool would have done with them.
+  if (auto refused = server_.RefuseCall(*name, *this)) return ToolErrorResult(*refused);
   Json arguments = params.value("arguments", Json::object());
   if (arguments.is_null()) arguments = Json::object();
   if (!arguments.is_object()) return InvalidParams("tool arguments must be an object");

@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <pwd.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -22,6 +23,23 @@
 
 namespace aurite::mcp {
 namespace {
+
+// The principal of a stdio session: the operating-system user we run as
+// (the client that started us runs as that user too), by name, else by uid.
+std::shared_ptr<const AuthInfo> LocalUserAuth() {
+  auto auth = std::make_shared<AuthInfo>();
+  auth->kind = AuthInfo::Kind::kLocalUser;
+  const uid_t uid = ::geteuid();
+  std::vector<char> buffer(16384);
+  passwd entry{};
+  passwd* found = nullptr;
+  if (::getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) == 0 && found != nullptr) {
+    auth->principal = found->pw_name;
+  } else {
+    auth->principal = "uid:" + std::to_string(uid);
+  }
+  return auth;
+}
 
 // Moves the protocol stream off fd 1: returns a private duplicate of stdout
 // and points fd 1 at stderr. The destructor puts stdout back.
@@ -181,7 +199,7 @@ Status ServeStdio(McpServer& server, const StdioServerOptions& options) {
       server.Connect([&writer](std::string message) { return writer.Write(std::move(message)); });
   // The client that started us runs as our user: it is that user's session,
   // and what it creates may serve the same user's next session.
-  session->SetOwner({"user:local", true, {}, nullptr});
+  session->SetOwner({"user:local", true, {}, LocalUserAuth()});
   auto loop = std::make_shared<ReadLoop>(
       *session, writer, options, server.options().session.limits.max_bytes, stop.read.get());
   session->rpc().SetReaderHandoff(

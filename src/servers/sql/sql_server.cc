@@ -226,6 +226,9 @@ mcp::RpcResult SqlServer::ConnectDatabase(const Json& args, mcp::CallContext& co
     credential_id = std::move(resolved->credential_id);
     login_made = resolved->login_made;
   }
+  // The caller may give up writes (the gateway does for a principal whose
+  // policy allows reading only), never gain them.
+  if (args.contains("read_only") && args["read_only"] == true) allow_writes = false;
   StatusOr<OpenConnection> opened = Open(std::move(value), allow_writes, allow_privileged_login);
   if (!opened.ok()) {
     if (token) ReleaseConnectionToken(context.session, *token);

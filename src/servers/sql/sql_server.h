@@ -5,7 +5,7 @@
 // Contract:
 //  - Read-only unless the operator set allow_writes, or the host's answer
 //    to a token says its named connection may write; no tool argument can
-//    change that.
+//    grant writes, and connect_database's read_only=true takes them away.
 //  - A read-only connection refuses a privileged login (sql/privileged_login.h)
 //    unless the operator set allow_privileged_login, or the host's answer
 //    to a token allows it for its named connection; then every result of

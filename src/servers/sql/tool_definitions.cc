@@ -68,7 +68,12 @@ mcp::Tool ConnectDatabaseTool() {
         {{"type", "boolean"},
          {"default", false},
          {"description",
-          "True when connection_string is an access token for the host to resolve."}}}},
+          "True when connection_string is an access token for the host to resolve."}}},
+       {"read_only",
+        {{"type", "boolean"},
+         {"default", false},
+         {"description",
+          "True to open the connection read-only even where the operator allowed writes."}}}},
       {"connection_string"});
   Json output = ObjectSchema(
       {{"connection_id", StringProperty("Pass this to the other tools.")},
