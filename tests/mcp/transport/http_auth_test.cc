@@ -6,6 +6,8 @@
 #include "mcp/transport/http_auth.h"
 
 #include <gtest/gtest.h>
+#include <pwd.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <map>
@@ -15,6 +17,7 @@
 #include "mcp/server/server_session.h"
 #include "mcp/transport/bearer_auth.h"
 #include "mcp/transport/http_server.h"
+#include "mcp/transport/stdio_server.h"
 #include "support/raw_http.h"
 
 namespace aurite::mcp {
@@ -211,6 +214,16 @@ TEST(HttpAuth, DigestModeNamesItsPrincipal) {
             std::string::npos)
       << answer;
   EXPECT_EQ(HttpStatus(post(call, "static-two", session)), 404);  // another principal
+}
+
+TEST(StdioAuth, TheLocalUserIsTheStdioPrincipal) {
+  const auto auth = LocalUserAuth();
+  ASSERT_NE(auth, nullptr);
+  EXPECT_EQ(auth->kind, AuthInfo::Kind::kLocalUser);
+  const passwd* entry = ::getpwuid(::geteuid());
+  EXPECT_EQ(auth->principal,
+            entry != nullptr ? std::string(entry->pw_name) : "uid:" + std::to_string(::geteuid()));
+  EXPECT_EQ(PrincipalKey(*auth), "local:" + auth->principal);
 }
 
 }  // namespace
