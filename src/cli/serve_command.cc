@@ -97,8 +97,10 @@ mcp::HttpServerOptions HttpOptions(const host::GatewayConfig& gateway) {
 
 // Logs each refused token (never the token) and warns when one address or
 // principal keeps failing.
-host::GatewayAuthenticator::FailureSink AuthFailureLog(host::AuthFailureMonitor& monitor) {
-  return [&monitor](const host::GatewayAuthenticator::Failure& failure) {
+host::GatewayAuthenticator::FailureSink AuthFailureLog(host::AuthFailureMonitor& monitor,
+                                                       security::SecurityManager& security) {
+  return [&monitor, &security](const host::GatewayAuthenticator::Failure& failure) {
+    security.AuditAuthFailure(failure.address, failure.principal, failure.reason);
     runtime::LogInfo("refused HTTP request from {} ({}): {}", failure.address,
                      failure.principal.empty() ? "no principal" : failure.principal,
                      failure.reason);
@@ -114,14 +116,14 @@ host::GatewayAuthenticator::FailureSink AuthFailureLog(host::AuthFailureMonitor&
 }
 
 int ServeHttp(mcp::McpServer& server, const host::GatewayConfig& gateway,
-              host::ConnectionElicitation& elicitation) {
+              host::ConnectionElicitation& elicitation, security::SecurityManager& security) {
   mcp::HttpServerOptions options = HttpOptions(gateway);
   host::AuthFailureMonitor failures;
   std::unique_ptr<host::GatewayAuthenticator> authenticator;
   if (gateway.auth || !gateway.bearer_tokens.empty()) {
     auto made = host::GatewayAuthenticator::Create(
         gateway, gateway.auth ? host::JwksFetcher(*gateway.auth) : nullptr,
-        AuthFailureLog(failures));
+        AuthFailureLog(failures, security));
     if (!made.ok()) return ReportError(made.status());
     authenticator = std::move(made).value();
     options.authenticate = [a = authenticator.get()](std::string_view token,
@@ -204,7 +206,8 @@ int Serve(const ServeFlags& flags) {
   gateway.RegisterWith(server);
   const bool http = options.transport == host::GatewayConfig::Transport::kHttp;
   if (!http) elicitation.UseSideListener(server);
-  int status = http ? ServeHttp(server, options, elicitation) : ServeStdio(server, **host, router);
+  int status = http ? ServeHttp(server, options, elicitation, (*host)->security())
+                    : ServeStdio(server, **host, router);
   router.DisconnectAll();
   (*host)->Shutdown();
   g_redacting_manager = nullptr;

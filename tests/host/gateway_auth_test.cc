@@ -3,7 +3,6 @@
 // documents, and the authenticator with tokens signed by keys made here
 // (valid, and every way a token must be refused).
 #include <gtest/gtest.h>
-#include <openssl/hmac.h>
 
 #include <chrono>
 
@@ -190,18 +189,6 @@ TEST(GatewayAuthenticator, AValidTokenIsItsPrincipal) {
   EXPECT_EQ(authenticator->resource()->resource, f.auth.audience);
 }
 
-// HS256 keyed with the RSA public key's JWK text: the classic confusion.
-std::string HmacWithPublicKey(const nlohmann::json& public_jwk, const nlohmann::json& claims) {
-  const std::string input =
-      B64(nlohmann::json{{"alg", "HS256"}, {"kid", "k1"}}.dump()) + "." + B64(claims.dump());
-  const std::string secret = public_jwk.dump();
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(input.data()), input.size(), mac, &length);
-  return input + "." + B64(std::string(reinterpret_cast<char*>(mac), length));
-}
-
 TEST(GatewayAuthenticator, RefusesEveryBadTokenWithTheChallenge) {
   IssuerFixture f;
   auto authenticator = f.Authenticator();
@@ -228,7 +215,8 @@ TEST(GatewayAuthenticator, RefusesEveryBadTokenWithTheChallenge) {
       {"bad signature", bad_signature},
       {"alg none", alg_none},
       {"unknown kid", SignCjose(other_key.key.get(), "RS256", "k2", f.Claims())},
-      {"HS256 with the public key", HmacWithPublicKey(f.key.public_jwk, f.Claims())},
+      {"HS256 with the public key",
+       security::testing::SignHs256WithPublicKey(f.key.public_jwk, "k1", f.Claims())},
       {"not a JWT", "opaque-token"}};
   for (const auto& [why, token] : bad) {
     const mcp::AuthRefusal refused = refusal(token);
