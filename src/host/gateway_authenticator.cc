@@ -114,11 +114,31 @@ std::shared_ptr<const mcp::AuthInfo> GatewayAuthenticator::FromClaims(
   return auth;
 }
 
+std::shared_ptr<const mcp::AuthInfo> GatewayAuthenticator::Remembered(const std::string& digest) {
+  std::lock_guard lock(verified_mu_);
+  auto it = verified_.find(digest);
+  if (it == verified_.end()) return nullptr;
+  if (std::chrono::steady_clock::now() >= it->second.until ||
+      std::chrono::system_clock::now() >= it->second.auth->expires_at) {
+    verified_.erase(it);
+    return nullptr;
+  }
+  return it->second.auth;
+}
+
+void GatewayAuthenticator::Remember(const std::string& digest,
+                                    std::shared_ptr<const mcp::AuthInfo> auth) {
+  constexpr std::size_t kMaxRemembered = 4096;
+  std::lock_guard lock(verified_mu_);
+  if (verified_.size() >= kMaxRemembered) verified_.clear();  // rare: start afresh
+  verified_[digest] = {std::move(auth), std::chrono::steady_clock::now() + std::chrono::minutes(1)};
+}
+
 mcp::AuthOutcome GatewayAuthenticator::Authenticate(std::string_view token,
                                                     std::string_view address) {
   if (token.empty()) return Refuse(401, address, "", "no bearer token", false);
+  const std::string digest = mcp::TokenDigestHex(token);
   if (!tokens_.empty()) {
-    const std::string digest = mcp::TokenDigestHex(token);
     const GatewayBearerToken* match = nullptr;
     for (const GatewayBearerToken& configured : tokens_) {  // all of them: constant time
       if (configured.sha256_hex.size() == digest.size() &&
@@ -135,6 +155,7 @@ mcp::AuthOutcome GatewayAuthenticator::Authenticate(std::string_view token,
     }
   }
   if (!oauth_) return Refuse(401, address, "", "unknown bearer token", true);
+  if (auto remembered = Remembered(digest)) return remembered;
   security::AccessTokenRules rules{oauth_->issuer, oauth_->audience, oauth_->max_clock_skew};
   auto claims = keys_->Verify(token, rules, std::chrono::system_clock::now());
   if (!claims.ok()) {
@@ -153,6 +174,7 @@ mcp::AuthOutcome GatewayAuthenticator::Authenticate(std::string_view token,
       return Refuse(403, address, mcp::PrincipalKey(*auth), "missing scope " + scope, true);
     }
   }
+  Remember(digest, auth);
   return auth;
 }
 

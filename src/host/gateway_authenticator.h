@@ -16,12 +16,20 @@
 //    to the metadata document with gateway.auth). A token lacking a
 //    required scope: 403 insufficient_scope. No keys to check with (the
 //    issuer unreachable and none cached): 503. Fail closed throughout.
+//  - An accepted access token is remembered by its SHA-256 for at most a
+//    minute and never past its "exp" (at most 4096 of them), so a client
+//    sending the same token again costs no signature check; a key the
+//    issuer withdraws thus stops working within IssuerKeys' max_age plus
+//    that minute.
 //  - Every refusal is reported to `on_failure` (address, the principal
 //    when known, why); the token itself never leaves this function.
 #pragma once
 
+#include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -66,6 +74,9 @@ class GatewayAuthenticator {
   mcp::AuthOutcome Refuse(int status, std::string_view address, std::string_view principal,
                           std::string_view reason, bool token_given);
   std::shared_ptr<const mcp::AuthInfo> FromClaims(const nlohmann::json& claims) const;
+  // The remembered principal of the token with this digest, if still fresh.
+  std::shared_ptr<const mcp::AuthInfo> Remembered(const std::string& digest);
+  void Remember(const std::string& digest, std::shared_ptr<const mcp::AuthInfo> auth);
 
   std::vector<GatewayBearerToken> tokens_;
   std::optional<GatewayAuthConfig> oauth_;
@@ -73,6 +84,12 @@ class GatewayAuthenticator {
   std::string required_scope_;  // space-separated, for challenges
   std::unique_ptr<security::IssuerKeys> keys_;
   FailureSink on_failure_;
+  struct Verified {
+    std::shared_ptr<const mcp::AuthInfo> auth;
+    std::chrono::steady_clock::time_point until;
+  };
+  std::mutex verified_mu_;
+  std::map<std::string, Verified, std::less<>> verified_;  // by token digest
 };
 
 }  // namespace aurite::host

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <thread>
 
 #include "host/auth_failure_monitor.h"
 #include "host/config.h"
@@ -260,6 +261,26 @@ TEST(GatewayAuthenticator, StaticTokensAreNamedPrincipalsBesideOAuth) {
   // JWTs still work beside it.
   EXPECT_TRUE(std::holds_alternative<std::shared_ptr<const mcp::AuthInfo>>(
       authenticator->Authenticate(f.Sign(f.Claims()), "127.0.0.1")));
+}
+
+TEST(GatewayAuthenticator, ARememberedTokenStillExpiresOnTime) {
+  IssuerFixture f;
+  f.auth.max_clock_skew = std::chrono::seconds(0);
+  auto authenticator = f.Authenticator();
+  nlohmann::json claims = f.Claims();
+  claims["exp"] = std::chrono::duration_cast<std::chrono::seconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count() +
+                  1;
+  const std::string token = f.Sign(claims);
+  for (int i = 0; i < 2; ++i) {  // the second time from memory
+    EXPECT_TRUE(std::holds_alternative<std::shared_ptr<const mcp::AuthInfo>>(
+        authenticator->Authenticate(token, "127.0.0.1")));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  auto outcome = authenticator->Authenticate(token, "127.0.0.1");
+  ASSERT_TRUE(std::holds_alternative<mcp::AuthRefusal>(outcome));
+  EXPECT_EQ(std::get<mcp::AuthRefusal>(outcome).status, 401);
 }
 
 TEST(GatewayAuthenticator, NoReachableIssuerFailsClosed) {
