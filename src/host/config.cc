@@ -298,7 +298,7 @@ Status ParseGateway(const Field& field, const std::filesystem::path& base_dir,
   }
   if (Has(field, "auth")) {
     gateway.auth.emplace();
-    AURITE_RETURN_IF_ERROR(ParseGatewayAuth(field["auth"], *gateway.auth));
+    AURITE_RETURN_IF_ERROR(ParseGatewayAuth(field["auth"], sources, *gateway.auth));
   }
   if (Has(field, "allowed_origins")) {
     AURITE_ASSIGN_OR_RETURN(gateway.allowed_origins, GetStrings(field["allowed_origins"]));

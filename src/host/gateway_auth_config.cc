@@ -36,10 +36,29 @@ Status CheckAuthServerUrl(std::string_view url, const std::string& what) {
   return OkStatus();
 }
 
-Status ParseGatewayAuth(const Field& field, GatewayAuthConfig& auth) {
+Status ParseIntrospection(const Field& field, const ReferenceSources& sources,
+                          GatewayIntrospection& introspection) {
+  AURITE_RETURN_IF_ERROR(
+      config_json::ExpectObjectWithKeys(field, {"endpoint", "client_id", "client_secret"}));
+  if (!Has(field, "endpoint") || !Has(field, "client_id") || !Has(field, "client_secret")) {
+    return field.Error(
+        "\"endpoint\", \"client_id\" and \"client_secret\" (a reference such as "
+        "\"${env:NAME}\")");
+  }
+  AURITE_ASSIGN_OR_RETURN(introspection.endpoint, GetString(field["endpoint"]));
+  AURITE_RETURN_IF_ERROR(CheckAuthServerUrl(introspection.endpoint, field.path + ".endpoint"));
+  AURITE_ASSIGN_OR_RETURN(introspection.client_id, GetString(field["client_id"]));
+  AURITE_ASSIGN_OR_RETURN(crypto::SecretBuffer secret,
+                          config_json::TakeSecret(field["client_secret"], sources));
+  introspection.client_secret = std::make_shared<const crypto::SecretBuffer>(std::move(secret));
+  return OkStatus();
+}
+
+Status ParseGatewayAuth(const Field& field, const ReferenceSources& sources,
+                        GatewayAuthConfig& auth) {
   AURITE_RETURN_IF_ERROR(config_json::ExpectObjectWithKeys(
       field, {"issuer", "audience", "jwks_uri", "required_scopes", "scopes_supported",
-              "groups_claim", "max_clock_skew"}));
+              "groups_claim", "max_clock_skew", "introspection"}));
   if (!Has(field, "issuer")) {
     return field.Error("an \"issuer\": the URL of the authorization server whose tokens count");
   }
@@ -73,6 +92,11 @@ Status ParseGatewayAuth(const Field& field, GatewayAuthConfig& auth) {
       return field["max_clock_skew"].Error("at most 60 seconds (\"60s\"), as MCP asks");
     }
     auth.max_clock_skew = std::chrono::duration_cast<std::chrono::seconds>(skew);
+  }
+  if (Has(field, "introspection")) {
+    auth.introspection.emplace();
+    AURITE_RETURN_IF_ERROR(
+        ParseIntrospection(field["introspection"], sources, *auth.introspection));
   }
   return OkStatus();
 }

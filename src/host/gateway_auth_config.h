@@ -11,7 +11,10 @@
 //                        "jwks_uri": "https://idp.example.com/.../certs",  // default: discovery
 //                        "required_scopes": ["db.read"], "scopes_supported": ["db.read"],
 //                        "groups_claim": "realm_access.roles",             // default "groups"
-//                        "max_clock_skew": "30s"},                         // at most 60 s
+//                        "max_clock_skew": "30s",                          // at most 60 s
+//                        "introspection": {"endpoint": "https://idp.example.com/.../introspect",
+//                                          "client_id": "aurite",
+//                                          "client_secret": "${env:INTROSPECTION_SECRET}"}},
 //               "bearer_tokens": ["${env:T1}",                             // the old form
 //                                 {"name": "ci", "token": "${env:T2}", "groups": ["ops"]},
 //                                 {"name": "bi", "sha256": "<64 hex digits>"}]}
@@ -22,13 +25,23 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "base/status.h"
+#include "crypto/secret_buffer.h"
 #include "host/config_fields.h"
 
 namespace aurite::host {
+
+// RFC 7662 introspection, for access tokens that are not JWTs.
+struct GatewayIntrospection {
+  std::string endpoint;  // https://, or http:// on loopback
+  std::string client_id;
+  std::shared_ptr<const crypto::SecretBuffer> client_secret;  // shared: the config is copied
+};
 
 struct GatewayAuthConfig {
   std::string issuer;
@@ -40,6 +53,7 @@ struct GatewayAuthConfig {
   // ("realm_access.roles").
   std::string groups_claim = "groups";
   std::chrono::seconds max_clock_skew{60};
+  std::optional<GatewayIntrospection> introspection;
 };
 
 struct GatewayBearerToken {
@@ -53,7 +67,8 @@ struct GatewayBearerToken {
 Status CheckAuthServerUrl(std::string_view url, const std::string& what);
 
 // Reads gateway.auth (`field`) into `auth`.
-Status ParseGatewayAuth(const config_json::Field& field, GatewayAuthConfig& auth);
+Status ParseGatewayAuth(const config_json::Field& field, const ReferenceSources& sources,
+                        GatewayAuthConfig& auth);
 
 // Reads one entry of gateway.bearer_tokens: a string (a token, references
 // allowed) or an object {"name", "token" | "sha256", "groups"}.

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "host/token_introspection.h"
 #include "mcp/transport/bearer_auth.h"
 
 namespace aurite::host {
@@ -157,7 +158,12 @@ mcp::AuthOutcome GatewayAuthenticator::Authenticate(std::string_view token,
   if (!oauth_) return Refuse(401, address, "", "unknown bearer token", true);
   if (auto remembered = Remembered(digest)) return remembered;
   security::AccessTokenRules rules{oauth_->issuer, oauth_->audience, oauth_->max_clock_skew};
-  auto claims = keys_->Verify(token, rules, std::chrono::system_clock::now());
+  const auto now = std::chrono::system_clock::now();
+  // A JWT is three dot-separated parts; anything else is opaque.
+  const bool opaque = std::count(token.begin(), token.end(), '.') != 2;
+  auto claims = opaque && oauth_->introspection
+                    ? IntrospectToken(token, *oauth_->introspection, rules, now)
+                    : keys_->Verify(token, rules, now);
   if (!claims.ok()) {
     if (claims.status().code() == StatusCode::kUnavailable) {
       return Refuse(503, address, "", claims.status().message(), true);

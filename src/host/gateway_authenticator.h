@@ -12,6 +12,9 @@
 //    configured clock skew, and carry a "sub". It is the principal kOAuth
 //    "sub", with client_id (or azp), scopes, email, groups (groups_claim,
 //    a dotted path), its verified claims and its expiry.
+//  - With gateway.auth.introspection, a token that is not a JWT is checked
+//    by the issuer's introspection endpoint (token_introspection.h) and is
+//    the principal of the answer's claims likewise.
 //  - No token or a refused one: 401 with the RFC 6750 challenge (pointing
 //    to the metadata document with gateway.auth). A token lacking a
 //    required scope: 403 insufficient_scope. No keys to check with (the

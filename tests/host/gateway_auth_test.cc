@@ -76,6 +76,14 @@ TEST(GatewayAuthConfig, ErrorsNameTheKeyAndTheFix) {
   EXPECT_NE(
       ErrorOf(R"({"auth": {"issuer": "https://i.example", "scope": "x"}})").find("gateway.auth"),
       std::string::npos);
+  EXPECT_NE(ErrorOf(R"({"auth": {"issuer": "https://i.example",
+                                 "introspection": {"endpoint": "https://i.example/x"}}})")
+                .find("gateway.auth.introspection: expected \"endpoint\", \"client_id\""),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(R"({"auth": {"issuer": "https://i.example", "introspection": {
+                 "endpoint": "http://i.example/x", "client_id": "a", "client_secret": "b"}}})")
+                .find("gateway.auth.introspection.endpoint: expected an https:// URL"),
+            std::string::npos);
   const std::string both =
       ErrorOf(R"({"bearer_tokens": [{"name": "a", "token": "secret-value", "sha256": "ab"}]})");
   EXPECT_NE(both.find("gateway.bearer_tokens[0]: expected either \"token\""), std::string::npos);
@@ -281,6 +289,50 @@ TEST(GatewayAuthenticator, ARememberedTokenStillExpiresOnTime) {
   auto outcome = authenticator->Authenticate(token, "127.0.0.1");
   ASSERT_TRUE(std::holds_alternative<mcp::AuthRefusal>(outcome));
   EXPECT_EQ(std::get<mcp::AuthRefusal>(outcome).status, 401);
+}
+
+TEST(GatewayAuthenticator, OpaqueTokensAreIntrospected) {
+  IssuerFixture f;
+  f.auth.introspection = GatewayIntrospection{
+      f.issuer.origin() + "/introspect", "aurite",
+      std::make_shared<const crypto::SecretBuffer>(crypto::SecretBuffer::CopyFrom("s3cret"))};
+  std::string last_body;
+  f.issuer.Respond("/introspect", [&](mcp::PageRequest& request) {
+    last_body = std::string(request.body.Reveal());
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    nlohmann::json answer = {{"active", false}};
+    if (last_body.find("token=opaque-good") == 0) {
+      answer = {{"active", true},  {"sub", "bob"},  {"aud", {f.auth.audience}},
+                {"exp", now + 60}, {"scope", "db"}, {"client_id", "cli"}};
+    } else if (last_body.find("token=opaque-other-aud") == 0) {
+      answer = {{"active", true}, {"sub", "bob"}, {"aud", "https://else/mcp"}, {"exp", now + 60}};
+    } else if (last_body.find("token=opaque-expired") == 0) {
+      answer = {{"active", true}, {"sub", "bob"}, {"aud", f.auth.audience}, {"exp", now - 120}};
+    }
+    mcp::PageResponse response;
+    response.content_type = "application/json";
+    response.body = answer.dump();
+    return response;
+  });
+  auto authenticator = f.Authenticator();
+  auto outcome = authenticator->Authenticate("opaque-good+/=", "127.0.0.1");
+  auto* auth = std::get_if<std::shared_ptr<const mcp::AuthInfo>>(&outcome);
+  ASSERT_NE(auth, nullptr) << std::get<mcp::AuthRefusal>(outcome).www_authenticate;
+  EXPECT_EQ(mcp::PrincipalKey(**auth), "oauth:" + f.auth.issuer + " bob");
+  EXPECT_EQ((*auth)->client_id, "cli");
+  EXPECT_EQ(last_body, "token=opaque-good%2B%2F%3D&token_type_hint=access_token");  // form-encoded
+  for (const char* token : {"opaque-inactive", "opaque-other-aud", "opaque-expired"}) {
+    auto refused = authenticator->Authenticate(token, "127.0.0.1");
+    ASSERT_TRUE(std::holds_alternative<mcp::AuthRefusal>(refused)) << token;
+    EXPECT_EQ(std::get<mcp::AuthRefusal>(refused).status, 401) << token;
+  }
+  // JWTs still go to the keys, not the endpoint.
+  last_body.clear();
+  EXPECT_TRUE(std::holds_alternative<std::shared_ptr<const mcp::AuthInfo>>(
+      authenticator->Authenticate(f.Sign(f.Claims()), "127.0.0.1")));
+  EXPECT_EQ(last_body, "");
 }
 
 TEST(GatewayAuthenticator, NoReachableIssuerFailsClosed) {

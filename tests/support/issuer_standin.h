@@ -22,6 +22,9 @@ class IssuerStandin {
     options.pages = [this](mcp::PageRequest& request) {
       std::lock_guard lock(mu_);
       ++requests_;
+      if (auto responder = responders_.find(request.path); responder != responders_.end()) {
+        return responder->second(request);
+      }
       auto it = documents_.find(request.path);
       mcp::PageResponse answer;
       answer.content_type = "application/json";
@@ -43,6 +46,11 @@ class IssuerStandin {
     std::lock_guard lock(mu_);
     documents_[path] = std::move(body);
   }
+  // Answers requests for `path` (any method) with `responder` instead.
+  void Respond(const std::string& path, mcp::PageHandler responder) {
+    std::lock_guard lock(mu_);
+    responders_[path] = std::move(responder);
+  }
   int requests() {
     std::lock_guard lock(mu_);
     return requests_;
@@ -54,6 +62,7 @@ class IssuerStandin {
   bool started_ = false;
   std::mutex mu_;
   std::map<std::string, std::string> documents_;
+  std::map<std::string, mcp::PageHandler> responders_;
   int requests_ = 0;
 };
 
