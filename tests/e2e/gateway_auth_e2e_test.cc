@@ -157,6 +157,10 @@ TEST_F(GatewayAuthE2e, AValidTokenWorksAndBadOnesGet401WithTheChallenge) {
   }
   EXPECT_NE(audit.find("auth_failed"), std::string::npos);
   EXPECT_NE(log.find("refused HTTP request"), std::string::npos);
+  // Eight refusals from 127.0.0.1 within a minute: one warning.
+  EXPECT_NE(log.find("repeated authentication failures: 127.0.0.1 failed 5 times"),
+            std::string::npos)
+      << log;
   std::vector<std::string> tokens = {good, kStaticToken};
   for (const auto& [why, token] : bad) tokens.push_back(token);
   for (const std::string& token : tokens) {
