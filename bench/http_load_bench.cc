@@ -6,7 +6,7 @@
 //   http_load_bench --name NAME --port PORT --tool TOOL --arguments JSON
 //                   [--setup TOOL JSON CAPTURE]... [--clients 64] [--seconds 10]
 //                   [--expect TEXT] [--n-range 10000] [--path /mcp]
-//                   [--protocol-version 2025-06-18]
+//                   [--protocol-version 2025-06-18] [--bearer-token-env NAME]
 // In JSON, "{n}" is a number from 1 to --n-range, new on every call, and
 // "{CAPTURE}" the structuredContent string a setup call captured.
 #include <cstdio>
@@ -54,6 +54,10 @@ int main(int argc, char** argv) {
       options.n_range = std::atoi(next().c_str());
     } else if (flag == "--protocol-version") {
       options.protocol_version = next();
+    } else if (flag == "--bearer-token-env") {
+      // The token's variable, not the token: argv is visible to every user.
+      const char* token = std::getenv(next().c_str());
+      options.bearer_token = token != nullptr ? token : "";
     } else {
       std::fprintf(stderr, "unknown flag %s (see the comment at the top of http_load_bench.cc)\n",
                    flag.c_str());

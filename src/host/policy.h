@@ -2,10 +2,10 @@
 // session's principal (mcp::AuthInfo).
 //
 // Contract:
-//  - Governs(): policies are configured (even an empty list), or the
-//    principal came with an OAuth access token (gateway.auth on): then
-//    everything not allowed is denied. Otherwise nothing is checked, as
-//    before policies existed.
+//  - Governs(): policies are configured (even an empty list; the config
+//    requires them when gateway.auth is on), or the principal came with an
+//    OAuth access token: then everything not allowed is denied. Otherwise
+//    nothing is checked, as before policies existed.
 //  - RuleFor(): the first rule, in file order, that matches the principal
 //    (first match wins, like a firewall's rule list: a later, broader rule
 //    never widens an earlier one). A governed session without a principal

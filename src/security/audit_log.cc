@@ -260,7 +260,8 @@ Status AuditLog::Record(const AuditEvent& event) {
                                    {"vault_lease_id", event.vault_lease_id},
                                    {"references", event.references},
                                    {"principal", event.principal},
-                                   {"tool", event.tool}}) {
+                                   {"tool", event.tool},
+                                   {"client_address", event.client_address}}) {
     if (!value.empty()) AppendField(line, key, value);
   }
   AppendStatementFields(line, event);

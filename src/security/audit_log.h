@@ -62,6 +62,8 @@ struct AuditEvent {
   // A statement run through the gateway (event "statement"): who ran it,
   // as which database role, and what (its text as audit.statements asks:
   // literals masked, in full, or none). Each is written only when set.
+  // Who asked: the authenticated principal (gateway events; "anonymous"
+  // in statements when no one was).
   std::string_view principal = {};
   std::string_view role = {};
   std::string_view statement_id = {};  // the same on a statement's start and end records
@@ -70,6 +72,7 @@ struct AuditEvent {
   std::optional<double> duration_ms = {};
   std::optional<std::int64_t> rows = {};
   std::string_view tool = {};  // the tool a gateway policy refused (event "policy_denied")
+  std::string_view client_address = {};  // a refused gateway request's peer
   std::string_view outcome = "ok";
   std::string_view reason = {};  // why a request was denied; fixed text, never a secret
 };

@@ -70,6 +70,16 @@ Status SecurityManager::AuditStatement(const AuditEvent& event) {
   return AuditOrRefuse(event, "run the statement");
 }
 
+void SecurityManager::AuditAuthFailure(std::string_view client_address, std::string_view principal,
+                                       std::string_view reason) {
+  Audit({.event = "auth_failed",
+         .server_id = "gateway",
+         .principal = principal,
+         .client_address = client_address,
+         .outcome = "denied",
+         .reason = reason});
+}
+
 void SecurityManager::AuditUnreadable(const UnreadableRecord& record) {
   Audit({.event = kRecordUnreadableEvent, .outcome = "error", .reason = record.error.message()});
 }

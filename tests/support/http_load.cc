@@ -73,6 +73,9 @@ class Client {
     http::request<http::empty_body> req(http::verb::delete_, options_.path, 11);
     req.set(http::field::host, options_.host);
     req.set("Mcp-Session-Id", session_);
+    if (!options_.bearer_token.empty()) {
+      req.set(http::field::authorization, "Bearer " + options_.bearer_token);
+    }
     req.keep_alive(false);
     beast::error_code ec;
     stream_.expires_after(options_.call_timeout);
@@ -106,6 +109,9 @@ class Client {
     req.set(http::field::content_type, "application/json");
     req.set(http::field::accept, "application/json, text/event-stream");
     if (!session_.empty()) req.set("Mcp-Session-Id", session_);
+    if (!options_.bearer_token.empty()) {
+      req.set(http::field::authorization, "Bearer " + options_.bearer_token);
+    }
     if (initialized_) req.set("MCP-Protocol-Version", options_.protocol_version);
     req.body() = body.dump();
     req.prepare_payload();

@@ -39,6 +39,8 @@ struct LoadOptions {
   // answer that is not an error.
   std::string expect;
   std::chrono::milliseconds call_timeout = std::chrono::seconds(10);
+  // Sent as "Authorization: Bearer …" on every request when not empty.
+  std::string bearer_token;
 };
 
 struct LoadResult {

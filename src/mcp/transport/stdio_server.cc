@@ -13,6 +13,7 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include "mcp/server/server_session.h"
 #include "runtime/cpu_contention.h"
@@ -23,23 +24,6 @@
 
 namespace aurite::mcp {
 namespace {
-
-// The principal of a stdio session: the operating-system user we run as
-// (the client that started us runs as that user too), by name, else by uid.
-std::shared_ptr<const AuthInfo> LocalUserAuth() {
-  auto auth = std::make_shared<AuthInfo>();
-  auth->kind = AuthInfo::Kind::kLocalUser;
-  const uid_t uid = ::geteuid();
-  std::vector<char> buffer(16384);
-  passwd entry{};
-  passwd* found = nullptr;
-  if (::getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) == 0 && found != nullptr) {
-    auth->principal = found->pw_name;
-  } else {
-    auth->principal = "uid:" + std::to_string(uid);
-  }
-  return auth;
-}
 
 // Moves the protocol stream off fd 1: returns a private duplicate of stdout
 // and points fd 1 at stderr. The destructor puts stdout back.
@@ -183,6 +167,22 @@ class ReadLoop : public std::enable_shared_from_this<ReadLoop> {
 thread_local const ReadLoop* ReadLoop::reading_here = nullptr;
 
 }  // namespace
+
+std::shared_ptr<const AuthInfo> LocalUserAuth() {
+  auto auth = std::make_shared<AuthInfo>();
+  auth->kind = AuthInfo::Kind::kLocalUser;
+  const uid_t uid = ::geteuid();
+  passwd entry{};
+  passwd* found = nullptr;
+  std::vector<char> buffer(16 * 1024);
+  if (::getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) == 0 && found != nullptr &&
+      found->pw_name != nullptr) {
+    auth->principal = found->pw_name;
+  } else {
+    auth->principal = "uid:" + std::to_string(uid);  // a user without a passwd entry (containers)
+  }
+  return auth;
+}
 
 Status ServeStdio(McpServer& server, const StdioServerOptions& options) {
   runtime::IgnoreSigpipe();

@@ -1,0 +1,95 @@
+// RFC 7662 token introspection (token_introspection.h).
+#include "host/token_introspection.h"
+
+#include <openssl/evp.h>
+
+#include <vector>
+
+#include "base/text.h"
+
+namespace aurite::host {
+namespace {
+
+// application/x-www-form-urlencoded of `text`, appended to `out`.
+void AppendFormEncoded(std::string_view text, crypto::SecretBuffer& out) {
+  PercentEncodeTo(text, [&out](std::string_view piece) { out.Append(piece); });
+}
+
+// "Basic " + base64(form(id) ":" form(secret)), in a SecretBuffer.
+crypto::SecretBuffer BasicCredentials(const GatewayIntrospection& introspection) {
+  crypto::SecretBuffer pair;
+  AppendFormEncoded(introspection.client_id, pair);
+  pair.Append(":");
+  AppendFormEncoded(introspection.client_secret->Reveal(), pair);
+  std::vector<unsigned char> encoded(4 * ((pair.size() + 2) / 3) + 1);
+  const int length =
+      EVP_EncodeBlock(encoded.data(), reinterpret_cast<const unsigned char*>(pair.Reveal().data()),
+                      static_cast<int>(pair.size()));
+  crypto::SecretBuffer header = crypto::SecretBuffer::CopyFrom("Basic ");
+  header.Append(std::span<const unsigned char>(encoded.data(), static_cast<std::size_t>(length)));
+  OPENSSL_cleanse(encoded.data(), encoded.size());
+  return header;
+}
+
+bool AudienceHolds(const nlohmann::json& aud, const std::string& audience) {
+  if (aud.is_string()) return aud == audience;
+  if (!aud.is_array()) return false;
+  for (const auto& item : aud) {
+    if (item == audience) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+StatusOr<nlohmann::json> IntrospectToken(std::string_view token,
+                                         const GatewayIntrospection& introspection,
+                                         const security::AccessTokenRules& rules,
+                                         std::chrono::system_clock::time_point now,
+                                         const IssuerFetchOptions& options) {
+  if (token.size() > security::kMaxAccessTokenBytes) {
+    return UnauthenticatedError("the access token is too large");
+  }
+  AURITE_ASSIGN_OR_RETURN(
+      credentials::HttpEndpoint endpoint,
+      credentials::ParseEndpointUrl(introspection.endpoint, "gateway.auth.introspection.endpoint"));
+  crypto::SecretBuffer body = crypto::SecretBuffer::CopyFrom("token=");
+  AppendFormEncoded(token, body);
+  body.Append("&token_type_hint=access_token");
+  const crypto::SecretBuffer authorization = BasicCredentials(introspection);
+  auto answer = credentials::HttpPost(endpoint,
+                                      {{"Authorization", authorization.Reveal()},
+                                       {"Content-Type", "application/x-www-form-urlencoded"},
+                                       {"Accept", "application/json"}},
+                                      body.Reveal(), options.http);
+  if (!answer.ok()) {
+    return UnavailableError("cannot ask the introspection endpoint: " + answer.status().message());
+  }
+  if (answer->status != 200) {
+    return UnavailableError("the introspection endpoint answered HTTP " +
+                            std::to_string(answer->status) +
+                            "; check gateway.auth.introspection's client_id and client_secret");
+  }
+  auto claims = nlohmann::json::parse(answer->body.Reveal(), nullptr, false);
+  if (!claims.is_object()) return UnavailableError("the introspection answer is not JSON");
+  if (claims.value("active", false) != true) {
+    return UnauthenticatedError("the access token is not active");
+  }
+  const auto exp = claims.find("exp");
+  if (exp == claims.end() || !exp->is_number()) {
+    return UnauthenticatedError("the introspection answer has no exp");
+  }
+  const auto expires =
+      std::chrono::system_clock::time_point(std::chrono::seconds(exp->get<std::int64_t>()));
+  if (now >= expires + rules.max_skew) return UnauthenticatedError("the access token expired");
+  if (!AudienceHolds(claims.value("aud", nlohmann::json()), rules.audience)) {
+    return UnauthenticatedError("the access token is for another audience");
+  }
+  if (claims.contains("iss") && claims["iss"] != rules.issuer) {
+    return UnauthenticatedError("the access token is from another issuer");
+  }
+  claims["iss"] = rules.issuer;
+  return claims;
+}
+
+}  // namespace aurite::host
