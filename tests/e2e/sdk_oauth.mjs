@@ -1,0 +1,150 @@
+// End-to-end OAuth 2.1 (issue 19): the official TypeScript SDK client meets
+// `aurite serve` whose gateway.auth trusts the OpenID provider harness
+// (tests/harness/oidc). Without a token the gateway answers 401 pointing to
+// its RFC 9728 metadata; the SDK discovers the provider from there,
+// registers itself, runs authorization code + PKCE with the gateway as
+// resource, the headless user alice signs in, and the SDK lists the tools
+// and queries the named SQLite connection "sample". Then: bob's token cannot
+// use alice's session nor her connection; expired, wrong-audience,
+// wrong-issuer, unsigned, badly signed and unknown-key tokens get 401; a
+// token without mcp:tools gets 403 insufficient_scope.
+//
+//   node sdk_oauth.mjs <gateway url> <issuer> <artifact dir>
+//
+// Writes the access tokens it used to <artifact dir>/tokens.txt, one a line,
+// for the runner to check that no log holds them. Exits non-zero on the
+// first failed expectation.
+import { writeFileSync } from 'node:fs';
+import { importPinned } from '../harness/oidc/pinned.mjs';
+import { signIn, userToken, mintToken } from '../harness/oidc/login.mjs';
+import { memoryOAuthClient } from '../harness/oidc/memory_client.mjs';
+
+const { Client } = await importPinned('@modelcontextprotocol/sdk/client/index.js');
+const { StreamableHTTPClientTransport } = await importPinned('@modelcontextprotocol/sdk/client/streamableHttp.js');
+const { UnauthorizedError } = await importPinned('@modelcontextprotocol/sdk/client/auth.js');
+const jose = await importPinned('jose');
+
+const [url, issuer, artifacts] = process.argv.slice(2);
+const tokens = [];
+
+function expect(condition, what, detail) {
+  if (!condition) {
+    console.error(`FAIL ${what}: ${JSON.stringify(detail)}`);
+    process.exit(1);
+  }
+  console.log(`ok   ${what}`);
+}
+
+// One JSON-RPC message with `token` (and a session), as a client without
+// the SDK sends it; a notification when `body` has no id.
+async function post(token, body, session) {
+  const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+  if (token !== undefined) headers.authorization = `Bearer ${token}`;
+  if (session) Object.assign(headers, { 'mcp-session-id': session, 'mcp-protocol-version': '2025-11-25' });
+  const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 1, ...body }) });
+  return {
+    status: response.status,
+    challenge: response.headers.get('www-authenticate') ?? '',
+    session: response.headers.get('mcp-session-id'),
+    text: await response.text(),
+  };
+}
+const initialize = {
+  method: 'initialize',
+  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1.0.0' } },
+};
+// A session opened with `token`: its id, or null.
+async function openSession(token) {
+  const opened = await post(token, initialize);
+  if (opened.status !== 200 || !opened.session) return null;
+  await post(token, { method: 'notifications/initialized', id: undefined }, opened.session);
+  return opened.session;
+}
+
+// Discovery as the specification has it: 401, then the metadata it names.
+const bare = await post(undefined, initialize);
+const metadataUrl = /resource_metadata="([^"]+)"/.exec(bare.challenge)?.[1];
+expect(bare.status === 401 && /^Bearer /.test(bare.challenge) && metadataUrl, 'no token: 401 with Bearer resource_metadata', bare);
+const metadata = await (await fetch(metadataUrl)).json();
+expect(metadata.resource === url && metadata.authorization_servers?.includes(issuer) && metadata.scopes_supported?.includes('mcp:tools'),
+  'the protected resource metadata names the gateway, the provider and mcp:tools', metadata);
+const bareWellKnown = await fetch(new URL('/.well-known/oauth-protected-resource', url));
+expect(bareWellKnown.status === 200 && (await bareWellKnown.json()).resource === url, 'the bare well-known path serves it too', bareWellKnown.status);
+
+// The SDK's own flow, the user signing in headlessly.
+const alice = memoryOAuthClient('aurite oauth e2e');
+let refused;
+try {
+  await new Client({ name: 'aurite-oauth-e2e', version: '1.0.0' }).connect(new StreamableHTTPClientTransport(new URL(url), { authProvider: alice }));
+} catch (error) {
+  refused = error;
+}
+expect(refused instanceof UnauthorizedError && alice.memory.authorizationUrl, 'the SDK is sent to the provider to authorize', String(refused));
+const asked = alice.memory.authorizationUrl;
+expect(asked.origin === issuer && asked.searchParams.get('resource') === url && asked.searchParams.get('code_challenge_method') === 'S256'
+  && asked.searchParams.get('scope')?.split(' ').includes('mcp:tools'),
+  'the authorization request names the gateway as resource, mcp:tools and PKCE', asked.href);
+const back = await signIn(asked, { login: 'alice', password: 'alice-password' });
+expect(back.searchParams.get('state') === alice.memory.state, 'alice signs in and is sent back with the state', back.href);
+const retry = new StreamableHTTPClientTransport(new URL(url), { authProvider: alice });
+await retry.finishAuth(back.searchParams.get('code'));
+const aliceToken = alice.memory.tokens.access_token;
+tokens.push(aliceToken);
+const claims = jose.decodeJwt(aliceToken);
+expect(claims.aud === url && claims.sub === 'alice', 'the access token is for the gateway and alice', claims);
+
+const client = new Client({ name: 'aurite-oauth-e2e', version: '1.0.0' });
+await client.connect(retry);
+const { tools } = await client.listTools();
+const names = tools.map((t) => t.name);
+expect(['connect_storage', 'query_storage', 'disconnect_storage'].every((n) => names.includes(n)), 'alice lists the gateway tools', names);
+const connected = await client.callTool({ name: 'connect_storage', arguments: { storage_type: 'sqlite', connection_name: 'sample' } });
+expect(!connected.isError && connected.structuredContent?.connection_id, 'alice connects to the named connection', connected);
+const connection = connected.structuredContent.connection_id;
+const query = { connection_id: connection, query: 'SELECT name FROM customers ORDER BY id' };
+const rows = await client.callTool({ name: 'query_storage', arguments: query });
+expect(!rows.isError && JSON.stringify(rows.structuredContent).includes('Ada Lovelace'), 'alice queries it', rows);
+
+// bob: a real token of his own, for the same gateway.
+const bobToken = await userToken(issuer, 'bob', url);
+tokens.push(bobToken);
+const call = { method: 'tools/call', params: { name: 'query_storage', arguments: query } };
+const hijack = await post(bobToken, call, retry.sessionId);
+expect([403, 404].includes(hijack.status) && !hijack.text.includes('Ada Lovelace'), 'bob\'s token cannot use alice\'s session', hijack);
+const bobSessionId = await openSession(bobToken);
+expect(bobSessionId && bobSessionId !== retry.sessionId, 'bob opens a session of his own', bobSessionId);
+const foreign = await post(bobToken, call, bobSessionId);
+expect(foreign.status === 200 && !foreign.text.includes('Ada Lovelace') && /isError|error/.test(foreign.text),
+  'bob cannot query alice\'s connection from his session', foreign);
+const stillAlice = await client.callTool({ name: 'query_storage', arguments: query });
+expect(!stillAlice.isError, 'alice\'s session and connection still serve her', stillAlice);
+
+// Tokens the gateway must refuse with 401 (and say why without echoing them).
+const now = Math.floor(Date.now() / 1000);
+const { privateKey: strangerKey } = await jose.generateKeyPair('ES256');
+const signedBy = (key, header, body) => new jose.SignJWT(body).setProtectedHeader(header).sign(key);
+const good = { sub: 'alice', aud: url, scope: 'mcp:tools', client_id: 'aurite-e2e' };
+const refusedTokens = {
+  'expired two minutes ago': await mintToken(issuer, good, { expiresIn: -120 }),
+  'not valid for ten minutes': await mintToken(issuer, { ...good, nbf: now + 600 }),
+  'for another resource': await userToken(issuer, 'alice', 'http://127.0.0.1:1/mcp'),
+  'from another issuer': await mintToken(issuer, { ...good, iss: 'http://127.0.0.1:1' }),
+  'unsigned (alg none)': new jose.UnsecuredJWT({ ...good, iss: issuer, exp: now + 300 }).encode(),
+  'with a bad signature': aliceToken.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')),
+  'signed by a key the provider never published': await signedBy(strangerKey, { alg: 'ES256', kid: 'stranger', typ: 'at+jwt' },
+    { ...good, iss: issuer, iat: now, exp: now + 300 }),
+};
+for (const [what, token] of Object.entries(refusedTokens)) {
+  tokens.push(token);
+  const answer = await post(token, initialize);
+  expect(answer.status === 401 && answer.challenge.includes('error="invalid_token"') && answer.challenge.includes('resource_metadata=')
+    && !answer.challenge.includes(token) && !answer.text.includes(token), `a token ${what} gets 401 invalid_token`, answer);
+}
+const narrow = await userToken(issuer, 'alice', url, 'mcp:read');
+tokens.push(narrow);
+const insufficient = await post(narrow, initialize);
+expect(insufficient.status === 403 && insufficient.challenge.includes('error="insufficient_scope"') && insufficient.challenge.includes('mcp:tools'),
+  'a token without mcp:tools gets 403 insufficient_scope naming it', insufficient);
+
+await client.close();
+writeFileSync(`${artifacts}/tokens.txt`, `${tokens.join('\n')}\n`);
