@@ -4,6 +4,7 @@
 start_oidc_provider() {
   local node="$1" log="$2"
   shift 2
+  : >"$log" # before the first read below: the background redirection may come later
   "$node" "$(dirname "${BASH_SOURCE[0]}")/provider.mjs" "$@" >"$log" 2>&1 &
   provider=$!
   issuer=""
