@@ -3,7 +3,7 @@
 // (RFC 9068, typ at+jwt) for any loopback resource indicator (RFC 8707), so a
 // gateway started after it on a free port can be the token's audience.
 //
-//   node provider.mjs [--port N] [--alg ES256|RS256] [--ttl SECONDS]
+//   node provider.mjs [--port N] [--alg ES256|RS256] [--ttl SECONDS] [--default-scope S]
 //
 // Prints "oidc provider ready at <issuer>" on stdout once it serves, then runs
 // until SIGTERM or SIGINT. What it offers:
@@ -13,8 +13,9 @@
 // - the public client "aurite-e2e" (PKCE, redirect URIs on loopback) and
 //   dynamic client registration (RFC 7591) for clients that register
 //   themselves, as the MCP SDKs do without a client id;
-// - resource scopes mcp:tools, mcp:read, mcp:write; access tokens carry sub,
-//   email, preferred_username and groups of the signed-in user;
+// - resource scopes mcp:tools, mcp:read, mcp:write (mcp:tools when an
+//   authorization request names none); access tokens carry sub, email,
+//   preferred_username and groups of the signed-in user;
 // - client_credentials clients "cc-<user>" (secret "<user>-cc-secret") whose
 //   tokens stand for that user: a token in one POST, no browser;
 // - POST /test/mint: signs any claims with the provider's own key, for the
@@ -37,6 +38,7 @@ const { values: options } = parseArgs({
     port: { type: 'string', default: '0' },
     alg: { type: 'string', default: 'ES256' },
     ttl: { type: 'string', default: '600' },
+    'default-scope': { type: 'string', default: 'mcp:tools' },
   },
 });
 if (!['ES256', 'RS256'].includes(options.alg)) throw new Error(`--alg must be ES256 or RS256, not ${options.alg}`);
@@ -227,6 +229,12 @@ server.on('request', async (req, res) => {
   } catch (error) {
     if (!res.headersSent) res.writeHead(400, { 'content-type': 'text/plain' }).end(`${error.name}: ${error.message}\n`);
     return;
+  }
+  // RFC 6749 §3.3: a request without scope gets the default one (this
+  // provider grants nothing otherwise), as clients do that know of none.
+  if (url.pathname === '/auth' && req.method === 'GET' && !url.searchParams.has('scope')) {
+    url.searchParams.set('scope', options['default-scope']);
+    req.url = `${url.pathname}${url.search}`;
   }
   callback(req, res);
 });

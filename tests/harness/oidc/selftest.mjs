@@ -5,10 +5,14 @@
 // resource indicator, and the access token it gets verifies against the
 // provider's JWKS with the resource as audience and the user's claims.
 // Then: a wrong password and a denied consent, the client_credentials
-// tokens of a user, a minted expired token, a resource off loopback.
+// tokens of a user, a minted expired token, a resource off loopback, and
+// the conformance suite's authorization-server scenarios (which the pinned
+// suites have; they have none for an MCP server as a resource server).
 //
 //   node selftest.mjs        (exits non-zero on the first failed expectation)
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { importPinned } from './pinned.mjs';
 import { signIn, userToken, mintToken, startProvider } from './login.mjs';
 import { memoryOAuthClient } from './memory_client.mjs';
@@ -93,6 +97,33 @@ try {
   offLoopback = error.message;
 }
 expect(offLoopback?.includes('invalid_target'), 'a resource off loopback gets no token', offLoopback);
+
+// The conformance suite's authorization-server scenarios (conformance
+// 0.2.0-alpha.12 `authorization`: metadata, then a code grant whose
+// authorization URL it prints for a user, whom signIn plays).
+const callbackPort = await new Promise((resolve) => {
+  const probe = createServer().listen(0, '127.0.0.1', () => {
+    const { port } = probe.address();
+    probe.close(() => resolve(port));
+  });
+});
+const suite = spawn(process.execPath, [fileURLToPath(new URL('../../node/node_modules/conformance-next/dist/index.js', import.meta.url)),
+  'authorization', '--url', issuer, '--client-id', 'aurite-e2e', '--resource', resource, '--port', String(callbackPort)]);
+let suiteOutput = '';
+let played = false;
+suite.stderr.on('data', (chunk) => { suiteOutput += chunk; });
+suite.stdout.on('data', async (chunk) => {
+  suiteOutput += chunk;
+  const link = /^(http:\/\/127\.0\.0\.1:\d+\/auth\?\S+)$/m.exec(suiteOutput)?.[1];
+  if (!link || played) return;
+  played = true;
+  const callback = await signIn(link, { login: 'carol', password: 'carol-password' });
+  await fetch(callback).then((r) => r.text(), () => '');
+});
+const suiteCode = await new Promise((resolve) => suite.on('exit', resolve));
+const results = /Total: (\d+) passed, (\d+) failed/.exec(suiteOutput);
+expect(suiteCode === 0 && played && Number(results?.[1]) >= 2 && results[2] === '0',
+  'the conformance suite\'s authorization-server scenarios pass', suiteOutput);
 
 resourceServer.close();
 child.kill('SIGTERM');
