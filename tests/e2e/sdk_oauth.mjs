@@ -5,9 +5,10 @@
 // registers itself, runs authorization code + PKCE with the gateway as
 // resource, the headless user alice signs in, and the SDK lists the tools
 // and queries the named SQLite connection "sample". Then: bob's token cannot
-// use alice's session nor her connection; expired, wrong-audience,
-// wrong-issuer, unsigned, badly signed and unknown-key tokens get 401; a
-// token without mcp:tools gets 403 insufficient_scope.
+// use alice's session nor her connection; expired, not yet valid,
+// wrong-audience, wrong-issuer, unsigned, badly signed, unknown-key and
+// HS256-keyed-with-the-public-key tokens get 401; a token without mcp:tools
+// gets 403 insufficient_scope.
 //
 //   node sdk_oauth.mjs <gateway url> <issuer> <artifact dir>
 //
@@ -130,6 +131,12 @@ const badSignature = (token) => {
 };
 const signedBy = (key, header, body) => new jose.SignJWT(body).setProtectedHeader(header).sign(key);
 const good = { sub: 'alice', aud: url, scope: 'mcp:tools', client_id: 'aurite-e2e' };
+// The provider's published key of alice's token, as PEM: the secret of the
+// algorithm-confusion attack (HS256 keyed with a public key).
+const aliceKid = jose.decodeProtectedHeader(aliceToken).kid;
+const { jwks_uri: jwksUri } = await (await fetch(`${issuer}/.well-known/openid-configuration`)).json();
+const published = (await (await fetch(jwksUri)).json()).keys.find((k) => k.kid === aliceKid);
+const publicPem = await jose.exportSPKI(await jose.importJWK(published, published.alg));
 const refusedTokens = {
   'expired two minutes ago': await mintToken(issuer, good, { expiresIn: -120 }),
   'not valid for ten minutes': await mintToken(issuer, { ...good, nbf: now + 600 }),
@@ -139,6 +146,8 @@ const refusedTokens = {
   'with a bad signature': badSignature(aliceToken),
   'signed by a key the provider never published': await signedBy(strangerKey, { alg: 'ES256', kid: 'stranger', typ: 'at+jwt' },
     { ...good, iss: issuer, iat: now, exp: now + 300 }),
+  'HMAC-signed with the provider\'s public key': await signedBy(new TextEncoder().encode(publicPem),
+    { alg: 'HS256', kid: aliceKid, typ: 'at+jwt' }, { ...good, iss: issuer, iat: now, exp: now + 300 }),
 };
 for (const [what, token] of Object.entries(refusedTokens)) {
   tokens.push(token);
