@@ -21,16 +21,20 @@ rm -rf "$work" && mkdir -p "$work"
 
 start_oidc_provider "$node" "$work/provider.log"
 
+# The audience is the gateway's URL, so its port is chosen here: a free one
+# the moment it is asked for.
+port="$("$node" -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => {
+  process.stdout.write(String(s.address().port)); s.close(); });')"
 cat >"$work/aurite.json" <<JSON
 {"mcpServers": {"sql": {"command": "$aurite", "args": ["sql-server"], "capabilities": ["tools", "storage"]}},
  "security": {"store_path": "$work/store.db", "audit_log": "$work/audit.jsonl"},
  "connections": {"sample": {"storage_type": "sqlite", "server": "sql", "connection_string": "sqlite:///$work/sample.db"}},
  "gateway": {"transport": "http", "host": "127.0.0.1",
-             "auth": {"issuer": "$issuer", "required_scopes": ["mcp:tools"], "scopes_supported": ["mcp:tools"],
+             "auth": {"issuer": "$issuer", "audience": "http://127.0.0.1:$port/mcp", "required_scopes": ["mcp:tools"], "scopes_supported": ["mcp:tools"],
                       "groups_claim": "groups"}}}
 JSON
 export AURITE_MCP_ENCRYPTION_KEY="$(head -c 32 /dev/urandom | base64 | tr '+/' '-_')"
-start_http_gateway "$aurite" "$work/aurite.json" "$work/host.log" || { kill "$provider"; exit 1; }
+start_http_gateway "$aurite" "$work/aurite.json" "$work/host.log" "$port" || { kill "$provider"; exit 1; }
 trap 'kill "$gateway" "$provider" 2>/dev/null || true' EXIT
 "$node" "$here/sdk_oauth.mjs" "$url" "$issuer" "$work"
 kill -TERM "$gateway"
