@@ -115,7 +115,7 @@ expect([403, 404].includes(hijack.status) && !hijack.text.includes('Ada Lovelace
 const bobSessionId = await openSession(bobToken);
 expect(bobSessionId && bobSessionId !== retry.sessionId, 'bob opens a session of his own', bobSessionId);
 const foreign = await post(bobToken, call, bobSessionId);
-expect(foreign.status === 200 && !foreign.text.includes('Ada Lovelace') && /isError|error/.test(foreign.text),
+expect(foreign.status === 200 && !foreign.text.includes('Ada Lovelace') && /"isError":\s*true/.test(foreign.text),
   'bob cannot query alice\'s connection from his session', foreign);
 const stillAlice = await client.callTool({ name: 'query_storage', arguments: query });
 expect(!stillAlice.isError, 'alice\'s session and connection still serve her', stillAlice);
@@ -137,23 +137,27 @@ const aliceKid = jose.decodeProtectedHeader(aliceToken).kid;
 const { jwks_uri: jwksUri } = await (await fetch(`${issuer}/.well-known/openid-configuration`)).json();
 const published = (await (await fetch(jwksUri)).json()).keys.find((k) => k.kid === aliceKid);
 const publicPem = await jose.exportSPKI(await jose.importJWK(published, published.alg));
+// Each with what the gateway's error_description must say, so that each is
+// refused for its own fault.
 const refusedTokens = {
-  'expired two minutes ago': await mintToken(issuer, good, { expiresIn: -120 }),
-  'not valid for ten minutes': await mintToken(issuer, { ...good, nbf: now + 600 }),
-  'for another resource': await userToken(issuer, 'alice', 'http://127.0.0.1:1/mcp'),
-  'from another issuer': await mintToken(issuer, { ...good, iss: 'http://127.0.0.1:1' }),
-  'unsigned (alg none)': new jose.UnsecuredJWT({ ...good, iss: issuer, exp: now + 300 }).encode(),
-  'with a bad signature': badSignature(aliceToken),
-  'signed by a key the provider never published': await signedBy(strangerKey, { alg: 'ES256', kid: 'stranger', typ: 'at+jwt' },
-    { ...good, iss: issuer, iat: now, exp: now + 300 }),
-  'HMAC-signed with the provider\'s public key': await signedBy(new TextEncoder().encode(publicPem),
-    { alg: 'HS256', kid: aliceKid, typ: 'at+jwt' }, { ...good, iss: issuer, iat: now, exp: now + 300 }),
+  'expired two minutes ago': [await mintToken(issuer, good, { expiresIn: -120 }), /expired/],
+  'not valid for ten minutes': [await mintToken(issuer, { ...good, nbf: now + 600 }), /not valid yet/],
+  'for another resource': [await userToken(issuer, 'alice', 'http://127.0.0.1:1/mcp'), /not meant for/],
+  'from another issuer': [await mintToken(issuer, { ...good, iss: 'http://127.0.0.1:1' }), /not issued by/],
+  'unsigned (alg none)': [new jose.UnsecuredJWT({ ...good, iss: issuer, exp: now + 300 }).encode(), /algorithm/],
+  'with a bad signature': [badSignature(aliceToken), /signature/],
+  'signed by a key the provider never published': [await signedBy(strangerKey, { alg: 'ES256', kid: 'stranger', typ: 'at+jwt' },
+    { ...good, iss: issuer, iat: now, exp: now + 300 }), /key/],
+  'HMAC-signed with the provider\'s public key': [await signedBy(new TextEncoder().encode(publicPem),
+    { alg: 'HS256', kid: aliceKid, typ: 'at+jwt' }, { ...good, iss: issuer, iat: now, exp: now + 300 }), /algorithm/],
 };
-for (const [what, token] of Object.entries(refusedTokens)) {
+for (const [what, [token, reason]] of Object.entries(refusedTokens)) {
   tokens.push(token);
   const answer = await post(token, initialize);
+  const description = /error_description="([^"]*)"/.exec(answer.challenge)?.[1] ?? '';
   expect(answer.status === 401 && answer.challenge.includes('error="invalid_token"') && answer.challenge.includes('resource_metadata=')
-    && !answer.challenge.includes(token) && !answer.text.includes(token), `a token ${what} gets 401 invalid_token`, answer);
+    && reason.test(description) && !answer.challenge.includes(token) && !answer.text.includes(token),
+    `a token ${what} gets 401 invalid_token saying why`, answer);
 }
 const narrow = await userToken(issuer, 'alice', url, 'mcp:read');
 tokens.push(narrow);
