@@ -14,14 +14,17 @@
 #include "cli/command.h"
 #include "cli/security_context.h"
 #include "crypto/key_loader.h"
+#include "host/auth_failure_monitor.h"
 #include "host/config.h"
 #include "host/connection_elicitation.h"
 #include "host/gateway.h"
+#include "host/gateway_authenticator.h"
 #include "host/mcp_host.h"
+#include "host/oauth_discovery.h"
 #include "host/storage_router.h"
-#include "mcp/transport/bearer_auth.h"
 #include "mcp/transport/http_server.h"
 #include "mcp/transport/stdio_server.h"
+#include "runtime/log.h"
 #include "security/masking.h"
 #include "security/redacting_sink.h"
 
@@ -89,15 +92,46 @@ mcp::HttpServerOptions HttpOptions(const host::GatewayConfig& gateway) {
   }
   if (gateway.tls_cert_file) options.tls_certificate_file = gateway.tls_cert_file->string();
   if (gateway.tls_key_file) options.tls_private_key_file = gateway.tls_key_file->string();
-  for (const crypto::SecretBuffer& token : gateway.bearer_tokens) {
-    options.bearer_token_digests.push_back(mcp::TokenDigestHex(token.Reveal()));
-  }
   return options;
 }
 
+// Logs each refused token (never the token) and warns when one address or
+// principal keeps failing.
+host::GatewayAuthenticator::FailureSink AuthFailureLog(host::AuthFailureMonitor& monitor,
+                                                       security::SecurityManager& security) {
+  return [&monitor, &security](const host::GatewayAuthenticator::Failure& failure) {
+    security.AuditAuthFailure(failure.address, failure.principal, failure.reason);
+    runtime::LogInfo("refused HTTP request from {} ({}): {}", failure.address,
+                     failure.principal.empty() ? "no principal" : failure.principal,
+                     failure.reason);
+    for (std::string_view who : {failure.address, failure.principal}) {
+      if (!who.empty() && monitor.Record(who)) {
+        runtime::LogWarn(
+            "repeated authentication failures: {} failed 5 times within a minute "
+            "(last: {})",
+            who, failure.reason);
+      }
+    }
+  };
+}
+
 int ServeHttp(mcp::McpServer& server, const host::GatewayConfig& gateway,
-              host::ConnectionElicitation& elicitation) {
+              host::ConnectionElicitation& elicitation, security::SecurityManager& security) {
   mcp::HttpServerOptions options = HttpOptions(gateway);
+  host::AuthFailureMonitor failures;
+  std::unique_ptr<host::GatewayAuthenticator> authenticator;
+  if (gateway.auth || !gateway.bearer_tokens.empty()) {
+    auto made = host::GatewayAuthenticator::Create(
+        gateway, gateway.auth ? host::JwksFetcher(*gateway.auth) : nullptr,
+        AuthFailureLog(failures, security));
+    if (!made.ok()) return ReportError(made.status());
+    authenticator = std::move(made).value();
+    options.authenticate = [a = authenticator.get()](std::string_view token,
+                                                     std::string_view address) {
+      return a->Authenticate(token, address);
+    };
+    options.protected_resource = authenticator->resource();
+  }
   elicitation.ServeOn(options);
   mcp::HttpServer http(server, std::move(options));
   Status started = http.Start();
@@ -172,7 +206,8 @@ int Serve(const ServeFlags& flags) {
   gateway.RegisterWith(server);
   const bool http = options.transport == host::GatewayConfig::Transport::kHttp;
   if (!http) elicitation.UseSideListener(server);
-  int status = http ? ServeHttp(server, options, elicitation) : ServeStdio(server, **host, router);
+  int status = http ? ServeHttp(server, options, elicitation, (*host)->security())
+                    : ServeStdio(server, **host, router);
   router.DisconnectAll();
   (*host)->Shutdown();
   g_redacting_manager = nullptr;

@@ -265,7 +265,7 @@ Status ParseGatewayTls(const Field& field, const std::filesystem::path& base_dir
 Status ParseGateway(const Field& field, const std::filesystem::path& base_dir,
                     GatewayConfig& gateway, const ReferenceSources& sources) {
   AURITE_RETURN_IF_ERROR(ExpectObjectWithKeys(
-      field, {"transport", "host", "port", "tls", "bearer_tokens", "allowed_origins",
+      field, {"transport", "host", "port", "tls", "bearer_tokens", "auth", "allowed_origins",
               "busy_poll_us", "stdio_write_timeout_s", "http", "connection_entry_seconds"}));
   if (Has(field, "transport")) {
     AURITE_ASSIGN_OR_RETURN(std::string transport, GetString(field["transport"]));
@@ -285,13 +285,20 @@ Status ParseGateway(const Field& field, const std::filesystem::path& base_dir,
   if (Has(field, "tls")) AURITE_RETURN_IF_ERROR(ParseGatewayTls(field["tls"], base_dir, gateway));
   if (Has(field, "bearer_tokens")) {
     Field tokens = field["bearer_tokens"];
-    if (!tokens.value.is_array()) return tokens.Error("an array of strings");
+    if (!tokens.value.is_array()) {
+      return tokens.Error("an array of tokens (strings) or {\"name\", \"token\"} objects");
+    }
     for (std::size_t i = 0; i < tokens.value.size(); ++i) {
       AURITE_ASSIGN_OR_RETURN(
-          crypto::SecretBuffer token,
-          TakeSecret({tokens.value[i], tokens.path + "[" + std::to_string(i) + "]"}, sources));
+          GatewayBearerToken token,
+          ParseGatewayBearerToken({tokens.value[i], tokens.path + "[" + std::to_string(i) + "]"},
+                                  sources));
       gateway.bearer_tokens.push_back(std::move(token));
     }
+  }
+  if (Has(field, "auth")) {
+    gateway.auth.emplace();
+    AURITE_RETURN_IF_ERROR(ParseGatewayAuth(field["auth"], *gateway.auth));
   }
   if (Has(field, "allowed_origins")) {
     AURITE_ASSIGN_OR_RETURN(gateway.allowed_origins, GetStrings(field["allowed_origins"]));

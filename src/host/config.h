@@ -16,6 +16,7 @@
 //     "gateway": {"transport": "http", "host": "127.0.0.1", "port": 8765,
 //                 "tls": {"cert_file": "...", "key_file": "..."},
 //                 "bearer_tokens": ["${env:AURITE_GATEWAY_TOKEN}"], "allowed_origins": ["..."],
+//                 "auth": {"issuer": "https://idp.example.com", ...},  // gateway_auth_config.h
 //                 "http": {"max_sessions": 256, "header_timeout": "10s", ...}}
 //   }
 //
@@ -38,6 +39,7 @@
 #include "base/status.h"
 #include "credentials/credentials_config.h"
 #include "crypto/secret_buffer.h"
+#include "host/gateway_auth_config.h"
 #include "host/secret_reference.h"
 #include "host/vault_config.h"
 #include "mcp/core/message_parser.h"
@@ -120,7 +122,10 @@ struct GatewayConfig {
   std::uint16_t port = 8765;
   std::optional<std::filesystem::path> tls_cert_file;
   std::optional<std::filesystem::path> tls_key_file;
-  std::vector<crypto::SecretBuffer> bearer_tokens;
+  // Static tokens, each a principal (gateway_auth_config.h), kept as digests.
+  std::vector<GatewayBearerToken> bearer_tokens;
+  // The OAuth resource server's settings; none: no access tokens accepted.
+  std::optional<GatewayAuthConfig> auth;
   std::vector<std::string> allowed_origins;
   // How long a read of stdin or of a stdio server's output polls before it
   // sleeps: a relay's answer comes within microseconds, and waking a

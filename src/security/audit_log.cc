@@ -235,7 +235,9 @@ Status AuditLog::Record(const AuditEvent& event) {
                                    {"user_name", event.user_name},
                                    {"lease_id", event.lease_id},
                                    {"vault_lease_id", event.vault_lease_id},
-                                   {"references", event.references}}) {
+                                   {"references", event.references},
+                                   {"principal", event.principal},
+                                   {"client_address", event.client_address}}) {
     if (!value.empty()) AppendField(line, key, value);
   }
   AppendField(line, "outcome", event.outcome);

@@ -56,6 +56,10 @@ struct AuditEvent {
   // Secret references as written in aurite.json ("${vault:secret/orders#password}"),
   // which name where a secret is kept, never the secret.
   std::string_view references = {};
+  // Who asked, for gateway (HTTP) events: the authenticated principal and
+  // the client's address; each is written only when not empty.
+  std::string_view principal = {};
+  std::string_view client_address = {};
   std::string_view outcome = "ok";
   std::string_view reason = {};  // why a request was denied; fixed text, never a secret
 };

@@ -227,6 +227,12 @@ class SecurityManager {
   // its value; `reason` (a store's error) passes through Redact() first.
   void AuditSecret(SecretEvent event, std::string_view connection, std::string_view references,
                    std::string_view outcome = "ok", std::string_view reason = {});
+  // "auth_failed": a request to the gateway refused for its credentials,
+  // with the client's address, the principal when the token named one and
+  // why (fixed text or the token verifier's, never a token), outcome
+  // "denied".
+  void AuditAuthFailure(std::string_view client_address, std::string_view principal,
+                        std::string_view reason);
   // "record_unreadable", outcome "error", with the record's error (which
   // names its row id) as the reason.
   void AuditUnreadable(const UnreadableRecord& record);

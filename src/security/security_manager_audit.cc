@@ -66,6 +66,16 @@ void SecurityManager::AuditSecret(SecretEvent event, std::string_view connection
          .reason = redacted});
 }
 
+void SecurityManager::AuditAuthFailure(std::string_view client_address, std::string_view principal,
+                                       std::string_view reason) {
+  Audit({.event = "auth_failed",
+         .server_id = "gateway",
+         .principal = principal,
+         .client_address = client_address,
+         .outcome = "denied",
+         .reason = reason});
+}
+
 void SecurityManager::AuditUnreadable(const UnreadableRecord& record) {
   Audit({.event = kRecordUnreadableEvent, .outcome = "error", .reason = record.error.message()});
 }

@@ -10,6 +10,7 @@
 #include <map>
 
 #include "host/fake_environment.h"
+#include "mcp/transport/bearer_auth.h"
 
 namespace aurite::host {
 namespace {
@@ -98,7 +99,7 @@ TEST_F(ConfigTest, ParsesEverySection) {
   EXPECT_EQ(config->gateway.transport, GatewayConfig::Transport::kHttp);
   EXPECT_EQ(config->gateway.host, "127.0.0.1");
   EXPECT_EQ(config->gateway.port, 9000);
-  EXPECT_EQ(config->gateway.bearer_tokens[0].Reveal(), "gateway-token");
+  EXPECT_EQ(config->gateway.bearer_tokens[0].sha256_hex, mcp::TokenDigestHex("gateway-token"));
   EXPECT_EQ(config->gateway.tls_key_file, std::filesystem::path("/etc/aurite/tls/key.pem"));
 }
 

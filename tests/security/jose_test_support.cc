@@ -5,6 +5,7 @@
 #include <cjose/jws.h>
 #include <cjose/util.h>
 #include <gtest/gtest.h>
+#include <openssl/hmac.h>
 
 #include <span>
 
@@ -101,6 +102,18 @@ std::string SignEd25519(EVP_PKEY* key, const std::string& kid, const Json& claim
             1);
   return signing_input + "." +
          crypto::Base64UrlEncode(std::span(signature, length), crypto::Padding::kUnpadded);
+}
+
+std::string SignHs256WithPublicKey(const nlohmann::json& public_jwk, const std::string& kid,
+                                   const nlohmann::json& claims) {
+  const std::string input =
+      B64(nlohmann::json{{"alg", "HS256"}, {"kid", kid}}.dump()) + "." + B64(claims.dump());
+  const std::string secret = public_jwk.dump();
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+       reinterpret_cast<const unsigned char*>(input.data()), input.size(), mac, &length);
+  return input + "." + B64(std::string(reinterpret_cast<char*>(mac), length));
 }
 
 }  // namespace aurite::security::testing

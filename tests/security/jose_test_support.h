@@ -31,6 +31,11 @@ std::string SignCjose(const cjose_jwk_t* key, const std::string& alg, const std:
                       const nlohmann::json& claims,
                       const nlohmann::json& extra = nlohmann::json::object());
 
+// A compact JWS of `claims` by HS256 keyed with the text of `public_jwk`
+// (alg-confusion: a verifier that took an RSA key as an HMAC secret).
+std::string SignHs256WithPublicKey(const nlohmann::json& public_jwk, const std::string& kid,
+                                   const nlohmann::json& claims);
+
 struct Ed25519 {
   std::unique_ptr<EVP_PKEY, EvpKeyRelease> key;
   nlohmann::json public_jwk;

@@ -8,7 +8,6 @@
 
 #include "base/text.h"
 #include "mcp/core/protocol_version.h"
-#include "mcp/transport/bearer_auth.h"
 
 namespace aurite::mcp {
 namespace {
@@ -77,12 +76,6 @@ std::optional<std::string_view> BearerToken(const HttpRequest& req) {
   return auth.substr(kBearer.size());
 }
 
-std::string StatelessTaskScope(const HttpRequest& req) {
-  // The digest, never the token: scopes are compared and kept in memory.
-  const auto token = BearerToken(req);
-  return token ? "http-bearer:" + TokenDigestHex(*token) : "http-anonymous";
-}
-
 std::optional<Refusal> CheckHost(const HttpRequest& req, const HttpServerOptions& options) {
   const std::string host = HostName(HeaderValue(req, http::field::host));
   if (std::find(options.allowed_hosts.begin(), options.allowed_hosts.end(), host) ==
@@ -99,15 +92,6 @@ std::optional<Refusal> CheckAccess(const HttpRequest& req, const HttpServerOptio
                                   origin) != options.allowed_origins.end();
     if (!listed && !(options.allowed_origins.empty() && IsLoopbackOrigin(origin))) {
       return Refusal{http::status::forbidden, "origin not allowed", ""};
-    }
-  }
-  if (!options.bearer_token_digests.empty()) {
-    const auto token = BearerToken(req);
-    const bool has_token = token.has_value();
-    if (!has_token || !BearerTokenAccepted(*token, options.bearer_token_digests)) {
-      return Refusal{http::status::unauthorized, "authentication required",
-                     has_token ? R"(Bearer realm="aurite", error="invalid_token")"
-                               : R"(Bearer realm="aurite")"};
     }
   }
   // Without a session the request is stateless (2026-07-28), whose

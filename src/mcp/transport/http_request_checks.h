@@ -1,6 +1,7 @@
 // The checks every request head passes before the HTTP server acts on it:
 // an unambiguous head (400), then Host and Origin (403, the DNS-rebinding
-// defence), the bearer token (401) and a session's protocol version (400).
+// defence) and a session's protocol version (400). The bearer token is the
+// authenticator's (http_auth.h), asked for requests to the MCP path only.
 // Internal to the HTTP server; Boost.Beast types are fine here.
 #pragma once
 
@@ -42,15 +43,10 @@ struct Refusal {
 // The token of an "Authorization: Bearer <token>" header, if any.
 std::optional<std::string_view> BearerToken(const HttpRequest& req);
 
-// Who a stateless (2026-07-28) request acts for, for the tasks it creates:
-// its bearer token's digest, or one anonymous scope when it has none (on a
-// server without tokens, a task's 128-bit random id is then what guards it).
-std::string StatelessTaskScope(const HttpRequest& req);
-
 // The Host rule alone (the one pages follow, http_pages.h).
 std::optional<Refusal> CheckHost(const HttpRequest& req, const HttpServerOptions& options);
 // The access rules of HttpServerOptions (http_server.h), in order: the
-// Host, the Origin, the bearer token, the MCP-Protocol-Version of a
+// Host, the Origin, the MCP-Protocol-Version of a
 // request that names a session.
 std::optional<Refusal> CheckAccess(const HttpRequest& req, const HttpServerOptions& options);
 

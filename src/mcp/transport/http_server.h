@@ -8,8 +8,13 @@
 //    allowed_hosts and its Origin, when present, in allowed_origins (or a
 //    loopback origin when that list is empty); otherwise 403. This is the
 //    DNS-rebinding defence the MCP spec asks for.
-//  - With bearer_token_digests set, requests need "Authorization: Bearer t"
-//    where SHA-256(t) is one of them; otherwise 401 with WWW-Authenticate.
+//  - With `authenticate` set, every request to `path` is authenticated by
+//    it (http_auth.h: 401/403 with its challenge when refused), and each
+//    session is bound to the principal that initialized it. With only
+//    bearer_token_digests set, requests need "Authorization: Bearer t"
+//    where SHA-256(t) is one of them (DigestAuthenticator).
+//  - With protected_resource set, its RFC 9728 metadata document is served
+//    to GETs at MetadataPaths without authentication (Host still checked).
 //  - Sessions: initialize creates one and returns Mcp-Session-Id; later
 //    requests must carry it (400 without, 404 when unknown or deleted). An
 //    MCP-Protocol-Version header naming an unsupported version gets 400.
@@ -42,13 +47,16 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "base/status.h"
 #include "mcp/server/server.h"
+#include "mcp/transport/http_auth.h"
 #include "mcp/transport/http_limits.h"
 #include "mcp/transport/http_pages.h"
+#include "mcp/transport/oauth_resource.h"
 
 namespace aurite::mcp {
 
@@ -60,8 +68,10 @@ struct HttpServerOptions {
   std::vector<std::string> allowed_origins;  // e.g. "http://localhost:6274"
   std::string tls_certificate_file;          // PEM; with tls_private_key_file enables HTTPS
   std::string tls_private_key_file;
-  std::vector<std::string> bearer_token_digests;  // hex SHA-256 (bearer_auth.h)
-  bool json_response = false;                     // answer POSTs with JSON instead of SSE
+  std::vector<std::string> bearer_token_digests;        // hex SHA-256 (bearer_auth.h)
+  Authenticator authenticate;                           // replaces bearer_token_digests when set
+  std::optional<ProtectedResource> protected_resource;  // its metadata is served
+  bool json_response = false;                           // answer POSTs with JSON instead of SSE
   HttpLimits limits;
   std::chrono::milliseconds sse_keepalive = std::chrono::seconds(15);
   bool serve_mcp = true;     // false: `path` is not served, only pages

@@ -40,11 +40,16 @@ using tcp = asio::ip::tcp;
 using HttpResponse = http::response<http::string_body>;
 // The two kinds of stream a connection is served over.
 using TlsStream = asio::ssl::stream<tcp::socket&>;
+// The principal a request was authenticated as; null without authentication.
+using RequestAuth = std::shared_ptr<const AuthInfo>;
+
+// The options with the simple mode's authenticator filled in (http_auth.h).
+HttpServerOptions WithAuthenticator(HttpServerOptions options);
 
 struct HttpServer::Impl {
   Impl(McpServer& s, HttpServerOptions o)
       : server(s),
-        options(std::move(o)),
+        options(WithAuthenticator(std::move(o))),
         connections(options.limits.max_connections, options.limits.max_connections_per_client),
         sessions(s, options.limits) {}
 
@@ -64,8 +69,14 @@ struct HttpServer::Impl {
   template <class Stream>
   bool HandlePage(Stream& stream, HttpConnection& connection, const HttpRequest& req,
                   crypto::SecretBuffer body);
+  // The metadata document (RFC 9728) when the request asks for it, else nothing.
+  std::optional<HttpResponse> MetadataAnswer(const HttpRequest& req, std::string_view path) const;
+  // The request's principal, or the refusal to send in *denied.
+  RequestAuth Authenticate(const HttpRequest& req, const HttpConnection& connection,
+                           std::optional<HttpResponse>* denied) const;
   template <class Stream>
-  bool HandlePost(Stream& stream, HttpConnection& connection, const HttpRequest& req);
+  bool HandlePost(Stream& stream, HttpConnection& connection, const HttpRequest& req,
+                  const RequestAuth& auth);
   template <class Stream>
   bool AnswerPost(Stream& stream, HttpConnection& connection, const HttpRequest& req,
                   const Json& body, HttpSession& session);
@@ -73,9 +84,10 @@ struct HttpServer::Impl {
                                                 const Request& request) const;
   template <class Stream>
   bool HandleStateless(Stream& stream, HttpConnection& connection, const HttpRequest& req,
-                       const Json& body);
+                       const Json& body, const RequestAuth& auth);
   template <class Stream>
-  bool HandleGet(Stream& stream, HttpConnection& connection, const HttpRequest& req);
+  bool HandleGet(Stream& stream, HttpConnection& connection, const HttpRequest& req,
+                 const RequestAuth& auth);
   template <class Stream>
   void StreamEvents(Stream& stream, HttpConnection& connection, EventStream& events,
                     std::uint64_t after);
@@ -89,9 +101,10 @@ struct HttpServer::Impl {
                       const char* type = "text/plain") const;
   HttpResponse JsonRpcError(http::status status, const HttpRequest& req, const Json& body) const;
   // The request's session, leased (passive: see HttpSessionTable::Find),
-  // or null with the answer in *error.
-  SessionLease FindSession(const HttpRequest& req, std::optional<HttpResponse>* error,
-                           bool passive = false);
+  // or null with the answer in *error (404 also when `auth` is not the
+  // session's principal).
+  SessionLease FindSession(const HttpRequest& req, const RequestAuth& auth,
+                           std::optional<HttpResponse>* error, bool passive = false);
 
   McpServer& server;
   const HttpServerOptions options;

@@ -31,7 +31,7 @@ class EndOnExit {
 
 template <class Stream>
 bool HttpServer::Impl::HandlePost(Stream& stream, HttpConnection& connection,
-                                  const HttpRequest& req) {
+                                  const HttpRequest& req, const RequestAuth& auth) {
   if (HeaderValue(req, http::field::content_type).find("application/json") ==
       std::string_view::npos) {
     HttpResponse res =
@@ -59,7 +59,7 @@ bool HttpServer::Impl::HandlePost(Stream& stream, HttpConnection& connection,
       !modern && body.is_object() && body.value("method", Json()) == "initialize";
   if (!initialize && HeaderValue(req, "Mcp-Session-Id").empty() &&
       !IsSupportedProtocolVersion(HeaderValue(req, "MCP-Protocol-Version"))) {
-    return HandleStateless(stream, connection, req, body);
+    return HandleStateless(stream, connection, req, body, auth);
   }
   if (initialize) {
     if (const auto version = HeaderValue(req, "MCP-Protocol-Version");
@@ -69,7 +69,7 @@ bool HttpServer::Impl::HandlePost(Stream& stream, HttpConnection& connection,
                  fmt::format("unsupported MCP-Protocol-Version: {}", std::string(version)));
       return Write(stream, connection, res);
     }
-    session = sessions.Create();
+    session = sessions.Create(auth);
     if (!session) {
       HttpResponse res =
           Simple(http::status::service_unavailable, req, "too many sessions in use; retry later");
@@ -78,12 +78,12 @@ bool HttpServer::Impl::HandlePost(Stream& stream, HttpConnection& connection,
     }
   } else {
     std::optional<HttpResponse> error;
-    session = FindSession(req, &error);
+    session = FindSession(req, auth, &error);
     if (!session) return Write(stream, connection, *error);
   }
   const bool keep_alive = AnswerPost(stream, connection, req, body, *session);
   // A failed initialize leaves nothing worth keeping.
-  if (initialize && !session->mcp().initialized()) sessions.EndNow(session->id());
+  if (initialize && !session->mcp().initialized()) sessions.EndNow(session->id(), auth.get());
   return keep_alive;
 }
 
@@ -160,7 +160,8 @@ std::optional<RpcError> HttpServer::Impl::CheckToolParamHeaders(const HttpReques
 // anything first (progress, logs), the reply becomes an SSE stream.
 template <class Stream>
 bool HttpServer::Impl::HandleStateless(Stream& stream, HttpConnection& connection,
-                                       const HttpRequest& req, const Json& body) {
+                                       const HttpRequest& req, const Json& body,
+                                       const RequestAuth& auth) {
   auto reject = [&](int status, const Json& id, const RpcError& error) {
     HttpResponse res = JsonRpcError(static_cast<http::status>(status), req,
                                     {{"jsonrpc", "2.0"}, {"id", id}, {"error", error.ToJson()}});
@@ -201,7 +202,10 @@ bool HttpServer::Impl::HandleStateless(Stream& stream, HttpConnection& connectio
     if (response) events->Finish();
     return OkStatus();
   });
-  session->SetTaskScope(StatelessTaskScope(req));
+  SessionOwner owner = session->owner();
+  owner.task_scope = StatelessTaskScope(auth.get());
+  owner.auth = auth;
+  session->SetOwner(std::move(owner));
   EndOnExit end(session);
   session->Receive(req.body());
   std::vector<EventStream::Event> first;
@@ -226,7 +230,9 @@ bool HttpServer::Impl::HandleStateless(Stream& stream, HttpConnection& connectio
   return false;
 }
 
-template bool HttpServer::Impl::HandlePost(tcp::socket&, HttpConnection&, const HttpRequest&);
-template bool HttpServer::Impl::HandlePost(TlsStream&, HttpConnection&, const HttpRequest&);
+template bool HttpServer::Impl::HandlePost(tcp::socket&, HttpConnection&, const HttpRequest&,
+                                           const RequestAuth&);
+template bool HttpServer::Impl::HandlePost(TlsStream&, HttpConnection&, const HttpRequest&,
+                                           const RequestAuth&);
 
 }  // namespace aurite::mcp

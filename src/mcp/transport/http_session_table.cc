@@ -7,6 +7,7 @@
 
 #include "base/text.h"
 #include "crypto/random.h"
+#include "mcp/transport/http_auth.h"
 #include "runtime/log.h"
 
 namespace aurite::mcp {
@@ -44,7 +45,7 @@ HttpSessionTable::HttpSessionTable(McpServer& server, const HttpLimits& limits)
 
 HttpSessionTable::~HttpSessionTable() { EndAll(); }
 
-SessionLease HttpSessionTable::Create() {
+SessionLease HttpSessionTable::Create(std::shared_ptr<const AuthInfo> auth) {
   std::lock_guard lock(mu_);
   if (sessions_.size() >= max_sessions_) {
     auto oldest = sessions_.end();
@@ -67,24 +68,40 @@ SessionLease HttpSessionTable::Create() {
     sessions_.erase(oldest);
   }
   auto session = std::make_shared<HttpSession>(server_, NewSessionId(), max_in_flight_);
+  SessionOwner owner = session->mcp().owner();
+  owner.auth = std::move(auth);
+  session->mcp().SetOwner(std::move(owner));
   sessions_[session->id()] = session;
   session->BeginUse();
   return SessionLease(std::move(session), /*passive=*/false);
 }
 
-SessionLease HttpSessionTable::Find(std::string_view id, bool passive) {
+SessionLease HttpSessionTable::Find(std::string_view id, const AuthInfo* auth, bool passive) {
   std::lock_guard lock(mu_);
-  auto it = sessions_.find(id);
+  auto it = FindOwnedLocked(id, auth);
   if (it == sessions_.end()) return {};
   it->second->BeginUse(passive);
   return SessionLease(it->second, passive);
 }
 
-bool HttpSessionTable::EndNow(std::string_view id) {
+HttpSessionTable::SessionMap::iterator HttpSessionTable::FindOwnedLocked(std::string_view id,
+                                                                         const AuthInfo* auth) {
+  auto it = sessions_.find(id);
+  if (it == sessions_.end()) return it;
+  if (!SamePrincipal(it->second->mcp().owner().auth.get(), auth)) {
+    // Logged without the id or any token: someone's valid token, another's session.
+    runtime::LogWarn("refused a request for an HTTP session of another principal ({})",
+                     auth != nullptr ? PrincipalKey(*auth) : "anonymous");
+    return sessions_.end();
+  }
+  return it;
+}
+
+bool HttpSessionTable::EndNow(std::string_view id, const AuthInfo* auth) {
   std::shared_ptr<HttpSession> session;
   {
     std::lock_guard lock(mu_);
-    auto it = sessions_.find(id);
+    auto it = FindOwnedLocked(id, auth);
     if (it == sessions_.end()) return false;
     session = std::move(it->second);
     sessions_.erase(it);

@@ -63,13 +63,17 @@ class HttpSessionTable {
   HttpSessionTable(const HttpSessionTable&) = delete;
   HttpSessionTable& operator=(const HttpSessionTable&) = delete;
 
-  // A new session, leased; empty when all max_sessions are in use.
-  SessionLease Create();
+  // A new session owned by `auth` (SessionOwner::auth; null: no one
+  // authenticated), leased; empty when all max_sessions are in use.
+  SessionLease Create(std::shared_ptr<const AuthInfo> auth = nullptr);
   // The session with this id, leased (passively for a standalone GET
-  // stream, which does not keep it from eviction); empty when unknown.
-  SessionLease Find(std::string_view id, bool passive = false);
-  // Removes the session and ends it before returning; false when unknown.
-  bool EndNow(std::string_view id);
+  // stream, which does not keep it from eviction); empty when unknown or
+  // when `auth` is not its principal (SamePrincipal), which leaves it as
+  // it was.
+  SessionLease Find(std::string_view id, const AuthInfo* auth, bool passive = false);
+  // Removes the session and ends it before returning; false when unknown
+  // or not `auth`'s.
+  bool EndNow(std::string_view id, const AuthInfo* auth);
   // Ends the sessions evicted since the last call and those idle longer
   // than the idle timeout.
   void EndRetired();
@@ -80,6 +84,9 @@ class HttpSessionTable {
   std::size_t size() const;
 
  private:
+  using SessionMap = std::map<std::string, std::shared_ptr<HttpSession>, std::less<>>;
+  // The session with this id when `auth` is its principal; end() otherwise.
+  SessionMap::iterator FindOwnedLocked(std::string_view id, const AuthInfo* auth);
   // Ends `sessions` (not under the lock: ending waits for handlers).
   static void End(std::vector<std::shared_ptr<HttpSession>> sessions);
 
@@ -88,7 +95,7 @@ class HttpSessionTable {
   const std::chrono::milliseconds idle_timeout_;
   const std::size_t max_in_flight_;
   mutable std::mutex mu_;
-  std::map<std::string, std::shared_ptr<HttpSession>, std::less<>> sessions_;
+  SessionMap sessions_;
   std::vector<std::shared_ptr<HttpSession>> evicted_;  // to be ended by EndRetired
 };
 

@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <pwd.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -12,6 +13,7 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include "mcp/server/server_session.h"
 #include "runtime/cpu_contention.h"
@@ -166,6 +168,22 @@ thread_local const ReadLoop* ReadLoop::reading_here = nullptr;
 
 }  // namespace
 
+std::shared_ptr<const AuthInfo> LocalUserAuth() {
+  auto auth = std::make_shared<AuthInfo>();
+  auth->kind = AuthInfo::Kind::kLocalUser;
+  const uid_t uid = ::geteuid();
+  passwd entry{};
+  passwd* found = nullptr;
+  std::vector<char> buffer(16 * 1024);
+  if (::getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) == 0 && found != nullptr &&
+      found->pw_name != nullptr) {
+    auth->principal = found->pw_name;
+  } else {
+    auth->principal = "uid:" + std::to_string(uid);  // a user without a passwd entry (containers)
+  }
+  return auth;
+}
+
 Status ServeStdio(McpServer& server, const StdioServerOptions& options) {
   runtime::IgnoreSigpipe();
   std::optional<StdoutClaim> claim;
@@ -181,7 +199,7 @@ Status ServeStdio(McpServer& server, const StdioServerOptions& options) {
       server.Connect([&writer](std::string message) { return writer.Write(std::move(message)); });
   // The client that started us runs as our user: it is that user's session,
   // and what it creates may serve the same user's next session.
-  session->SetOwner({"user:local", true, {}, nullptr});
+  session->SetOwner({"user:local", true, {}, LocalUserAuth()});
   auto loop = std::make_shared<ReadLoop>(
       *session, writer, options, server.options().session.limits.max_bytes, stop.read.get());
   session->rpc().SetReaderHandoff(

@@ -17,8 +17,10 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 
 #include "base/status.h"
+#include "mcp/server/auth_info.h"
 #include "mcp/server/server.h"
 
 namespace aurite::mcp {
@@ -37,6 +39,11 @@ struct StdioServerOptions {
   // ever (writes block, as on a plain file).
   std::chrono::milliseconds write_stall{kDefaultClientWriteStall};
 };
+
+// The local operating-system user as a principal (AuthInfo kLocalUser):
+// the name of the effective user id, or "uid:<n>" when it has none. The
+// owner of every stdio session: the client that started us runs as it.
+std::shared_ptr<const AuthInfo> LocalUserAuth();
 
 Status ServeStdio(McpServer& server, const StdioServerOptions& options = {});
 
