@@ -4,7 +4,9 @@
 // its RFC 9728 metadata; the SDK discovers the provider from there,
 // registers itself, runs authorization code + PKCE with the gateway as
 // resource, the headless user alice signs in, and the SDK lists the tools
-// and queries the named SQLite connection "sample". Then: bob's token cannot
+// and queries the named SQLite connection "sample"; the same with the 2.x
+// client (@modelcontextprotocol/client) for carol, and its client_credentials
+// provider for a machine. Then: bob's token cannot
 // use alice's session nor her connection; expired, not yet valid,
 // wrong-audience, wrong-issuer, unsigned, badly signed, unknown-key and
 // HS256-keyed-with-the-public-key tokens get 401; a token without mcp:tools
@@ -119,6 +121,42 @@ expect(foreign.status === 200 && !foreign.text.includes('Ada Lovelace') && /"isE
   'bob cannot query alice\'s connection from his session', foreign);
 const stillAlice = await client.callTool({ name: 'query_storage', arguments: query });
 expect(!stillAlice.isError, 'alice\'s session and connection still serve her', stillAlice);
+
+// The 2.x client (@modelcontextprotocol/client 2.4.0, its default era
+// negotiation): the same flow for carol, then a machine client whose
+// ClientCredentialsProvider gets bob's token from his cc-bob client.
+const next = await importPinned('@modelcontextprotocol/client');
+const carol = memoryOAuthClient('aurite oauth e2e 2.x');
+let refusedNext;
+try {
+  await new next.Client({ name: 'aurite-oauth-e2e-2', version: '1.0.0' })
+    .connect(new next.StreamableHTTPClientTransport(new URL(url), { authProvider: carol }));
+} catch (error) {
+  refusedNext = error;
+}
+expect(refusedNext instanceof next.UnauthorizedError && carol.memory.authorizationUrl?.searchParams.get('resource') === url,
+  '2.x: the client is sent to the provider with the gateway as resource', String(refusedNext));
+const carolBack = await signIn(carol.memory.authorizationUrl, { login: 'carol', password: 'carol-password' });
+const carolTransport = new next.StreamableHTTPClientTransport(new URL(url), { authProvider: carol });
+await carolTransport.finishAuth(carolBack.searchParams);
+tokens.push(carol.memory.tokens.access_token);
+const nextClient = new next.Client({ name: 'aurite-oauth-e2e-2', version: '1.0.0' });
+await nextClient.connect(carolTransport);
+const carolConnected = await nextClient.callTool({ name: 'connect_storage', arguments: { storage_type: 'sqlite', connection_name: 'sample' } });
+const carolRows = await nextClient.callTool({
+  name: 'query_storage',
+  arguments: { connection_id: carolConnected.structuredContent?.connection_id, query: 'SELECT count(*) AS n FROM customers' },
+});
+expect(!carolRows.isError && jose.decodeJwt(carol.memory.tokens.access_token).sub === 'carol', '2.x: carol signs in and queries', carolRows);
+await nextClient.close();
+const machine = new next.ClientCredentialsProvider({ clientId: 'cc-bob', clientSecret: 'bob-cc-secret', scope: 'mcp:tools', expectedIssuer: issuer });
+const machineClient = new next.Client({ name: 'aurite-oauth-e2e-machine', version: '1.0.0' });
+await machineClient.connect(new next.StreamableHTTPClientTransport(new URL(url), { authProvider: machine }));
+const machineTools = (await machineClient.listTools()).tools.map((t) => t.name);
+tokens.push(machine.tokens()?.access_token ?? '');
+expect(machineTools.includes('query_storage') && jose.decodeJwt(machine.tokens().access_token).aud === url,
+  '2.x: a client_credentials client gets a token for the gateway by itself', machineTools);
+await machineClient.close();
 
 // Tokens the gateway must refuse with 401 (and say why without echoing them).
 const now = Math.floor(Date.now() / 1000);

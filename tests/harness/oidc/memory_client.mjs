@@ -35,5 +35,11 @@ export function memoryOAuthClient(name, redirectUrl = 'http://127.0.0.1:9/callba
       memory.verifier = verifier;
     },
     codeVerifier: () => memory.verifier,
+    // Which authorization server the flow began with (the 2.x SDK checks the
+    // callback against it, SEP-2352).
+    saveDiscoveryState: (state) => {
+      memory.discovery = state;
+    },
+    discoveryState: () => memory.discovery,
   };
 }
