@@ -1,8 +1,9 @@
-# Sourced by the e2e runners: start_http_gateway AURITE CONFIG LOG starts
-# `aurite serve --port 0` in the background, sets $gateway (its pid, killed
-# on exit) and $url (the MCP endpoint it announces), or fails with its log.
+# Sourced by the e2e runners: start_http_gateway AURITE CONFIG LOG [PORT]
+# starts `aurite serve --port PORT` (default 0: any free port) in the
+# background, sets $gateway (its pid, killed on exit) and $url (the MCP
+# endpoint it announces), or fails with its log.
 start_http_gateway() {
-  "$1" serve --config "$2" --port 0 2>"$3" &
+  "$1" serve --config "$2" --port "${4:-0}" 2>"$3" &
   gateway=$!
   trap 'kill "$gateway" 2>/dev/null || true' EXIT
   url=""
