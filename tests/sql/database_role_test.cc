@@ -22,7 +22,7 @@ std::string Name(const std::string& what) {
   return "dbrole_" + what + "_" + std::to_string(getpid());
 }
 
-void AsAdmin(Engine engine, const std::vector<std::string>& statements) {
+void RunAsAdmin(Engine engine, const std::vector<std::string>& statements) {
   StatusOr<std::unique_ptr<Connection>> admin =
       OpenConnection(AdminConfigFor(engine), {.allow_writes = true});
   ASSERT_TRUE(admin.ok()) << admin.status().ToString();
@@ -75,21 +75,21 @@ class PostgresRoleTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     const std::string login = Name("login"), a = Name("a"), b = Name("b"), table = Name("rows");
-    AsAdmin(Engine::kPostgres,
-            {"CREATE ROLE " + login + " LOGIN NOINHERIT PASSWORD '" + kLoginPassword + "'",
-             "CREATE ROLE " + a + " NOLOGIN", "CREATE ROLE " + b + " NOLOGIN",
-             "CREATE ROLE " + Name("c") + " NOLOGIN", "GRANT " + a + ", " + b + " TO " + login,
-             "CREATE TABLE " + table + " (owner name, item text)",
-             "INSERT INTO " + table + " VALUES ('" + a + "', 'apple'), ('" + b +
-                 "', 'banana'), ('" + login + "', 'login-row')",
-             "ALTER TABLE " + table + " ENABLE ROW LEVEL SECURITY",
-             "CREATE POLICY own_rows ON " + table + " USING (owner = current_user)",
-             "GRANT SELECT, INSERT ON " + table + " TO " + a + ", " + b + ", " + login});
+    RunAsAdmin(Engine::kPostgres,
+               {"CREATE ROLE " + login + " LOGIN NOINHERIT PASSWORD '" + kLoginPassword + "'",
+                "CREATE ROLE " + a + " NOLOGIN", "CREATE ROLE " + b + " NOLOGIN",
+                "CREATE ROLE " + Name("c") + " NOLOGIN", "GRANT " + a + ", " + b + " TO " + login,
+                "CREATE TABLE " + table + " (owner name, item text)",
+                "INSERT INTO " + table + " VALUES ('" + a + "', 'apple'), ('" + b +
+                    "', 'banana'), ('" + login + "', 'login-row')",
+                "ALTER TABLE " + table + " ENABLE ROW LEVEL SECURITY",
+                "CREATE POLICY own_rows ON " + table + " USING (owner = current_user)",
+                "GRANT SELECT, INSERT ON " + table + " TO " + a + ", " + b + ", " + login});
   }
   static void TearDownTestSuite() {
-    AsAdmin(Engine::kPostgres,
-            {"DROP TABLE " + Name("rows"), "DROP ROLE " + Name("login"), "DROP ROLE " + Name("a"),
-             "DROP ROLE " + Name("b"), "DROP ROLE " + Name("c")});
+    RunAsAdmin(Engine::kPostgres,
+               {"DROP TABLE " + Name("rows"), "DROP ROLE " + Name("login"),
+                "DROP ROLE " + Name("a"), "DROP ROLE " + Name("b"), "DROP ROLE " + Name("c")});
   }
   void SetUp() override {
     StatusOr<std::unique_ptr<Connection>> opened =
@@ -158,24 +158,25 @@ class MariaDbRoleTest : public ::testing::Test {
     return ConfigFor(Engine::kMariaDb).database + "." + Name(which);
   }
   static void SetUpTestSuite() {
-    AsAdmin(Engine::kMariaDb,
-            {"CREATE USER " + Account() + " IDENTIFIED BY '" + kLoginPassword + "'",
-             "CREATE ROLE " + Name("a"), "CREATE ROLE " + Name("b"), "CREATE ROLE " + Name("c"),
-             "CREATE TABLE " + Table("ta") + " (item varchar(20))",
-             "CREATE TABLE " + Table("tb") + " (item varchar(20))",
-             "CREATE TABLE " + Table("open") + " (item varchar(20))",
-             "INSERT INTO " + Table("ta") + " VALUES ('apple')",
-             "INSERT INTO " + Table("tb") + " VALUES ('banana')",
-             "GRANT SELECT, INSERT ON " + Table("ta") + " TO " + Name("a"),
-             "GRANT SELECT ON " + Table("tb") + " TO " + Name("b"),
-             "GRANT SELECT ON " + Table("open") + " TO " + Account(),
-             "GRANT " + Name("a") + " TO " + Account(), "GRANT " + Name("b") + " TO " + Account()});
+    RunAsAdmin(
+        Engine::kMariaDb,
+        {"CREATE USER " + Account() + " IDENTIFIED BY '" + kLoginPassword + "'",
+         "CREATE ROLE " + Name("a"), "CREATE ROLE " + Name("b"), "CREATE ROLE " + Name("c"),
+         "CREATE TABLE " + Table("ta") + " (item varchar(20))",
+         "CREATE TABLE " + Table("tb") + " (item varchar(20))",
+         "CREATE TABLE " + Table("open") + " (item varchar(20))",
+         "INSERT INTO " + Table("ta") + " VALUES ('apple')",
+         "INSERT INTO " + Table("tb") + " VALUES ('banana')",
+         "GRANT SELECT, INSERT ON " + Table("ta") + " TO " + Name("a"),
+         "GRANT SELECT ON " + Table("tb") + " TO " + Name("b"),
+         "GRANT SELECT ON " + Table("open") + " TO " + Account(),
+         "GRANT " + Name("a") + " TO " + Account(), "GRANT " + Name("b") + " TO " + Account()});
   }
   static void TearDownTestSuite() {
-    AsAdmin(Engine::kMariaDb,
-            {"DROP USER " + Account(), "DROP ROLE " + Name("a"), "DROP ROLE " + Name("b"),
-             "DROP ROLE " + Name("c"), "DROP TABLE " + Table("ta"), "DROP TABLE " + Table("tb"),
-             "DROP TABLE " + Table("open")});
+    RunAsAdmin(Engine::kMariaDb,
+               {"DROP USER " + Account(), "DROP ROLE " + Name("a"), "DROP ROLE " + Name("b"),
+                "DROP ROLE " + Name("c"), "DROP TABLE " + Table("ta"), "DROP TABLE " + Table("tb"),
+                "DROP TABLE " + Table("open")});
   }
   void SetUp() override {
     StatusOr<std::unique_ptr<Connection>> opened =
