@@ -190,8 +190,9 @@ std::string Outcome(const aurite::StatusOr<host::Config>& config) {
     outcome += " connection " + connection.name + " " + connection.storage_type + " " +
                std::string(connection.connection_string.Reveal());
   }
-  for (const crypto::SecretBuffer& token : config->gateway.bearer_tokens) {
-    outcome += " token " + std::string(token.Reveal());
+  for (const host::GatewayBearerToken& token : config->gateway.bearer_tokens) {
+    outcome += " token " + token.name + " " + token.sha256_hex;
+    for (const std::string& group : token.groups) outcome += " group " + group;
   }
   return outcome;
 }
