@@ -23,8 +23,7 @@ start_oidc_provider "$node" "$work/provider.log"
 
 # The audience is the gateway's URL, so its port is chosen here: a free one
 # the moment it is asked for.
-port="$("$node" -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => {
-  process.stdout.write(String(s.address().port)); s.close(); });')"
+port="$(free_loopback_port "$node")"
 cat >"$work/aurite.json" <<JSON
 {"mcpServers": {"sql": {"command": "$aurite", "args": ["sql-server"], "capabilities": ["tools", "storage"]}},
  "security": {"store_path": "$work/store.db", "audit_log": "$work/audit.jsonl"},

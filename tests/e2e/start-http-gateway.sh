@@ -16,3 +16,11 @@ start_http_gateway() {
   cat "$3" >&2
   return 1
 }
+
+# free_loopback_port NODE: prints a port free on 127.0.0.1 the moment it is
+# asked for, for a runner that must know the gateway's URL (its OAuth
+# audience) before the gateway starts.
+free_loopback_port() {
+  "$1" -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => {
+    process.stdout.write(String(s.address().port)); s.close(); });'
+}
