@@ -168,7 +168,8 @@ void Gateway::RegisterWith(mcp::McpServer& server) {
 
 std::optional<std::string> Gateway::RefuseTool(const std::string& name,
                                                const mcp::ServerSession& session, bool calling) {
-  const mcp::AuthInfo* auth = session.owner().auth.get();
+  const std::shared_ptr<const mcp::AuthInfo> current = session.auth();
+  const mcp::AuthInfo* auth = current.get();
   std::optional<std::string> refused = policy_.CheckTool(auth, name);
   if (!refused && policy_.Governs(auth) && storage_server_tools_.count(name) != 0) {
     refused = "the tool " + name + " is not offered to " + PrincipalName(auth) +

@@ -308,7 +308,8 @@ StatusOr<std::shared_ptr<StorageRouter::Route>> StorageRouter::PrepareRoute(
 }
 
 mcp::RpcResult StorageRouter::ConnectStorage(const Json& args, mcp::CallContext& context) {
-  const mcp::AuthInfo* auth = context.session.owner().auth.get();
+  const std::shared_ptr<const mcp::AuthInfo> current = context.session.auth();
+  const mcp::AuthInfo* auth = current.get();
   if (auto refused = RefuseConnect(args, auth)) {
     return Deny(context.session, "connect_storage", *refused);
   }
@@ -465,7 +466,7 @@ mcp::RpcResult StorageRouter::QueryStorage(const Json& args, mcp::CallContext& c
   // The caller's own "role" is not picked: only the principal's policy
   // names one (db_role), with the lower max_rows.
   StatusOr<Json> limited =
-      LimitQuery(Pick(args, {"query", "params", "max_rows"}), context.session.owner().auth.get());
+      LimitQuery(Pick(args, {"query", "params", "max_rows"}), context.session.auth().get());
   if (!limited.ok()) return Deny(context.session, "query_storage", limited.status().message());
   Json backend_args = std::move(limited).value();
   StatementInfo info = StatementOf(args, context.session.owner(), route->connection_name,

@@ -22,7 +22,8 @@ mcp::Json StorageRouter::Deny(const mcp::ServerSession& session, const std::stri
 std::optional<std::string> StorageRouter::RefuseUse(const Route& route,
                                                     const mcp::ServerSession& session,
                                                     const std::string& tool) {
-  const mcp::AuthInfo* auth = session.owner().auth.get();
+  const std::shared_ptr<const mcp::AuthInfo> current = session.auth();
+  const mcp::AuthInfo* auth = current.get();
   std::optional<std::string> refused = route.connection_name.empty()
                                            ? policy_.CheckStorageType(auth, route.database_type)
                                            : policy_.CheckConnection(auth, route.connection_name);

@@ -61,10 +61,13 @@ class GatewayAuthE2e : public GatewayTestBase {
     issuer_.Serve("/keys", mcp::Json{{"keys", {key_pair_.public_jwk}}}.dump());
     mcp::Json config = HttpConfig(dir_);
     config["gateway"]["auth"] = {{"issuer", issuer_url_}, {"audience", kAudience}};
-    config["gateway"]["bearer_tokens"] = {{{"name", "ci"}, {"token", kStaticToken}}};
-    config["policies"] =
-        mcp::Json::parse(R"([{"match": {"subject": ["*"]}, "allow": {"tools": ["*"],
-        "connections": ["*"], "storage_types": ["*"], "access": "write"}}])");
+    config["gateway"]["bearer_tokens"] = {
+        {{"name", "ci"}, {"token", kStaticToken}, {"groups", {"analysts"}}}};
+    // Analysts may do everything; anyone else only list connections.
+    config["policies"] = mcp::Json::parse(R"([
+        {"match": {"groups": ["analysts"]}, "allow": {"tools": ["*"], "connections": ["*"],
+         "storage_types": ["*"], "access": "write"}},
+        {"match": {"subject": ["*"]}, "allow": {"tools": ["list_connections"]}}])");
     gateway_ = HttpGateway::Start(dir_, config, key_);
   }
 
@@ -72,7 +75,11 @@ class GatewayAuthE2e : public GatewayTestBase {
     const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                          std::chrono::system_clock::now().time_since_epoch())
                          .count();
-    return {{"iss", issuer_url_}, {"aud", kAudience}, {"sub", "alice"}, {"exp", now + 300}};
+    return {{"iss", issuer_url_},
+            {"aud", kAudience},
+            {"sub", "alice"},
+            {"groups", {"analysts"}},
+            {"exp", now + 300}};
   }
   std::string Sign(const mcp::Json& claims) const {
     return SignCjose(key_pair_.key.get(), "RS256", "e2e", claims);
@@ -174,6 +181,37 @@ TEST_F(GatewayAuthE2e, AValidTokenWorksAndBadOnesGet401WithTheChallenge) {
     EXPECT_EQ(audit.find(needle), std::string::npos);
     EXPECT_EQ(children.find(needle), std::string::npos);
   }
+}
+
+// A session keeps its principal but takes each request's claims: when
+// alice's newer token no longer has the group, her open session loses the
+// tools at once, and gets them back with a token that has it again.
+TEST_F(GatewayAuthE2e, ASessionFollowsTheClaimsOfItsLatestToken) {
+  const std::string analyst = Sign(Claims());
+  const std::string initialized = Post(rawhttp::kInitializeBody, analyst);
+  ASSERT_EQ(HttpStatus(initialized), 200) << initialized;
+  const std::string session = HttpHeader(initialized, "Mcp-Session-Id");
+  const std::string list = R"({"jsonrpc":"2.0","id":2,"method":"tools/list"})";
+  const std::string call =
+      R"({"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"secure_database_connection",)"
+      R"("arguments":{"connection_string":"sqlite:///tmp/refresh.db"}}})";
+  EXPECT_NE(Post(list, analyst, session).find("secure_database_connection"), std::string::npos);
+
+  mcp::Json demoted = Claims();
+  demoted["groups"] = mcp::Json::array();
+  demoted["jti"] = "newer";  // a different token of the same subject
+  const std::string newer = Sign(demoted);
+  const std::string narrowed = Post(list, newer, session);
+  ASSERT_EQ(HttpStatus(narrowed), 200) << narrowed;
+  EXPECT_NE(narrowed.find("list_connections"), std::string::npos) << narrowed;
+  EXPECT_EQ(narrowed.find("secure_database_connection"), std::string::npos) << narrowed;
+  const std::string refused = Post(call, newer, session);
+  EXPECT_NE(refused.find("is not allowed for 'alice'"), std::string::npos) << refused;
+  EXPECT_EQ(refused.find("aurite_tk_"), std::string::npos) << refused;
+
+  // Each request's own valid token decides, so the older one still works
+  // until it expires: short token lifetimes bound how long a removal takes.
+  EXPECT_NE(Post(list, analyst, session).find("secure_database_connection"), std::string::npos);
 }
 
 }  // namespace

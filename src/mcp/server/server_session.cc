@@ -81,6 +81,22 @@ void ServerSession::End() {
   server_.SessionClosed(*this);
 }
 
+void ServerSession::SetOwner(SessionOwner owner) {
+  owner_ = std::move(owner);
+  std::lock_guard lock(auth_mu_);
+  auth_ = owner_.auth;
+}
+
+std::shared_ptr<const AuthInfo> ServerSession::auth() const {
+  std::lock_guard lock(auth_mu_);
+  return auth_;
+}
+
+void ServerSession::RefreshAuth(std::shared_ptr<const AuthInfo> auth) {
+  std::lock_guard lock(auth_mu_);
+  auth_ = std::move(auth);
+}
+
 bool ServerSession::initialized() const {
   std::lock_guard lock(mu_);
   return initialize_seen_;

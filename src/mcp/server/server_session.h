@@ -51,7 +51,8 @@ struct SessionOwner {
   // the transport names the caller here instead (its bearer token).
   std::string task_scope;
   // Who the peer is, when the transport authenticated it (auth_info.h);
-  // null when the transport authenticates no one.
+  // null when the transport authenticates no one. The principal is fixed
+  // for the session; its claims may be refreshed (ServerSession::auth).
   std::shared_ptr<const AuthInfo> auth;
 };
 
@@ -84,7 +85,16 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
   bool subscribed(const std::string& uri) const;
   // See SessionOwner. SetOwner is for the transport, before the first message.
   const SessionOwner& owner() const { return owner_; }
-  void SetOwner(SessionOwner owner) { owner_ = std::move(owner); }
+  void SetOwner(SessionOwner owner);
+  // The peer's latest credentials: owner().auth until the transport
+  // refreshes them. Decisions about what the peer may do read these, so a
+  // newer token with fewer groups or scopes takes effect on its first
+  // request. Safe from any thread; the pointer stays valid while held.
+  std::shared_ptr<const AuthInfo> auth() const;
+  // For the transport: a request on this session came with newer
+  // credentials of the same principal (the transport checks that; the
+  // session cannot compare principals, which is the transport's notion).
+  void RefreshAuth(std::shared_ptr<const AuthInfo> auth);
   void SetTaskScope(std::string scope) { owner_.task_scope = std::move(scope); }
   const std::string& task_scope() const {
     return owner_.task_scope.empty() ? owner_.key : owner_.task_scope;
@@ -136,6 +146,8 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
 
   McpServer& server_;
   SessionOwner owner_;
+  mutable std::mutex auth_mu_;  // guards auth_ only: read on every call
+  std::shared_ptr<const AuthInfo> auth_;
   mutable std::mutex mu_;
   bool initialize_seen_ = false;
   std::string protocol_version_;

@@ -131,8 +131,11 @@ std::optional<RpcResult> ServerSession::MaybeStartTask(const McpServer::ToolEntr
   const TaskView& view = std::get<TaskView>(created);
   Json call = params;
   call.erase("task");
-  TaskRunner::Client client{owner_,        modern, protocol_version(), client_capabilities(),
-                            client_info(), origin};
+  // The task acts with the credentials of the request that started it.
+  SessionOwner owner = owner_;
+  owner.auth = auth();
+  TaskRunner::Client client{std::move(owner),      modern,        protocol_version(),
+                            client_capabilities(), client_info(), origin};
   store->Attach(view.task_id, TaskRunner::Start(server_, *store, view.task_id, std::move(client),
                                                 std::move(call)));
   if (!modern) return Json{{"task", LegacyTaskJson(view)}};

@@ -64,7 +64,7 @@ SessionLease HttpServer::Impl::FindSession(const HttpRequest& req, const Request
     *error = Simple(http::status::bad_request, req, "missing Mcp-Session-Id header");
     return {};
   }
-  SessionLease session = sessions.Find(id, auth.get(), passive);
+  SessionLease session = sessions.Find(id, auth, passive);
   if (!session) *error = Simple(http::status::not_found, req, "unknown or expired session");
   return session;
 }

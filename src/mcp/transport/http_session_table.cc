@@ -76,10 +76,12 @@ SessionLease HttpSessionTable::Create(std::shared_ptr<const AuthInfo> auth) {
   return SessionLease(std::move(session), /*passive=*/false);
 }
 
-SessionLease HttpSessionTable::Find(std::string_view id, const AuthInfo* auth, bool passive) {
+SessionLease HttpSessionTable::Find(std::string_view id, std::shared_ptr<const AuthInfo> auth,
+                                    bool passive) {
   std::lock_guard lock(mu_);
-  auto it = FindOwnedLocked(id, auth);
+  auto it = FindOwnedLocked(id, auth.get());
   if (it == sessions_.end()) return {};
+  if (auth != nullptr) it->second->mcp().RefreshAuth(std::move(auth));
   it->second->BeginUse(passive);
   return SessionLease(it->second, passive);
 }

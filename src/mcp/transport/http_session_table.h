@@ -69,8 +69,10 @@ class HttpSessionTable {
   // The session with this id, leased (passively for a standalone GET
   // stream, which does not keep it from eviction); empty when unknown or
   // when `auth` is not its principal (SamePrincipal), which leaves it as
-  // it was.
-  SessionLease Find(std::string_view id, const AuthInfo* auth, bool passive = false);
+  // it was. When it is, the session takes `auth` as its latest credentials
+  // (ServerSession::RefreshAuth): a refreshed token's claims apply at once.
+  SessionLease Find(std::string_view id, std::shared_ptr<const AuthInfo> auth,
+                    bool passive = false);
   // Removes the session and ends it before returning; false when unknown
   // or not `auth`'s.
   bool EndNow(std::string_view id, const AuthInfo* auth);
