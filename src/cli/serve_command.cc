@@ -132,6 +132,10 @@ int ServeHttp(mcp::McpServer& server, const host::GatewayConfig& gateway,
     };
     options.protected_resource = authenticator->resource();
   }
+  if (gateway.auth && gateway.auth->entry_page) {
+    elicitation.UseSignIn(
+        std::make_unique<host::EntrySignIn>(*gateway.auth, host::JwksFetcher(*gateway.auth)));
+  }
   elicitation.ServeOn(options);
   mcp::HttpServer http(server, std::move(options));
   Status started = http.Start();

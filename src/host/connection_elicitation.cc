@@ -11,6 +11,7 @@
 #include "mcp/core/modern_era.h"
 #include "mcp/server/input_required.h"
 #include "mcp/server/server_session.h"
+#include "mcp/transport/http_auth.h"
 #include "runtime/log.h"
 
 namespace aurite::host {
@@ -102,6 +103,11 @@ ConnectionElicitation::~ConnectionElicitation() {
 void ConnectionElicitation::ServeOn(mcp::HttpServerOptions& options) {
   options.pages_prefix = ConnectionEntryPage::kPathPrefix;
   options.pages = [this](mcp::PageRequest& request) { return page_.Serve(request); };
+}
+
+void ConnectionElicitation::UseSignIn(std::unique_ptr<EntrySignIn> sign_in) {
+  sign_in_ = std::move(sign_in);
+  page_.UseSignIn(sign_in_.get());
 }
 
 void ConnectionElicitation::SetPageBase(std::string base) {
@@ -209,8 +215,21 @@ ConnectionElicitation::Outcome ConnectionElicitation::Request(const std::string&
 
 StatusOr<ConnectionElicitation::NewEntry> ConnectionElicitation::OpenEntry(
     const std::string& storage_type, const std::string& description, mcp::CallContext& context) {
+  // An OAuth principal must sign in on the page as itself; anyone else is
+  // identified by the confirmation code its client shows.
+  std::string subject;
+  const std::shared_ptr<const mcp::AuthInfo> auth = context.session.auth();
+  if (auth != nullptr && auth->kind == mcp::AuthInfo::Kind::kOAuth) {
+    if (sign_in_ == nullptr) {
+      return FailedPreconditionError(
+          "this gateway cannot check on its entry page that the person who opens the link is "
+          "you, so it asks no OAuth user for a connection there; use a named connection "
+          "(connection_name), or ask the operator to set gateway.auth.entry_page");
+    }
+    subject = mcp::PrincipalKey(*auth);
+  }
   EntryDetails details{context.session.owner().key, storage_type, description,
-                       ClientName(context.session, context)};
+                       ClientName(context.session, context), subject};
   AURITE_ASSIGN_OR_RETURN(ConnectionEntryTable::Opened opened, table_.Open(details));
   StatusOr<std::string> url = PageUrl(opened.id);
   if (!url.ok()) {

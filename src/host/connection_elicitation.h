@@ -24,6 +24,8 @@
 //    when an entry is made and closed when none has been pending for
 //    kSideListenerLinger, so the last page's answer reaches the browser
 //    (UseSideListener); entries that expire unanswered count as ended.
+//  - For an OAuth principal the page also signs the browser in at the
+//    issuer and requires the same subject (UseSignIn, entry_sign_in.h).
 #pragma once
 
 #include <chrono>
@@ -56,6 +58,10 @@ class ConnectionElicitation {
   void SetPageBase(std::string base);
   // Serves the pages on a side listener of its own, opened on demand.
   void UseSideListener(mcp::McpServer& server);
+  // Before serving: the sign-in that identifies OAuth principals on the
+  // page. Without it, an OAuth principal's request is refused (fail
+  // closed: the page could not tell the asker from whoever got the link).
+  void UseSignIn(std::unique_ptr<EntrySignIn> sign_in);
 
   // The connection the user entered for this tool call, secured; or, when
   // there is none (yet), the tool's answer: an error or input_required.
@@ -93,6 +99,7 @@ class ConnectionElicitation {
   MCPHost& host_;
   ConnectionEntryTable table_;
   ConnectionEntryPage page_;
+  std::unique_ptr<EntrySignIn> sign_in_;
   std::mutex mu_;
   std::string page_base_;
   mcp::McpServer* side_server_ = nullptr;

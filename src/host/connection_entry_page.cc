@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "host/connection_entry_form.h"
+#include "runtime/log.h"
 #include "security/digests.h"
 #include "sql/value_encoding.h"
 
@@ -84,7 +85,10 @@ int HttpStatusOf(const Status& status) {
     case StatusCode::kNotFound:
       return 404;
     case StatusCode::kPermissionDenied:
+    case StatusCode::kUnauthenticated:
       return 403;
+    case StatusCode::kUnavailable:
+      return 503;
     case StatusCode::kResourceExhausted:
       return 429;
     default:
@@ -145,6 +149,34 @@ std::string FormBody(const ConnectionEntryTable::PageView& view, const std::stri
   return body;
 }
 
+constexpr std::string_view kBrowserCookie = "aurite_entry";
+
+// The value of the browser-key cookie in a Cookie header; "" when absent.
+std::string BrowserKey(std::string_view cookies) {
+  while (!cookies.empty()) {
+    const std::size_t semi = cookies.find(';');
+    std::string_view item = cookies.substr(0, semi);
+    cookies = semi == std::string_view::npos ? std::string_view() : cookies.substr(semi + 1);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    if (item.size() > kBrowserCookie.size() && item.starts_with(kBrowserCookie) &&
+        item[kBrowserCookie.size()] == '=') {
+      return std::string(item.substr(kBrowserCookie.size() + 1));
+    }
+  }
+  return "";
+}
+
+std::string OwnOrigin(const mcp::PageRequest& request) {
+  return (request.tls ? "https://" : "http://") + request.host;
+}
+
+mcp::PageResponse Redirect(const std::string& location, const std::string& what) {
+  mcp::PageResponse res =
+      Page(303, what, "<p><a href=\"" + Escape(location) + "\">Continue</a></p>");
+  res.headers.emplace_back("Location", location);
+  return res;
+}
+
 }  // namespace
 
 std::string ConnectionEntryPath(const std::string& id) {
@@ -152,23 +184,63 @@ std::string ConnectionEntryPath(const std::string& id) {
 }
 
 mcp::PageResponse ConnectionEntryPage::Serve(mcp::PageRequest& request) {
+  if (request.path == EntrySignIn::kCallbackPath && request.method == "GET") {
+    return FinishSignIn(request);
+  }
   const std::string id = request.path.substr(std::string_view(kPathPrefix).size());
-  if (request.method == "GET") return ServeForm(id);
+  if (request.method == "GET") return ServeForm(id, request);
   if (request.method == "POST") return Submit(id, request);
   mcp::PageResponse res = ErrorPage(405, "Only GET and POST are served here.", "");
   res.headers.emplace_back("Allow", "GET, POST");
   return res;
 }
 
-mcp::PageResponse ConnectionEntryPage::ServeForm(const std::string& id) {
-  StatusOr<ConnectionEntryTable::PageView> view = table_.ForPage(id);
+mcp::PageResponse ConnectionEntryPage::StartSignIn(const std::string& id,
+                                                   const mcp::PageRequest& request) {
+  if (sign_in_ == nullptr) {
+    return ErrorPage(403,
+                     "this gateway cannot check who you are, so it takes no connection for a "
+                     "signed-in user here (its operator can set gateway.auth.entry_page)",
+                     "");
+  }
+  StatusOr<std::string> url = sign_in_->Begin(id, OwnOrigin(request));
+  if (!url.ok()) return ErrorPage(503, "cannot sign you in now: " + url.status().message(), "");
+  return Redirect(*url, "Sign in");
+}
+
+mcp::PageResponse ConnectionEntryPage::FinishSignIn(const mcp::PageRequest& request) {
+  if (sign_in_ == nullptr) return ErrorPage(404, "there is no sign-in on this gateway", "");
+  StatusOr<EntrySignIn::SignedIn> signed_in = sign_in_->Finish(request.query, OwnOrigin(request));
+  if (!signed_in.ok()) {
+    return ErrorPage(HttpStatusOf(signed_in.status()), signed_in.status().message(), "");
+  }
+  StatusOr<std::string> key = table_.AdmitBrowser(signed_in->entry_id, signed_in->subject);
+  if (!key.ok()) {
+    runtime::LogWarn("connection entry page: {}",
+                     key.status().code() == StatusCode::kPermissionDenied
+                         ? "another user signed in on an entry link; the entry is cancelled"
+                         : "a sign-in came back for an entry that cannot be used");
+    return ErrorPage(HttpStatusOf(key.status()), key.status().message(), "");
+  }
+  const std::string path = ConnectionEntryPath(signed_in->entry_id);
+  mcp::PageResponse res = Redirect(path, "Signed in");
+  res.headers.emplace_back(
+      "Set-Cookie", std::string(kBrowserCookie) + "=" + *key + "; Path=" + path +
+                        "; HttpOnly; SameSite=Lax; Max-Age=600" + (request.tls ? "; Secure" : ""));
+  return res;
+}
+
+mcp::PageResponse ConnectionEntryPage::ServeForm(const std::string& id,
+                                                 const mcp::PageRequest& request) {
+  StatusOr<ConnectionEntryTable::PageView> view = table_.ForPage(id, BrowserKey(request.cookie));
+  if (view.status().code() == StatusCode::kUnauthenticated) return StartSignIn(id, request);
   if (!view.ok()) return ErrorPage(HttpStatusOf(view.status()), view.status().message(), "");
   return Page(200, "Connect a database",
               FormBody(*view, ConnectionEntryPath(id), table_.lifetime()));
 }
 
 mcp::PageResponse ConnectionEntryPage::Submit(const std::string& id, mcp::PageRequest& request) {
-  const std::string own_origin = (request.tls ? "https://" : "http://") + request.host;
+  const std::string own_origin = OwnOrigin(request);
   // Under Referrer-Policy: no-referrer a browser posts the page's own form
   // with Origin "null"; Sec-Fetch-Site (which a page cannot set) then says
   // whether the form was this site's.
@@ -185,15 +257,17 @@ mcp::PageResponse ConnectionEntryPage::Submit(const std::string& id, mcp::PageRe
   if (request.content_type.rfind("application/x-www-form-urlencoded", 0) != 0) {
     return ErrorPage(415, "The form must be sent as application/x-www-form-urlencoded.", "");
   }
-  StatusOr<ConnectionEntryTable::PageView> view = table_.ForPage(id);
+  const std::string key = BrowserKey(request.cookie);
+  StatusOr<ConnectionEntryTable::PageView> view = table_.ForPage(id, key);
   if (!view.ok()) return ErrorPage(HttpStatusOf(view.status()), view.status().message(), "");
   StatusOr<EntryForm> form = ParseEntryForm(request.body, view->details.storage_type);
   request.body.Clear();
   if (!form.ok()) return ErrorPage(400, form.status().message(), ConnectionEntryPath(id));
-  Status submitted = table_.Submit(id, form->csrf, form->code, std::move(form->connection_string));
+  Status submitted =
+      table_.Submit(id, form->csrf, form->code, std::move(form->connection_string), key);
   if (!submitted.ok()) {
     // A refusal that ended the entry has no form to go back to.
-    const bool usable = table_.ForPage(id).ok();
+    const bool usable = table_.ForPage(id, key).ok();
     return ErrorPage(HttpStatusOf(submitted), submitted.message(),
                      usable ? ConnectionEntryPath(id) : "");
   }

@@ -15,6 +15,12 @@
 //    page's own hashed stylesheet; no script; frame-ancestors 'none';
 //    form-action 'self'), X-Frame-Options: DENY, Referrer-Policy:
 //    no-referrer, Cache-Control: no-store, X-Content-Type-Options: nosniff.
+//  - An entry with a subject (an OAuth principal asked) first sends the
+//    browser to sign in at the issuer (EntrySignIn; 303); the callback at
+//    /connect/callback admits the browser with an HttpOnly, SameSite=Lax
+//    cookie scoped to the entry's path when the same subject signed in,
+//    and cancels the entry when another did. Without a sign-in configured
+//    such an entry's page refuses (403): fail closed.
 //  - No answer contains a submitted value (the password, connection string
 //    or code); nothing of the body is logged. Bad input gets a page that
 //    says what was wrong.
@@ -23,6 +29,7 @@
 #include <string>
 
 #include "host/connection_entry_table.h"
+#include "host/entry_sign_in.h"
 #include "mcp/transport/http_pages.h"
 
 namespace aurite::host {
@@ -33,13 +40,20 @@ class ConnectionEntryPage {
 
   explicit ConnectionEntryPage(ConnectionEntryTable& table) : table_(table) {}
 
+  // Before the pages are served; null: no sign-in (entries with a subject
+  // are then refused).
+  void UseSignIn(EntrySignIn* sign_in) { sign_in_ = sign_in; }
+
   mcp::PageResponse Serve(mcp::PageRequest& request);
 
  private:
-  mcp::PageResponse ServeForm(const std::string& id);
+  mcp::PageResponse ServeForm(const std::string& id, const mcp::PageRequest& request);
   mcp::PageResponse Submit(const std::string& id, mcp::PageRequest& request);
+  mcp::PageResponse StartSignIn(const std::string& id, const mcp::PageRequest& request);
+  mcp::PageResponse FinishSignIn(const mcp::PageRequest& request);
 
   ConnectionEntryTable& table_;
+  EntrySignIn* sign_in_ = nullptr;
 };
 
 // The path of entry `id`'s page.

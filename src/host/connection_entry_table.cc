@@ -125,8 +125,9 @@ Status ConnectionEntryTable::NotSubmittable(const Entry& entry) const {
           "for a new one if you need another connection.");
     case State::kCancelled:
       return NotFoundError(
-          "this request was cancelled (declined in the client, or the confirmation code was "
-          "wrong too often). Ask your assistant for a new one.");
+          "this request was cancelled (declined in the client, the confirmation code was "
+          "wrong too often, or another user signed in on its link). Ask your assistant for a new "
+          "one.");
     case State::kPending:
       break;
   }
@@ -137,7 +138,16 @@ Status ConnectionEntryTable::NotSubmittable(const Entry& entry) const {
   return OkStatus();
 }
 
-StatusOr<ConnectionEntryTable::PageView> ConnectionEntryTable::ForPage(const std::string& id) {
+Status ConnectionEntryTable::BrowserRefused(const Entry& entry, std::string_view browser_key) {
+  if (entry.details.subject.empty()) return OkStatus();
+  if (entry.browser_key.empty() || !SameSecret(browser_key, entry.browser_key)) {
+    return UnauthenticatedError("sign in first, as the user whose client asked");
+  }
+  return OkStatus();
+}
+
+StatusOr<ConnectionEntryTable::PageView> ConnectionEntryTable::ForPage(
+    const std::string& id, std::string_view browser_key) {
   std::lock_guard lock(mu_);
   auto it = entries_.find(id);
   if (it == entries_.end()) {
@@ -146,11 +156,37 @@ StatusOr<ConnectionEntryTable::PageView> ConnectionEntryTable::ForPage(const std
         "your assistant for a new link.");
   }
   AURITE_RETURN_IF_ERROR(NotSubmittable(it->second));
+  AURITE_RETURN_IF_ERROR(BrowserRefused(it->second, browser_key));
   return PageView{it->second.details, it->second.csrf};
 }
 
+StatusOr<std::string> ConnectionEntryTable::AdmitBrowser(const std::string& id,
+                                                         const std::string& subject) {
+  std::lock_guard lock(mu_);
+  auto it = entries_.find(id);
+  if (it == entries_.end()) {
+    return NotFoundError("there is no connection request at this address; ask for a new link");
+  }
+  Entry& entry = it->second;
+  AURITE_RETURN_IF_ERROR(NotSubmittable(entry));
+  if (entry.details.subject.empty() || subject != entry.details.subject) {
+    // The link reached someone other than the user who asked: a secret
+    // entered now would serve the asker's session (phishing). End it.
+    entry.state = State::kCancelled;
+    ++changes_;
+    changed_.notify_all();
+    return PermissionDeniedError(
+        "you signed in as a different user than the one whose client asked for this "
+        "connection, so the request is cancelled and nothing was saved. Only open links your "
+        "own client showed you.");
+  }
+  entry.browser_key = RandomHex();
+  return entry.browser_key;
+}
+
 Status ConnectionEntryTable::Submit(const std::string& id, std::string_view csrf,
-                                    std::string_view code, crypto::SecretBuffer connection_string) {
+                                    std::string_view code, crypto::SecretBuffer connection_string,
+                                    std::string_view browser_key) {
   std::unique_lock lock(mu_);
   auto it = entries_.find(id);
   if (it == entries_.end()) {
@@ -158,6 +194,7 @@ Status ConnectionEntryTable::Submit(const std::string& id, std::string_view csrf
   }
   Entry& entry = it->second;
   AURITE_RETURN_IF_ERROR(NotSubmittable(entry));
+  AURITE_RETURN_IF_ERROR(BrowserRefused(entry, browser_key));
   if (csrf.empty() || !SameSecret(csrf, entry.csrf)) {
     return PermissionDeniedError(
         "the form's security token is missing or wrong; reload the page from the link and submit "

@@ -19,6 +19,10 @@
 //    expired, or `stop` is requested; it hands the secured token over once.
 //    A token secured but never taken (the entry expired first, or the table
 //    ends) goes to EntrySecuring::discard (revoked).
+//  - An entry with a subject also needs a browser key: AdmitBrowser() gives
+//    one to the browser that signed in as that subject (another subject
+//    cancels the entry: its link reached someone else). ForPage and Submit
+//    without the key answer Unauthenticated ("sign in first").
 //  - Thread-safe. At most max_pending entries at once.
 #pragma once
 
@@ -45,6 +49,10 @@ struct EntryDetails {
   std::string storage_type;
   std::string description;
   std::string client_name;
+  // The OAuth principal ("oauth:<iss> <sub>") who must sign in on the page
+  // (entry_sign_in.h) before it shows the form; "" when the confirmation
+  // code alone identifies the user (stdio, static bearer tokens).
+  std::string subject;
 };
 
 // A submitted connection string, secured: the token that stands for it.
@@ -88,9 +96,12 @@ class ConnectionEntryTable {
   StatusOr<Opened> Open(EntryDetails details);
   // What the page shows for entry `id`; NotFound (saying whether unknown,
   // used, cancelled or expired) when it cannot be submitted.
-  StatusOr<PageView> ForPage(const std::string& id);
+  StatusOr<PageView> ForPage(const std::string& id, std::string_view browser_key = {});
   Status Submit(const std::string& id, std::string_view csrf, std::string_view code,
-                crypto::SecretBuffer connection_string);
+                crypto::SecretBuffer connection_string, std::string_view browser_key = {});
+  // A new browser key for entry `id` when `subject` (who signed in on the
+  // page) is the entry's; PermissionDenied, and the entry cancelled, when not.
+  StatusOr<std::string> AdmitBrowser(const std::string& id, const std::string& subject);
   // See the contract. `owner` must be the entry's (NotFound otherwise).
   // Cancelled: the user declined, the code was wrong too often, or `stop`
   // was requested; DeadlineExceeded: the entry expired.
@@ -110,6 +121,7 @@ class ConnectionEntryTable {
     EntryDetails details;
     std::string code;
     std::string csrf;
+    std::string browser_key;  // "" until a browser signed in (subject only)
     std::chrono::steady_clock::time_point expires;
     State state = State::kPending;
     int wrong_codes = 0;
@@ -120,6 +132,7 @@ class ConnectionEntryTable {
   // Drops entries long past their expiry, discarding tokens nobody took.
   void SweepLocked();
   Status NotSubmittable(const Entry& entry) const;
+  static Status BrowserRefused(const Entry& entry, std::string_view browser_key);
 
   EntrySecuring securing_;
   Options options_;

@@ -21,6 +21,24 @@ bool IsDigestHex(const std::string& text) {
          });
 }
 
+Status ParseEntryPageClient(const Field& field, const ReferenceSources& sources,
+                            GatewayEntryPageClient& client) {
+  AURITE_RETURN_IF_ERROR(config_json::ExpectObjectWithKeys(field, {"client_id", "client_secret"}));
+  if (!Has(field, "client_id")) {
+    return field.Error(
+        "a \"client_id\": a client registered at the issuer with the redirect URI "
+        "<gateway URL>/connect/callback (and \"client_secret\" unless it is a public client)");
+  }
+  AURITE_ASSIGN_OR_RETURN(client.client_id, GetString(field["client_id"]));
+  if (client.client_id.empty()) return field["client_id"].Error("a client id that is not empty");
+  if (Has(field, "client_secret")) {
+    AURITE_ASSIGN_OR_RETURN(crypto::SecretBuffer secret,
+                            config_json::TakeSecret(field["client_secret"], sources));
+    client.client_secret = std::make_shared<const crypto::SecretBuffer>(std::move(secret));
+  }
+  return OkStatus();
+}
+
 }  // namespace
 
 Status CheckAuthServerUrl(std::string_view url, const std::string& what) {
@@ -58,7 +76,7 @@ Status ParseGatewayAuth(const Field& field, const ReferenceSources& sources,
                         GatewayAuthConfig& auth) {
   AURITE_RETURN_IF_ERROR(config_json::ExpectObjectWithKeys(
       field, {"issuer", "audience", "jwks_uri", "required_scopes", "scopes_supported",
-              "groups_claim", "max_clock_skew", "introspection"}));
+              "groups_claim", "max_clock_skew", "introspection", "entry_page"}));
   if (!Has(field, "issuer")) {
     return field.Error("an \"issuer\": the URL of the authorization server whose tokens count");
   }
@@ -97,6 +115,10 @@ Status ParseGatewayAuth(const Field& field, const ReferenceSources& sources,
     auth.introspection.emplace();
     AURITE_RETURN_IF_ERROR(
         ParseIntrospection(field["introspection"], sources, *auth.introspection));
+  }
+  if (Has(field, "entry_page")) {
+    auth.entry_page.emplace();
+    AURITE_RETURN_IF_ERROR(ParseEntryPageClient(field["entry_page"], sources, *auth.entry_page));
   }
   return OkStatus();
 }

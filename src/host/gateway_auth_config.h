@@ -14,7 +14,11 @@
 //                        "max_clock_skew": "30s",                          // at most 60 s
 //                        "introspection": {"endpoint": "https://idp.example.com/.../introspect",
 //                                          "client_id": "aurite",
-//                                          "client_secret": "${env:INTROSPECTION_SECRET}"}},
+//                                          "client_secret": "${env:INTROSPECTION_SECRET}"},
+//                        "entry_page": {"client_id": "aurite-entry-page",       // its redirect
+//                        URI:
+//                                       "client_secret": "${env:ENTRY_SECRET}"}}, //
+//                                       <gateway>/connect/callback
 //               "bearer_tokens": ["${env:T1}",                             // the old form
 //                                 {"name": "ci", "token": "${env:T2}", "groups": ["ops"]},
 //                                 {"name": "bi", "sha256": "<64 hex digits>"}]}
@@ -43,6 +47,14 @@ struct GatewayIntrospection {
   std::shared_ptr<const crypto::SecretBuffer> client_secret;  // shared: the config is copied
 };
 
+// The OAuth client the connection entry page signs a browser in with
+// (OpenID Connect, authorization code + PKCE), to check that the person on
+// the page is the user whose session asked (URL-mode elicitation).
+struct GatewayEntryPageClient {
+  std::string client_id;
+  std::shared_ptr<const crypto::SecretBuffer> client_secret;  // null: a public client
+};
+
 struct GatewayAuthConfig {
   std::string issuer;
   std::string audience;  // "": the gateway's canonical URL (GatewayResourceUrl)
@@ -54,6 +66,8 @@ struct GatewayAuthConfig {
   std::string groups_claim = "groups";
   std::chrono::seconds max_clock_skew{60};
   std::optional<GatewayIntrospection> introspection;
+  // Required for request_database_connection by OAuth principals.
+  std::optional<GatewayEntryPageClient> entry_page;
 };
 
 struct GatewayBearerToken {

@@ -39,8 +39,8 @@ StatusOr<std::string> FetchIssuerDocument(const std::string& url,
   return std::string(answer.body.Reveal());
 }
 
-StatusOr<std::string> DiscoverJwksUri(const std::string& issuer,
-                                      const IssuerFetchOptions& options) {
+StatusOr<IssuerMetadata> DiscoverIssuerMetadata(const std::string& issuer,
+                                                const IssuerFetchOptions& options) {
   Status last;
   for (const std::string& url : {Rfc8414Url(issuer), OpenIdUrl(issuer)}) {
     auto text = FetchIssuerDocument(url, options);
@@ -49,20 +49,34 @@ StatusOr<std::string> DiscoverJwksUri(const std::string& issuer,
       if (last.code() == StatusCode::kNotFound) continue;  // try the other location
       break;
     }
-    const auto doc = nlohmann::json::parse(*text, nullptr, false);
+    auto doc = nlohmann::json::parse(*text, nullptr, false);
     if (!doc.is_object()) return UnavailableError(url + " is not a JSON object");
     if (doc.value("issuer", nlohmann::json()) != issuer) {
       return UnauthenticatedError(url + " names another issuer than gateway.auth.issuer (" +
                                   issuer + "); set issuer to exactly the document's");
     }
-    const auto jwks = doc.value("jwks_uri", nlohmann::json());
-    if (!jwks.is_string()) return UnavailableError(url + " has no jwks_uri");
-    AURITE_RETURN_IF_ERROR(CheckAuthServerUrl(jwks.get<std::string>(), "the jwks_uri of " + url));
-    return jwks.get<std::string>();
+    return IssuerMetadata{url, std::move(doc)};
   }
-  return Status(last.code(), "cannot discover the keys of issuer " + issuer + ": " +
-                                 last.message() +
-                                 "; set gateway.auth.jwks_uri or check the issuer URL");
+  return Status(last.code(), "cannot read the metadata of issuer " + issuer + ": " +
+                                 last.message() + "; check gateway.auth.issuer");
+}
+
+StatusOr<std::string> IssuerEndpoint(const IssuerMetadata& metadata, const std::string& name) {
+  const auto value = metadata.document.value(name, nlohmann::json());
+  if (!value.is_string()) return UnavailableError(metadata.url + " has no " + name);
+  AURITE_RETURN_IF_ERROR(
+      CheckAuthServerUrl(value.get<std::string>(), "the " + name + " of " + metadata.url));
+  return value.get<std::string>();
+}
+
+StatusOr<std::string> DiscoverJwksUri(const std::string& issuer,
+                                      const IssuerFetchOptions& options) {
+  auto metadata = DiscoverIssuerMetadata(issuer, options);
+  if (!metadata.ok()) {
+    return Status(metadata.status().code(),
+                  metadata.status().message() + "; or set gateway.auth.jwks_uri");
+  }
+  return IssuerEndpoint(*metadata, "jwks_uri");
 }
 
 security::IssuerKeys::FetchFn JwksFetcher(const GatewayAuthConfig& auth,

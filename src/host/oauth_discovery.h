@@ -13,6 +13,7 @@
 //    that failed), then GETs the JWKS (status 200 required).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "base/status.h"
@@ -26,6 +27,18 @@ struct IssuerFetchOptions {
   credentials::HttpRequestOptions http{std::chrono::milliseconds(5'000),
                                        std::chrono::milliseconds(10'000), 256 * 1024, ""};
 };
+
+// An issuer's metadata document, and where it was found.
+struct IssuerMetadata {
+  std::string url;
+  nlohmann::json document;  // its "issuer" is the configured issuer, exactly
+};
+StatusOr<IssuerMetadata> DiscoverIssuerMetadata(const std::string& issuer,
+                                                const IssuerFetchOptions& options = {});
+
+// The endpoint `name` (e.g. "token_endpoint") of `metadata`, checked as
+// CheckAuthServerUrl does.
+StatusOr<std::string> IssuerEndpoint(const IssuerMetadata& metadata, const std::string& name);
 
 // The jwks_uri of `issuer`'s discovery document.
 StatusOr<std::string> DiscoverJwksUri(const std::string& issuer,

@@ -1,35 +1,10 @@
 // RFC 7662 token introspection (token_introspection.h).
 #include "host/token_introspection.h"
 
-#include <openssl/evp.h>
-
-#include <vector>
-
-#include "base/text.h"
+#include "host/oauth_client_auth.h"
 
 namespace aurite::host {
 namespace {
-
-// application/x-www-form-urlencoded of `text`, appended to `out`.
-void AppendFormEncoded(std::string_view text, crypto::SecretBuffer& out) {
-  PercentEncodeTo(text, [&out](std::string_view piece) { out.Append(piece); });
-}
-
-// "Basic " + base64(form(id) ":" form(secret)), in a SecretBuffer.
-crypto::SecretBuffer BasicCredentials(const GatewayIntrospection& introspection) {
-  crypto::SecretBuffer pair;
-  AppendFormEncoded(introspection.client_id, pair);
-  pair.Append(":");
-  AppendFormEncoded(introspection.client_secret->Reveal(), pair);
-  std::vector<unsigned char> encoded(4 * ((pair.size() + 2) / 3) + 1);
-  const int length =
-      EVP_EncodeBlock(encoded.data(), reinterpret_cast<const unsigned char*>(pair.Reveal().data()),
-                      static_cast<int>(pair.size()));
-  crypto::SecretBuffer header = crypto::SecretBuffer::CopyFrom("Basic ");
-  header.Append(std::span<const unsigned char>(encoded.data(), static_cast<std::size_t>(length)));
-  OPENSSL_cleanse(encoded.data(), encoded.size());
-  return header;
-}
 
 bool AudienceHolds(const nlohmann::json& aud, const std::string& audience) {
   if (aud.is_string()) return aud == audience;
@@ -56,7 +31,8 @@ StatusOr<nlohmann::json> IntrospectToken(std::string_view token,
   crypto::SecretBuffer body = crypto::SecretBuffer::CopyFrom("token=");
   AppendFormEncoded(token, body);
   body.Append("&token_type_hint=access_token");
-  const crypto::SecretBuffer authorization = BasicCredentials(introspection);
+  const crypto::SecretBuffer authorization =
+      BasicClientCredentials(introspection.client_id, *introspection.client_secret);
   auto answer = credentials::HttpPost(endpoint,
                                       {{"Authorization", authorization.Reveal()},
                                        {"Content-Type", "application/x-www-form-urlencoded"},

@@ -56,7 +56,8 @@ struct Fixture {
   }
 
   ConnectionEntryTable::Opened Open(std::string storage_type = "postgresql") {
-    auto opened = table->Open({"owner-1", storage_type, "the <b>sales</b> reports", "Claude <x>"});
+    auto opened =
+        table->Open({"owner-1", storage_type, "the <b>sales</b> reports", "Claude <x>", ""});
     EXPECT_TRUE(opened.ok());
     return *opened;
   }
@@ -307,6 +308,70 @@ TEST(ConnectionEntryPage, AStopRequestEndsTheWait) {
   stop.request_stop();
   waiter.join();
   EXPECT_EQ(waited->status().code(), StatusCode::kCancelled);
+}
+
+// An OAuth principal's entry: the form only for a browser that signed in
+// as that subject (AdmitBrowser), whatever else the request gets right.
+TEST(ConnectionEntrySignIn, OnlyTheBrowserOfTheSameSubjectGetsTheFormOrSubmits) {
+  Fixture f;
+  auto opened = f.table->Open({"owner-1", "postgresql", "", "Claude", "oauth:https://idp alice"});
+  ASSERT_TRUE(opened.ok());
+  const std::string& id = opened->id;
+  EXPECT_EQ(f.table->ForPage(id).status().code(), StatusCode::kUnauthenticated);
+  auto csrf_of = [&](std::string_view key) {
+    auto view = f.table->ForPage(id, key);
+    return view.ok() ? view->csrf : std::string();
+  };
+  auto key = f.table->AdmitBrowser(id, "oauth:https://idp alice");
+  ASSERT_TRUE(key.ok()) << key.status().ToString();
+  const std::string csrf = csrf_of(*key);
+  ASSERT_FALSE(csrf.empty());
+  for (const std::string& wrong : {std::string(), std::string(key->size(), '0')}) {
+    Status refused = f.table->Submit(
+        id, csrf, opened->code, crypto::SecretBuffer::CopyFrom("postgresql://a:b@db/x"), wrong);
+    EXPECT_EQ(refused.code(), StatusCode::kUnauthenticated) << refused.ToString();
+  }
+  EXPECT_EQ(f.SecuredCount(), 0u);
+  EXPECT_TRUE(f.table
+                  ->Submit(id, csrf, opened->code,
+                           crypto::SecretBuffer::CopyFrom("postgresql://a:b@db/x"), *key)
+                  .ok());
+  EXPECT_EQ(f.SecuredCount(), 1u);
+}
+
+// The link reached someone else (forwarded, phished): their sign-in ends
+// the request, so no secret of theirs can reach the asker's session.
+TEST(ConnectionEntrySignIn, AnotherSubjectSigningInCancelsTheRequest) {
+  Fixture f;
+  auto opened = f.table->Open({"owner-1", "postgresql", "", "Claude", "oauth:https://idp alice"});
+  ASSERT_TRUE(opened.ok());
+  auto refused = f.table->AdmitBrowser(opened->id, "oauth:https://idp bob");
+  EXPECT_EQ(refused.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(refused.status().message().find("different user"), std::string::npos);
+  EXPECT_EQ(f.table->AdmitBrowser(opened->id, "oauth:https://idp alice").status().code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(f.table->Wait(opened->id, "owner-1", {}).status().code(), StatusCode::kCancelled);
+
+  // An entry the confirmation code alone guards has no sign-in to admit.
+  const auto plain = f.Open();
+  EXPECT_EQ(f.table->AdmitBrowser(plain.id, "oauth:https://idp alice").status().code(),
+            StatusCode::kPermissionDenied);
+}
+
+// Fail closed: without a sign-in configured, the page of an OAuth
+// principal's entry shows no form.
+TEST(ConnectionEntrySignIn, WithoutASignInThePageRefusesASubjectsEntry) {
+  Fixture f;
+  auto opened = f.table->Open({"owner-1", "postgresql", "", "Claude", "oauth:https://idp alice"});
+  ASSERT_TRUE(opened.ok());
+  const std::string answer = f.Get(opened->id);
+  EXPECT_EQ(HttpStatus(answer), 403) << answer;
+  EXPECT_NE(answer.find("cannot check who you are"), std::string::npos) << answer;
+  EXPECT_EQ(answer.find("name=\"csrf\""), std::string::npos) << answer;
+  const std::string callback = Exchange(f.listener->port(),
+                                        "GET /connect/callback?code=x&state=y HTTP/1.1\r\nHost: "
+                                        "127.0.0.1\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(HttpStatus(callback), 404) << callback;
 }
 
 }  // namespace

@@ -36,7 +36,7 @@ TEST(GatewayAuthConfig, ReadsEveryKeyAndBothTokenForms) {
       "issuer": "https://idp.example.com/realms/acme", "audience": "https://db.example.com/mcp",
       "jwks_uri": "https://idp.example.com/certs", "required_scopes": ["db"],
       "scopes_supported": ["db", "admin"], "groups_claim": "realm_access.roles",
-      "max_clock_skew": "30s"},
+      "max_clock_skew": "30s", "entry_page": {"client_id": "entry", "client_secret": "entry-pw"}},
     "bearer_tokens": ["plain-token", {"name": "ci", "token": "ci-token", "groups": ["ops"]},
                       {"name": "bi", "sha256": ")" +
                                  mcp::TokenDigestHex("bi-token") + R"("}]})");
@@ -47,6 +47,10 @@ TEST(GatewayAuthConfig, ReadsEveryKeyAndBothTokenForms) {
   EXPECT_EQ(gateway.auth->audience, "https://db.example.com/mcp");
   EXPECT_EQ(gateway.auth->groups_claim, "realm_access.roles");
   EXPECT_EQ(gateway.auth->max_clock_skew, std::chrono::seconds(30));
+  ASSERT_TRUE(gateway.auth->entry_page);
+  EXPECT_EQ(gateway.auth->entry_page->client_id, "entry");
+  ASSERT_NE(gateway.auth->entry_page->client_secret, nullptr);
+  EXPECT_EQ(gateway.auth->entry_page->client_secret->Reveal(), "entry-pw");
   ASSERT_EQ(gateway.bearer_tokens.size(), 3u);
   EXPECT_EQ(gateway.bearer_tokens[0].name,
             "sha256:" + mcp::TokenDigestHex("plain-token").substr(0, 16));
@@ -95,6 +99,9 @@ TEST(GatewayAuthConfig, ErrorsNameTheKeyAndTheFix) {
   EXPECT_NE(ErrorOf(R"({"auth": {"issuer": "https://i.example", "introspection": {
                  "endpoint": "http://i.example/x", "client_id": "a", "client_secret": "b"}}})")
                 .find("gateway.auth.introspection.endpoint: expected an https:// URL"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(R"({"auth": {"issuer": "https://i.example", "entry_page": {}}})")
+                .find("gateway.auth.entry_page: expected a \"client_id\""),
             std::string::npos);
   const std::string both =
       ErrorOf(R"({"bearer_tokens": [{"name": "a", "token": "secret-value", "sha256": "ab"}]})");

@@ -212,7 +212,7 @@ TEST(SecretMemoryTest, AnEntryFormLeavesNoCopyOfItsPasswordWhileItsConnectionSta
   options.pages = [&page](mcp::PageRequest& request) { return page.Serve(request); };
   mcp::HttpServer listener(server, options);
   ASSERT_TRUE(listener.Start().ok());
-  auto entry = table.Open({"owner", "postgresql", "", ""});
+  auto entry = table.Open({"owner", "postgresql", "", "", ""});
   ASSERT_TRUE(entry.ok());
   const std::string form_page =
       rawhttp::Exchange(listener.port(), "GET /connect/" + entry->id +

@@ -27,10 +27,12 @@ namespace aurite::mcp {
 struct PageRequest {
   std::string method;        // "GET", "POST", ...
   std::string path;          // the target without its query
+  std::string query;         // what follows the target's '?', undecoded; "" when none
   std::string host;          // the Host header
   std::string origin;        // the Origin header; "" when absent
   std::string fetch_site;    // the Sec-Fetch-Site header; "" when absent
   std::string content_type;  // the Content-Type header
+  std::string cookie;        // the Cookie header; "" when absent
   bool tls = false;          // whether it came over HTTPS
   crypto::SecretBuffer body;
 };

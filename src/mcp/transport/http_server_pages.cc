@@ -26,11 +26,14 @@ bool HttpServer::Impl::HandlePage(Stream& stream, HttpConnection& connection,
   if (denied) return Write(stream, connection, *denied);
   const std::string_view target(req.target().data(), req.target().size());
   page.method = std::string(req.method_string());
-  page.path = std::string(target.substr(0, target.find('?')));
+  const std::size_t question = target.find('?');
+  page.path = std::string(target.substr(0, question));
+  if (question != std::string_view::npos) page.query = std::string(target.substr(question + 1));
   page.host = std::string(HeaderValue(req, http::field::host));
   page.origin = std::string(HeaderValue(req, http::field::origin));
   page.fetch_site = std::string(HeaderValue(req, "Sec-Fetch-Site"));
   page.content_type = std::string(HeaderValue(req, http::field::content_type));
+  page.cookie = std::string(HeaderValue(req, http::field::cookie));
   page.tls = tls.has_value();
   PageResponse answer = options.pages(page);
   page.body.Clear();  // before answering: no copy of a form outlives its response

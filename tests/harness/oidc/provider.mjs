@@ -93,6 +93,16 @@ const provider = new Provider(issuer, {
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
     },
+    // The gateway's connection entry page (gateway.auth.entry_page): signs
+    // the browser in to check it is the user whose client asked.
+    {
+      client_id: 'aurite-entry-page',
+      token_endpoint_auth_method: 'none',
+      application_type: 'native',
+      redirect_uris: ['http://127.0.0.1/connect/callback'],
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+    },
     ...ccClients.map(([id, secret]) => ({
       client_id: id,
       client_secret: secret,
