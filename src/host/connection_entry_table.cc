@@ -138,6 +138,24 @@ Status ConnectionEntryTable::NotSubmittable(const Entry& entry) const {
   return OkStatus();
 }
 
+StatusOr<ConnectionEntryTable::Entry*> ConnectionEntryTable::SubmittableLocked(
+    const std::string& id) {
+  auto it = entries_.find(id);
+  if (it == entries_.end()) {
+    return NotFoundError(
+        "there is no connection request at this address; it may have expired long ago. Ask "
+        "your assistant for a new link.");
+  }
+  AURITE_RETURN_IF_ERROR(NotSubmittable(it->second));
+  return &it->second;
+}
+
+void ConnectionEntryTable::CancelLocked(Entry& entry) {
+  entry.state = State::kCancelled;
+  ++changes_;
+  changed_.notify_all();
+}
+
 Status ConnectionEntryTable::BrowserRefused(const Entry& entry, std::string_view browser_key) {
   if (entry.details.subject.empty()) return OkStatus();
   if (entry.browser_key.empty() || !SameSecret(browser_key, entry.browser_key)) {
@@ -149,32 +167,20 @@ Status ConnectionEntryTable::BrowserRefused(const Entry& entry, std::string_view
 StatusOr<ConnectionEntryTable::PageView> ConnectionEntryTable::ForPage(
     const std::string& id, std::string_view browser_key) {
   std::lock_guard lock(mu_);
-  auto it = entries_.find(id);
-  if (it == entries_.end()) {
-    return NotFoundError(
-        "there is no connection request at this address; it may have expired long ago. Ask "
-        "your assistant for a new link.");
-  }
-  AURITE_RETURN_IF_ERROR(NotSubmittable(it->second));
-  AURITE_RETURN_IF_ERROR(BrowserRefused(it->second, browser_key));
-  return PageView{it->second.details, it->second.csrf};
+  AURITE_ASSIGN_OR_RETURN(Entry * entry, SubmittableLocked(id));
+  AURITE_RETURN_IF_ERROR(BrowserRefused(*entry, browser_key));
+  return PageView{entry->details, entry->csrf};
 }
 
 StatusOr<std::string> ConnectionEntryTable::AdmitBrowser(const std::string& id,
                                                          const std::string& subject) {
   std::lock_guard lock(mu_);
-  auto it = entries_.find(id);
-  if (it == entries_.end()) {
-    return NotFoundError("there is no connection request at this address; ask for a new link");
-  }
-  Entry& entry = it->second;
-  AURITE_RETURN_IF_ERROR(NotSubmittable(entry));
+  AURITE_ASSIGN_OR_RETURN(Entry * found, SubmittableLocked(id));
+  Entry& entry = *found;
   if (entry.details.subject.empty() || subject != entry.details.subject) {
     // The link reached someone other than the user who asked: a secret
     // entered now would serve the asker's session (phishing). End it.
-    entry.state = State::kCancelled;
-    ++changes_;
-    changed_.notify_all();
+    CancelLocked(entry);
     return PermissionDeniedError(
         "you signed in as a different user than the one whose client asked for this "
         "connection, so the request is cancelled and nothing was saved. Only open links your "
@@ -188,12 +194,8 @@ Status ConnectionEntryTable::Submit(const std::string& id, std::string_view csrf
                                     std::string_view code, crypto::SecretBuffer connection_string,
                                     std::string_view browser_key) {
   std::unique_lock lock(mu_);
-  auto it = entries_.find(id);
-  if (it == entries_.end()) {
-    return NotFoundError("there is no connection request at this address; ask for a new link");
-  }
-  Entry& entry = it->second;
-  AURITE_RETURN_IF_ERROR(NotSubmittable(entry));
+  AURITE_ASSIGN_OR_RETURN(Entry * found, SubmittableLocked(id));
+  Entry& entry = *found;
   AURITE_RETURN_IF_ERROR(BrowserRefused(entry, browser_key));
   if (csrf.empty() || !SameSecret(csrf, entry.csrf)) {
     return PermissionDeniedError(
@@ -202,9 +204,7 @@ Status ConnectionEntryTable::Submit(const std::string& id, std::string_view csrf
   }
   if (!SameSecret(NormalizedCode(code), NormalizedCode(entry.code))) {
     if (++entry.wrong_codes >= options_.max_code_attempts) {
-      entry.state = State::kCancelled;
-      ++changes_;
-      changed_.notify_all();
+      CancelLocked(entry);
       return PermissionDeniedError(
           "the confirmation code was wrong too many times; this request is cancelled. Ask your "
           "assistant for a new link.");
@@ -223,7 +223,7 @@ Status ConnectionEntryTable::Submit(const std::string& id, std::string_view csrf
   lock.unlock();
   StatusOr<SecuredEntry> secured = securing_.secure(details, std::move(connection_string));
   lock.lock();
-  it = entries_.find(id);
+  auto it = entries_.find(id);
   if (it == entries_.end()) {
     if (secured.ok()) securing_.discard(*secured);
     return NotFoundError("this request ended while the connection was being saved");
@@ -279,9 +279,7 @@ void ConnectionEntryTable::Cancel(const std::string& id) {
   std::lock_guard lock(mu_);
   auto it = entries_.find(id);
   if (it == entries_.end() || it->second.state != State::kPending) return;
-  it->second.state = State::kCancelled;
-  ++changes_;
-  changed_.notify_all();
+  CancelLocked(it->second);
 }
 
 bool ConnectionEntryTable::HasPending() {

@@ -132,6 +132,10 @@ class ConnectionEntryTable {
   // Drops entries long past their expiry, discarding tokens nobody took.
   void SweepLocked();
   Status NotSubmittable(const Entry& entry) const;
+  // The entry `id` when it can still be submitted; NotFound saying why not.
+  StatusOr<Entry*> SubmittableLocked(const std::string& id);
+  // Ends `entry` and wakes its waiter.
+  void CancelLocked(Entry& entry);
   static Status BrowserRefused(const Entry& entry, std::string_view browser_key);
 
   EntrySecuring securing_;

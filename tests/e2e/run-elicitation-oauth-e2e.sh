@@ -37,8 +37,7 @@ trap 'kill "$gateway" "$provider" 2>/dev/null || true' EXIT
 "$node" "$here/sdk_elicitation_oauth.mjs" "$url" "$issuer" "$work"
 kill -TERM "$gateway"
 wait "$gateway"
-kill -TERM "$provider"
-wait "$provider" || true
+stop_oidc_provider
 trap - EXIT
 
 grep -q "another user signed in on an entry link" "$work/host.log" ||

@@ -40,8 +40,7 @@ trap 'kill "$gateway" "$provider" 2>/dev/null || true' EXIT
 "$node" "$here/sdk_oauth.mjs" "$url" "$issuer" "$work"
 kill -TERM "$gateway"
 wait "$gateway"
-kill -TERM "$provider"
-wait "$provider" || true
+stop_oidc_provider
 trap - EXIT
 echo "ok   gateway exited cleanly on SIGTERM"
 

@@ -75,8 +75,7 @@ trap 'kill "$gateway" "$provider" 2>/dev/null || true' EXIT
 "$node" "$here/sdk_rls.mjs" "$url" "$issuer" "$work"
 kill -TERM "$gateway"
 wait "$gateway"
-kill -TERM "$provider"
-wait "$provider" || true
+stop_oidc_provider
 trap - EXIT
 admin_sql -c "$cleanup_sql"
 

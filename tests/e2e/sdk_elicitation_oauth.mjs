@@ -19,6 +19,7 @@
 // of the form after sign-in. Exits non-zero on the first failed expectation.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { importPinned } from '../harness/oidc/pinned.mjs';
+import { expect } from './expect.mjs';
 import { userToken } from '../harness/oidc/login.mjs';
 
 const { Client } = await importPinned('@modelcontextprotocol/sdk/client/index.js');
@@ -31,14 +32,6 @@ const [url, issuer, artifacts] = process.argv.slice(2);
 const postgres = JSON.parse(readFileSync(process.env.AURITE_TEST_DATABASES, 'utf8')).postgres;
 const received = [];
 const pages = [];
-
-function expect(condition, what, detail) {
-  if (!condition) {
-    console.error(`FAIL ${what}: ${JSON.stringify(detail)}`);
-    process.exit(1);
-  }
-  console.log(`ok   ${what}`);
-}
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',

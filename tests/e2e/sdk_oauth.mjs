@@ -19,6 +19,7 @@
 // first failed expectation.
 import { writeFileSync } from 'node:fs';
 import { importPinned } from '../harness/oidc/pinned.mjs';
+import { expect } from './expect.mjs';
 import { signIn, userToken, mintToken } from '../harness/oidc/login.mjs';
 import { memoryOAuthClient } from '../harness/oidc/memory_client.mjs';
 
@@ -29,14 +30,6 @@ const jose = await importPinned('jose');
 
 const [url, issuer, artifacts] = process.argv.slice(2);
 const tokens = [];
-
-function expect(condition, what, detail) {
-  if (!condition) {
-    console.error(`FAIL ${what}: ${JSON.stringify(detail)}`);
-    process.exit(1);
-  }
-  console.log(`ok   ${what}`);
-}
 
 // One JSON-RPC message with `token` (and a session), as a client without
 // the SDK sends it; a notification when `body` has no id.

@@ -11,6 +11,7 @@
 // log checks. Exits non-zero on the first failed expectation.
 import { writeFileSync } from 'node:fs';
 import { importPinned } from '../harness/oidc/pinned.mjs';
+import { expect } from './expect.mjs';
 import { userToken } from '../harness/oidc/login.mjs';
 
 const { Client } = await importPinned('@modelcontextprotocol/sdk/client/index.js');
@@ -18,14 +19,6 @@ const { StreamableHTTPClientTransport } = await importPinned('@modelcontextproto
 
 const [url, issuer, artifacts] = process.argv.slice(2);
 const tokens = [];
-
-function expect(condition, what, detail) {
-  if (!condition) {
-    console.error(`FAIL ${what}: ${JSON.stringify(detail)}`);
-    process.exit(1);
-  }
-  console.log(`ok   ${what}`);
-}
 
 // A session of `user`, with a token the provider issued for the gateway.
 async function signedIn(user) {

@@ -19,3 +19,9 @@ start_oidc_provider() {
   cat "$log" >&2
   return 1
 }
+
+# stop_oidc_provider: stops the provider start_oidc_provider started.
+stop_oidc_provider() {
+  kill -TERM "$provider" 2>/dev/null || true
+  wait "$provider" || true
+}
