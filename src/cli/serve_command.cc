@@ -1,4 +1,5 @@
 // `aurite serve`: the MCP host and gateway, over stdio or Streamable HTTP.
+#include <fmt/format.h>
 #include <signal.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -10,6 +11,8 @@
 #include <cstring>
 #include <iostream>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "cli/command.h"
 #include "cli/security_context.h"
@@ -97,20 +100,44 @@ mcp::HttpServerOptions HttpOptions(const host::GatewayConfig& gateway) {
 
 // Logs each refused token (never the token) and warns when one address or
 // principal keeps failing.
+// The audit record that stands for `count` failures of `who` that were not
+// recorded one by one.
+void AuditSuppressed(security::SecurityManager& security, std::string_view who, std::size_t count) {
+  security.AuditAuthFailure(who, "",
+                            fmt::format("{} more authentication failures of {}, recorded together "
+                                        "(at most 5 are recorded one by one per minute)",
+                                        count, who));
+}
+
 host::GatewayAuthenticator::FailureSink AuthFailureLog(host::AuthFailureMonitor& monitor,
                                                        security::SecurityManager& security) {
   return [&monitor, &security](const host::GatewayAuthenticator::Failure& failure) {
-    security.AuditAuthFailure(failure.address, failure.principal, failure.reason);
-    runtime::LogInfo("refused HTTP request from {} ({}): {}", failure.address,
-                     failure.principal.empty() ? "no principal" : failure.principal,
-                     failure.reason);
+    // A flood is recorded as its first failures and then one summary a
+    // minute (AuthFailureMonitor), so it cannot fill the disk.
+    bool record = true;
+    std::vector<std::pair<std::string_view, host::AuthFailureMonitor::Verdict>> warnings;
     for (std::string_view who : {failure.address, failure.principal}) {
-      if (!who.empty() && monitor.Record(who)) {
-        runtime::LogWarn(
-            "repeated authentication failures: {} failed 5 times within a minute "
-            "(last: {})",
-            who, failure.reason);
-      }
+      if (who.empty()) continue;
+      const host::AuthFailureMonitor::Verdict verdict = monitor.Record(who);
+      record = record && verdict.record;
+      if (verdict.warn) warnings.emplace_back(who, verdict);
+    }
+    if (record) {
+      security.AuditAuthFailure(failure.address, failure.principal, failure.reason);
+      runtime::LogInfo("refused HTTP request from {} ({}): {}", failure.address,
+                       failure.principal.empty() ? "no principal" : failure.principal,
+                       failure.reason);
+    }
+    for (const auto& [who, verdict] : warnings) {
+      runtime::LogWarn(
+          "repeated authentication failures: {} failed 5 times within a minute (last: {}){}", who,
+          failure.reason,
+          verdict.suppressed == 0
+              ? ""
+              : fmt::format(
+                    "; {} more since the last warning were counted, not recorded one by one",
+                    verdict.suppressed));
+      if (verdict.suppressed > 0) AuditSuppressed(security, who, verdict.suppressed);
     }
   };
 }
@@ -155,6 +182,7 @@ int ServeHttp(mcp::McpServer& server, const host::GatewayConfig& gateway,
   int received = 0;
   sigwait(&signals, &received);
   http.Stop();
+  for (const auto& [who, count] : failures.TakeSuppressed()) AuditSuppressed(security, who, count);
   return kExitOk;
 }
 

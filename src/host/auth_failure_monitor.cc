@@ -1,4 +1,7 @@
+// Counting authentication failures per address and principal (auth_failure_monitor.h).
 #include "host/auth_failure_monitor.h"
+
+#include <utility>
 
 namespace aurite::host {
 
@@ -6,7 +9,8 @@ AuthFailureMonitor::AuthFailureMonitor(std::size_t threshold, Clock::duration wi
                                        std::size_t max_keys)
     : threshold_(threshold), window_(window), max_keys_(max_keys) {}
 
-bool AuthFailureMonitor::Record(std::string_view who, Clock::time_point now) {
+AuthFailureMonitor::Verdict AuthFailureMonitor::Record(std::string_view who,
+                                                       Clock::time_point now) {
   std::lock_guard lock(mu_);
   auto it = tracks_.find(who);
   if (it == tracks_.end()) {
@@ -23,11 +27,23 @@ bool AuthFailureMonitor::Record(std::string_view who, Clock::time_point now) {
   }
   track.failures.push_back(now);
   if (track.failures.size() > threshold_) track.failures.pop_front();
-  if (track.failures.size() < threshold_) return false;
-  if (track.warned && now - track.warned_at < window_) return false;
+  if (track.warned && now - track.warned_at < window_) {
+    ++track.suppressed;
+    return {.warn = false, .record = false};
+  }
+  if (track.failures.size() < threshold_) return {};
   track.warned = true;
   track.warned_at = now;
-  return true;
+  return {.warn = true, .record = true, .suppressed = std::exchange(track.suppressed, 0)};
+}
+
+std::vector<std::pair<std::string, std::size_t>> AuthFailureMonitor::TakeSuppressed() {
+  std::lock_guard lock(mu_);
+  std::vector<std::pair<std::string, std::size_t>> taken;
+  for (auto& [who, track] : tracks_) {
+    if (track.suppressed > 0) taken.emplace_back(who, std::exchange(track.suppressed, 0));
+  }
+  return taken;
 }
 
 }  // namespace aurite::host

@@ -368,16 +368,39 @@ TEST(GatewayAuthenticator, NoReachableIssuerFailsClosed) {
 TEST(AuthFailureMonitor, WarnsOnceWhenOneSourceFailsRepeatedly) {
   AuthFailureMonitor monitor(5, std::chrono::minutes(1), 2);
   const auto t0 = AuthFailureMonitor::Clock::now();
-  for (int i = 0; i < 4; ++i) EXPECT_FALSE(monitor.Record("10.0.0.1", t0));
-  EXPECT_TRUE(monitor.Record("10.0.0.1", t0 + std::chrono::seconds(1)));
-  EXPECT_FALSE(monitor.Record("10.0.0.1", t0 + std::chrono::seconds(2)));  // once a minute
+  for (int i = 0; i < 4; ++i) EXPECT_FALSE(monitor.Record("10.0.0.1", t0).warn);
+  EXPECT_TRUE(monitor.Record("10.0.0.1", t0 + std::chrono::seconds(1)).warn);
+  EXPECT_FALSE(monitor.Record("10.0.0.1", t0 + std::chrono::seconds(2)).warn);  // once a minute
   // Failures spread over more than a minute do not add up.
   for (int i = 0; i < 10; ++i) {
-    EXPECT_FALSE(monitor.Record("10.0.0.2", t0 + std::chrono::seconds(15 * i)));
+    EXPECT_FALSE(monitor.Record("10.0.0.2", t0 + std::chrono::seconds(15 * i)).warn);
   }
   // A third key makes the monitor forget the oldest (bounded memory).
-  EXPECT_FALSE(monitor.Record("10.0.0.3", t0));
-  for (int i = 0; i < 4; ++i) EXPECT_FALSE(monitor.Record("10.0.0.1", t0 + std::chrono::hours(1)));
+  EXPECT_FALSE(monitor.Record("10.0.0.3", t0).warn);
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_FALSE(monitor.Record("10.0.0.1", t0 + std::chrono::hours(1)).warn);
+  }
+}
+
+// A flood: its first failures are recorded, the rest counted, and each
+// later warning carries the count, so nothing goes unaccounted.
+TEST(AuthFailureMonitor, AFloodIsRecordedAsItsFirstFailuresAndThenCounts) {
+  AuthFailureMonitor monitor;
+  const auto t0 = AuthFailureMonitor::Clock::now();
+  int recorded = 0;
+  for (int i = 0; i < 1000; ++i) {
+    recorded += monitor.Record("10.0.0.9", t0 + std::chrono::milliseconds(50 * i)).record;
+  }
+  EXPECT_EQ(recorded, 5);
+  const auto later = monitor.Record("10.0.0.9", t0 + std::chrono::seconds(61));
+  EXPECT_TRUE(later.warn);
+  EXPECT_TRUE(later.record);
+  EXPECT_EQ(later.suppressed, 995u);
+  EXPECT_FALSE(monitor.Record("10.0.0.9", t0 + std::chrono::seconds(62)).record);
+  const auto taken = monitor.TakeSuppressed();
+  ASSERT_EQ(taken.size(), 1u);
+  EXPECT_EQ(taken[0], std::make_pair(std::string("10.0.0.9"), std::size_t{1}));
+  EXPECT_TRUE(monitor.TakeSuppressed().empty());
 }
 
 }  // namespace
