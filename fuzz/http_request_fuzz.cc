@@ -1,9 +1,10 @@
 // Fuzzes the request handling of the Streamable HTTP server
 // (src/mcp/transport) on raw request bytes: Boost.Beast's parser with the
 // server's header and body limits, then the checks the server runs on every
-// head (AmbiguousHead, CheckAccess with Host, Origin, bearer token and
-// MCP-Protocol-Version), the 2026-07-28 routing headers (Mcp-Method,
-// Mcp-Name: CheckRoutingHeaders) and Mcp-Param-* headers (param_headers),
+// head (AmbiguousHead, CheckAccess with Host, Origin and
+// MCP-Protocol-Version; the bearer-token authenticator), the 2026-07-28
+// routing headers (Mcp-Method, Mcp-Name: CheckRoutingHeaders) and
+// Mcp-Param-* headers (param_headers),
 // the body as a JSON-RPC message, and stream resumption from Last-Event-ID
 // (ParseEventId, EventStream::Next).
 //
@@ -15,6 +16,7 @@
 // order.
 #include <boost/beast/http.hpp>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "fuzz/fuzz_check.h"
@@ -22,6 +24,7 @@
 #include "mcp/core/modern_era.h"
 #include "mcp/transport/bearer_auth.h"
 #include "mcp/transport/event_stream.h"
+#include "mcp/transport/http_auth.h"
 #include "mcp/transport/http_request_checks.h"
 #include "mcp/transport/param_headers.h"
 
@@ -53,14 +56,17 @@ void CheckHeaders(const mcp::HttpRequest& req) {
   if (req.count(http::field::host) > 1) Check(ambiguous.has_value(), "two Hosts are ambiguous");
   for (bool with_origins : {false, true}) {
     mcp::HttpServerOptions options;
-    options.bearer_token_digests = {mcp::TokenDigestHex(kToken)};
     if (with_origins) options.allowed_origins = {"https://app.example"};
-    auto refusal = mcp::CheckAccess(req, options);
-    if (mcp::HeaderValue(req, http::field::authorization) != "Bearer " + std::string(kToken)) {
-      Check(refusal.has_value(), "a request without the bearer token is refused");
-    }
-    options.bearer_token_digests.clear();
     (void)mcp::CheckAccess(req, options);
+  }
+  // The bearer token is the authenticator's to check (http_auth.h).
+  const mcp::Authenticator authenticate = mcp::DigestAuthenticator({mcp::TokenDigestHex(kToken)});
+  const auto outcome =
+      authenticate(mcp::BearerToken(req).value_or(std::string_view()), "127.0.0.1");
+  const std::string_view authorization = mcp::HeaderValue(req, http::field::authorization);
+  if (authorization.find(kToken) == std::string_view::npos) {
+    Check(std::holds_alternative<mcp::AuthRefusal>(outcome),
+          "a request without the bearer token is refused");
   }
   (void)mcp::Accepts(req, "text/event-stream");
   (void)mcp::Accepts(req, "application/json");

@@ -144,14 +144,16 @@ StatusOr<Json> VerifyAccessToken(std::string_view token, const JsonWebKeySet& ke
                     : "the access token's key id is not among its issuer's keys");
   }
   if (!KeyFitsAlgorithm(*key, alg)) return Refused("its algorithm does not fit its key");
-  // Checked here, not left to cjose: its decoder asserts (aborts the
-  // process) on some malformed lengths.
+  // Every part is decoded here before cjose sees the token, not left to
+  // cjose: its base64url decoder asserts (aborts the whole process) on
+  // some malformed lengths, which an unauthenticated client could send.
+  // The payload is only trusted once the signature verifies.
+  AURITE_ASSIGN_OR_RETURN(Json claims, DecodeJsonPart(parts.payload, "payload"));
   auto signature = crypto::Base64UrlDecode(parts.signature, crypto::Padding::kUnpadded);
   if (!signature.ok()) return Refused("its signature is not base64url");
   const bool signed_right =
       key->okp ? VerifiedEd25519(parts, *signature, *key) : VerifiedWithCjose(token, *key);
   if (!signed_right) return Refused("its signature does not verify");
-  AURITE_ASSIGN_OR_RETURN(Json claims, DecodeJsonPart(parts.payload, "payload"));
   AURITE_RETURN_IF_ERROR(CheckClaims(claims, rules, now));
   return claims;
 }

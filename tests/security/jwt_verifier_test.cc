@@ -193,8 +193,8 @@ TEST_F(JwtVerifierTest, MalformedTokensAndHeadersAreRefusedClearly) {
 }
 
 // cjose's base64url decoder asserts (aborts the process) on a length of 1
-// mod 4: such a signature or key member must be refused before cjose sees
-// it (found by jwt_fuzz).
+// mod 4: such a signature, payload or key member must be refused before
+// cjose sees it (found by jwt_fuzz).
 TEST_F(JwtVerifierTest, MalformedBase64NeverReachesCjose) {
   CjoseKey rsa = RsaKey("rsa-1");
   JsonWebKeySet keys = Keys({rsa.public_jwk});
@@ -203,6 +203,15 @@ TEST_F(JwtVerifierTest, MalformedBase64NeverReachesCjose) {
   token.resize(token.size() - signature.size());
   token += signature.substr(0, signature.size() - signature.size() % 4 + 1);
   ExpectRefused(token, keys, "signature is not base64url");
+
+  // The payload too: one of 1 mod 4 characters, before the signature is
+  // checked (a client needs no key to send one).
+  const std::string good = SignCjose(rsa.key.get(), "RS256", "rsa-1", Claims());
+  const std::size_t first = good.find('.'), second = good.find('.', first + 1);
+  std::string payload = good.substr(first + 1, second - first - 1);
+  payload.resize(payload.size() - payload.size() % 4 + 1);
+  ExpectRefused(good.substr(0, first + 1) + payload + good.substr(second), keys,
+                "payload is not base64url");
 
   Json bad_n = rsa.public_jwk;
   bad_n["kid"] = "bad-n";
