@@ -10,8 +10,9 @@
 // Properties: the literal and comment contents use the canary 'Z' and
 // numbers the digits 7, 8 and 9, which nothing else uses, so no 'Z', '7',
 // '8' or '9' survives masking; quoted identifiers are kept as written (for
-// a known engine); on
-// the raw input, masking never grows the text.
+// a known engine); on the raw input, masking never grows the text, and
+// the role-switch guard (role_switch_guard.h) neither crashes nor lets a
+// SET statement pass.
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <array>
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "fuzz/fuzz_check.h"
+#include "security/role_switch_guard.h"
 #include "security/statement_masking.h"
 
 namespace {
@@ -119,6 +121,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string raw(reinterpret_cast<const char*>(data), size);
   for (SqlDialect dialect : {SqlDialect::kStandard, SqlDialect::kMariaDb, SqlDialect::kUnknown}) {
     Check(MaskSqlLiterals(raw, dialect).size() <= raw.size(), "masking never grows the text");
+    (void)aurite::security::RoleSwitchIn(raw, dialect);
+    Check(aurite::security::RoleSwitchIn("SET " + raw, dialect).has_value(),
+          "a SET statement never passes the role-switch guard");
   }
   FuzzedDataProvider provider(data, size);
   const auto dialect = provider.PickValueInArray(

@@ -6,6 +6,9 @@
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
+#include <vector>
+
+#include "base/text.h"
 
 namespace aurite::crypto {
 
@@ -18,6 +21,12 @@ void FillRandom(std::span<unsigned char> out) {
     }
     out = out.subspan(chunk);
   }
+}
+
+std::string RandomHex(std::size_t size) {
+  std::vector<unsigned char> bytes(size);
+  FillRandom(bytes);
+  return HexEncode(bytes);
 }
 
 SecretBuffer RandomSecret(std::size_t size) {

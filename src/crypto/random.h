@@ -2,6 +2,7 @@
 #pragma once
 
 #include <span>
+#include <string>
 
 #include "crypto/secret_buffer.h"
 
@@ -12,5 +13,9 @@ namespace aurite::crypto {
 void FillRandom(std::span<unsigned char> out);
 
 SecretBuffer RandomSecret(std::size_t size);
+
+// `size` random bytes in lower-case hex (2 * size characters): for ids and
+// one-time tokens that must be unguessable (16 bytes: 128 bits).
+std::string RandomHex(std::size_t size);
 
 }  // namespace aurite::crypto

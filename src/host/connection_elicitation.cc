@@ -56,12 +56,6 @@ std::string Message(const EntryDetails& details, const std::string& code) {
       details.description.empty() ? "" : " (" + details.description + ")", code);
 }
 
-std::string RandomId() {
-  std::array<unsigned char, 16> bytes{};
-  crypto::FillRandom(bytes);
-  return HexEncode(bytes);
-}
-
 ConnectionElicitation::Outcome Failure(const std::string& message) {
   return {std::nullopt, mcp::ToolErrorResult(message)};
 }
@@ -255,7 +249,7 @@ ConnectionElicitation::Outcome ConnectionElicitation::RequestLegacy(const std::s
                                                                     mcp::CallContext& context) {
   StatusOr<NewEntry> entry = OpenEntry(storage_type, description, context);
   if (!entry.ok()) return Failure(entry.status().message());
-  const std::string elicitation_id = RandomId();
+  const std::string elicitation_id = crypto::RandomHex(16);
   mcp::CallOptions options;
   options.cancel = context.rpc.stop_token();
   options.timeout = std::chrono::hours(1);  // the user reads and consents first

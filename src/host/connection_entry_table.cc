@@ -19,12 +19,6 @@ constexpr std::size_t kCodeLetters = 8;
 // An expired entry stays known this long, so its page says "expired".
 constexpr auto kKeepExpired = std::chrono::minutes(10);
 
-std::string RandomHex() {
-  std::array<unsigned char, 16> bytes{};
-  crypto::FillRandom(bytes);
-  return HexEncode(bytes);
-}
-
 std::string RandomCode() {
   std::array<unsigned char, kCodeLetters> bytes{};
   std::string code;
@@ -109,9 +103,9 @@ StatusOr<ConnectionEntryTable::Opened> ConnectionEntryTable::Open(EntryDetails d
   Entry entry;
   entry.details = std::move(details);
   entry.code = RandomCode();
-  entry.csrf = RandomHex();
+  entry.csrf = crypto::RandomHex(16);
   entry.expires = Now() + options_.lifetime;
-  Opened opened{RandomHex(), entry.code};
+  Opened opened{crypto::RandomHex(16), entry.code};
   entries_.emplace(opened.id, std::move(entry));
   return opened;
 }
@@ -186,7 +180,7 @@ StatusOr<std::string> ConnectionEntryTable::AdmitBrowser(const std::string& id,
         "connection, so the request is cancelled and nothing was saved. Only open links your "
         "own client showed you.");
   }
-  entry.browser_key = RandomHex();
+  entry.browser_key = crypto::RandomHex(16);
   return entry.browser_key;
 }
 

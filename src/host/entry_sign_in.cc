@@ -13,12 +13,6 @@
 namespace aurite::host {
 namespace {
 
-std::string RandomHex() {
-  std::array<unsigned char, 16> bytes{};
-  crypto::FillRandom(bytes);
-  return HexEncode(bytes);
-}
-
 // A PKCE verifier: 32 random bytes, base64url (43 characters, RFC 7636).
 std::string RandomVerifier() {
   std::array<unsigned char, 32> bytes{};
@@ -81,8 +75,8 @@ StatusOr<EntrySignIn::Endpoints> EntrySignIn::Discover() {
 
 StatusOr<std::string> EntrySignIn::Begin(const std::string& entry_id, const std::string& origin) {
   AURITE_ASSIGN_OR_RETURN(Endpoints endpoints, Discover());
-  const std::string state = RandomHex();
-  Pending pending{entry_id, origin, RandomVerifier(), RandomHex(),
+  const std::string state = crypto::RandomHex(16);
+  Pending pending{entry_id, origin, RandomVerifier(), crypto::RandomHex(16),
                   std::chrono::steady_clock::now() + kLifetime};
   const std::string url =
       endpoints.authorization +

@@ -16,11 +16,7 @@ namespace {
 
 constexpr std::string_view kEvent = "statement";
 
-std::string NewStatementId() {
-  std::array<unsigned char, 8> bytes{};
-  crypto::FillRandom(bytes);
-  return HexEncode(bytes);
-}
+std::string NewStatementId() { return crypto::RandomHex(8); }
 
 std::optional<std::string> AuditedText(StatementAudit mode, const StatementInfo& info) {
   switch (mode) {

@@ -8,6 +8,7 @@
 #include "crypto/random.h"
 #include "host/statement_audit.h"
 #include "security/access_token.h"
+#include "security/role_switch_guard.h"
 #include "servers/credentials_protocol.h"
 
 namespace aurite::host {
@@ -80,11 +81,7 @@ Status CheckStorageType(const std::string& storage_type) {
   return OkStatus();
 }
 
-std::string NewConnectionId() {
-  std::array<unsigned char, 16> bytes{};
-  crypto::FillRandom(bytes);
-  return "storage_" + HexEncode(bytes);
-}
+std::string NewConnectionId() { return "storage_" + crypto::RandomHex(16); }
 
 }  // namespace
 
@@ -473,6 +470,10 @@ mcp::RpcResult StorageRouter::QueryStorage(const Json& args, mcp::CallContext& c
                                    route->database_user, route->database_type);
   if (const auto role = backend_args.find("role"); role != backend_args.end()) {
     info.role = role->get<std::string>();
+    // The login may switch to any user's role; SQL that would is refused.
+    if (auto why = security::RoleSwitchIn(info.text, info.dialect)) {
+      return Deny(context.session, "query_storage", *why);
+    }
   }
   security::SecurityManager& security = host_.security();
   StatusOr<StartedStatement> started =

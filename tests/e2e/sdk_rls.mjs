@@ -60,6 +60,19 @@ for (const [user, own, other] of [['alice', ['alice-apples', 'alice-pears'], 'bo
   expect(!text(forged).includes(other), `${user} cannot pick another role with a 'role' argument`, forged);
   const reset = await query(client, connection, `RESET ROLE; SELECT item FROM rls_e2e.orders`);
   expect(!text(reset).includes(other), `${user} cannot leave the role with RESET ROLE`, reset);
+  // The login may SET ROLE to every user's role, so SQL that switches role
+  // inside the statement is refused before it reaches the database.
+  const switches = {
+    'set_config': `SELECT set_config('role', '${otherRole}', true), (SELECT string_agg(item, ',') FROM rls_e2e.orders)`,
+    'quoted set_config': `SELECT pg_catalog."set_config"('role', '${otherRole}', true), (SELECT string_agg(item, ',') FROM rls_e2e.orders)`,
+    'a DO block': `DO $$BEGIN EXECUTE 'SET ROLE ${otherRole}'; RAISE EXCEPTION '%', (SELECT string_agg(item, ',') FROM rls_e2e.orders); END$$`,
+    'SET ROLE': `SET ROLE ${otherRole}`,
+  };
+  for (const [how, sql] of Object.entries(switches)) {
+    const switched = await query(client, connection, sql);
+    expect(switched.isError && !text(switched).includes(other) && /switch the database role/.test(text(switched)),
+      `${user} cannot switch to another user's role with ${how}`, switched);
+  }
   const write = await query(client, connection, `INSERT INTO rls_e2e.orders VALUES ('rls_e2e_${user}', 'more')`);
   expect(write.isError, `${user}'s policy (access read) keeps the connection read-only though the operator allows writes`, write);
 }

@@ -29,11 +29,7 @@ struct TaskStore::Record {
 
 namespace {
 
-std::string NewTaskId() {
-  std::array<unsigned char, 16> bytes{};
-  crypto::FillRandom(bytes);
-  return HexEncode(bytes);
-}
+std::string NewTaskId() { return crypto::RandomHex(16); }
 
 RpcError TooManyTasks(std::size_t limit) {
   return MakeError(error_code::kInvalidRequest,
