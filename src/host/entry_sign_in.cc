@@ -148,13 +148,15 @@ StatusOr<EntrySignIn::SignedIn> EntrySignIn::Finish(std::string_view query,
   {
     std::lock_guard lock(mu_);
     auto it = state ? pending_.find(*state) : pending_.end();
-    if (it == pending_.end() || it->second.origin != origin ||
-        it->second.expires <= std::chrono::steady_clock::now()) {
-      return PermissionDeniedError(
-          "this sign-in is unknown, used or expired; open the link from your client again");
+    if (it != pending_.end()) {
+      pending = std::move(it->second);
+      pending_.erase(it);  // used up, whatever follows
     }
-    pending = std::move(it->second);
-    pending_.erase(it);
+  }
+  if (pending.entry_id.empty() || pending.origin != origin ||
+      pending.expires <= std::chrono::steady_clock::now()) {
+    return PermissionDeniedError(
+        "this sign-in is unknown, used or expired; open the link from your client again");
   }
   if (auto error = QueryValue(query, "error")) {
     return PermissionDeniedError("the sign-in did not complete (" + *error +

@@ -129,7 +129,9 @@ TEST(EntrySignIn, EveryBadCallbackOrIdTokenIsRefused) {
   EXPECT_EQ(f.sign_in.Finish("code=good-code&state=" + f.asked["state"], "http://evil.example")
                 .status()
                 .code(),
-            StatusCode::kPermissionDenied);  // another origin; the state is now used up
+            StatusCode::kPermissionDenied);
+  EXPECT_EQ(f.Finish().status().code(), StatusCode::kPermissionDenied)
+      << "a state tried from another origin is used up";
   f.Begin();
   auto denied = f.sign_in.Finish("error=access_denied&state=" + f.asked["state"], kOrigin);
   EXPECT_NE(denied.status().message().find("access_denied"), std::string::npos);
