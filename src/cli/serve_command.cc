@@ -98,8 +98,6 @@ mcp::HttpServerOptions HttpOptions(const host::GatewayConfig& gateway) {
   return options;
 }
 
-// Logs each refused token (never the token) and warns when one address or
-// principal keeps failing.
 // The audit record that stands for `count` failures of `who` that were not
 // recorded one by one.
 void AuditSuppressed(security::SecurityManager& security, std::string_view who, std::size_t count) {
@@ -109,6 +107,8 @@ void AuditSuppressed(security::SecurityManager& security, std::string_view who, 
                                         count, who));
 }
 
+// Logs and audits each refused token (never the token) and warns when one
+// address or principal keeps failing.
 host::GatewayAuthenticator::FailureSink AuthFailureLog(host::AuthFailureMonitor& monitor,
                                                        security::SecurityManager& security) {
   return [&monitor, &security](const host::GatewayAuthenticator::Failure& failure) {

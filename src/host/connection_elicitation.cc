@@ -4,9 +4,6 @@
 
 #include <fmt/format.h>
 
-#include <array>
-
-#include "base/text.h"
 #include "crypto/random.h"
 #include "mcp/core/modern_era.h"
 #include "mcp/server/input_required.h"

@@ -2,11 +2,9 @@
 // (statement_audit.h).
 #include "host/statement_audit.h"
 
-#include <array>
 #include <charconv>
 #include <string_view>
 
-#include "base/text.h"
 #include "crypto/random.h"
 #include "mcp/core/server_types.h"
 #include "sql/connection_string.h"

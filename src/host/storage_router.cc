@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <array>
 
-#include "base/text.h"
 #include "crypto/random.h"
 #include "host/statement_audit.h"
 #include "security/access_token.h"

@@ -7,9 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
 
-#include "base/text.h"
 #include "crypto/random.h"
 
 namespace aurite::mcp {
