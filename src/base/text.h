@@ -106,4 +106,18 @@ bool PercentDecodeTo(std::string_view text, BadEscape bad, Append&& append) {
   return true;
 }
 
+// Decodes one application/x-www-form-urlencoded value (a form field, a
+// query parameter): '+' is a space, then as PercentDecodeTo with kReject.
+// Returns false on a bad escape; what came before it has been appended.
+template <typename Append>
+bool FormDecodeTo(std::string_view text, Append&& append) {
+  while (true) {
+    const std::size_t plus = text.find('+');
+    if (!PercentDecodeTo(text.substr(0, plus), BadEscape::kReject, append)) return false;
+    if (plus == std::string_view::npos) return true;
+    append(std::string_view(" "));
+    text.remove_prefix(plus + 1);
+  }
+}
+
 }  // namespace aurite

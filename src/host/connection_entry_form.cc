@@ -21,16 +21,9 @@ bool IsFormField(std::string_view name) {
 // One form value, decoded ('+' is a space, %XX a byte) into a SecretBuffer.
 StatusOr<crypto::SecretBuffer> DecodeValue(std::string_view raw, const std::string& name) {
   crypto::SecretBuffer out;
-  bool ok = true;
-  while (ok) {
-    const auto plus = raw.find('+');
-    ok = PercentDecodeTo(raw.substr(0, plus), BadEscape::kReject,
-                         [&](std::string_view piece) { out.Append(piece); });
-    if (plus == std::string_view::npos) break;
-    out.Append(" ");
-    raw.remove_prefix(plus + 1);
+  if (!FormDecodeTo(raw, [&out](std::string_view piece) { out.Append(piece); })) {
+    return InvalidArgumentError("the form field '" + name + "' is not properly encoded");
   }
-  if (!ok) return InvalidArgumentError("the form field '" + name + "' is not properly encoded");
   return out;
 }
 

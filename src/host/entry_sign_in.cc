@@ -33,11 +33,9 @@ std::optional<std::string> QueryValue(std::string_view query, std::string_view n
     query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
     const std::size_t eq = pair.find('=');
     if (pair.substr(0, eq) != name) continue;
-    std::string raw(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
-    for (char& c : raw) c = c == '+' ? ' ' : c;
     std::string value;
-    if (!PercentDecodeTo(raw, BadEscape::kReject,
-                         [&value](std::string_view piece) { value += piece; })) {
+    if (!FormDecodeTo(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1),
+                      [&value](std::string_view piece) { value += piece; })) {
       return std::nullopt;
     }
     return value;

@@ -29,6 +29,19 @@ std::string Decode(std::string_view text, BadEscape bad, bool* ok = nullptr) {
   return out;
 }
 
+TEST(TextTest, FormDecodeToReadsPlusAsSpaceAndRejectsBadEscapes) {
+  std::string out;
+  auto append = [&out](std::string_view piece) { out.append(piece); };
+  EXPECT_TRUE(FormDecodeTo("a+b%2Bc+%20d", append));
+  EXPECT_EQ(out, "a b+c  d");
+  out.clear();
+  EXPECT_TRUE(FormDecodeTo("+", append));
+  EXPECT_EQ(out, " ");
+  out.clear();
+  EXPECT_FALSE(FormDecodeTo("ok+%zz", append));
+  EXPECT_EQ(out, "ok ");
+}
+
 TEST(TextTest, AsciiLowercaseMapsOnlyAsciiLetters) {
   EXPECT_EQ(AsciiLowercase("PostgreSQL+Psycopg2"), "postgresql+psycopg2");
   EXPECT_EQ(AsciiLowercase(""), "");
