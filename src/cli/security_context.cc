@@ -16,6 +16,7 @@
 #include "cli/command.h"
 #include "crypto/key_loader.h"
 #include "host/config.h"
+#include "security/sqlite_store.h"
 #include "security/store_keys.h"
 
 namespace aurite::cli {

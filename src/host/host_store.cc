@@ -2,6 +2,7 @@
 #include "host/host_store.h"
 
 #include "runtime/log.h"
+#include "security/sqlite_store.h"
 
 namespace aurite::host {
 

@@ -1,45 +1,22 @@
 // The store's sealed records: row ids, encryption, reads and re-encryption.
 #include "security/sealed_records.h"
 
-#include "base/text.h"
 #include "security/sqlite_handles.h"
 #include "security/store_errors.h"
 #include "security/store_schema.h"
 
 namespace aurite::security {
-namespace {
 
-constexpr std::size_t kRowIdBytes = 16;
-
-}  // namespace
-
-SealedRecords::SealedRecords(sqlite3* db, std::filesystem::path path, HmacSha256 row_mac)
-    : db_(db), path_(std::move(path)), row_mac_(std::move(row_mac)) {}
+SealedRecords::SealedRecords(sqlite3* db, std::filesystem::path path, RecordSealer sealer)
+    : db_(db), path_(std::move(path)), sealer_(std::move(sealer)) {}
 
 StatusOr<SealedRecords> SealedRecords::Open(sqlite3* db, std::filesystem::path path,
                                             std::string_view record_key_token,
                                             const crypto::MultiFernet& fernet) {
-  StatusOr<crypto::SecretBuffer> key = fernet.Decrypt(record_key_token);
-  if (!key.ok() || key->size() != kRecordKeySize) {
-    return DamagedStoreError(path, "its record key does not decrypt to a key");
-  }
-  return SealedRecords(db, std::move(path), HmacSha256(key->bytes()));
-}
-
-std::string SealedRecords::RowId(std::string_view kind, std::string_view key) const {
-  std::string input;
-  input.reserve(kind.size() + 1 + key.size());
-  input.append(kind).push_back('\0');
-  input.append(key);
-  Sha256Digest mac =
-      row_mac_.Compute({reinterpret_cast<const unsigned char*>(input.data()), input.size()});
-  return HexEncode(std::span<const unsigned char>(mac).first(kRowIdBytes));
-}
-
-Status SealedRecords::RecordError(std::string_view kind, const std::string& row_id,
-                                  const std::string& why) const {
-  return DataLossError("credential store '" + path_.string() + "': " + std::string(kind) +
-                       " record " + row_id + " " + why);
+  AURITE_ASSIGN_OR_RETURN(
+      RecordSealer sealer,
+      RecordSealer::Open("credential store '" + path.string() + "'", record_key_token, fernet));
+  return SealedRecords(db, std::move(path), std::move(sealer));
 }
 
 Status SealedRecords::Put(std::string_view kind, std::string_view key,
@@ -51,7 +28,7 @@ Status SealedRecords::Put(std::string_view kind, std::string_view key,
                                      "VALUES (?, ?, ?)"));
   sqlite3_stmt* raw = statement.get();
   BindText(raw, 1, kind);
-  BindText(raw, 2, RowId(kind, key));
+  BindText(raw, 2, sealer_.RowId(kind, key));
   BindText(raw, 3, fernet.Encrypt(plaintext.bytes()));
   if (sqlite3_step(raw) != SQLITE_DONE)
     return SqliteStoreFailure(db_, path_, "cannot store a record");
@@ -64,16 +41,16 @@ Status SealedRecords::Delete(std::string_view kind, std::string_view key) {
       PrepareSql(db_, path_, "DELETE FROM sealed_records WHERE kind = ? AND row_id = ?"));
   sqlite3_stmt* raw = statement.get();
   BindText(raw, 1, kind);
-  BindText(raw, 2, RowId(kind, key));
+  BindText(raw, 2, sealer_.RowId(kind, key));
   if (sqlite3_step(raw) != SQLITE_DONE)
     return SqliteStoreFailure(db_, path_, "cannot delete a record");
   if (sqlite3_changes(db_) == 0) return OkStatus();
   return ExecuteSql(db_, path_, "PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
-StatusOr<std::vector<SealedRecords::Row>> SealedRecords::Read(
-    std::string_view kind, std::optional<std::string> row_id,
-    const crypto::MultiFernet& fernet) const {
+StatusOr<std::vector<UnsealedRow>> SealedRecords::Read(std::string_view kind,
+                                                       std::optional<std::string> row_id,
+                                                       const crypto::MultiFernet& fernet) const {
   AURITE_ASSIGN_OR_RETURN(
       SqliteStatement statement,
       PrepareSql(db_, path_,
@@ -82,7 +59,7 @@ StatusOr<std::vector<SealedRecords::Row>> SealedRecords::Read(
   sqlite3_stmt* raw = statement.get();
   BindText(raw, 1, kind);
   if (row_id) BindText(raw, 2, *row_id);
-  std::vector<Row> rows;
+  std::vector<UnsealedRow> rows;
   int rc;
   while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
     rows.push_back({std::string(ColumnText(raw, 0)), fernet.Decrypt(ColumnText(raw, 1))});
@@ -116,7 +93,8 @@ Status SealedRecords::Reencrypt(const crypto::MultiFernet& rotator) {
   for (const Sealed& row : rows) {
     StatusOr<std::string> rotated = rotator.Rotate(row.token);
     if (!rotated.ok()) {
-      return RecordError(row.kind, row.row_id, "cannot be decrypted with the configured keys");
+      return sealer_.RecordError(row.kind, row.row_id,
+                                 "cannot be decrypted with the configured keys");
     }
     BindText(raw, 1, *rotated);
     BindText(raw, 2, row.kind);

@@ -185,7 +185,17 @@ StatusOr<ResolvedSecret> SecurityManager::ResolveLocked(std::string_view token,
                                                         std::string_view requesting_server_id,
                                                         std::string_view expected_type) {
   TokenDigest digest = DigestAccessToken(token);
+  if (Status synced = SyncLocked(); !synced.ok()) {
+    return Deny(digest, nullptr, requesting_server_id, expected_type,
+                "credential store unreachable",
+                UnavailableError("cannot tell whether the token was revoked: " + synced.message() +
+                                 ". Tokens are refused until the store can be read again "
+                                 "(fail closed)"));
+  }
   auto it = entries_.find(digest);
+  if (it == entries_.end() && store_ != nullptr) {
+    AURITE_ASSIGN_OR_RETURN(it, AdoptFromStore(digest));
+  }
   if (it == entries_.end()) {
     return Deny(digest, nullptr, requesting_server_id, expected_type, "unknown token",
                 InvalidTokenError());
@@ -215,10 +225,17 @@ StatusOr<ResolvedSecret> SecurityManager::ResolveLocked(std::string_view token,
                 PermissionDeniedError("the token is bound to other servers than '" +
                                       std::string(requesting_server_id) + "'"));
   }
+  const bool limited = entry.info.max_uses.has_value();
   if (store_ != nullptr) {
-    // Count the use durably before handing out the secret: `tokens list` in
-    // another process reads the count, and a max_uses limit relies on it.
-    AURITE_RETURN_IF_ERROR(store_->UpdateUses(entry.info.id, entry.info.uses + 1));
+    // Count the use in the store before handing out the secret: a max_uses
+    // limit is shared by every process using the store.
+    AURITE_ASSIGN_OR_RETURN(bool claimed, store_->ClaimUse(entry.info.id, limited));
+    if (!claimed) {
+      (void)Remove(it, limited ? Removal::kUsedUp : Removal::kRevoked,
+                   limited ? "use limit reached" : "removed from the store by another process");
+      return Deny(digest, nullptr, requesting_server_id, expected_type,
+                  limited ? "used-up token" : "revoked token", InvalidTokenError());
+    }
   }
   if (Status recorded = AuditOrRefuse({.event = "resolve",
                                        .server_id = requesting_server_id,
@@ -228,7 +245,7 @@ StatusOr<ResolvedSecret> SecurityManager::ResolveLocked(std::string_view token,
                                       "resolve the token");
       !recorded.ok()) {
     // The secret was not handed out: the use is given back, where it can be.
-    if (store_ != nullptr) (void)store_->UpdateUses(entry.info.id, entry.info.uses);
+    if (store_ != nullptr) (void)store_->ReturnUse(entry.info.id, limited);
     return recorded;
   }
   ++entry.info.uses;
@@ -265,6 +282,7 @@ std::string_view AuditEventOf(Removal why) {
 
 Status SecurityManager::Remove(EntryMap::iterator it, Removal why, std::string_view reason) {
   Status status = store_ ? store_->Delete(it->second.info.id) : OkStatus();
+  if (!status.ok()) unsynced_removals_.insert(it->second.info.id);
   removed_.push_back({it->second.info.id, it->first, why});
   Audit({.event = AuditEventOf(why),
          .credential_id = it->second.info.id,
@@ -281,6 +299,9 @@ StatusOr<CredentialSummary> SecurityManager::Lookup(std::string_view token) {
   TokenDigest digest = DigestAccessToken(token);
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = entries_.find(digest);
+  if (it == entries_.end() && store_ != nullptr) {
+    AURITE_ASSIGN_OR_RETURN(it, AdoptFromStore(digest));
+  }
   if (it == entries_.end() || IsExpired(it->second.info, clock_())) return InvalidTokenError();
   return Summarise(it->second.info);
 }
@@ -290,6 +311,9 @@ Status SecurityManager::Revoke(std::string_view token) {
   Status status = [&] {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = entries_.find(digest);
+    if (it == entries_.end() && store_ != nullptr) {
+      AURITE_ASSIGN_OR_RETURN(it, AdoptFromStore(digest));
+    }
     if (it == entries_.end()) return InvalidTokenError();
     return Remove(it, Removal::kRevoked, "");
   }();
@@ -426,9 +450,22 @@ Status SecurityManager::SyncWithStore() {
   return status;
 }
 
+StatusOr<SecurityManager::EntryMap::iterator> SecurityManager::AdoptFromStore(
+    const TokenDigest& digest) {
+  AURITE_ASSIGN_OR_RETURN(std::optional<StoredCredential> row, store_->LoadByDigest(digest));
+  if (!row || unsynced_removals_.contains(row->info.id)) return entries_.end();
+  auto [it, added] = entries_.emplace(digest, Entry{std::move(row->info), std::move(row->secret)});
+  redactor_.reset();
+  return it;
+}
+
 Status SecurityManager::SyncLocked() {
   if (store_ == nullptr) return OkStatus();
   AURITE_ASSIGN_OR_RETURN(std::int64_t version, store_->DataVersion());
+  for (auto it = unsynced_removals_.begin(); it != unsynced_removals_.end();) {
+    AURITE_RETURN_IF_ERROR(store_->Delete(*it));
+    it = unsynced_removals_.erase(it);
+  }
   if (store_version_ == version) return OkStatus();
   AURITE_ASSIGN_OR_RETURN(auto in_store, store_->ListUses());
   const std::int64_t now = clock_();
@@ -449,6 +486,7 @@ Status SecurityManager::SyncLocked() {
   }
   // What is left was added by another process.
   for (const auto& [id, uses] : in_store) {
+    if (unsynced_removals_.contains(id)) continue;
     AURITE_ASSIGN_OR_RETURN(std::optional<StoredCredential> row, store_->Load(id));
     if (!row) continue;  // deleted again meanwhile
     TokenDigest digest = row->info.token_digest;
@@ -468,6 +506,10 @@ void SecurityManager::StartStoreWatch(std::chrono::milliseconds interval) {
       if (stop.stop_requested()) return;
       wait_lock.unlock();
       Status synced = SyncWithStore();
+      if (synced.ok()) {
+        std::lock_guard<std::mutex> store_lock(mutex_);
+        synced = store_->FlushUses();
+      }
       if (!synced.ok()) {
         std::fprintf(stderr, "aurite: store watch: %s\n", synced.ToString().c_str());
       }

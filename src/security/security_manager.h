@@ -3,7 +3,7 @@
 //
 // Contract:
 //  - Secure() takes the secret into a SecretBuffer it owns, stores it (as a
-//    Fernet token when a SqliteStore is attached) and returns a fresh access
+//    Fernet token when a CredentialStore is attached) and returns a fresh access
 //    token, the masked form and a random credential id. Only the token's
 //    SHA-256 digest is kept.
 //  - Resolve() returns the secret only when the token is live (not expired,
@@ -17,8 +17,14 @@
 //    it from the store. Expired credentials are purged on access, by
 //    SweepExpired() and by the optional background sweeper.
 //  - The store is the single source of truth: SyncWithStore() (and the
-//    watcher StartStoreWatch() runs) adopts credentials another process
-//    added and drops, as revoked, those another process removed.
+//    watcher StartStoreWatch() runs, and Resolve() before every decision)
+//    adopts credentials another process added and drops, as revoked, those
+//    another process removed. A token secured by another process is found
+//    in the store on its first use (one store read). When the store cannot
+//    say whether anything was revoked (it is unreachable), Resolve() refuses
+//    every token (fail closed). A removal the store did not take (it was
+//    unreachable) is kept and retried by the next sync, and the credential
+//    is never adopted again meanwhile.
 //  - Every removal, whoever made it, is announced to the RemovalListener,
 //    never under the manager's lock. A listener may revoke or purge in turn:
 //    what it removes is announced by the same announcer, after the
@@ -62,10 +68,10 @@
 #include "crypto/secret_buffer.h"
 #include "security/audit_log.h"
 #include "security/credential.h"
+#include "security/credential_store.h"
 #include "security/detection.h"
 #include "security/lease_records.h"
 #include "security/redactor.h"
-#include "security/sqlite_store.h"
 
 namespace aurite::security {
 
@@ -126,9 +132,9 @@ using RemovalListener = std::function<void(const RemovedCredential&)>;
 
 struct SecurityManagerOptions {
   std::chrono::seconds default_ttl{3600};
-  Clock clock;                          // default: the system clock
-  std::unique_ptr<SqliteStore> store;   // none: memory only, nothing persists
-  std::unique_ptr<AuditLog> audit_log;  // none: decisions are not recorded
+  Clock clock;                             // default: the system clock
+  std::unique_ptr<CredentialStore> store;  // none: memory only, nothing persists
+  std::unique_ptr<AuditLog> audit_log;     // none: decisions are not recorded
 };
 
 // The single error for unknown, expired, revoked, purged and used-up tokens.
@@ -199,7 +205,7 @@ class SecurityManager {
   // True when a store keeps what the manager holds across restarts.
   bool HasPersistentStore() const { return store_ != nullptr; }
 
-  // Leases and rotations, as SqliteStore's methods of the same names: a put
+  // Leases and rotations, as CredentialStore's methods of the same names: a put
   // checks the bounds and inserts or replaces (by lease id, by connection),
   // durably when it returns; a delete of what is not there is Ok; Get
   // yields nullopt when there is none; List yields the readable records and
@@ -276,6 +282,8 @@ class SecurityManager {
   // Tells the listener about the removals queued so far. Call without mutex_.
   void Announce();
   Status SyncLocked();
+  // The store's row for `digest`, adopted into entries_; end() when none.
+  StatusOr<EntryMap::iterator> AdoptFromStore(const TokenDigest& digest);
   StatusOr<ResolvedSecret> ResolveLocked(std::string_view token,
                                          std::string_view requesting_server_id,
                                          std::string_view expected_type);
@@ -287,7 +295,7 @@ class SecurityManager {
 
   std::chrono::seconds default_ttl_;
   Clock clock_;
-  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<CredentialStore> store_;
   std::unique_ptr<AuditLog> audit_log_;
 
   std::mutex mutex_;
@@ -296,8 +304,11 @@ class SecurityManager {
   std::shared_ptr<const Redactor> redactor_;   // rebuilt lazily after changes
   std::optional<std::int64_t> store_version_;  // the store's data_version last seen
   std::vector<RemovedCredential> removed_;     // not announced yet
-  std::mutex listener_mutex_;                  // held while announcing, never with mutex_
-  std::atomic<std::thread::id> announcer_;     // the thread holding listener_mutex_
+  // Credentials removed here whose rows the store did not delete (it was
+  // unreachable): deleted again by the next sync, never adopted meanwhile.
+  std::set<std::string, std::less<>> unsynced_removals_;
+  std::mutex listener_mutex_;               // held while announcing, never with mutex_
+  std::atomic<std::thread::id> announcer_;  // the thread holding listener_mutex_
   RemovalListener listener_;
 
   // The leases and rotations of a memory-only manager; unused with a store.

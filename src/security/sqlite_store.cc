@@ -194,6 +194,24 @@ Status SqliteStore::UpdateUses(std::string_view id, std::uint32_t uses) {
   return OkStatus();
 }
 
+StatusOr<bool> SqliteStore::ClaimUse(std::string_view id, bool /*limited*/) {
+  AURITE_ASSIGN_OR_RETURN(SqliteStatement statement,
+                          Prepare("UPDATE credentials SET uses = uses + 1 "
+                                  "WHERE id = ? AND (max_uses IS NULL OR uses < max_uses)"));
+  BindText(statement.get(), 1, id);
+  if (sqlite3_step(statement.get()) != SQLITE_DONE) return Fail("cannot record a use");
+  return sqlite3_changes(db_.get()) == 1;
+}
+
+Status SqliteStore::ReturnUse(std::string_view id, bool /*limited*/) {
+  AURITE_ASSIGN_OR_RETURN(
+      SqliteStatement statement,
+      Prepare("UPDATE credentials SET uses = uses - 1 WHERE id = ? AND uses > 0"));
+  BindText(statement.get(), 1, id);
+  if (sqlite3_step(statement.get()) != SQLITE_DONE) return Fail("cannot give back a use");
+  return OkStatus();
+}
+
 Status SqliteStore::Delete(std::string_view id) {
   AURITE_ASSIGN_OR_RETURN(SqliteStatement statement,
                           Prepare("DELETE FROM credentials WHERE id = ?"));
@@ -260,15 +278,24 @@ StatusOr<std::vector<StoredCredential>> SqliteStore::LoadAll() {
   return rows;
 }
 
-StatusOr<std::optional<StoredCredential>> SqliteStore::Load(std::string_view id) {
+template <typename Bind>
+StatusOr<std::optional<StoredCredential>> SqliteStore::LoadOne(std::string_view where, Bind bind) {
   AURITE_ASSIGN_OR_RETURN(SqliteStatement statement,
-                          Prepare(std::string(kCredentialColumns) + " WHERE id = ?"));
-  BindText(statement.get(), 1, id);
+                          Prepare(std::string(kCredentialColumns) + std::string(where)));
+  bind(statement.get());
   int rc = sqlite3_step(statement.get());
   if (rc == SQLITE_DONE) return std::optional<StoredCredential>();
   if (rc != SQLITE_ROW) return Fail("cannot read a credential");
   AURITE_ASSIGN_OR_RETURN(StoredCredential row, ReadRow(statement.get()));
   return std::optional<StoredCredential>(std::move(row));
+}
+
+StatusOr<std::optional<StoredCredential>> SqliteStore::Load(std::string_view id) {
+  return LoadOne(" WHERE id = ?", [&](sqlite3_stmt* raw) { BindText(raw, 1, id); });
+}
+
+StatusOr<std::optional<StoredCredential>> SqliteStore::LoadByDigest(const TokenDigest& digest) {
+  return LoadOne(" WHERE token_digest = ?", [&](sqlite3_stmt* raw) { BindBlob(raw, 1, digest); });
 }
 
 StatusOr<std::map<std::string, std::uint32_t>> SqliteStore::ListUses() {

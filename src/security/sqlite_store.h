@@ -41,6 +41,7 @@
 #include "crypto/passphrase_kdf.h"
 #include "crypto/secret_buffer.h"
 #include "security/credential.h"
+#include "security/credential_store.h"
 #include "security/lease_records.h"
 #include "security/sealed_records.h"
 #include "security/sqlite_handles.h"
@@ -48,22 +49,7 @@
 
 namespace aurite::security {
 
-struct KeyProvider {
-  // The keys for the store's salt: the current key first, previous keys after.
-  std::function<StatusOr<std::vector<crypto::FernetKey>>(const crypto::KdfSalt& salt)> keys;
-  // Which keys these are and where they came from, for the message when they
-  // do not open the store ("the key from AURITE_MCP_ENCRYPTION_KEY_FILE
-  // ('/path')"), and the variable that sets the current key.
-  std::string description = "the configured key";
-  std::string variable = "AURITE_MCP_ENCRYPTION_KEY";
-};
-
-struct StoredCredential {
-  CredentialInfo info;
-  crypto::SecretBuffer secret;
-};
-
-class SqliteStore {
+class SqliteStore final : public CredentialStore {
   struct PrivateTag {
     explicit PrivateTag() = default;
   };
@@ -78,43 +64,38 @@ class SqliteStore {
               std::vector<crypto::FernetKey> keys, crypto::MultiFernet fernet,
               SealedRecords records);
 
-  Status Insert(const CredentialInfo& info, const crypto::SecretBuffer& secret);
+  std::string Describe() const override { return "'" + path_.string() + "'"; }
+
+  Status Insert(const CredentialInfo& info, const crypto::SecretBuffer& secret) override;
+  // Counts the use at once, limited or not: `aurite tokens list` in another
+  // process reads the count.
+  StatusOr<bool> ClaimUse(std::string_view id, bool limited) override;
+  Status ReturnUse(std::string_view id, bool limited) override;
+  // Sets the use count (tests and tools).
   Status UpdateUses(std::string_view id, std::uint32_t uses);
   // Deletes the row; secure_delete overwrites the freed space.
-  Status Delete(std::string_view id);
-  Status DeleteAll();
-  // Every row with its secret decrypted.
-  StatusOr<std::vector<StoredCredential>> LoadAll();
-  // The row `id` with its secret decrypted; nullopt when there is none.
-  StatusOr<std::optional<StoredCredential>> Load(std::string_view id);
-  // Every credential id with its use count, without decrypting anything.
-  StatusOr<std::map<std::string, std::uint32_t>> ListUses();
+  Status Delete(std::string_view id) override;
+  Status DeleteAll() override;
+  StatusOr<std::vector<StoredCredential>> LoadAll() override;
+  StatusOr<std::optional<StoredCredential>> Load(std::string_view id) override;
+  StatusOr<std::optional<StoredCredential>> LoadByDigest(const TokenDigest& digest) override;
+  StatusOr<std::map<std::string, std::uint32_t>> ListUses() override;
   // SQLite's data_version: it changes when another connection (another
   // process: `aurite tokens revoke`, a second gateway) commits a change,
-  // never for this one's own writes. The change feed of the store.
-  // Lease and rotation writes count as changes too.
-  StatusOr<std::int64_t> DataVersion();
+  // never for this one's own writes. Lease and rotation writes count as
+  // changes too.
+  StatusOr<std::int64_t> DataVersion() override;
 
-  // Leases and rotations. A put inserts or replaces the record (by lease id,
-  // by connection) after checking its bounds (ValidateLease,
-  // ValidateRotation); it is durable when it returns and seen at once by
-  // every other process using the file. A delete of a record that is not
-  // there is Ok. Get yields nullopt when there is none and DataLoss, naming
-  // the record's row id, when it cannot be read; List yields the readable
-  // records, in no particular order, and each unreadable one apart.
-  Status PutLease(const LeaseRecord& lease);
-  Status DeleteLease(std::string_view lease_id);
-  StatusOr<std::optional<LeaseRecord>> GetLease(std::string_view lease_id);
-  StatusOr<RecordList<LeaseRecord>> ListLeases();
-  Status PutRotation(const RotationRecord& rotation);
-  Status DeleteRotation(std::string_view connection);
-  StatusOr<std::optional<RotationRecord>> GetRotation(std::string_view connection);
-  StatusOr<RecordList<RotationRecord>> ListRotations();
+  Status PutLease(const LeaseRecord& lease) override;
+  Status DeleteLease(std::string_view lease_id) override;
+  StatusOr<std::optional<LeaseRecord>> GetLease(std::string_view lease_id) override;
+  StatusOr<RecordList<LeaseRecord>> ListLeases() override;
+  Status PutRotation(const RotationRecord& rotation) override;
+  Status DeleteRotation(std::string_view connection) override;
+  StatusOr<std::optional<RotationRecord>> GetRotation(std::string_view connection) override;
+  StatusOr<RecordList<RotationRecord>> ListRotations() override;
 
-  // Re-encrypts every secret, lease, rotation, the record key and the key
-  // check under `new_key`, in one transaction. Afterwards `new_key` is the
-  // current key.
-  Status RotateKey(crypto::FernetKey new_key);
+  Status RotateKey(crypto::FernetKey new_key) override;
 
   const crypto::KdfSalt& kdf_salt() const { return salt_; }
 
@@ -123,6 +104,10 @@ class SqliteStore {
   StatusOr<SqliteStatement> Prepare(std::string_view sql);
   Status Fail(std::string_view what);
   StatusOr<StoredCredential> ReadRow(sqlite3_stmt* statement);
+  // The first row `sql` (the credential columns, one parameter) selects
+  // with `bind`; nullopt when none.
+  template <typename Bind>
+  StatusOr<std::optional<StoredCredential>> LoadOne(std::string_view where, Bind bind);
 
   std::filesystem::path path_;
   SqliteDb db_;

@@ -10,7 +10,7 @@
 
 #include "base/status.h"
 #include "crypto/key_loader.h"
-#include "security/sqlite_store.h"
+#include "security/credential_store.h"
 
 namespace aurite::security {
 

@@ -22,18 +22,12 @@
 #include "base/status.h"
 #include "crypto/multi_fernet.h"
 #include "crypto/passphrase_kdf.h"
+#include "security/credential_store.h"
 #include "security/sqlite_handles.h"
 
 namespace aurite::security {
 
 inline constexpr int kStoreSchemaVersion = 2;
-
-// The size of the record key (sealed_records.h).
-inline constexpr std::size_t kRecordKeySize = 32;
-
-// The plaintext of the key check: a key that decrypts the check to this is
-// the store's key.
-inline constexpr std::string_view kKeyCheckText = "aurite key check v1";
 
 struct StoreHeader {
   std::int64_t schema_version = 0;

@@ -15,6 +15,7 @@
 #include "crypto/key_loader.h"
 #include "gateway_process.h"
 #include "security/security_manager.h"
+#include "security/sqlite_store.h"
 #include "security/store_keys.h"
 #include "servers/credentials_protocol.h"
 #include "sql/connection_string.h"

@@ -16,6 +16,7 @@
 
 #include "security/audit_log.h"
 #include "security/security_manager.h"
+#include "security/sqlite_store.h"
 #include "store_test_support.h"
 #include "test_support.h"
 

@@ -9,6 +9,7 @@
 #include "crypto/fernet_key.h"
 #include "security/detection.h"
 #include "security/security_manager.h"
+#include "security/sqlite_store.h"
 #include "support/command_runner.h"
 #include "test_support.h"
 

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "security/security_manager.h"
+#include "security/sqlite_store.h"
 #include "store_test_support.h"
 #include "test_support.h"
 

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "security/sqlite_store.h"
 #include "test_support.h"
 
 namespace aurite::security {
