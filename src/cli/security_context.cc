@@ -16,6 +16,8 @@
 #include "cli/command.h"
 #include "crypto/key_loader.h"
 #include "host/config.h"
+#include "host/postgres_store.h"
+#include "host/secret_reference.h"
 #include "security/sqlite_store.h"
 #include "security/store_keys.h"
 
@@ -45,7 +47,10 @@ int HideInput(bool hide) {
 
 void AddStoreFlags(CLI::App& command, StoreFlags& flags) {
   command.add_option("--store", flags.store_path,
-                     "Credential store file (default: $XDG_STATE_HOME/aurite/credentials.db)");
+                     "Credential store: a file (default: "
+                     "$XDG_STATE_HOME/aurite/credentials.db), or the postgresql:// URL of a store "
+                     "shared by several gateways; write its password as a reference, e.g. "
+                     "postgresql://aurite:${env:STORE_PASSWORD}@db/aurite");
   command.add_option("--audit-log", flags.audit_log_path,
                      "Audit log file (default: next to the store, audit.jsonl)");
 }
@@ -56,16 +61,29 @@ StatusOr<std::unique_ptr<security::SecurityManager>> OpenSecurityManager(
   security::ForgetStoreKeyEnvironment();
   if (!settings.ok()) return settings.status();
   if (settings->current.form == crypto::KeyForm::kUnset) return NoKeyError();
-  std::filesystem::path store_path = flags.store_path.empty()
+  const bool shared = host::IsPostgresStoreUrl(flags.store_path);
+  std::filesystem::path store_path = flags.store_path.empty() || shared
                                          ? security::DefaultStorePath()
                                          : std::filesystem::path(flags.store_path);
   std::filesystem::path audit_path = flags.audit_log_path.empty()
                                          ? store_path.parent_path() / "audit.jsonl"
                                          : std::filesystem::path(flags.audit_log_path);
   security::SecurityManagerOptions options;
-  AURITE_ASSIGN_OR_RETURN(
-      options.store,
-      security::SqliteStore::Open(store_path, security::MakeKeyProvider(*settings, current_key)));
+  security::KeyProvider keys = security::MakeKeyProvider(*settings, current_key);
+  if (shared) {
+    if (!host::HasSecretReference(flags.store_path) && host::UrlHoldsPassword(flags.store_path)) {
+      return InvalidArgumentError(
+          "--store: the URL holds a password, and a command line can be read by anyone on this "
+          "machine (ps). Write the password as a reference, e.g. "
+          "postgresql://aurite:${env:STORE_PASSWORD}@db/aurite, or ${file:PATH}");
+    }
+    AURITE_ASSIGN_OR_RETURN(
+        crypto::SecretBuffer url,
+        host::ExpandSecretReferences(flags.store_path, host::SystemReferenceSources()));
+    AURITE_ASSIGN_OR_RETURN(options.store, host::PostgresStore::Open(url.Reveal(), keys));
+  } else {
+    AURITE_ASSIGN_OR_RETURN(options.store, security::SqliteStore::Open(store_path, keys));
+  }
   AURITE_ASSIGN_OR_RETURN(options.audit_log, security::AuditLog::Open(audit_path));
   return security::SecurityManager::Create(std::move(options));
 }

@@ -17,6 +17,7 @@
 #include "host/credentials_block.h"
 #include "host/gateway_http_config.h"
 #include "host/policy_config.h"
+#include "host/postgres_store.h"
 #include "host/vault_config.h"
 #include "secrets/vault_secret_reference.h"
 
@@ -172,13 +173,29 @@ Status ParseServers(const Field& field, Config& config, const ReferenceSources& 
 }
 
 Status ParseSecurity(const Field& field, const std::filesystem::path& base_dir,
-                     SecurityConfig& security) {
-  AURITE_RETURN_IF_ERROR(
-      ExpectObjectWithKeys(field, {"store_path", "key_env", "audit_log", "default_token_ttl",
-                                   "vault"}));  // vault: read first, by ParseConfig
-  if (Has(field, "store_path")) {
-    AURITE_ASSIGN_OR_RETURN(std::string path, GetString(field["store_path"]));
-    security.store_path = ResolvePath(base_dir, path);
+                     SecurityConfig& security, const ReferenceSources& sources) {
+  AURITE_RETURN_IF_ERROR(ExpectObjectWithKeys(
+      field, {"store", "store_path", "key_env", "audit_log", "default_token_ttl",
+              "vault"}));  // vault: read first, by ParseConfig
+  if (Has(field, "store") && Has(field, "store_path")) {
+    return field["store_path"].Error(
+        "absent when security.store is set (store_path is store's older name)");
+  }
+  const char* store_key = Has(field, "store") ? "store" : "store_path";
+  if (Has(field, store_key)) {
+    AURITE_ASSIGN_OR_RETURN(std::string text, GetString(field[store_key]));
+    if (IsPostgresStoreUrl(text)) {
+      StatusOr<crypto::SecretBuffer> url = ExpandSecretReferences(text, sources);
+      if (!url.ok()) {
+        return InvalidArgumentError(field[store_key].path + ": " + url.status().message());
+      }
+      security.store_url = std::move(*url);
+    } else if (HasSecretReference(text)) {
+      return field[store_key].Error(
+          "a file path, or a postgresql:// URL (only a URL may hold ${...} references)");
+    } else {
+      security.store_path = ResolvePath(base_dir, text);
+    }
   }
   if (Has(field, "key_env")) {
     AURITE_ASSIGN_OR_RETURN(security.key_env, GetString(field["key_env"]));
@@ -442,7 +459,7 @@ StatusOr<Config> ParseConfig(std::string_view text, const std::string& source,
   }
   if (Has(top, "security")) {
     AURITE_RETURN_IF_ERROR(
-        ParseSecurity({root["security"], "security"}, base_dir, config.security));
+        ParseSecurity({root["security"], "security"}, base_dir, config.security, with_vault));
   }
   if (Has(top, "audit")) {
     AURITE_RETURN_IF_ERROR(ParseAuditConfig({root["audit"], "audit"}, config.audit));

@@ -8,7 +8,8 @@
 //               "restart": {"policy": "on-failure", "max_restarts": 5}, "allow_writes": false},
 //       "docs": {"url": "https://mcp.example/mcp", "headers": {"Authorization": "Bearer ${env:T}"}}
 //     },
-//     "security": {"store_path": "...", "key_env": "AURITE_MCP_ENCRYPTION_KEY",
+//     "security": {"store": "FILE or postgresql://aurite:${env:PW}@db/aurite",
+//                  "key_env": "AURITE_MCP_ENCRYPTION_KEY",
 //                  "audit_log": "...", "default_token_ttl": "1h",
 //                  "vault": {"address": "https://vault:8200", ...}},  // vault_config.h
 //     "audit": {"statements": "masked"},     // audit_config.h
@@ -112,7 +113,11 @@ struct ConnectionConfig {
 };
 
 struct SecurityConfig {
+  // security.store (or store_path, its older name) when it names a file.
   std::optional<std::filesystem::path> store_path;  // default: under $XDG_STATE_HOME/aurite
+  // security.store when it is a postgresql:// URL, its references expanded:
+  // the store several gateways share (postgres_store.h).
+  std::optional<crypto::SecretBuffer> store_url;
   std::string key_env = "AURITE_MCP_ENCRYPTION_KEY";
   std::optional<std::filesystem::path> audit_log;
   std::chrono::seconds default_token_ttl{3600};  // 0: tokens do not expire

@@ -1,6 +1,7 @@
 // Opening the host's store and audit log (host_store.h).
 #include "host/host_store.h"
 
+#include "host/postgres_store.h"
 #include "runtime/log.h"
 #include "security/sqlite_store.h"
 
@@ -22,9 +23,14 @@ StatusOr<HostStore> OpenHostStore(const Config& config, crypto::KeySetting key) 
         "process",
         config.security.key_env);
   } else {
-    AURITE_ASSIGN_OR_RETURN(
-        options.store,
-        security::SqliteStore::Open(opened.store_path, security::MakeKeyProvider(*opened.keys)));
+    security::KeyProvider keys = security::MakeKeyProvider(*opened.keys);
+    if (config.security.store_url) {
+      opened.shared = true;
+      AURITE_ASSIGN_OR_RETURN(options.store,
+                              PostgresStore::Open(config.security.store_url->Reveal(), keys));
+    } else {
+      AURITE_ASSIGN_OR_RETURN(options.store, security::SqliteStore::Open(opened.store_path, keys));
+    }
   }
   AURITE_ASSIGN_OR_RETURN(options.audit_log, security::AuditLog::Open(audit));
   AURITE_ASSIGN_OR_RETURN(opened.manager, security::SecurityManager::Create(std::move(options)));

@@ -18,8 +18,12 @@ struct HostStore {
   // The store's key provider refers to `keys`: keep them together.
   std::unique_ptr<security::StoreKeySettings> keys;
   std::unique_ptr<security::SecurityManager> manager;
-  std::filesystem::path store_path;  // where the store is, or would be
-  bool persistent = false;           // false: no key, memory only
+  // Where the store file is, or would be. With a shared (PostgreSQL) store,
+  // the default file's place: the local state (audit log, host locks) goes
+  // beside it.
+  std::filesystem::path store_path;
+  bool persistent = false;  // false: no key, memory only
+  bool shared = false;      // true: the store is PostgreSQL (security.store)
 };
 
 // Opens `config`'s store with `key` (unset: memory only, with a warning)

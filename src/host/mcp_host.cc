@@ -25,11 +25,12 @@ StatusOr<std::unique_ptr<MCPHost>> MCPHost::Create(Config config, crypto::KeySet
   AURITE_ASSIGN_OR_RETURN(HostStore store, OpenHostStore(config, std::move(key)));
   auto host = std::make_unique<MCPHost>(PrivateTag(), std::move(config), std::move(store.keys),
                                         std::move(store.manager));
-  AURITE_RETURN_IF_ERROR(host->PrepareMadeLogins(store.store_path, store.persistent));
+  AURITE_RETURN_IF_ERROR(host->PrepareMadeLogins(store.store_path, store.persistent, store.shared));
   return host;
 }
 
-Status MCPHost::PrepareMadeLogins(const std::filesystem::path& store, bool persistent) {
+Status MCPHost::PrepareMadeLogins(const std::filesystem::path& store, bool persistent,
+                                  bool shared) {
   LeaseIssuers issuers;
   std::optional<StatusOr<std::shared_ptr<secrets::VaultClient>>> vault;
   for (const ConnectionConfig& connection : config_.connections) {
@@ -46,6 +47,16 @@ Status MCPHost::PrepareMadeLogins(const std::filesystem::path& store, bool persi
                                      (rotated ? "where the password the host sets is kept"
                                               : "so that a crash cannot leave logins behind") +
                                      "); set the store key (" + config_.security.key_env + ")");
+    }
+    if (shared) {
+      // Which gateway still runs is told by lock files beside a store file
+      // (HostInstance): across machines sharing one database that would
+      // revoke the logins of gateways that are alive.
+      const char* mode = dynamic ? "dynamic" : vaulted ? "vault" : "rotate";
+      return FailedPreconditionError(
+          "connections." + connection.name + ".credentials: mode \"" + mode +
+          "\" is not yet supported with a shared (postgresql://) security.store. Use a store "
+          "file on one gateway for this connection, or a fixed login");
     }
     if (dynamic) {
       issuers.emplace(connection.name, std::make_unique<DatabaseUserIssuer>(connection, *dynamic));

@@ -167,7 +167,7 @@ class MCPHost {
   Status SecureNamedConnections();
   // Sets up leases when a connection has dynamic users or Vault's logins
   // (see the contract).
-  Status PrepareMadeLogins(const std::filesystem::path& store, bool persistent);
+  Status PrepareMadeLogins(const std::filesystem::path& store, bool persistent, bool shared);
   void OnLeaseEnded(const std::string& lease_id);
 
   Config config_;

@@ -15,10 +15,12 @@ namespace aurite::sql {
 
 // clang-format off
 #define AURITE_LIBPQ_FUNCTIONS(X) \
+  X(PQbackendPID) \
   X(PQcancel) \
   X(PQclear) \
   X(PQcmdTuples) \
   X(PQconnectdbParams) \
+  X(PQconsumeInput) \
   X(PQenterPipelineMode) \
   X(PQerrorMessage) \
   X(PQexec) \
@@ -36,6 +38,7 @@ namespace aurite::sql {
   X(PQgetlength) \
   X(PQgetvalue) \
   X(PQnfields) \
+  X(PQnotifies) \
   X(PQntuples) \
   X(PQparameterStatus) \
   X(PQpipelineSync) \
@@ -49,6 +52,7 @@ namespace aurite::sql {
   X(PQsendQueryPrepared) \
   X(PQsetNoticeProcessor) \
   X(PQsetSingleRowMode) \
+  X(PQsocket) \
   X(PQstatus) \
   X(PQtransactionStatus)
 // clang-format on
