@@ -9,8 +9,12 @@
 
 #include "cli/audit_records.h"
 #include "cli/command.h"
+#include "host/postgres_audit_table.h"
+#include "host/postgres_store.h"
+#include "host/secret_reference.h"
 #include "security/audit_log.h"
 #include "security/sqlite_store.h"
+#include "sql/connection_string.h"
 
 namespace aurite::cli {
 namespace {
@@ -27,6 +31,45 @@ int Verify(const std::string& path) {
   }
   std::cout << path << ": intact, " << result->lines << " records\n";
   return kExitOk;
+}
+
+// Checks every chain in the audit table of the shared store `url` (its
+// password a ${...} reference, never literal on the command line).
+int VerifyTable(const std::string& url) {
+  auto fail = [](const Status& status) {
+    std::cerr << "aurite: error: " << status.message() << "\n";
+    return kExitUsage;
+  };
+  if (!host::IsPostgresStoreUrl(url)) {
+    return fail(InvalidArgumentError("--store: expected the postgresql:// URL of a shared store"));
+  }
+  if (!host::HasSecretReference(url) && host::UrlHoldsPassword(url)) {
+    return fail(InvalidArgumentError(
+        "--store: the URL holds a password, and a command line can be read by anyone on this "
+        "machine (ps). Write the password as a reference, e.g. ${env:STORE_PASSWORD}"));
+  }
+  StatusOr<crypto::SecretBuffer> expanded =
+      host::ExpandSecretReferences(url, host::SystemReferenceSources());
+  if (!expanded.ok()) return fail(expanded.status());
+  StatusOr<sql::ConnectionConfig> config = sql::ParseConnectionString(expanded->Reveal());
+  if (!config.ok()) return fail(config.status());
+  host::PostgresLink link(std::move(*config));
+  StatusOr<std::vector<host::AuditChainReport>> reports = host::VerifyAuditTable(link);
+  if (!reports.ok()) return fail(reports.status());
+  int exit_status = kExitOk;
+  for (const host::AuditChainReport& report : *reports) {
+    if (!report.verification.intact) {
+      std::cout << link.Url() << " instance " << report.instance << ": record "
+                << report.verification.first_bad_line << ": " << report.verification.problem
+                << "\n";
+      exit_status = kExitFindings;
+    } else {
+      std::cout << link.Url() << " instance " << report.instance << ": intact, "
+                << report.verification.lines << " records\n";
+    }
+  }
+  if (reports->empty()) std::cout << link.Url() << ": the audit table has no records\n";
+  return exit_status;
 }
 
 struct ReadFlags {
@@ -126,13 +169,27 @@ void RegisterAuditCommand(CLI::App& app, CommandResult& result) {
   CLI::App* audit = app.add_subcommand("audit", "Work with the security audit log");
   audit->require_subcommand(1);
   auto path = std::make_shared<std::string>();
+  auto store = std::make_shared<std::string>();
   CLI::App* verify = audit->add_subcommand(
       "verify", "Check that no record of an audit log was changed, removed or reordered");
-  verify->add_option("file", *path, "The audit log (JSON Lines)")->required();
+  auto* file = verify->add_option("file", *path, "The audit log (JSON Lines)");
+  auto* table = verify->add_option(
+      "--store", *store,
+      "Check every gateway's chain in the audit table of this shared store instead "
+      "(postgresql://user:${env:PW}@host/db)");
+  file->excludes(table);
   verify->footer(
       "Exits 0 when the chain is intact, 1 with the first bad line when it is not.\n"
-      "Example:\n  aurite audit verify ~/.local/state/aurite/audit.jsonl");
-  verify->callback([path, &result] { result.exit_status = Verify(*path); });
+      "Examples:\n  aurite audit verify ~/.local/state/aurite/audit.jsonl\n"
+      "  aurite audit verify --store 'postgresql://aurite:${env:STORE_PW}@db/aurite'");
+  verify->callback([path, store, &result] {
+    if (store->empty() && path->empty()) {
+      std::cerr << "aurite: error: audit verify: give the audit log file, or --store URL\n";
+      result.exit_status = kExitUsage;
+      return;
+    }
+    result.exit_status = store->empty() ? Verify(*path) : VerifyTable(*store);
+  });
 
   auto tail_flags = std::make_shared<ReadFlags>();
   CLI::App* tail = audit->add_subcommand("tail", "Show the last records of the audit log");

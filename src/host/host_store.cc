@@ -1,9 +1,11 @@
 // Opening the host's store and audit log (host_store.h).
 #include "host/host_store.h"
 
+#include "host/postgres_audit_table.h"
 #include "host/postgres_store.h"
 #include "runtime/log.h"
 #include "security/sqlite_store.h"
+#include "sql/connection_string.h"
 
 namespace aurite::host {
 
@@ -33,6 +35,15 @@ StatusOr<HostStore> OpenHostStore(const Config& config, crypto::KeySetting key) 
     }
   }
   AURITE_ASSIGN_OR_RETURN(options.audit_log, security::AuditLog::Open(audit));
+  if (opened.shared) {
+    AURITE_ASSIGN_OR_RETURN(sql::ConnectionConfig store,
+                            sql::ParseConnectionString(config.security.store_url->Reveal()));
+    AURITE_ASSIGN_OR_RETURN(std::unique_ptr<PostgresAuditTable> table,
+                            PostgresAuditTable::Start(store, NewAuditInstanceId()));
+    runtime::LogInfo("audit records also go to the audit table of {} as instance {}",
+                     options.store->Describe(), table->instance());
+    options.audit_log->SetMirror(std::move(table));
+  }
   AURITE_ASSIGN_OR_RETURN(opened.manager, security::SecurityManager::Create(std::move(options)));
   return opened;
 }

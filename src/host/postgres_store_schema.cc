@@ -40,6 +40,11 @@ CREATE TABLE aurite_sealed_records (
   row_id TEXT NOT NULL,
   sealed TEXT NOT NULL,
   PRIMARY KEY (kind, row_id));
+CREATE TABLE aurite_audit (
+  instance TEXT NOT NULL,
+  seq BIGINT NOT NULL,
+  line TEXT NOT NULL,
+  PRIMARY KEY (instance, seq));
 CREATE FUNCTION aurite_credentials_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM pg_notify('aurite_store_changes', TG_OP);  -- kStoreChangeChannel
@@ -133,6 +138,7 @@ Status CreatePostgresStore(PostgresLink& link, const crypto::KdfSalt& salt,
   AURITE_RETURN_IF_ERROR(MigratePostgresStore(link, 0));
   AURITE_RETURN_IF_ERROR(PutMeta(link, "kdf_salt", HexEncode(salt)));
   AURITE_RETURN_IF_ERROR(PutMeta(link, "key_check", fernet.Encrypt(security::kKeyCheckText)));
+  AURITE_RETURN_IF_ERROR(PutMeta(link, "audit_salt", crypto::RandomHex(32)));
   return PutMeta(link, "record_key",
                  fernet.Encrypt(crypto::RandomSecret(security::kRecordKeySize).bytes()));
 }

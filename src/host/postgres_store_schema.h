@@ -2,8 +2,9 @@
 // schema versions (postgres_store.h).
 //
 //   version 1: aurite_meta (schema_version, kdf_salt, key_check,
-//              record_key), aurite_credentials, aurite_sealed_records, and
-//              the trigger that notifies kStoreChangeChannel when
+//              record_key, audit_salt), aurite_credentials,
+//              aurite_sealed_records, aurite_audit (postgres_audit_table.h)
+//              and the trigger that notifies kStoreChangeChannel when
 //              credentials are inserted, deleted or truncated.
 //
 // Migrations run in Open()'s transaction, under its advisory lock, after

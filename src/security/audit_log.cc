@@ -246,14 +246,30 @@ Status AuditLog::Record(const AuditEvent& event) {
   if (static_cast<std::uint64_t>(info.st_size) != known_size_) {
     AURITE_RETURN_IF_ERROR(ReloadTail(static_cast<std::uint64_t>(info.st_size)));
   }
-  std::string line = "{\"seq\":" + std::to_string(last_seq_ + 1);
+  std::string line = FormatAuditLine(
+      event, last_seq_ + 1,
+      event.token_digest ? std::string_view(CachedFingerprint(*event.token_digest)) : "",
+      last_hash_);
+  AURITE_RETURN_IF_ERROR(AppendLine(line));
+  // The file holds the record first: it is the one every deployment has.
+  return mirror_ ? mirror_->Record(event) : OkStatus();
+}
+
+void AuditLog::SetMirror(std::unique_ptr<AuditMirror> mirror) {
+  std::lock_guard<std::mutex> guard(mutex_);
+  mirror_ = std::move(mirror);
+}
+
+std::string FormatAuditLine(const AuditEvent& event, std::uint64_t seq, std::string_view token_fp,
+                            std::string_view prev, std::string_view instance) {
+  std::string line = "{\"seq\":" + std::to_string(seq);
   AppendField(line, "time", UtcNow());
+  if (!instance.empty()) AppendField(line, "instance", instance);
   AppendField(line, "event", event.event);
   AppendField(line, "server", event.server_id);
   AppendField(line, "credential_id", event.credential_id);
   AppendField(line, "credential_type", event.credential_type);
-  AppendField(line, "token_fp",
-              event.token_digest ? std::string_view(CachedFingerprint(*event.token_digest)) : "");
+  AppendField(line, "token_fp", token_fp);
   for (const auto& [key, value] : {std::pair{"connection", event.connection},
                                    {"user_name", event.user_name},
                                    {"lease_id", event.lease_id},
@@ -267,9 +283,9 @@ Status AuditLog::Record(const AuditEvent& event) {
   AppendStatementFields(line, event);
   AppendField(line, "outcome", event.outcome);
   AppendField(line, "reason", event.reason);
-  AppendField(line, "prev", last_hash_);
+  AppendField(line, "prev", prev);
   line += '}';
-  return AppendLine(line);
+  return line;
 }
 
 const std::string& AuditLog::CachedFingerprint(const TokenDigest& digest) {
@@ -318,35 +334,47 @@ std::string_view AuditEventName(SecretEvent event) {
   return "secret_expired";
 }
 
+AuditChainCheck::AuditChainCheck(std::string first_event)
+    : first_event_(std::move(first_event)), previous_hash_(kZeroHash) {}
+
+std::optional<std::string> AuditChainCheck::Next(std::string_view line) {
+  ++lines_;
+  nlohmann::json record = nlohmann::json::parse(line, nullptr, false);
+  if (!record.is_object()) return "not a JSON object";
+  if (!record.contains("seq") || !record["seq"].is_number_unsigned() ||
+      record["seq"].get<std::uint64_t>() != lines_) {
+    return "sequence number is not " + std::to_string(lines_);
+  }
+  if (!record.contains("prev") || record["prev"] != previous_hash_) {
+    return "prev does not match the hash of the line before it";
+  }
+  if (lines_ == 1 && record.value("event", "") != first_event_) {
+    return "the first line is not the " + first_event_ + " record";
+  }
+  previous_hash_ = Sha256Hex(line);
+  return std::nullopt;
+}
+
 StatusOr<AuditVerification> VerifyAuditLog(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return NotFoundError("cannot open audit log '" + path.string() + "'");
   AuditVerification result;
+  AuditChainCheck chain("audit_log_created");
   std::string line;
-  std::string previous_hash = kZeroHash;
-  auto fail = [&](std::string problem) {
-    result.intact = false;
-    result.first_bad_line = std::max<std::uint64_t>(result.lines, 1);
-    result.problem = std::move(problem);
-    return result;
-  };
   while (std::getline(in, line)) {
     ++result.lines;
-    nlohmann::json record = nlohmann::json::parse(line, nullptr, false);
-    if (!record.is_object()) return fail("not a JSON object");
-    if (!record.contains("seq") || !record["seq"].is_number_unsigned() ||
-        record["seq"].get<std::uint64_t>() != result.lines) {
-      return fail("sequence number is not " + std::to_string(result.lines));
+    if (std::optional<std::string> problem = chain.Next(line)) {
+      result.intact = false;
+      result.first_bad_line = result.lines;
+      result.problem = std::move(*problem);
+      return result;
     }
-    if (!record.contains("prev") || record["prev"] != previous_hash) {
-      return fail("prev does not match the hash of the line before it");
-    }
-    if (result.lines == 1 && record.value("event", "") != "audit_log_created") {
-      return fail("the first line is not the audit_log_created record");
-    }
-    previous_hash = Sha256Hex(line);
   }
-  if (result.lines == 0) return fail("the log is empty");
+  if (result.lines == 0) {
+    result.intact = false;
+    result.first_bad_line = 1;
+    result.problem = "the log is empty";
+  }
   return result;
 }
 

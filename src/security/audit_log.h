@@ -107,6 +107,22 @@ std::string_view AuditEventName(SecretEvent event);
 // The event of a stored lease or rotation that could not be read.
 inline constexpr std::string_view kRecordUnreadableEvent = "record_unreadable";
 
+// The JSON line of `event` as the log writes it: seq, time, instance (only
+// when given: a chain in a shared table), event, ..., outcome, reason, prev.
+std::string FormatAuditLine(const AuditEvent& event, std::uint64_t seq, std::string_view token_fp,
+                            std::string_view prev, std::string_view instance = {});
+
+// A second home for every record: the shared store's audit table
+// (host/postgres_audit_table.h), written after the file.
+class AuditMirror {
+ public:
+  virtual ~AuditMirror() = default;
+  // Takes the record of `event`; an error when it cannot (the action it
+  // records is then refused: fail closed). Called under the log's lock, in
+  // the order of the file's records.
+  virtual Status Record(const AuditEvent& event) = 0;
+};
+
 class AuditLog {
   struct PrivateTag {
     explicit PrivateTag() = default;
@@ -119,7 +135,11 @@ class AuditLog {
   AuditLog(const AuditLog&) = delete;
   AuditLog& operator=(const AuditLog&) = delete;
 
+  // Appends the record to the file, then gives it to the mirror, if any.
   Status Record(const AuditEvent& event);
+
+  // From now on every record also goes to `mirror`.
+  void SetMirror(std::unique_ptr<AuditMirror> mirror);
 
   // "hmac-sha256:<hex>" for the token with digest `digest`.
   std::string Fingerprint(const TokenDigest& digest) const;
@@ -143,6 +163,7 @@ class AuditLog {
   std::uint64_t last_seq_ = 0;
   std::uint64_t known_size_ = 0;                     // file size after our last append
   std::map<TokenDigest, std::string> fingerprints_;  // bounded; cleared when full
+  std::unique_ptr<AuditMirror> mirror_;
 };
 
 struct AuditVerification {
@@ -150,6 +171,22 @@ struct AuditVerification {
   std::uint64_t lines = 0;           // lines checked
   std::uint64_t first_bad_line = 0;  // 1-based; 0 when intact
   std::string problem;               // why that line is bad
+};
+
+// Checks one hash chain, line by line: sequence numbers from 1 up, each
+// `prev` the hex SHA-256 of the line before (zeros first), the first line
+// of event `first_event`.
+class AuditChainCheck {
+ public:
+  explicit AuditChainCheck(std::string first_event);
+  // Why `line`, the next of the chain, breaks it; nullopt when it does not.
+  std::optional<std::string> Next(std::string_view line);
+  std::uint64_t lines() const { return lines_; }
+
+ private:
+  std::string first_event_;
+  std::string previous_hash_;
+  std::uint64_t lines_ = 0;
 };
 
 // Checks the hash chain and sequence numbers of the log at `path`.

@@ -385,5 +385,28 @@ TEST(ParseDurationTest, RefusesWhatIsLongerThanAHundredYears) {
   }
 }
 
+TEST_F(ConfigTest, SecurityStoreNamesAFileOrASharedPostgresStore) {
+  StatusOr<Config> file = Parse(R"({"security": {"store": "state/store.db"}})");
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  EXPECT_EQ(file->security.store_path, std::filesystem::path("/etc/aurite/state/store.db"));
+  EXPECT_FALSE(file->security.store_url.has_value());
+
+  env_["STORE_PW"] = "s3cret-store-pw";
+  StatusOr<Config> shared =
+      Parse(R"({"security": {"store": "postgresql://aurite:${env:STORE_PW}@db:5432/aurite"}})");
+  ASSERT_TRUE(shared.ok()) << shared.status().ToString();
+  ASSERT_TRUE(shared->security.store_url.has_value());
+  EXPECT_EQ(shared->security.store_url->Reveal(),
+            "postgresql://aurite:s3cret-store-pw@db:5432/aurite");
+  EXPECT_FALSE(shared->security.store_path.has_value());
+}
+
+TEST_F(ConfigTest, SecurityStoreErrorsNameTheKeyAndNeverTheSecret) {
+  ExpectError(R"({"security": {"store": "a.db", "store_path": "b.db"}})", "security.store_path");
+  ExpectError(R"({"security": {"store": "${env:STORE_PATH}"}})", "only a URL may hold");
+  ExpectError(R"({"security": {"store": "postgresql://a:${env:UNSET_STORE_PW}@db/a"}})",
+              "security.store: ");
+}
+
 }  // namespace
 }  // namespace aurite::host

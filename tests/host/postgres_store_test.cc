@@ -8,9 +8,9 @@
 #include <iostream>
 #include <thread>
 
+#include "postgres_store_fixture.h"
 #include "security/security_manager.h"
 #include "security/store_test_support.h"
-#include "sql/test_databases.h"
 
 namespace aurite::host {
 namespace {
@@ -18,57 +18,15 @@ namespace {
 using crypto::FernetKey;
 using crypto::SecretBuffer;
 using security::SecurityManager;
-using sql::Engine;
+using testing::DumpStore;
 using namespace std::chrono_literals;
 
 const std::string kCanary = "store-canary-Zq8Vw3";
 // Quick enough for the tests to see a reconnection within a second.
 constexpr ChangeFeedTiming kTiming{.retry_every = 50ms, .reconcile_every = 1000ms};
 
-// Runs `statements` as the admin login on `database` ("" for the default),
-// each in its own transaction (CREATE DATABASE may not run inside one).
-void RunAsAdmin(const std::string& database, const std::vector<std::string>& statements) {
-  sql::ConnectionConfig config = sql::testing::AdminConfigFor(Engine::kPostgres);
-  if (!database.empty()) config.database = database;
-  PostgresLink admin(std::move(config));
-  for (const std::string& statement : statements) {
-    Status done = admin.Execute(statement, "test set-up");
-    ASSERT_TRUE(done.ok()) << statement << ": " << done.ToString();
-  }
-}
-
-// Every cell of every aurite_* table of `database`, as one text.
-std::string DumpStore(const std::string& database) {
-  sql::ConnectionConfig config = sql::testing::AdminConfigFor(Engine::kPostgres);
-  config.database = database;
-  PostgresLink admin(std::move(config));
-  std::string dump;
-  for (const char* table : {"aurite_meta", "aurite_credentials", "aurite_sealed_records"}) {
-    auto rows =
-        admin.Run(std::string("SELECT t::text FROM ") + table + " t ORDER BY 1", {}, "dump");
-    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
-    if (!rows.ok()) continue;
-    for (int row = 0; row < sql::Pq().PQntuples(rows->get()); ++row) {
-      dump += std::string(PgField(rows->get(), row, 0)) + "\n";
-    }
-  }
-  return dump;
-}
-
-class PostgresStoreTest : public ::testing::Test {
+class PostgresStoreTest : public testing::StoreDatabaseTest {
  protected:
-  void SetUp() override {
-    database_ = sql::testing::UniqueName("store");
-    RunAsAdmin("", {"CREATE DATABASE " + database_ + " OWNER " +
-                    sql::testing::ConfigFor(Engine::kPostgres).user});
-    std::string url = sql::testing::UrlOf(Engine::kPostgres);
-    url_ = url.substr(0, url.rfind('/') + 1) + database_;
-  }
-  void TearDown() override {
-    gateways_.clear();
-    RunAsAdmin("", {"DROP DATABASE IF EXISTS " + database_ + " WITH (FORCE)"});
-  }
-
   StatusOr<std::unique_ptr<PostgresStore>> OpenStore(const FernetKey& key) {
     return PostgresStore::Open(url_, security::testing::Keys({&key}), kTiming);
   }
@@ -109,8 +67,11 @@ class PostgresStoreTest : public ::testing::Test {
     return std::nullopt;
   }
 
-  std::string database_;
-  std::string url_;
+  void TearDown() override {
+    gateways_.clear();
+    StoreDatabaseTest::TearDown();
+  }
+
   FernetKey key_ = FernetKey::Generate();
   std::vector<std::unique_ptr<SecurityManager>> gateways_;
 };
@@ -193,9 +154,7 @@ TEST_F(PostgresStoreTest, TokensAreRefusedWhileTheStoreIsUnreachableAndServedAga
   SecurityManager& gateway = Gateway();
   std::string token = Secure(gateway);
   ASSERT_TRUE(ResolveOn(gateway, token).ok());
-  RunAsAdmin("", {"ALTER DATABASE " + database_ + " ALLOW_CONNECTIONS false",
-                  "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" +
-                      database_ + "'"});
+  testing::Unreachable(database_);
   auto took = TimeUntilRefused(gateway, token);
   ASSERT_TRUE(took.has_value()) << "a token resolved while revocations could not be seen";
   Status refused = ResolveOn(gateway, token);
@@ -203,7 +162,7 @@ TEST_F(PostgresStoreTest, TokensAreRefusedWhileTheStoreIsUnreachableAndServedAga
   EXPECT_NE(refused.message().find("fail closed"), std::string::npos) << refused.message();
   EXPECT_EQ(refused.message().find(kCanary), std::string::npos);
 
-  RunAsAdmin("", {"ALTER DATABASE " + database_ + " ALLOW_CONNECTIONS true"});
+  testing::Reachable(database_);
   auto start = std::chrono::steady_clock::now();
   while (!ResolveOn(gateway, token).ok() && std::chrono::steady_clock::now() - start < 5s) {
     std::this_thread::sleep_for(20ms);
@@ -216,12 +175,10 @@ TEST_F(PostgresStoreTest, ARevocationTheStoreMissedIsWrittenOnceItIsBack) {
   SecurityManager& second = Gateway();
   std::string token = Secure(first);
   ASSERT_TRUE(ResolveOn(second, token).ok());
-  RunAsAdmin("", {"ALTER DATABASE " + database_ + " ALLOW_CONNECTIONS false",
-                  "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" +
-                      database_ + "'"});
+  testing::Unreachable(database_);
   EXPECT_FALSE(first.Revoke(token).ok()) << "the store did not take the revocation";
   EXPECT_FALSE(ResolveOn(first, token).ok());
-  RunAsAdmin("", {"ALTER DATABASE " + database_ + " ALLOW_CONNECTIONS true"});
+  testing::Reachable(database_);
   // Once the first gateway syncs again, its revocation reaches the store...
   auto start = std::chrono::steady_clock::now();
   while (!first.SyncWithStore().ok() && std::chrono::steady_clock::now() - start < 5s) {
