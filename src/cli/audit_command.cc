@@ -9,9 +9,8 @@
 
 #include "cli/audit_records.h"
 #include "cli/command.h"
+#include "cli/security_context.h"
 #include "host/postgres_audit_table.h"
-#include "host/postgres_store.h"
-#include "host/secret_reference.h"
 #include "security/audit_log.h"
 #include "security/sqlite_store.h"
 #include "sql/connection_string.h"
@@ -40,16 +39,7 @@ int VerifyTable(const std::string& url) {
     std::cerr << "aurite: error: " << status.message() << "\n";
     return kExitUsage;
   };
-  if (!host::IsPostgresStoreUrl(url)) {
-    return fail(InvalidArgumentError("--store: expected the postgresql:// URL of a shared store"));
-  }
-  if (!host::HasSecretReference(url) && host::UrlHoldsPassword(url)) {
-    return fail(InvalidArgumentError(
-        "--store: the URL holds a password, and a command line can be read by anyone on this "
-        "machine (ps). Write the password as a reference, e.g. ${env:STORE_PASSWORD}"));
-  }
-  StatusOr<crypto::SecretBuffer> expanded =
-      host::ExpandSecretReferences(url, host::SystemReferenceSources());
+  StatusOr<crypto::SecretBuffer> expanded = ExpandStoreUrl(url);
   if (!expanded.ok()) return fail(expanded.status());
   StatusOr<sql::ConnectionConfig> config = sql::ParseConnectionString(expanded->Reveal());
   if (!config.ok()) return fail(config.status());

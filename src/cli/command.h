@@ -26,6 +26,7 @@ void RegisterTokensCommand(CLI::App& app, CommandResult& result);
 void RegisterMaskCommand(CLI::App& app, CommandResult& result);
 void RegisterScanCommand(CLI::App& app, CommandResult& result);
 void RegisterAuditCommand(CLI::App& app, CommandResult& result);
+void RegisterStoreCommand(CLI::App& app, CommandResult& result);
 void RegisterSqlServerCommand(CLI::App& app, CommandResult& result);
 void RegisterServeCommand(CLI::App& app, CommandResult& result);
 void RegisterCredentialsCommand(CLI::App& app, CommandResult& result);

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   RegisterMaskCommand(app, result);
   RegisterScanCommand(app, result);
   RegisterAuditCommand(app, result);
+  RegisterStoreCommand(app, result);
   RegisterSqlServerCommand(app, result);
   RegisterServeCommand(app, result);
   RegisterCredentialsCommand(app, result);

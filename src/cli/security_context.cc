@@ -16,10 +16,12 @@
 #include "cli/command.h"
 #include "crypto/key_loader.h"
 #include "host/config.h"
+#include "host/postgres_audit_table.h"
 #include "host/postgres_store.h"
 #include "host/secret_reference.h"
 #include "security/sqlite_store.h"
 #include "security/store_keys.h"
+#include "sql/connection_string.h"
 
 namespace aurite::cli {
 namespace {
@@ -55,6 +57,19 @@ void AddStoreFlags(CLI::App& command, StoreFlags& flags) {
                      "Audit log file (default: next to the store, audit.jsonl)");
 }
 
+StatusOr<crypto::SecretBuffer> ExpandStoreUrl(const std::string& value) {
+  if (!host::IsPostgresStoreUrl(value)) {
+    return InvalidArgumentError("--store: expected the postgresql:// URL of a shared store");
+  }
+  if (!host::HasSecretReference(value) && host::UrlHoldsPassword(value)) {
+    return InvalidArgumentError(
+        "--store: the URL holds a password, and a command line can be read by anyone on this "
+        "machine (ps). Write the password as a reference, e.g. "
+        "postgresql://aurite:${env:STORE_PASSWORD}@db/aurite, or ${file:PATH}");
+  }
+  return host::ExpandSecretReferences(value, host::SystemReferenceSources());
+}
+
 StatusOr<std::unique_ptr<security::SecurityManager>> OpenSecurityManager(
     const StoreFlags& flags, std::optional<crypto::FernetKey>* current_key) {
   StatusOr<security::StoreKeySettings> settings = security::ReadStoreKeySettings();
@@ -71,20 +86,20 @@ StatusOr<std::unique_ptr<security::SecurityManager>> OpenSecurityManager(
   security::SecurityManagerOptions options;
   security::KeyProvider keys = security::MakeKeyProvider(*settings, current_key);
   if (shared) {
-    if (!host::HasSecretReference(flags.store_path) && host::UrlHoldsPassword(flags.store_path)) {
-      return InvalidArgumentError(
-          "--store: the URL holds a password, and a command line can be read by anyone on this "
-          "machine (ps). Write the password as a reference, e.g. "
-          "postgresql://aurite:${env:STORE_PASSWORD}@db/aurite, or ${file:PATH}");
-    }
-    AURITE_ASSIGN_OR_RETURN(
-        crypto::SecretBuffer url,
-        host::ExpandSecretReferences(flags.store_path, host::SystemReferenceSources()));
+    AURITE_ASSIGN_OR_RETURN(crypto::SecretBuffer url, ExpandStoreUrl(flags.store_path));
     AURITE_ASSIGN_OR_RETURN(options.store, host::PostgresStore::Open(url.Reveal(), keys));
   } else {
     AURITE_ASSIGN_OR_RETURN(options.store, security::SqliteStore::Open(store_path, keys));
   }
   AURITE_ASSIGN_OR_RETURN(options.audit_log, security::AuditLog::Open(audit_path));
+  if (shared) {
+    // What the command does is recorded with the fleet's records too.
+    AURITE_ASSIGN_OR_RETURN(crypto::SecretBuffer url, ExpandStoreUrl(flags.store_path));
+    AURITE_ASSIGN_OR_RETURN(sql::ConnectionConfig config, sql::ParseConnectionString(url.Reveal()));
+    AURITE_ASSIGN_OR_RETURN(std::unique_ptr<host::PostgresAuditTable> table,
+                            host::PostgresAuditTable::Start(config, host::NewAuditInstanceId()));
+    options.audit_log->SetMirror(std::move(table));
+  }
   return security::SecurityManager::Create(std::move(options));
 }
 

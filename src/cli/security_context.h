@@ -32,6 +32,11 @@ void AddStoreFlags(CLI::App& command, StoreFlags& flags);
 StatusOr<std::unique_ptr<security::SecurityManager>> OpenSecurityManager(
     const StoreFlags& flags, std::optional<crypto::FernetKey>* current_key = nullptr);
 
+// The postgresql:// URL of a shared store given as --store, its ${...}
+// references expanded. A literal password is refused: a command line can be
+// read by anyone on the machine.
+StatusOr<crypto::SecretBuffer> ExpandStoreUrl(const std::string& value);
+
 // The store key from the variable a configuration names
 // (AURITE_MCP_ENCRYPTION_KEY by default, or NAME_FILE for a file), then wiped
 // from this process's environment, so no child inherits it.

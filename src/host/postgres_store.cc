@@ -116,15 +116,22 @@ StatusOr<sql::PgResultHandle> PostgresStore::Run(std::string_view sql,
 
 Status PostgresStore::Insert(const security::CredentialInfo& info,
                              const crypto::SecretBuffer& secret) {
-  return Run("INSERT INTO aurite_credentials (id, type, token_digest, secret, masked, "
-             "created_at, expires_at, max_uses, uses, bound_servers, metadata) "
-             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-             {info.id, info.type, HexEncode(info.token_digest), fernet_.Encrypt(secret.bytes()),
-              info.masked, std::to_string(info.created_at), Optional(info.expires_at),
-              Optional(info.max_uses ? std::optional<std::int64_t>(*info.max_uses) : std::nullopt),
-              std::to_string(info.uses), nlohmann::json(info.bound_servers).dump(),
-              nlohmann::json(info.metadata).dump()},
-             "cannot store a credential")
+  return InsertOnce(info, secret, /*retry=*/true);
+}
+
+Status PostgresStore::InsertOnce(const security::CredentialInfo& info,
+                                 const crypto::SecretBuffer& secret, bool retry) {
+  return link_
+      .Run(
+          "INSERT INTO aurite_credentials (id, type, token_digest, secret, masked, "
+          "created_at, expires_at, max_uses, uses, bound_servers, metadata) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+          {info.id, info.type, HexEncode(info.token_digest), fernet_.Encrypt(secret.bytes()),
+           info.masked, std::to_string(info.created_at), Optional(info.expires_at),
+           Optional(info.max_uses ? std::optional<std::int64_t>(*info.max_uses) : std::nullopt),
+           std::to_string(info.uses), nlohmann::json(info.bound_servers).dump(),
+           nlohmann::json(info.metadata).dump()},
+          "cannot store a credential", retry)
       .status();
 }
 

@@ -87,7 +87,19 @@ class PostgresStore final : public security::CredentialStore {
 
   Status RotateKey(crypto::FernetKey new_key) override;
 
+  // Writes every credential, lease and rotation given, in one transaction,
+  // into a store that holds none yet (FailedPrecondition otherwise, and
+  // nothing is written): `aurite store migrate`.
+  Status Import(const std::vector<security::StoredCredential>& credentials,
+                const std::vector<security::LeaseRecord>& leases,
+                const std::vector<security::RotationRecord>& rotations);
+
  private:
+  // Insert() and PutRecord() as statements of the caller's transaction.
+  Status InsertOnce(const security::CredentialInfo& info, const crypto::SecretBuffer& secret,
+                    bool retry);
+  Status PutRecordOnce(std::string_view kind, std::string_view key,
+                       const crypto::SecretBuffer& plaintext, bool retry);
   StatusOr<sql::PgResultHandle> Run(std::string_view sql, const std::vector<PgParam>& params,
                                     std::string_view what);
   StatusOr<std::vector<security::StoredCredential>> ReadRows(const PGresult* result);

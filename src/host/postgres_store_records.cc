@@ -7,10 +7,17 @@ namespace aurite::host {
 
 Status PostgresStore::PutRecord(std::string_view kind, std::string_view key,
                                 const crypto::SecretBuffer& plaintext) {
-  return Run("INSERT INTO aurite_sealed_records (kind, row_id, sealed) VALUES ($1, $2, $3) "
-             "ON CONFLICT (kind, row_id) DO UPDATE SET sealed = EXCLUDED.sealed",
-             {std::string(kind), sealer_.RowId(kind, key), fernet_.Encrypt(plaintext.bytes())},
-             "cannot store a record")
+  return PutRecordOnce(kind, key, plaintext, /*retry=*/true);
+}
+
+Status PostgresStore::PutRecordOnce(std::string_view kind, std::string_view key,
+                                    const crypto::SecretBuffer& plaintext, bool retry) {
+  return link_
+      .Run(
+          "INSERT INTO aurite_sealed_records (kind, row_id, sealed) VALUES ($1, $2, $3) "
+          "ON CONFLICT (kind, row_id) DO UPDATE SET sealed = EXCLUDED.sealed",
+          {std::string(kind), sealer_.RowId(kind, key), fernet_.Encrypt(plaintext.bytes())},
+          "cannot store a record", retry)
       .status();
 }
 
@@ -138,6 +145,44 @@ Status PostgresStore::RotateKey(crypto::FernetKey new_key) {
   keys_ = std::move(keys);
   fernet_ = std::move(rotator);
   return OkStatus();
+}
+
+Status PostgresStore::Import(const std::vector<security::StoredCredential>& credentials,
+                             const std::vector<security::LeaseRecord>& leases,
+                             const std::vector<security::RotationRecord>& rotations) {
+  AURITE_RETURN_IF_ERROR(link_.Execute("BEGIN", "cannot start the import"));
+  Status status = [&]() -> Status {
+    // Two imports at once, or an import beside a starting gateway, wait here.
+    AURITE_RETURN_IF_ERROR(LockStoreSchema(link_));
+    AURITE_ASSIGN_OR_RETURN(sql::PgResultHandle held,
+                            link_.Run("SELECT (SELECT count(*) FROM aurite_credentials) + "
+                                      "(SELECT count(*) FROM aurite_sealed_records)",
+                                      {}, "cannot count what the store holds", /*retry=*/false));
+    if (PgField(held.get(), 0, 0) != "0") {
+      return FailedPreconditionError(
+          link_.Describe() + " already holds " + std::string(PgField(held.get(), 0, 0)) +
+          " credentials or records; nothing was copied. Import into a new, empty store");
+    }
+    for (const security::StoredCredential& credential : credentials) {
+      AURITE_RETURN_IF_ERROR(InsertOnce(credential.info, credential.secret, /*retry=*/false));
+    }
+    for (const security::LeaseRecord& lease : leases) {
+      AURITE_ASSIGN_OR_RETURN(crypto::SecretBuffer encoded, security::EncodeLease(lease));
+      AURITE_RETURN_IF_ERROR(
+          PutRecordOnce(security::kLeaseRecords, lease.lease_id, encoded, /*retry=*/false));
+    }
+    for (const security::RotationRecord& rotation : rotations) {
+      AURITE_ASSIGN_OR_RETURN(crypto::SecretBuffer encoded, security::EncodeRotation(rotation));
+      AURITE_RETURN_IF_ERROR(
+          PutRecordOnce(security::kRotationRecords, rotation.connection, encoded, /*retry=*/false));
+    }
+    return OkStatus();
+  }();
+  if (!status.ok()) {
+    link_.RollbackQuietly();
+    return status;
+  }
+  return link_.Execute("COMMIT", "cannot finish the import");
 }
 
 }  // namespace aurite::host
