@@ -13,17 +13,13 @@
 #include "crypto/random.h"
 
 namespace aurite::host {
-namespace {
-
-bool IsInstanceId(std::string_view id) {
+bool IsHostInstanceId(std::string_view id) {
   if (id.size() != 32) return false;
   for (char c : id) {
     if (HexDigitValue(c) < 0) return false;
   }
   return true;
 }
-
-}  // namespace
 
 StatusOr<std::unique_ptr<HostInstance>> HostInstance::Claim(const std::filesystem::path& dir) {
   std::error_code error;
@@ -42,20 +38,21 @@ StatusOr<std::unique_ptr<HostInstance>> HostInstance::Claim(const std::filesyste
   if (!lock.valid() || ::flock(lock.get(), LOCK_EX | LOCK_NB) != 0) {
     return UnavailableError("cannot lock " + file.string() + ": " + std::strerror(errno));
   }
-  return std::make_unique<HostInstance>(dir, std::move(id), std::move(lock));
+  return std::unique_ptr<HostInstance>(
+      std::make_unique<FileHostInstance>(dir, std::move(id), std::move(lock)));
 }
 
-HostInstance::~HostInstance() {
+FileHostInstance::~FileHostInstance() {
   std::error_code ignored;
   std::filesystem::remove(LockFile(id_), ignored);
 }
 
-std::filesystem::path HostInstance::LockFile(std::string_view id) const {
+std::filesystem::path FileHostInstance::LockFile(std::string_view id) const {
   return dir_ / (std::string(id) + ".lock");
 }
 
-bool HostInstance::IsRunning(std::string_view id) const {
-  if (!IsInstanceId(id)) return false;
+bool FileHostInstance::IsRunning(std::string_view id) const {
+  if (!IsHostInstanceId(id)) return false;
   if (id == id_) return true;
   UniqueFd probe(::open(LockFile(id).c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW));
   if (!probe.valid()) return false;
@@ -63,8 +60,8 @@ bool HostInstance::IsRunning(std::string_view id) const {
   return errno == EWOULDBLOCK;
 }
 
-void HostInstance::Forget(std::string_view id) const {
-  if (!IsInstanceId(id) || IsRunning(id)) return;
+void FileHostInstance::Forget(std::string_view id) const {
+  if (!IsHostInstanceId(id) || IsRunning(id)) return;
   std::error_code ignored;
   std::filesystem::remove(LockFile(id), ignored);
 }

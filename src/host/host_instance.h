@@ -31,17 +31,30 @@ namespace aurite::host {
 
 class HostInstance {
  public:
+  // A host on a store file: lock files in `dir` (FileHostInstance).
   static StatusOr<std::unique_ptr<HostInstance>> Claim(const std::filesystem::path& dir);
 
-  HostInstance(std::filesystem::path dir, std::string id, UniqueFd lock)
-      : dir_(std::move(dir)), id_(std::move(id)), lock_(std::move(lock)) {}
-  ~HostInstance();
-  HostInstance(const HostInstance&) = delete;
-  HostInstance& operator=(const HostInstance&) = delete;
+  virtual ~HostInstance() = default;
 
-  const std::string& id() const { return id_; }
-  bool IsRunning(std::string_view id) const;
-  void Forget(std::string_view id) const;
+  virtual const std::string& id() const = 0;
+  virtual bool IsRunning(std::string_view id) const = 0;
+  virtual void Forget(std::string_view id) const = 0;
+};
+
+// True when `id` has the form of a host instance id (32 hex digits).
+bool IsHostInstanceId(std::string_view id);
+
+class FileHostInstance final : public HostInstance {
+ public:
+  FileHostInstance(std::filesystem::path dir, std::string id, UniqueFd lock)
+      : dir_(std::move(dir)), id_(std::move(id)), lock_(std::move(lock)) {}
+  ~FileHostInstance() override;
+  FileHostInstance(const FileHostInstance&) = delete;
+  FileHostInstance& operator=(const FileHostInstance&) = delete;
+
+  const std::string& id() const override { return id_; }
+  bool IsRunning(std::string_view id) const override;
+  void Forget(std::string_view id) const override;
 
  private:
   std::filesystem::path LockFile(std::string_view id) const;

@@ -5,11 +5,13 @@
 #include "host/credentials_responder.h"
 #include "host/database_user_issuer.h"
 #include "host/host_store.h"
+#include "host/postgres_host_instance.h"
 #include "host/vault_lease_issuer.h"
 #include "runtime/log.h"
 #include "secrets/vault_client.h"
 #include "security/access_token.h"
 #include "servers/credentials_protocol.h"
+#include "sql/connection_string.h"
 
 namespace aurite::host {
 namespace {
@@ -48,15 +50,14 @@ Status MCPHost::PrepareMadeLogins(const std::filesystem::path& store, bool persi
                                               : "so that a crash cannot leave logins behind") +
                                      "); set the store key (" + config_.security.key_env + ")");
     }
-    if (shared) {
-      // Which gateway still runs is told by lock files beside a store file
-      // (HostInstance): across machines sharing one database that would
-      // revoke the logins of gateways that are alive.
-      const char* mode = dynamic ? "dynamic" : vaulted ? "vault" : "rotate";
+    if (shared && rotated) {
+      // Rotations are serialised by a lock file beside the store file: on
+      // a shared store, gateways on other machines would not see it.
       return FailedPreconditionError(
-          "connections." + connection.name + ".credentials: mode \"" + mode +
-          "\" is not yet supported with a shared (postgresql://) security.store. Use a store "
-          "file on one gateway for this connection, or a fixed login");
+          "connections." + connection.name +
+          ".credentials: mode \"rotate\" is not yet supported with a shared (postgresql://) "
+          "security.store. Rotate that login from one gateway with a store file, or use mode "
+          "\"dynamic\"");
     }
     if (dynamic) {
       issuers.emplace(connection.name, std::make_unique<DatabaseUserIssuer>(connection, *dynamic));
@@ -82,7 +83,13 @@ Status MCPHost::PrepareMadeLogins(const std::filesystem::path& store, bool persi
     }
   }
   if (!issuers.empty()) {
-    AURITE_ASSIGN_OR_RETURN(instance_, HostInstance::Claim(store.parent_path() / "hosts"));
+    if (shared) {
+      AURITE_ASSIGN_OR_RETURN(sql::ConnectionConfig config,
+                              sql::ParseConnectionString(config_.security.store_url->Reveal()));
+      AURITE_ASSIGN_OR_RETURN(instance_, PostgresHostInstance::Claim(config));
+    } else {
+      AURITE_ASSIGN_OR_RETURN(instance_, HostInstance::Claim(store.parent_path() / "hosts"));
+    }
     leases_ = std::make_unique<LeaseManager>(*manager_, *instance_, std::move(issuers));
   }
   return OkStatus();
