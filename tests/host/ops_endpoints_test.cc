@@ -10,9 +10,13 @@
 #include <signal.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <map>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "crypto/fernet_key.h"
 #include "crypto/key_loader.h"
