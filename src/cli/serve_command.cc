@@ -22,8 +22,12 @@
 #include "host/connection_elicitation.h"
 #include "host/gateway.h"
 #include "host/gateway_authenticator.h"
+#include "host/host_metrics.h"
+#include "host/live_gauges.h"
 #include "host/mcp_host.h"
 #include "host/oauth_discovery.h"
+#include "host/ops_endpoints.h"
+#include "host/readiness_checks.h"
 #include "host/storage_router.h"
 #include "mcp/transport/http_server.h"
 #include "mcp/transport/stdio_server.h"
@@ -107,11 +111,15 @@ void AuditSuppressed(security::SecurityManager& security, std::string_view who, 
                                         count, who));
 }
 
-// Logs and audits each refused token (never the token) and warns when one
-// address or principal keeps failing.
+// Logs and audits each refused token (never the token), counts it, and
+// warns when one address or principal keeps failing.
 host::GatewayAuthenticator::FailureSink AuthFailureLog(host::AuthFailureMonitor& monitor,
-                                                       security::SecurityManager& security) {
-  return [&monitor, &security](const host::GatewayAuthenticator::Failure& failure) {
+                                                       security::SecurityManager& security,
+                                                       host::HostMetrics& metrics) {
+  return [&monitor, &security, &metrics](const host::GatewayAuthenticator::Failure& failure) {
+    // Counted whether or not the flood rule below records it: the count is
+    // what shows a flood.
+    metrics.CountDenial(host::HostMetrics::Denial::kAuthFailed);
     // A flood is recorded as its first failures and then one summary a
     // minute (AuthFailureMonitor), so it cannot fill the disk.
     bool record = true;
@@ -142,15 +150,17 @@ host::GatewayAuthenticator::FailureSink AuthFailureLog(host::AuthFailureMonitor&
   };
 }
 
-int ServeHttp(mcp::McpServer& server, const host::GatewayConfig& gateway,
-              host::ConnectionElicitation& elicitation, security::SecurityManager& security) {
+int ServeHttp(mcp::McpServer& server, host::MCPHost& host, host::Gateway& gateway_tools,
+              host::ConnectionElicitation& elicitation) {
+  const host::GatewayConfig& gateway = host.config().gateway;
+  security::SecurityManager& security = host.security();
   mcp::HttpServerOptions options = HttpOptions(gateway);
   host::AuthFailureMonitor failures;
   std::unique_ptr<host::GatewayAuthenticator> authenticator;
   if (gateway.auth || !gateway.bearer_tokens.empty()) {
     auto made = host::GatewayAuthenticator::Create(
         gateway, gateway.auth ? host::JwksFetcher(*gateway.auth) : nullptr,
-        AuthFailureLog(failures, security));
+        AuthFailureLog(failures, security, host.metrics()));
     if (!made.ok()) return ReportError(made.status());
     authenticator = std::move(made).value();
     options.authenticate = [a = authenticator.get()](std::string_view token,
@@ -164,7 +174,14 @@ int ServeHttp(mcp::McpServer& server, const host::GatewayConfig& gateway,
         std::make_unique<host::EntrySignIn>(*gateway.auth, host::JwksFetcher(*gateway.auth)));
   }
   elicitation.ServeOn(options);
+  // Before the server, which calls its pages until it stops.
+  host::OpsEndpoints ops(gateway.ops_endpoints, host.metrics().registry(),
+                         [&security](std::string_view text) { return security.Redact(text); });
+  ops.AddReadinessCheck(host::StoreReadiness(security, host.metrics()));
+  ops.AddReadinessCheck(host::BackendsReadiness(host));
+  ops.ServeOn(options);
   mcp::HttpServer http(server, std::move(options));
+  const auto gauges = host::AddLiveGauges(host.metrics().registry(), security, gateway_tools, http);
   Status started = http.Start();
   if (!started.ok()) {
     // The usual cause is a port already taken (another gateway, or `make
@@ -238,8 +255,8 @@ int Serve(const ServeFlags& flags) {
   gateway.RegisterWith(server);
   const bool http = options.transport == host::GatewayConfig::Transport::kHttp;
   if (!http) elicitation.UseSideListener(server);
-  int status = http ? ServeHttp(server, options, elicitation, (*host)->security())
-                    : ServeStdio(server, **host, router);
+  int status =
+      http ? ServeHttp(server, **host, gateway, elicitation) : ServeStdio(server, **host, router);
   router.DisconnectAll();
   (*host)->Shutdown();
   g_redacting_manager = nullptr;

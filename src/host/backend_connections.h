@@ -13,6 +13,7 @@
 //  - Thread-safe.
 #pragma once
 
+#include <cstddef>
 #include <map>
 #include <mutex>
 #include <string>
@@ -34,6 +35,11 @@ class BackendConnections {
             const std::string& owner) const;
   void Forget(const std::string& server, const std::string& connection_id);
   std::vector<Entry> TakeOwnedBy(const std::string& owner);
+  // How many ids are recorded now.
+  std::size_t size() const {
+    std::lock_guard lock(mu_);
+    return owners_.size();
+  }
 
  private:
   mutable std::mutex mu_;

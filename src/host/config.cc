@@ -338,8 +338,8 @@ Status ParseGateway(const Field& field, const std::filesystem::path& base_dir,
     gateway.connection_entry_lifetime = std::chrono::seconds(seconds);
   }
   if (Has(field, "http")) {
-    AURITE_RETURN_IF_ERROR(
-        ParseGatewayHttp(field.value["http"], field.path + ".http", gateway.http));
+    AURITE_RETURN_IF_ERROR(ParseGatewayHttp(field.value["http"], field.path + ".http", gateway.http,
+                                            gateway.ops_endpoints));
   }
   return OkStatus();
 }

@@ -19,7 +19,8 @@
 //                 "tls": {"cert_file": "...", "key_file": "..."},
 //                 "bearer_tokens": ["${env:AURITE_GATEWAY_TOKEN}"], "allowed_origins": ["..."],
 //                 "auth": {"issuer": "https://idp.example.com", ...},  // gateway_auth_config.h
-//                 "http": {"max_sessions": 256, "header_timeout": "10s", ...}}
+//                 "http": {"max_sessions": 256, "header_timeout": "10s", ...,
+//                          "ops_endpoints": {"metrics": false}}}
 //   }
 //
 // Every error names the path of the bad key (e.g. `mcpServers.sql.timeout`)
@@ -43,6 +44,7 @@
 #include "crypto/secret_buffer.h"
 #include "host/audit_config.h"
 #include "host/gateway_auth_config.h"
+#include "host/ops_endpoints_config.h"
 #include "host/policy_config.h"
 #include "host/secret_reference.h"
 #include "host/vault_config.h"
@@ -146,6 +148,9 @@ struct GatewayConfig {
   // The HTTP transport's connection, session and timeout limits
   // (gateway.http, gateway_http_config.h).
   mcp::HttpLimits http;
+  // Which of /healthz, /readyz and /metrics the HTTP transport serves
+  // (gateway.http.ops_endpoints, ops_endpoints_config.h).
+  OpsEndpointsConfig ops_endpoints;
   // How long a connection entry page (URL-mode elicitation) stays valid.
   std::chrono::seconds connection_entry_lifetime{600};
 };

@@ -10,7 +10,7 @@ using servers::kPermissionDeniedError;
 using servers::kUnknownTokenError;
 
 mcp::RpcResult Resolve(security::SecurityManager& manager, const std::string& server_id,
-                       const ResolvePolicy& policy, const mcp::Json& params) {
+                       const ResolvePolicy& policy, HostMetrics* metrics, const mcp::Json& params) {
   if (!params.is_object() || !params.contains("token") || !params["token"].is_string()) {
     return mcp::MakeError(mcp::error_code::kInvalidParams,
                           "io.aurite/credentials/resolve needs params.token (a string)");
@@ -19,11 +19,19 @@ mcp::RpcResult Resolve(security::SecurityManager& manager, const std::string& se
   const std::string& token = params["token"].get_ref<const std::string&>();
   StatusOr<security::ResolvedSecret> resolved = manager.Resolve(token, server_id, type);
   if (!resolved.ok()) {
-    if (resolved.status().code() == StatusCode::kPermissionDenied) {
+    const StatusCode code = resolved.status().code();
+    if (metrics != nullptr) {
+      if (code == StatusCode::kPermissionDenied || code == StatusCode::kUnauthenticated) {
+        metrics->CountDenial(HostMetrics::Denial::kResolveDenied);
+      } else {
+        metrics->CountError(HostMetrics::Error::kResolveFailed);
+      }
+    }
+    if (code == StatusCode::kPermissionDenied) {
       return mcp::MakeError(kPermissionDeniedError,
                             "permission denied: this server may not resolve this token");
     }
-    if (resolved.status().code() == StatusCode::kUnauthenticated) {
+    if (code == StatusCode::kUnauthenticated) {
       return mcp::MakeError(kUnknownTokenError, "unknown, expired or revoked token");
     }
     // The host's own trouble (its store or audit log cannot be written):
@@ -35,6 +43,7 @@ mcp::RpcResult Resolve(security::SecurityManager& manager, const std::string& se
   if (policy.login) {
     if (std::optional<StatusOr<crypto::SecretBuffer>> made = policy.login(token)) {
       if (!made->ok()) {
+        if (metrics != nullptr) metrics->CountError(HostMetrics::Error::kResolveFailed);
         return mcp::MakeError(
             mcp::error_code::kInternalError,
             "the host could not make the login of this connection: " + made->status().message());
@@ -65,11 +74,11 @@ mcp::Json HostClientCapabilities() {
 
 void InstallCredentialsHandlers(mcp::McpClient& client, security::SecurityManager& manager,
                                 std::string server_id, ReleaseHandler on_release,
-                                ResolvePolicy policy) {
+                                ResolvePolicy policy, HostMetrics* metrics) {
   client.SetRequestHandler(servers::kResolveMethod,
-                           [&manager, server_id, policy = std::move(policy)](
+                           [&manager, server_id, policy = std::move(policy), metrics](
                                const mcp::Json& params, mcp::RequestContext&) {
-                             return Resolve(manager, server_id, policy, params);
+                             return Resolve(manager, server_id, policy, metrics, params);
                            });
   client.SetNotificationHandler(
       servers::kReleaseMethod,

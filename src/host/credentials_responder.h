@@ -22,6 +22,9 @@
 //    granted the resolve; when it fails the answer is -32603 with its
 //    message (which never holds a secret), and nothing stale is sent.
 //  - release hands the token to `on_release`, which decides what to do.
+//  - With `metrics`, a refused resolve counts as a denial (resolve_denied)
+//    and one the host could not grant (its store, audit log or login
+//    making failed) as an error (resolve_failed).
 #pragma once
 
 #include <functional>
@@ -29,6 +32,7 @@
 #include <string>
 #include <string_view>
 
+#include "host/host_metrics.h"
 #include "mcp/client/client.h"
 #include "security/security_manager.h"
 
@@ -55,6 +59,6 @@ mcp::Json HostClientCapabilities();
 
 void InstallCredentialsHandlers(mcp::McpClient& client, security::SecurityManager& manager,
                                 std::string server_id, ReleaseHandler on_release,
-                                ResolvePolicy policy = {});
+                                ResolvePolicy policy = {}, HostMetrics* metrics = nullptr);
 
 }  // namespace aurite::host

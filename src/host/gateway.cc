@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 
 #include "base/version.h"
 #include "host/gateway_arguments.h"
@@ -117,7 +118,27 @@ void Gateway::ForwardLog(const std::string& server, const Json& params) {
   for (const auto& [session, calls] : active_sessions_) session->Log(level, logger, data);
 }
 
+mcp::ToolHandler Gateway::Counted(const std::string& name, mcp::ToolHandler handler) {
+  const HostMetrics::ToolCalls calls = host_.metrics().ForTool(name);
+  tool_metrics_.insert_or_assign(name, calls);
+  return [calls, handler = std::move(handler)](const Json& args, mcp::CallContext& context) {
+    const auto started = std::chrono::steady_clock::now();
+    // Then: a deferred call is counted when its answer is sent, not when
+    // the handler returns.
+    return context.rpc.Then(handler(args, context), [calls, started](mcp::RpcResult result) {
+      calls.Finished(!result.ok() || result.value().value("isError", false),
+                     std::chrono::steady_clock::now() - started);
+      return result;
+    });
+  };
+}
+
+std::size_t Gateway::LiveConnections() {
+  return router_.ConnectionCount() + backend_connections_.size();
+}
+
 void Gateway::AddRedacted(mcp::McpServer& server, mcp::Tool tool, mcp::ToolHandler handler) {
+  handler = Counted(tool.name, std::move(handler));
   server.AddTool(std::move(tool), [this, handler = std::move(handler)](const Json& args,
                                                                        mcp::CallContext& context) {
     mcp::ServerSession* session = &context.session;
@@ -153,9 +174,10 @@ void Gateway::RegisterWith(mcp::McpServer& server) {
       {"required", {"connection_string"}}};
   // Not AddRedacted: the token it returns looks like a secret to the
   // detection rules, and SecureDatabaseConnection redacts the rest itself.
-  server.AddTool(std::move(secure), [this](const Json& args, mcp::CallContext& context) {
-    return SecureDatabaseConnection(args, context);
-  });
+  server.AddTool(std::move(secure), Counted("secure_database_connection",
+                                            [this](const Json& args, mcp::CallContext& context) {
+                                              return SecureDatabaseConnection(args, context);
+                                            }));
   for (auto& [tool, handler] : router_.Tools()) AddRedacted(server, tool, handler);
   for (const auto& backend : host_.servers()) AddBackendTools(server, *backend);
   server.SetToolGate([this](const std::string& name, const mcp::ServerSession& session,
@@ -177,6 +199,10 @@ std::optional<std::string> Gateway::RefuseTool(const std::string& name,
   }
   if (refused && calling) {
     host_.security().AuditPolicyDenial(auth != nullptr ? auth->principal : "", name, *refused);
+    host_.metrics().CountDenial(HostMetrics::Denial::kPolicyDenied);
+    // Only a registered tool reaches the gate (the server answers an
+    // unknown name itself), so `name` is one of the fixed label values.
+    if (auto it = tool_metrics_.find(name); it != tool_metrics_.end()) it->second.Denied();
   }
   return refused;
 }
@@ -330,6 +356,7 @@ mcp::RpcResult Gateway::CallBackend(ManagedServer& backend, const BackendTool& t
       [this, responder = context.rpc.Defer(), &backend, owner, connects, closing,
        statement = std::move(statement)](mcp::RpcResult result) {
         if (!result.ok() && result.error().code == mcp::error_code::kConnectionClosed) {
+          host_.metrics().CountError(HostMetrics::Error::kBackendLost);
           result =
               mcp::ToolErrorResult("the server '" + backend.name() +
                                    "' stopped while handling this call; it is being restarted, so "

@@ -29,6 +29,10 @@
 //    max_rows and db_role: a storage server's own tools (e.g.
 //    sql_execute_query) are refused to it whatever its rule lists.
 //  - Every result and error passes through the SecurityManager's redactor.
+//  - Every tool call is counted in the host's metrics (host_metrics.h) by
+//    tool name and outcome, with its duration; a policy refusal counts as
+//    outcome "denied" and as a policy_denied denial, a backend that stops
+//    mid-call as a backend_lost error.
 //  - Backend progress notifications reach the client; a backend's log
 //    messages (redacted) reach every client session with a call in flight,
 //    or the host's log when there is none. A backend that dies mid-call
@@ -42,6 +46,7 @@
 #include <string>
 
 #include "host/backend_connections.h"
+#include "host/host_metrics.h"
 #include "host/mcp_host.h"
 #include "host/policy.h"
 #include "host/storage_router.h"
@@ -66,12 +71,19 @@ class Gateway {
   // and purges its tokens, unless that owner outlives the session.
   void DisconnectSession(const mcp::ServerSession& session);
 
+  // The database connections open through the gateway now: the router's
+  // and those opened with a storage server's own tools (for a gauge).
+  std::size_t LiveConnections();
+
   // `result` with every secret the redactor knows replaced.
   mcp::RpcResult Redact(mcp::RpcResult result);
   void RedactStrings(mcp::Json& value);
 
  private:
   void AddRedacted(mcp::McpServer& server, mcp::Tool tool, mcp::ToolHandler handler);
+  // `handler` counted in the metrics of tool `name` (registering them);
+  // call only while registering, before serving.
+  mcp::ToolHandler Counted(const std::string& name, mcp::ToolHandler handler);
   void AddBackendTools(mcp::McpServer& server, ManagedServer& backend);
   mcp::RpcResult SecureDatabaseConnection(const mcp::Json& args, mcp::CallContext& context);
   // What a backend tool takes, read once from its schema.
@@ -98,6 +110,8 @@ class Gateway {
   const Policy policy_;
   // The names of storage servers' own tools; filled before serving.
   std::set<std::string> storage_server_tools_;
+  // The metrics of every registered tool; filled before serving, then only read.
+  std::map<std::string, HostMetrics::ToolCalls, std::less<>> tool_metrics_;
   // Sessions with a call in flight (and how many): they are alive while listed.
   std::mutex sessions_mu_;
   std::map<mcp::ServerSession*, int> active_sessions_;

@@ -46,7 +46,7 @@ Status ReadDuration(const nlohmann::json& value, const std::string& path,
 }  // namespace
 
 Status ParseGatewayHttp(const nlohmann::json& value, const std::string& path,
-                        mcp::HttpLimits& limits) {
+                        mcp::HttpLimits& limits, OpsEndpointsConfig& ops) {
   if (!value.is_object()) return InvalidArgumentError(path + ": expected an object");
   // Unset, the per-client limit follows a lowered max_connections.
   if (!value.contains("max_connections_per_client") && value.contains("max_connections")) {
@@ -74,12 +74,14 @@ Status ParseGatewayHttp(const nlohmann::json& value, const std::string& path,
       AURITE_RETURN_IF_ERROR(ReadDuration(item, at, limits.io_timeout));
     } else if (key == "session_idle_timeout") {
       AURITE_RETURN_IF_ERROR(ReadDuration(item, at, limits.session_idle_timeout));
+    } else if (key == "ops_endpoints") {
+      AURITE_RETURN_IF_ERROR(ParseOpsEndpoints(item, at, ops));
     } else {
       return InvalidArgumentError(
           at +
           ": unknown key; known keys here: header_timeout, io_timeout, max_body_bytes, "
           "max_connections, max_connections_per_client, max_header_bytes, "
-          "max_in_flight_per_session, max_sessions, session_idle_timeout");
+          "max_in_flight_per_session, max_sessions, ops_endpoints, session_idle_timeout");
     }
   }
   if (limits.max_connections_per_client == 0) {

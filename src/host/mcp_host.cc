@@ -120,7 +120,8 @@ Status MCPHost::Start() {
           {.writes_allowed = [this](std::string_view token) { return WritesAllowed(token); },
            .privileged_login_allowed =
                [this](std::string_view token) { return PrivilegedLoginAllowed(token); },
-           .login = [this](std::string_view token) { return logins_.Make(DigestHex(token)); }});
+           .login = [this](std::string_view token) { return logins_.Make(DigestHex(token)); }},
+          &metrics_);
       client.SetNotificationHandler("notifications/message", [this, name](const mcp::Json& params) {
         OnBackendLog(name, params);
       });

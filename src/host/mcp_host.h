@@ -55,6 +55,7 @@
 #include "crypto/key_loader.h"
 #include "host/config.h"
 #include "host/host_instance.h"
+#include "host/host_metrics.h"
 #include "host/lease_manager.h"
 #include "host/managed_server.h"
 #include "host/named_logins.h"
@@ -146,6 +147,8 @@ class MCPHost {
   void RevokeToken(std::string_view token);
 
   security::SecurityManager& security() { return *manager_; }
+  // What the host and the gateway count, for /metrics (host_metrics.h).
+  HostMetrics& metrics() { return metrics_; }
   const Config& config() const { return config_; }
   const std::vector<std::unique_ptr<ManagedServer>>& servers() const { return servers_; }
   ManagedServer* FindServer(std::string_view name) const;
@@ -171,6 +174,7 @@ class MCPHost {
   void OnLeaseEnded(const std::string& lease_id);
 
   Config config_;
+  HostMetrics metrics_;  // before the servers, whose credentials handlers count into it
   std::unique_ptr<security::StoreKeySettings> keys_;  // the store's key provider refers to it
   std::unique_ptr<security::SecurityManager> manager_;
   std::vector<std::unique_ptr<ManagedServer>> servers_;

@@ -94,6 +94,12 @@ class StorageRouter {
   mcp::RpcResult DisconnectStorage(const mcp::Json& args, mcp::CallContext& context);
   mcp::RpcResult ListConnections(mcp::CallContext& context);
 
+  // The connections open now.
+  std::size_t ConnectionCount() {
+    std::lock_guard lock(mu_);
+    return routes_.size();
+  }
+
   // Disconnects every connection (at shutdown).
   void DisconnectAll();
   // Disconnects, revokes and wipes every connection `session`'s owner

@@ -16,6 +16,7 @@ mcp::Json StorageRouter::Deny(const mcp::ServerSession& session, const std::stri
                               const std::string& reason) {
   const mcp::AuthInfo* auth = session.owner().auth.get();
   host_.security().AuditPolicyDenial(auth != nullptr ? auth->principal : "", tool, reason);
+  host_.metrics().CountDenial(HostMetrics::Denial::kPolicyDenied);
   return mcp::ToolErrorResult(reason);
 }
 

@@ -245,6 +245,36 @@ TEST_F(ConfigTest, GatewayHttpLimitsAreOptionalAndValidated) {
       "gateway.http.max_connections (200) must exceed max_sessions (256)");
 }
 
+TEST_F(ConfigTest, GatewayOpsEndpointsAreOnByDefaultAndSwitchOff) {
+  const auto served = [this](const std::string& text) {
+    StatusOr<Config> config = Parse(text);
+    EXPECT_TRUE(config.ok()) << text << ": " << config.status().ToString();
+    if (!config.ok()) return std::string();
+    const OpsEndpointsConfig& ops = config->gateway.ops_endpoints;
+    return std::string(ops.healthz ? "h" : "") + (ops.readyz ? "r" : "") + (ops.metrics ? "m" : "");
+  };
+  EXPECT_EQ(served("{}"), "hrm");
+  EXPECT_EQ(served(R"({"gateway": {"http": {"max_sessions": 8}}})"), "hrm");
+  EXPECT_EQ(served(R"({"gateway": {"http": {"ops_endpoints": true}}})"), "hrm");
+  EXPECT_EQ(served(R"({"gateway": {"http": {"ops_endpoints": false}}})"), "");
+  EXPECT_EQ(served(R"({"gateway": {"http": {"ops_endpoints": {}}}})"), "hrm");
+  EXPECT_EQ(served(R"({"gateway": {"http": {"ops_endpoints": {"metrics": false}}}})"), "hr");
+  EXPECT_EQ(served(R"({"gateway": {"http": {"ops_endpoints": {"healthz": false,
+                                                              "readyz": false}}}})"),
+            "m");
+
+  ExpectError(R"({"gateway": {"http": {"ops_endpoints": "off"}}})",
+              "gateway.http.ops_endpoints: expected true, false or an object such as "
+              "{\"metrics\": false}");
+  ExpectError(R"({"gateway": {"http": {"ops_endpoints": {"metrics": "no"}}}})",
+              "gateway.http.ops_endpoints.metrics: expected true or false");
+  ExpectError(R"({"gateway": {"http": {"ops_endpoints": {"health": false}}}})",
+              "gateway.http.ops_endpoints.health: unknown key; known keys here: healthz, "
+              "metrics, readyz");
+  ExpectError(R"({"gateway": {"http": {"ops_endpoints": {"metrics": 0}}}})",
+              "gateway.http.ops_endpoints.metrics: expected true or false");
+}
+
 TEST_F(ConfigTest, AcceptsVsCodeServersKey) {
   StatusOr<Config> config = Parse(
       R"({"servers": {"sql": {"type": "stdio", "command": "aurite", "args": ["sql-server"]}}})");

@@ -38,6 +38,9 @@ Status HttpServer::Impl::Start() {
         "every HTTP limit (connections, sessions, timeouts, sizes, requests in flight) must be "
         "above zero");
   }
+  if (std::string problem = OpsPagesProblem(); !problem.empty()) {
+    return InvalidArgumentError(std::move(problem));
+  }
   beast::error_code ec;
   const auto address = asio::ip::make_address(options.address, ec);
   if (ec) return InvalidArgumentError(fmt::format("bad listen address {}", options.address));
@@ -236,6 +239,8 @@ HttpServer::~HttpServer() { Stop(); }
 Status HttpServer::Start() { return impl_->Start(); }
 
 std::uint16_t HttpServer::port() const { return impl_->bound_port; }
+
+std::size_t HttpServer::sessions() const { return impl_->sessions.size(); }
 
 void HttpServer::Stop() { impl_->Stop(); }
 

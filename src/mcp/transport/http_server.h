@@ -40,11 +40,14 @@
 //  - With TLS files set, only HTTPS is served.
 //  - Paths under pages_prefix go to `pages` (http_pages.h). With serve_mcp
 //    false the server serves those pages only: a side listener for them.
+//  - The paths of ops_pages answer GET and HEAD without authentication
+//    (http_ops_pages.h): health, readiness, metrics.
 //  - Stop() (and the destructor) closes the listener and every connection
 //    and session, and joins all threads.
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -55,6 +58,7 @@
 #include "mcp/server/server.h"
 #include "mcp/transport/http_auth.h"
 #include "mcp/transport/http_limits.h"
+#include "mcp/transport/http_ops_pages.h"
 #include "mcp/transport/http_pages.h"
 #include "mcp/transport/oauth_resource.h"
 
@@ -78,6 +82,7 @@ struct HttpServerOptions {
   std::string pages_prefix;  // e.g. "/connect/"; empty: no pages
   PageHandler pages;         // answers requests under pages_prefix
   std::size_t pages_max_body_bytes = 16 * 1024;
+  OpsPages ops_pages;  // exact paths served to GET and HEAD without a token
 };
 
 class HttpServer {
@@ -90,6 +95,8 @@ class HttpServer {
   // Binds, listens and starts accepting on background threads.
   Status Start();
   std::uint16_t port() const;
+  // The MCP sessions open now (for a gauge); 0 before Start and after Stop.
+  std::size_t sessions() const;
   void Stop();
 
  private:

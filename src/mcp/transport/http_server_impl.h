@@ -69,6 +69,10 @@ struct HttpServer::Impl {
   template <class Stream>
   bool HandlePage(Stream& stream, HttpConnection& connection, const HttpRequest& req,
                   crypto::SecretBuffer body);
+  // The answer of an ops page (http_ops_pages.h) when `path` is one, else nothing.
+  std::optional<HttpResponse> OpsAnswer(const HttpRequest& req, std::string_view path) const;
+  // Why options.ops_pages cannot be served; empty when they can.
+  std::string OpsPagesProblem() const;
   // The metadata document (RFC 9728) when the request asks for it, else nothing.
   std::optional<HttpResponse> MetadataAnswer(const HttpRequest& req, std::string_view path) const;
   // The request's principal, or the refusal to send in *denied.

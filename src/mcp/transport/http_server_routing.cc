@@ -75,6 +75,7 @@ bool HttpServer::Impl::Handle(Stream& stream, HttpConnection& connection, const 
   const std::string_view target(req.target().data(), req.target().size());
   const auto path = target.substr(0, target.find('?'));
   if (auto metadata = MetadataAnswer(req, path)) return Write(stream, connection, *metadata);
+  if (auto ops = OpsAnswer(req, path)) return Write(stream, connection, *ops);
   if (path != options.path || !options.serve_mcp) {
     HttpResponse res = Simple(http::status::not_found, req, "not found");
     return Write(stream, connection, res);
