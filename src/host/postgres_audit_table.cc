@@ -99,7 +99,11 @@ Status PostgresAuditTable::Record(const security::AuditEvent& event) {
 
 bool PostgresAuditTable::Flush(std::chrono::milliseconds timeout) {
   std::unique_lock<std::mutex> lock(mutex_);
-  return shipped_.wait_for(lock, timeout, [&] { return queue_.empty() && in_flight_ == 0; });
+  flushing_ = true;
+  wake_.notify_one();
+  bool done = shipped_.wait_for(lock, timeout, [&] { return queue_.empty() && in_flight_ == 0; });
+  flushing_ = false;
+  return done;
 }
 
 Status PostgresAuditTable::Insert(const std::vector<Queued>& batch) {
@@ -123,6 +127,8 @@ void PostgresAuditTable::Ship(std::stop_token stop) {
   while (true) {
     wake_.wait(lock, stop, [&] { return !queue_.empty(); });
     if (queue_.empty()) return;  // stopped, nothing left
+    wake_.wait_for(lock, stop, options_.gather,
+                   [&] { return queue_.size() >= options_.batch || flushing_; });
     std::vector<Queued> batch;
     while (!queue_.empty() && batch.size() < options_.batch) {
       batch.push_back(std::move(queue_.front()));

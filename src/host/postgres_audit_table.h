@@ -14,9 +14,9 @@
 //  - Start() writes the chain's first record before it returns: a gateway
 //    that cannot reach the table does not start.
 //  - Record() formats the record and queues it; a thread writes the queue
-//    in batches (one INSERT per batch) as soon as it can, so a call costs no
-//    round trip. The local audit file, written first and synchronously, is
-//    the record of every decision until the table has it.
+//    in batches (one INSERT per batch, at most `gather` after the first
+//    record of the batch arrived), so a call costs no round trip. The local audit file, written
+//    first and synchronously, is the record of every decision until the table has it.
 //  - While the table cannot be written the queue grows, up to
 //    `max_queued` records; past that Record() fails, and the action it
 //    records is refused (fail closed). The thread retries every 250 ms.
@@ -42,6 +42,10 @@ namespace aurite::host {
 struct AuditTableOptions {
   std::size_t max_queued = 100'000;
   std::size_t batch = 256;
+  // How long records gather before a batch that is not full is written: a
+  // busy gateway then writes about 1/gather batches a second, not one per
+  // call.
+  std::chrono::milliseconds gather{50};
   std::chrono::milliseconds drain_timeout{5000};
 };
 
@@ -83,6 +87,7 @@ class PostgresAuditTable final : public security::AuditMirror {
   std::condition_variable shipped_;
   std::deque<Queued> queue_;
   std::size_t in_flight_ = 0;  // taken from the queue, not yet in the table
+  bool flushing_ = false;      // Flush() waits: write without gathering
   std::uint64_t seq_ = 0;
   std::string last_hash_;
   std::jthread thread_;
