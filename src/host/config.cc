@@ -17,7 +17,7 @@
 #include "host/credentials_block.h"
 #include "host/gateway_http_config.h"
 #include "host/policy_config.h"
-#include "host/postgres_store.h"
+#include "host/store_url.h"
 #include "host/vault_config.h"
 #include "secrets/vault_secret_reference.h"
 

@@ -38,15 +38,6 @@ Status WrongStoreKey(const PostgresLink& link, const security::KeyProvider& keys
 
 }  // namespace
 
-bool IsPostgresStoreUrl(std::string_view text) {
-  return text.starts_with("postgresql://") || text.starts_with("postgres://");
-}
-
-bool UrlHoldsPassword(std::string_view text) {
-  StatusOr<sql::ConnectionConfig> config = sql::ParseConnectionString(text);
-  return config.ok() && !config->password.empty();
-}
-
 PostgresStore::PostgresStore(PrivateTag, PostgresLink link,
                              std::unique_ptr<PostgresChangeFeed> feed,
                              std::vector<crypto::FernetKey> keys, crypto::MultiFernet fernet,

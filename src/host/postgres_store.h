@@ -33,16 +33,12 @@
 #include "base/status.h"
 #include "host/postgres_change_feed.h"
 #include "host/postgres_link.h"
+#include "host/store_url.h"
 #include "security/credential_store.h"
 #include "security/record_sealer.h"
 #include "sql/connection_config.h"
 
 namespace aurite::host {
-
-// True when `text` names a PostgreSQL store rather than a file.
-bool IsPostgresStoreUrl(std::string_view text);
-// True when the postgresql:// URL `text` carries a password.
-bool UrlHoldsPassword(std::string_view text);
 
 class PostgresStore final : public security::CredentialStore {
   struct PrivateTag {
