@@ -78,12 +78,12 @@ ConnectionElicitation::Outcome WaitFailure(const Status& status) {
 
 ConnectionElicitation::ConnectionElicitation(MCPHost& host, std::chrono::milliseconds lifetime)
     : host_(host),
-      table_(
-          EntrySecuring{[this](const EntryDetails& details, crypto::SecretBuffer text) {
-                          return Secure(details, std::move(text));
-                        },
-                        [this](SecuredEntry& entry) { host_.RevokeToken(entry.token.Reveal()); }},
-          ConnectionEntryTable::Options{lifetime, 64, 5, {}}),
+      table_(EntrySecuring{
+                 [this](const EntryDetails& details, crypto::SecretBuffer text) {
+                   return Secure(details, std::move(text));
+                 },
+                 [this](SecuredEntry& entry) { (void)host_.RevokeToken(entry.token.Reveal()); }},
+             ConnectionEntryTable::Options{lifetime, 64, 5, {}}),
       page_(table_) {}
 
 ConnectionElicitation::~ConnectionElicitation() {

@@ -207,7 +207,7 @@ void MCPHost::OnLeaseEnded(const std::string& lease_id) {
     lease_tokens_.erase(it);
   }
   // The router and every storage server close what the token opened.
-  RevokeToken(token.Reveal());
+  (void)RevokeToken(token.Reveal());
 }
 
 Status MCPHost::SecureNamedConnections() {
@@ -310,12 +310,14 @@ bool MCPHost::PrivilegedLoginAllowed(std::string_view token) const {
   return privileged_.contains(digest);
 }
 
-void MCPHost::RevokeToken(std::string_view token) {
+Status MCPHost::RevokeToken(std::string_view token) {
   {
     std::lock_guard lock(mu_);
     scoped_.erase(DigestHex(token));
   }
-  (void)manager_->Revoke(token);
+  Status revoked = manager_->Revoke(token);
+  if (revoked.code() == StatusCode::kUnauthenticated) return OkStatus();  // already dead
+  return revoked;
 }
 
 void MCPHost::OnRelease(std::string_view server, std::string_view token) {

@@ -143,8 +143,11 @@ class MCPHost {
   // login read-only.
   bool PrivilegedLoginAllowed(std::string_view token) const;
 
-  // Revokes `token` (wiping its secret); ok when it was already dead.
-  void RevokeToken(std::string_view token);
+  // Revokes `token` (wiping its secret); ok when it was already dead. An
+  // error (naming the store) when this gateway dropped it but the store did
+  // not take the revocation: gateways sharing the store may accept the token
+  // until it does (this gateway retries while it runs).
+  Status RevokeToken(std::string_view token);
 
   security::SecurityManager& security() { return *manager_; }
   // What the host and the gateway count, for /metrics (host_metrics.h).

@@ -140,15 +140,21 @@ void PostgresAuditTable::Ship(std::stop_token stop) {
     lock.lock();
     in_flight_ = 0;
     if (written.ok()) {
-      if (failing) runtime::LogInfo("audit table of {}: writing again", link_.Describe());
-      failing = false;
       shipped_.notify_all();
+      if (failing) {
+        // Never log under mutex_: a log line is redacted under the
+        // SecurityManager's lock, which Record() is called under.
+        lock.unlock();
+        runtime::LogInfo("audit table of {}: writing again", link_.Describe());
+        lock.lock();
+      }
+      failing = false;
       continue;
     }
-    if (!failing) runtime::LogWarn("audit table: {}; retrying", written.message());
-    failing = true;
     for (auto it = batch.rbegin(); it != batch.rend(); ++it) queue_.push_front(std::move(*it));
     lock.unlock();
+    if (!failing) runtime::LogWarn("audit table: {}; retrying", written.message());
+    failing = true;
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
     lock.lock();
     if (stop.stop_requested()) return;

@@ -240,7 +240,7 @@ StatusOr<std::shared_ptr<StorageRouter::Route>> StorageRouter::PrepareRoute(
     route->owner = owner;
     route->backend = host_.FindServer(entered->server);
     if (route->backend == nullptr) {
-      host_.RevokeToken(entered->token.Reveal());
+      (void)host_.RevokeToken(entered->token.Reveal());
       return FailedPreconditionError("the storage server '" + entered->server + "' is gone");
     }
     route->token = std::move(entered->token);
@@ -349,7 +349,7 @@ mcp::RpcResult StorageRouter::ConnectStorage(const Json& args, mcp::CallContext&
   }
   if (IsError(opened)) {
     // A token we minted dies with the attempt; the caller's own stays usable.
-    if (route->minted) host_.RevokeToken(route->token.Reveal());
+    if (route->minted) (void)host_.RevokeToken(route->token.Reveal());
     if (!route->lease_id.empty()) host_.EndLease(route->lease_id, "connect_storage failed");
     return opened;
   }
@@ -504,17 +504,34 @@ mcp::RpcResult StorageRouter::DisconnectStorage(const Json& args, mcp::CallConte
     }
     routes_.erase(it);
   }
-  bool revoked = Close(**route, PassProgressTo(context));
+  Status revocation;
+  bool revoked = Close(**route, PassProgressTo(context), &revocation);
+  if (!revocation.ok()) {
+    // Said as it is: a shared store that did not take the revocation lets
+    // the other gateways accept the token meanwhile.
+    return Structured(
+        {{"disconnected", true},
+         {"token_revoked", false},
+         {"warning", "the token was revoked on this gateway only: " +
+                         host_.security().Redact(revocation.message()) +
+                         ". Other gateways sharing the store may accept it until the store takes "
+                         "the revocation, which this gateway retries while it runs; if it stops "
+                         "first, revoke the token again (aurite tokens revoke) once the store is "
+                         "back"}});
+  }
   return Structured({{"disconnected", true}, {"token_revoked", revoked}});
 }
 
-bool StorageRouter::Close(Route& route, const mcp::CallOptions& options) {
+bool StorageRouter::Close(Route& route, const mcp::CallOptions& options, Status* revocation) {
   std::lock_guard lock(route.mu);
   if (route.backend_generation == route.backend->generation()) {
     (void)route.backend->CallTool("disconnect", {{"connection_id", route.backend_connection_id}},
                                   options);
   }
-  if (route.owns_token) host_.RevokeToken(route.token.Reveal());
+  if (route.owns_token) {
+    Status revoked = host_.RevokeToken(route.token.Reveal());
+    if (revocation != nullptr) *revocation = std::move(revoked);
+  }
   route.token.Clear();
   if (!route.lease_id.empty()) host_.EndLease(route.lease_id, "the connection was closed");
   return route.owns_token;
@@ -571,7 +588,7 @@ void StorageRouter::DisconnectAll() {
     routes.swap(routes_);
   }
   for (auto& [id, route] : routes) {
-    if (route->owns_token) host_.RevokeToken(route->token.Reveal());
+    if (route->owns_token) (void)host_.RevokeToken(route->token.Reveal());
     route->token.Clear();
     if (!route->lease_id.empty()) host_.EndLease(route->lease_id, "the gateway shut down");
   }

@@ -153,8 +153,9 @@ class StorageRouter {
   // Opens the route's connection on its backend; returns the backend's result.
   mcp::RpcResult OpenOnBackend(Route& route, mcp::RequestContext& context);
   // Disconnects `route` on its backend (when still open there), revokes its
-  // token unless a named connection's, and wipes it; true if revoked.
-  bool Close(Route& route, const mcp::CallOptions& options);
+  // token unless a named connection's, and wipes it; true if revoked. When
+  // the store did not take the revocation, `revocation` (if given) gets why.
+  bool Close(Route& route, const mcp::CallOptions& options, Status* revocation = nullptr);
   // Closes every route opened with the token whose digest is `digest`.
   void CloseRevoked(const security::TokenDigest& digest);
   // Whether the caller of `context` may use `route` (see the contract).
