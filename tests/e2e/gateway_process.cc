@@ -95,13 +95,15 @@ void GatewayProcess::Remember(const mcp::Json& value) {
 }
 
 FailedStart RunServeExpectingFailure(const std::filesystem::path& dir, const std::string& config,
-                                     const std::string& key) {
+                                     const std::string& key,
+                                     const std::vector<std::string>& environment) {
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "aurite.json") << config;
   runtime::SpawnOptions spawn;
   spawn.program = AURITE_BINARY;
   spawn.arguments = {"serve", "--config", (dir / "aurite.json").string()};
   spawn.environment = {"PATH=/usr/bin:/bin", "AURITE_MCP_ENCRYPTION_KEY=" + key};
+  spawn.environment.insert(spawn.environment.end(), environment.begin(), environment.end());
   FailedStart outcome;
   StatusOr<std::unique_ptr<runtime::ChildProcess>> child = runtime::ChildProcess::Spawn(spawn);
   EXPECT_TRUE(child.ok()) << child.status().ToString();
@@ -119,15 +121,23 @@ FailedStart RunServeExpectingFailure(const std::filesystem::path& dir, const std
 }
 
 std::unique_ptr<HttpGateway> HttpGateway::Start(const std::filesystem::path& dir,
-                                                const mcp::Json& config, const std::string& key) {
+                                                const mcp::Json& config, const std::string& key,
+                                                const std::vector<std::string>& environment,
+                                                std::uint16_t port) {
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "aurite.json") << config.dump(2);
   const std::filesystem::path log = dir / "host.log";
+  // A restart appends to the same log: only a ready line after this offset counts.
+  const std::size_t log_start = ReadFile(log).size();
   runtime::SpawnOptions spawn;
   spawn.program = "/bin/sh";
-  spawn.arguments = {"-c", "exec \"$0\" serve --config \"$1\" --transport http --port 0 2>>\"$2\"",
-                     AURITE_BINARY, (dir / "aurite.json").string(), log.string()};
+  const char* command =
+      "exec \"$0\" serve --config \"$1\" --transport http --port \"$3\" 2>>\"$2\"";
+  spawn.arguments = {"-c",          command,
+                     AURITE_BINARY, (dir / "aurite.json").string(),
+                     log.string(),  std::to_string(port)};
   spawn.environment = {"PATH=/usr/bin:/bin", "AURITE_MCP_ENCRYPTION_KEY=" + key};
+  spawn.environment.insert(spawn.environment.end(), environment.begin(), environment.end());
   auto gateway = std::make_unique<HttpGateway>();
   StatusOr<std::unique_ptr<runtime::ChildProcess>> child = runtime::ChildProcess::Spawn(spawn);
   EXPECT_TRUE(child.ok()) << child.status().ToString();
@@ -137,7 +147,7 @@ std::unique_ptr<HttpGateway> HttpGateway::Start(const std::filesystem::path& dir
   // The ready line is the only way to learn the port; wait for it like a client would.
   for (int i = 0; i < 600 && gateway->port_ == 0; ++i) {
     const std::string text = ReadFile(log);
-    if (std::size_t at = text.find(ready); at != std::string::npos) {
+    if (std::size_t at = text.find(ready, log_start); at != std::string::npos) {
       gateway->port_ = static_cast<std::uint16_t>(std::stoi(text.substr(at + ready.size())));
     } else {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -148,6 +158,13 @@ std::unique_ptr<HttpGateway> HttpGateway::Start(const std::filesystem::path& dir
 }
 
 pid_t HttpGateway::pid() const { return child_ ? child_->pid() : 0; }
+
+void HttpGateway::Kill() {
+  if (!child_) return;
+  ::kill(child_->pid(), SIGKILL);
+  child_->Shutdown(std::chrono::seconds(10));
+  child_.reset();
+}
 
 HttpGateway::~HttpGateway() {
   if (!child_) return;

@@ -81,19 +81,28 @@ struct FailedStart {
   bool became_ready = false;  // it printed its ready line (then it was stopped)
 };
 // Writes `config` (raw text) to dir/aurite.json and runs `aurite serve` on it
-// until it exits or says it is ready.
+// until it exits or says it is ready; `environment` ("NAME=value") is added
+// to the gateway's.
 FailedStart RunServeExpectingFailure(const std::filesystem::path& dir, const std::string& config,
-                                     const std::string& key);
+                                     const std::string& key,
+                                     const std::vector<std::string>& environment = {});
 
-// `aurite serve --transport http --port 0` on dir/aurite.json (`config`),
-// its stderr appended to dir/host.log; port() is the one it printed.
+// `aurite serve --transport http --port <port>` on dir/aurite.json
+// (`config`), its stderr appended to dir/host.log; port() is the one it
+// printed. `environment` ("NAME=value") is added to the gateway's; `port` 0
+// is any free one (a restarted instance takes its old one again).
 class HttpGateway {
  public:
   static std::unique_ptr<HttpGateway> Start(const std::filesystem::path& dir,
-                                            const mcp::Json& config, const std::string& key);
+                                            const mcp::Json& config, const std::string& key,
+                                            const std::vector<std::string>& environment = {},
+                                            std::uint16_t port = 0);
   ~HttpGateway();
   std::uint16_t port() const { return port_; }
   pid_t pid() const;
+  // SIGKILL, as a crash would, and waits for the process to be gone (its
+  // sockets closed); the destructor then has nothing left to stop.
+  void Kill();
   // A new, initialized client session.
   std::unique_ptr<mcp::HttpClient> Connect() const;
 
