@@ -300,7 +300,10 @@ StatusOr<Json> Gateway::PrepareBackendArguments(ManagedServer& backend, const Ba
     args.erase("connection_string");
     crypto::SecretBuffer value = crypto::SecretBuffer::TakeFrom(text);
     if (security::LooksLikeAccessToken(value.Reveal())) {
-      if (!host_.CheckTokenOwner(value.Reveal(), owner).ok()) {
+      if (Status owned = host_.CheckTokenOwner(value.Reveal(), owner); !owned.ok()) {
+        // An unreachable store is said as it is (fail closed); any other
+        // refusal gets the unknown-token answer, so tokens cannot be probed.
+        if (owned.code() == StatusCode::kUnavailable) return owned;
         return NotFoundError(servers::kUnknownTokenMessage);
       }
       args["connection_string"] = std::string(value.Reveal());

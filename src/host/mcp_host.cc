@@ -275,9 +275,20 @@ StatusOr<security::SecuredCredential> MCPHost::SecureForServer(
 }
 
 Status MCPHost::CheckTokenOwner(std::string_view token, const std::string& owner) {
-  AURITE_ASSIGN_OR_RETURN(security::CredentialSummary entry, manager_->Lookup(token));
-  auto found = entry.metadata.find("owner");
-  if (found != entry.metadata.end() && found->second != owner) {
+  StatusOr<security::CredentialSummary> entry = manager_->Lookup(token);
+  if (!entry.ok()) {
+    // A token this gateway has not seen yet is looked up in a shared store.
+    // When that cannot be read the token may well be live: calling it
+    // unknown would have the client throw it away.
+    if (entry.status().code() == StatusCode::kUnavailable) {
+      return UnavailableError("cannot look the token up: " + entry.status().message() +
+                              ". Tokens are refused until the store can be read again (fail "
+                              "closed)");
+    }
+    return security::InvalidTokenError();
+  }
+  auto found = entry->metadata.find("owner");
+  if (found != entry->metadata.end() && found->second != owner) {
     return security::InvalidTokenError();
   }
   return OkStatus();
