@@ -3,7 +3,10 @@
 // server of the test's own (cluster_fixture.h):
 //  - a token an instance has not seen yet is refused with an error naming
 //    the unreachable store (fail closed), not as an unknown token, and is
-//    served once the store is back.
+//    served once the store is back;
+//  - a revocation the cluster reported done while the store was away holds
+//    on every instance even when the one that made it ends first (a known
+//    bug at the time of writing: see the test).
 #include <gtest/gtest.h>
 
 #include "cluster_fixture.h"
@@ -47,6 +50,61 @@ TEST_F(StoreOutageTest, ATokenNotSeenYetIsRefusedWithAnErrorNamingTheStore) {
   EXPECT_TRUE(PollWithin(ClusterClock::now(), kBackWithin, [&] {
     return ConnectWithToken(instances_[0]->port(), fresh).ok();
   })) << "the token was not served once the store was back";
+}
+
+// KNOWN BUG at the time of writing (reported with issue 20; this test
+// fails until it is fixed): a revocation made while the store is
+// unreachable is answered token_revoked: true, but lives only in the memory
+// of the instance that made it (SecurityManager's unsynced removals), which
+// deletes the row once the store is back. Should that instance end first
+// (a crash, a deploy), the row stays and every other instance resolves the
+// token again. Either the revocation must not be reported done, or it must
+// outlive the instance.
+TEST_F(StoreOutageTest, ARevocationReportedWhileTheStoreIsDownOutlivesTheInstanceThatMadeIt) {
+  for (int i = 0; i < 3; ++i) ASSERT_NO_FATAL_FAILURE(StartInstance(i));
+  const std::string token = SecureWithCli(sample_);
+  const std::string doomed = SecureWithCli(sample_);
+  ASSERT_FALSE(token.empty());
+  ASSERT_FALSE(doomed.empty());
+  // Every instance holds the doomed token (found in the store on first use).
+  for (const auto& instance : instances_) {
+    StatelessAnswer answer = ConnectWithToken(instance->port(), doomed);
+    ASSERT_TRUE(answer.ok()) << answer.error();
+  }
+  auto session = instances_[0]->Connect();
+  mcp::RpcResult opened = session->client().CallTool(
+      "connect_storage", {{"storage_type", "sqlite"}, {"connection_string", doomed}});
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  testing::CommandOutput stopped = Harness("stop-server");
+  ASSERT_EQ(stopped.exit_status, 0) << stopped.err;
+
+  // disconnect_storage revokes the connection's token.
+  mcp::RpcResult closed = session->client().CallTool(
+      "disconnect_storage", {{"connection_id", Structured(opened.value())["connection_id"]}});
+  ASSERT_TRUE(closed.ok()) << closed.error().message;
+  const bool reported =
+      closed.value().value("structuredContent", Json::object()).value("token_revoked", false);
+  session.reset();
+  instances_[0]->Kill();
+  testing::CommandOutput started = Harness("start-server");
+  ASSERT_EQ(started.exit_status, 0) << started.err;
+  for (std::size_t i = 1; i < instances_.size(); ++i) {
+    ASSERT_TRUE(PollWithin(ClusterClock::now(), kBackWithin,
+                           [&] { return ConnectWithToken(instances_[i]->port(), token).ok(); }))
+        << "g" << i + 1 << " did not serve again";
+  }
+  if (!reported) {
+    // Not calling it revoked is a correct answer too; then it must say why.
+    EXPECT_NE(closed.value().dump().find("credential store"), std::string::npos)
+        << closed.value().dump();
+    return;
+  }
+  for (std::size_t i = 1; i < instances_.size(); ++i) {
+    StatelessAnswer answer = ConnectWithToken(instances_[i]->port(), doomed);
+    EXPECT_FALSE(answer.ok()) << "g" << i + 1
+                              << " resolves a token reported revoked (token_revoked: true) while "
+                                 "the store was down, by an instance that ended before it was back";
+  }
 }
 
 }  // namespace
