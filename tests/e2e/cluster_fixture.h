@@ -32,19 +32,25 @@ using ClusterClock = std::chrono::steady_clock;
 // within this long (the change feed's LISTEN/NOTIFY takes milliseconds).
 inline constexpr auto kRevocationBound = std::chrono::milliseconds(1000);
 
+// How HAProxy tells whether an instance may get requests: it accepts TCP
+// connections, or its /readyz answers 200.
+enum class HealthCheck { kTcp, kReadyz };
+
 // The HAProxy configuration of docs/deployment.md for gateways on
 // 127.0.0.1:`backends` (servers g1, g2, ...), listening on `front_port`:
 // round robin for stateless 2026-07-28 requests, legacy sessions stuck to
-// the instance that issued their Mcp-Session-Id, TCP health checks, Host
-// names checked at the balancer (kPublicHostName and loopback ones), and
-// the chosen server named in the X-Aurite-Instance response header.
-std::string HaproxyConfig(std::uint16_t front_port, const std::vector<std::uint16_t>& backends);
+// the instance that issued their Mcp-Session-Id, `check` health checks,
+// Host names checked at the balancer (kPublicHostName and loopback ones),
+// and the chosen server named in the X-Aurite-Instance response header.
+std::string HaproxyConfig(std::uint16_t front_port, const std::vector<std::uint16_t>& backends,
+                          HealthCheck check = HealthCheck::kTcp);
 
 // HAProxy in the foreground on HaproxyConfig, its output in dir/haproxy.log.
 class LoadBalancer {
  public:
   static std::unique_ptr<LoadBalancer> Start(const std::filesystem::path& dir,
-                                             const std::vector<std::uint16_t>& backends);
+                                             const std::vector<std::uint16_t>& backends,
+                                             HealthCheck check = HealthCheck::kTcp);
   ~LoadBalancer();
   std::uint16_t port() const { return port_; }
 
@@ -120,7 +126,7 @@ class ClusterTest : public GatewayTestBase {
   // Starts instance `i` (0-based) with the cluster's key, on `port` (0: any).
   void StartInstance(int i, std::uint16_t port = 0);
   // `count` instances, then HAProxy in front of them.
-  void StartCluster(int count);
+  void StartCluster(int count, HealthCheck check = HealthCheck::kTcp);
 
   // `aurite <arguments> --store <StoreUrl()>` with the cluster's key.
   testing::CommandOutput Cli(const std::string& arguments, const std::string& input = "");

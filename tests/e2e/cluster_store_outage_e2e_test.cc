@@ -4,13 +4,18 @@
 //  - a token an instance has not seen yet is refused with an error naming
 //    the unreachable store (fail closed), not as an unknown token, and is
 //    served once the store is back;
+//  - with /readyz as HAProxy's check, every instance leaves the rotation
+//    while the store is away and comes back after;
 //  - a revocation the cluster reported done while the store was away holds
 //    on every instance even when the one that made it ends first (a known
 //    bug at the time of writing: see the test).
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "cluster_fixture.h"
 #include "mcp/transport/http_client.h"
+#include "support/raw_http.h"
 
 namespace aurite::e2e {
 namespace {
@@ -50,6 +55,42 @@ TEST_F(StoreOutageTest, ATokenNotSeenYetIsRefusedWithAnErrorNamingTheStore) {
   EXPECT_TRUE(PollWithin(ClusterClock::now(), kBackWithin, [&] {
     return ConnectWithToken(instances_[0]->port(), fresh).ok();
   })) << "the token was not served once the store was back";
+}
+
+// With /readyz as HAProxy's check (docs/deployment.md), every instance is
+// out of the rotation while the store is down, so clients get HAProxy's
+// own 503, and back within the bound once it returns. The check request
+// must be HTTP/1.1 with a Host the gateway accepts: this is the test of it.
+TEST_F(StoreOutageTest, WithReadyzChecksEveryInstanceLeavesTheRotationWhileTheStoreIsDown) {
+  ASSERT_NO_FATAL_FAILURE(StartCluster(3, HealthCheck::kReadyz));
+  const std::string token = SecureWithCli(sample_);
+  ASSERT_FALSE(token.empty());
+  std::set<std::string> served;
+  for (int i = 0; i < 6; ++i) {
+    StatelessAnswer answer = ConnectWithToken(balancer_->port(), token);
+    ASSERT_TRUE(answer.ok()) << answer.error();
+    served.insert(answer.instance);
+  }
+  EXPECT_EQ(served, (std::set<std::string>{"g1", "g2", "g3"})) << "a /readyz check failed";
+
+  testing::CommandOutput stopped = Harness("stop-server");
+  ASSERT_EQ(stopped.exit_status, 0) << stopped.err;
+  const std::string readyz =
+      rawhttp::Exchange(instances_[0]->port(),
+                        "GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(rawhttp::HttpStatus(readyz), 503) << readyz;
+  EXPECT_NE(readyz.find("store: cannot reach credential store"), std::string::npos) << readyz;
+  StatelessAnswer last;
+  EXPECT_TRUE(PollWithin(ClusterClock::now(), kBackWithin, [&] {
+    last = ConnectWithToken(balancer_->port(), token);
+    return last.http == 503 && last.instance.empty();  // HAProxy's: no instance left
+  })) << last.raw;
+
+  testing::CommandOutput started = Harness("start-server");
+  ASSERT_EQ(started.exit_status, 0) << started.err;
+  EXPECT_TRUE(PollWithin(ClusterClock::now(), kBackWithin, [&] {
+    return ConnectWithToken(balancer_->port(), token).ok();
+  })) << "the instances did not come back into the rotation";
 }
 
 // KNOWN BUG at the time of writing (reported with issue 20; this test
