@@ -74,10 +74,15 @@ TEST_F(ClusterTest, AKilledInstanceCostsOnlyItsCallsInFlightAndRejoinsWhenRestar
   const ClusterClock::time_point killed = ClusterClock::now();
   instances_[1]->Kill();  // returns once the process is gone and its sockets closed
   const ClusterClock::time_point dead = ClusterClock::now();
-  // HAProxy's check (every 200 ms, one failure) takes g2 out; until then a
-  // connection refused by it is sent to another instance (retry-on
-  // conn-failure, redispatch).
-  ASSERT_TRUE(AwaitCalls(load, dead, 60));
+  // Until HAProxy's check (every 200 ms, one failure) takes g2 out, a
+  // connection it refuses is sent to another instance (retry-on
+  // conn-failure, redispatch); then g2 gets no more calls. Both phases
+  // carry load.
+  EXPECT_TRUE(PollWithin(dead, kConditionDeadline, [&] {
+    return ReadFile(dir_ / "haproxy.log").find("Server gateways/g2 is DOWN") != std::string::npos;
+  })) << "HAProxy's health check never took the dead instance out";
+  const ClusterClock::time_point out = ClusterClock::now();
+  ASSERT_TRUE(AwaitCalls(load, out, 60));
 
   const ClusterClock::time_point restarting = ClusterClock::now();
   ASSERT_NO_FATAL_FAILURE(StartInstance(1, port));
@@ -117,6 +122,7 @@ TEST_F(ClusterTest, AKilledInstanceCostsOnlyItsCallsInFlightAndRejoinsWhenRestar
   }
   RecordProperty("calls", std::to_string(records.size()));
   RecordProperty("failed_in_flight", std::to_string(in_flight));
+  RecordProperty("taken_out_after_ms", std::to_string(MillisecondsBetween(dead, out)));
   RecordProperty("rejoin_ms", std::to_string(MillisecondsBetween(restarted, rejoined)));
   EXPECT_LE(in_flight, static_cast<std::size_t>(kClientThreads))
       << "more calls failed than were in flight:\n"
