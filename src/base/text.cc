@@ -23,6 +23,17 @@ std::string PeerTextExcerpt(std::string text, std::size_t max_bytes) {
   return text.substr(0, cut) + "…";
 }
 
+bool HexDecodeTo(std::string_view hex, std::span<unsigned char> out) {
+  if (hex.size() != 2 * out.size()) return false;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const int high = HexDigitValue(hex[2 * i]);
+    const int low = HexDigitValue(hex[2 * i + 1]);
+    if (high < 0 || low < 0) return false;
+    out[i] = static_cast<unsigned char>((high << 4) | low);
+  }
+  return true;
+}
+
 std::string HexEncode(std::span<const unsigned char> bytes) {
   std::string hex;
   hex.reserve(bytes.size() * 2);

@@ -45,6 +45,10 @@ std::string SecondsText(std::chrono::milliseconds duration);
 // Lower-case hex of `bytes`, two digits a byte.
 std::string HexEncode(std::span<const unsigned char> bytes);
 
+// Decodes `hex` (either case) into `out`; false, with `out` unspecified,
+// unless `hex` is exactly two hex digits for each byte of `out`.
+bool HexDecodeTo(std::string_view hex, std::span<unsigned char> out);
+
 // True for the bytes percent-encoding leaves as they are: ASCII letters,
 // digits and - . _ ~ (RFC 3986 "unreserved").
 constexpr bool IsUnreservedByte(unsigned char c) {

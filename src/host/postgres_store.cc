@@ -182,13 +182,8 @@ StatusOr<std::vector<security::StoredCredential>> PostgresStore::ReadRows(const 
     auto damaged = [&](std::string_view what) {
       return DataLossError(link_.Describe() + ": credential " + info.id + " " + std::string(what));
     };
-    std::string_view digest = PgField(result, row, 2);
-    if (digest.size() != 2 * info.token_digest.size()) return damaged("has a damaged token digest");
-    for (std::size_t i = 0; i < info.token_digest.size(); ++i) {
-      int high = HexDigitValue(digest[2 * i]);
-      int low = HexDigitValue(digest[2 * i + 1]);
-      if (high < 0 || low < 0) return damaged("has a damaged token digest");
-      info.token_digest[i] = static_cast<unsigned char>((high << 4) | low);
+    if (!HexDecodeTo(PgField(result, row, 2), info.token_digest)) {
+      return damaged("has a damaged token digest");
     }
     StatusOr<crypto::SecretBuffer> secret = fernet_.Decrypt(PgField(result, row, 3));
     if (!secret.ok()) return damaged("cannot be decrypted with the configured keys");

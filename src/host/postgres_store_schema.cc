@@ -100,15 +100,7 @@ StatusOr<PostgresStoreHeader> ReadPostgresStoreHeader(PostgresLink& link) {
       header.schema_version = PgInteger(result.get(), row, 1).value_or(0);
     if (name == "key_check") header.key_check = std::string(value);
     if (name == "record_key") header.record_key = std::string(value);
-    if (name == "kdf_salt" && value.size() == 2 * crypto::kKdfSaltSize) {
-      has_salt = true;
-      for (std::size_t i = 0; i < crypto::kKdfSaltSize; ++i) {
-        int high = HexDigitValue(value[2 * i]);
-        int low = HexDigitValue(value[2 * i + 1]);
-        if (high < 0 || low < 0) has_salt = false;
-        header.salt[i] = static_cast<unsigned char>((high << 4) | (low & 0xF));
-      }
-    }
+    if (name == "kdf_salt") has_salt = HexDecodeTo(value, header.salt);
   }
   if (header.schema_version < 1 || !has_salt || header.key_check.empty() ||
       header.record_key.empty()) {

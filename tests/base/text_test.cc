@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -87,6 +88,15 @@ TEST(TextTest, HexEncodeIsLowerCaseTwoDigitsAByte) {
   const unsigned char bytes[] = {0x00, 0x0f, 0xa5, 0xff};
   EXPECT_EQ(HexEncode(bytes), "000fa5ff");
   EXPECT_EQ(HexEncode({}), "");
+}
+
+TEST(TextTest, HexDecodeToTakesExactlyTwoDigitsABlockOfEitherCase) {
+  std::array<unsigned char, 4> out{};
+  ASSERT_TRUE(HexDecodeTo("000fA5ff", out));
+  EXPECT_EQ(HexEncode(out), "000fa5ff");
+  EXPECT_FALSE(HexDecodeTo("000fa5f", out)) << "too short";
+  EXPECT_FALSE(HexDecodeTo("000fa5ff00", out)) << "too long";
+  EXPECT_FALSE(HexDecodeTo("000fa5fg", out)) << "not a hex digit";
 }
 
 TEST(TextTest, PercentEncodeKeepsOnlyUnreservedBytes) {
