@@ -21,7 +21,6 @@
 #include "host/secret_reference.h"
 #include "security/sqlite_store.h"
 #include "security/store_keys.h"
-#include "sql/connection_string.h"
 
 namespace aurite::cli {
 namespace {
@@ -85,8 +84,10 @@ StatusOr<std::unique_ptr<security::SecurityManager>> OpenSecurityManager(
                                          : std::filesystem::path(flags.audit_log_path);
   security::SecurityManagerOptions options;
   security::KeyProvider keys = security::MakeKeyProvider(*settings, current_key);
+  // Expanded once: a reference may run a command or ask Vault.
+  crypto::SecretBuffer url;
   if (shared) {
-    AURITE_ASSIGN_OR_RETURN(crypto::SecretBuffer url, ExpandStoreUrl(flags.store_path));
+    AURITE_ASSIGN_OR_RETURN(url, ExpandStoreUrl(flags.store_path));
     AURITE_ASSIGN_OR_RETURN(options.store, host::PostgresStore::Open(url.Reveal(), keys));
   } else {
     AURITE_ASSIGN_OR_RETURN(options.store, security::SqliteStore::Open(store_path, keys));
@@ -94,11 +95,7 @@ StatusOr<std::unique_ptr<security::SecurityManager>> OpenSecurityManager(
   AURITE_ASSIGN_OR_RETURN(options.audit_log, security::AuditLog::Open(audit_path));
   if (shared) {
     // What the command does is recorded with the fleet's records too.
-    AURITE_ASSIGN_OR_RETURN(crypto::SecretBuffer url, ExpandStoreUrl(flags.store_path));
-    AURITE_ASSIGN_OR_RETURN(sql::ConnectionConfig config, sql::ParseConnectionString(url.Reveal()));
-    AURITE_ASSIGN_OR_RETURN(std::unique_ptr<host::PostgresAuditTable> table,
-                            host::PostgresAuditTable::Start(config, host::NewAuditInstanceId()));
-    options.audit_log->SetMirror(std::move(table));
+    AURITE_RETURN_IF_ERROR(host::MirrorAuditToStore(*options.audit_log, url.Reveal()).status());
   }
   return security::SecurityManager::Create(std::move(options));
 }

@@ -5,7 +5,6 @@
 #include "host/postgres_store.h"
 #include "runtime/log.h"
 #include "security/sqlite_store.h"
-#include "sql/connection_string.h"
 
 namespace aurite::host {
 
@@ -36,13 +35,11 @@ StatusOr<HostStore> OpenHostStore(const Config& config, crypto::KeySetting key) 
   }
   AURITE_ASSIGN_OR_RETURN(options.audit_log, security::AuditLog::Open(audit));
   if (opened.shared) {
-    AURITE_ASSIGN_OR_RETURN(sql::ConnectionConfig store,
-                            sql::ParseConnectionString(config.security.store_url->Reveal()));
-    AURITE_ASSIGN_OR_RETURN(std::unique_ptr<PostgresAuditTable> table,
-                            PostgresAuditTable::Start(store, NewAuditInstanceId()));
+    AURITE_ASSIGN_OR_RETURN(
+        std::string instance,
+        MirrorAuditToStore(*options.audit_log, config.security.store_url->Reveal()));
     runtime::LogInfo("audit records also go to the audit table of {} as instance {}",
-                     options.store->Describe(), table->instance());
-    options.audit_log->SetMirror(std::move(table));
+                     options.store->Describe(), instance);
   }
   AURITE_ASSIGN_OR_RETURN(opened.manager, security::SecurityManager::Create(std::move(options)));
   return opened;

@@ -8,6 +8,7 @@
 #include "base/text.h"
 #include "crypto/random.h"
 #include "runtime/log.h"
+#include "sql/connection_string.h"
 
 namespace aurite::host {
 namespace {
@@ -34,6 +35,15 @@ std::string NewAuditInstanceId() {
   char host[256] = {};
   if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
   return std::string(host) + ":" + std::to_string(::getpid()) + ":" + crypto::RandomHex(4);
+}
+
+StatusOr<std::string> MirrorAuditToStore(security::AuditLog& log, std::string_view url) {
+  AURITE_ASSIGN_OR_RETURN(sql::ConnectionConfig config, sql::ParseConnectionString(url));
+  AURITE_ASSIGN_OR_RETURN(std::unique_ptr<PostgresAuditTable> table,
+                          PostgresAuditTable::Start(config, NewAuditInstanceId()));
+  std::string instance = table->instance();
+  log.SetMirror(std::move(table));
+  return instance;
 }
 
 PostgresAuditTable::PostgresAuditTable(PostgresLink link, std::string instance,

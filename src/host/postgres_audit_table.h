@@ -96,6 +96,11 @@ class PostgresAuditTable final : public security::AuditMirror {
 // A new instance id: "<host name>:<pid>:<8 random hex digits>".
 std::string NewAuditInstanceId();
 
+// Starts a chain with a new instance id in the audit table of the shared
+// store `url` (its references expanded) and makes it `log`'s mirror.
+// Returns the instance id.
+StatusOr<std::string> MirrorAuditToStore(security::AuditLog& log, std::string_view url);
+
 struct AuditChainReport {
   std::string instance;
   security::AuditVerification verification;
