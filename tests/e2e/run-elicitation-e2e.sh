@@ -13,6 +13,8 @@ work="$2"
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 node="$("$root/scripts/node-tools")"
+# sdk_elicitation.mjs looks for the canary in the argv of this script's processes.
+export AURITE_E2E_RUNNER=$$
 . "$here/start-http-gateway.sh"
 export CHROMIUM="${CHROMIUM:-$(command -v chromium || true)}"
 [[ -x "$CHROMIUM" ]] || { echo "FAIL chromium is not installed (scripts/install-deps)" >&2; exit 1; }

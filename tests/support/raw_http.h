@@ -35,6 +35,15 @@ inline UniqueFd ConnectLoopback(std::uint16_t port, const char* source = "127.0.
   to.sin_port = htons(port);
   to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) return UniqueFd();
+  // A connect to a loopback port nobody listens on yet can be given that
+  // very port as its source, and then "succeeds" as a TCP simultaneous open
+  // with itself: a readiness poll would take it for the server.
+  sockaddr_in local{};
+  socklen_t length = sizeof local;
+  if (::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&local), &length) != 0 ||
+      (local.sin_port == to.sin_port && local.sin_addr.s_addr == to.sin_addr.s_addr)) {
+    return UniqueFd();
+  }
   return fd;
 }
 
