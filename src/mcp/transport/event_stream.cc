@@ -10,10 +10,10 @@ std::string EventStream::EventId(std::uint64_t seq) const {
   return id_ + "/" + std::to_string(seq);
 }
 
-void EventStream::Push(std::string data) {
+void EventStream::Push(std::string data, bool response) {
   std::lock_guard lock(mu_);
   if (finished_) return;
-  events_.push_back(Event{events_.size() + 1, std::move(data)});
+  events_.push_back(Event{events_.size() + 1, std::move(data), response});
   cv_.notify_all();
 }
 

@@ -22,6 +22,9 @@ class EventStream {
   struct Event {
     std::uint64_t seq;
     std::string data;
+    // A lone JSON-RPC response (an object without "method"), as whoever
+    // pushed it found when routing it: readers need not parse it again.
+    bool response = false;
   };
 
   explicit EventStream(std::string id) : id_(std::move(id)) {}
@@ -30,7 +33,7 @@ class EventStream {
   // The SSE id of event `seq`: "<stream id>/<seq>".
   std::string EventId(std::uint64_t seq) const;
 
-  void Push(std::string data);
+  void Push(std::string data, bool response = false);
   void Finish();
   bool finished() const;
 

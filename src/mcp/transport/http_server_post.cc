@@ -124,13 +124,10 @@ bool HttpServer::Impl::AnswerPost(Stream& stream, HttpConnection& connection,
   bool done = false;
   std::vector<EventStream::Event> first;
   if (body.is_object()) first = events->Next(0, options.sse_keepalive, &done);
-  if (first.size() == 1 && !stopping) {
-    const Json head = Json::parse(first.front().data, nullptr, false);
-    if (head.is_object() && !head.contains("method")) {
-      HttpResponse res = Simple(http::status::ok, req, first.front().data, "application/json");
-      res.set("Mcp-Session-Id", session.id());
-      return Write(stream, connection, res);
-    }
+  if (first.size() == 1 && first.front().response && !stopping) {
+    HttpResponse res = Simple(http::status::ok, req, first.front().data, "application/json");
+    res.set("Mcp-Session-Id", session.id());
+    return Write(stream, connection, res);
   }
   if (!WriteRaw(stream, connection,
                 "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: "
@@ -198,7 +195,7 @@ bool HttpServer::Impl::HandleStateless(Stream& stream, HttpConnection& connectio
   auto session = server.Connect([events](std::string message) {
     const Json parsed = Json::parse(message, nullptr, false);
     const bool response = parsed.is_object() && !parsed.contains("method");
-    events->Push(std::move(message));
+    events->Push(std::move(message), response);
     if (response) events->Finish();
     return OkStatus();
   });

@@ -166,7 +166,7 @@ Status HttpSession::Route(std::string message) {
     runtime::LogDebug("no open stream for an outgoing message; dropped");
     return OkStatus();
   }
-  target->Push(std::move(message));
+  target->Push(std::move(message), parsed.is_object() && !parsed.contains("method"));
   if (finish) target->Finish();
   return OkStatus();
 }
