@@ -30,21 +30,6 @@ constexpr const char* kHaproxy = "/usr/sbin/haproxy";
 constexpr const char* kPsql = "/usr/lib/postgresql/15/bin/psql";
 constexpr const char* kStorePasswordVariable = "AURITE_STORE_PASSWORD";
 
-// A loopback port nobody listens on right now. Another process may take it
-// before HAProxy binds it: LoadBalancer::Start tries again then.
-std::uint16_t UnusedLoopbackPort() {
-  UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t size = sizeof address;
-  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-      ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&address), &size) != 0) {
-    return 0;
-  }
-  return ntohs(address.sin_port);
-}
-
 // Header `name` (lower case) of an HTTP answer, whatever case it was sent
 // in: HAProxy sends header names in lower case.
 std::string HeaderOf(const std::string& answer, const std::string& name) {
@@ -168,8 +153,10 @@ std::unique_ptr<LoadBalancer> LoadBalancer::Start(const std::filesystem::path& d
   }
   const std::filesystem::path config = dir / "haproxy.cfg";
   const std::filesystem::path log = dir / "haproxy.log";
+  // Another process may take the unused port before HAProxy binds it: then
+  // HAProxy exits, and the next attempt takes another.
   for (int attempt = 0; attempt < 3 && balancer->port_ == 0; ++attempt) {
-    const std::uint16_t port = UnusedLoopbackPort();
+    const std::uint16_t port = rawhttp::UnusedLoopbackPort();
     std::ofstream(config) << HaproxyConfig(port, backends, check);
     runtime::SpawnOptions spawn;
     spawn.program = "/bin/sh";
@@ -439,13 +426,19 @@ StatelessAnswer ClusterTest::ConnectWithToken(std::uint16_t port, const std::str
                        std::chrono::seconds(10));
 }
 
-bool PollWithin(ClusterClock::time_point start, ClusterClock::duration limit,
-                const std::function<bool()>& done) {
-  while (!done()) {
-    if (ClusterClock::now() - start > limit) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+std::set<std::string> ClusterTest::InstancesServing(const std::string& token, int calls) {
+  std::set<std::string> served;
+  for (int i = 0; i < calls; ++i) {
+    StatelessAnswer answer = ConnectWithToken(balancer_->port(), token);
+    if (!answer.ok()) {
+      ADD_FAILURE() << answer.error();
+      return {};
+    }
+    EXPECT_EQ(answer.body["result"]["structuredContent"].value("table_count", 0), 1)
+        << answer.body.dump();
+    served.insert(answer.instance);
   }
-  return true;
+  return served;
 }
 
 double MillisecondsBetween(ClusterClock::time_point from, ClusterClock::time_point to) {

@@ -16,11 +16,13 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "gateway_process.h"
+#include "poll_within.h"
 #include "runtime/child_process.h"
 #include "support/command_runner.h"
 
@@ -149,6 +151,10 @@ class ClusterTest : public GatewayTestBase {
   // A stateless sql_connect_database with `token`: resolves it (through the
   // store) and opens the SQLite sample database, every time.
   StatelessAnswer ConnectWithToken(std::uint16_t port, const std::string& token);
+  // The instances that served `calls` ConnectWithToken through the balancer
+  // (round robin), each of which must succeed and open the sample database;
+  // empty after the first that did not (a test failure).
+  std::set<std::string> InstancesServing(const std::string& token, int calls = 6);
 
   mcp::Json server_;    // the server's databases.json entry
   std::string sample_;  // SampleDatabase()'s connection string
@@ -175,11 +181,6 @@ class OwnServerClusterTest : public ClusterTest {
  protected:
   bool OwnServer() const override { return true; }
 };
-
-// Polls `done` every 20 ms until it holds or `limit` passed since `start`;
-// whether it held.
-bool PollWithin(ClusterClock::time_point start, ClusterClock::duration limit,
-                const std::function<bool()>& done);
 
 double MillisecondsBetween(ClusterClock::time_point from, ClusterClock::time_point to);
 

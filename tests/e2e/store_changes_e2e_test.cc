@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "gateway_process.h"
+#include "poll_within.h"
 #include "servers/credentials_protocol.h"
 #include "support/command_runner.h"
 
@@ -42,16 +43,6 @@ class StoreChangesTest : public GatewayTestBase {
   }
 };
 
-// Polls `done` until it holds or `limit` passed since `start`; whether it held.
-bool HoldsWithin(Clock::time_point start, Clock::duration limit,
-                 const std::function<bool()>& done) {
-  while (!done()) {
-    if (Clock::now() - start > limit) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return true;
-}
-
 TEST_F(StoreChangesTest, ARevocationByAnotherProcessEndsTheTokenAndItsConnectionsWithinASecond) {
   std::string database = SampleDatabase();
   auto gateway = StartGateway(BaseConfig(dir_));
@@ -75,15 +66,15 @@ TEST_F(StoreChangesTest, ARevocationByAnotherProcessEndsTheTokenAndItsConnection
   const Clock::time_point start = Clock::now();
 
   auto failed = [](const Json& result) { return result.value("isError", false); };
-  EXPECT_TRUE(HoldsWithin(start, kWithinASecond, [&] {
+  EXPECT_TRUE(PollWithin(start, kWithinASecond, [&] {
     return failed(gateway->Call("connect_storage",
                                 {{"storage_type", "sqlite"}, {"connection_string", token}}));
   })) << "the revoked token still opens connections";
-  EXPECT_TRUE(HoldsWithin(start, kWithinASecond, [&] {
+  EXPECT_TRUE(PollWithin(start, kWithinASecond, [&] {
     return failed(
         gateway->Call("query_storage", {{"connection_id", route}, {"query", "SELECT 1"}}));
   })) << "the router's connection outlived its token";
-  EXPECT_TRUE(HoldsWithin(start, kWithinASecond, [&] {
+  EXPECT_TRUE(PollWithin(start, kWithinASecond, [&] {
     return failed(
         gateway->Call("sql_execute_query", {{"connection_id", backend}, {"query", "SELECT 1"}}));
   })) << "the SQL server's connection outlived its token";
@@ -99,7 +90,7 @@ TEST_F(StoreChangesTest, ATokenSecuredByAnotherProcessWorksWithoutARestart) {
   ASSERT_NE(at, std::string::npos) << secured.out;
   const std::string token = secured.out.substr(at, secured.out.find_first_of(" \n", at) - at);
   const Clock::time_point start = Clock::now();
-  EXPECT_TRUE(HoldsWithin(start, kWithinASecond, [&] {
+  EXPECT_TRUE(PollWithin(start, kWithinASecond, [&] {
     Json opened = gateway->Call("connect_storage",
                                 {{"storage_type", "sqlite"}, {"connection_string", token}});
     return !opened.value("isError", false);

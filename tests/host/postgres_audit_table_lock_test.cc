@@ -33,17 +33,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class AuditTableLockTest : public testing::StoreDatabaseTest {
- protected:
-  void SetUp() override {
-    StoreDatabaseTest::SetUp();
-    // Opening the store creates its tables and audit salt.
-    auto store = PostgresStore::Open(url_, security::testing::Keys({&key_}));
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-  }
-
-  crypto::FernetKey key_ = crypto::FernetKey::Generate();
-};
+class AuditTableLockTest : public testing::OpenedStoreDatabaseTest {};
 
 // The process's log with one more sink for the length of a test.
 class ExtraLogSink {

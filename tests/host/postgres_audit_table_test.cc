@@ -21,14 +21,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class PostgresAuditTableTest : public testing::StoreDatabaseTest {
+class PostgresAuditTableTest : public testing::OpenedStoreDatabaseTest {
  protected:
-  void SetUp() override {
-    StoreDatabaseTest::SetUp();
-    // Opening the store creates its tables and audit salt.
-    auto store = PostgresStore::Open(url_, security::testing::Keys({&key_}));
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-  }
   std::unique_ptr<PostgresAuditTable> StartChain(const std::string& instance,
                                                  AuditTableOptions options = {}) {
     auto config = sql::ParseConnectionString(url_);
@@ -42,7 +36,6 @@ class PostgresAuditTableTest : public testing::StoreDatabaseTest {
     return VerifyAuditTable(link);
   }
 
-  crypto::FernetKey key_ = crypto::FernetKey::Generate();
   security::TokenDigest digest_ = security::DigestAccessToken("aurite_tk_audit-canary-token");
 };
 

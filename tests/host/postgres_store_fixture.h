@@ -8,7 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "crypto/fernet_key.h"
 #include "host/postgres_link.h"
+#include "host/postgres_store.h"
+#include "security/store_test_support.h"
 #include "sql/test_databases.h"
 
 namespace aurite::host::testing {
@@ -78,6 +81,19 @@ class StoreDatabaseTest : public ::testing::Test {
 
   std::string database_;
   std::string url_;
+};
+
+// StoreDatabaseTest with the store's tables and audit salt made: opened once
+// with key_, as a gateway's first start would.
+class OpenedStoreDatabaseTest : public StoreDatabaseTest {
+ protected:
+  void SetUp() override {
+    StoreDatabaseTest::SetUp();
+    auto store = PostgresStore::Open(url_, security::testing::Keys({&key_}));
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+  }
+
+  crypto::FernetKey key_ = crypto::FernetKey::Generate();
 };
 
 }  // namespace aurite::host::testing

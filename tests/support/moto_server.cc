@@ -32,19 +32,6 @@ std::string FindOnPath(const std::string& program) {
   return "";
 }
 
-std::uint16_t FreeLoopbackPort() {
-  UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t size = sizeof address;
-  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&address), size) != 0 ||
-      ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&address), &size) != 0) {
-    return 0;
-  }
-  return ntohs(address.sin_port);
-}
-
 // The text of the first <name> element of a moto answer (the test's own
 // look at IAM answers it asked for; the product reads XML with expat).
 std::string Element(const std::string& xml, const std::string& name) {
@@ -64,7 +51,7 @@ MotoServer::MotoServer(const std::string& cert_file, const std::string& key_file
              "docs/credentials.md says how to provide it";
     return;
   }
-  port_ = FreeLoopbackPort();
+  port_ = rawhttp::UnusedLoopbackPort();
   tls_ = !cert_file.empty();
   directory_ = std::filesystem::temp_directory_path() /
                ("aurite-moto-" + std::to_string(::getpid()) + "-" + std::to_string(port_));

@@ -24,6 +24,21 @@ namespace aurite::rawhttp {
 
 // A TCP connection to 127.0.0.1:port from `source` (any 127.x.y.z address
 // is this host's); invalid when it cannot connect.
+// A loopback port nobody listens on right now (0 when none could be had).
+// Another process may take it before the caller's server binds it.
+inline std::uint16_t UnusedLoopbackPort() {
+  UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof address;
+  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&address), size) != 0 ||
+      ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&address), &size) != 0) {
+    return 0;
+  }
+  return ntohs(address.sin_port);
+}
+
 inline UniqueFd ConnectLoopback(std::uint16_t port, const char* source = "127.0.0.1") {
   UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
   sockaddr_in from{};
