@@ -10,7 +10,6 @@
 #include "host/statement_audit.h"
 #include "runtime/log.h"
 #include "security/access_token.h"
-#include "servers/credentials_protocol.h"
 
 namespace aurite::host {
 namespace {
@@ -300,12 +299,7 @@ StatusOr<Json> Gateway::PrepareBackendArguments(ManagedServer& backend, const Ba
     args.erase("connection_string");
     crypto::SecretBuffer value = crypto::SecretBuffer::TakeFrom(text);
     if (security::LooksLikeAccessToken(value.Reveal())) {
-      if (Status owned = host_.CheckTokenOwner(value.Reveal(), owner); !owned.ok()) {
-        // An unreachable store is said as it is (fail closed); any other
-        // refusal gets the unknown-token answer, so tokens cannot be probed.
-        if (owned.code() == StatusCode::kUnavailable) return owned;
-        return NotFoundError(servers::kUnknownTokenMessage);
-      }
+      AURITE_RETURN_IF_ERROR(host_.CheckTokenOwner(value.Reveal(), owner));
       args["connection_string"] = std::string(value.Reveal());
     } else {
       // Every raw string, whatever use_token says: the backend only ever

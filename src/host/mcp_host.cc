@@ -285,11 +285,11 @@ Status MCPHost::CheckTokenOwner(std::string_view token, const std::string& owner
                               ". Tokens are refused until the store can be read again (fail "
                               "closed)");
     }
-    return security::InvalidTokenError();
+    return NotFoundError(servers::kUnknownTokenMessage);
   }
   auto found = entry->metadata.find("owner");
   if (found != entry->metadata.end() && found->second != owner) {
-    return security::InvalidTokenError();
+    return NotFoundError(servers::kUnknownTokenMessage);
   }
   return OkStatus();
 }

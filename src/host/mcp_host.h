@@ -99,10 +99,11 @@ class MCPHost {
 
   // Ok when `token` is live and either has no owner (minted by `aurite
   // secure` or for a named connection) or is owned by `owner`; otherwise
-  // InvalidTokenError(), the answer an unknown token gets, so a client
-  // cannot tell another's token from a made-up one. Unavailable (naming
-  // the store) when the token had to be looked up in a store that cannot
-  // be read: whether it exists is not known then.
+  // NotFound with the message a storage server gives an unknown token
+  // (servers::kUnknownTokenMessage), so a client cannot tell another's
+  // token from a made-up one. Unavailable (naming the store) when the token
+  // had to be looked up in a store that cannot be read: whether it exists
+  // is not known then, and the call fails closed.
   Status CheckTokenOwner(std::string_view token, const std::string& owner);
 
   // A login of its own for one connection of named connection `name` (mode

@@ -8,7 +8,6 @@
 #include "host/statement_audit.h"
 #include "security/access_token.h"
 #include "security/role_switch_guard.h"
-#include "servers/credentials_protocol.h"
 
 namespace aurite::host {
 namespace {
@@ -287,12 +286,7 @@ StatusOr<std::shared_ptr<StorageRouter::Route>> StorageRouter::PrepareRoute(
     std::string text = args["connection_string"].get<std::string>();
     crypto::SecretBuffer value = crypto::SecretBuffer::TakeFrom(text);
     if (security::LooksLikeAccessToken(value.Reveal())) {
-      if (Status owned = host_.CheckTokenOwner(value.Reveal(), owner); !owned.ok()) {
-        // An unreachable store is said as it is (fail closed); any other
-        // refusal gets the unknown-token answer, so tokens cannot be probed.
-        if (owned.code() == StatusCode::kUnavailable) return owned;
-        return NotFoundError(servers::kUnknownTokenMessage);
-      }
+      AURITE_RETURN_IF_ERROR(host_.CheckTokenOwner(value.Reveal(), owner));
       route->token = std::move(value);
     } else {
       AURITE_ASSIGN_OR_RETURN(
