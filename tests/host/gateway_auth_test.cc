@@ -295,16 +295,18 @@ TEST(GatewayAuthenticator, ARememberedTokenStillExpiresOnTime) {
   f.auth.max_clock_skew = std::chrono::seconds(0);
   auto authenticator = f.Authenticator();
   nlohmann::json claims = f.Claims();
-  claims["exp"] = std::chrono::duration_cast<std::chrono::seconds>(
-                      std::chrono::system_clock::now().time_since_epoch())
-                      .count() +
-                  1;
+  // Whole seconds truncate: "now + 1" can be a tenth of a second away, less
+  // than a loaded machine needs for the first check. Three leave two at least.
+  const auto expiry =
+      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()) +
+      std::chrono::seconds(3);
+  claims["exp"] = expiry.time_since_epoch().count();
   const std::string token = f.Sign(claims);
   for (int i = 0; i < 2; ++i) {  // the second time from memory
     EXPECT_TRUE(std::holds_alternative<std::shared_ptr<const mcp::AuthInfo>>(
         authenticator->Authenticate(token, "127.0.0.1")));
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  std::this_thread::sleep_until(expiry + std::chrono::milliseconds(100));
   auto outcome = authenticator->Authenticate(token, "127.0.0.1");
   ASSERT_TRUE(std::holds_alternative<mcp::AuthRefusal>(outcome));
   EXPECT_EQ(std::get<mcp::AuthRefusal>(outcome).status, 401);
