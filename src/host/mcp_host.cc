@@ -433,6 +433,11 @@ void MCPHost::Shutdown() {
     lease_tokens_.clear();
   }
   for (const auto& [digest, entry] : scoped) (void)manager_->Purge(entry.credential_id);
+  // This process's memory is the only record of a revocation the store did
+  // not take: the operator must hear of it before that memory is gone.
+  if (Status left = manager_->RetryUnsyncedRemovals(); !left.ok()) {
+    runtime::LogError("{}", left.message());
+  }
   for (const auto& server : servers_) server->Stop();
 }
 

@@ -38,7 +38,9 @@
 //    connection-scoped, bound to one server and owner, and revoked when the
 //    lease ends, however it ends.
 //  - Shutdown() ends every lease, purges those, stops every server, and is
-//    idempotent.
+//    idempotent. A revocation the credential store has not taken yet is
+//    tried once more, and logged as an error naming its credential id when
+//    it still fails: other gateways on the store may accept it.
 //  - Thread-safe.
 #pragma once
 

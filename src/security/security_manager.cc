@@ -450,6 +450,32 @@ Status SecurityManager::SyncWithStore() {
   return status;
 }
 
+Status SecurityManager::DeleteUnsyncedLocked() {
+  for (auto it = unsynced_removals_.begin(); it != unsynced_removals_.end();) {
+    AURITE_RETURN_IF_ERROR(store_->Delete(*it));
+    it = unsynced_removals_.erase(it);
+  }
+  return OkStatus();
+}
+
+Status SecurityManager::RetryUnsyncedRemovals() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (store_ == nullptr) return OkStatus();
+  Status deleted = DeleteUnsyncedLocked();
+  if (deleted.ok()) return deleted;
+  std::string ids;
+  for (const std::string& id : unsynced_removals_) ids += " " + id;
+  const std::size_t left = unsynced_removals_.size();
+  return UnavailableError(
+      "the credential store never took " + std::to_string(left) +
+      (left == 1 ? " revocation" : " revocations") +
+      " made here, so gateways sharing the store may still accept " +
+      (left == 1 ? "that credential" : "those credentials") +
+      ". Once the store is back, revoke there: aurite tokens revoke --store <this gateway's "
+      "store>" +
+      ids + " (the store's last answer: " + deleted.message() + ")");
+}
+
 StatusOr<SecurityManager::EntryMap::iterator> SecurityManager::AdoptFromStore(
     const TokenDigest& digest) {
   AURITE_ASSIGN_OR_RETURN(std::optional<StoredCredential> row, store_->LoadByDigest(digest));
@@ -462,10 +488,7 @@ StatusOr<SecurityManager::EntryMap::iterator> SecurityManager::AdoptFromStore(
 Status SecurityManager::SyncLocked() {
   if (store_ == nullptr) return OkStatus();
   AURITE_ASSIGN_OR_RETURN(std::int64_t version, store_->DataVersion());
-  for (auto it = unsynced_removals_.begin(); it != unsynced_removals_.end();) {
-    AURITE_RETURN_IF_ERROR(store_->Delete(*it));
-    it = unsynced_removals_.erase(it);
-  }
+  AURITE_RETURN_IF_ERROR(DeleteUnsyncedLocked());
   if (store_version_ == version) return OkStatus();
   AURITE_ASSIGN_OR_RETURN(auto in_store, store_->ListUses());
   const std::int64_t now = clock_();

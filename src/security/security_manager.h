@@ -198,6 +198,12 @@ class SecurityManager {
   // Calling it again changes nothing.
   void StartStoreWatch(std::chrono::milliseconds interval);
 
+  // Tries once more to delete from the store the removals it did not take
+  // (it was unreachable). For a host about to end, whose memory is their
+  // only record: Unavailable, naming each credential id left and the
+  // command that revokes them once the store is back, when some remain.
+  Status RetryUnsyncedRemovals();
+
   // Re-encrypts the persistent store under `new_key`. FailedPrecondition for
   // a memory-only manager.
   Status RotateKey(crypto::FernetKey new_key);
@@ -282,6 +288,8 @@ class SecurityManager {
   // Tells the listener about the removals queued so far. Call without mutex_.
   void Announce();
   Status SyncLocked();
+  // Deletes unsynced_removals_ from the store, stopping at the first error.
+  Status DeleteUnsyncedLocked();
   // The store's row for `digest`, adopted into entries_; end() when none.
   StatusOr<EntryMap::iterator> AdoptFromStore(const TokenDigest& digest);
   StatusOr<ResolvedSecret> ResolveLocked(std::string_view token,

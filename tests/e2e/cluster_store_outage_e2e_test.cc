@@ -8,7 +8,8 @@
 //    while the store is away and comes back after;
 //  - a revocation made while the store is away is either not called done
 //    (and says why), or holds on every instance even when the one that made
-//    it ends first.
+//    it ends first; an instance stopped before the store is back logs it,
+//    naming the command that revokes it again.
 #include <gtest/gtest.h>
 
 #include <set>
@@ -25,7 +26,24 @@ using mcp::Json;
 // How soon after the store's server is back an instance must serve again.
 constexpr auto kBackWithin = std::chrono::seconds(5);
 
-class StoreOutageTest : public OwnServerClusterTest {};
+class StoreOutageTest : public OwnServerClusterTest {
+ protected:
+  // Opens a connection with `token` on instance 0, stops the store's
+  // server, then closes the connection, which revokes the token while the
+  // store cannot take it. Sets `closed` to disconnect_storage's result.
+  void RevokeWhileTheStoreIsDown(const std::string& token, Json& closed) {
+    auto session = instances_[0]->Connect();
+    mcp::RpcResult opened = session->client().CallTool(
+        "connect_storage", {{"storage_type", "sqlite"}, {"connection_string", token}});
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    testing::CommandOutput stopped = Harness("stop-server");
+    ASSERT_EQ(stopped.exit_status, 0) << stopped.err;
+    mcp::RpcResult result = session->client().CallTool(
+        "disconnect_storage", {{"connection_id", Structured(opened.value())["connection_id"]}});
+    ASSERT_TRUE(result.ok()) << result.error().message;
+    closed = result.value();
+  }
+};
 
 // An instance that has not seen a token yet looks it up in the store: while
 // the store is away the answer must be "the store is unreachable", never
@@ -106,20 +124,10 @@ TEST_F(StoreOutageTest, ARevocationReportedWhileTheStoreIsDownOutlivesTheInstanc
     StatelessAnswer answer = ConnectWithToken(instance->port(), doomed);
     ASSERT_TRUE(answer.ok()) << answer.error();
   }
-  auto session = instances_[0]->Connect();
-  mcp::RpcResult opened = session->client().CallTool(
-      "connect_storage", {{"storage_type", "sqlite"}, {"connection_string", doomed}});
-  ASSERT_TRUE(opened.ok()) << opened.error().message;
-  testing::CommandOutput stopped = Harness("stop-server");
-  ASSERT_EQ(stopped.exit_status, 0) << stopped.err;
-
-  // disconnect_storage revokes the connection's token.
-  mcp::RpcResult closed = session->client().CallTool(
-      "disconnect_storage", {{"connection_id", Structured(opened.value())["connection_id"]}});
-  ASSERT_TRUE(closed.ok()) << closed.error().message;
+  Json closed;
+  ASSERT_NO_FATAL_FAILURE(RevokeWhileTheStoreIsDown(doomed, closed));
   const bool reported =
-      closed.value().value("structuredContent", Json::object()).value("token_revoked", false);
-  session.reset();
+      closed.value("structuredContent", Json::object()).value("token_revoked", false);
   instances_[0]->Kill();
   testing::CommandOutput started = Harness("start-server");
   ASSERT_EQ(started.exit_status, 0) << started.err;
@@ -131,8 +139,8 @@ TEST_F(StoreOutageTest, ARevocationReportedWhileTheStoreIsDownOutlivesTheInstanc
   if (!reported) {
     // Not calling it revoked is a correct answer too; then it must say why.
     const std::string warning =
-        closed.value().value("structuredContent", Json::object()).value("warning", "");
-    EXPECT_NE(warning.find("credential store"), std::string::npos) << closed.value().dump();
+        closed.value("structuredContent", Json::object()).value("warning", "");
+    EXPECT_NE(warning.find("credential store"), std::string::npos) << closed.dump();
     return;
   }
   for (std::size_t i = 1; i < instances_.size(); ++i) {
@@ -141,6 +149,25 @@ TEST_F(StoreOutageTest, ARevocationReportedWhileTheStoreIsDownOutlivesTheInstanc
                               << " resolves a token reported revoked (token_revoked: true) while "
                                  "the store was down, by an instance that ended before it was back";
   }
+}
+
+// The same revocation, but the instance that made it is stopped (SIGTERM,
+// a deploy) before the store is back: its memory, the only record of the
+// revocation, ends with it, so it must say so, naming how to revoke again.
+TEST_F(StoreOutageTest, AStoppedInstanceNamesTheRevocationTheStoreNeverTook) {
+  ASSERT_NO_FATAL_FAILURE(StartInstance(0));
+  const std::string doomed = SecureWithCli(sample_);
+  ASSERT_FALSE(doomed.empty());
+  Json closed;
+  ASSERT_NO_FATAL_FAILURE(RevokeWhileTheStoreIsDown(doomed, closed));
+  instances_[0].reset();  // SIGTERM, and waits for it to end
+
+  const std::string log = ReadFile(InstanceDir(0) / "host.log");
+  EXPECT_NE(log.find("the credential store never took 1 revocation"), std::string::npos) << log;
+  EXPECT_NE(log.find("aurite tokens revoke --store"), std::string::npos) << log;
+  EXPECT_EQ(log.find(doomed), std::string::npos) << "the token itself was logged";
+  testing::CommandOutput started = Harness("start-server");
+  ASSERT_EQ(started.exit_status, 0) << started.err;
 }
 
 }  // namespace

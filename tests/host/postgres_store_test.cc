@@ -191,6 +191,31 @@ TEST_F(PostgresStoreTest, ARevocationTheStoreMissedIsWrittenOnceItIsBack) {
   ASSERT_TRUE(took.has_value()) << "the other gateway still resolves the revoked token";
 }
 
+TEST_F(PostgresStoreTest, AStoppingGatewayNamesTheRevocationsTheStoreMissed) {
+  SecurityManager& first = Gateway();
+  SecurityManager& second = Gateway();
+  std::string token = Secure(first);
+  auto summary = first.Lookup(token);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_TRUE(first.RetryUnsyncedRemovals().ok()) << "nothing missed yet";
+  testing::Unreachable(database_);
+  EXPECT_FALSE(first.Revoke(token).ok());
+  Status left = first.RetryUnsyncedRemovals();
+  EXPECT_EQ(left.code(), StatusCode::kUnavailable) << left.ToString();
+  EXPECT_NE(left.message().find("aurite tokens revoke"), std::string::npos) << left.message();
+  EXPECT_NE(left.message().find(summary->id), std::string::npos) << left.message();
+  EXPECT_EQ(left.message().find(token), std::string::npos) << left.message();
+  EXPECT_EQ(left.message().find(kCanary), std::string::npos) << left.message();
+
+  testing::Reachable(database_);
+  auto start = std::chrono::steady_clock::now();
+  while (!first.RetryUnsyncedRemovals().ok() && std::chrono::steady_clock::now() - start < 5s) {
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_TRUE(first.RetryUnsyncedRemovals().ok());
+  ASSERT_TRUE(TimeUntilRefused(second, token).has_value()) << "the retried revocation was taken";
+}
+
 TEST_F(PostgresStoreTest, LeasesSurviveAKeyRotationAndShowNothingInTheTables) {
   auto store = OpenStore(key_);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
