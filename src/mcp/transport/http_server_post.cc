@@ -192,9 +192,15 @@ bool HttpServer::Impl::HandleStateless(Stream& stream, HttpConnection& connectio
     return reject(400, request->id.ToJson(), *error);
   }
   auto events = std::make_shared<EventStream>("0");
-  auto session = server.Connect([events](std::string message) {
+  // The HTTP status of the reply, read where the reply is parsed anyway;
+  // written before the Push that hands the reply over, so seen after Next.
+  auto reply_status = std::make_shared<int>(200);
+  auto session = server.Connect([events, reply_status](std::string message) {
     const Json parsed = Json::parse(message, nullptr, false);
     const bool response = parsed.is_object() && !parsed.contains("method");
+    if (response && parsed.contains("error") && parsed["error"].is_object()) {
+      *reply_status = HttpStatusForModernError(parsed["error"].value("code", 0));
+    }
     events->Push(std::move(message), response);
     if (response) events->Finish();
     return OkStatus();
@@ -210,13 +216,10 @@ bool HttpServer::Impl::HandleStateless(Stream& stream, HttpConnection& connectio
   while (first.empty() && !done && !stopping) {
     first = events->Next(0, options.sse_keepalive, &done);
   }
-  const Json head = first.empty() ? Json() : Json::parse(first.front().data, nullptr, false);
-  if (head.is_object() && !head.contains("method")) {
+  if (!first.empty() && first.front().response) {
     // The response came first, so it is the only message (the stream ends with it).
-    int status = 200;
-    if (head.contains("error")) status = HttpStatusForModernError(head["error"].value("code", 0));
-    HttpResponse res =
-        Simple(static_cast<http::status>(status), req, first.front().data, "application/json");
+    HttpResponse res = Simple(static_cast<http::status>(*reply_status), req, first.front().data,
+                              "application/json");
     return Write(stream, connection, res);
   }
   if (WriteRaw(stream, connection,

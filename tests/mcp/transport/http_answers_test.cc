@@ -104,6 +104,36 @@ TEST(HttpAnswers, WhatIsSentBeforeTheResponseMakesItAStream) {
   EXPECT_NE(answer.find("id: "), std::string::npos);  // resumable
 }
 
+// A 2026-07-28 request, sessionless: its answer's HTTP status follows the
+// JSON-RPC error it carries, and what is sent before it makes a stream.
+TEST(HttpAnswers, AStatelessAnswerCarriesTheStatusOfItsError) {
+  Served s;
+  auto modern = [&](const std::string& method, const std::string& params,
+                    const std::string& headers = "") {
+    const std::string body =
+        R"({"jsonrpc":"2.0","id":1,"method":")" + method + R"(","params":{)" + params +
+        R"("_meta":{"progressToken":"p","io.modelcontextprotocol/protocolVersion":"2026-07-28",)"
+        R"("io.modelcontextprotocol/clientCapabilities":{}}}})";
+    return Exchange(s.port(), McpPost(body, "MCP-Protocol-Version: 2026-07-28\r\nMcp-Method: " +
+                                                method + "\r\n" + headers));
+  };
+  const std::string unknown = modern("no/such", "");
+  EXPECT_EQ(HttpStatus(unknown), 404) << unknown;
+  EXPECT_EQ(HttpHeader(unknown, "Content-Type"), "application/json");
+  EXPECT_NE(unknown.find(R"("code":-32601)"), std::string::npos) << unknown;
+  const std::string listed = modern("tools/list", "");
+  EXPECT_EQ(HttpStatus(listed), 200) << listed;
+  EXPECT_EQ(HttpHeader(listed, "Content-Type"), "application/json");
+  const std::string mismatched =
+      modern("tools/call", R"("name":"notify","arguments":{},)", "Mcp-Name: other\r\n");
+  EXPECT_EQ(HttpStatus(mismatched), 400) << mismatched;
+  const std::string streamed =
+      modern("tools/call", R"("name":"notify","arguments":{},)", "Mcp-Name: notify\r\n");
+  EXPECT_EQ(HttpStatus(streamed), 200) << streamed;
+  EXPECT_EQ(HttpHeader(streamed, "Content-Type"), "text/event-stream");
+  EXPECT_NE(streamed.find("notified"), std::string::npos) << streamed;
+}
+
 TEST(HttpAnswers, AHeadOverTheLimitGets431AndOthersAreServed) {
   HttpServerOptions options;
   options.limits.max_header_bytes = 2048;
