@@ -13,6 +13,13 @@ StatusOr<MultiFernet> MultiFernet::Create(std::vector<FernetKey> keys) {
   return MultiFernet(std::move(fernets));
 }
 
+StatusOr<MultiFernet> MultiFernet::CopyOf(const std::vector<FernetKey>& keys) {
+  std::vector<FernetKey> copies;
+  copies.reserve(keys.size());
+  for (const FernetKey& key : keys) copies.push_back(key.Clone());
+  return Create(std::move(copies));
+}
+
 std::string MultiFernet::Encrypt(std::span<const unsigned char> plaintext) const {
   return fernets_.front().Encrypt(plaintext);
 }

@@ -15,6 +15,8 @@ class MultiFernet {
  public:
   // `keys` must not be empty; the first is the current key.
   static StatusOr<MultiFernet> Create(std::vector<FernetKey> keys);
+  // The same over copies of `keys`, for a caller that keeps its own.
+  static StatusOr<MultiFernet> CopyOf(const std::vector<FernetKey>& keys);
 
   std::string Encrypt(std::span<const unsigned char> plaintext) const;
   std::string Encrypt(std::string_view plaintext) const;

@@ -5,6 +5,7 @@
 
 #include "base/text.h"
 #include "host/postgres_store_schema.h"
+#include "security/store_errors.h"
 #include "sql/connection_string.h"
 
 namespace aurite::host {
@@ -14,26 +15,8 @@ constexpr std::string_view kCredentialColumns =
     "SELECT id, type, token_digest, secret, masked, created_at, expires_at, max_uses, uses, "
     "bound_servers, metadata FROM aurite_credentials";
 
-StatusOr<crypto::MultiFernet> FernetOf(const std::vector<crypto::FernetKey>& keys) {
-  std::vector<crypto::FernetKey> copies;
-  for (const crypto::FernetKey& key : keys) copies.push_back(key.Clone());
-  return crypto::MultiFernet::Create(std::move(copies));
-}
-
 PgParam Optional(const std::optional<std::int64_t>& value) {
   return value ? PgParam(std::to_string(*value)) : PgParam();
-}
-
-// The key check did not open: the keys are not the store's.
-Status WrongStoreKey(const PostgresLink& link, const security::KeyProvider& keys) {
-  std::string fix = keys.variable.ends_with("_FILE")
-                        ? "Point " + keys.variable + " at a file holding the key"
-                        : "Set " + keys.variable + " to the key";
-  return FailedPreconditionError(
-      keys.description + " does not open " + link.Describe() +
-      ": the store was written with another key. Nothing was changed. " + fix +
-      " the store was made with (every gateway sharing the store needs the same key); after "
-      "`aurite key rotate`, put the old key in AURITE_MCP_PREVIOUS_KEYS");
 }
 
 }  // namespace
@@ -63,15 +46,15 @@ StatusOr<std::unique_ptr<PostgresStore>> PostgresStore::Open(std::string_view ur
     if (!exists) {
       crypto::KdfSalt salt = crypto::NewKdfSalt();
       AURITE_ASSIGN_OR_RETURN(std::vector<crypto::FernetKey> current, keys.keys(salt));
-      AURITE_ASSIGN_OR_RETURN(crypto::MultiFernet fernet, FernetOf(current));
+      AURITE_ASSIGN_OR_RETURN(crypto::MultiFernet fernet, crypto::MultiFernet::CopyOf(current));
       AURITE_RETURN_IF_ERROR(CreatePostgresStore(link, salt, fernet));
     }
     AURITE_ASSIGN_OR_RETURN(PostgresStoreHeader header, ReadPostgresStoreHeader(link));
     AURITE_ASSIGN_OR_RETURN(std::vector<crypto::FernetKey> current, keys.keys(header.salt));
-    AURITE_ASSIGN_OR_RETURN(crypto::MultiFernet fernet, FernetOf(current));
+    AURITE_ASSIGN_OR_RETURN(crypto::MultiFernet fernet, crypto::MultiFernet::CopyOf(current));
     StatusOr<crypto::SecretBuffer> check = fernet.Decrypt(header.key_check);
     if (!check.ok() || check->Reveal() != security::kKeyCheckText) {
-      return WrongStoreKey(link, keys);
+      return security::WrongKeyError(link.Describe(), keys, true);
     }
     if (header.schema_version < kPostgresStoreSchemaVersion) {
       AURITE_RETURN_IF_ERROR(MigratePostgresStore(link, header.schema_version));
@@ -84,7 +67,7 @@ StatusOr<std::unique_ptr<PostgresStore>> PostgresStore::Open(std::string_view ur
   }
   AURITE_RETURN_IF_ERROR(link.Execute("COMMIT", "cannot open the store"));
   auto& [current, record_key] = *opened;
-  AURITE_ASSIGN_OR_RETURN(crypto::MultiFernet fernet, FernetOf(current));
+  AURITE_ASSIGN_OR_RETURN(crypto::MultiFernet fernet, crypto::MultiFernet::CopyOf(current));
   AURITE_ASSIGN_OR_RETURN(security::RecordSealer sealer,
                           security::RecordSealer::Open(link.Describe(), record_key, fernet));
   AURITE_ASSIGN_OR_RETURN(std::unique_ptr<PostgresChangeFeed> feed,

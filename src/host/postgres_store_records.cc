@@ -94,10 +94,7 @@ Status PostgresStore::RotateKey(crypto::FernetKey new_key) {
   std::vector<crypto::FernetKey> keys;
   keys.push_back(std::move(new_key));
   for (const crypto::FernetKey& key : keys_) keys.push_back(key.Clone());
-  std::vector<crypto::FernetKey> copies;
-  for (const crypto::FernetKey& key : keys) copies.push_back(key.Clone());
-  AURITE_ASSIGN_OR_RETURN(crypto::MultiFernet rotator,
-                          crypto::MultiFernet::Create(std::move(copies)));
+  AURITE_ASSIGN_OR_RETURN(crypto::MultiFernet rotator, crypto::MultiFernet::CopyOf(keys));
 
   // One table at a time, every value re-encrypted in the database's
   // transaction: a failure part-way rolls all of it back.

@@ -85,13 +85,7 @@ Status KeyCheckFailure(sqlite3* db, const std::filesystem::path& path, const Sto
     return DamagedStoreError(
         path, "its key check does not match the key its lease records are encrypted with");
   }
-  return WrongKeyError(path, keys.description, keys.variable);
-}
-
-StatusOr<crypto::MultiFernet> FernetFor(const std::vector<crypto::FernetKey>& keys) {
-  std::vector<crypto::FernetKey> copies;
-  for (const crypto::FernetKey& key : keys) copies.push_back(key.Clone());
-  return crypto::MultiFernet::Create(std::move(copies));
+  return WrongKeyError("credential store '" + path.string() + "'", keys, false);
 }
 
 std::string ToJson(const std::vector<std::string>& servers) {
@@ -126,7 +120,7 @@ StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::filesystem::
     AURITE_ASSIGN_OR_RETURN(StoreHeader header, ReadStoreHeader(reader.get(), path));
     salt = header.salt;
     AURITE_ASSIGN_OR_RETURN(std::vector<crypto::FernetKey> keys, provide_keys.keys(salt));
-    AURITE_ASSIGN_OR_RETURN(crypto::MultiFernet fernet, FernetFor(keys));
+    AURITE_ASSIGN_OR_RETURN(crypto::MultiFernet fernet, crypto::MultiFernet::CopyOf(keys));
     StatusOr<crypto::SecretBuffer> check = fernet.Decrypt(header.key_check);
     if (!check.ok() || check->Reveal() != kKeyCheckText) {
       return KeyCheckFailure(reader.get(), path, header, fernet, provide_keys);
@@ -134,7 +128,7 @@ StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::filesystem::
   }
   AURITE_RETURN_IF_ERROR(CheckStoreWritable(path));
   AURITE_ASSIGN_OR_RETURN(std::vector<crypto::FernetKey> keys, provide_keys.keys(salt));
-  AURITE_ASSIGN_OR_RETURN(crypto::MultiFernet fernet, FernetFor(keys));
+  AURITE_ASSIGN_OR_RETURN(crypto::MultiFernet fernet, crypto::MultiFernet::CopyOf(keys));
   AURITE_ASSIGN_OR_RETURN(SqliteDb db, OpenConnection(path, SQLITE_OPEN_READWRITE));
   for (std::string_view pragma :
        {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA secure_delete=ON"}) {
@@ -354,7 +348,7 @@ Status SqliteStore::RotateKey(crypto::FernetKey new_key) {
   std::vector<crypto::FernetKey> keys;
   keys.push_back(std::move(new_key));
   for (const crypto::FernetKey& key : keys_) keys.push_back(key.Clone());
-  AURITE_ASSIGN_OR_RETURN(crypto::MultiFernet rotator, FernetFor(keys));
+  AURITE_ASSIGN_OR_RETURN(crypto::MultiFernet rotator, crypto::MultiFernet::CopyOf(keys));
 
   AURITE_RETURN_IF_ERROR(Execute("BEGIN IMMEDIATE"));
   // Read every row before writing any, so the scan never sees its own updates.

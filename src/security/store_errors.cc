@@ -165,16 +165,16 @@ Status DamagedStoreError(const std::filesystem::path& path, std::string_view wha
       Quoted(path) + " 'PRAGMA integrity_check' shows what is wrong)");
 }
 
-Status WrongKeyError(const std::filesystem::path& path, std::string_view keys,
-                     std::string_view variable) {
-  std::string fix = variable.ends_with("_FILE")
-                        ? "Point " + std::string(variable) + " at a file holding the key"
-                        : "Set " + std::string(variable) + " to the key";
+Status WrongKeyError(std::string_view store, const KeyProvider& keys, bool shared) {
+  std::string fix = keys.variable.ends_with("_FILE")
+                        ? "Point " + keys.variable + " at a file holding the key"
+                        : "Set " + keys.variable + " to the key";
   return FailedPreconditionError(
-      std::string(keys) + " does not open credential store " + Quoted(path) +
-      ": the store was written with another key. The file was not changed. " + fix +
-      " the store was made with; after `aurite key rotate`, put the old key in "
-      "AURITE_MCP_PREVIOUS_KEYS");
+      keys.description + " does not open " + std::string(store) +
+      ": the store was written with another key. Nothing was changed. " + fix +
+      " the store was made with" +
+      (shared ? " (every gateway sharing the store needs the same key)" : "") +
+      "; after `aurite key rotate`, put the old key in AURITE_MCP_PREVIOUS_KEYS");
 }
 
 }  // namespace aurite::security

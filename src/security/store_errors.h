@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "base/status.h"
+#include "security/credential_store.h"
 
 namespace aurite::security {
 
@@ -50,10 +51,10 @@ Status NotAStoreError(const std::filesystem::path& path, std::string_view why);
 // The store at `path` is damaged; `what` says how.
 Status DamagedStoreError(const std::filesystem::path& path, std::string_view what);
 
-// None of the keys opens the store at `path`. `keys` says which keys were
-// tried and where from ("the key from AURITE_MCP_ENCRYPTION_KEY_FILE
-// ('/k')"), `variable` which variable sets the key.
-Status WrongKeyError(const std::filesystem::path& path, std::string_view keys,
-                     std::string_view variable);
+// None of `keys` opens `store` (named as "credential store '/p'"); its
+// description says which keys were tried and where from, its variable
+// which one sets the key. `shared`: several gateways use the store, so each
+// needs the same key.
+Status WrongKeyError(std::string_view store, const KeyProvider& keys, bool shared);
 
 }  // namespace aurite::security

@@ -27,6 +27,20 @@ TEST(MultiFernetTest, DecryptsTokensOfEveryKeyAndEncryptsWithTheFirst) {
   EXPECT_FALSE(multi->Decrypt(Fernet(FernetKey::Generate()).Encrypt("d")).ok());
 }
 
+TEST(MultiFernetTest, CopyOfLeavesTheCallersKeysAndEncryptsWithTheFirst) {
+  std::vector<FernetKey> keys;
+  keys.push_back(FernetKey::Generate());
+  keys.push_back(FernetKey::Generate());
+  StatusOr<MultiFernet> multi = MultiFernet::CopyOf(keys);
+  ASSERT_TRUE(multi.ok());
+  ASSERT_EQ(keys.size(), 2u);
+  std::string made = multi->Encrypt("e");
+  EXPECT_EQ(Fernet(keys.front().Clone()).Decrypt(made)->Reveal(), "e");
+  EXPECT_FALSE(Fernet(keys.back().Clone()).Decrypt(made).ok());
+  EXPECT_EQ(multi->Decrypt(Fernet(keys.back().Clone()).Encrypt("f"))->Reveal(), "f");
+  EXPECT_FALSE(MultiFernet::CopyOf({}).ok());
+}
+
 TEST(MultiFernetTest, RotateReencryptsUnderFirstKeyKeepingTimestamp) {
   FernetKey old_key = FernetKey::Generate();
   FernetKey new_key = FernetKey::Generate();

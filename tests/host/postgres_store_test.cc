@@ -124,6 +124,9 @@ TEST_F(PostgresStoreTest, TheWrongKeyIsRefusedAndTheStoreIsUnchanged) {
   EXPECT_EQ(opened.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(opened.status().message().find("another key"), std::string::npos)
       << opened.status().message();
+  EXPECT_NE(opened.status().message().find("every gateway sharing the store needs the same key"),
+            std::string::npos)
+      << opened.status().message();
   EXPECT_EQ(opened.status().message().find(kCanary), std::string::npos);
   EXPECT_EQ(DumpStore(database_), before);
 }
