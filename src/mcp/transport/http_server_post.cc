@@ -3,6 +3,7 @@
 // that ends with the answer.
 #include <fmt/format.h>
 
+#include "mcp/core/message_head.h"
 #include "mcp/core/message_parser.h"
 #include "mcp/core/modern_era.h"
 #include "mcp/core/protocol_version.h"
@@ -196,10 +197,12 @@ bool HttpServer::Impl::HandleStateless(Stream& stream, HttpConnection& connectio
   // written before the Push that hands the reply over, so seen after Next.
   auto reply_status = std::make_shared<int>(200);
   auto session = server.Connect([events, reply_status](std::string message) {
-    const Json parsed = Json::parse(message, nullptr, false);
-    const bool response = parsed.is_object() && !parsed.contains("method");
-    if (response && parsed.contains("error") && parsed["error"].is_object()) {
-      *reply_status = HttpStatusForModernError(parsed["error"].value("code", 0));
+    const MessageHead head = ReadMessageHead(message);
+    const bool response = head.object && !head.request;
+    if (response && head.error) {  // small: read whole for its code
+      const Json parsed = Json::parse(message, nullptr, false);
+      const Json error = parsed.is_object() ? parsed.value("error", Json()) : Json();
+      if (error.is_object()) *reply_status = HttpStatusForModernError(error.value("code", 0));
     }
     events->Push(std::move(message), response);
     if (response) events->Finish();

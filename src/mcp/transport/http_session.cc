@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "mcp/core/message_head.h"
 #include "mcp/core/message_parser.h"
 #include "mcp/core/protocol_version.h"
 #include "runtime/log.h"
@@ -17,17 +18,19 @@ Json ErrorBody(const std::optional<RequestId>& id, const RpcError& error) {
   return {{"jsonrpc", "2.0"}, {"id", id ? id->ToJson() : Json(nullptr)}, {"error", error.ToJson()}};
 }
 
-// Ids of the responses in an outgoing message (a response or a batch of them).
-std::vector<std::string> ResponseKeys(const Json& message) {
+// Ids of the responses in an outgoing message: its id when it is one
+// response, each response's in a batch. Only a batch (rare: an answer to a
+// batch of the 2025 eras) is parsed whole.
+std::vector<std::string> ResponseKeys(std::string_view message, const MessageHead& head) {
   std::vector<std::string> keys;
-  auto add = [&](const Json& m) {
-    if (!m.is_object() || m.contains("method") || !m.contains("id")) return;
+  if (head.object) {
+    if (!head.request && head.id) keys.push_back(head.id->Key());
+    return keys;
+  }
+  if (!head.batch) return keys;
+  for (const Json& m : Json::parse(message, nullptr, false)) {
+    if (!m.is_object() || m.contains("method") || !m.contains("id")) continue;
     if (auto id = RequestId::FromJson(m["id"])) keys.push_back(id->Key());
-  };
-  if (message.is_array()) {
-    for (const auto& m : message) add(m);
-  } else {
-    add(message);
   }
   return keys;
 }
@@ -140,12 +143,12 @@ void HttpSession::ForgetCancelled(const Notification& notification) {
 }
 
 Status HttpSession::Route(std::string message) {
-  const Json parsed = Json::parse(message, nullptr, false);
+  const MessageHead head = ReadMessageHead(message);
   std::shared_ptr<EventStream> target;
   bool finish = false;
   {
     std::lock_guard lock(mu_);
-    for (const auto& key : ResponseKeys(parsed)) {
+    for (const auto& key : ResponseKeys(message, head)) {
       auto it = by_request_.find(key);
       if (it == by_request_.end()) continue;
       target = it->second;
@@ -166,7 +169,7 @@ Status HttpSession::Route(std::string message) {
     runtime::LogDebug("no open stream for an outgoing message; dropped");
     return OkStatus();
   }
-  target->Push(std::move(message), parsed.is_object() && !parsed.contains("method"));
+  target->Push(std::move(message), head.object && !head.request);
   if (finish) target->Finish();
   return OkStatus();
 }
