@@ -2,7 +2,11 @@
 // (statement_audit.h).
 #include "host/statement_audit.h"
 
+#include <fmt/format.h>
+
+#include <atomic>
 #include <charconv>
+#include <cstdint>
 #include <string_view>
 
 #include "crypto/random.h"
@@ -14,7 +18,19 @@ namespace {
 
 constexpr std::string_view kEvent = "statement";
 
-std::string NewStatementId() { return crypto::RandomHex(8); }
+// Links a statement's two records: unique, not secret. A random start per
+// process, so gateways sharing an audit table do not collide, counted up
+// per statement; asking the random generator for every statement took 3%
+// of the gateway's CPU in the HTTP point-query benchmark.
+std::string NewStatementId() {
+  static const std::uint64_t start = [] {
+    std::uint64_t value = 0;
+    crypto::FillRandom({reinterpret_cast<unsigned char*>(&value), sizeof(value)});
+    return value;
+  }();
+  static std::atomic<std::uint64_t> counted{0};
+  return fmt::format("{:016x}", start + counted.fetch_add(1, std::memory_order_relaxed));
+}
 
 std::optional<std::string> AuditedText(StatementAudit mode, const StatementInfo& info) {
   switch (mode) {
