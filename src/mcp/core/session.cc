@@ -294,7 +294,18 @@ void Session::Receive(std::string_view text) {
     ReplyNow(ErrorResponse(std::nullopt, *error));
     return;
   }
-  Json j = std::move(std::get<Json>(parsed));
+  ReceiveValue(std::move(std::get<Json>(parsed)));
+}
+
+void Session::ReceiveParsed(Json message) {
+  {
+    std::lock_guard lock(mu_);
+    if (input_ended_) return;
+  }
+  ReceiveValue(std::move(message));
+}
+
+void Session::ReceiveValue(Json j) {
   if (j.is_array()) {
     ReceiveBatch(std::move(j));
     return;

@@ -208,6 +208,9 @@ class Session {
   void SetReaderHandoff(ReaderHandoff hand_off) { reader_handoff_ = std::move(hand_off); }
 
   void Receive(std::string_view text);
+  // The same for a message the transport has parsed already (ParseJsonText,
+  // under the transport's own limits), so it is not parsed twice.
+  void ReceiveParsed(Json message);
   // The peer will send nothing more (e.g. stdin reached EOF): pending and new
   // calls fail with kConnectionClosed, but running handlers finish and their
   // replies and notifications are still sent.
@@ -248,6 +251,8 @@ class Session {
   using ReplyFn = std::function<void(std::string)>;
   class BatchReply;
 
+  // Receive() after the parse: a batch or one message.
+  void ReceiveValue(Json message);
   void ReceiveBatch(Json batch);
   // `in_batch`: a request of a batch never runs on the receiving thread.
   void ReceiveOne(std::variant<Message, Rejection> classified, const ReplyFn& reply, bool in_batch);

@@ -67,6 +67,7 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
 
   // Transport side.
   void Receive(std::string_view text) { rpc_.Receive(text); }
+  void ReceiveParsed(Json message) { rpc_.ReceiveParsed(std::move(message)); }
   void Close() { rpc_.Close(); }
   // The transport is done with this session: closes it, waits for its
   // handlers, cancels and forgets the tasks no one else can reach (those of

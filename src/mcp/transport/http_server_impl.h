@@ -82,13 +82,13 @@ struct HttpServer::Impl {
   bool HandlePost(Stream& stream, HttpConnection& connection, const HttpRequest& req,
                   const RequestAuth& auth);
   template <class Stream>
-  bool AnswerPost(Stream& stream, HttpConnection& connection, const HttpRequest& req,
-                  const Json& body, HttpSession& session);
+  bool AnswerPost(Stream& stream, HttpConnection& connection, const HttpRequest& req, Json body,
+                  HttpSession& session);
   std::optional<RpcError> CheckToolParamHeaders(const HttpRequest& req,
                                                 const Request& request) const;
   template <class Stream>
   bool HandleStateless(Stream& stream, HttpConnection& connection, const HttpRequest& req,
-                       const Json& body, const RequestAuth& auth);
+                       Json body, const RequestAuth& auth);
   template <class Stream>
   bool HandleGet(Stream& stream, HttpConnection& connection, const HttpRequest& req,
                  const RequestAuth& auth);

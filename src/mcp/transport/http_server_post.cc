@@ -53,14 +53,14 @@ bool HttpServer::Impl::HandlePost(Stream& stream, HttpConnection& connection,
                      {{"jsonrpc", "2.0"}, {"id", nullptr}, {"error", error->ToJson()}});
     return Write(stream, connection, res);
   }
-  const Json& body = std::get<Json>(parsed);
+  Json& body = std::get<Json>(parsed);
   SessionLease session;
   const bool modern = body.is_object() && IsModernEraRequest(body.value("params", Json()));
   const bool initialize =
       !modern && body.is_object() && body.value("method", Json()) == "initialize";
   if (!initialize && HeaderValue(req, "Mcp-Session-Id").empty() &&
       !IsSupportedProtocolVersion(HeaderValue(req, "MCP-Protocol-Version"))) {
-    return HandleStateless(stream, connection, req, body, auth);
+    return HandleStateless(stream, connection, req, std::move(body), auth);
   }
   if (initialize) {
     if (const auto version = HeaderValue(req, "MCP-Protocol-Version");
@@ -82,7 +82,7 @@ bool HttpServer::Impl::HandlePost(Stream& stream, HttpConnection& connection,
     session = FindSession(req, auth, &error);
     if (!session) return Write(stream, connection, *error);
   }
-  const bool keep_alive = AnswerPost(stream, connection, req, body, *session);
+  const bool keep_alive = AnswerPost(stream, connection, req, std::move(body), *session);
   // A failed initialize leaves nothing worth keeping.
   if (initialize && !session->mcp().initialized()) sessions.EndNow(session->id(), auth.get());
   return keep_alive;
@@ -90,8 +90,9 @@ bool HttpServer::Impl::HandlePost(Stream& stream, HttpConnection& connection,
 
 template <class Stream>
 bool HttpServer::Impl::AnswerPost(Stream& stream, HttpConnection& connection,
-                                  const HttpRequest& req, const Json& body, HttpSession& session) {
-  auto outcome = session.Post(body, req.body());
+                                  const HttpRequest& req, Json body, HttpSession& session) {
+  const bool lone = body.is_object();  // not a batch
+  auto outcome = session.Post(std::move(body));
   if (auto* rejected = std::get_if<HttpSession::Rejected>(&outcome)) {
     HttpResponse res =
         JsonRpcError(static_cast<http::status>(rejected->http_status), req, rejected->error_body);
@@ -124,7 +125,7 @@ bool HttpServer::Impl::AnswerPost(Stream& stream, HttpConnection& connection,
   // sse_keepalive is streamed too, so its keepalives notice a gone client.
   bool done = false;
   std::vector<EventStream::Event> first;
-  if (body.is_object()) first = events->Next(0, options.sse_keepalive, &done);
+  if (lone) first = events->Next(0, options.sse_keepalive, &done);
   if (first.size() == 1 && first.front().response && !stopping) {
     HttpResponse res = Simple(http::status::ok, req, first.front().data, "application/json");
     res.set("Mcp-Session-Id", session.id());
@@ -158,8 +159,7 @@ std::optional<RpcError> HttpServer::Impl::CheckToolParamHeaders(const HttpReques
 // anything first (progress, logs), the reply becomes an SSE stream.
 template <class Stream>
 bool HttpServer::Impl::HandleStateless(Stream& stream, HttpConnection& connection,
-                                       const HttpRequest& req, const Json& body,
-                                       const RequestAuth& auth) {
+                                       const HttpRequest& req, Json body, const RequestAuth& auth) {
   auto reject = [&](int status, const Json& id, const RpcError& error) {
     HttpResponse res = JsonRpcError(static_cast<http::status>(status), req,
                                     {{"jsonrpc", "2.0"}, {"id", id}, {"error", error.ToJson()}});
@@ -213,7 +213,7 @@ bool HttpServer::Impl::HandleStateless(Stream& stream, HttpConnection& connectio
   owner.auth = auth;
   session->SetOwner(std::move(owner));
   EndOnExit end(session);
-  session->Receive(req.body());
+  session->ReceiveParsed(std::move(body));
   std::vector<EventStream::Event> first;
   bool done = false;
   while (first.empty() && !done && !stopping) {

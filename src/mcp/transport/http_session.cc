@@ -70,7 +70,7 @@ std::shared_ptr<EventStream> HttpSession::NewStreamLocked() {
   return stream;
 }
 
-HttpSession::PostOutcome HttpSession::Post(const Json& body, std::string_view text) {
+HttpSession::PostOutcome HttpSession::Post(Json body) {
   if (body.is_array() && (body.empty() || !AllowsBatches(mcp_->protocol_version()))) {
     return Rejected{ErrorBody(std::nullopt, MakeError(error_code::kInvalidRequest,
                                                       "JSON-RPC batches are not supported in "
@@ -91,7 +91,7 @@ HttpSession::PostOutcome HttpSession::Post(const Json& body, std::string_view te
     if (auto* notification = std::get_if<Notification>(&message)) ForgetCancelled(*notification);
   }
   if (keys.empty()) {
-    mcp_->Receive(text);
+    mcp_->ReceiveParsed(std::move(body));
     return NoRequests{};
   }
   std::shared_ptr<EventStream> stream;
@@ -118,7 +118,7 @@ HttpSession::PostOutcome HttpSession::Post(const Json& body, std::string_view te
     for (const auto& key : keys) by_request_[key] = stream;
     awaiting_[stream.get()] = static_cast<int>(keys.size());
   }
-  mcp_->Receive(text);
+  mcp_->ReceiveParsed(std::move(body));
   return stream;
 }
 

@@ -46,8 +46,8 @@ class HttpSession {
   };
   using PostOutcome = std::variant<std::shared_ptr<EventStream>, NoRequests, Rejected>;
 
-  // Feeds a POST body (one message or a batch) already parsed as `body`.
-  PostOutcome Post(const Json& body, std::string_view text);
+  // Feeds a POST body (one message or a batch), parsed by the transport.
+  PostOutcome Post(Json body);
 
   // The standalone stream for GET; null when one is already open.
   std::shared_ptr<EventStream> OpenStandalone();
