@@ -8,12 +8,15 @@
 // message serializes back (ToJson/Dump) to valid JSON that classifies the
 // same way; every text a Session sends in reply is valid JSON-RPC (an
 // object with "jsonrpc":"2.0", an id, and exactly one of result or error, or
-// a batch of them), and a single request gets exactly one reply, with its id.
+// a batch of them), and a single request gets exactly one reply, with its id;
+// and ReadMessageHead (message_head.h), which the HTTP transport routes
+// those texts by, reads the same kind and id as a full parse.
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include "fuzz/fuzz_check.h"
+#include "mcp/core/message_head.h"
 #include "mcp/core/message_parser.h"
 #include "mcp/core/modern_era.h"
 #include "mcp/core/session.h"
@@ -62,6 +65,19 @@ class RecordingSession {
   mcp::Session session_;
 };
 
+// What the HTTP transport reads of a sent text without parsing it whole.
+void CheckHead(std::string_view text, const Json& value) {
+  const mcp::MessageHead head = mcp::ReadMessageHead(text);
+  Check(head.batch == value.is_array(), "the head tells a batch");
+  Check(head.object == value.is_object(), "the head tells an object");
+  if (!value.is_object()) return;
+  Check(head.request == value.contains("method"), "the head tells a request from a response");
+  if (!value.contains("method")) {
+    Check(head.id == mcp::RequestId::FromJson(value.value("id", Json())),
+          "the head reads the response's id");
+  }
+}
+
 void CheckReplyObject(const Json& reply) {
   Check(reply.is_object(), "a reply is a JSON object");
   Check(reply.value("jsonrpc", Json()) == "2.0", "a reply says jsonrpc 2.0");
@@ -76,6 +92,7 @@ std::vector<Json> CheckSent(const std::vector<std::string>& sent) {
   for (const std::string& text : sent) {
     Check(IsValidJson(text), "a session sends valid JSON");
     Json value = Json::parse(text);
+    CheckHead(text, value);
     if (value.is_array()) {
       Check(!value.empty(), "a batch reply is not empty");
       for (const Json& item : value) CheckReplyObject(item);
