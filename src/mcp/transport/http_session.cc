@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+
 #include "mcp/core/message_head.h"
 #include "mcp/core/message_parser.h"
 #include "mcp/core/protocol_version.h"
@@ -57,16 +59,10 @@ void HttpSession::End() {
 }
 
 std::shared_ptr<EventStream> HttpSession::NewStreamLocked() {
-  auto stream = std::make_shared<EventStream>(std::to_string(next_stream_++));
-  recent_[stream->id()] = stream;
-  if (recent_.size() > kRecentStreams) {
-    // Ids are increasing numbers, so the smallest is the oldest.
-    auto oldest = recent_.begin();
-    for (auto it = recent_.begin(); it != recent_.end(); ++it) {
-      if (std::stoull(it->first) < std::stoull(oldest->first)) oldest = it;
-    }
-    recent_.erase(oldest);
-  }
+  const std::uint64_t number = next_stream_++;
+  auto stream = std::make_shared<EventStream>(std::to_string(number));
+  recent_[number] = stream;
+  if (recent_.size() > kRecentStreams) recent_.erase(recent_.begin());
   return stream;
 }
 
@@ -214,8 +210,13 @@ void HttpSession::ReleaseStandalone(const std::shared_ptr<EventStream>& stream) 
 }
 
 std::shared_ptr<EventStream> HttpSession::FindStream(const std::string& stream_id) {
+  std::uint64_t number = 0;
+  const char* end = stream_id.data() + stream_id.size();
+  auto [stop, error] = std::from_chars(stream_id.data(), end, number);
+  // Only the id as it was given out: no sign, no leading zeros.
+  if (error != std::errc() || stop != end || std::to_string(number) != stream_id) return nullptr;
   std::lock_guard lock(mu_);
-  auto it = recent_.find(stream_id);
+  auto it = recent_.find(number);
   return it == recent_.end() ? nullptr : it->second;
 }
 

@@ -82,7 +82,8 @@ class HttpSession {
   // Request id key -> the open stream awaiting its response.
   std::map<std::string, std::shared_ptr<EventStream>> by_request_;
   std::map<EventStream*, int> awaiting_;  // open POST streams: responses still due
-  std::map<std::string, std::shared_ptr<EventStream>> recent_;  // for resumption
+  // For resumption, by number: the first is the oldest.
+  std::map<std::uint64_t, std::shared_ptr<EventStream>> recent_;
   std::shared_ptr<EventStream> standalone_;
   int users_ = 0;          // all uses
   int passive_users_ = 0;  // of which passive

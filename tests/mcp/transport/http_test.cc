@@ -426,6 +426,43 @@ TEST(HttpTransport, StreamsCanBeResumedWithLastEventId) {
                              "close\r\nAccept: text/event-stream\r\n" +
                                  session + "Last-Event-ID: " + stream + "/x\r\n\r\n")),
             404);
+  // Only the id as given out names the stream.
+  EXPECT_EQ(StatusOf(RawHttp(port,
+                             "GET /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: "
+                             "close\r\nAccept: text/event-stream\r\n" +
+                                 session + "Last-Event-ID: 0" + stream + "/0\r\n\r\n")),
+            404);
+}
+
+// A session keeps its last 32 streams for resumption: the oldest goes first.
+TEST(HttpTransport, OnlyTheLatestStreamsCanBeResumed) {
+  HttpFixture f;
+  const auto port = f.http->port();
+  const std::string session = "Mcp-Session-Id: " + NewSession(port) + "\r\n";
+  auto stream_of = [&](int id) {
+    const std::string answer = Post(
+        port,
+        R"({"jsonrpc":"2.0","id":)" + std::to_string(id) +
+            R"(,"method":"tools/call","params":{"name":"echo","arguments":{},"_meta":{"progressToken":"p"}}})",
+        session);
+    const auto at = answer.find("id: ");
+    EXPECT_NE(at, std::string::npos) << answer;
+    return at == std::string::npos ? "" : answer.substr(at + 4, answer.find('/', at) - at - 4);
+  };
+  auto resumed = [&](const std::string& stream) {
+    return StatusOf(RawHttp(port,
+                            "GET /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: "
+                            "close\r\nAccept: text/event-stream\r\n" +
+                                session + "Last-Event-ID: " + stream + "/0\r\n\r\n"));
+  };
+  const std::string first = stream_of(1);
+  std::string second = stream_of(2);
+  for (int id = 3; id <= 32; ++id) stream_of(id);
+  EXPECT_EQ(resumed(first), 200) << "32 streams: all kept";
+  const std::string last = stream_of(33);
+  EXPECT_EQ(resumed(first), 404) << "the 33rd pushed out the oldest";
+  EXPECT_EQ(resumed(second), 200);
+  EXPECT_EQ(resumed(last), 200);
 }
 
 TEST(HttpTransport, StandaloneGetStreamCarriesServerNotifications) {
