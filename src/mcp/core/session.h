@@ -6,8 +6,9 @@
 // is sent afterwards from the pool, so the shared timer thread never writes.
 //
 // Contract:
-//  - The transport calls Receive() with each wire text and Close() when the
-//    peer is gone. Receive() may run on several threads at once (HTTP);
+//  - The transport calls Receive() with each wire text (or ReceiveParsed()
+//    with a text it parsed itself) and Close() when the peer is gone.
+//    Receive() may run on several threads at once (HTTP);
 //    messages from one thread are handled in order. `send` must be thread-safe; it is called
 //    from handler threads and from Call().
 //  - Incoming requests run on a thread pool, so a handler may itself Call()
