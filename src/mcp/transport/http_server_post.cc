@@ -193,8 +193,8 @@ bool HttpServer::Impl::HandleStateless(Stream& stream, HttpConnection& connectio
     return reject(400, request->id.ToJson(), *error);
   }
   auto events = std::make_shared<EventStream>("0");
-  // The HTTP status of the reply, read where the reply is parsed anyway;
-  // written before the Push that hands the reply over, so seen after Next.
+  // The HTTP status of the reply, read as it is sent: written before the
+  // Push that hands the reply over, so seen after Next.
   auto reply_status = std::make_shared<int>(200);
   auto session = server.Connect([events, reply_status](std::string message) {
     const MessageHead head = ReadMessageHead(message);
