@@ -1,7 +1,8 @@
 // The audit trail of statements run through the gateway (query_storage,
 // and a storage server's own execute_query forwarded as <server>_execute_query):
 // each statement gets a "statement" record before it runs and one after,
-// linked by a random statement_id.
+// linked by a statement_id unique to the statement (a random start per
+// process, counted up).
 //
 // Contract:
 //  - Fail closed: when the first record cannot be written, the statement is
