@@ -8,7 +8,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <map>
 
 #include "gateway_process.h"
@@ -28,23 +27,18 @@ using security::testing::SignCjose;
 
 constexpr const char* kStaticToken = "static-canary-7f3a9c2e51d8";
 
-std::string Slurp(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 // Every process whose parent is `pid`: their environment and arguments.
 std::string ChildrenEnvironAndArgv(pid_t pid) {
   std::string all;
   for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(entry.path() / "stat", ec)) continue;
-    const std::string stat = Slurp(entry.path() / "stat");
+    const std::string stat = ReadFile(entry.path() / "stat");
     const auto close = stat.rfind(')');
     if (close == std::string::npos) continue;
     const int parent = std::atoi(stat.c_str() + close + 4);  // ") S <ppid>"
     if (parent != pid) continue;
-    all += Slurp(entry.path() / "environ") + Slurp(entry.path() / "cmdline");
+    all += ReadFile(entry.path() / "environ") + ReadFile(entry.path() / "cmdline");
   }
   return all;
 }
@@ -157,13 +151,10 @@ TEST_F(GatewayAuthE2e, AValidTokenWorksAndBadOnesGet401WithTheChallenge) {
   // No token text anywhere it could leak: the log, the audit file, the backends.
   const std::string children = ChildrenEnvironAndArgv(gateway_->pid());
   EXPECT_FALSE(children.empty());
-  const std::string log = Slurp(dir_ / "host.log");
+  const std::string log = ReadFile(dir_ / "host.log");
   std::string audit;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_)) {
-    if (entry.is_regular_file() &&
-        entry.path().filename().string().find("audit") != std::string::npos) {
-      audit += Slurp(entry.path());
-    }
+  for (const std::filesystem::path& file : FilesUnder(dir_)) {
+    if (file.filename().string().find("audit") != std::string::npos) audit += ReadFile(file);
   }
   // Eight refusals from one address: the first five are recorded one by
   // one, the rest only counted (a flood cannot fill the disk).
@@ -190,7 +181,7 @@ TEST_F(GatewayAuthE2e, AValidTokenWorksAndBadOnesGet401WithTheChallenge) {
   }
   // At shutdown the three failures only counted get their summary record.
   gateway_.reset();
-  EXPECT_NE(Slurp(dir_ / "audit.jsonl")
+  EXPECT_NE(ReadFile(dir_ / "audit.jsonl")
                 .find("3 more authentication failures of 127.0.0.1, recorded together"),
             std::string::npos);
 }

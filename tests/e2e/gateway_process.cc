@@ -230,6 +230,24 @@ std::string ReadFile(const std::filesystem::path& path) {
   return text.str();
 }
 
+std::vector<std::filesystem::path> FilesUnder(const std::filesystem::path& root) {
+  std::vector<std::filesystem::path> files;
+  std::vector<std::filesystem::path> folders = {root};
+  while (!folders.empty()) {
+    const std::filesystem::path folder = std::move(folders.back());
+    folders.pop_back();
+    std::error_code error;
+    for (std::filesystem::directory_iterator it(folder, error), end; !error && it != end;
+         it.increment(error)) {
+      std::error_code gone;
+      const std::filesystem::file_status status = it->symlink_status(gone);
+      if (std::filesystem::is_directory(status)) folders.push_back(it->path());
+      if (std::filesystem::is_regular_file(status)) files.push_back(it->path());
+    }
+  }
+  return files;
+}
+
 void CreateDatabase(const std::filesystem::path& path, const std::vector<std::string>& statements) {
   sql::ConnectionConfig config;
   config.engine = sql::Engine::kSqlite;

@@ -133,6 +133,11 @@ std::vector<pid_t> ChildrenOf(pid_t pid);
 // /proc/<pid>/cmdline or /proc/<pid>/environ, NULs kept.
 std::string ProcFile(pid_t pid, const char* name);
 std::string ReadFile(const std::filesystem::path& path);
+// Every regular file under `root`, symbolic links not followed. A running
+// server deletes files as it goes (temporary files, recycled WAL, journals):
+// what vanishes during the walk is skipped, where a directory iterator
+// would throw.
+std::vector<std::filesystem::path> FilesUnder(const std::filesystem::path& root);
 
 // Creates the SQLite file `path` and runs `statements` on it.
 void CreateDatabase(const std::filesystem::path& path, const std::vector<std::string>& statements);
