@@ -30,15 +30,8 @@ constexpr const char* kStaticToken = "static-canary-7f3a9c2e51d8";
 // Every process whose parent is `pid`: their environment and arguments.
 std::string ChildrenEnvironAndArgv(pid_t pid) {
   std::string all;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(entry.path() / "stat", ec)) continue;
-    const std::string stat = ReadFile(entry.path() / "stat");
-    const auto close = stat.rfind(')');
-    if (close == std::string::npos) continue;
-    const int parent = std::atoi(stat.c_str() + close + 4);  // ") S <ppid>"
-    if (parent != pid) continue;
-    all += ReadFile(entry.path() / "environ") + ReadFile(entry.path() / "cmdline");
+  for (pid_t child : ChildrenOf(pid)) {
+    all += ProcFile(child, "environ") + ProcFile(child, "cmdline");
   }
   return all;
 }
