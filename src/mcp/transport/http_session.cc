@@ -74,7 +74,8 @@ HttpSession::PostOutcome HttpSession::Post(Json body) {
   }
   std::vector<std::string> keys;
   std::optional<RequestId> lone;  // the request's id when the POST carries one
-  for (const Json& item : body.is_array() ? body : Json::array({body})) {
+  // The ids of the requests among the messages, or why one is refused.
+  auto classify = [&](const Json& item) -> std::optional<Rejected> {
     auto classified = ClassifyMessage(item);
     if (auto* rejection = std::get_if<Rejection>(&classified)) {
       return Rejected{ErrorBody(rejection->id, rejection->error)};
@@ -85,6 +86,14 @@ HttpSession::PostOutcome HttpSession::Post(Json body) {
       lone = body.is_object() ? std::optional(request->id) : std::nullopt;
     }
     if (auto* notification = std::get_if<Notification>(&message)) ForgetCancelled(*notification);
+    return std::nullopt;
+  };
+  if (!body.is_array()) {
+    if (auto rejected = classify(body)) return *rejected;
+  } else {
+    for (const Json& item : body) {
+      if (auto rejected = classify(item)) return *rejected;
+    }
   }
   if (keys.empty()) {
     mcp_->ReceiveParsed(std::move(body));
