@@ -104,6 +104,30 @@ TEST(HttpAnswers, WhatIsSentBeforeTheResponseMakesItAStream) {
   EXPECT_NE(answer.find("id: "), std::string::npos);  // resumable
 }
 
+// A batch (protocol 2025-03-26 and older) is answered on one stream that
+// carries each of its responses; a later protocol refuses it whole.
+TEST(HttpAnswers, ABatchGetsEachResponseOnOneStreamWhereTheProtocolAllowsIt) {
+  Served s;
+  const std::string old_init =
+      R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-03-26","capabilities":{}}})";
+  const std::string id = HttpHeader(Exchange(s.port(), McpPost(old_init)), "Mcp-Session-Id");
+  ASSERT_FALSE(id.empty());
+  const std::string session = "Mcp-Session-Id: " + id + "\r\n";
+  Exchange(s.port(), McpPost(R"({"jsonrpc":"2.0","method":"notifications/initialized"})", session));
+  const std::string batch =
+      R"([{"jsonrpc":"2.0","id":7,"method":"ping"},{"jsonrpc":"2.0","id":"eight","method":"tools/list"}])";
+  const std::string answer = Exchange(s.port(), McpPost(batch, session));
+  EXPECT_EQ(HttpStatus(answer), 200) << answer;
+  EXPECT_EQ(HttpHeader(answer, "Content-Type"), "text/event-stream");
+  EXPECT_NE(answer.find(R"("id":7)"), std::string::npos) << answer;
+  EXPECT_NE(answer.find(R"("id":"eight")"), std::string::npos) << answer;
+  EXPECT_NE(answer.find(R"("tools")"), std::string::npos) << answer;
+
+  const std::string refused = Exchange(s.port(), McpPost(batch, s.NewSession()));
+  EXPECT_EQ(HttpStatus(refused), 400) << refused;
+  EXPECT_NE(refused.find("batches are not supported"), std::string::npos) << refused;
+}
+
 // A 2026-07-28 request, sessionless: its answer's HTTP status follows the
 // JSON-RPC error it carries, and what is sent before it makes a stream.
 TEST(HttpAnswers, AStatelessAnswerCarriesTheStatusOfItsError) {
