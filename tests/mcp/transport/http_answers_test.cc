@@ -128,6 +128,22 @@ TEST(HttpAnswers, ABatchGetsEachResponseOnOneStreamWhereTheProtocolAllowsIt) {
   EXPECT_NE(refused.find("batches are not supported"), std::string::npos) << refused;
 }
 
+// The body limit is the HTTP server's: a body past the session's own
+// message limit (4 MiB) but within a raised max_body_bytes is served, not
+// refused by the session with an error that names no request (which left
+// the POST waiting for an answer that never came).
+TEST(HttpAnswers, ABodyWithinARaisedBodyLimitIsServed) {
+  HttpServerOptions options;
+  options.limits.max_body_bytes = 8 * 1024 * 1024;
+  Served s(options);
+  const std::string body = R"({"jsonrpc":"2.0","id":9,"method":"ping","params":{"pad":")" +
+                           std::string(5 * 1024 * 1024, 'x') + R"("}})";
+  const std::string answer = Exchange(s.port(), McpPost(body, s.NewSession()));
+  EXPECT_EQ(HttpStatus(answer), 200) << answer.substr(0, 200);
+  EXPECT_EQ(HttpHeader(answer, "Content-Type"), "application/json");
+  EXPECT_NE(answer.find(R"("id":9)"), std::string::npos) << answer.substr(0, 200);
+}
+
 // A 2026-07-28 request, sessionless: its answer's HTTP status follows the
 // JSON-RPC error it carries, and what is sent before it makes a stream.
 TEST(HttpAnswers, AStatelessAnswerCarriesTheStatusOfItsError) {
