@@ -69,8 +69,11 @@ dpkg -x "$deb" "$work/root"
 aurite="$work/root/usr/bin/aurite"
 [[ "$("$aurite" --version)" == "aurite ${version}" ]] || fail "aurite --version: $("$aurite" --version)"
 page="$work/root/usr/share/man/man1/aurite.1.gz"
+# Read once, not piped into grep -q: zcat killed by SIGPIPE when grep stops
+# early would fail the pipeline (pipefail) at random.
+manual="$(zcat "$page")"
 for command in "aurite serve" "aurite sql-server" "aurite key rotate"; do
-  zcat "$page" | grep -q "^.SS \"$command\"" || fail "aurite(1) does not describe $command"
+  grep -q "^.SS \"$command\"" <<<"$manual" || fail "aurite(1) does not describe $command"
 done
 if command -v man >/dev/null; then
   warnings="$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l -Tutf8 -Z "$page" 2>&1 >/dev/null)"
