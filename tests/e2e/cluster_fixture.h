@@ -22,13 +22,14 @@
 #include <vector>
 
 #include "gateway_process.h"
-#include "poll_within.h"
 #include "runtime/child_process.h"
 #include "support/command_runner.h"
+#include "support/poll_within.h"
 
 namespace aurite::e2e {
 
 using ClusterClock = std::chrono::steady_clock;
+using testing::PollWithin;
 
 // A revocation made through one instance must end the token on all of them
 // within this long (the change feed's LISTEN/NOTIFY takes milliseconds).

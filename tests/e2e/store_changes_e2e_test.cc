@@ -8,14 +8,15 @@
 #include <thread>
 
 #include "gateway_process.h"
-#include "poll_within.h"
 #include "servers/credentials_protocol.h"
 #include "support/command_runner.h"
+#include "support/poll_within.h"
 
 namespace aurite::e2e {
 namespace {
 
 using mcp::Json;
+using testing::PollWithin;
 using Clock = std::chrono::steady_clock;
 
 // A revocation made elsewhere must take effect within this long.

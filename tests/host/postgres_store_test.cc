@@ -11,10 +11,12 @@
 #include "postgres_store_fixture.h"
 #include "security/security_manager.h"
 #include "security/store_test_support.h"
+#include "support/poll_within.h"
 
 namespace aurite::host {
 namespace {
 
+using aurite::testing::PollWithin;
 using crypto::FernetKey;
 using crypto::SecretBuffer;
 using security::SecurityManager;
@@ -166,11 +168,9 @@ TEST_F(PostgresStoreTest, TokensAreRefusedWhileTheStoreIsUnreachableAndServedAga
   EXPECT_EQ(refused.message().find(kCanary), std::string::npos);
 
   testing::Reachable(database_);
-  auto start = std::chrono::steady_clock::now();
-  while (!ResolveOn(gateway, token).ok() && std::chrono::steady_clock::now() - start < 5s) {
-    std::this_thread::sleep_for(20ms);
-  }
-  EXPECT_TRUE(ResolveOn(gateway, token).ok()) << "served again once the store is back";
+  EXPECT_TRUE(PollWithin(std::chrono::steady_clock::now(), 5s, [&] {
+    return ResolveOn(gateway, token).ok();
+  })) << "served again once the store is back";
 }
 
 TEST_F(PostgresStoreTest, ARevocationTheStoreMissedIsWrittenOnceItIsBack) {
@@ -183,11 +183,8 @@ TEST_F(PostgresStoreTest, ARevocationTheStoreMissedIsWrittenOnceItIsBack) {
   EXPECT_FALSE(ResolveOn(first, token).ok());
   testing::Reachable(database_);
   // Once the first gateway syncs again, its revocation reaches the store...
-  auto start = std::chrono::steady_clock::now();
-  while (!first.SyncWithStore().ok() && std::chrono::steady_clock::now() - start < 5s) {
-    std::this_thread::sleep_for(20ms);
-  }
-  ASSERT_TRUE(first.SyncWithStore().ok());
+  ASSERT_TRUE(
+      PollWithin(std::chrono::steady_clock::now(), 5s, [&] { return first.SyncWithStore().ok(); }));
   EXPECT_FALSE(ResolveOn(first, token).ok()) << "not adopted back from the store";
   // ...and so every other gateway.
   auto took = TimeUntilRefused(second, token);
@@ -211,11 +208,8 @@ TEST_F(PostgresStoreTest, AStoppingGatewayNamesTheRevocationsTheStoreMissed) {
   EXPECT_EQ(left.message().find(kCanary), std::string::npos) << left.message();
 
   testing::Reachable(database_);
-  auto start = std::chrono::steady_clock::now();
-  while (!first.RetryUnsyncedRemovals().ok() && std::chrono::steady_clock::now() - start < 5s) {
-    std::this_thread::sleep_for(20ms);
-  }
-  EXPECT_TRUE(first.RetryUnsyncedRemovals().ok());
+  EXPECT_TRUE(PollWithin(std::chrono::steady_clock::now(), 5s,
+                         [&] { return first.RetryUnsyncedRemovals().ok(); }));
   ASSERT_TRUE(TimeUntilRefused(second, token).has_value()) << "the retried revocation was taken";
 }
 

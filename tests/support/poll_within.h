@@ -1,12 +1,12 @@
-// Waiting for a condition in the e2e tests: bounded, so a test that never
-// sees it fails instead of hanging.
+// Waiting for a condition in a test: bounded, so a test that never sees it
+// fails instead of hanging.
 #pragma once
 
 #include <chrono>
 #include <functional>
 #include <thread>
 
-namespace aurite::e2e {
+namespace aurite::testing {
 
 // Polls `done` every 20 ms until it holds or `limit` passed since `start`;
 // whether it held.
@@ -20,4 +20,4 @@ inline bool PollWithin(std::chrono::steady_clock::time_point start,
   return true;
 }
 
-}  // namespace aurite::e2e
+}  // namespace aurite::testing
