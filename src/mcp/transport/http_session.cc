@@ -220,10 +220,10 @@ void HttpSession::ReleaseStandalone(const std::shared_ptr<EventStream>& stream) 
 
 std::shared_ptr<EventStream> HttpSession::FindStream(const std::string& stream_id) {
   std::uint64_t number = 0;
-  const char* end = stream_id.data() + stream_id.size();
-  auto [stop, error] = std::from_chars(stream_id.data(), end, number);
-  // Only the id as it was given out: no sign, no leading zeros.
-  if (error != std::errc() || stop != end || std::to_string(number) != stream_id) return nullptr;
+  std::from_chars(stream_id.data(), stream_id.data() + stream_id.size(), number);
+  // Only the id as it was given out: what did not read whole as a number,
+  // or has a sign or a leading zero, does not print back the same.
+  if (std::to_string(number) != stream_id) return nullptr;
   std::lock_guard lock(mu_);
   auto it = recent_.find(number);
   return it == recent_.end() ? nullptr : it->second;
